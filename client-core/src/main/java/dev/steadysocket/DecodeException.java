@@ -1,0 +1,30 @@
+package dev.steadysocket;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A text frame could not be turned into an {@link Envelope} (not JSON, not an object, no string
+ * {@code type}, a field of the wrong kind), or an envelope's content did not fit the class of the
+ * typed handler registered for its type. The frame is skipped; the connection stays up.
+ */
+public final class DecodeException extends SteadySocketException {
+  private static final long serialVersionUID = 1L;
+  private static final int PREVIEW_CHARS = 200;
+
+  private final transient String rawText;
+
+  public DecodeException(String message, String rawText, @Nullable Throwable cause) {
+    super(message + ": " + preview(rawText), cause);
+    this.rawText = rawText;
+  }
+
+  /** The frame exactly as received. May be large; the exception message holds only a preview. */
+  public String rawText() {
+    return rawText;
+  }
+
+  private static String preview(String text) {
+    if (text.length() <= PREVIEW_CHARS) return '\'' + text + '\'';
+    return '\'' + text.substring(0, PREVIEW_CHARS) + "…' (" + text.length() + " chars)";
+  }
+}

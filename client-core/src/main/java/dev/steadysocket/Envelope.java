@@ -1,0 +1,249 @@
+package dev.steadysocket;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.NullNode;
+import dev.steadysocket.internal.Ids;
+import dev.steadysocket.internal.Json;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One message of the SteadySocket wire format, a JSON object:
+ *
+ * <pre>{@code
+ * {"id":"…","type":"ticker","sender":"…","receiver":"…","content":{…},"timestamp":1700000000000,"meta":{…}}
+ * }</pre>
+ *
+ * Only {@code type} is required on the wire; absent strings read as null, absent content as JSON
+ * null, absent timestamp as 0, absent meta as empty. Immutable and thread-safe, except that the
+ * {@link JsonNode}s it returns are Jackson's mutable trees: read them, do not modify them.
+ */
+public final class Envelope {
+  private final @Nullable String id;
+  private final String type;
+  private final @Nullable String sender;
+  private final @Nullable String receiver;
+  /** Exactly one of contentValue and contentNode is used: a POJO until someone asks for a tree. */
+  private final @Nullable Object contentValue;
+
+  private volatile @Nullable JsonNode contentNode;
+  private final long timestamp;
+  private final Map<String, JsonNode> meta;
+  /** Converts content for contentAs(); the codec's mapper for decoded envelopes. */
+  private final ObjectMapper mapper;
+
+  private Envelope(Builder b, ObjectMapper mapper) {
+    this.id = b.id;
+    this.type = b.type;
+    this.sender = b.sender;
+    this.receiver = b.receiver;
+    if (b.content instanceof JsonNode) {
+      this.contentNode = (JsonNode) b.content;
+      this.contentValue = null;
+    } else {
+      this.contentNode = b.content == null ? NullNode.getInstance() : null;
+      this.contentValue = b.content;
+    }
+    this.timestamp = b.timestamp;
+    this.meta =
+        b.meta.isEmpty()
+            ? Collections.<String, JsonNode>emptyMap()
+            : Collections.unmodifiableMap(new LinkedHashMap<>(b.meta));
+    this.mapper = mapper;
+  }
+
+  /**
+   * A new envelope with a random id, the current time and the given content.
+   *
+   * @param content any value Jackson can serialize (a POJO, a Map, a {@link JsonNode}), or null
+   */
+  public static Envelope of(String type, @Nullable Object content) {
+    return builder(type).content(content).build();
+  }
+
+  /** A builder with a random id and the current time preset. */
+  public static Builder builder(String type) {
+    return new Builder(type).id(Ids.next()).timestamp(System.currentTimeMillis());
+  }
+
+  /** The sender-assigned id (a random UUID for envelopes built here), or null if absent. */
+  public @Nullable String id() {
+    return id;
+  }
+
+  /** The message type, such as {@code text}, {@code ticker} or {@code heartbeat}. Never empty. */
+  public String type() {
+    return type;
+  }
+
+  public @Nullable String sender() {
+    return sender;
+  }
+
+  public @Nullable String receiver() {
+    return receiver;
+  }
+
+  /** The content as a JSON tree; {@code NullNode} if absent. */
+  public JsonNode content() {
+    JsonNode node = contentNode;
+    if (node == null) {
+      node = mapper.valueToTree(contentValue);
+      contentNode = node;
+    }
+    return node;
+  }
+
+  /**
+   * The content converted to {@code type} with the socket's {@link ObjectMapper}.
+   *
+   * @throws DecodeException if the content does not fit {@code type}
+   */
+  public <T> T contentAs(Class<T> type) {
+    try {
+      return mapper.treeToValue(content(), type);
+    } catch (Exception e) {
+      throw new DecodeException(
+          "content of '" + this.type + "' does not fit " + type.getName(), content().toString(), e);
+    }
+  }
+
+  /**
+   * The content converted to a generic type, keeping its type arguments: {@code
+   * contentAs(new TypeReference<List<Tick>>() {})}.
+   *
+   * @throws DecodeException if the content does not fit {@code type}
+   */
+  public <T> T contentAs(TypeReference<T> type) {
+    try {
+      return mapper.readerFor(type).readValue(content());
+    } catch (Exception e) {
+      throw new DecodeException(
+          "content of '" + this.type + "' does not fit " + type.getType(), content().toString(), e);
+    }
+  }
+
+  /** Epoch milliseconds when the sender created the message; 0 if the sender did not say. */
+  public long timestamp() {
+    return timestamp;
+  }
+
+  /** Extra fields (correlation ids, sequence numbers...); unmodifiable, empty if absent. */
+  public Map<String, JsonNode> meta() {
+    return meta;
+  }
+
+  /** The meta entry {@code key} as text, or null if absent or JSON null. */
+  public @Nullable String metaText(String key) {
+    JsonNode value = meta.get(key);
+    return value == null || value.isNull() ? null : value.asText();
+  }
+
+  /** A builder initialised with this envelope's fields. */
+  public Builder toBuilder() {
+    Builder b = new Builder(type).id(id).sender(sender).receiver(receiver).timestamp(timestamp);
+    b.content = contentNode != null ? contentNode : contentValue;
+    b.meta.putAll(meta);
+    return b;
+  }
+
+  /** The raw content as given to the builder; for the codec, which serializes it directly. */
+  @Nullable Object rawContent() {
+    JsonNode node = contentNode;
+    return node != null ? node : contentValue;
+  }
+
+  static Envelope create(Builder builder, ObjectMapper mapper) {
+    return new Envelope(builder, mapper);
+  }
+
+  @Override
+  public boolean equals(@Nullable Object o) {
+    if (this == o) return true;
+    if (!(o instanceof Envelope)) return false;
+    Envelope that = (Envelope) o;
+    return timestamp == that.timestamp
+        && type.equals(that.type)
+        && Objects.equals(id, that.id)
+        && Objects.equals(sender, that.sender)
+        && Objects.equals(receiver, that.receiver)
+        && content().equals(that.content())
+        && meta.equals(that.meta);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(id, type, sender, receiver, timestamp);
+  }
+
+  @Override
+  public String toString() {
+    String body = content().toString();
+    if (body.length() > 120) body = body.substring(0, 120) + "…";
+    return "Envelope{type=" + type + ", id=" + id
+        + (sender != null ? ", sender=" + sender : "")
+        + (receiver != null ? ", receiver=" + receiver : "")
+        + ", timestamp=" + timestamp + ", content=" + body
+        + (meta.isEmpty() ? "" : ", meta=" + meta) + "}";
+  }
+
+  /** Builds envelopes. Not thread-safe. */
+  public static final class Builder {
+    @Nullable String id;
+    final String type;
+    @Nullable String sender;
+    @Nullable String receiver;
+    @Nullable Object content;
+    long timestamp;
+    final Map<String, JsonNode> meta = new LinkedHashMap<>();
+
+    Builder(String type) {
+      Objects.requireNonNull(type, "type == null");
+      if (type.isEmpty()) throw new IllegalArgumentException("type is empty");
+      this.type = type;
+    }
+
+    public Builder id(@Nullable String id) {
+      this.id = id;
+      return this;
+    }
+
+    public Builder sender(@Nullable String sender) {
+      this.sender = sender;
+      return this;
+    }
+
+    public Builder receiver(@Nullable String receiver) {
+      this.receiver = receiver;
+      return this;
+    }
+
+    /** Any value Jackson can serialize, or null. Serialized with the socket's mapper on send. */
+    public Builder content(@Nullable Object content) {
+      this.content = content;
+      return this;
+    }
+
+    /** Epoch milliseconds. */
+    public Builder timestamp(long timestamp) {
+      this.timestamp = timestamp;
+      return this;
+    }
+
+    /** Adds a meta entry; {@code value} is converted to JSON at once (null becomes JSON null). */
+    public Builder meta(String key, @Nullable Object value) {
+      Objects.requireNonNull(key, "key == null");
+      meta.put(key, Json.defaultMapper().valueToTree(value));
+      return this;
+    }
+
+    public Envelope build() {
+      return new Envelope(this, Json.defaultMapper());
+    }
+  }
+}

@@ -1,0 +1,101 @@
+package dev.steadysocket;
+
+import java.time.Duration;
+
+/**
+ * Keeps a connection alive through idle-timeout proxies and detects links that died silently.
+ * Immutable.
+ *
+ * <p>With {@code every(interval)} the socket sends, each {@code interval}: a WebSocket ping frame
+ * (answered by every RFC 6455 server with a pong) and, unless {@link #withoutEnvelope()}, a {@code
+ * {"type":"heartbeat"}} envelope that servers speaking our wire format echo back. If, {@code
+ * timeout} after a heartbeat, nothing at all has arrived since it was sent (no message, no pong),
+ * the link is declared dead and replaced. Worst-case detection time of a half-open link is
+ * therefore {@code interval + timeout} ({@link #worstCaseDetection()}): 40 s by default.
+ */
+public final class Heartbeat {
+  private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+  private static final Heartbeat DISABLED = new Heartbeat(Duration.ZERO, Duration.ZERO, false);
+
+  private final Duration interval;
+  private final Duration timeout;
+  private final boolean envelope;
+
+  private Heartbeat(Duration interval, Duration timeout, boolean envelope) {
+    this.interval = interval;
+    this.timeout = timeout;
+    this.envelope = envelope;
+  }
+
+  /** {@code every(30 s)} with a 10 s timeout. */
+  public static Heartbeat defaults() {
+    return every(Duration.ofSeconds(30));
+  }
+
+  /**
+   * A heartbeat every {@code interval}; the timeout is 10 s, or {@code interval} if shorter.
+   *
+   * @throws IllegalArgumentException if {@code interval} is not positive
+   */
+  public static Heartbeat every(Duration interval) {
+    if (interval.isZero() || interval.isNegative()) {
+      throw new IllegalArgumentException("interval <= 0: " + interval);
+    }
+    Duration timeout = interval.compareTo(DEFAULT_TIMEOUT) < 0 ? interval : DEFAULT_TIMEOUT;
+    return new Heartbeat(interval, timeout, true);
+  }
+
+  /** No pings, no heartbeat envelopes, no dead-link detection. */
+  public static Heartbeat disabled() {
+    return DISABLED;
+  }
+
+  /** A copy that waits {@code timeout} for a sign of life after each heartbeat. */
+  public Heartbeat timeout(Duration timeout) {
+    if (!isEnabled()) throw new IllegalStateException("heartbeat is disabled");
+    if (timeout.isZero() || timeout.isNegative()) {
+      throw new IllegalArgumentException("timeout <= 0: " + timeout);
+    }
+    return new Heartbeat(interval, timeout, envelope);
+  }
+
+  /**
+   * A copy that sends only WebSocket ping frames, for servers that do not understand heartbeat
+   * envelopes. Pongs still count as signs of life, so detection works the same.
+   */
+  public Heartbeat withoutEnvelope() {
+    if (!isEnabled()) throw new IllegalStateException("heartbeat is disabled");
+    return new Heartbeat(interval, timeout, false);
+  }
+
+  public boolean isEnabled() {
+    return !interval.isZero();
+  }
+
+  /** Zero when disabled. */
+  public Duration interval() {
+    return interval;
+  }
+
+  /** Zero when disabled. */
+  public Duration timeout() {
+    return timeout;
+  }
+
+  /** Whether a {@code heartbeat} envelope is sent besides the ping frame. */
+  public boolean sendsEnvelope() {
+    return envelope;
+  }
+
+  /** The longest a half-open link can go unnoticed: {@code interval + timeout}. */
+  public Duration worstCaseDetection() {
+    return interval.plus(timeout);
+  }
+
+  @Override
+  public String toString() {
+    if (!isEnabled()) return "Heartbeat.disabled()";
+    return "Heartbeat.every(" + interval + ", timeout " + timeout
+        + (envelope ? ", ping + envelope)" : ", ping only)");
+  }
+}

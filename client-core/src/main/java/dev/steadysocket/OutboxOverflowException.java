@@ -1,0 +1,10 @@
+package dev.steadysocket;
+
+/** The outbox was full. With {@link OutboxPolicy.Overflow#REJECT_NEW} the new message is refused; with {@link OutboxPolicy.Overflow#DROP_OLDEST} the oldest queued message is dropped. Either way the affected send future fails with this. */
+public final class OutboxOverflowException extends SteadySocketException {
+  private static final long serialVersionUID = 1L;
+
+  public OutboxOverflowException(String message) {
+    super(message);
+  }
+}

@@ -1,0 +1,20 @@
+package dev.steadysocket;
+
+import org.jspecify.annotations.Nullable;
+
+/** The configured maximum number of reconnect attempts was used up. The cause is the last failure. Terminal. */
+public final class ReconnectAttemptsExhaustedException extends SteadySocketException {
+  private static final long serialVersionUID = 1L;
+
+  private final int attempts;
+
+  public ReconnectAttemptsExhaustedException(int attempts, @Nullable Throwable lastFailure) {
+    super("gave up after " + attempts + " failed connection attempts", lastFailure);
+    this.attempts = attempts;
+  }
+
+  /** How many consecutive attempts failed. */
+  public int attempts() {
+    return attempts;
+  }
+}

@@ -1,0 +1,173 @@
+package dev.steadysocket;
+
+import java.time.Duration;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Decides, for each {@link Disconnect}, whether the socket tries again. Called on the socket's
+ * internal thread: must be fast and must not block. To change one case, delegate the rest:
+ *
+ * <pre>{@code
+ * ReconnectPolicy policy = d -> d.httpStatus() == 404
+ *     ? ReconnectPolicy.Decision.retry()                   // our CDN 404s during deploys
+ *     : ReconnectPolicy.defaults().decide(d);
+ * }</pre>
+ *
+ * <p>The defaults ({@link #defaults()}):
+ *
+ * <table>
+ *   <caption>Default decisions</caption>
+ *   <tr><th>What happened</th><th>Decision</th></tr>
+ *   <tr><td>HTTP 401, 403; close code 1008</td><td>refresh the token once and retry at once,
+ *       then stop with {@link AuthenticationException}</td></tr>
+ *   <tr><td>HTTP 429, 503</td><td>retry after {@code Retry-After} if given, else backoff</td></tr>
+ *   <tr><td>HTTP 408, other 5xx</td><td>retry with backoff</td></tr>
+ *   <tr><td>other HTTP statuses (4xx, or 2xx/3xx: not a WebSocket endpoint)</td>
+ *       <td>stop with {@link HandshakeException}</td></tr>
+ *   <tr><td>close 1000, 1001 (server going away), 1011–1014, 4000–4999, any other code</td>
+ *       <td>retry with backoff</td></tr>
+ *   <tr><td>close 1002, 1003, 1007, 1009, 1010; malformed frames; bad 101 headers</td>
+ *       <td>stop with {@link ProtocolViolationException}</td></tr>
+ *   <tr><td>untrusted or wrong-host TLS certificate</td><td>stop with {@link TlsException}</td></tr>
+ *   <tr><td>I/O errors, DNS failures, timeouts, dead link</td><td>retry with backoff</td></tr>
+ * </table>
+ */
+@FunctionalInterface
+public interface ReconnectPolicy {
+
+  Decision decide(Disconnect disconnect);
+
+  /** The documented defaults above. */
+  static ReconnectPolicy defaults() {
+    return Defaults.INSTANCE;
+  }
+
+  /** What to do after a disconnect. Immutable. */
+  final class Decision {
+    /** The possible actions. */
+    public enum Action {
+      RETRY,
+      REFRESH_TOKEN_AND_RETRY,
+      STOP
+    }
+
+    private static final Decision RETRY = new Decision(Action.RETRY, null, null);
+    private static final Decision REFRESH =
+        new Decision(Action.REFRESH_TOKEN_AND_RETRY, null, null);
+    private static final Decision STOP = new Decision(Action.STOP, null, null);
+
+    private final Action action;
+    private final @Nullable Duration delay;
+    private final @Nullable SteadySocketException error;
+
+    private Decision(
+        Action action, @Nullable Duration delay, @Nullable SteadySocketException error) {
+      this.action = action;
+      this.delay = delay;
+      this.error = error;
+    }
+
+    /** Retry after the backoff delay. Counts as a failed attempt. */
+    public static Decision retry() {
+      return RETRY;
+    }
+
+    /** Retry after exactly {@code delay} instead of the backoff delay. Counts as a failed attempt. */
+    public static Decision retryAfter(Duration delay) {
+      if (delay.isNegative()) throw new IllegalArgumentException("delay < 0: " + delay);
+      return new Decision(Action.RETRY, delay, null);
+    }
+
+    /**
+     * Ask the {@link TokenProvider} for a fresh token and retry at once; if that was already done
+     * since the last successful connection, or no provider is configured, stop with an
+     * {@link AuthenticationException}.
+     */
+    public static Decision refreshTokenAndRetry() {
+      return REFRESH;
+    }
+
+    /** Stop: the socket closes with the disconnect's own error. */
+    public static Decision stop() {
+      return STOP;
+    }
+
+    /** Stop, reporting {@code error} instead of the disconnect's own error. */
+    public static Decision stop(SteadySocketException error) {
+      return new Decision(Action.STOP, null, error);
+    }
+
+    public Action action() {
+      return action;
+    }
+
+    /** The fixed delay for a {@link Action#RETRY}, or null to use the backoff. */
+    public @Nullable Duration delay() {
+      return delay;
+    }
+
+    /** The error to close with for {@link Action#STOP}, or null to use the disconnect's. */
+    public @Nullable SteadySocketException error() {
+      return error;
+    }
+
+    @Override
+    public String toString() {
+      return "Decision(" + action + (delay != null ? " after " + delay : "") + ")";
+    }
+  }
+
+  /** The documented default table. */
+  final class Defaults implements ReconnectPolicy {
+    static final Defaults INSTANCE = new Defaults();
+
+    private Defaults() {}
+
+    @Override
+    public Decision decide(Disconnect d) {
+      switch (d.kind()) {
+        case HANDSHAKE_REJECTED:
+          return decideStatus(d.httpStatus(), d.retryAfter());
+        case CLOSED_BY_SERVER:
+          return decideCloseCode(d.closeCode());
+        case TRANSPORT_FAILURE:
+          SteadySocketException e = d.error();
+          return e instanceof TlsException || e instanceof ProtocolViolationException
+              ? Decision.stop()
+              : Decision.retry();
+        case DEAD_LINK:
+        default:
+          return Decision.retry();
+      }
+    }
+
+    private static Decision decideStatus(int status, @Nullable Duration retryAfter) {
+      if (status == 401 || status == 403) return Decision.refreshTokenAndRetry();
+      if (status == 429 || status == 503) {
+        return retryAfter != null ? Decision.retryAfter(retryAfter) : Decision.retry();
+      }
+      if (status == 408 || status >= 500) return Decision.retry();
+      return Decision.stop();
+    }
+
+    private static Decision decideCloseCode(int code) {
+      switch (code) {
+        case 1008:
+          return Decision.refreshTokenAndRetry();
+        case 1002:
+        case 1003:
+        case 1007:
+        case 1009:
+        case 1010:
+          return Decision.stop();
+        default:
+          return Decision.retry();
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "ReconnectPolicy.defaults()";
+    }
+  }
+}

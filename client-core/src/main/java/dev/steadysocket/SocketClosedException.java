@@ -1,0 +1,10 @@
+package dev.steadysocket;
+
+/** The socket is closed (or closing): the message was not and will not be sent. Sends after {@link SteadySocket#close()}, and messages still queued when the socket closes, fail with this. */
+public final class SocketClosedException extends SteadySocketException {
+  private static final long serialVersionUID = 1L;
+
+  public SocketClosedException(String message) {
+    super(message);
+  }
+}

@@ -1,0 +1,437 @@
+package dev.steadysocket;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.steadysocket.internal.ConnectionLoop;
+import dev.steadysocket.internal.ListenerBus;
+import dev.steadysocket.internal.LoopConfig;
+import dev.steadysocket.internal.OkHttpTransportFactory;
+import dev.steadysocket.internal.Scheduler;
+import dev.steadysocket.internal.SharedResources;
+import dev.steadysocket.internal.Transport;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Consumer;
+import okhttp3.Headers;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A WebSocket connection that stays up: it reconnects with backoff when the link drops, detects
+ * dead links with heartbeats, queues messages while disconnected and delivers typed envelopes.
+ *
+ * <pre>{@code
+ * SteadySocket socket = SteadySocket.builder("wss://example.com/feed")
+ *     .listener(new SteadySocketListener() {
+ *       @Override public void onMessage(Envelope e) { System.out.println(e.type() + " " + e.content()); }
+ *     })
+ *     .build();
+ * socket.connect();
+ * socket.send(Envelope.of("subscribe", Map.of("symbol", "ACME")));
+ * ...
+ * socket.close();
+ * }</pre>
+ *
+ * <p><b>Threading:</b> every method is thread-safe and returns without waiting for the network.
+ * Listener callbacks run on the callback executor ({@link Builder#callbackExecutor}), in order.
+ * All state lives on one internal serial loop; see the README's "Threading" section.
+ */
+public final class SteadySocket implements AutoCloseable {
+  private final ConnectionLoop loop;
+  private final ListenerBus bus;
+  private final String redactedUrl;
+
+  private SteadySocket(ConnectionLoop loop, ListenerBus bus, String redactedUrl) {
+    this.loop = loop;
+    this.bus = bus;
+    this.redactedUrl = redactedUrl;
+  }
+
+  /**
+   * Starts building a socket for {@code url}.
+   *
+   * @param url a {@code ws://}, {@code wss://}, {@code http://} or {@code https://} URL
+   * @throws IllegalArgumentException if {@code url} is not one
+   */
+  public static Builder builder(String url) {
+    return new Builder(url);
+  }
+
+  /** Starts connecting: IDLE → CONNECTING (or PAUSED while paused). Later calls do nothing. */
+  public void connect() {
+    loop.connect();
+  }
+
+  /**
+   * Sends {@code envelope}: at once if OPEN, otherwise after the next connection opens. Messages
+   * leave in the order of the {@code send} calls that queued them.
+   *
+   * <p>The future completes when the message was handed to OkHttp for writing, on the callback
+   * executor. That is not delivery: OkHttp discards what it has not written when the link dies.
+   * It fails with {@link EncodeException}, {@link MessageTooLargeException}, {@link
+   * OutboxOverflowException} or {@link SocketClosedException}; a message is never dropped without
+   * its future failing.
+   */
+  public CompletableFuture<Void> send(Envelope envelope) {
+    Objects.requireNonNull(envelope, "envelope == null");
+    return loop.send(envelope);
+  }
+
+  /** The current state; may change the moment after it is read. */
+  public ConnectionState state() {
+    return loop.state();
+  }
+
+  /** Closes gracefully with code 1000. See {@link #close(int, String)}. */
+  @Override
+  public void close() {
+    loop.close(1000, "");
+  }
+
+  /**
+   * Closes for good: queued messages fail with {@link SocketClosedException}, an open connection
+   * is closed with a close handshake (at most the close timeout), then the socket is CLOSED and
+   * releases its threads. Returns at once; {@link #closeFuture()} tells when it is done. Later
+   * calls do nothing.
+   *
+   * @throws IllegalArgumentException if {@code code} may not be sent or {@code reason} is longer
+   *     than 123 UTF-8 bytes
+   */
+  public void close(int code, String reason) {
+    loop.close(code, reason);
+  }
+
+  /** Completes, on the callback executor after {@link SteadySocketListener#onClosed}, when CLOSED. */
+  public CompletableFuture<CloseReason> closeFuture() {
+    return loop.closeFuture();
+  }
+
+  public Metrics metrics() {
+    return loop.metrics();
+  }
+
+  /** Adds a listener; it sees events from now on. */
+  public void addListener(SteadySocketListener listener) {
+    bus.addListener(Objects.requireNonNull(listener, "listener == null"));
+  }
+
+  public void removeListener(SteadySocketListener listener) {
+    bus.removeListener(listener);
+  }
+
+  /**
+   * Calls {@code handler} with the content of every envelope of {@code type}, converted to {@code
+   * cls}. Runs on the callback executor after {@link SteadySocketListener#onMessage}. Content that
+   * does not convert is reported to onError as a {@link DecodeException}.
+   */
+  public <T> Subscription on(String type, Class<T> cls, Consumer<? super T> handler) {
+    return bus.on(type, cls, handler);
+  }
+
+  /** Like {@link #on(String, Class, Consumer)}, keeping generic type arguments. */
+  public <T> Subscription on(String type, TypeReference<T> ref, Consumer<? super T> handler) {
+    return bus.on(type, ref, handler);
+  }
+
+  /**
+   * While RECONNECTING, starts the next attempt now instead of after the backoff delay. Call it
+   * when the network comes back. Does nothing in other states.
+   */
+  public void reconnectNow() {
+    loop.reconnectNow();
+  }
+
+  /**
+   * Drops the current connection (closing it with 1001 if open) and connects afresh at once,
+   * without counting a failure. Call it when the device switched networks: the old socket is
+   * bound to a network that is gone and would otherwise only be noticed by the heartbeat.
+   */
+  public void replaceConnection() {
+    loop.replaceConnection();
+  }
+
+  /**
+   * Disconnects and stops reconnecting until every pause reason is resumed (state PAUSED).
+   * Reasons let independent signals, such as "offline" and "background", pause without
+   * resuming each other. Sends are queued while paused.
+   */
+  public void pause(String reason) {
+    loop.pause(Objects.requireNonNull(reason, "reason == null"));
+  }
+
+  /** Releases {@code reason}; when none is left, connects at once with a fresh backoff. */
+  public void resume(String reason) {
+    loop.resume(Objects.requireNonNull(reason, "reason == null"));
+  }
+
+  /** The URL without credentials, query or fragment (those may hold secrets). */
+  public String redactedUrl() {
+    return redactedUrl;
+  }
+
+  @Override
+  public String toString() {
+    return "SteadySocket{" + redactedUrl + ", " + state() + "}";
+  }
+
+  /** Configures a {@link SteadySocket}. Not thread-safe; build() may be called more than once. */
+  public static final class Builder {
+    private static final Logger log = LoggerFactory.getLogger(SteadySocket.class);
+
+    private final HttpUrl url;
+    private @Nullable OkHttpClient client;
+    private Backoff backoff = Backoff.defaults();
+    private Heartbeat heartbeat = Heartbeat.defaults();
+    private int maxReconnectAttempts = -1;
+    private Duration minimumUptime = Duration.ofSeconds(5);
+    private Duration connectTimeout = Duration.ofSeconds(15);
+    private Duration closeTimeout = Duration.ofSeconds(5);
+    private final List<SteadySocketListener> listeners = new ArrayList<>();
+    private @Nullable Executor callbackExecutor;
+    private @Nullable MessageCodec codec;
+    private final Headers.Builder headers = new Headers.Builder();
+    private @Nullable TokenProvider tokenProvider;
+    private String tokenHeader = "Authorization";
+    private String tokenPrefix = "Bearer ";
+    private OutboxPolicy outbox = OutboxPolicy.defaults();
+    private ReconnectPolicy reconnectPolicy = ReconnectPolicy.defaults();
+    private final List<Consumer<ListenerBus>> handlers = new ArrayList<>();
+    private @Nullable Scheduler scheduler;
+    private Transport.@Nullable Factory transportFactory;
+
+    Builder(String url) {
+      Objects.requireNonNull(url, "url == null");
+      String u = url.trim();
+      String lower = u.toLowerCase(Locale.ROOT);
+      if (lower.startsWith("ws:")) u = "http:" + u.substring(3);
+      else if (lower.startsWith("wss:")) u = "https:" + u.substring(4);
+      HttpUrl parsed = HttpUrl.parse(u);
+      if (parsed == null) {
+        // The URL is not echoed: it may carry a token in its query.
+        throw new IllegalArgumentException(
+            "not a valid WebSocket URL; expected ws://, wss://, http:// or https:// followed by a host");
+      }
+      this.url = parsed;
+    }
+
+    /**
+     * The OkHttpClient to connect with (its proxy, TLS, DNS, interceptors and pools). The SDK
+     * never shuts it down. Without one, sockets share a client owned by the SDK whose Dispatcher
+     * does not limit the number of open sockets. If you pass one, mind its Dispatcher: every open
+     * WebSocket holds one of its {@code maxRequestsPerHost} slots (5 by default) for its life.
+     */
+    public Builder okHttpClient(OkHttpClient client) {
+      this.client = Objects.requireNonNull(client, "client == null");
+      return this;
+    }
+
+    /** Default {@link Backoff#defaults()}: 1 s doubling to 30 s, full jitter. */
+    public Builder backoff(Backoff backoff) {
+      this.backoff = Objects.requireNonNull(backoff, "backoff == null");
+      return this;
+    }
+
+    /** Default {@link Heartbeat#defaults()}: every 30 s, 10 s timeout. */
+    public Builder heartbeat(Heartbeat heartbeat) {
+      this.heartbeat = Objects.requireNonNull(heartbeat, "heartbeat == null");
+      return this;
+    }
+
+    /**
+     * Gives up (CLOSED with {@link ReconnectAttemptsExhaustedException}) after this many
+     * consecutive failed reconnect attempts; 0 means never reconnect. Default: unlimited.
+     */
+    public Builder maxReconnectAttempts(int attempts) {
+      if (attempts < 0) throw new IllegalArgumentException("attempts < 0: " + attempts);
+      this.maxReconnectAttempts = attempts;
+      return this;
+    }
+
+    /**
+     * How long a connection must stay open before the backoff starts over from its first delay.
+     * Keeps a server that accepts and drops at once from causing a tight loop. Default 5 s.
+     */
+    public Builder minimumUptime(Duration minimumUptime) {
+      this.minimumUptime = nonNegative(minimumUptime, "minimumUptime");
+      return this;
+    }
+
+    /** How long a handshake may take before the attempt counts as failed. Default 15 s. */
+    public Builder connectTimeout(Duration connectTimeout) {
+      this.connectTimeout = positive(connectTimeout, "connectTimeout");
+      return this;
+    }
+
+    /** How long {@link #close()} waits for the server's close frame. Default 5 s. */
+    public Builder closeTimeout(Duration closeTimeout) {
+      this.closeTimeout = positive(closeTimeout, "closeTimeout");
+      return this;
+    }
+
+    /** Adds a listener. May be called several times. */
+    public Builder listener(SteadySocketListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener == null"));
+      return this;
+    }
+
+    /**
+     * Where listener callbacks, typed handlers and send-future completions run. Default: a small
+     * daemon pool shared by all sockets (threads "SteadySocket dispatch N"). Whatever the
+     * executor, one socket's callbacks run one at a time, in order.
+     */
+    public Builder callbackExecutor(Executor executor) {
+      this.callbackExecutor = Objects.requireNonNull(executor, "executor == null");
+      return this;
+    }
+
+    /** Uses {@code mapper} for content and typed handlers (shorthand for a Jackson codec). */
+    public Builder objectMapper(ObjectMapper mapper) {
+      this.codec = MessageCodec.jackson(Objects.requireNonNull(mapper, "mapper == null"));
+      return this;
+    }
+
+    /** Replaces the wire format codec. Default {@link MessageCodec#jackson()}. */
+    public Builder codec(MessageCodec codec) {
+      this.codec = Objects.requireNonNull(codec, "codec == null");
+      return this;
+    }
+
+    /** Adds a header to every handshake. Values never appear in logs or toString(). */
+    public Builder header(String name, String value) {
+      headers.add(name, value);
+      return this;
+    }
+
+    /** Supplies a token for every connection attempt; see {@link TokenProvider}. */
+    public Builder tokenProvider(TokenProvider provider) {
+      this.tokenProvider = Objects.requireNonNull(provider, "provider == null");
+      return this;
+    }
+
+    /** Where the token goes. Default {@code ("Authorization", "Bearer ")}. */
+    public Builder tokenHeader(String name, String prefix) {
+      new Headers.Builder().add(name, prefix + "x"); // validates now, not at the first connect
+      this.tokenHeader = name;
+      this.tokenPrefix = prefix;
+      return this;
+    }
+
+    /** Default {@link OutboxPolicy#defaults()}: 1,000 messages, 1 MiB, reject new. */
+    public Builder outbox(OutboxPolicy policy) {
+      this.outbox = Objects.requireNonNull(policy, "policy == null");
+      return this;
+    }
+
+    /** Default {@link ReconnectPolicy#defaults()}. */
+    public Builder reconnectPolicy(ReconnectPolicy policy) {
+      this.reconnectPolicy = Objects.requireNonNull(policy, "policy == null");
+      return this;
+    }
+
+    /** Registers a typed handler; see {@link SteadySocket#on(String, Class, Consumer)}. */
+    public <T> Builder on(String type, Class<T> cls, Consumer<? super T> handler) {
+      handlers.add(bus -> bus.on(type, cls, handler));
+      return this;
+    }
+
+    /** Registers a typed handler for a generic type. */
+    public <T> Builder on(String type, TypeReference<T> ref, Consumer<? super T> handler) {
+      handlers.add(bus -> bus.on(type, ref, handler));
+      return this;
+    }
+
+    /** Test seam: virtual time. */
+    Builder scheduler(Scheduler scheduler) {
+      this.scheduler = scheduler;
+      return this;
+    }
+
+    /** Test seam: a fake transport. */
+    Builder transportFactory(Transport.Factory factory) {
+      this.transportFactory = factory;
+      return this;
+    }
+
+    public SteadySocket build() {
+      String redacted = redact(url);
+      MessageCodec codec = this.codec != null ? this.codec : MessageCodec.jackson();
+
+      ExecutorService dispatch = callbackExecutor == null ? SharedResources.acquireDispatch() : null;
+      ListenerBus bus = new ListenerBus(dispatch != null ? dispatch : callbackExecutor);
+      for (SteadySocketListener l : listeners) bus.addListener(l);
+      for (Consumer<ListenerBus> h : handlers) h.accept(bus);
+
+      ScheduledExecutorService loopThread = scheduler == null ? SharedResources.acquireLoop() : null;
+      Scheduler sched = scheduler != null ? scheduler : SharedResources.scheduler(loopThread);
+
+      OkHttpClient ownClient = null;
+      Transport.Factory factory = transportFactory;
+      if (factory == null) {
+        OkHttpClient base = client;
+        if (base == null) {
+          base = ownClient = SharedResources.acquireClient();
+        } else if (base.dispatcher().getMaxRequestsPerHost() < 64) {
+          log.warn(
+              "the OkHttpClient's Dispatcher allows {} calls per host; every open WebSocket holds"
+                  + " one, so more sockets to one host than that will wait forever. Raise"
+                  + " Dispatcher.maxRequestsPerHost or omit okHttpClient().",
+              base.dispatcher().getMaxRequestsPerHost());
+        }
+        Request request = new Request.Builder().url(url).headers(headers.build()).build();
+        factory =
+            new OkHttpTransportFactory(
+                base, request, heartbeat.interval().toMillis(), closeTimeout.toMillis(),
+                tokenProvider, tokenHeader, tokenPrefix);
+      }
+      OkHttpClient clientToRelease = ownClient;
+
+      LoopConfig config =
+          new LoopConfig(
+              redacted, backoff, heartbeat, maxReconnectAttempts, minimumUptime, connectTimeout,
+              closeTimeout, outbox, reconnectPolicy, codec, tokenProvider != null);
+      ConnectionLoop loop =
+          new ConnectionLoop(
+              config, sched, factory, bus,
+              () -> {
+                if (loopThread != null) SharedResources.releaseLoop(loopThread);
+                if (clientToRelease != null) SharedResources.releaseClient(clientToRelease);
+              },
+              () -> {
+                if (dispatch != null) SharedResources.releaseDispatch(dispatch);
+              });
+      return new SteadySocket(loop, bus, redacted);
+    }
+
+    /** ws(s)://host:port/path with credentials, query and fragment removed. */
+    private static String redact(HttpUrl url) {
+      String r = url.redact();
+      return r.startsWith("https:") ? "wss:" + r.substring(6) : "ws:" + r.substring(5);
+    }
+
+    private static Duration positive(Duration d, String name) {
+      if (d.isZero() || d.isNegative()) throw new IllegalArgumentException(name + " <= 0: " + d);
+      return d;
+    }
+
+    private static Duration nonNegative(Duration d, String name) {
+      if (d.isNegative()) throw new IllegalArgumentException(name + " < 0: " + d);
+      return d;
+    }
+
+    @Override
+    public String toString() {
+      return "SteadySocket.Builder{" + redact(url) + "}";
+    }
+  }
+}

@@ -1,0 +1,587 @@
+package dev.steadysocket.internal;
+
+import dev.steadysocket.AuthenticationException;
+import dev.steadysocket.CloseReason;
+import dev.steadysocket.ConnectionState;
+import dev.steadysocket.DecodeException;
+import dev.steadysocket.Disconnect;
+import dev.steadysocket.EncodeException;
+import dev.steadysocket.Envelope;
+import dev.steadysocket.ListenerException;
+import dev.steadysocket.MessageTooLargeException;
+import dev.steadysocket.Metrics;
+import dev.steadysocket.OutboxOverflowException;
+import dev.steadysocket.ReconnectAttemptsExhaustedException;
+import dev.steadysocket.ReconnectPolicy;
+import dev.steadysocket.ReconnectPolicy.Decision;
+import dev.steadysocket.SocketClosedException;
+import dev.steadysocket.SteadySocketException;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The state machine of one socket, and the only owner of its state.
+ *
+ * <p><b>Threading:</b> every field below the "loop-confined" line is read and written only by
+ * tasks on {@link #scheduler}, which run one at a time. Public methods and transport callbacks
+ * never touch that state; they {@link #post} a task. The exceptions are {@link #onText} and
+ * {@link #onBinary}, which run on OkHttp's reader thread and touch only their {@link Connection}'s
+ * lock-guarded fields and the metrics. {@link #state} is written by the loop and volatile, so
+ * {@code state()} can be read from any thread.
+ *
+ * <p>Decisions are made here; listener calls are handed to the {@link ListenerBus}, which runs them
+ * on the callback executor. Nothing here blocks: OkHttp's {@code newWebSocket}, {@code send},
+ * {@code close} and {@code cancel} only enqueue work.
+ */
+public final class ConnectionLoop {
+  private static final Logger log = LoggerFactory.getLogger("dev.steadysocket.SteadySocket");
+
+  /**
+   * OkHttp tears a WebSocket down if more than 16 MiB are queued in it. We stop handing it
+   * messages well before that and keep the rest in the outbox, where the overflow policy applies.
+   */
+  static final long SEND_BUFFER_HIGH_WATER = 4L << 20;
+  /** How often a held-back outbox is retried while OkHttp's buffer is above the high water. */
+  static final long DRAIN_POLL_NANOS = 10_000_000L;
+  /** Largest single message: below OkHttp's 16 MiB limit with room for framing. */
+  public static final long MAX_MESSAGE_BYTES = (16L << 20) - 1024;
+
+  private final LoopConfig config;
+  private final Scheduler scheduler;
+  private final Transport.Factory transports;
+  private final ListenerBus bus;
+  private final Runnable releaseLoopResources;
+  private final Runnable releaseCallbackResources;
+  private final MetricsRecorder metrics = new MetricsRecorder();
+  private final CompletableFuture<CloseReason> closeFuture = new CompletableFuture<>();
+  private final long maxMessageBytes;
+
+  private volatile ConnectionState state = ConnectionState.IDLE;
+
+  // ---- loop-confined ----
+  private @Nullable Connection connection;
+  private long connectionIds;
+  /** Consecutive failed attempts; reset when a connection stays open for the minimum uptime. */
+  private int failedAttempts;
+  /** Whether a fresh token was already requested since the last successful connection. */
+  private boolean tokenRefreshUsed;
+  private boolean refreshTokenNext;
+  private boolean everOpened;
+  private final Set<String> pauseReasons = new LinkedHashSet<>();
+  private final Outbox outbox;
+  private int appCloseCode = Closes.NORMAL;
+  private String appCloseReason = "";
+  private Scheduler.@Nullable Cancellable reconnectTimer;
+  private Scheduler.@Nullable Cancellable connectTimer;
+  private Scheduler.@Nullable Cancellable stableTimer;
+  private Scheduler.@Nullable Cancellable heartbeatTimer;
+  private Scheduler.@Nullable Cancellable heartbeatCheck;
+  private Scheduler.@Nullable Cancellable drainTimer;
+  private Scheduler.@Nullable Cancellable closeTimer;
+
+  public ConnectionLoop(
+      LoopConfig config,
+      Scheduler scheduler,
+      Transport.Factory transports,
+      ListenerBus bus,
+      Runnable releaseLoopResources,
+      Runnable releaseCallbackResources) {
+    this.config = config;
+    this.scheduler = scheduler;
+    this.transports = transports;
+    this.bus = bus;
+    this.releaseLoopResources = releaseLoopResources;
+    this.releaseCallbackResources = releaseCallbackResources;
+    this.outbox = new Outbox(config.outbox);
+    this.maxMessageBytes = Math.min(config.outbox.maxBytes(), MAX_MESSAGE_BYTES);
+  }
+
+  // ---------------------------------------------------------------- any thread
+
+  public ConnectionState state() {
+    return state;
+  }
+
+  public Metrics metrics() {
+    return metrics.snapshot(scheduler.nanoTime());
+  }
+
+  public CompletableFuture<CloseReason> closeFuture() {
+    return closeFuture;
+  }
+
+  public void connect() {
+    post(this::doConnect);
+  }
+
+  /** Encodes on the calling thread (so encoding errors fail at once), then queues or sends. */
+  public CompletableFuture<Void> send(Envelope envelope) {
+    CompletableFuture<Void> future = new CompletableFuture<>();
+    ConnectionState s = state;
+    if (s == ConnectionState.CLOSING || s == ConnectionState.CLOSED) {
+      future.completeExceptionally(new SocketClosedException("socket is " + s));
+      return future;
+    }
+    String text;
+    try {
+      text = config.codec.encode(envelope);
+    } catch (RuntimeException e) {
+      future.completeExceptionally(
+          e instanceof EncodeException ? e : new EncodeException("codec failed: " + e, e));
+      return future;
+    }
+    long size = Utf8.size(text);
+    if (size > maxMessageBytes) {
+      future.completeExceptionally(
+          new MessageTooLargeException(
+              "message is " + size + " bytes; the limit is " + maxMessageBytes
+                  + " (raise OutboxPolicy maxBytes for larger messages)"));
+      return future;
+    }
+    Outbox.Pending pending = new Outbox.Pending(text, size, future);
+    if (!post(() -> doSend(pending))) {
+      future.completeExceptionally(new SocketClosedException("socket is closed"));
+    }
+    return future;
+  }
+
+  public void close(int code, String reason) {
+    Closes.validate(code, reason);
+    post(() -> doClose(code, reason));
+  }
+
+  public void reconnectNow() {
+    post(this::doReconnectNow);
+  }
+
+  public void replaceConnection() {
+    post(this::doReplaceConnection);
+  }
+
+  public void pause(String reason) {
+    post(() -> doPause(reason));
+  }
+
+  public void resume(String reason) {
+    post(() -> doResume(reason));
+  }
+
+  boolean post(Runnable task) {
+    return scheduler.execute(task);
+  }
+
+  // ---------------------------------------------------------------- reader thread
+
+  void onText(Connection c, String text) {
+    Envelope envelope;
+    try {
+      envelope = config.codec.decode(text);
+    } catch (RuntimeException e) {
+      DecodeException error =
+          e instanceof DecodeException ? (DecodeException) e : new DecodeException("codec failed", text, e);
+      metrics.decodeErrors.incrementAndGet();
+      log.debug("undecodable frame on {}: {}", c, error.getMessage());
+      c.deliver(() -> bus.error(error));
+      return;
+    }
+    if ("heartbeat".equals(envelope.type())) {
+      String id = c.heartbeatId;
+      if (id != null && id.equals(envelope.id())) {
+        metrics.heartbeatRttNanos = scheduler.nanoTime() - c.heartbeatSentNanos;
+      }
+      return; // a sign of life (counted in framesReceived), not a message for the app
+    }
+    metrics.messagesReceived.incrementAndGet();
+    metrics.bytesReceived.addAndGet(Utf8.size(text));
+    if (log.isTraceEnabled()) log.trace("received {} on {}", envelope.type(), c);
+    c.deliver(() -> bus.message(envelope));
+  }
+
+  void onBinary(Connection c, byte[] bytes) {
+    metrics.messagesReceived.incrementAndGet();
+    metrics.bytesReceived.addAndGet(bytes.length);
+    c.deliver(() -> bus.binary(bytes));
+  }
+
+  // ---------------------------------------------------------------- loop thread: commands
+
+  private void doConnect() {
+    if (state != ConnectionState.IDLE) return;
+    metrics.disconnectedSince = scheduler.nanoTime();
+    if (!pauseReasons.isEmpty()) {
+      setState(ConnectionState.PAUSED);
+    } else {
+      startConnecting();
+    }
+  }
+
+  private void doSend(Outbox.Pending pending) {
+    if (state == ConnectionState.CLOSING || state == ConnectionState.CLOSED) {
+      bus.complete(pending.future, new SocketClosedException("socket is " + state));
+      return;
+    }
+    if (state == ConnectionState.OPEN && outbox.isEmpty() && trySend(pending)) return;
+    List<Outbox.Pending> refused = outbox.offer(pending);
+    for (Outbox.Pending p : refused) {
+      metrics.dropped.incrementAndGet();
+      bus.complete(
+          p.future,
+          new OutboxOverflowException(
+              (p == pending ? "outbox full, message rejected" : "outbox full, oldest message dropped")
+                  + " (" + config.outbox + ")"));
+    }
+    metrics.outboxDepth = outbox.size();
+    if (state == ConnectionState.OPEN) scheduleDrain(); // queued only because OkHttp's buffer is full
+  }
+
+  private void doClose(int code, String reason) {
+    if (state == ConnectionState.CLOSING || state == ConnectionState.CLOSED) return;
+    appCloseCode = code;
+    appCloseReason = reason;
+    Connection c = connection;
+    ConnectionState before = state;
+    cancelTimers();
+    cancel(reconnectTimer);
+    setState(ConnectionState.CLOSING);
+    if (before == ConnectionState.OPEN && c != null && c.transport != null) {
+      flushOutbox(); // whatever fits goes out before the close frame; the rest fails on CLOSED
+      c.transport.close(code, reason);
+      closeTimer =
+          scheduler.schedule(
+              () -> {
+                if (state != ConnectionState.CLOSING) return;
+                log.debug("server did not finish the close handshake in {}", config.closeTimeout);
+                terminate(null, code, reason, true);
+              },
+              config.closeTimeout.toNanos());
+    } else {
+      terminate(null, code, reason, true);
+    }
+  }
+
+  private void doReconnectNow() {
+    if (state != ConnectionState.RECONNECTING) return;
+    log.debug("reconnecting now, skipping the backoff wait");
+    startConnecting();
+  }
+
+  private void doReplaceConnection() {
+    Connection c = connection;
+    switch (state) {
+      case OPEN:
+      case CONNECTING:
+        log.info("replacing the connection to {}", config.redactedUrl);
+        if (c != null) abandon(c, "replacing connection");
+        startConnecting();
+        break;
+      case RECONNECTING:
+        startConnecting();
+        break;
+      default:
+        break;
+    }
+  }
+
+  private void doPause(String reason) {
+    pauseReasons.add(reason);
+    switch (state) {
+      case CONNECTING:
+      case OPEN:
+      case RECONNECTING:
+        log.info("pausing ({}): disconnecting from {}", reason, config.redactedUrl);
+        Connection c = connection;
+        if (c != null) abandon(c, "paused");
+        cancel(reconnectTimer);
+        setState(ConnectionState.PAUSED);
+        break;
+      default:
+        break; // IDLE goes to PAUSED on connect(); CLOSING/CLOSED are past pausing
+    }
+  }
+
+  private void doResume(String reason) {
+    if (!pauseReasons.remove(reason)) return;
+    if (pauseReasons.isEmpty() && state == ConnectionState.PAUSED) {
+      log.info("resuming ({}): connecting to {}", reason, config.redactedUrl);
+      failedAttempts = 0; // failures before the pause say nothing about the new conditions
+      startConnecting();
+    }
+  }
+
+  // ---------------------------------------------------------------- loop thread: transport events
+
+  void onOpen(Connection c) {
+    if (c != connection || state != ConnectionState.CONNECTING) {
+      if (c.transport != null) c.transport.cancel(); // a replaced attempt that opened anyway
+      return;
+    }
+    cancel(connectTimer);
+    c.wasOpen = true;
+    long now = scheduler.nanoTime();
+    if (everOpened) metrics.reconnects.incrementAndGet();
+    everOpened = true;
+    long since = metrics.disconnectedSince;
+    if (since != -1) metrics.disconnectedNanos += now - since;
+    metrics.disconnectedSince = -1;
+    tokenRefreshUsed = false;
+    c.publishOpen(() -> setState(ConnectionState.OPEN));
+    log.info("connected to {}", config.redactedUrl);
+    stableTimer =
+        scheduler.schedule(
+            () -> {
+              if (connection == c && state == ConnectionState.OPEN) failedAttempts = 0;
+            },
+            config.minimumUptime.toNanos());
+    startHeartbeat(c);
+    flushOutbox();
+  }
+
+  void onServerClose(Connection c, int code, String reason) {
+    if (c != connection || state == ConnectionState.CLOSING) return; // CLOSING: the answer to ours
+    handleDisconnect(c, Failures.fromServerClose(code, reason, c.wasOpen), false);
+  }
+
+  void onClosed(Connection c, int code, String reason) {
+    if (c == connection && state == ConnectionState.CLOSING) {
+      terminate(null, appCloseCode, appCloseReason, true);
+    }
+  }
+
+  void onFailure(Connection c, Throwable t, int status, @Nullable String retryAfter) {
+    if (c != connection) return; // a connection we already gave up on
+    if (state == ConnectionState.CLOSING) {
+      terminate(null, appCloseCode, appCloseReason, true);
+      return;
+    }
+    handleDisconnect(
+        c, Failures.fromFailure(t, status, retryAfter, c.wasOpen, System.currentTimeMillis()), true);
+  }
+
+  private void onConnectTimeout(Connection c) {
+    if (c != connection || state != ConnectionState.CONNECTING) return;
+    handleDisconnect(c, Failures.handshakeTimeout(config.connectTimeout), true);
+  }
+
+  // ---------------------------------------------------------------- loop thread: machinery
+
+  private void startConnecting() {
+    cancel(reconnectTimer);
+    setState(ConnectionState.CONNECTING);
+    metrics.connectionAttempts.incrementAndGet();
+    boolean refresh = refreshTokenNext;
+    refreshTokenNext = false;
+    Connection c = new Connection(this, ++connectionIds);
+    connection = c;
+    log.debug("connecting to {} ({})", config.redactedUrl, c);
+    try {
+      c.transport = transports.connect(refresh, c);
+    } catch (RuntimeException e) {
+      handleDisconnect(c, Failures.fromFailure(e, -1, null, false, System.currentTimeMillis()), false);
+      return;
+    }
+    connectTimer = scheduler.schedule(() -> onConnectTimeout(c), config.connectTimeout.toNanos());
+  }
+
+  /**
+   * The single path from a lost connection or failed attempt to what comes next: report the
+   * error, ask the policy, then reconnect after a delay or close for good.
+   */
+  private void handleDisconnect(Connection c, Disconnect d, boolean cancelTransport) {
+    retire(c, cancelTransport);
+    SteadySocketException error = d.error();
+    log.info("{} {}: {}", c.wasOpen ? "lost connection to" : "could not connect to", config.redactedUrl, error.getMessage());
+    bus.error(error);
+    Decision decision = decide(d);
+    switch (decision.action()) {
+      case STOP:
+        SteadySocketException reported = decision.error() != null ? decision.error() : error;
+        if (reported != error) bus.error(reported);
+        terminate(reported, d.closeCode(), reported.getMessage(), false);
+        break;
+      case REFRESH_TOKEN_AND_RETRY:
+        if (!config.hasTokenProvider || tokenRefreshUsed) {
+          AuthenticationException auth =
+              error instanceof AuthenticationException
+                  ? (AuthenticationException) error
+                  : new AuthenticationException(d.httpStatus(), d.closeCode(), "credentials rejected: " + error.getMessage());
+          terminate(auth, d.closeCode(), auth.getMessage(), false);
+        } else {
+          tokenRefreshUsed = true;
+          refreshTokenNext = true;
+          scheduleReconnect(Duration.ZERO, error);
+        }
+        break;
+      case RETRY:
+      default:
+        scheduleReconnect(decision.delay(), error);
+    }
+  }
+
+  private Decision decide(Disconnect d) {
+    try {
+      return config.reconnectPolicy.decide(d);
+    } catch (RuntimeException e) {
+      log.error("reconnect policy threw; using the defaults for {}", d, e);
+      bus.error(new ListenerException("reconnect policy threw", e));
+      return ReconnectPolicy.defaults().decide(d);
+    }
+  }
+
+  private void scheduleReconnect(@Nullable Duration fixedDelay, SteadySocketException cause) {
+    failedAttempts++;
+    int max = config.maxReconnectAttempts;
+    if (max >= 0 && failedAttempts > max) {
+      ReconnectAttemptsExhaustedException exhausted =
+          new ReconnectAttemptsExhaustedException(failedAttempts, cause);
+      bus.error(exhausted);
+      terminate(exhausted, -1, exhausted.getMessage(), false);
+      return;
+    }
+    Duration delay = fixedDelay != null ? fixedDelay : config.backoff.delay(failedAttempts);
+    setState(ConnectionState.RECONNECTING);
+    bus.reconnecting(failedAttempts, delay, cause);
+    log.info("reconnecting to {} in {} ms (attempt {})", config.redactedUrl, delay.toMillis(), failedAttempts);
+    reconnectTimer = scheduler.schedule(this::startConnecting, delay.toNanos());
+  }
+
+  /** Stops using {@code c}: its frames are dropped from now on and its timers cancelled. */
+  private void retire(Connection c, boolean cancelTransport) {
+    c.retire();
+    if (connection == c) connection = null;
+    cancelTimers();
+    if (cancelTransport && c.transport != null) c.transport.cancel();
+    if (c.wasOpen) metrics.disconnectedSince = scheduler.nanoTime();
+  }
+
+  /** Leaves a healthy connection on purpose: graceful close if open, cancel if still connecting. */
+  private void abandon(Connection c, String reason) {
+    boolean open = state == ConnectionState.OPEN;
+    retire(c, !open);
+    if (open && c.transport != null) c.transport.close(Closes.GOING_AWAY, reason);
+  }
+
+  private void terminate(@Nullable Throwable error, int code, String reason, boolean byApp) {
+    if (state == ConnectionState.CLOSED) return;
+    Connection c = connection;
+    if (c != null) retire(c, true);
+    cancelTimers();
+    cancel(reconnectTimer);
+    cancel(closeTimer);
+    for (Outbox.Pending p : outbox.drain()) {
+      metrics.dropped.incrementAndGet();
+      bus.complete(p.future, new SocketClosedException("socket closed before the message was sent"));
+    }
+    metrics.outboxDepth = 0;
+    setState(ConnectionState.CLOSED);
+    CloseReason closeReason = new CloseReason(code, reason == null ? "" : reason, byApp, error);
+    log.info("closed {}: {}", config.redactedUrl, closeReason);
+    bus.closed(
+        closeReason,
+        () -> {
+          closeFuture.complete(closeReason);
+          releaseCallbackResources.run();
+        });
+    releaseLoopResources.run();
+  }
+
+  private void startHeartbeat(Connection c) {
+    if (!config.heartbeat.isEnabled() || c.transport == null) return;
+    c.pongsAtCheck = c.transport.pongCount();
+    heartbeatTimer = scheduler.schedule(() -> heartbeatTick(c), config.heartbeat.interval().toNanos());
+  }
+
+  /**
+   * Sends a heartbeat and checks, {@code timeout} later, for a sign of life since. Frames count
+   * from the tick; pongs count from the previous check, because OkHttp's ping for this round may
+   * have been answered just before the tick (its timer started when the socket opened, ours when
+   * the loop saw it open). Either way a half-open link is found within interval + timeout.
+   */
+  private void heartbeatTick(Connection c) {
+    if (c != connection || state != ConnectionState.OPEN || c.transport == null) return;
+    long framesAtTick = c.framesReceived;
+    long pongsBefore = c.pongsAtCheck;
+    if (config.heartbeat.sendsEnvelope()) {
+      String id = Ids.next();
+      c.heartbeatId = id;
+      c.heartbeatSentNanos = scheduler.nanoTime();
+      c.transport.send(
+          config.codec.encode(
+              Envelope.builder("heartbeat").id(id).timestamp(System.currentTimeMillis()).build()));
+    }
+    heartbeatCheck =
+        scheduler.schedule(
+            () -> heartbeatCheck(c, framesAtTick, pongsBefore), config.heartbeat.timeout().toNanos());
+    heartbeatTimer = scheduler.schedule(() -> heartbeatTick(c), config.heartbeat.interval().toNanos());
+  }
+
+  private void heartbeatCheck(Connection c, long framesAtTick, long pongsBefore) {
+    if (c != connection || state != ConnectionState.OPEN || c.transport == null) return;
+    long pongs = c.transport.pongCount();
+    c.pongsAtCheck = pongs;
+    boolean alive = c.framesReceived != framesAtTick || (pongs != -1 && pongs != pongsBefore);
+    if (!alive) handleDisconnect(c, Failures.deadLink(config.heartbeat.timeout()), true);
+  }
+
+  private boolean trySend(Outbox.Pending p) {
+    Connection c = connection;
+    Transport t = c != null ? c.transport : null;
+    if (t == null) return false;
+    long queued = t.queueSize();
+    if (queued > 0 && queued + p.bytes > SEND_BUFFER_HIGH_WATER) return false;
+    if (!t.send(p.text)) return false; // failing or closing: the failure event follows
+    metrics.messagesSent.incrementAndGet();
+    metrics.bytesSent.addAndGet(p.bytes);
+    bus.complete(p.future, null);
+    return true;
+  }
+
+  private void flushOutbox() {
+    while (!outbox.isEmpty()) {
+      Outbox.Pending p = outbox.peek();
+      if (p == null || !trySend(p)) {
+        scheduleDrain();
+        break;
+      }
+      outbox.poll();
+    }
+    metrics.outboxDepth = outbox.size();
+  }
+
+  private void scheduleDrain() {
+    if (drainTimer != null || outbox.isEmpty()) return;
+    drainTimer =
+        scheduler.schedule(
+            () -> {
+              drainTimer = null;
+              if (state == ConnectionState.OPEN) flushOutbox();
+            },
+            DRAIN_POLL_NANOS);
+  }
+
+  private void setState(ConnectionState next) {
+    ConnectionState previous = state;
+    if (previous == next) return;
+    state = next;
+    log.debug("{}: {} -> {}", config.redactedUrl, previous, next);
+    bus.stateChanged(previous, next);
+  }
+
+  private void cancelTimers() {
+    cancel(connectTimer);
+    cancel(stableTimer);
+    cancel(heartbeatTimer);
+    cancel(heartbeatCheck);
+    cancel(drainTimer);
+    connectTimer = stableTimer = heartbeatTimer = heartbeatCheck = drainTimer = null;
+  }
+
+  private static void cancel(Scheduler.@Nullable Cancellable timer) {
+    if (timer != null) timer.cancel();
+  }
+}

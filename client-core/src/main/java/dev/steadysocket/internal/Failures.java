@@ -1,0 +1,129 @@
+package dev.steadysocket.internal;
+
+import dev.steadysocket.AuthenticationException;
+import dev.steadysocket.ConnectionLostException;
+import dev.steadysocket.DeadLinkException;
+import dev.steadysocket.Disconnect;
+import dev.steadysocket.HandshakeException;
+import dev.steadysocket.ProtocolViolationException;
+import dev.steadysocket.TlsException;
+import java.net.ProtocolException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.security.cert.CertificateException;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import org.jspecify.annotations.Nullable;
+
+/** Turns what a transport reported into a typed {@link Disconnect}. Pure functions. */
+final class Failures {
+  private Failures() {}
+
+  static Disconnect fromFailure(
+      Throwable t, int status, @Nullable String retryAfterHeader, boolean wasOpen, long nowMillis) {
+    if (status != -1 && status != 101) {
+      Duration retryAfter = parseRetryAfter(retryAfterHeader, nowMillis);
+      HandshakeException error =
+          status == 401 || status == 403
+              ? new AuthenticationException(status, -1, "server rejected the credentials: HTTP " + status)
+              : new HandshakeException(status, handshakeMessage(status));
+      return new Disconnect(
+          Disconnect.Kind.HANDSHAKE_REJECTED, status, -1, retryAfter, wasOpen, error);
+    }
+    return new Disconnect(
+        Disconnect.Kind.TRANSPORT_FAILURE, status, -1, null, wasOpen, transportError(t));
+  }
+
+  static Disconnect fromServerClose(int code, String reason, boolean wasOpen) {
+    String text = "server closed the connection: " + code + (reason.isEmpty() ? "" : " " + reason);
+    dev.steadysocket.SteadySocketException error;
+    switch (code) {
+      case 1008:
+        error = new AuthenticationException(-1, code, text);
+        break;
+      case 1002:
+      case 1003:
+      case 1007:
+      case 1009:
+      case 1010:
+        error = new ProtocolViolationException(code, text, null);
+        break;
+      default:
+        error = new ConnectionLostException(text, null);
+    }
+    return new Disconnect(Disconnect.Kind.CLOSED_BY_SERVER, -1, code, null, wasOpen, error);
+  }
+
+  static Disconnect deadLink(Duration silence) {
+    return new Disconnect(
+        Disconnect.Kind.DEAD_LINK, -1, -1, null, true,
+        new DeadLinkException("no frame or pong for " + silence.toMillis() + " ms after a heartbeat"));
+  }
+
+  static Disconnect handshakeTimeout(Duration timeout) {
+    return new Disconnect(
+        Disconnect.Kind.TRANSPORT_FAILURE, -1, -1, null, false,
+        new ConnectionLostException(
+            "handshake did not complete within " + timeout.toMillis() + " ms",
+            new SocketTimeoutException("handshake timeout")));
+  }
+
+  private static dev.steadysocket.SteadySocketException transportError(Throwable t) {
+    if (t instanceof ProtocolException) {
+      return new ProtocolViolationException(-1, "protocol error: " + t.getMessage(), t);
+    }
+    if (isCertificateProblem(t)) {
+      return new TlsException("TLS certificate rejected: " + rootMessage(t), t);
+    }
+    if (t instanceof UnknownHostException) {
+      return new ConnectionLostException("unknown host: " + t.getMessage(), t);
+    }
+    return new ConnectionLostException(
+        "connection failed: " + t.getClass().getSimpleName() + ": " + t.getMessage(), t);
+  }
+
+  /** Certificate problems do not heal by retrying; a peer that hung up mid-handshake may. */
+  private static boolean isCertificateProblem(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof SSLPeerUnverifiedException || c instanceof CertificateException) return true;
+      if (c.getClass().getName().endsWith("CertPathValidatorException")) return true;
+      if (c.getCause() == c) break;
+    }
+    return false;
+  }
+
+  private static String rootMessage(Throwable t) {
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+    return root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
+  }
+
+  private static String handshakeMessage(int status) {
+    if (status >= 200 && status < 400) {
+      return "server answered HTTP " + status + " instead of upgrading to WebSocket"
+          + " (is this a WebSocket endpoint?)";
+    }
+    return "server rejected the WebSocket handshake: HTTP " + status;
+  }
+
+  /** Retry-After as delta-seconds or an HTTP date; null if absent or unreadable. */
+  static @Nullable Duration parseRetryAfter(@Nullable String value, long nowMillis) {
+    if (value == null) return null;
+    String v = value.trim();
+    try {
+      long seconds = Long.parseLong(v);
+      return seconds < 0 ? null : Duration.ofSeconds(seconds);
+    } catch (NumberFormatException ignored) {
+      // not delta-seconds; try a date
+    }
+    try {
+      long at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant().toEpochMilli();
+      return Duration.ofMillis(Math.max(0, at - nowMillis));
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+  }
+}

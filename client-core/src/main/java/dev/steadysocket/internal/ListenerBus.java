@@ -1,0 +1,241 @@
+package dev.steadysocket.internal;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.steadysocket.CloseReason;
+import dev.steadysocket.ConnectionState;
+import dev.steadysocket.Envelope;
+import dev.steadysocket.ListenerException;
+import dev.steadysocket.SteadySocketListener;
+import dev.steadysocket.Subscription;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers one socket's events to its listeners and typed handlers, in order, on the callback
+ * executor. Any thread may post; delivery never happens on the posting thread, never under a lock,
+ * and never after the terminal {@link SteadySocketListener#onClosed} callback.
+ */
+public final class ListenerBus {
+  private static final Logger log = LoggerFactory.getLogger(ListenerBus.class);
+
+  private final SerialExecutor executor;
+  private final List<SteadySocketListener> listeners = new CopyOnWriteArrayList<>();
+  private final ConcurrentHashMap<String, CopyOnWriteArrayList<Handler<?>>> handlers =
+      new ConcurrentHashMap<>();
+
+  /** Only read and written by tasks on {@link #executor}, which run one at a time. */
+  private boolean terminated;
+
+  public ListenerBus(Executor callbackExecutor) {
+    this.executor = new SerialExecutor(callbackExecutor);
+  }
+
+  public void addListener(SteadySocketListener listener) {
+    listeners.add(listener);
+  }
+
+  public void removeListener(SteadySocketListener listener) {
+    listeners.remove(listener);
+  }
+
+  public <T> Subscription on(String type, Class<T> cls, Consumer<? super T> consumer) {
+    return register(new Handler<T>(type, cls, null, consumer));
+  }
+
+  public <T> Subscription on(String type, TypeReference<T> ref, Consumer<? super T> consumer) {
+    return register(new Handler<T>(type, null, ref, consumer));
+  }
+
+  private Subscription register(Handler<?> handler) {
+    handlers.computeIfAbsent(handler.type, t -> new CopyOnWriteArrayList<>()).add(handler);
+    return () -> {
+      handler.cancelled = true;
+      List<Handler<?>> list = handlers.get(handler.type);
+      if (list != null) list.remove(handler);
+    };
+  }
+
+  public void stateChanged(ConnectionState previous, ConnectionState current) {
+    post(() -> {
+      for (SteadySocketListener l : listeners) {
+        try {
+          l.onStateChanged(previous, current);
+        } catch (Throwable t) {
+          listenerThrew(l, "onStateChanged", t);
+        }
+      }
+    });
+  }
+
+  /**
+   * Delivers {@code envelope} to onMessage and to the typed handlers of its type. Content is
+   * converted for typed handlers on the calling thread (OkHttp's reader), not on the callback
+   * executor, which is often the UI thread.
+   */
+  public void message(Envelope envelope) {
+    List<Handler<?>> typed = handlers.get(envelope.type());
+    Object[] converted = null;
+    if (typed != null && !typed.isEmpty()) {
+      converted = new Object[typed.size()];
+      for (int i = 0; i < converted.length; i++) {
+        converted[i] = typed.get(i).convert(envelope);
+      }
+    }
+    Object[] values = converted;
+    post(() -> {
+      for (SteadySocketListener l : listeners) {
+        try {
+          l.onMessage(envelope);
+        } catch (Throwable t) {
+          listenerThrew(l, "onMessage", t);
+        }
+      }
+      if (values != null) {
+        for (int i = 0; i < values.length; i++) typed.get(i).deliver(values[i], this);
+      }
+    });
+  }
+
+  public void binary(byte[] bytes) {
+    post(() -> {
+      for (SteadySocketListener l : listeners) {
+        try {
+          l.onBinaryMessage(listeners.size() == 1 ? bytes : bytes.clone());
+        } catch (Throwable t) {
+          listenerThrew(l, "onBinaryMessage", t);
+        }
+      }
+    });
+  }
+
+  public void reconnecting(int attempt, Duration delay, Throwable cause) {
+    post(() -> {
+      for (SteadySocketListener l : listeners) {
+        try {
+          l.onReconnecting(attempt, delay, cause);
+        } catch (Throwable t) {
+          listenerThrew(l, "onReconnecting", t);
+        }
+      }
+    });
+  }
+
+  public void error(Throwable error) {
+    post(() -> deliverError(error));
+  }
+
+  /** The terminal delivery: onClosed, then {@code afterwards}; nothing is delivered after it. */
+  public void closed(CloseReason reason, Runnable afterwards) {
+    post(() -> {
+      for (SteadySocketListener l : listeners) {
+        try {
+          l.onClosed(reason);
+        } catch (Throwable t) {
+          rethrowIfFatal(t);
+          log.warn("listener {} threw from onClosed", l, t);
+        }
+      }
+      terminated = true;
+      afterwards.run();
+    });
+  }
+
+  /**
+   * Completes a send future on the callback executor, so that code chained onto it with {@code
+   * thenAccept} runs where listeners run and never on the loop thread. Futures complete even after
+   * the terminal callback.
+   */
+  public void complete(CompletableFuture<Void> future, @Nullable Throwable error) {
+    executor.execute(() -> {
+      if (error == null) future.complete(null);
+      else future.completeExceptionally(error);
+    });
+  }
+
+  private void post(Runnable delivery) {
+    executor.execute(() -> {
+      if (!terminated) delivery.run();
+    });
+  }
+
+  private void deliverError(Throwable error) {
+    for (SteadySocketListener l : listeners) {
+      try {
+        l.onError(error);
+      } catch (Throwable t) {
+        rethrowIfFatal(t);
+        // Not reported again: an onError that throws on every error would loop forever.
+        log.warn("listener {} threw from onError", l, t);
+      }
+    }
+  }
+
+  /** Runs on the executor, inside a delivery. */
+  void listenerThrew(Object listener, String callback, Throwable t) {
+    rethrowIfFatal(t);
+    log.warn("listener {} threw from {}", listener, callback, t);
+    deliverError(new ListenerException(listener + " threw from " + callback, t));
+  }
+
+  private static void rethrowIfFatal(Throwable t) {
+    if (t instanceof VirtualMachineError) throw (VirtualMachineError) t;
+  }
+
+  /** A typed handler registered with {@code on(type, Class|TypeReference, consumer)}. */
+  private static final class Handler<T> {
+    final String type;
+    final @Nullable Class<T> cls;
+    final @Nullable TypeReference<T> ref;
+    final Consumer<? super T> consumer;
+    volatile boolean cancelled;
+
+    Handler(
+        String type, @Nullable Class<T> cls, @Nullable TypeReference<T> ref,
+        Consumer<? super T> consumer) {
+      this.type = type;
+      this.cls = cls;
+      this.ref = ref;
+      this.consumer = consumer;
+    }
+
+    /** The converted content, or the {@link RuntimeException} the conversion threw. */
+    Object convert(Envelope envelope) {
+      try {
+        return cls != null ? envelope.contentAs(cls) : envelope.contentAs(ref);
+      } catch (RuntimeException e) {
+        return new ConversionFailure(e);
+      }
+    }
+
+    @SuppressWarnings("unchecked")
+    void deliver(Object value, ListenerBus bus) {
+      if (cancelled) return;
+      if (value instanceof ConversionFailure) {
+        bus.deliverError(((ConversionFailure) value).error);
+        return;
+      }
+      try {
+        consumer.accept((T) value);
+      } catch (Throwable t) {
+        bus.listenerThrew("handler for '" + type + "'", "accept", t);
+      }
+    }
+  }
+
+  /** Marks a failed conversion in the values array (content may legitimately be an exception-like POJO). */
+  private static final class ConversionFailure {
+    final RuntimeException error;
+
+    ConversionFailure(RuntimeException error) {
+      this.error = error;
+    }
+  }
+}

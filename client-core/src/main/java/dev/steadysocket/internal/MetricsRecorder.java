@@ -1,0 +1,76 @@
+package dev.steadysocket.internal;
+
+import dev.steadysocket.Metrics;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A socket's counters. Inbound counters are written by OkHttp reader threads (one connection at a
+ * time, but successive connections use different threads), the rest only by the loop thread; all
+ * are read by any thread taking a snapshot.
+ */
+final class MetricsRecorder {
+  final AtomicLong connectionAttempts = new AtomicLong();
+  final AtomicLong reconnects = new AtomicLong();
+  final AtomicLong messagesReceived = new AtomicLong();
+  final AtomicLong bytesReceived = new AtomicLong();
+  final AtomicLong messagesSent = new AtomicLong();
+  final AtomicLong bytesSent = new AtomicLong();
+  final AtomicLong dropped = new AtomicLong();
+  final AtomicLong decodeErrors = new AtomicLong();
+  volatile long heartbeatRttNanos = -1;
+  volatile int outboxDepth;
+  /** Accumulated time not OPEN, excluding the current stretch. */
+  volatile long disconnectedNanos;
+  /** Start of the current not-OPEN stretch, or -1 while OPEN or before connect(). */
+  volatile long disconnectedSince = -1;
+
+  Metrics snapshot(long now) {
+    long since = disconnectedSince;
+    long disconnected = disconnectedNanos + (since == -1 ? 0 : now - since);
+    return new Snapshot(
+        connectionAttempts.get(), reconnects.get(), messagesReceived.get(), messagesSent.get(),
+        bytesReceived.get(), bytesSent.get(), outboxDepth, dropped.get(), decodeErrors.get(),
+        heartbeatRttNanos < 0 ? -1 : heartbeatRttNanos / 1_000_000, disconnected / 1_000_000);
+  }
+
+  private static final class Snapshot implements Metrics {
+    private final long attempts, reconnects, received, sent, bytesIn, bytesOut;
+    private final int depth;
+    private final long dropped, decodeErrors, rtt, disconnected;
+
+    Snapshot(long attempts, long reconnects, long received, long sent, long bytesIn, long bytesOut,
+        int depth, long dropped, long decodeErrors, long rtt, long disconnected) {
+      this.attempts = attempts;
+      this.reconnects = reconnects;
+      this.received = received;
+      this.sent = sent;
+      this.bytesIn = bytesIn;
+      this.bytesOut = bytesOut;
+      this.depth = depth;
+      this.dropped = dropped;
+      this.decodeErrors = decodeErrors;
+      this.rtt = rtt;
+      this.disconnected = disconnected;
+    }
+
+    @Override public long connectionAttempts() { return attempts; }
+    @Override public long reconnects() { return reconnects; }
+    @Override public long messagesReceived() { return received; }
+    @Override public long messagesSent() { return sent; }
+    @Override public long bytesReceived() { return bytesIn; }
+    @Override public long bytesSent() { return bytesOut; }
+    @Override public int outboxDepth() { return depth; }
+    @Override public long messagesDropped() { return dropped; }
+    @Override public long decodeErrors() { return decodeErrors; }
+    @Override public long lastHeartbeatRttMillis() { return rtt; }
+    @Override public long disconnectedMillis() { return disconnected; }
+
+    @Override
+    public String toString() {
+      return "Metrics{attempts=" + attempts + ", reconnects=" + reconnects + ", received=" + received
+          + ", sent=" + sent + ", bytesIn=" + bytesIn + ", bytesOut=" + bytesOut
+          + ", outbox=" + depth + ", dropped=" + dropped + ", decodeErrors=" + decodeErrors
+          + ", heartbeatRttMs=" + rtt + ", disconnectedMs=" + disconnected + "}";
+    }
+  }
+}

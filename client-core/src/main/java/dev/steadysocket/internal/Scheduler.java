@@ -1,0 +1,27 @@
+package dev.steadysocket.internal;
+
+/**
+ * Time and the serial thread of a {@link ConnectionLoop}. The real one runs on a shared daemon
+ * thread; tests use a fake that advances virtual time, so backoff, heartbeats and timeouts are
+ * tested without sleeping.
+ */
+public interface Scheduler {
+  /** Monotonic time in nanoseconds, like {@link System#nanoTime()}. Any thread may call it. */
+  long nanoTime();
+
+  /**
+   * Runs {@code task} soon, after every task submitted before it. Any thread may call it.
+   *
+   * @return false if the scheduler no longer runs tasks (its socket is closed)
+   */
+  boolean execute(Runnable task);
+
+  /** Runs {@code task} after {@code delayNanos}, serially with the other tasks. */
+  Cancellable schedule(Runnable task, long delayNanos);
+
+  /** A scheduled task that can be called off. */
+  interface Cancellable {
+    /** Prevents the task from running if it has not started. Idempotent. */
+    void cancel();
+  }
+}

@@ -1,0 +1,57 @@
+package dev.steadysocket.internal;
+
+/**
+ * One WebSocket connection attempt, as the loop sees it. The OkHttp implementation is {@link
+ * OkHttpTransport}; tests substitute a fake to drive the state machine in virtual time.
+ */
+public interface Transport {
+  /** Enqueues a text frame; false if the connection is closing or failed. Non-blocking. */
+  boolean send(String text);
+
+  /** Bytes enqueued but not yet written. */
+  long queueSize();
+
+  /** Pongs received so far, or -1 if the transport cannot tell. */
+  long pongCount();
+
+  /** Starts a graceful close. */
+  void close(int code, String reason);
+
+  /** Releases the connection at once, without a close handshake. */
+  void cancel();
+
+  /** Creates transports. */
+  interface Factory {
+    /**
+     * Starts connecting. Callbacks arrive on {@code listener} from other threads.
+     *
+     * @param refreshToken whether the token provider must be asked for a fresh token
+     */
+    Transport connect(boolean refreshToken, Listener listener);
+  }
+
+  /** Receives a transport's events. Called on transport threads (OkHttp's). */
+  interface Listener {
+    void onOpen();
+
+    /** Called on the reader thread, in frame order. */
+    void onText(String text);
+
+    /** Called on the reader thread, in frame order. */
+    void onBinary(byte[] bytes);
+
+    /** The server sent a close frame; the transport has already answered it. */
+    void onClosing(int code, String reason);
+
+    /** The close handshake finished. */
+    void onClosed(int code, String reason);
+
+    /**
+     * The attempt or connection failed.
+     *
+     * @param httpStatus the handshake response status, or -1 if there was none
+     * @param retryAfter the handshake response's Retry-After header, if any
+     */
+    void onFailure(Throwable error, int httpStatus, @org.jspecify.annotations.Nullable String retryAfter);
+  }
+}
