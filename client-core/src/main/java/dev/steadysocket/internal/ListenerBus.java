@@ -178,11 +178,14 @@ public final class ListenerBus {
     }
   }
 
-  /** Runs on the executor, inside a delivery. */
+  /**
+   * Runs on the executor, inside a delivery. The error is queued behind the current delivery, so
+   * every listener sees the event first and then, once, the error.
+   */
   void listenerThrew(Object listener, String callback, Throwable t) {
     rethrowIfFatal(t);
     log.warn("listener {} threw from {}", listener, callback, t);
-    deliverError(new ListenerException(listener + " threw from " + callback, t));
+    error(new ListenerException(listener + " threw from " + callback, t));
   }
 
   private static void rethrowIfFatal(Throwable t) {
@@ -219,7 +222,7 @@ public final class ListenerBus {
     void deliver(Object value, ListenerBus bus) {
       if (cancelled) return;
       if (value instanceof ConversionFailure) {
-        bus.deliverError(((ConversionFailure) value).error);
+        bus.error(((ConversionFailure) value).error);
         return;
       }
       try {

@@ -1,0 +1,120 @@
+package dev.steadysocket;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.steadysocket.internal.Transport;
+import java.io.IOException;
+import java.net.ProtocolException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A transport factory whose connections the test drives by hand. */
+final class FakeTransports implements Transport.Factory {
+  final List<Fake> created = new ArrayList<>();
+
+  @Override
+  public synchronized Transport connect(boolean refreshToken, Transport.Listener listener) {
+    Fake f = new Fake(listener, refreshToken);
+    created.add(f);
+    return f;
+  }
+
+  synchronized int count() {
+    return created.size();
+  }
+
+  synchronized Fake last() {
+    assertFalse(created.isEmpty(), "no connection attempt was made");
+    return created.get(created.size() - 1);
+  }
+
+  static final class Fake implements Transport {
+    final Transport.Listener listener;
+    final boolean refreshToken;
+    final List<String> sent = new ArrayList<>();
+    long queueSize;
+    long pongs;
+    boolean acceptSends = true;
+    int closeCode = -1;
+    String closeReason;
+    boolean cancelled;
+
+    Fake(Transport.Listener listener, boolean refreshToken) {
+      this.listener = listener;
+      this.refreshToken = refreshToken;
+    }
+
+    @Override
+    public boolean send(String text) {
+      if (!acceptSends || closeCode != -1 || cancelled) return false;
+      sent.add(text);
+      return true;
+    }
+
+    @Override
+    public long queueSize() {
+      return queueSize;
+    }
+
+    @Override
+    public long pongCount() {
+      return pongs;
+    }
+
+    @Override
+    public void close(int code, String reason) {
+      closeCode = code;
+      closeReason = reason;
+    }
+
+    @Override
+    public void cancel() {
+      cancelled = true;
+    }
+
+    void open() {
+      listener.onOpen();
+    }
+
+    void receive(String text) {
+      listener.onText(text);
+    }
+
+    void receiveBinary(byte[] bytes) {
+      listener.onBinary(bytes);
+    }
+
+    /** The server sends a close frame and then finishes the handshake. */
+    void serverClose(int code, String reason) {
+      listener.onClosing(code, reason);
+      listener.onClosed(code, reason);
+    }
+
+    void fail(IOException e) {
+      listener.onFailure(e, -1, null);
+    }
+
+    void reject(int status, String retryAfter) {
+      listener.onFailure(
+          new ProtocolException("Expected HTTP 101 response but was '" + status + "'"), status, retryAfter);
+    }
+
+    /** The sent frames that are not heartbeats. */
+    List<String> sentMessages() {
+      List<String> out = new ArrayList<>();
+      for (String s : sent) if (!s.contains("\"type\":\"heartbeat\"")) out.add(s);
+      return out;
+    }
+
+    List<String> sentHeartbeats() {
+      List<String> out = new ArrayList<>();
+      for (String s : sent) if (s.contains("\"type\":\"heartbeat\"")) out.add(s);
+      return out;
+    }
+
+    void assertCancelled() {
+      assertTrue(cancelled, "expected the transport to be cancelled");
+    }
+  }
+}

@@ -1,0 +1,53 @@
+package dev.steadysocket;
+
+import static dev.steadysocket.ConnectionState.CONNECTING;
+import static dev.steadysocket.ConnectionState.IDLE;
+import static dev.steadysocket.ConnectionState.OPEN;
+
+import java.io.IOException;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+
+/**
+ * Base of the state-machine tests: a fake transport, a fake scheduler and a direct callback
+ * executor, so every event happens on the test thread at the moment the test decides. Each test
+ * must account for every callback: leftovers fail it.
+ */
+abstract class VirtualTimeTest {
+  final FakeScheduler clock = new FakeScheduler();
+  final FakeTransports transports = new FakeTransports();
+  final RecordingListener listener = new RecordingListener(0);
+
+  @AfterEach
+  void nothingUnexpected() {
+    clock.runUntilIdle();
+    listener.assertExhausted();
+  }
+
+  SteadySocket.Builder builder() {
+    return SteadySocket.builder("wss://example.com/feed?token=secret")
+        .scheduler(clock)
+        .transportFactory(transports)
+        .callbackExecutor(Runnable::run)
+        .backoff(Backoff.defaults().withRandom(new Random(42)))
+        .heartbeat(Heartbeat.disabled())
+        .listener(listener);
+  }
+
+  /** Connects and opens; leaves the listener past the OPEN transition. */
+  SteadySocket open(SteadySocket socket) {
+    socket.connect();
+    clock.runUntilIdle();
+    transports.last().open();
+    clock.runUntilIdle();
+    listener.assertState(IDLE, CONNECTING);
+    listener.assertState(CONNECTING, OPEN);
+    return socket;
+  }
+
+  void dropWith(IOException e) {
+    transports.last().fail(e);
+    clock.runUntilIdle();
+  }
+
+}
