@@ -481,13 +481,15 @@ public final class ConnectionLoop {
     setState(ConnectionState.CLOSED);
     CloseReason closeReason = new CloseReason(code, reason == null ? "" : reason, byApp, error);
     log.info("closed {}: {}", config.redactedUrl, closeReason);
+    // Released before the terminal callback is queued, so whoever waits on closeFuture finds
+    // our threads and client already let go. This task still finishes after the loop shuts down.
+    releaseLoopResources.run();
     bus.closed(
         closeReason,
         () -> {
           closeFuture.complete(closeReason);
           releaseCallbackResources.run();
         });
-    releaseLoopResources.run();
   }
 
   private void startHeartbeat(Connection c) {

@@ -33,6 +33,8 @@ public final class ListenerBus {
 
   /** Only read and written by tasks on {@link #executor}, which run one at a time. */
   private boolean terminated;
+  /** Executor-confined: errors raised by listeners during the current delivery. */
+  private @Nullable List<Throwable> raised;
 
   public ListenerBus(Executor callbackExecutor) {
     this.executor = new SerialExecutor(callbackExecutor);
@@ -160,10 +162,26 @@ public final class ListenerBus {
     });
   }
 
+  /**
+   * Queues a delivery. Errors that listeners raise during it are delivered right after it, before
+   * the next event, so each event is followed by the errors it caused.
+   */
   private void post(Runnable delivery) {
     executor.execute(() -> {
-      if (!terminated) delivery.run();
+      if (terminated) return;
+      delivery.run();
+      while (raised != null) {
+        List<Throwable> errors = raised;
+        raised = null;
+        for (Throwable e : errors) deliverError(e);
+      }
     });
+  }
+
+  /** Runs on the executor, inside a delivery. */
+  private void raise(Throwable error) {
+    if (raised == null) raised = new java.util.ArrayList<>(2);
+    raised.add(error);
   }
 
   private void deliverError(Throwable error) {
@@ -178,14 +196,11 @@ public final class ListenerBus {
     }
   }
 
-  /**
-   * Runs on the executor, inside a delivery. The error is queued behind the current delivery, so
-   * every listener sees the event first and then, once, the error.
-   */
+  /** Runs on the executor, inside a delivery: every listener sees the event, then the error, once. */
   void listenerThrew(Object listener, String callback, Throwable t) {
     rethrowIfFatal(t);
     log.warn("listener {} threw from {}", listener, callback, t);
-    error(new ListenerException(listener + " threw from " + callback, t));
+    raise(new ListenerException(listener + " threw from " + callback, t));
   }
 
   private static void rethrowIfFatal(Throwable t) {
@@ -222,7 +237,7 @@ public final class ListenerBus {
     void deliver(Object value, ListenerBus bus) {
       if (cancelled) return;
       if (value instanceof ConversionFailure) {
-        bus.error(((ConversionFailure) value).error);
+        bus.raise(((ConversionFailure) value).error);
         return;
       }
       try {

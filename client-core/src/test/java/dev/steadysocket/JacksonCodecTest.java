@@ -1,0 +1,149 @@
+package dev.steadysocket;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class JacksonCodecTest {
+  private final MessageCodec codec = MessageCodec.jackson();
+
+  @Test
+  void roundTripKeepsEveryField() {
+    Envelope e =
+        Envelope.builder("text")
+            .id("42")
+            .sender("alice")
+            .receiver("bob")
+            .content(Map.of("text", "hi ✓"))
+            .timestamp(1_700_000_000_123L)
+            .meta("replyTo", "7")
+            .build();
+    String json = codec.encode(e);
+    Envelope back = codec.decode(json);
+    assertEquals(e, back);
+    assertEquals("hi ✓", back.content().get("text").asText());
+    assertEquals("7", back.metaText("replyTo"));
+    assertEquals(1_700_000_000_123L, back.timestamp());
+  }
+
+  @Test
+  void wireFormatIsTheDocumentedOne() throws Exception {
+    Envelope e = Envelope.builder("chat").id("1").content(List.of(1, 2)).timestamp(5).build();
+    JsonNode tree = new ObjectMapper().readTree(codec.encode(e));
+    assertEquals("{\"id\":\"1\",\"type\":\"chat\",\"content\":[1,2],\"timestamp\":5}", tree.toString());
+  }
+
+  @Test
+  void onlyTypeIsRequired() {
+    Envelope e = codec.decode("{\"type\":\"system\"}");
+    assertNull(e.id());
+    assertNull(e.sender());
+    assertTrue(e.content().isNull());
+    assertEquals(0, e.timestamp());
+    assertTrue(e.meta().isEmpty());
+  }
+
+  @Test
+  void lenientWhereServersDiffer() {
+    Envelope e =
+        codec.decode(
+            "{\"type\":\"t\",\"id\":17,\"sender\":null,\"timestamp\":\"1700000000000\",\"extra\":{\"a\":[1]},\"meta\":null}");
+    assertEquals("17", e.id());
+    assertEquals(1_700_000_000_000L, e.timestamp());
+    assertEquals(1_700_000_000_000L, codec.decode("{\"type\":\"t\",\"timestamp\":1.7e12}").timestamp());
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "",
+        "not json",
+        "{\"type\":\"x\"",
+        "[1,2]",
+        "42",
+        "\"text\"",
+        "null",
+        "{}",
+        "{\"type\":5}",
+        "{\"type\":\"\"}",
+        "{\"type\":null}",
+        "{\"type\":\"x\",\"sender\":{}}",
+        "{\"type\":\"x\",\"meta\":[1]}",
+        "{\"type\":\"x\",\"timestamp\":\"yesterday\"}",
+        "{\"type\":\"x\",\"timestamp\":123456789012345678901234567890}",
+        "{\"type\":\"x\"} trailing",
+      })
+  void invalidFramesAreTypedDecodeErrorsCarryingTheRawText(String frame) {
+    DecodeException e = assertThrows(DecodeException.class, () -> codec.decode(frame));
+    assertEquals(frame, e.rawText());
+  }
+
+  @Test
+  void deepNestingIsRejectedNotAStackOverflow() {
+    String deep = "{\"type\":\"x\",\"content\":" + "[".repeat(100_000) + "]".repeat(100_000) + "}";
+    DecodeException e = assertThrows(DecodeException.class, () -> codec.decode(deep));
+    assertTrue(e.getMessage().length() < 400, "message holds a preview, not the frame");
+  }
+
+  @Test
+  void hugeNumbersAreRejected() {
+    String huge = "{\"type\":\"x\",\"content\":" + "9".repeat(5_000) + "}";
+    assertThrows(DecodeException.class, () -> codec.decode(huge));
+  }
+
+  /** Polymorphic typing stays off: a payload cannot make Jackson instantiate a class it names. */
+  public static final class Holder {
+    public Object value;
+  }
+
+  @Test
+  void payloadCannotChooseClassesToInstantiate() {
+    Envelope e =
+        codec.decode(
+            "{\"type\":\"x\",\"content\":{\"value\":[\"java.net.URL\",\"http://attacker/\"]}}");
+    Holder h = e.contentAs(Holder.class);
+    assertInstanceOf(List.class, h.value, "must stay plain JSON data");
+    Envelope e2 = codec.decode("{\"type\":\"x\",\"content\":{\"value\":{\"@class\":\"java.io.File\",\"path\":\"/\"}}}");
+    assertInstanceOf(Map.class, e2.contentAs(Holder.class).value);
+  }
+
+  @Test
+  void contentAsMismatchIsADecodeException() {
+    Envelope e = codec.decode("{\"type\":\"x\",\"content\":\"str\"}");
+    assertThrows(DecodeException.class, () -> e.contentAs(DeliveryTest.Tick.class));
+  }
+
+  @Test
+  void unknownPropertiesInContentAreIgnoredByDefault() {
+    Envelope e = codec.decode("{\"type\":\"x\",\"content\":{\"symbol\":\"A\",\"price\":1,\"venue\":\"X\"}}");
+    assertEquals("A", e.contentAs(DeliveryTest.Tick.class).symbol);
+  }
+
+  @Test
+  void pojoContentIsSerializedWithTheCodecsMapper() {
+    DeliveryTest.Tick t = new DeliveryTest.Tick();
+    t.symbol = "ACME";
+    t.price = 2.5;
+    String json = codec.encode(Envelope.of("tick", t));
+    assertTrue(json.contains("\"content\":{\"symbol\":\"ACME\",\"price\":2.5}"), json);
+    assertFalse(Envelope.of("a", null).id().isEmpty());
+  }
+
+  @Test
+  void toStringIsBoundedAndEnvelopeIsImmutable() {
+    Envelope e = Envelope.of("big", "x".repeat(10_000));
+    assertTrue(e.toString().length() < 400);
+    assertThrows(UnsupportedOperationException.class, () -> e.meta().put("k", null));
+  }
+}
