@@ -1,0 +1,271 @@
+package dev.steadysocket.android;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+import static org.robolectric.Shadows.shadowOf;
+
+import android.Manifest;
+import android.app.Activity;
+import android.app.Application;
+import android.content.Intent;
+import android.net.ConnectivityManager;
+import android.net.Network;
+import android.os.Looper;
+import android.os.PowerManager;
+import dev.steadysocket.Backoff;
+import dev.steadysocket.ConnectionState;
+import dev.steadysocket.Envelope;
+import dev.steadysocket.Heartbeat;
+import dev.steadysocket.SteadySocket;
+import dev.steadysocket.SteadySocketListener;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import okhttp3.Response;
+import okhttp3.WebSocket;
+import okhttp3.WebSocketListener;
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.robolectric.Robolectric;
+import org.robolectric.RobolectricTestRunner;
+import org.robolectric.RuntimeEnvironment;
+import org.robolectric.android.controller.ActivityController;
+import org.robolectric.shadows.ShadowNetwork;
+
+/** A real SteadySocket against MockWebServer, driven by simulated Android signals. */
+@RunWith(RobolectricTestRunner.class)
+public class AndroidSteadySocketTest {
+  /** Long enough that a connection within the test timeout can only come from a hook. */
+  private static final Duration BACKOFF = Duration.ofMinutes(5);
+
+  private final Application app = RuntimeEnvironment.getApplication();
+  private final Network wifi = ShadowNetwork.newInstance(100);
+  private final Network cellular = ShadowNetwork.newInstance(101);
+  private final MockWebServer server = new MockWebServer();
+  private final ServerEvents serverEvents = new ServerEvents();
+  /** What the client listener saw, in order; touched on the main thread only. */
+  private final List<String> events = new ArrayList<>();
+  private final List<ConnectionState> states = new ArrayList<>();
+
+  private SteadySocket socket;
+  private SocketAttachment attachment;
+
+  @Before
+  public void setUp() throws Exception {
+    shadowOf(app).grantPermissions(Manifest.permission.ACCESS_NETWORK_STATE);
+    server.start();
+    for (int i = 0; i < 5; i++) {
+      server.enqueue(new MockResponse.Builder().webSocketUpgrade(serverEvents).build());
+    }
+    socket =
+        AndroidSteadySocket.builder(server.url("/feed").toString())
+            .backoff(Backoff.exponential(BACKOFF, BACKOFF).withoutJitter())
+            .heartbeat(Heartbeat.disabled())
+            .listener(new RecordingListener())
+            .build();
+  }
+
+  @After
+  public void tearDown() {
+    if (attachment != null) attachment.close();
+    socket.close();
+    MainLooperAwait.until("CLOSED", () -> socket.closeFuture().isDone());
+    server.close();
+  }
+
+  @Test
+  public void callbacksArriveOnTheMainThreadInOrder() throws Exception {
+    serverEvents.sendOnOpen = 3;
+    socket.connect();
+
+    MainLooperAwait.until("3 messages", () -> events.size() >= 5);
+    assertEquals(
+        List.of(
+            "IDLE->CONNECTING", "CONNECTING->OPEN", "message:tick:1", "message:tick:2",
+            "message:tick:3"),
+        events);
+  }
+
+  @Test
+  public void offlinePausesAndAValidatedNetworkReconnectsAtOnce() throws Exception {
+    attach(BackgroundPolicy.keepAlive());
+    deliverAvailable(wifi);
+    connectAndAwaitOpen();
+
+    callback().onLost(wifi);
+    awaitState(ConnectionState.PAUSED);
+    serverEvents.awaitClosed();
+    long attempts = socket.metrics().connectionAttempts();
+
+    callback().onAvailable(cellular); // not validated yet: still no attempt
+    shadowOf(Looper.getMainLooper()).idle();
+    assertEquals(ConnectionState.PAUSED, socket.state());
+    assertEquals(attempts, socket.metrics().connectionAttempts());
+    assertEquals(1, server.getRequestCount());
+
+    callback().onCapabilitiesChanged(cellular, NetworkMonitorTest.capabilities(true));
+    assertNotNull(server.takeRequest(MainLooperAwait.TIMEOUT_MILLIS, TimeUnit.MILLISECONDS));
+    awaitOpenCount(2);
+  }
+
+  @Test
+  public void validationSkipsTheRemainingBackoff() throws Exception {
+    attach(BackgroundPolicy.keepAlive());
+    deliverAvailable(wifi);
+    connectAndAwaitOpen();
+
+    serverEvents.awaitOpenSocket().close(1012, "restarting"); // next attempt only after BACKOFF
+    awaitState(ConnectionState.RECONNECTING);
+    assertEquals(ConnectionState.RECONNECTING, socket.state());
+
+    callback().onCapabilitiesChanged(wifi, NetworkMonitorTest.capabilities(false));
+    callback().onCapabilitiesChanged(wifi, NetworkMonitorTest.capabilities(true));
+    awaitOpenCount(2);
+  }
+
+  @Test
+  public void defaultNetworkSwitchReplacesTheConnection() throws Exception {
+    attach(BackgroundPolicy.keepAlive());
+    deliverAvailable(wifi);
+    connectAndAwaitOpen();
+
+    deliverAvailable(cellular);
+
+    assertEquals(1001, serverEvents.awaitClosed());
+    awaitOpenCount(2);
+    assertEquals(2, server.getRequestCount());
+  }
+
+  @Test
+  public void backgroundPastGraceDisconnectsAndForegroundReconnects() throws Exception {
+    Duration grace = Duration.ofSeconds(10);
+    attach(BackgroundPolicy.disconnectInBackground(grace));
+    ActivityController<Activity> activity = Robolectric.buildActivity(Activity.class).setup();
+    connectAndAwaitOpen();
+
+    activity.pause().stop();
+    shadowOf(Looper.getMainLooper()).idleFor(grace); // virtual time
+    awaitState(ConnectionState.PAUSED);
+    serverEvents.awaitClosed();
+
+    activity.start();
+    awaitOpenCount(2);
+  }
+
+  @Test
+  public void dozePausesAndLeavingIdleReconnects() throws Exception {
+    attach(BackgroundPolicy.keepAlive());
+    connectAndAwaitOpen();
+    PowerManager power = app.getSystemService(PowerManager.class);
+
+    shadowOf(power).setIsDeviceIdleMode(true);
+    app.sendBroadcast(new Intent(PowerManager.ACTION_DEVICE_IDLE_MODE_CHANGED));
+    awaitState(ConnectionState.PAUSED);
+    serverEvents.awaitClosed();
+
+    shadowOf(power).setIsDeviceIdleMode(false);
+    app.sendBroadcast(new Intent(PowerManager.ACTION_DEVICE_IDLE_MODE_CHANGED));
+    awaitOpenCount(2);
+  }
+
+  private void attach(BackgroundPolicy policy) {
+    attachment = AndroidSteadySocket.attach(app, socket, policy);
+  }
+
+  private void connectAndAwaitOpen() throws InterruptedException {
+    socket.connect();
+    awaitOpenCount(1);
+    assertNotNull(server.takeRequest(MainLooperAwait.TIMEOUT_MILLIS, TimeUnit.MILLISECONDS));
+  }
+
+  private void awaitState(ConnectionState state) {
+    MainLooperAwait.until(
+        state.toString(), () -> !states.isEmpty() && states.get(states.size() - 1) == state);
+  }
+
+  private void awaitOpenCount(int count) {
+    MainLooperAwait.until(
+        "OPEN #" + count,
+        () -> states.stream().filter(s -> s == ConnectionState.OPEN).count() >= count);
+  }
+
+  private ConnectivityManager.NetworkCallback callback() {
+    return shadowOf(app.getSystemService(ConnectivityManager.class))
+        .getNetworkCallbacks()
+        .iterator()
+        .next();
+  }
+
+  private void deliverAvailable(Network network) {
+    callback().onAvailable(network);
+    callback().onCapabilitiesChanged(network, NetworkMonitorTest.capabilities(true));
+  }
+
+  /** Records on the main thread; a callback on any other thread is recorded as a failure. */
+  private final class RecordingListener implements SteadySocketListener {
+    @Override
+    public void onStateChanged(ConnectionState previous, ConnectionState current) {
+      checkMainThread();
+      states.add(current);
+      events.add(previous + "->" + current);
+    }
+
+    @Override
+    public void onMessage(Envelope envelope) {
+      checkMainThread();
+      events.add("message:" + envelope.type() + ":" + envelope.content());
+    }
+
+    private void checkMainThread() {
+      if (Looper.myLooper() != Looper.getMainLooper()) {
+        events.add("OFF MAIN THREAD: " + Thread.currentThread().getName());
+      }
+    }
+  }
+
+  /** Server side: events from OkHttp threads, waited on with bounded polls. */
+  private static final class ServerEvents extends WebSocketListener {
+    final BlockingQueue<WebSocket> opened = new LinkedBlockingQueue<>();
+    final BlockingQueue<Integer> closed = new LinkedBlockingQueue<>();
+    volatile int sendOnOpen;
+
+    @Override
+    public void onOpen(WebSocket webSocket, Response response) {
+      for (int i = 1; i <= sendOnOpen; i++) {
+        webSocket.send("{\"type\":\"tick\",\"content\":" + i + "}");
+      }
+      opened.add(webSocket);
+    }
+
+    @Override
+    public void onClosing(WebSocket webSocket, int code, String reason) {
+      webSocket.close(1000, null);
+      closed.add(code);
+    }
+
+    @Override
+    public void onFailure(WebSocket webSocket, Throwable t, Response response) {
+      closed.add(-1);
+    }
+
+    WebSocket awaitOpenSocket() throws InterruptedException {
+      WebSocket ws = opened.poll(MainLooperAwait.TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+      assertNotNull("server side never opened", ws);
+      return ws;
+    }
+
+    int awaitClosed() throws InterruptedException {
+      Integer code = closed.poll(MainLooperAwait.TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+      assertTrue("server side never saw the close", code != null);
+      return code;
+    }
+  }
+}

@@ -1,0 +1,153 @@
+package dev.steadysocket.android;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+import static org.robolectric.Shadows.shadowOf;
+
+import android.Manifest;
+import android.app.Application;
+import android.net.ConnectivityManager;
+import android.net.Network;
+import android.net.NetworkCapabilities;
+import android.os.Looper;
+import java.util.Set;
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.robolectric.RobolectricTestRunner;
+import org.robolectric.RuntimeEnvironment;
+import org.robolectric.shadows.ShadowConnectivityManager;
+import org.robolectric.shadows.ShadowNetwork;
+import org.robolectric.shadows.ShadowNetworkCapabilities;
+
+@RunWith(RobolectricTestRunner.class)
+public class NetworkMonitorTest {
+  private final Application app = RuntimeEnvironment.getApplication();
+  private final RecordingControl socket = new RecordingControl();
+  private final Network wifi = ShadowNetwork.newInstance(100);
+  private final Network cellular = ShadowNetwork.newInstance(101);
+  private ShadowConnectivityManager connectivity;
+  private SocketAttachment attachment;
+
+  @Before
+  public void setUp() {
+    shadowOf(app).grantPermissions(Manifest.permission.ACCESS_NETWORK_STATE);
+    connectivity = shadowOf(app.getSystemService(ConnectivityManager.class));
+  }
+
+  @After
+  public void tearDown() {
+    if (attachment != null) attachment.close();
+  }
+
+  @Test
+  public void validatedDefaultNetworkAtStartIsNotASwitch() {
+    attach();
+    deliverAvailable(wifi, true);
+    socket.assertNext("reconnectNow"); // no-op on an open or connecting socket
+    socket.assertExhausted();
+  }
+
+  @Test
+  public void lostNetworkPausesAndValidatedNetworkResumesAtOnce() {
+    attach();
+    deliverAvailable(wifi, true);
+    socket.assertNext("reconnectNow");
+
+    callback().onLost(wifi);
+    socket.assertNext("pause:offline");
+    callback().onLost(wifi); // repeated: the reason is held once
+    socket.assertExhausted();
+
+    callback().onAvailable(cellular);
+    socket.assertExhausted(); // not validated yet: stay paused, spend no attempt
+
+    callback().onCapabilitiesChanged(cellular, capabilities(true));
+    socket.assertNext("resume:offline", "reconnectNow");
+    socket.assertExhausted();
+  }
+
+  @Test
+  public void noNetworkAtAttachPausesImmediately() {
+    connectivity.setDefaultNetworkActive(false);
+    connectivity.setActiveNetworkInfo(null);
+    attach();
+    socket.assertNext("pause:offline");
+    socket.assertExhausted();
+
+    deliverAvailable(wifi, true);
+    socket.assertNext("resume:offline", "reconnectNow");
+    socket.assertExhausted();
+  }
+
+  @Test
+  public void switchOfDefaultNetworkReplacesTheConnection() {
+    attach();
+    deliverAvailable(wifi, true);
+    socket.assertNext("reconnectNow");
+
+    deliverAvailable(cellular, true); // Wi-Fi -> cellular: no onLost for the default callback
+    socket.assertNext("replaceConnection", "reconnectNow");
+    socket.assertExhausted();
+
+    callback().onCapabilitiesChanged(cellular, capabilities(true)); // same network, same state
+    callback().onAvailable(cellular);
+    socket.assertExhausted();
+  }
+
+  @Test
+  public void lossOfANetworkThatIsNoLongerDefaultIsIgnored() {
+    attach();
+    deliverAvailable(wifi, true);
+    deliverAvailable(cellular, true);
+    socket.assertNext("reconnectNow", "replaceConnection", "reconnectNow");
+
+    callback().onLost(wifi);
+    socket.assertExhausted();
+  }
+
+  @Test
+  public void closeUnregistersTheCallbackAndReleasesThePause() {
+    attach();
+    assertEquals(1, connectivity.getNetworkCallbacks().size());
+    ConnectivityManager.NetworkCallback registered = callback();
+    registered.onLost(wifi); // unknown network: ignored
+    deliverAvailable(wifi, true);
+    registered.onLost(wifi);
+    socket.assertNext("reconnectNow", "pause:offline");
+
+    attachment.close();
+    attachment.close(); // idempotent
+    attachment = null;
+
+    assertTrue(connectivity.getNetworkCallbacks().isEmpty());
+    socket.assertNext("resume:offline");
+    registered.onCapabilitiesChanged(wifi, capabilities(true)); // late delivery: ignored
+    socket.assertExhausted();
+  }
+
+  private void attach() {
+    attachment = SocketAttachment.attach(app, socket, BackgroundPolicy.keepAlive());
+    shadowOf(Looper.getMainLooper()).idle();
+  }
+
+  private ConnectivityManager.NetworkCallback callback() {
+    Set<ConnectivityManager.NetworkCallback> callbacks = connectivity.getNetworkCallbacks();
+    assertEquals(1, callbacks.size());
+    return callbacks.iterator().next();
+  }
+
+  /** What ConnectivityService sends when a network becomes the default. */
+  private void deliverAvailable(Network network, boolean validated) {
+    callback().onAvailable(network);
+    callback().onCapabilitiesChanged(network, capabilities(validated));
+  }
+
+  static NetworkCapabilities capabilities(boolean validated) {
+    NetworkCapabilities caps = ShadowNetworkCapabilities.newInstance();
+    shadowOf(caps).addCapability(NetworkCapabilities.NET_CAPABILITY_INTERNET);
+    if (validated) shadowOf(caps).addCapability(NetworkCapabilities.NET_CAPABILITY_VALIDATED);
+    return caps;
+  }
+}
