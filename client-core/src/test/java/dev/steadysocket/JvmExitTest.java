@@ -1,0 +1,66 @@
+package dev.steadysocket;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import org.junit.jupiter.api.Test;
+
+/** A JVM whose sockets are all closed exits on its own: nothing we start keeps it alive. */
+class JvmExitTest {
+
+  /** Runs in a child JVM: connect, exchange a message, close, return from main. */
+  public static final class Probe {
+    public static void main(String[] args) throws Exception {
+      java.util.concurrent.CompletableFuture<Void> opened = new java.util.concurrent.CompletableFuture<>();
+      SteadySocket socket =
+          SteadySocket.builder(args[0])
+              .listener(new SteadySocketListener() {
+                @Override
+                public void onStateChanged(ConnectionState previous, ConnectionState current) {
+                  if (current == ConnectionState.OPEN) opened.complete(null);
+                }
+              })
+              .build();
+      socket.connect();
+      opened.get(10, TimeUnit.SECONDS);
+      socket.send(Envelope.of("bye", null)).get(10, TimeUnit.SECONDS);
+      socket.close();
+      socket.closeFuture().get(10, TimeUnit.SECONDS);
+      System.out.println("PROBE CLOSED");
+      // main returns here; the JVM must exit without System.exit
+    }
+  }
+
+  @Test
+  void jvmExitsAfterTheLastSocketCloses() throws Exception {
+    try (MockWebServer server = new MockWebServer()) {
+      ServerPeer peer = new ServerPeer(false);
+      server.setDispatcher(new Dispatcher() {
+        @Override
+        public MockResponse dispatch(RecordedRequest request) {
+          return peer.upgrade();
+        }
+      });
+      server.start();
+      String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
+      Process p =
+          new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Probe.class.getName(),
+                  server.url("/").toString())
+              .redirectErrorStream(true)
+              .start();
+      boolean exited = p.waitFor(30, TimeUnit.SECONDS);
+      if (!exited) p.destroyForcibly();
+      String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertTrue(exited, "child JVM still running 30 s after its socket closed:\n" + output);
+      assertEquals(0, p.exitValue(), output);
+      assertTrue(output.contains("PROBE CLOSED"), output);
+    }
+  }
+}
