@@ -200,7 +200,7 @@ public final class ConnectionLoop {
     metrics.messagesReceived.incrementAndGet();
     metrics.bytesReceived.addAndGet(Utf8.size(text));
     if (log.isTraceEnabled()) log.trace("received {} on {}", envelope.type(), c);
-    c.deliver(() -> bus.message(envelope));
+    c.deliver(bus.message(envelope)); // conversion happens here, outside the connection's lock
   }
 
   void onBinary(Connection c, byte[] bytes) {
@@ -478,6 +478,9 @@ public final class ConnectionLoop {
       bus.complete(p.future, new SocketClosedException("socket closed before the message was sent"));
     }
     metrics.outboxDepth = 0;
+    long since = metrics.disconnectedSince;
+    if (since != -1) metrics.disconnectedNanos += scheduler.nanoTime() - since;
+    metrics.disconnectedSince = -1; // the clock stops at CLOSED
     setState(ConnectionState.CLOSED);
     CloseReason closeReason = new CloseReason(code, reason == null ? "" : reason, byApp, error);
     log.info("closed {}: {}", config.redactedUrl, closeReason);

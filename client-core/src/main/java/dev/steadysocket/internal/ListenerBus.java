@@ -78,11 +78,12 @@ public final class ListenerBus {
   }
 
   /**
-   * Delivers {@code envelope} to onMessage and to the typed handlers of its type. Content is
-   * converted for typed handlers on the calling thread (OkHttp's reader), not on the callback
-   * executor, which is often the UI thread.
+   * Prepares the delivery of {@code envelope} to onMessage and to the typed handlers of its type,
+   * and returns the action that queues it. Content is converted for typed handlers now, on the
+   * calling thread (OkHttp's reader), not on the callback executor, which is often the UI thread;
+   * the caller queues the returned action when ordering allows (see {@link Connection}).
    */
-  public void message(Envelope envelope) {
+  public Runnable message(Envelope envelope) {
     List<Handler<?>> typed = handlers.get(envelope.type());
     Object[] converted = null;
     if (typed != null && !typed.isEmpty()) {
@@ -92,18 +93,20 @@ public final class ListenerBus {
       }
     }
     Object[] values = converted;
-    post(() -> {
-      for (SteadySocketListener l : listeners) {
-        try {
-          l.onMessage(envelope);
-        } catch (Throwable t) {
-          listenerThrew(l, "onMessage", t);
-        }
-      }
-      if (values != null) {
-        for (int i = 0; i < values.length; i++) typed.get(i).deliver(values[i], this);
-      }
-    });
+    Runnable delivery =
+        () -> {
+          for (SteadySocketListener l : listeners) {
+            try {
+              l.onMessage(envelope);
+            } catch (Throwable t) {
+              listenerThrew(l, "onMessage", t);
+            }
+          }
+          if (values != null) {
+            for (int i = 0; i < values.length; i++) typed.get(i).deliver(values[i], this);
+          }
+        };
+    return () -> post(delivery);
   }
 
   public void binary(byte[] bytes) {
