@@ -8,12 +8,16 @@ public final class ReconnectAttemptsExhaustedException extends SteadySocketExcep
 
   private final int attempts;
 
-  public ReconnectAttemptsExhaustedException(int attempts, @Nullable Throwable lastFailure) {
-    super("gave up after " + attempts + " failed connection attempts", lastFailure);
+  public ReconnectAttemptsExhaustedException(
+      int attempts, int maxReconnectAttempts, @Nullable Throwable lastFailure) {
+    super(
+        "gave up after " + attempts + " consecutive failed connection attempts (the first and "
+            + maxReconnectAttempts + " reconnects)",
+        lastFailure);
     this.attempts = attempts;
   }
 
-  /** How many consecutive attempts failed. */
+  /** How many consecutive attempts failed, the first one included. */
   public int attempts() {
     return attempts;
   }

@@ -175,7 +175,10 @@ public final class SteadySocket implements AutoCloseable {
     loop.resume(Objects.requireNonNull(reason, "reason == null"));
   }
 
-  /** The URL without credentials, query or fragment (those may hold secrets). */
+  /**
+   * The URL as logged: scheme, host and port only, e.g. {@code wss://example.com/...}. Paths,
+   * queries and user info are hidden because they often carry tokens.
+   */
   public String redactedUrl() {
     return redactedUrl;
   }

@@ -438,7 +438,7 @@ public final class ConnectionLoop {
     int max = config.maxReconnectAttempts;
     if (max >= 0 && failedAttempts > max) {
       ReconnectAttemptsExhaustedException exhausted =
-          new ReconnectAttemptsExhaustedException(failedAttempts, cause);
+          new ReconnectAttemptsExhaustedException(failedAttempts, max, cause);
       bus.error(exhausted);
       terminate(exhausted, -1, exhausted.getMessage(), false);
       return;

@@ -1,0 +1,212 @@
+package dev.steadysocket.samples;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.steadysocket.CloseReason;
+import dev.steadysocket.ConnectionState;
+import dev.steadysocket.Envelope;
+import dev.steadysocket.SteadySocket;
+import dev.steadysocket.SteadySocketListener;
+import java.io.BufferedReader;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A line-based chat client: every line typed on stdin becomes a {@code text} envelope; others'
+ * messages are printed as {@code [sender] text}. Talks to the demo server's chat room or to any
+ * server that relays the envelope wire format.
+ */
+public final class ChatSample {
+  static final String DEFAULT_URL = "ws://127.0.0.1:" + DemoFeedServer.DEFAULT_PORT + "/chat";
+
+  private static final String USAGE =
+      String.join(
+          "\n",
+          "Usage: ChatSample [URL] [--name NAME] [--to NAME] [--token T]",
+          "",
+          "Sends every line read from stdin as a 'text' envelope and prints the others' messages.",
+          "URL defaults to " + DEFAULT_URL + " (start DemoFeedServer --port "
+              + DemoFeedServer.DEFAULT_PORT + " first).",
+          "",
+          "  --name NAME   your sender name (default: a random guest name)",
+          "  --to NAME     send to NAME only instead of the whole room",
+          "  --token T     bearer token for the handshake (never printed)",
+          "  --help        show this help",
+          "",
+          "End with Ctrl-D (end of input) or a line '/quit'.");
+
+  private final String name;
+  private final @Nullable String to;
+  private final PrintStream out;
+  private final PrintStream err;
+  /** Assigned before connect(); read by the listener. */
+  private volatile @Nullable SteadySocket socket;
+
+  private ChatSample(String name, @Nullable String to, PrintStream out, PrintStream err) {
+    this.name = name;
+    this.to = to;
+    this.out = out;
+    this.err = err;
+  }
+
+  public static void main(String[] argv) throws IOException {
+    PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
+    PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
+    String url = DEFAULT_URL;
+    String name = "guest-" + ThreadLocalRandom.current().nextInt(1000, 10000);
+    String to = null;
+    String token = null;
+    ArgReader args = new ArgReader(argv);
+    try {
+      while (args.hasNext()) {
+        String arg = args.next();
+        switch (arg) {
+          case "--name":
+            name = args.value(arg);
+            break;
+          case "--to":
+            to = args.value(arg);
+            break;
+          case "--token":
+            token = args.value(arg);
+            break;
+          case "--help":
+          case "-h":
+            out.println(USAGE);
+            return;
+          default:
+            if (arg.startsWith("-")) {
+              throw new UsageException("unknown option " + arg + " (see --help)");
+            }
+            url = arg;
+        }
+      }
+    } catch (UsageException e) {
+      err.println("chat: " + e.getMessage());
+      System.exit(FeedCli.EXIT_USAGE);
+    }
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    System.exit(new ChatSample(name, to, out, err).run(url, token));
+  }
+
+  private int run(String url, @Nullable String token) throws IOException {
+    SteadySocket.Builder builder;
+    try {
+      builder = SteadySocket.builder(url);
+    } catch (IllegalArgumentException e) {
+      err.println("chat: bad URL: " + e.getMessage());
+      return FeedCli.EXIT_USAGE;
+    }
+    if (token != null) {
+      builder.tokenProvider(refresh -> token);
+    }
+    SteadySocket socket = builder.listener(new Listener()).build();
+    this.socket = socket;
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> closeAndWait(socket), "chat-shutdown"));
+    err.println("* connecting to " + socket.redactedUrl() + " as " + name);
+    socket.connect();
+
+    // Sends made while disconnected wait in the outbox and go out after the reconnect.
+    List<CompletableFuture<Void>> pending = new ArrayList<>();
+    BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    String line;
+    while ((line = stdin.readLine()) != null && !line.equals("/quit")) {
+      if (line.trim().isEmpty()) {
+        continue;
+      }
+      pending.removeIf(CompletableFuture::isDone);
+      pending.add(
+          socket
+              .send(Envelope.builder("text").sender(name).receiver(to).content(line).build())
+              .whenComplete((ok, error) -> {
+                if (error != null) {
+                  err.println("* not sent: " + FeedCli.describe(error));
+                }
+              }));
+    }
+    // End of input: let queued lines reach the server, then close.
+    try {
+      CompletableFuture.allOf(pending.toArray(new CompletableFuture<?>[0])).get(5, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      err.println("* some lines may not have been sent: " + FeedCli.describe(e));
+    }
+    closeAndWait(socket);
+    return 0;
+  }
+
+  private static void closeAndWait(SteadySocket socket) {
+    if (socket.state() == ConnectionState.CLOSED) {
+      return;
+    }
+    socket.close();
+    try {
+      socket.closeFuture().get(6, TimeUnit.SECONDS);
+    } catch (Exception ignored) {
+      // Exiting anyway.
+    }
+  }
+
+  private final class Listener implements SteadySocketListener {
+    @Override
+    public void onStateChanged(ConnectionState previous, ConnectionState current) {
+      SteadySocket s = socket;
+      if (current == ConnectionState.OPEN && s != null) {
+        err.println("* open");
+        // Announce ourselves on every (re)connect; the room prints "<name> joined".
+        s.send(Envelope.builder("join").sender(name).build());
+      }
+    }
+
+    @Override
+    public void onMessage(Envelope envelope) {
+      switch (envelope.type()) {
+        case "text":
+          String sender = envelope.sender() == null ? "?" : envelope.sender();
+          String direct = envelope.receiver() != null && !envelope.receiver().equals("room") ? " → you" : "";
+          out.println("[" + sender + direct + "] " + text(envelope.content()));
+          break;
+        case "join":
+          out.println("* " + (envelope.sender() == null ? "someone" : envelope.sender()) + " joined");
+          break;
+        case "system":
+          if ("welcome".equals(envelope.content().path("event").asText())) {
+            err.println("* in the room as " + name + " (" + envelope.content().path("online").asInt() + " online)");
+          }
+          break;
+        default:
+          break; // e.g. ticker envelopes when connected to the feed path
+      }
+    }
+
+    @Override
+    public void onReconnecting(int attempt, Duration delay, Throwable cause) {
+      err.println(String.format(Locale.ROOT, "* reconnecting in %.1f s (attempt %d): %s",
+          delay.toMillis() / 1000.0, attempt, FeedCli.describe(cause)));
+    }
+
+    @Override
+    public void onClosed(CloseReason reason) {
+      Throwable error = reason.error();
+      if (error != null) {
+        err.println("chat: closed: " + FeedCli.describe(error));
+        // stdin may block forever; a terminal failure ends the program here.
+        new Thread(() -> System.exit(FeedCli.EXIT_FAILURE), "chat-exit").start();
+      }
+    }
+  }
+
+  private static String text(JsonNode content) {
+    return content.isTextual() ? content.asText() : content.toString();
+  }
+}

@@ -1,0 +1,460 @@
+package dev.steadysocket.samples;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import javax.net.ServerSocketFactory;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import okhttp3.Response;
+import okhttp3.WebSocket;
+import okhttp3.WebSocketListener;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A demo feed: a stock ticker and a chat room, served over real WebSockets on 127.0.0.1.
+ *
+ * <p>Built on OkHttp's MockWebServer: its dispatcher upgrades every request, so the server side
+ * of RFC 6455 is OkHttp's own and no other server dependency is needed.
+ *
+ * <ul>
+ *   <li>every path but {@code /chat}: a {@code ticker} envelope (content {@code {symbol, price,
+ *       change}}) several times a second, plus the chat room;
+ *   <li>{@code /chat}: the chat room only. A {@code text} envelope goes to every other client, or
+ *       only to the clients whose name (the {@code sender} they last used) equals its {@code
+ *       receiver}, unless that is absent or {@code "room"}; {@code join} envelopes go to all others;
+ *   <li>{@code heartbeat} envelopes are echoed with the same id;
+ *   <li>{@code {"type":"system","content":{"command":"drop"}}} cuts every connection, as does chaos
+ *       mode every few seconds; each new connection gets a {@code system} welcome envelope.
+ * </ul>
+ */
+public final class DemoFeedServer implements Closeable {
+  public static final int DEFAULT_PORT = 8025;
+  static final String SENDER = "demo-feed";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String[] SYMBOLS = {"ACME", "GLOBX", "INITECH", "UMBRL", "WAYNE"};
+
+  /** Held strongly so the level set on it is not lost to garbage collection. */
+  private static final Logger MOCK_WEB_SERVER_LOGGER = Logger.getLogger(MockWebServer.class.getName());
+
+  /** Settings; the defaults are the documented behaviour. */
+  public static final class Options {
+    int port = 0;
+    boolean chaos;
+    long chaosMinMillis = 3_000;
+    long chaosMaxMillis = 6_000;
+    long tickerMillis = 200;
+    @Nullable String requiredToken;
+    @Nullable PrintStream log;
+
+    public Options port(int port) {
+      this.port = port;
+      return this;
+    }
+
+    /** Cut all connections abruptly at random intervals of a few seconds. */
+    public Options chaos(boolean chaos) {
+      this.chaos = chaos;
+      return this;
+    }
+
+    public Options tickerMillis(long millis) {
+      this.tickerMillis = millis;
+      return this;
+    }
+
+    /** Refuse upgrades (HTTP 401) without {@code Authorization: Bearer <token>}. */
+    public Options requiredToken(@Nullable String token) {
+      this.requiredToken = token;
+      return this;
+    }
+
+    /** Where connection events go; null for none. */
+    public Options log(@Nullable PrintStream log) {
+      this.log = log;
+      return this;
+    }
+  }
+
+  private final Options options;
+  private final MockWebServer server = new MockWebServer();
+  private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
+  /** Every accepted TCP connection, so that {@link #dropAll} can cut them below WebSocket. */
+  private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+  private final ScheduledExecutorService scheduler =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "demo-feed-server");
+            t.setDaemon(true);
+            return t;
+          });
+  private final AtomicBoolean closed = new AtomicBoolean();
+  /** Only touched by the scheduler thread. */
+  private final Map<String, Double> prices = new LinkedHashMap<>();
+
+  private DemoFeedServer(Options options) {
+    this.options = options;
+    for (String symbol : SYMBOLS) {
+      prices.put(symbol, 20 + ThreadLocalRandom.current().nextInt(300) + 0.0);
+    }
+  }
+
+  /** Starts a server on 127.0.0.1 (port 0 picks a free one). */
+  public static DemoFeedServer start(Options options) throws IOException {
+    MOCK_WEB_SERVER_LOGGER.setLevel(Level.WARNING);
+    DemoFeedServer feed = new DemoFeedServer(options);
+    feed.server.setServerSocketFactory(feed.new TrackingServerSocketFactory());
+    feed.server.setDispatcher(feed.new UpgradeDispatcher());
+    feed.server.start(InetAddress.getByName("127.0.0.1"), options.port);
+    feed.scheduler.scheduleAtFixedRate(
+        feed::tick, options.tickerMillis, options.tickerMillis, TimeUnit.MILLISECONDS);
+    if (options.chaos) {
+      feed.scheduleChaos();
+    }
+    return feed;
+  }
+
+  public int port() {
+    return server.getPort();
+  }
+
+  /** {@code ws://127.0.0.1:<port><path>}, path starting with a slash. */
+  public String url(String path) {
+    return "ws://127.0.0.1:" + port() + path;
+  }
+
+  public int connectionCount() {
+    return sessions.size();
+  }
+
+  /**
+   * Cuts every connection without a close handshake, as a network failure would: the TCP sockets
+   * are reset (server-side OkHttp web sockets have no {@code cancel()}).
+   *
+   * @return the number of WebSocket sessions that were open
+   */
+  public int dropAll() {
+    int dropped = sessions.size();
+    sessions.clear();
+    for (Socket socket : sockets) {
+      sockets.remove(socket);
+      try {
+        socket.setSoLinger(true, 0);
+      } catch (IOException ignored) {
+        // Already closed: nothing to reset.
+      }
+      try {
+        socket.close();
+      } catch (IOException ignored) {
+        // Closing is all we want; a failure to do so cleanly changes nothing.
+      }
+    }
+    return dropped;
+  }
+
+  /** Stops the server and cuts all connections. Idempotent. */
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true)) {
+      scheduler.shutdownNow();
+      server.close();
+    }
+  }
+
+  private void scheduleChaos() {
+    long delay =
+        ThreadLocalRandom.current().nextLong(options.chaosMinMillis, options.chaosMaxMillis + 1);
+    scheduler.schedule(
+        () -> {
+          int dropped = dropAll();
+          if (dropped > 0) {
+            log("chaos: dropped " + dropped + " connection(s)");
+          }
+          scheduleChaos();
+        },
+        delay,
+        TimeUnit.MILLISECONDS);
+  }
+
+  private void tick() {
+    String symbol = SYMBOLS[ThreadLocalRandom.current().nextInt(SYMBOLS.length)];
+    double old = prices.get(symbol);
+    double price = Math.max(0.01, round2(old * (1 + (ThreadLocalRandom.current().nextDouble() - 0.5) / 100)));
+    prices.put(symbol, price);
+    ObjectNode content = JSON.createObjectNode();
+    content.put("symbol", symbol);
+    content.put("price", price);
+    content.put("change", round2(price - old));
+    String text = envelope("ticker", content, null, null).toString();
+    for (Session session : sessions) {
+      if (session.feed) {
+        session.webSocket.send(text);
+      }
+    }
+  }
+
+  private static double round2(double value) {
+    return Math.round(value * 100) / 100.0;
+  }
+
+  static ObjectNode envelope(
+      String type, @Nullable JsonNode content, @Nullable String id, @Nullable String receiver) {
+    ObjectNode node = JSON.createObjectNode();
+    node.put("id", id != null ? id : UUID.randomUUID().toString());
+    node.put("type", type);
+    node.put("sender", SENDER);
+    node.put("receiver", receiver);
+    node.set("content", content);
+    node.put("timestamp", System.currentTimeMillis());
+    node.putObject("meta");
+    return node;
+  }
+
+  private void log(String line) {
+    PrintStream log = options.log;
+    if (log != null) {
+      log.println("[demo] " + line);
+    }
+  }
+
+  private final class TrackingServerSocketFactory extends ServerSocketFactory {
+    @Override
+    public ServerSocket createServerSocket() throws IOException {
+      return new ServerSocket() {
+        @Override
+        public Socket accept() throws IOException {
+          Socket socket = new Socket();
+          implAccept(socket);
+          sockets.add(socket);
+          return socket;
+        }
+      };
+    }
+
+    @Override
+    public ServerSocket createServerSocket(int port) {
+      throw new UnsupportedOperationException("MockWebServer binds an unbound socket");
+    }
+
+    @Override
+    public ServerSocket createServerSocket(int port, int backlog) {
+      throw new UnsupportedOperationException("MockWebServer binds an unbound socket");
+    }
+
+    @Override
+    public ServerSocket createServerSocket(int port, int backlog, InetAddress address) {
+      throw new UnsupportedOperationException("MockWebServer binds an unbound socket");
+    }
+  }
+
+  private final class UpgradeDispatcher extends Dispatcher {
+    @Override
+    public MockResponse dispatch(RecordedRequest request) {
+      String token = options.requiredToken;
+      if (token != null && !constantTimeEquals("Bearer " + token, request.getHeaders().get("Authorization"))) {
+        log("refused " + request.getUrl().encodedPath() + ": missing or wrong token");
+        return new MockResponse.Builder().code(401).body("unauthorized\n").build();
+      }
+      if (!"websocket".equalsIgnoreCase(request.getHeaders().get("Upgrade"))) {
+        return new MockResponse.Builder()
+            .code(426)
+            .setHeader("Upgrade", "websocket")
+            .body("This is a WebSocket endpoint: try " + url("/") + "\n")
+            .build();
+      }
+      boolean feed = !request.getUrl().encodedPath().equals("/chat");
+      return new MockResponse.Builder().webSocketUpgrade(new Session(feed)).build();
+    }
+  }
+
+  private static boolean constantTimeEquals(String expected, @Nullable String actual) {
+    return actual != null
+        && MessageDigest.isEqual(
+            expected.getBytes(StandardCharsets.UTF_8), actual.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** One client connection. Callbacks arrive on that connection's OkHttp reader thread. */
+  private final class Session extends WebSocketListener {
+    final boolean feed;
+    /** Set in onOpen, before the session is published in {@code sessions}. */
+    WebSocket webSocket;
+    /** The sender name this client last used; read by other sessions' threads. */
+    volatile @Nullable String name;
+
+    Session(boolean feed) {
+      this.feed = feed;
+    }
+
+    @Override
+    public void onOpen(WebSocket webSocket, Response response) {
+      this.webSocket = webSocket;
+      sessions.add(this);
+      ObjectNode welcome = JSON.createObjectNode();
+      welcome.put("event", "welcome");
+      welcome.put("online", sessions.size());
+      welcome.put("feed", feed);
+      webSocket.send(envelope("system", welcome, null, null).toString());
+      log("connected (" + (feed ? "feed + chat" : "chat") + "), online: " + sessions.size());
+    }
+
+    @Override
+    public void onMessage(WebSocket webSocket, String text) {
+      JsonNode message;
+      try {
+        message = JSON.readTree(text);
+      } catch (IOException e) {
+        log("ignored a frame that is not JSON");
+        return;
+      }
+      if (message == null || !message.isObject()) {
+        return;
+      }
+      String type = message.path("type").asText("");
+      String sender = message.hasNonNull("sender") ? message.get("sender").asText() : null;
+      if (sender != null && !type.equals("heartbeat")) {
+        name = sender;
+      }
+      switch (type) {
+        case "heartbeat":
+          String id = message.hasNonNull("id") ? message.get("id").asText() : null;
+          webSocket.send(envelope("heartbeat", message.get("content"), id, sender).toString());
+          break;
+        case "text":
+          String receiver = message.hasNonNull("receiver") ? message.get("receiver").asText() : null;
+          forward(text, receiver == null || receiver.equals("room") ? null : receiver);
+          break;
+        case "join":
+          forward(text, null);
+          break;
+        case "system":
+          if ("drop".equals(message.path("content").path("command").asText())) {
+            log("drop requested: dropped " + dropAll() + " connection(s)");
+          }
+          break;
+        default:
+          break;
+      }
+    }
+
+    /** To every other session, or only those named {@code receiver}. */
+    private void forward(String text, @Nullable String receiver) {
+      for (Session other : sessions) {
+        if (other != this && (receiver == null || receiver.equals(other.name))) {
+          other.webSocket.send(text);
+        }
+      }
+    }
+
+    @Override
+    public void onClosing(WebSocket webSocket, int code, String reason) {
+      webSocket.close(1000, null);
+    }
+
+    @Override
+    public void onClosed(WebSocket webSocket, int code, String reason) {
+      if (sessions.remove(this)) {
+        log("disconnected (" + code + "), online: " + sessions.size());
+      }
+    }
+
+    @Override
+    public void onFailure(WebSocket webSocket, Throwable t, @Nullable Response response) {
+      if (sessions.remove(this)) {
+        log("connection lost (" + t + "), online: " + sessions.size());
+      }
+    }
+  }
+
+  private static final String USAGE =
+      String.join(
+          "\n",
+          "Usage: DemoFeedServer [--port N] [--chaos] [--token T] [--ticker-ms N]",
+          "",
+          "A demo feed on ws://127.0.0.1:<port>/: ticker envelopes several times a second plus a",
+          "chat room; ws://127.0.0.1:<port>/chat is the chat room alone.",
+          "",
+          "  --port N        port on 127.0.0.1 (default " + DEFAULT_PORT + "; 0 picks a free one)",
+          "  --chaos         cut every connection abruptly every 3-6 seconds",
+          "  --token T       refuse upgrades (HTTP 401) without 'Authorization: Bearer T'",
+          "  --ticker-ms N   interval between ticker envelopes (default 200)",
+          "  --help          show this help");
+
+  public static void main(String[] argv) throws Exception {
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    Options options = new Options().port(DEFAULT_PORT).log(System.err);
+    ArgReader args = new ArgReader(argv);
+    try {
+      while (args.hasNext()) {
+        String arg = args.next();
+        switch (arg) {
+          case "--port":
+            options.port(args.intValue(arg, 0));
+            break;
+          case "--chaos":
+            options.chaos(true);
+            break;
+          case "--token":
+            options.requiredToken(args.value(arg));
+            break;
+          case "--ticker-ms":
+            options.tickerMillis(args.intValue(arg, 1));
+            break;
+          case "--help":
+          case "-h":
+            System.out.println(USAGE);
+            return;
+          default:
+            throw new UsageException("unknown argument: " + arg + " (see --help)");
+        }
+      }
+    } catch (UsageException e) {
+      System.err.println("DemoFeedServer: " + e.getMessage());
+      System.exit(2);
+    }
+
+    DemoFeedServer feed;
+    try {
+      feed = start(options);
+    } catch (IOException e) {
+      System.err.println("DemoFeedServer: cannot listen on 127.0.0.1:" + options.port + ": " + e.getMessage());
+      System.exit(1);
+      return;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  feed.close();
+                  stopped.countDown();
+                },
+                "demo-feed-shutdown"));
+    System.out.println("demo feed server listening on " + feed.url("/") + " (chat only: " + feed.url("/chat") + ")"
+        + (options.chaos ? ", chaos on" : "") + "; Ctrl-C to stop");
+    stopped.await();
+  }
+}

@@ -1,0 +1,61 @@
+package dev.steadysocket.samples;
+
+import static java.util.stream.Collectors.toList;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Two chat processes talking through a DemoFeedServer process, as the README tells people to. */
+@Timeout(90)
+class ChatSampleTest {
+  private static final Duration SOON = Duration.ofSeconds(20);
+
+  @Test
+  void twoClientsChatThroughTheDemoServer() throws Exception {
+    try (ChildProcess server = ChildProcess.java(DemoFeedServer.class, "--port", "0")) {
+      String port = server.awaitStdout("listening on ws://127\\.0\\.0\\.1:(\\d+)/", SOON).group(1);
+      String url = "ws://127.0.0.1:" + port + "/chat";
+      try (ChildProcess alice = ChildProcess.java(ChatSample.class, url, "--name", "alice");
+          ChildProcess bob = ChildProcess.java(ChatSample.class, url, "--name", "bob")) {
+        alice.awaitStderr("^\\* in the room as alice", SOON);
+        bob.awaitStderr("^\\* in the room as bob", SOON);
+
+        alice.writeLine("hello bob");
+        bob.awaitStdout("^\\[alice\\] hello bob$", SOON);
+        bob.writeLine("hi alice, ünïcode ok");
+        alice.awaitStdout("^\\[bob\\] hi alice, ünïcode ok$", SOON);
+
+        alice.closeStdin(); // end of input: alice leaves gracefully
+        assertEquals(0, alice.awaitExit(SOON));
+        server.awaitStderr("disconnected \\(1000\\)", SOON);
+      }
+    }
+  }
+
+  @Test
+  void toSendsToOneNamedClientOnly() throws Exception {
+    try (DemoFeedServer server = DemoFeedServer.start(new DemoFeedServer.Options());
+        ChildProcess alice = ChildProcess.java(ChatSample.class, server.url("/chat"), "--name", "alice", "--to", "carol")) {
+      alice.awaitStderr("^\\* in the room as alice", SOON);
+      try (ChildProcess bob = ChildProcess.java(ChatSample.class, server.url("/chat"), "--name", "bob");
+          ChildProcess carol = ChildProcess.java(ChatSample.class, server.url("/chat"), "--name", "carol")) {
+        // The server learns names from join envelopes: once alice has seen both, it knows them.
+        alice.awaitStdout("^\\* (bob|carol) joined$", SOON);
+        alice.awaitStdout("^\\* (bob|carol) joined$", SOON);
+
+        alice.writeLine("psst");
+        carol.awaitStdout("^\\[alice → you\\] psst$", SOON);
+        // The server handled "psst" before bob's line below, so bob would have printed it first.
+        bob.writeLine("everyone");
+        carol.awaitStdout("^\\[bob\\] everyone$", SOON);
+        alice.awaitStdout("^\\[bob\\] everyone$", SOON);
+        bob.closeStdin();
+        assertEquals(0, bob.awaitExit(SOON));
+        assertEquals(List.of(), bob.remainingStdout(SOON).stream().filter(l -> l.contains("psst")).collect(toList()));
+      }
+    }
+  }
+}

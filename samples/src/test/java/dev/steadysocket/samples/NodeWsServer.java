@@ -1,0 +1,95 @@
+package dev.steadysocket.samples;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * The real peer in test-servers/node-ws: Node's {@code ws} library speaking our wire format. When
+ * node or its node_modules are missing the calling test is skipped, except on CI ({@code CI=true}),
+ * where that is a broken setup and fails.
+ */
+final class NodeWsServer implements AutoCloseable {
+  private final ChildProcess process;
+  final int port;
+
+  private NodeWsServer(ChildProcess process, int port) {
+    this.process = process;
+    this.port = port;
+  }
+
+  static NodeWsServer start() throws IOException, InterruptedException {
+    Path dir = repoRoot().resolve("test-servers/node-ws");
+    requireOrSkip(Files.isDirectory(dir.resolve("node_modules/ws")),
+        "node_modules missing: run 'npm ci' in " + dir);
+    requireOrSkip(nodeAvailable(), "'node' is not on the PATH");
+    ChildProcess process =
+        ChildProcess.start("node-ws", Arrays.asList("node", dir.resolve("server.js").toString(), "0"));
+    try {
+      int port = Integer.parseInt(process.awaitStdout("^LISTENING (\\d+)$", Duration.ofSeconds(15)).group(1));
+      return new NodeWsServer(process, port);
+    } catch (Throwable t) {
+      process.close();
+      throw t;
+    }
+  }
+
+  String url(String pathAndQuery) {
+    return "ws://127.0.0.1:" + port + pathAndQuery;
+  }
+
+  /** Cuts every connection abruptly (the server's stdin command). */
+  void dropAll() throws IOException {
+    process.writeLine("drop");
+  }
+
+  /** The server's own log line matching {@code regex}. */
+  void awaitLog(String regex, Duration timeout) throws InterruptedException {
+    process.awaitStderr(regex, timeout);
+  }
+
+  @Override
+  public void close() {
+    try {
+      process.closeStdin(); // the server exits when its stdin closes
+    } catch (IOException ignored) {
+      // Already gone.
+    }
+    process.close();
+  }
+
+  static Path repoRoot() {
+    String configured = System.getProperty("steadysocket.repoRoot");
+    Path root = configured != null ? Path.of(configured) : Path.of("").toAbsolutePath().getParent();
+    return root.toAbsolutePath().normalize();
+  }
+
+  private static boolean nodeAvailable() {
+    try {
+      Process p = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
+      p.getInputStream().readAllBytes();
+      return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private static void requireOrSkip(boolean condition, String why) {
+    if (condition) {
+      return;
+    }
+    if ("true".equals(System.getenv("CI"))) {
+      fail("Node ws test server unavailable on CI: " + why);
+    }
+    Assumptions.abort("Node ws test server unavailable: " + why);
+  }
+}
