@@ -35,6 +35,15 @@ public interface Metrics {
   /** Round-trip time of the last echoed heartbeat envelope in milliseconds, or -1 if none yet. */
   long lastHeartbeatRttMillis();
 
-  /** Total time spent not OPEN since {@code connect()}, in milliseconds (up to now). */
+  /** Total time spent not OPEN since {@code connect()}, in milliseconds (up to now, or CLOSED). */
   long disconnectedMillis();
+
+  /** Inbound envelopes dropped because their id was delivered recently (de-duplication). */
+  long duplicatesDropped();
+
+  /** Acknowledgement mode: messages sent and not yet acknowledged. */
+  int unacknowledged();
+
+  /** Messages written again on a new connection (unacknowledged sends, retained requests). */
+  long messagesResent();
 }

@@ -88,6 +88,23 @@ public final class SteadySocket implements AutoCloseable {
     return loop.send(envelope);
   }
 
+  /**
+   * Sends {@code request} and completes with the server's reply: the first envelope whose {@code
+   * meta.replyTo} equals the request's id (an id is assigned if it has none). The reply completes
+   * the future, on the callback executor, and is not passed to {@code onMessage}.
+   *
+   * <p>Fails with {@link RequestTimeoutException} after {@code timeout}; with the send's own error
+   * if the request cannot be sent; and, if the connection is lost before the reply, as {@link
+   * Builder#requestRetention} says (by default with the disconnect's error).
+   */
+  public CompletableFuture<Envelope> request(Envelope request, Duration timeout) {
+    Objects.requireNonNull(request, "request == null");
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("timeout <= 0: " + timeout);
+    }
+    return loop.request(request, timeout);
+  }
+
   /** The current state; may change the moment after it is read. */
   public ConnectionState state() {
     return loop.state();
@@ -193,6 +210,11 @@ public final class SteadySocket implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SteadySocket.class);
 
     private final HttpUrl url;
+    private final List<HttpUrl> failoverUrls = new ArrayList<>();
+    private boolean acknowledgedSends;
+    private int dedupWindow;
+    private boolean resumeStreams;
+    private RequestRetention requestRetention = RequestRetention.FAIL;
     private @Nullable OkHttpClient client;
     private Backoff backoff = Backoff.defaults();
     private Heartbeat heartbeat = Heartbeat.defaults();
@@ -214,6 +236,10 @@ public final class SteadySocket implements AutoCloseable {
     private Transport.@Nullable Factory transportFactory;
 
     Builder(String url) {
+      this.url = parse(url);
+    }
+
+    private static HttpUrl parse(String url) {
       Objects.requireNonNull(url, "url == null");
       String u = url.trim();
       String lower = u.toLowerCase(Locale.ROOT);
@@ -225,7 +251,59 @@ public final class SteadySocket implements AutoCloseable {
         throw new IllegalArgumentException(
             "not a valid WebSocket URL; expected ws://, wss://, http:// or https:// followed by a host");
       }
-      this.url = parsed;
+      return parsed;
+    }
+
+    /**
+     * More URLs of the same service, tried when the current one fails: every failed attempt or
+     * lost connection moves to the next URL in order (primary, then these, then the primary
+     * again), waiting the usual backoff delay in between. A URL that works is kept until it fails.
+     *
+     * @throws IllegalArgumentException if a URL is not a valid WebSocket URL
+     */
+    public Builder failoverUrls(String... urls) {
+      for (String u : urls) failoverUrls.add(parse(u));
+      return this;
+    }
+
+    /**
+     * Acknowledgement mode (at-least-once): every message is sent with {@code meta.ack = true},
+     * and its {@code send} future completes only when the server answers {@code
+     * {"type":"ack","meta":{"replyTo":"<id>"}}}. Unacknowledged messages (at most the outbox's
+     * {@code maxMessages} in flight) are sent again, same id and order, on the next connection, so
+     * the server must drop ids it already has. Default off.
+     */
+    public Builder acknowledgedSends(boolean enabled) {
+      this.acknowledgedSends = enabled;
+      return this;
+    }
+
+    /**
+     * Drops inbound envelopes whose id was among the last {@code window} ids delivered, and
+     * counts them in {@link Metrics#duplicatesDropped()}. Default 0 (off): only enable it for
+     * servers whose ids are unique.
+     */
+    public Builder deduplicate(int window) {
+      if (window < 0) throw new IllegalArgumentException("window < 0: " + window);
+      this.dedupWindow = window;
+      return this;
+    }
+
+    /**
+     * Resume mode: remembers the id of the last delivered envelope of each stream ({@code
+     * meta.stream}) and tells the server on every connection, in the {@code X-SteadySocket-Resume}
+     * handshake header and as a first {@code resume} frame, so a server with history replays the
+     * gap. See the README's "Delivery guarantees". Default off.
+     */
+    public Builder resumeStreams(boolean enabled) {
+      this.resumeStreams = enabled;
+      return this;
+    }
+
+    /** What happens to requests awaiting a reply when the connection drops. Default FAIL. */
+    public Builder requestRetention(RequestRetention retention) {
+      this.requestRetention = Objects.requireNonNull(retention, "retention == null");
+      return this;
     }
 
     /**
@@ -378,9 +456,17 @@ public final class SteadySocket implements AutoCloseable {
       ScheduledExecutorService loopThread = scheduler == null ? SharedResources.acquireLoop() : null;
       Scheduler sched = scheduler != null ? scheduler : SharedResources.scheduler(loopThread);
 
+      List<HttpUrl> urls = new ArrayList<>();
+      urls.add(url);
+      urls.addAll(failoverUrls);
+      List<String> redactedUrls = new ArrayList<>();
+      for (HttpUrl u : urls) redactedUrls.add(redact(u));
+
       OkHttpClient ownClient = null;
-      Transport.Factory factory = transportFactory;
-      if (factory == null) {
+      List<Transport.Factory> endpoints = new ArrayList<>();
+      if (transportFactory != null) {
+        for (int i = 0; i < urls.size(); i++) endpoints.add(transportFactory);
+      } else {
         OkHttpClient base = client;
         if (base == null) {
           base = ownClient = SharedResources.acquireClient();
@@ -391,21 +477,24 @@ public final class SteadySocket implements AutoCloseable {
                   + " Dispatcher.maxRequestsPerHost or omit okHttpClient().",
               base.dispatcher().getMaxRequestsPerHost());
         }
-        Request request = new Request.Builder().url(url).headers(headers.build()).build();
-        factory =
-            new OkHttpTransportFactory(
-                base, request, heartbeat.interval().toMillis(), closeTimeout.toMillis(),
-                tokenProvider, tokenHeader, tokenPrefix);
+        for (HttpUrl u : urls) {
+          Request request = new Request.Builder().url(u).headers(headers.build()).build();
+          endpoints.add(
+              new OkHttpTransportFactory(
+                  base, request, heartbeat.interval().toMillis(), closeTimeout.toMillis(),
+                  tokenProvider, tokenHeader, tokenPrefix));
+        }
       }
       OkHttpClient clientToRelease = ownClient;
 
       LoopConfig config =
           new LoopConfig(
-              redacted, backoff, heartbeat, maxReconnectAttempts, minimumUptime, connectTimeout,
+              redactedUrls, acknowledgedSends, requestRetention, dedupWindow, resumeStreams,
+              backoff, heartbeat, maxReconnectAttempts, minimumUptime, connectTimeout,
               closeTimeout, outbox, reconnectPolicy, codec, tokenProvider != null);
       ConnectionLoop loop =
           new ConnectionLoop(
-              config, sched, factory, bus,
+              config, sched, endpoints, bus,
               () -> {
                 if (loopThread != null) SharedResources.releaseLoop(loopThread);
                 if (clientToRelease != null) SharedResources.releaseClient(clientToRelease);

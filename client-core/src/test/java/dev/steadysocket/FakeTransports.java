@@ -8,14 +8,16 @@ import java.io.IOException;
 import java.net.ProtocolException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** A transport factory whose connections the test drives by hand. */
 final class FakeTransports implements Transport.Factory {
   final List<Fake> created = new ArrayList<>();
 
   @Override
-  public synchronized Transport connect(boolean refreshToken, Transport.Listener listener) {
-    Fake f = new Fake(listener, refreshToken);
+  public synchronized Transport connect(
+      boolean refreshToken, Map<String, String> headers, Transport.Listener listener) {
+    Fake f = new Fake(listener, refreshToken, headers);
     created.add(f);
     return f;
   }
@@ -32,6 +34,7 @@ final class FakeTransports implements Transport.Factory {
   static final class Fake implements Transport {
     final Transport.Listener listener;
     final boolean refreshToken;
+    final Map<String, String> headers;
     final List<String> sent = new ArrayList<>();
     long queueSize;
     long pongs;
@@ -40,9 +43,10 @@ final class FakeTransports implements Transport.Factory {
     String closeReason;
     boolean cancelled;
 
-    Fake(Transport.Listener listener, boolean refreshToken) {
+    Fake(Transport.Listener listener, boolean refreshToken, Map<String, String> headers) {
       this.listener = listener;
       this.refreshToken = refreshToken;
+      this.headers = headers;
     }
 
     @Override

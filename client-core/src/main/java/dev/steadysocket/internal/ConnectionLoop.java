@@ -14,6 +14,8 @@ import dev.steadysocket.OutboxOverflowException;
 import dev.steadysocket.ReconnectAttemptsExhaustedException;
 import dev.steadysocket.ReconnectPolicy;
 import dev.steadysocket.ReconnectPolicy.Decision;
+import dev.steadysocket.RequestRetention;
+import dev.steadysocket.RequestTimeoutException;
 import dev.steadysocket.SocketClosedException;
 import dev.steadysocket.SteadySocketException;
 import java.time.Duration;
@@ -32,8 +34,10 @@ import org.slf4j.LoggerFactory;
  * tasks on {@link #scheduler}, which run one at a time. Public methods and transport callbacks
  * never touch that state; they {@link #post} a task. The exceptions are {@link #onText} and
  * {@link #onBinary}, which run on OkHttp's reader thread and touch only their {@link Connection}'s
- * lock-guarded fields and the metrics. {@link #state} is written by the loop and volatile, so
- * {@code state()} can be read from any thread.
+ * lock-guarded fields and the metrics; and {@link #send}, which while OPEN with nothing queued
+ * hands the message to the transport itself, through the lane guarded by {@link #laneLock}.
+ * {@link #state} is written by the loop and volatile, so {@code state()} can be read from any
+ * thread.
  *
  * <p>Decisions are made here; listener calls are handed to the {@link ListenerBus}, which runs them
  * on the callback executor. Nothing here blocks: OkHttp's {@code newWebSocket}, {@code send},
@@ -54,18 +58,45 @@ public final class ConnectionLoop {
 
   private final LoopConfig config;
   private final Scheduler scheduler;
-  private final Transport.Factory transports;
+  /** One transport factory per URL, in failover order. */
+  private final List<Transport.Factory> endpoints;
   private final ListenerBus bus;
   private final Runnable releaseLoopResources;
   private final Runnable releaseCallbackResources;
   private final MetricsRecorder metrics = new MetricsRecorder();
   private final CompletableFuture<CloseReason> closeFuture = new CompletableFuture<>();
   private final long maxMessageBytes;
+  private final Guarantees guarantees;
 
   private volatile ConnectionState state = ConnectionState.IDLE;
 
+  /**
+   * Guards the send lane: {@link #lane}, {@link #sendsOnLoop}, and every {@code doSend}. The lane
+   * lets {@code send} hand a message to OkHttp on the calling thread instead of posting it to the
+   * loop thread, which saved a thread wake-up per message (measured in benchmarks/, figure 3).
+   * Taken by any sending thread and by the loop; never held while calling out to anything but the
+   * transport's non-blocking send and the bus's non-blocking enqueue.
+   */
+  private final Object laneLock = new Object();
+  /**
+   * Guarded by laneLock. The current connection's transport while the state is OPEN and the outbox
+   * is empty; null otherwise. The loop closes it before anything a lane send must not overtake:
+   * queueing into the outbox, leaving OPEN, retiring the connection. It reopens it when the outbox
+   * is empty again while OPEN ({@link #flushOutbox}).
+   */
+  private @Nullable Transport lane;
+  /**
+   * Guarded by laneLock. Send tasks posted to the loop and not yet run. While any is pending the
+   * lane is not used, so messages still leave in the order of the send calls that queued them.
+   */
+  private int sendsOnLoop;
+
   // ---- loop-confined ----
   private @Nullable Connection connection;
+  /** Index into endpoints of the URL in use; advances on every failure. */
+  private int endpoint;
+  /** Acknowledgement mode: sent and not yet acknowledged, by id, oldest first. */
+  private final java.util.LinkedHashMap<String, Outbox.Pending> unacked = new java.util.LinkedHashMap<>();
   private long connectionIds;
   /** Consecutive failed attempts; reset when a connection stays open for the minimum uptime. */
   private int failedAttempts;
@@ -88,13 +119,14 @@ public final class ConnectionLoop {
   public ConnectionLoop(
       LoopConfig config,
       Scheduler scheduler,
-      Transport.Factory transports,
+      List<Transport.Factory> endpoints,
       ListenerBus bus,
       Runnable releaseLoopResources,
       Runnable releaseCallbackResources) {
     this.config = config;
     this.scheduler = scheduler;
-    this.transports = transports;
+    this.endpoints = endpoints;
+    this.guarantees = new Guarantees(config.dedupWindow, config.resumeStreams);
     this.bus = bus;
     this.releaseLoopResources = releaseLoopResources;
     this.releaseCallbackResources = releaseCallbackResources;
@@ -122,7 +154,49 @@ public final class ConnectionLoop {
 
   /** Encodes on the calling thread (so encoding errors fail at once), then queues or sends. */
   public CompletableFuture<Void> send(Envelope envelope) {
+    return send(envelope, null);
+  }
+
+  /**
+   * Sends {@code request} and completes the returned future with the envelope whose {@code
+   * meta.replyTo} names it, on the callback executor.
+   */
+  public CompletableFuture<Envelope> request(Envelope request, Duration timeout) {
+    Envelope req = request.id() != null ? request : request.toBuilder().id(Ids.next()).build();
+    String id = req.id();
+    CompletableFuture<Envelope> reply = new CompletableFuture<>();
+    Guarantees.PendingRequest pending = new Guarantees.PendingRequest(id, reply);
+    if (guarantees.requests.putIfAbsent(id, pending) != null) {
+      reply.completeExceptionally(new IllegalArgumentException("a request with id " + id + " is already waiting"));
+      return reply;
+    }
+    send(req, pending).whenComplete((ignored, error) -> {
+      if (error != null && guarantees.requests.remove(id, pending)) {
+        post(() -> cancel(pending.timeout));
+        reply.completeExceptionally(error); // already on the callback executor
+      }
+    });
+    post(() -> {
+      if (guarantees.requests.get(id) != pending) return;
+      pending.timeout =
+          scheduler.schedule(
+              () -> {
+                if (guarantees.requests.remove(id, pending)) {
+                  bus.complete(reply, null, new RequestTimeoutException(id, timeout));
+                }
+              },
+              timeout.toNanos());
+    });
+    return reply;
+  }
+
+  private CompletableFuture<Void> send(Envelope envelope, Guarantees.@Nullable PendingRequest request) {
     CompletableFuture<Void> future = new CompletableFuture<>();
+    if (config.acknowledgedSends) {
+      Envelope.Builder b = envelope.toBuilder().meta(Guarantees.META_ACK, Boolean.TRUE);
+      if (envelope.id() == null) b.id(Ids.next());
+      envelope = b.build();
+    }
     ConnectionState s = state;
     if (s == ConnectionState.CLOSING || s == ConnectionState.CLOSED) {
       future.completeExceptionally(new SocketClosedException("socket is " + s));
@@ -144,9 +218,17 @@ public final class ConnectionLoop {
                   + " (raise OutboxPolicy maxBytes for larger messages)"));
       return future;
     }
-    Outbox.Pending pending = new Outbox.Pending(text, size, future);
-    if (!post(() -> doSend(pending))) {
-      future.completeExceptionally(new SocketClosedException("socket is closed"));
+    Outbox.Pending pending = new Outbox.Pending(text, size, future, envelope.id(), request);
+    if (request != null) request.message = pending;
+    synchronized (laneLock) {
+      Transport t = lane;
+      if (t != null && sendsOnLoop == 0 && sendNow(t, pending)) return future;
+      // Posted under the lock, so a later send from this thread cannot take the lane before it.
+      sendsOnLoop++;
+      if (!post(() -> doSend(pending))) {
+        sendsOnLoop--;
+        future.completeExceptionally(new SocketClosedException("socket is closed"));
+      }
     }
     return future;
   }
@@ -197,6 +279,24 @@ public final class ConnectionLoop {
       }
       return; // a sign of life (counted in framesReceived), not a message for the app
     }
+    String replyTo = envelope.metaText(Guarantees.META_REPLY_TO);
+    if (replyTo != null) {
+      if (config.acknowledgedSends && Guarantees.TYPE_ACK.equals(envelope.type())) {
+        post(() -> onAck(replyTo));
+        return;
+      }
+      Guarantees.PendingRequest request = guarantees.requests.remove(replyTo);
+      if (request != null) {
+        post(() -> cancel(request.timeout));
+        bus.complete(request.reply, envelope, null);
+        return;
+      }
+    }
+    if (guarantees.isDuplicate(envelope)) {
+      metrics.duplicatesDropped.incrementAndGet();
+      return;
+    }
+    guarantees.delivered(envelope);
     metrics.messagesReceived.incrementAndGet();
     metrics.bytesReceived.addAndGet(Utf8.size(text));
     if (log.isTraceEnabled()) log.trace("received {} on {}", envelope.type(), c);
@@ -222,12 +322,21 @@ public final class ConnectionLoop {
   }
 
   private void doSend(Outbox.Pending pending) {
+    // Under the lane's lock: no lane send may slip in between this message's turn and its send.
+    synchronized (laneLock) {
+      sendsOnLoop--;
+      doSendLocked(pending);
+    }
+  }
+
+  private void doSendLocked(Outbox.Pending pending) {
     if (state == ConnectionState.CLOSING || state == ConnectionState.CLOSED) {
       bus.complete(pending.future, new SocketClosedException("socket is " + state));
       return;
     }
     if (state == ConnectionState.OPEN && outbox.isEmpty() && trySend(pending)) return;
     List<Outbox.Pending> refused = outbox.offer(pending);
+    if (!outbox.isEmpty()) lane = null; // what waits in the outbox goes first
     for (Outbox.Pending p : refused) {
       metrics.dropped.incrementAndGet();
       bus.complete(
@@ -276,7 +385,7 @@ public final class ConnectionLoop {
     switch (state) {
       case OPEN:
       case CONNECTING:
-        log.info("replacing the connection to {}", config.redactedUrl);
+        log.info("replacing the connection to {}", url());
         if (c != null) abandon(c, "replacing connection");
         startConnecting();
         break;
@@ -294,7 +403,7 @@ public final class ConnectionLoop {
       case CONNECTING:
       case OPEN:
       case RECONNECTING:
-        log.info("pausing ({}): disconnecting from {}", reason, config.redactedUrl);
+        log.info("pausing ({}): disconnecting from {}", reason, url());
         Connection c = connection;
         if (c != null) abandon(c, "paused");
         cancel(reconnectTimer);
@@ -308,7 +417,7 @@ public final class ConnectionLoop {
   private void doResume(String reason) {
     if (!pauseReasons.remove(reason)) return;
     if (pauseReasons.isEmpty() && state == ConnectionState.PAUSED) {
-      log.info("resuming ({}): connecting to {}", reason, config.redactedUrl);
+      log.info("resuming ({}): connecting to {}", reason, url());
       failedAttempts = 0; // failures before the pause say nothing about the new conditions
       startConnecting();
     }
@@ -331,7 +440,8 @@ public final class ConnectionLoop {
     metrics.disconnectedSince = -1;
     tokenRefreshUsed = false;
     c.publishOpen(() -> setState(ConnectionState.OPEN));
-    log.info("connected to {}", config.redactedUrl);
+    log.info("connected to {}", url());
+    if (c.transport != null) resendOnOpen(c.transport);
     stableTimer =
         scheduler.schedule(
             () -> {
@@ -378,9 +488,9 @@ public final class ConnectionLoop {
     refreshTokenNext = false;
     Connection c = new Connection(this, ++connectionIds);
     connection = c;
-    log.debug("connecting to {} ({})", config.redactedUrl, c);
+    log.debug("connecting to {} ({})", url(), c);
     try {
-      c.transport = transports.connect(refresh, c);
+      c.transport = endpoints.get(endpoint).connect(refresh, handshakeHeaders(), c);
     } catch (RuntimeException e) {
       handleDisconnect(c, Failures.fromFailure(e, -1, null, false, System.currentTimeMillis()), false);
       return;
@@ -395,8 +505,15 @@ public final class ConnectionLoop {
   private void handleDisconnect(Connection c, Disconnect d, boolean cancelTransport) {
     retire(c, cancelTransport);
     SteadySocketException error = d.error();
-    log.info("{} {}: {}", c.wasOpen ? "lost connection to" : "could not connect to", config.redactedUrl, error.getMessage());
+    log.info("{} {}: {}", c.wasOpen ? "lost connection to" : "could not connect to", url(), error.getMessage());
     bus.error(error);
+    if (config.requestRetention == RequestRetention.FAIL && c.transport != null) {
+      failRequests(c.transport, error);
+    }
+    if (endpoints.size() > 1) {
+      endpoint = (endpoint + 1) % endpoints.size();
+      log.info("failing over to {}", url());
+    }
     Decision decision = decide(d);
     switch (decision.action()) {
       case STOP:
@@ -446,12 +563,15 @@ public final class ConnectionLoop {
     Duration delay = fixedDelay != null ? fixedDelay : config.backoff.delay(failedAttempts);
     setState(ConnectionState.RECONNECTING);
     bus.reconnecting(failedAttempts, delay, cause);
-    log.info("reconnecting to {} in {} ms (attempt {})", config.redactedUrl, delay.toMillis(), failedAttempts);
+    log.info("reconnecting to {} in {} ms (attempt {})", url(), delay.toMillis(), failedAttempts);
     reconnectTimer = scheduler.schedule(this::startConnecting, delay.toNanos());
   }
 
   /** Stops using {@code c}: its frames are dropped from now on and its timers cancelled. */
   private void retire(Connection c, boolean cancelTransport) {
+    synchronized (laneLock) {
+      if (c.transport != null && lane == c.transport) lane = null;
+    }
     c.retire();
     if (connection == c) connection = null;
     cancelTimers();
@@ -478,12 +598,18 @@ public final class ConnectionLoop {
       bus.complete(p.future, new SocketClosedException("socket closed before the message was sent"));
     }
     metrics.outboxDepth = 0;
+    for (Outbox.Pending p : unacked.values()) {
+      bus.complete(p.future, new SocketClosedException("socket closed before the server acknowledged the message"));
+    }
+    unacked.clear();
+    metrics.unacknowledged = 0;
+    failRequests(null, new SocketClosedException("socket closed before the reply arrived"));
     long since = metrics.disconnectedSince;
     if (since != -1) metrics.disconnectedNanos += scheduler.nanoTime() - since;
     metrics.disconnectedSince = -1; // the clock stops at CLOSED
     setState(ConnectionState.CLOSED);
     CloseReason closeReason = new CloseReason(code, reason == null ? "" : reason, byApp, error);
-    log.info("closed {}: {}", config.redactedUrl, closeReason);
+    log.info("closed {}: {}", url(), closeReason);
     // Released before the terminal callback is queued, so whoever waits on closeFuture finds
     // our threads and client already let go. This task still finishes after the loop shuts down.
     releaseLoopResources.run();
@@ -493,6 +619,70 @@ public final class ConnectionLoop {
           closeFuture.complete(closeReason);
           releaseCallbackResources.run();
         });
+  }
+
+  /** The URL in use, redacted for logs. */
+  private String url() {
+    return config.redactedUrls.get(endpoint);
+  }
+
+  /** Handshake headers for the next attempt: the resume positions, when resuming. */
+  private java.util.Map<String, String> handshakeHeaders() {
+    if (!config.resumeStreams) return java.util.Collections.emptyMap();
+    return java.util.Collections.singletonMap(Guarantees.RESUME_HEADER, resumeJson());
+  }
+
+  private String resumeJson() {
+    try {
+      return Json.defaultMapper().writeValueAsString(guarantees.positions());
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e); // a map of strings always serializes
+    }
+  }
+
+  /**
+   * What a new connection must carry before anything newer, in this order: the resume positions,
+   * the messages still unacknowledged from earlier connections (same ids, so the server can drop
+   * what it already has), and requests kept across the reconnect.
+   */
+  private void resendOnOpen(Transport t) {
+    if (config.resumeStreams) {
+      t.send(config.codec.encode(Envelope.builder(Guarantees.TYPE_RESUME).content(guarantees.positions()).build()));
+    }
+    for (Outbox.Pending p : unacked.values()) {
+      t.send(p.text);
+      metrics.resent.incrementAndGet();
+    }
+    if (config.requestRetention == RequestRetention.RESEND && !config.acknowledgedSends) {
+      for (Guarantees.PendingRequest r : guarantees.requests.values()) {
+        Outbox.Pending m = r.message;
+        if (m != null && r.sentOn != null && r.sentOn != t) {
+          t.send(m.text);
+          r.sentOn = t;
+          metrics.resent.incrementAndGet();
+        }
+      }
+    }
+  }
+
+  /** Fails the requests last written on {@code sentOn} (all of them if null). */
+  private void failRequests(@Nullable Transport sentOn, Throwable error) {
+    for (Guarantees.PendingRequest r : guarantees.requests.values()) {
+      if (sentOn != null && r.sentOn != sentOn) continue;
+      if (guarantees.requests.remove(r.id, r)) {
+        cancel(r.timeout);
+        bus.complete(r.reply, null, error);
+      }
+    }
+  }
+
+  /** Acknowledgement mode: the server has the message; its future completes now. */
+  private void onAck(String id) {
+    Outbox.Pending p = unacked.remove(id);
+    if (p == null) return; // a duplicate ack, or one for a message we already gave up on
+    metrics.unacknowledged = unacked.size();
+    bus.complete(p.future, null);
+    if (state == ConnectionState.OPEN && !outbox.isEmpty()) flushOutbox(); // the window opened
   }
 
   private void startHeartbeat(Connection c) {
@@ -536,13 +726,29 @@ public final class ConnectionLoop {
   private boolean trySend(Outbox.Pending p) {
     Connection c = connection;
     Transport t = c != null ? c.transport : null;
-    if (t == null) return false;
+    return t != null && sendNow(t, p);
+  }
+
+  /**
+   * Hands {@code p} to {@code t} unless OkHttp's buffer is past the high water or {@code t}
+   * refuses it. Runs on the loop thread or, through the lane, on a sending thread.
+   */
+  private boolean sendNow(Transport t, Outbox.Pending p) {
+    // Acknowledgement mode (loop thread only: the lane stays closed): at most maxMessages in
+    // flight; the rest wait in the outbox until acks open the window.
+    if (config.acknowledgedSends && unacked.size() >= config.outbox.maxMessages()) return false;
     long queued = t.queueSize();
     if (queued > 0 && queued + p.bytes > SEND_BUFFER_HIGH_WATER) return false;
     if (!t.send(p.text)) return false; // failing or closing: the failure event follows
     metrics.messagesSent.incrementAndGet();
     metrics.bytesSent.addAndGet(p.bytes);
-    bus.complete(p.future, null);
+    if (p.request != null) p.request.sentOn = t;
+    if (config.acknowledgedSends && p.id != null) {
+      unacked.put(p.id, p); // completes on the server's ack
+      metrics.unacknowledged = unacked.size();
+    } else {
+      bus.complete(p.future, null);
+    }
     return true;
   }
 
@@ -556,6 +762,13 @@ public final class ConnectionLoop {
       outbox.poll();
     }
     metrics.outboxDepth = outbox.size();
+    Connection c = connection;
+    if (state == ConnectionState.OPEN && outbox.isEmpty() && c != null && c.transport != null
+        && !config.acknowledgedSends) {
+      synchronized (laneLock) {
+        lane = c.transport;
+      }
+    }
   }
 
   private void scheduleDrain() {
@@ -572,8 +785,13 @@ public final class ConnectionLoop {
   private void setState(ConnectionState next) {
     ConnectionState previous = state;
     if (previous == next) return;
+    if (previous == ConnectionState.OPEN) {
+      synchronized (laneLock) {
+        lane = null; // before the state changes: no lane send happens after the socket left OPEN
+      }
+    }
     state = next;
-    log.debug("{}: {} -> {}", config.redactedUrl, previous, next);
+    log.debug("{}: {} -> {}", url(), previous, next);
     bus.stateChanged(previous, next);
   }
 

@@ -169,6 +169,14 @@ public final class ListenerBus {
    * Queues a delivery. Errors that listeners raise during it are delivered right after it, before
    * the next event, so each event is followed by the errors it caused.
    */
+  /** Completes any future on the callback executor: with {@code value}, or {@code error} if set. */
+  public <T> void complete(CompletableFuture<T> future, @Nullable T value, @Nullable Throwable error) {
+    executor.execute(() -> {
+      if (error == null) future.complete(value);
+      else future.completeExceptionally(error);
+    });
+  }
+
   private void post(Runnable delivery) {
     executor.execute(() -> {
       if (terminated) return;

@@ -9,7 +9,6 @@ import java.time.Duration;
 
 /** The settings a {@link ConnectionLoop} runs with. Immutable. */
 public final class LoopConfig {
-  final String redactedUrl;
   final Backoff backoff;
   final Heartbeat heartbeat;
   final int maxReconnectAttempts;
@@ -20,9 +19,20 @@ public final class LoopConfig {
   final ReconnectPolicy reconnectPolicy;
   final MessageCodec codec;
   final boolean hasTokenProvider;
+  /** One per endpoint, in failover order; the first is the primary URL. */
+  final java.util.List<String> redactedUrls;
+
+  final boolean acknowledgedSends;
+  final dev.steadysocket.RequestRetention requestRetention;
+  final int dedupWindow;
+  final boolean resumeStreams;
 
   public LoopConfig(
-      String redactedUrl,
+      java.util.List<String> redactedUrls,
+      boolean acknowledgedSends,
+      dev.steadysocket.RequestRetention requestRetention,
+      int dedupWindow,
+      boolean resumeStreams,
       Backoff backoff,
       Heartbeat heartbeat,
       int maxReconnectAttempts,
@@ -33,7 +43,11 @@ public final class LoopConfig {
       ReconnectPolicy reconnectPolicy,
       MessageCodec codec,
       boolean hasTokenProvider) {
-    this.redactedUrl = redactedUrl;
+    this.redactedUrls = redactedUrls;
+    this.acknowledgedSends = acknowledgedSends;
+    this.requestRetention = requestRetention;
+    this.dedupWindow = dedupWindow;
+    this.resumeStreams = resumeStreams;
     this.backoff = backoff;
     this.heartbeat = heartbeat;
     this.maxReconnectAttempts = maxReconnectAttempts;

@@ -17,6 +17,9 @@ final class MetricsRecorder {
   final AtomicLong bytesSent = new AtomicLong();
   final AtomicLong dropped = new AtomicLong();
   final AtomicLong decodeErrors = new AtomicLong();
+  final AtomicLong duplicatesDropped = new AtomicLong();
+  final AtomicLong resent = new AtomicLong();
+  volatile int unacknowledged;
   volatile long heartbeatRttNanos = -1;
   volatile int outboxDepth;
   /** Accumulated time not OPEN, excluding the current stretch. */
@@ -30,16 +33,22 @@ final class MetricsRecorder {
     return new Snapshot(
         connectionAttempts.get(), reconnects.get(), messagesReceived.get(), messagesSent.get(),
         bytesReceived.get(), bytesSent.get(), outboxDepth, dropped.get(), decodeErrors.get(),
-        heartbeatRttNanos < 0 ? -1 : heartbeatRttNanos / 1_000_000, disconnected / 1_000_000);
+        heartbeatRttNanos < 0 ? -1 : heartbeatRttNanos / 1_000_000, disconnected / 1_000_000,
+        duplicatesDropped.get(), unacknowledged, resent.get());
   }
 
   private static final class Snapshot implements Metrics {
     private final long attempts, reconnects, received, sent, bytesIn, bytesOut;
     private final int depth;
-    private final long dropped, decodeErrors, rtt, disconnected;
+    private final long dropped, decodeErrors, rtt, disconnected, duplicates, resent;
+    private final int unacked;
 
     Snapshot(long attempts, long reconnects, long received, long sent, long bytesIn, long bytesOut,
-        int depth, long dropped, long decodeErrors, long rtt, long disconnected) {
+        int depth, long dropped, long decodeErrors, long rtt, long disconnected, long duplicates,
+        int unacked, long resent) {
+      this.duplicates = duplicates;
+      this.unacked = unacked;
+      this.resent = resent;
       this.attempts = attempts;
       this.reconnects = reconnects;
       this.received = received;
@@ -64,13 +73,18 @@ final class MetricsRecorder {
     @Override public long decodeErrors() { return decodeErrors; }
     @Override public long lastHeartbeatRttMillis() { return rtt; }
     @Override public long disconnectedMillis() { return disconnected; }
+    @Override public long duplicatesDropped() { return duplicates; }
+    @Override public int unacknowledged() { return unacked; }
+    @Override public long messagesResent() { return resent; }
 
     @Override
     public String toString() {
       return "Metrics{attempts=" + attempts + ", reconnects=" + reconnects + ", received=" + received
           + ", sent=" + sent + ", bytesIn=" + bytesIn + ", bytesOut=" + bytesOut
           + ", outbox=" + depth + ", dropped=" + dropped + ", decodeErrors=" + decodeErrors
-          + ", heartbeatRttMs=" + rtt + ", disconnectedMs=" + disconnected + "}";
+          + ", heartbeatRttMs=" + rtt + ", disconnectedMs=" + disconnected
+          + ", duplicatesDropped=" + duplicates + ", unacknowledged=" + unacked
+          + ", resent=" + resent + "}";
     }
   }
 }

@@ -29,14 +29,16 @@ public final class OkHttpTransportFactory implements Transport.Factory {
   }
 
   @Override
-  public Transport connect(boolean refreshToken, Transport.Listener listener) {
+  public Transport connect(
+      boolean refreshToken, java.util.Map<String, String> headers, Transport.Listener listener) {
     OkHttpTransport transport = new OkHttpTransport(listener);
-    Request r =
-        refreshToken
-            ? request.newBuilder()
-                .tag(OkHttpTransport.TokenRefresh.class, OkHttpTransport.TokenRefresh.YES)
-                .build()
-            : request;
+    Request r = request;
+    if (refreshToken || !headers.isEmpty()) {
+      Request.Builder b = request.newBuilder();
+      if (refreshToken) b.tag(OkHttpTransport.TokenRefresh.class, OkHttpTransport.TokenRefresh.YES);
+      for (java.util.Map.Entry<String, String> h : headers.entrySet()) b.header(h.getKey(), h.getValue());
+      r = b.build();
+    }
     transport.webSocket = client.newWebSocket(r, transport);
     return transport;
   }

@@ -18,11 +18,26 @@ final class Outbox {
     final String text;
     final long bytes;
     final CompletableFuture<Void> future;
+    /** The envelope's id; set in acknowledgement mode, where acks name it. */
+    final @Nullable String id;
+    /** Set when this message is a request awaiting a reply. */
+    final Guarantees.@Nullable PendingRequest request;
 
     Pending(String text, long bytes, CompletableFuture<Void> future) {
+      this(text, bytes, future, null, null);
+    }
+
+    Pending(
+        String text,
+        long bytes,
+        CompletableFuture<Void> future,
+        @Nullable String id,
+        Guarantees.@Nullable PendingRequest request) {
       this.text = text;
       this.bytes = bytes;
       this.future = future;
+      this.id = id;
+      this.request = request;
     }
   }
 

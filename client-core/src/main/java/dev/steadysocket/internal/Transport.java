@@ -26,8 +26,9 @@ public interface Transport {
      * Starts connecting. Callbacks arrive on {@code listener} from other threads.
      *
      * @param refreshToken whether the token provider must be asked for a fresh token
+     * @param headers extra handshake headers for this attempt (the resume position)
      */
-    Transport connect(boolean refreshToken, Listener listener);
+    Transport connect(boolean refreshToken, java.util.Map<String, String> headers, Listener listener);
   }
 
   /** Receives a transport's events. Called on transport threads (OkHttp's). */

@@ -1,0 +1,96 @@
+package dev.steadysocket.internal;
+
+import dev.steadysocket.Envelope;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The state behind the delivery guarantees that OkHttp's reader thread needs: which ids were
+ * delivered recently (de-duplication), where each resumable stream stands (resume), and which
+ * requests await a reply. Successive connections read on different threads, so everything here is
+ * thread-safe; the loop-confined part (unacknowledged sends) lives in {@link ConnectionLoop}.
+ */
+final class Guarantees {
+  /** Wire names, documented in the README's "Delivery guarantees". */
+  static final String META_REPLY_TO = "replyTo";
+
+  static final String META_ACK = "ack";
+  static final String META_STREAM = "stream";
+  static final String TYPE_ACK = "ack";
+  static final String TYPE_RESUME = "resume";
+  static final String RESUME_HEADER = "X-SteadySocket-Resume";
+
+  private final int dedupWindow;
+  /** Guarded by itself. Insertion-ordered: the eldest id is forgotten first. */
+  private final @Nullable Map<String, Boolean> recentIds;
+
+  private final boolean resume;
+  /** Per stream, the id of the last envelope handed to the application. */
+  private final ConcurrentHashMap<String, String> positions = new ConcurrentHashMap<>();
+
+  final ConcurrentHashMap<String, PendingRequest> requests = new ConcurrentHashMap<>();
+
+  Guarantees(int dedupWindow, boolean resume) {
+    this.dedupWindow = dedupWindow;
+    this.recentIds =
+        dedupWindow <= 0
+            ? null
+            : new LinkedHashMap<String, Boolean>(Math.min(dedupWindow, 1 << 16) * 2, 0.75f) {
+                private static final long serialVersionUID = 1L;
+
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                  return size() > Guarantees.this.dedupWindow;
+                }
+              };
+    this.resume = resume;
+  }
+
+  /** True if {@code envelope}'s id was seen within the window; records it otherwise. */
+  boolean isDuplicate(Envelope envelope) {
+    Map<String, Boolean> ids = recentIds;
+    String id = envelope.id();
+    if (ids == null || id == null) return false;
+    synchronized (ids) {
+      return ids.put(id, Boolean.TRUE) != null;
+    }
+  }
+
+  /** Records the stream position of an envelope that is being handed to the application. */
+  void delivered(Envelope envelope) {
+    if (!resume) return;
+    String stream = envelope.metaText(META_STREAM);
+    String id = envelope.id();
+    if (stream != null && id != null) positions.put(stream, id);
+  }
+
+  boolean resumes() {
+    return resume;
+  }
+
+  /** The positions as a JSON-ready map, or empty. */
+  Map<String, String> positions() {
+    return positions.isEmpty() ? Collections.<String, String>emptyMap() : new LinkedHashMap<>(positions);
+  }
+
+  /** A request waiting for its reply. */
+  static final class PendingRequest {
+    final String id;
+    final CompletableFuture<Envelope> reply;
+    /** The encoded request, for {@code RESEND}; set before its send is posted to the loop. */
+    Outbox.@Nullable Pending message;
+    /** The transport the request was last written on; null until written. */
+    volatile @Nullable Transport sentOn;
+    /** Loop thread only. */
+    Scheduler.@Nullable Cancellable timeout;
+
+    PendingRequest(String id, CompletableFuture<Envelope> reply) {
+      this.id = id;
+      this.reply = reply;
+    }
+  }
+}
