@@ -5,25 +5,15 @@ import static dev.steadysocket.ConnectionState.CLOSING;
 import static dev.steadysocket.ConnectionState.CONNECTING;
 import static dev.steadysocket.ConnectionState.IDLE;
 import static dev.steadysocket.ConnectionState.OPEN;
-import static dev.steadysocket.ConnectionState.PAUSED;
 import static dev.steadysocket.ConnectionState.RECONNECTING;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
 import java.util.Random;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -163,10 +153,7 @@ class ConnectionLoopTest extends VirtualTimeTest {
   @Test
   void reconnectNowSkipsTheWait() {
     SteadySocket socket = open(builder().build());
-    dropWith(new IOException("reset"));
-    listener.assertError(ConnectionLostException.class);
-    listener.assertState(OPEN, RECONNECTING);
-    listener.assertReconnecting(1);
+    dropOpenConnection();
     socket.reconnectNow();
     clock.runUntilIdle();
     listener.assertState(RECONNECTING, CONNECTING);

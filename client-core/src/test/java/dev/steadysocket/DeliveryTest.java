@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.Test;
 
 /** Outbox, ordering, decoding and listener isolation, in virtual time. */
@@ -29,17 +28,6 @@ class DeliveryTest extends VirtualTimeTest {
     public double price;
   }
 
-  private static Throwable failure(CompletableFuture<?> f) {
-    assertTrue(f.isCompletedExceptionally(), "future should have failed");
-    try {
-      f.get();
-      throw new AssertionError("unreachable");
-    } catch (ExecutionException e) {
-      return e.getCause();
-    } catch (InterruptedException e) {
-      throw new AssertionError(e);
-    }
-  }
 
   private static String seq(String frame) {
     return MessageCodec.jackson().decode(frame).content().get("n").asText();
@@ -310,10 +298,7 @@ class DeliveryTest extends VirtualTimeTest {
   @Test
   void replaceConnectionWhileReconnectingConnectsNow() {
     SteadySocket socket = open(builder().build());
-    dropWith(new IOException("reset"));
-    listener.assertError(ConnectionLostException.class);
-    listener.assertState(OPEN, RECONNECTING);
-    listener.assertReconnecting(1);
+    dropOpenConnection();
     socket.replaceConnection();
     clock.runUntilIdle();
     listener.assertState(RECONNECTING, CONNECTING);

@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.Test;
 
 /** Acknowledged sends, request/reply, de-duplication and resume, in virtual time. */
@@ -25,16 +24,6 @@ class GuaranteesTest extends VirtualTimeTest {
     return CODEC.decode(frame);
   }
 
-  private static Throwable failure(CompletableFuture<?> f) {
-    try {
-      f.get();
-      throw new AssertionError("expected a failure");
-    } catch (ExecutionException e) {
-      return e.getCause();
-    } catch (InterruptedException e) {
-      throw new AssertionError(e);
-    }
-  }
 
   private void reconnect() {
     listener.assertError(ConnectionLostException.class);

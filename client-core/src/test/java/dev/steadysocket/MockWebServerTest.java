@@ -8,7 +8,6 @@ import static dev.steadysocket.ConnectionState.OPEN;
 import static dev.steadysocket.ConnectionState.RECONNECTING;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -254,10 +254,7 @@ class PolicyTest extends VirtualTimeTest {
   @Test
   void closeWhileReconnectingCancelsTheAttempt() {
     SteadySocket socket = open(builder().build());
-    dropWith(new IOException("reset"));
-    listener.assertError(ConnectionLostException.class);
-    listener.assertState(OPEN, RECONNECTING);
-    listener.assertReconnecting(1);
+    dropOpenConnection();
     socket.close();
     clock.runUntilIdle();
     listener.assertState(RECONNECTING, CLOSING);

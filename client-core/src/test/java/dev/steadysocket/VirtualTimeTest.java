@@ -50,4 +50,24 @@ abstract class VirtualTimeTest {
     clock.runUntilIdle();
   }
 
+  /** The open connection fails with a reset; returns the reconnect (attempt 1) it schedules. */
+  RecordingListener.Reconnecting dropOpenConnection() {
+    dropWith(new IOException("reset"));
+    listener.assertError(ConnectionLostException.class);
+    listener.assertState(ConnectionState.OPEN, ConnectionState.RECONNECTING);
+    return listener.assertReconnecting(1);
+  }
+
+  /** The exception a future failed with. */
+  static Throwable failure(java.util.concurrent.CompletableFuture<?> f) {
+    try {
+      f.get();
+      throw new AssertionError("expected the future to fail");
+    } catch (java.util.concurrent.ExecutionException e) {
+      return e.getCause();
+    } catch (InterruptedException e) {
+      throw new AssertionError(e);
+    }
+  }
+
 }

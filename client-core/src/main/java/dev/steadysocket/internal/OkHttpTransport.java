@@ -2,9 +2,7 @@ package dev.steadysocket.internal;
 
 import dev.steadysocket.TokenProvider;
 import java.io.IOException;
-import java.util.concurrent.TimeUnit;
 import okhttp3.Interceptor;
-import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
 import okhttp3.WebSocket;
