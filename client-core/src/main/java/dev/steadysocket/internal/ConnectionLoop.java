@@ -292,15 +292,20 @@ public final class ConnectionLoop {
         return;
       }
     }
-    if (guarantees.isDuplicate(envelope)) {
-      metrics.duplicatesDropped.incrementAndGet();
-      return;
-    }
-    guarantees.delivered(envelope);
-    metrics.messagesReceived.incrementAndGet();
-    metrics.bytesReceived.addAndGet(Utf8.size(text));
     if (log.isTraceEnabled()) log.trace("received {} on {}", envelope.type(), c);
-    c.deliver(bus.message(envelope)); // conversion happens here, outside the connection's lock
+    Runnable delivery = bus.message(envelope); // conversion happens here, outside the lock
+    // The id and stream position are recorded only if the frame really reaches the bus: a frame
+    // the retired connection drops must not count as seen, or its replay would be discarded.
+    c.deliver(() -> {
+      if (guarantees.isDuplicate(envelope)) {
+        metrics.duplicatesDropped.incrementAndGet();
+        return;
+      }
+      guarantees.delivered(envelope);
+      metrics.messagesReceived.incrementAndGet();
+      metrics.bytesReceived.addAndGet(Utf8.size(text));
+      delivery.run();
+    });
   }
 
   void onBinary(Connection c, byte[] bytes) {

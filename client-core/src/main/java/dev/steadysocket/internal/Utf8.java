@@ -6,8 +6,13 @@ public final class Utf8 {
 
   /** The number of bytes {@code s} takes in UTF-8 (unpaired surrogates count as '?', one byte). */
   public static long size(String s) {
-    long size = 0;
-    for (int i = 0, n = s.length(); i < n; i++) {
+    int n = s.length();
+    int i = 0;
+    // The ASCII prefix first, one compare per char: JSON frames are mostly or wholly ASCII and this
+    // runs on every frame sent and received.
+    while (i < n && s.charAt(i) < 0x80) i++;
+    long size = i;
+    for (; i < n; i++) {
       char c = s.charAt(i);
       if (c < 0x80) {
         size++;

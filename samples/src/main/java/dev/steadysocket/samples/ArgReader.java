@@ -5,10 +5,10 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 
 /** Reads {@code --option value}, {@code --option=value} and positional arguments, in order. */
-final class ArgReader {
+public final class ArgReader {
   private final Deque<String> args = new ArrayDeque<>();
 
-  ArgReader(String[] argv) {
+  public ArgReader(String[] argv) {
     for (String arg : argv) {
       int eq = arg.indexOf('=');
       if (arg.startsWith("--") && eq > 2) {
@@ -20,23 +20,23 @@ final class ArgReader {
     }
   }
 
-  boolean hasNext() {
+  public boolean hasNext() {
     return !args.isEmpty();
   }
 
-  String next() {
+  public String next() {
     return args.removeFirst();
   }
 
   /** The value following {@code option}. */
-  String value(String option) throws UsageException {
+  public String value(String option) throws UsageException {
     if (args.isEmpty()) {
       throw new UsageException(option + " needs a value");
     }
     return args.removeFirst();
   }
 
-  int intValue(String option, int min) throws UsageException {
+  public int intValue(String option, int min) throws UsageException {
     String text = value(option);
     try {
       int value = Integer.parseInt(text);
@@ -50,7 +50,7 @@ final class ArgReader {
   }
 
   /** A duration given in (possibly fractional) seconds, e.g. {@code 2.5}. */
-  Duration seconds(String option, double min) throws UsageException {
+  public Duration seconds(String option, double min) throws UsageException {
     String text = value(option);
     try {
       double seconds = Double.parseDouble(text);

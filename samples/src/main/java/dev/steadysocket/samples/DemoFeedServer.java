@@ -3,6 +3,11 @@ package dev.steadysocket.samples;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.steadysocket.samples.delivery.Envelopes;
+import dev.steadysocket.samples.delivery.FeedProtocol;
+import dev.steadysocket.samples.delivery.FeedStream;
+import dev.steadysocket.samples.delivery.MemoryInbox;
+import dev.steadysocket.samples.delivery.ServerSession;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -11,10 +16,11 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.LinkedHashMap;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -22,6 +28,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.net.ServerSocketFactory;
@@ -29,9 +36,6 @@ import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
-import okhttp3.Response;
-import okhttp3.WebSocket;
-import okhttp3.WebSocketListener;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -50,6 +54,13 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@code {"type":"system","content":{"command":"drop"}}} cuts every connection, as does chaos
  *       mode every few seconds; each new connection gets a {@code system} welcome envelope.
  * </ul>
+ *
+ * <p>It implements the delivery guarantees through {@link FeedProtocol}: messages with {@code
+ * meta.ack} are acknowledged and handled once per id; a {@code request} gets a {@code reply} (a
+ * quote for {@code {"symbol":"ACME"}}, otherwise an echo of its content); the ticker (and any
+ * stream declared with {@link Options#stream}) is resumable: entries carry {@code meta.stream} and
+ * Redis-style ids, the last {@link Options#historySize} are kept in memory and replayed to a client
+ * that resumes.
  */
 public final class DemoFeedServer implements Closeable {
   public static final int DEFAULT_PORT = 8025;
@@ -70,6 +81,10 @@ public final class DemoFeedServer implements Closeable {
     long tickerMillis = 200;
     @Nullable String requiredToken;
     @Nullable PrintStream log;
+    int historySize = 16_384;
+    final List<String> streams = new ArrayList<>();
+    @Nullable Consumer<ObjectNode> onMessage;
+    Duration resumeGrace = Duration.ofMillis(500);
 
     public Options port(int port) {
       this.port = port;
@@ -82,8 +97,37 @@ public final class DemoFeedServer implements Closeable {
       return this;
     }
 
+    /** Interval between ticker entries; 0 publishes none (the stream stays, silent). */
     public Options tickerMillis(long millis) {
       this.tickerMillis = millis;
+      return this;
+    }
+
+    /** How many entries of each stream are kept for resuming clients. Default 16,384. */
+    public Options historySize(int entries) {
+      this.historySize = entries;
+      return this;
+    }
+
+    /** Declares another resumable stream, fed by {@link DemoFeedServer#publish}. */
+    public Options stream(String name) {
+      this.streams.add(name);
+      return this;
+    }
+
+    /**
+     * Called with every application message a client sends (not heartbeats, resumes or requests),
+     * once per id for acknowledged ones, before the ack is sent. Runs on the connection's reader
+     * thread, and for acknowledged messages inside the de-duplication lock: keep it short.
+     */
+    public Options onMessage(@Nullable Consumer<ObjectNode> onMessage) {
+      this.onMessage = onMessage;
+      return this;
+    }
+
+    /** How long a connection without the resume header waits for a {@code resume} frame. */
+    public Options resumeGrace(Duration grace) {
+      this.resumeGrace = grace;
       return this;
     }
 
@@ -102,7 +146,10 @@ public final class DemoFeedServer implements Closeable {
 
   private final Options options;
   private final MockWebServer server = new MockWebServer();
-  private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
+  private final FeedProtocol protocol;
+  private final FeedStream ticker;
+  /** The chat name (the sender it last used) of each session; read by other sessions' threads. */
+  private final Map<ServerSession, String> names = new ConcurrentHashMap<>();
   /** Every accepted TCP connection, so that {@link #dropAll} can cut them below WebSocket. */
   private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService scheduler =
@@ -113,14 +160,27 @@ public final class DemoFeedServer implements Closeable {
             return t;
           });
   private final AtomicBoolean closed = new AtomicBoolean();
-  /** Only touched by the scheduler thread. */
-  private final Map<String, Double> prices = new LinkedHashMap<>();
+  /** Written by the scheduler thread, read by request handlers. */
+  private final Map<String, Double> prices = new ConcurrentHashMap<>();
 
   private DemoFeedServer(Options options) {
     this.options = options;
     for (String symbol : SYMBOLS) {
       prices.put(symbol, 20 + ThreadLocalRandom.current().nextInt(300) + 0.0);
     }
+    this.ticker = FeedStream.inMemory("ticker", options.historySize);
+    FeedProtocol.Builder protocol =
+        FeedProtocol.builder(SENDER)
+            .stream(ticker)
+            .inbox(new MemoryInbox(Math.max(4_096, options.historySize)))
+            .handler(new Chat())
+            .scheduler(scheduler)
+            .resumeGrace(options.resumeGrace)
+            .log(this::log);
+    for (String name : options.streams) {
+      protocol.stream(FeedStream.inMemory(name, options.historySize));
+    }
+    this.protocol = protocol.build();
   }
 
   /** Starts a server on 127.0.0.1 (port 0 picks a free one). */
@@ -130,8 +190,10 @@ public final class DemoFeedServer implements Closeable {
     feed.server.setServerSocketFactory(feed.new TrackingServerSocketFactory());
     feed.server.setDispatcher(feed.new UpgradeDispatcher());
     feed.server.start(InetAddress.getByName("127.0.0.1"), options.port);
-    feed.scheduler.scheduleAtFixedRate(
-        feed::tick, options.tickerMillis, options.tickerMillis, TimeUnit.MILLISECONDS);
+    if (options.tickerMillis > 0) {
+      feed.scheduler.scheduleAtFixedRate(
+          feed::tick, options.tickerMillis, options.tickerMillis, TimeUnit.MILLISECONDS);
+    }
     if (options.chaos) {
       feed.scheduleChaos();
     }
@@ -148,7 +210,33 @@ public final class DemoFeedServer implements Closeable {
   }
 
   public int connectionCount() {
-    return sessions.size();
+    return protocol.sessions().size();
+  }
+
+  /**
+   * Appends an entry to a resumable stream (the ticker or one declared with {@link
+   * Options#stream}) and sends it to every subscribed client.
+   *
+   * @return the entry's id
+   * @throws IllegalArgumentException for an undeclared stream
+   */
+  public String publish(String stream, String type, @Nullable JsonNode content) {
+    FeedStream feedStream = protocol.stream(stream);
+    if (feedStream == null) {
+      throw new IllegalArgumentException("no such stream: " + stream);
+    }
+    return feedStream.publish(type, content, SENDER).id().toString();
+  }
+
+  /** How many clients are subscribed to {@code stream} (live, past their replay). */
+  public int subscriberCount(String stream) {
+    FeedStream feedStream = protocol.stream(stream);
+    return feedStream == null ? 0 : feedStream.subscriberCount();
+  }
+
+  /** Acks, repeats dropped, replies, resumes and replayed entries so far. */
+  public FeedProtocol.Stats stats() {
+    return protocol.stats();
   }
 
   /**
@@ -158,8 +246,7 @@ public final class DemoFeedServer implements Closeable {
    * @return the number of WebSocket sessions that were open
    */
   public int dropAll() {
-    int dropped = sessions.size();
-    sessions.clear();
+    int dropped = protocol.sessions().size();
     for (Socket socket : sockets) {
       sockets.remove(socket);
       try {
@@ -209,12 +296,7 @@ public final class DemoFeedServer implements Closeable {
     content.put("symbol", symbol);
     content.put("price", price);
     content.put("change", round2(price - old));
-    String text = envelope("ticker", content, null, null).toString();
-    for (Session session : sessions) {
-      if (session.feed) {
-        session.webSocket.send(text);
-      }
-    }
+    ticker.publish("ticker", content, SENDER);
   }
 
   private static double round2(double value) {
@@ -223,15 +305,7 @@ public final class DemoFeedServer implements Closeable {
 
   static ObjectNode envelope(
       String type, @Nullable JsonNode content, @Nullable String id, @Nullable String receiver) {
-    ObjectNode node = JSON.createObjectNode();
-    node.put("id", id != null ? id : UUID.randomUUID().toString());
-    node.put("type", type);
-    node.put("sender", SENDER);
-    node.put("receiver", receiver);
-    node.set("content", content);
-    node.put("timestamp", System.currentTimeMillis());
-    node.putObject("meta");
-    return node;
+    return Envelopes.envelope(type, content, id, SENDER, receiver);
   }
 
   private void log(String line) {
@@ -287,7 +361,7 @@ public final class DemoFeedServer implements Closeable {
             .build();
       }
       boolean feed = !request.getUrl().encodedPath().equals("/chat");
-      return new MockResponse.Builder().webSocketUpgrade(new Session(feed)).build();
+      return new MockResponse.Builder().webSocketUpgrade(protocol.newSession(request, feed)).build();
     }
   }
 
@@ -297,58 +371,36 @@ public final class DemoFeedServer implements Closeable {
             expected.getBytes(StandardCharsets.UTF_8), actual.getBytes(StandardCharsets.UTF_8));
   }
 
-  /** One client connection. Callbacks arrive on that connection's OkHttp reader thread. */
-  private final class Session extends WebSocketListener {
-    final boolean feed;
-    /** Set in onOpen, before the session is published in {@code sessions}. */
-    WebSocket webSocket;
-    /** The sender name this client last used; read by other sessions' threads. */
-    volatile @Nullable String name;
-
-    Session(boolean feed) {
-      this.feed = feed;
-    }
-
+  /**
+   * The application on top of the delivery protocol: the chat room, the drop command, quotes.
+   * Runs on each connection's OkHttp reader thread.
+   */
+  private final class Chat implements FeedProtocol.Handler {
     @Override
-    public void onOpen(WebSocket webSocket, Response response) {
-      this.webSocket = webSocket;
-      sessions.add(this);
+    public void onOpen(ServerSession session) {
+      int online = protocol.sessions().size();
       ObjectNode welcome = JSON.createObjectNode();
       welcome.put("event", "welcome");
-      welcome.put("online", sessions.size());
-      welcome.put("feed", feed);
-      webSocket.send(envelope("system", welcome, null, null).toString());
-      log("connected (" + (feed ? "feed + chat" : "chat") + "), online: " + sessions.size());
+      welcome.put("online", online);
+      welcome.put("feed", session.subscribes());
+      session.send(envelope("system", welcome, null, null).toString());
+      log("connected (" + (session.subscribes() ? "feed + chat" : "chat") + "), online: " + online);
     }
 
     @Override
-    public void onMessage(WebSocket webSocket, String text) {
-      JsonNode message;
-      try {
-        message = JSON.readTree(text);
-      } catch (IOException e) {
-        log("ignored a frame that is not JSON");
-        return;
-      }
-      if (message == null || !message.isObject()) {
-        return;
-      }
+    public void onMessage(ServerSession session, ObjectNode message, String text) {
       String type = message.path("type").asText("");
       String sender = message.hasNonNull("sender") ? message.get("sender").asText() : null;
-      if (sender != null && !type.equals("heartbeat")) {
-        name = sender;
+      if (sender != null) {
+        names.put(session, sender);
       }
       switch (type) {
-        case "heartbeat":
-          String id = message.hasNonNull("id") ? message.get("id").asText() : null;
-          webSocket.send(envelope("heartbeat", message.get("content"), id, sender).toString());
-          break;
         case "text":
           String receiver = message.hasNonNull("receiver") ? message.get("receiver").asText() : null;
-          forward(text, receiver == null || receiver.equals("room") ? null : receiver);
+          forward(session, text, receiver == null || receiver.equals("room") ? null : receiver);
           break;
         case "join":
-          forward(text, null);
+          forward(session, text, null);
           break;
         case "system":
           if ("drop".equals(message.path("content").path("command").asText())) {
@@ -358,33 +410,41 @@ public final class DemoFeedServer implements Closeable {
         default:
           break;
       }
+      Consumer<ObjectNode> hook = options.onMessage;
+      if (hook != null) {
+        hook.accept(message);
+      }
+    }
+
+    /** {@code {"symbol":"ACME"}} gets a quote; anything else is echoed. */
+    @Override
+    public @Nullable JsonNode onRequest(ServerSession session, ObjectNode request) {
+      JsonNode content = request.get("content");
+      Double price = content == null ? null : prices.get(content.path("symbol").asText(""));
+      if (price == null) {
+        return content;
+      }
+      ObjectNode quote = JSON.createObjectNode();
+      quote.put("symbol", content.get("symbol").asText());
+      quote.put("price", price);
+      return quote;
+    }
+
+    @Override
+    public void onClose(ServerSession session, int code, @Nullable Throwable failure) {
+      names.remove(session);
+      int online = protocol.sessions().size();
+      log(failure == null
+          ? "disconnected (" + code + "), online: " + online
+          : "connection lost (" + failure + "), online: " + online);
     }
 
     /** To every other session, or only those named {@code receiver}. */
-    private void forward(String text, @Nullable String receiver) {
-      for (Session other : sessions) {
-        if (other != this && (receiver == null || receiver.equals(other.name))) {
-          other.webSocket.send(text);
+    private void forward(ServerSession from, String text, @Nullable String receiver) {
+      for (ServerSession other : protocol.sessions()) {
+        if (other != from && (receiver == null || receiver.equals(names.get(other)))) {
+          other.send(text);
         }
-      }
-    }
-
-    @Override
-    public void onClosing(WebSocket webSocket, int code, String reason) {
-      webSocket.close(1000, null);
-    }
-
-    @Override
-    public void onClosed(WebSocket webSocket, int code, String reason) {
-      if (sessions.remove(this)) {
-        log("disconnected (" + code + "), online: " + sessions.size());
-      }
-    }
-
-    @Override
-    public void onFailure(WebSocket webSocket, Throwable t, @Nullable Response response) {
-      if (sessions.remove(this)) {
-        log("connection lost (" + t + "), online: " + sessions.size());
       }
     }
   }
@@ -401,6 +461,10 @@ public final class DemoFeedServer implements Closeable {
           "  --chaos         cut every connection abruptly every 3-6 seconds",
           "  --token T       refuse upgrades (HTTP 401) without 'Authorization: Bearer T'",
           "  --ticker-ms N   interval between ticker envelopes (default 200)",
+          "",
+          "Delivery guarantees: envelopes with meta.ack=true are acknowledged and handled once per",
+          "id; 'request' envelopes get a 'reply' (meta.replyTo); ticker entries carry meta.stream",
+          "and are replayed to clients that resume (last 16384 kept).",
           "  --help          show this help");
 
   public static void main(String[] argv) throws Exception {

@@ -44,6 +44,8 @@ public final class FeedCli {
   static final int EXIT_HANDSHAKE = 5;
 
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+  /** Ids remembered with --resume, to drop what a replay repeats. */
+  private static final int RESUME_DEDUP_WINDOW = 4_096;
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("HH:mm:ss.SSS", Locale.ROOT).withZone(ZoneId.systemDefault());
 
@@ -103,7 +105,11 @@ public final class FeedCli {
 
     SteadySocket socket;
     try {
-      socket = configure(SteadySocket.builder(url)).build();
+      SteadySocket.Builder builder = SteadySocket.builder(url);
+      if (!options.failoverUrls.isEmpty()) {
+        builder.failoverUrls(options.failoverUrls.toArray(new String[0]));
+      }
+      socket = configure(builder).build();
     } catch (IllegalArgumentException e) {
       closeQuietly(demo);
       // Not echoed: a URL may carry a token in its query.
@@ -150,6 +156,12 @@ public final class FeedCli {
     }
     if (options.raw) {
       builder.codec(new RawTap(MessageCodec.jackson()));
+    }
+    if (options.ack) {
+      builder.acknowledgedSends(true);
+    }
+    if (options.resume) {
+      builder.resumeStreams(true).deduplicate(RESUME_DEDUP_WINDOW);
     }
     return builder.listener(new Printer());
   }

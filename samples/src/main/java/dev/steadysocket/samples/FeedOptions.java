@@ -36,6 +36,12 @@ final class FeedOptions {
           "  --header K:V          add a handshake header (repeatable)",
           "  --token T             bearer token, sent as 'Authorization: Bearer T' (never printed)",
           "  --send TEXT|@FILE     send TEXT (or FILE's content) once as a 'text' envelope",
+          "  --ack                 acknowledged sends: --send completes on the server's ack and is",
+          "                        sent again after a reconnect until then",
+          "  --failover URL        another URL of the same service, tried when the current one",
+          "                        fails (repeatable; in order, then back to the first)",
+          "  --resume              resume streams: after a reconnect the server replays what was",
+          "                        missed (entries with meta.stream); repeats are dropped by id",
           "  --heartbeat SECONDS   heartbeat interval; 0 disables (default 30)",
           "  --max-backoff SECONDS longest wait between reconnect attempts (default 30)",
           "  --max-attempts N      give up after N failed reconnect attempts (default: never)",
@@ -47,6 +53,7 @@ final class FeedOptions {
           "status); 1 any other terminal failure. Ctrl-C closes the connection gracefully.");
 
   @Nullable String url;
+  final List<String> failoverUrls = new ArrayList<>();
   final List<String[]> headers = new ArrayList<>();
   @Nullable String token;
   @Nullable String sendText;
@@ -60,6 +67,8 @@ final class FeedOptions {
   boolean pretty;
   boolean chaos;
   boolean verbose;
+  boolean ack;
+  boolean resume;
   boolean help;
 
   static FeedOptions parse(String[] argv) throws UsageException {
@@ -115,6 +124,15 @@ final class FeedOptions {
         case "--chaos":
           o.chaos = true;
           break;
+        case "--ack":
+          o.ack = true;
+          break;
+        case "--resume":
+          o.resume = true;
+          break;
+        case "--failover":
+          o.failoverUrls.add(args.value(arg));
+          break;
         case "--verbose":
         case "-v":
           o.verbose = true;
@@ -136,6 +154,9 @@ final class FeedOptions {
     o.types = Collections.unmodifiableSet(types);
     if (o.json && o.raw) {
       throw new UsageException("--json and --raw exclude each other");
+    }
+    if (!o.failoverUrls.isEmpty() && o.url == null) {
+      throw new UsageException("--failover needs a primary URL first");
     }
     if (o.chaos && o.url != null) {
       throw new UsageException("--chaos drives the embedded demo server: use it without a URL");

@@ -1,10 +1,10 @@
 package dev.steadysocket.samples;
 
 /** A command line the program cannot run with; the message is shown to the user as one line. */
-final class UsageException extends Exception {
+public final class UsageException extends Exception {
   private static final long serialVersionUID = 1L;
 
-  UsageException(String message) {
+  public UsageException(String message) {
     super(message);
   }
 }

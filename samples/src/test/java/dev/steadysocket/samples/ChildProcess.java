@@ -46,7 +46,13 @@ final class ChildProcess implements AutoCloseable {
   }
 
   static ChildProcess start(String name, List<String> command) throws IOException {
+    return start(name, command, java.util.Map.of());
+  }
+
+  /** With {@code env} added to this JVM's environment. */
+  static ChildProcess start(String name, List<String> command, java.util.Map<String, String> env) throws IOException {
     ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().putAll(env);
     return new ChildProcess(name, builder.start());
   }
 
@@ -156,6 +162,11 @@ final class ChildProcess implements AutoCloseable {
    */
   void terminate() {
     process.toHandle().destroy();
+  }
+
+  /** Kills the process at once (SIGKILL): no shutdown hooks, its sockets reset by the kernel. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
   }
 
   int awaitExit(Duration timeout) throws InterruptedException {

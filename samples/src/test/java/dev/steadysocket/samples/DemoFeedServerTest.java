@@ -1,12 +1,16 @@
 package dev.steadysocket.samples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import okhttp3.OkHttpClient;
@@ -93,9 +97,113 @@ class DemoFeedServerTest {
     assertEquals(401, refused.failedStatus);
   }
 
+  @Test
+  void acknowledgesEveryCopyButHandsTheApplicationEachIdOnce() throws Exception {
+    List<String> handled = new CopyOnWriteArrayList<>();
+    server = DemoFeedServer.start(new DemoFeedServer.Options().onMessage(m -> handled.add(m.get("id").asText())));
+    Recorder a = connect("/chat");
+    a.nextOfType("system");
+    String order = "{\"id\":\"m-1\",\"type\":\"order\",\"content\":1,\"meta\":{\"ack\":true}}";
+    a.webSocket.send(order);
+    assertEquals("m-1", a.nextOfType("ack").get("meta").get("replyTo").asText());
+    // The same id again, as a client re-sends after a lost ack, on another connection.
+    Recorder b = connect("/chat");
+    b.nextOfType("system");
+    b.webSocket.send(order);
+    JsonNode ack = b.nextOfType("ack");
+    assertEquals("m-1", ack.get("meta").get("replyTo").asText());
+    assertFalse(ack.has("id"), "acks carry no id a de-duplicating client could confuse");
+    assertEquals(List.of("m-1"), handled);
+    assertEquals(1, server.stats().duplicatesDropped.get());
+  }
+
+  @Test
+  void requestsGetARepliesWithReplyTo() throws Exception {
+    server = DemoFeedServer.start(new DemoFeedServer.Options().tickerMillis(0));
+    Recorder a = connect("/chat");
+    a.nextOfType("system");
+    a.webSocket.send("{\"id\":\"q-1\",\"type\":\"request\",\"content\":{\"symbol\":\"ACME\"}}");
+    JsonNode quote = a.nextOfType("reply");
+    assertEquals("q-1", quote.get("meta").get("replyTo").asText());
+    assertEquals("ACME", quote.get("content").get("symbol").asText());
+    assertTrue(quote.get("content").get("price").isNumber());
+    a.webSocket.send("{\"id\":\"q-2\",\"type\":\"request\",\"content\":\"ping\"}");
+    JsonNode echo = a.nextOfType("reply");
+    assertEquals("q-2", echo.get("meta").get("replyTo").asText());
+    assertEquals("ping", echo.get("content").asText());
+    assertEquals("reply-q-2", echo.get("id").asText(), "a stable id: the answers to a re-sent request are one message");
+  }
+
+  @Test
+  void resumeFromTheHandshakeHeaderReplaysTheGapThenGoesLive() throws Exception {
+    server = DemoFeedServer.start(new DemoFeedServer.Options().tickerMillis(0).stream("numbers"));
+    List<String> ids = new ArrayList<>();
+    for (int n = 1; n <= 10; n++) {
+      ids.add(server.publish("numbers", "number", json.createObjectNode().put("n", n)));
+    }
+    Recorder r = connect("/", "{\"numbers\":\"" + ids.get(6) + "\"}");
+    assertNumbers(r, 8, 9, 10);
+    server.publish("numbers", "number", json.createObjectNode().put("n", 11));
+    assertNumbers(r, 11);
+  }
+
+  @Test
+  void resumeFrameWithoutHeaderIsHonouredBeforeAnyLiveEntry() throws Exception {
+    server = DemoFeedServer.start(new DemoFeedServer.Options().tickerMillis(0).stream("numbers"));
+    List<String> ids = new ArrayList<>();
+    for (int n = 1; n <= 5; n++) {
+      ids.add(server.publish("numbers", "number", json.createObjectNode().put("n", n)));
+    }
+    Recorder r = connect("/", null);
+    r.nextOfType("system");
+    server.publish("numbers", "number", json.createObjectNode().put("n", 6)); // held back: no first frame yet
+    r.webSocket.send("{\"type\":\"resume\",\"id\":\"r\",\"content\":{\"numbers\":\"" + ids.get(2) + "\"}}");
+    assertNumbers(r, 4, 5, 6);
+    assertEquals(1, server.stats().resumes.get());
+  }
+
+  @Test
+  void aClientThatDoesNotResumeGetsTheStreamLiveAfterTheGracePeriod() throws Exception {
+    server = DemoFeedServer.start(new DemoFeedServer.Options().tickerMillis(0).stream("numbers")
+        .resumeGrace(java.time.Duration.ofMillis(50)));
+    server.publish("numbers", "number", json.createObjectNode().put("n", 1));
+    Recorder r = connect("/", null);
+    r.nextOfType("system");
+    server.publish("numbers", "number", json.createObjectNode().put("n", 2));
+    assertNumbers(r, 2); // from the moment it connected, nothing older
+  }
+
+  @Test
+  void fromZeroStartsAStreamWithoutPositionAtTheOldestKeptEntry() throws Exception {
+    server = DemoFeedServer.start(new DemoFeedServer.Options().tickerMillis(0).stream("numbers").historySize(3));
+    for (int n = 1; n <= 5; n++) {
+      server.publish("numbers", "number", json.createObjectNode().put("n", n));
+    }
+    Recorder r = connect("/?from=0", "{}");
+    assertNumbers(r, 3, 4, 5); // the last 3 kept; the replay says it was incomplete
+    assertEquals(0, server.stats().resumes.get(), "no position: not a resume");
+  }
+
+  private void assertNumbers(Recorder r, long... expected) throws Exception {
+    for (long n : expected) {
+      JsonNode entry = r.nextOfType("number");
+      assertEquals(n, entry.get("content").get("n").asLong());
+      assertEquals("numbers", entry.get("meta").get("stream").asText());
+    }
+  }
+
   private Recorder connect(String path) {
+    return connect(path, null);
+  }
+
+  /** With {@code resumeHeader}, sends it as the SDK does ({@code X-SteadySocket-Resume}). */
+  private Recorder connect(String path, String resumeHeader) {
     Recorder recorder = new Recorder();
-    recorder.webSocket = client.newWebSocket(new Request.Builder().url(server.url(path)).build(), recorder);
+    Request.Builder request = new Request.Builder().url(server.url(path));
+    if (resumeHeader != null) {
+      request.header("X-SteadySocket-Resume", resumeHeader);
+    }
+    recorder.webSocket = client.newWebSocket(request.build(), recorder);
     return recorder;
   }
 

@@ -49,6 +49,19 @@ class FeedOptionsTest {
   }
 
   @Test
+  void deliveryGuaranteeOptions() throws Exception {
+    FeedOptions o =
+        FeedOptions.parse(new String[] {
+          "ws://127.0.0.1:1/", "--failover", "ws://127.0.0.1:2/", "--failover=ws://127.0.0.1:3/", "--resume", "--ack"
+        });
+    assertEquals(List.of("ws://127.0.0.1:2/", "ws://127.0.0.1:3/"), o.failoverUrls);
+    assertTrue(o.resume && o.ack);
+    UsageException e =
+        assertThrows(UsageException.class, () -> FeedOptions.parse(new String[] {"--failover", "ws://127.0.0.1:2/"}));
+    assertTrue(e.getMessage().contains("primary URL"), e.getMessage());
+  }
+
+  @Test
   void heartbeatZeroMeansDisabled() throws Exception {
     assertEquals(Duration.ZERO, FeedOptions.parse(new String[] {"--heartbeat", "0"}).heartbeat);
   }

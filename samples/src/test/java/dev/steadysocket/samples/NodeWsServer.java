@@ -25,12 +25,17 @@ final class NodeWsServer implements AutoCloseable {
   }
 
   static NodeWsServer start() throws IOException, InterruptedException {
+    return start(java.util.Map.of());
+  }
+
+  /** With extra environment variables (TICKER_INTERVAL_MS, HISTORY_SIZE, …: see server.js). */
+  static NodeWsServer start(java.util.Map<String, String> env) throws IOException, InterruptedException {
     Path dir = repoRoot().resolve("test-servers/node-ws");
     requireOrSkip(Files.isDirectory(dir.resolve("node_modules/ws")),
         "node_modules missing: run 'npm ci' in " + dir);
     requireOrSkip(nodeAvailable(), "'node' is not on the PATH");
     ChildProcess process =
-        ChildProcess.start("node-ws", Arrays.asList("node", dir.resolve("server.js").toString(), "0"));
+        ChildProcess.start("node-ws", Arrays.asList("node", dir.resolve("server.js").toString(), "0"), env);
     try {
       int port = Integer.parseInt(process.awaitStdout("^LISTENING (\\d+)$", Duration.ofSeconds(15)).group(1));
       return new NodeWsServer(process, port);
@@ -47,6 +52,11 @@ final class NodeWsServer implements AutoCloseable {
   /** Cuts every connection abruptly (the server's stdin command). */
   void dropAll() throws IOException {
     process.writeLine("drop");
+  }
+
+  /** The next stdout line matching {@code regex} (lines before it are consumed). */
+  java.util.regex.Matcher awaitStdout(String regex, Duration timeout) throws InterruptedException {
+    return process.awaitStdout(regex, timeout);
   }
 
   /** The server's own log line matching {@code regex}. */

@@ -1,0 +1,138 @@
+package dev.steadysocket.samples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.steadysocket.Backoff;
+import dev.steadysocket.Envelope;
+import dev.steadysocket.SteadySocket;
+import dev.steadysocket.SteadySocketListener;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The delivery guarantees against the second, independent server: Node's {@code ws}
+ * (test-servers/node-ws/server.js) with its resumable {@code /feed}, acks with de-duplication,
+ * drops before acks ({@code ?dropBeforeAck}) and replies.
+ */
+@Timeout(90)
+class NodeWsDeliveryTest {
+  private static final int SENDS = 1_000;
+  private static final int FEED = 1_000;
+  private static final int DROP_BEFORE_ACK_EVERY = 100;
+  private static final int MID_STREAM_DROPS = 5;
+  private static final Duration SOON = Duration.ofSeconds(20);
+
+  private final List<Long> feed = Collections.synchronizedList(new ArrayList<>());
+  private final ConcurrentLinkedQueue<Throwable> sendFailures = new ConcurrentLinkedQueue<>();
+  private final Object progress = new Object();
+  private NodeWsServer node;
+  private SteadySocket client;
+
+  @AfterEach
+  void tearDown() {
+    if (client != null) {
+      client.close();
+    }
+    if (node != null) {
+      node.close();
+    }
+  }
+
+  @Test
+  void acknowledgedSendsAndTheResumedFeedSurviveDrops() throws Exception {
+    node = NodeWsServer.start(Map.of("TICKER_INTERVAL_MS", "2"));
+    client =
+        SteadySocket.builder(node.url("/feed?from=0&log=1&dropBeforeAck=" + DROP_BEFORE_ACK_EVERY))
+            .acknowledgedSends(true)
+            .resumeStreams(true)
+            .deduplicate(4_096)
+            .backoff(Backoff.exponential(Duration.ofMillis(10), Duration.ofMillis(100)))
+            .listener(new SteadySocketListener() {
+              @Override
+              public void onMessage(Envelope envelope) {
+                if (envelope.type().equals("ticker")) {
+                  feed.add(envelope.content().path("n").asLong());
+                  synchronized (progress) {
+                    progress.notifyAll();
+                  }
+                }
+              }
+            })
+            .build();
+    client.connect();
+
+    Semaphore window = new Semaphore(100);
+    for (int k = 1; k <= SENDS; k++) {
+      assertTrue(window.tryAcquire(SOON.toMillis(), TimeUnit.MILLISECONDS), "acks keep coming");
+      client.send(Envelope.builder("number").id("n-" + k).content(Map.of("n", k)).build())
+          .whenComplete((ok, error) -> {
+            if (error != null) {
+              sendFailures.add(error);
+            }
+            window.release();
+          });
+    }
+    for (int drop = 1; drop <= MID_STREAM_DROPS; drop++) {
+      awaitFeed(drop * FEED / (MID_STREAM_DROPS + 1));
+      node.dropAll();
+    }
+    awaitFeed(FEED);
+    assertTrue(window.tryAcquire(100, SOON.toMillis(), TimeUnit.MILLISECONDS), "every send acknowledged");
+    List<String> received = new ArrayList<>();
+    for (int k = 1; k <= SENDS; k++) {
+      received.add(node.awaitStdout("^RECEIVED number (\\S+)$", SOON).group(1));
+    }
+
+    System.out.printf(Locale.ROOT,
+        "node ws: %d acknowledged sends (%d resent, %d connections cut before an ack), feed of %d across %d"
+            + " more drops (%d repeats dropped by the client)%n",
+        SENDS, client.metrics().messagesResent(), SENDS / DROP_BEFORE_ACK_EVERY, feed.size(), MID_STREAM_DROPS,
+        client.metrics().duplicatesDropped());
+    assertTrue(sendFailures.isEmpty(), "send failures: " + sendFailures);
+    for (int k = 1; k <= SENDS; k++) {
+      assertEquals("n-" + k, received.get(k - 1), "the server saw each message once, in order");
+    }
+    List<Long> copy;
+    synchronized (feed) {
+      copy = new ArrayList<>(feed);
+    }
+    for (int i = 0; i < copy.size(); i++) {
+      assertEquals(i + 1, copy.get(i), "feed entry " + i + " of " + copy.subList(Math.max(0, i - 3), Math.min(copy.size(), i + 3)));
+    }
+  }
+
+  @Test
+  void requestsGetTheirReply() throws Exception {
+    node = NodeWsServer.start();
+    client = SteadySocket.builder(node.url("/echo")).build();
+    client.connect();
+    Envelope reply = client.request(Envelope.of("request", Map.of("q", "hi")), SOON).get(30, TimeUnit.SECONDS);
+    assertEquals("reply", reply.type());
+    assertEquals("hi", reply.content().path("q").asText());
+  }
+
+  private void awaitFeed(int count) throws InterruptedException {
+    long deadline = System.nanoTime() + SOON.toNanos();
+    synchronized (progress) {
+      while (feed.size() < count) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          fail("feed at " + feed.size() + " of " + count + "; client " + client.metrics());
+        }
+        progress.wait(Math.max(1, left / 1_000_000));
+      }
+    }
+  }
+}
