@@ -50,11 +50,22 @@ public final class Heartbeat {
     return DISABLED;
   }
 
-  /** A copy that waits {@code timeout} for a sign of life after each heartbeat. */
+  /**
+   * A copy that waits {@code timeout} for a sign of life after each heartbeat.
+   *
+   * @throws IllegalArgumentException if {@code timeout} is not positive or exceeds the interval:
+   *     OkHttp's pinger, which runs at the interval, fails a socket whose pong misses the next
+   *     ping, so a longer timeout could never take effect
+   */
   public Heartbeat timeout(Duration timeout) {
     if (!isEnabled()) throw new IllegalStateException("heartbeat is disabled");
     if (timeout.isZero() || timeout.isNegative()) {
       throw new IllegalArgumentException("timeout <= 0: " + timeout);
+    }
+    if (timeout.compareTo(interval) > 0) {
+      throw new IllegalArgumentException(
+          "timeout " + timeout + " > interval " + interval + ": a pong must come back within the"
+              + " interval, so a longer timeout cannot take effect; raise the interval instead");
     }
     return new Heartbeat(interval, timeout, envelope);
   }

@@ -57,6 +57,8 @@ class PoliciesValuesTest {
     assertFalse(Heartbeat.disabled().isEnabled());
     assertThrows(IllegalArgumentException.class, () -> Heartbeat.every(Duration.ZERO));
     assertThrows(IllegalStateException.class, () -> Heartbeat.disabled().timeout(Duration.ofSeconds(1)));
+    assertThrows(IllegalArgumentException.class, () -> Heartbeat.every(Duration.ofSeconds(1)).timeout(Duration.ofSeconds(2)));
+    assertEquals(Duration.ofSeconds(1), Heartbeat.every(Duration.ofSeconds(1)).timeout(Duration.ofSeconds(1)).timeout());
   }
 
   @Test

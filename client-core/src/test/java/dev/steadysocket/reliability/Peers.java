@@ -1,0 +1,110 @@
+package dev.steadysocket.reliability;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * Where the real peers are. A missing peer skips the calling test locally and fails it on CI
+ * ({@code CI=true}), where it means the machine was not set up by {@code .ci/run}.
+ */
+final class Peers {
+  private Peers() {}
+
+  static boolean onCi() {
+    return "true".equalsIgnoreCase(System.getenv("CI"));
+  }
+
+  static void requireOrSkip(boolean condition, String why) {
+    if (condition) return;
+    Report.row(Report.Section.FAILED, "real peer", "available", (onCi() ? "FAILED" : "SKIPPED") + ": " + why, "");
+    if (onCi()) fail("reliability peer unavailable on CI (CI=true): " + why);
+    Assumptions.abort("reliability peer unavailable: " + why);
+  }
+
+  /** The repository root: the surefire property, or client-core's parent directory. */
+  static Path repoRoot() {
+    String configured = System.getProperty("steadysocket.repoRoot");
+    Path root = configured != null ? Path.of(configured) : Path.of("").toAbsolutePath().getParent();
+    return root.toAbsolutePath().normalize();
+  }
+
+  static Path nodeWsDir() {
+    return repoRoot().resolve("test-servers/node-ws");
+  }
+
+  /** Skips (or fails on CI) unless node and test-servers/node-ws/node_modules/ws are there. */
+  static Path requireScenarioScript() {
+    Path dir = nodeWsDir();
+    Path script = dir.resolve("scenarios.js");
+    requireOrSkip(Files.isRegularFile(script), "missing " + script);
+    requireOrSkip(Files.isDirectory(dir.resolve("node_modules/ws")),
+        "node_modules/ws missing: run 'npm ci' in " + dir);
+    requireOrSkip(version("node", "--version") != null, "'node' is not on the PATH");
+    return script;
+  }
+
+  /** Skips (or fails on CI) unless an nginx binary is found. */
+  static String requireNginx() {
+    String nginx = nginxBinary();
+    requireOrSkip(nginx != null,
+        "nginx not found (PATH, /usr/sbin, /usr/local/sbin or -Dnginx.path); apt-get install nginx-light");
+    return nginx;
+  }
+
+  static String nginxBinary() {
+    List<String> candidates = new ArrayList<>();
+    String configured = System.getProperty("nginx.path");
+    if (configured != null && !configured.isEmpty()) candidates.add(configured);
+    String path = System.getenv("PATH");
+    if (path != null) {
+      for (String p : path.split(File.pathSeparator)) candidates.add(p + "/nginx");
+    }
+    candidates.add("/usr/sbin/nginx");
+    candidates.add("/usr/local/sbin/nginx");
+    candidates.add("/usr/local/nginx/sbin/nginx");
+    for (String c : candidates) {
+      if (Files.isExecutable(Path.of(c))) return c;
+    }
+    return null;
+  }
+
+  /** First output line of {@code command}, or null if it cannot run. */
+  static String version(String... command) {
+    try {
+      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+      p.getOutputStream().close();
+      String out = new String(p.getInputStream().readAllBytes()).trim();
+      if (!p.waitFor(10, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        return null;
+      }
+      if (p.exitValue() != 0) return null;
+      int nl = out.indexOf('\n');
+      return nl < 0 ? out : out.substring(0, nl);
+    } catch (IOException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+  }
+
+  /** The version of the ws package in node_modules, or "?" */
+  static String wsVersion() {
+    try {
+      String json = Files.readString(nodeWsDir().resolve("node_modules/ws/package.json"));
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"version\"\\s*:\\s*\"([^\"]+)\"").matcher(json);
+      return m.find() ? m.group(1) : "?";
+    } catch (IOException e) {
+      return "?";
+    }
+  }
+}

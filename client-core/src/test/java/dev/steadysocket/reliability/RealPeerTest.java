@@ -1,0 +1,146 @@
+package dev.steadysocket.reliability;
+
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.steadysocket.Backoff;
+import dev.steadysocket.ConnectionLostException;
+import dev.steadysocket.DeadLinkException;
+import dev.steadysocket.ConnectionState;
+import dev.steadysocket.Envelope;
+import dev.steadysocket.Heartbeat;
+import dev.steadysocket.SteadySocket;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * What the reliability tests share: sockets and peers opened by a test are closed after it
+ * (sockets first, then peers in reverse order), and a few builders and helpers.
+ */
+@ExtendWith(ReportFailures.class)
+abstract class RealPeerTest {
+  /** The scaled-down heartbeat used where detection times are measured: bound 750 ms. */
+  static final Heartbeat FAST_HEARTBEAT =
+      Heartbeat.every(Duration.ofMillis(500)).timeout(Duration.ofMillis(250));
+  /**
+   * A heartbeat for tests that must not see a false dead link on a loaded 2-core CI machine: the
+   * 250 ms timeout above leaves too little room for scheduling stalls. 1 s / 1 s, bound 2 s.
+   */
+  static final Heartbeat STEADY_HEARTBEAT = Heartbeat.every(Duration.ofSeconds(1));
+
+  private final List<SteadySocket> sockets = new ArrayList<>();
+  private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+
+  SteadySocket track(SteadySocket socket) {
+    sockets.add(socket);
+    return socket;
+  }
+
+  <T extends AutoCloseable> T track(T resource) {
+    resources.push(resource);
+    return resource;
+  }
+
+  /**
+   * Short backoff, no minimum uptime, heartbeat off unless the test sets one. The connect timeout
+   * stays at its 15 s default: a first TLS handshake on a loaded 2-core machine can take seconds.
+   */
+  static SteadySocket.Builder builder(String url, Events events) {
+    return SteadySocket.builder(url)
+        .backoff(Backoff.exponential(Duration.ofMillis(10), Duration.ofMillis(100)))
+        .minimumUptime(Duration.ZERO)
+        .heartbeat(Heartbeat.disabled())
+        .closeTimeout(Duration.ofSeconds(2))
+        .listener(events);
+  }
+
+  /** Builds, connects and waits for OPEN. */
+  SteadySocket open(SteadySocket.Builder builder, Events events) {
+    SteadySocket socket = track(builder.build());
+    socket.connect();
+    events.awaitState(ConnectionState.OPEN);
+    return socket;
+  }
+
+  /** Sends an envelope of {@code type} and waits for the echo (an /echo peer). */
+  static Events.Message echo(SteadySocket socket, Events events, String type) {
+    socket.send(Envelope.of(type, Map.of("n", type.hashCode())));
+    return events.awaitMessage(type);
+  }
+
+  /**
+   * Sends {@code envelope} and waits for the message of type {@code replyType}; returns null if an
+   * error (a connection failure) came first, after waiting for OPEN again. For tests with an
+   * aggressive heartbeat, where a scheduling stall on a loaded machine can end a healthy link.
+   */
+  static Events.Message sendAndAwait(SteadySocket socket, Events events, Envelope envelope, String replyType) {
+    socket.send(envelope);
+    Events.Event e =
+        events.await(Events.Event.class,
+            x -> x instanceof Events.Error
+                || (x instanceof Events.Message && ((Events.Message) x).envelope.type().equals(replyType)));
+    if (e instanceof Events.Message) return (Events.Message) e;
+    events.awaitState(ConnectionState.OPEN);
+    return null;
+  }
+
+  /**
+   * A dead link is found by the heartbeat (DeadLinkException) or, a moment later, by OkHttp's own
+   * pinger (a pong not back before the next ping: ConnectionLostException from a
+   * SocketTimeoutException). Returns true for the former.
+   */
+  static boolean assertDeadLinkDetection(Throwable error) {
+    if (error instanceof DeadLinkException) return true;
+    assertInstanceOf(ConnectionLostException.class, error, "dead-link detection");
+    assertTrue(error.getCause() instanceof java.net.SocketTimeoutException
+        && String.valueOf(error.getMessage()).contains("pong"), "not a dead-link detection: " + error);
+    return false;
+  }
+
+  /** Report text for healthy links a stalled machine made the heartbeat give up on. */
+  static String falseAlarms(int n) {
+    return n == 0 ? "" : "; " + n + " healthy link(s) declared dead during a machine stall, measured again";
+  }
+
+  /** A scenarios.js command envelope. */
+  static Envelope command(String command, Object... keyValues) {
+    Map<String, Object> content = new LinkedHashMap<>();
+    content.put("command", command);
+    for (int i = 0; i + 1 < keyValues.length; i += 2) content.put((String) keyValues[i], keyValues[i + 1]);
+    return Envelope.of("system", content);
+  }
+
+  static long millis(long nanos) {
+    return TimeUnit.NANOSECONDS.toMillis(nanos);
+  }
+
+  @AfterEach
+  void closeEverything() throws Exception {
+    Exception first = null;
+    for (SteadySocket s : sockets) {
+      try {
+        s.close();
+        s.closeFuture().get(15, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        if (first == null) first = e;
+      }
+    }
+    sockets.clear();
+    while (!resources.isEmpty()) {
+      try {
+        resources.pop().close();
+      } catch (Exception e) {
+        if (first == null) first = e;
+      }
+    }
+    if (first != null) throw first;
+  }
+}
