@@ -31,6 +31,13 @@ final class Connection implements Transport.Listener {
   volatile @Nullable String heartbeatId;
 
   volatile long heartbeatSentNanos;
+  /**
+   * When the transport reported OPEN, read on its thread: OkHttp's ping timer starts just before,
+   * so heartbeat ticks counted from here line up with its pings.
+   */
+  volatile long openedNanos;
+  /** Loop thread only: heartbeat rounds started on this connection. */
+  long heartbeatRounds;
 
   private final Object lock = new Object();
   /** Guarded by lock. False once retired; frames are then dropped. */
@@ -80,6 +87,7 @@ final class Connection implements Transport.Listener {
 
   @Override
   public void onOpen() {
+    openedNanos = loop.nanoTime(); // on the reader thread, right after OkHttp started its pinger
     loop.post(() -> loop.onOpen(this));
   }
 

@@ -693,17 +693,33 @@ public final class ConnectionLoop {
   private void startHeartbeat(Connection c) {
     if (!config.heartbeat.isEnabled() || c.transport == null) return;
     c.pongsAtCheck = c.transport.pongCount();
-    heartbeatTimer = scheduler.schedule(() -> heartbeatTick(c), config.heartbeat.interval().toNanos());
+    scheduleHeartbeat(c);
+  }
+
+  /**
+   * Ticks run at a fixed rate from the moment the transport opened (opened + k × interval), not
+   * from when this loop got to it, so they stay in step with OkHttp's pings, which start then.
+   */
+  private void scheduleHeartbeat(Connection c) {
+    long at = c.openedNanos + (c.heartbeatRounds + 1) * config.heartbeat.interval().toNanos();
+    long delay = Math.max(0, at - scheduler.nanoTime());
+    heartbeatTimer = scheduler.schedule(() -> heartbeatTick(c), delay);
+  }
+
+  long nanoTime() {
+    return scheduler.nanoTime();
   }
 
   /**
    * Sends a heartbeat and checks, {@code timeout} later, for a sign of life since. Frames count
    * from the tick; pongs count from the previous check, because OkHttp's ping for this round may
-   * have been answered just before the tick (its timer started when the socket opened, ours when
-   * the loop saw it open). Either way a half-open link is found within interval + timeout.
+   * be answered a moment before the tick. Ticks are aligned with OkHttp's pings (see {@link
+   * #scheduleHeartbeat}), so a half-open link is found within interval + timeout, plus at most
+   * the scheduling delay of one tick.
    */
   private void heartbeatTick(Connection c) {
     if (c != connection || state != ConnectionState.OPEN || c.transport == null) return;
+    c.heartbeatRounds++;
     long framesAtTick = c.framesReceived;
     long pongsBefore = c.pongsAtCheck;
     if (config.heartbeat.sendsEnvelope()) {
@@ -717,7 +733,7 @@ public final class ConnectionLoop {
     heartbeatCheck =
         scheduler.schedule(
             () -> heartbeatCheck(c, framesAtTick, pongsBefore), config.heartbeat.timeout().toNanos());
-    heartbeatTimer = scheduler.schedule(() -> heartbeatTick(c), config.heartbeat.interval().toNanos());
+    scheduleHeartbeat(c);
   }
 
   private void heartbeatCheck(Connection c, long framesAtTick, long pongsBefore) {

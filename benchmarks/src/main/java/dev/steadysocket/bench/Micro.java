@@ -1,0 +1,44 @@
+package dev.steadysocket.bench;
+
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/** The JMH micro benchmarks (codec, dispatch and send paths) with the GC profiler for B/op. */
+public final class Micro {
+  private Micro() {}
+
+  public static void run(Results results, Config config) throws Exception {
+    Options opts = new OptionsBuilder()
+        .include("dev.steadysocket.bench.jmh.*")
+        .forks(1)
+        .warmupIterations(config.quick ? 2 : 3)
+        .warmupTime(TimeValue.seconds(1))
+        .measurementIterations(config.quick ? 3 : 5)
+        .measurementTime(TimeValue.seconds(1))
+        .addProfiler("gc")
+        .build();
+    Collection<RunResult> runs = new Runner(opts).run();
+    Map<String, Object> sec = results.section("jmh");
+    sec.put("command", "java -cp benchmarks/target/benchmarks.jar org.openjdk.jmh.Main 'dev.steadysocket.bench.jmh.*' -prof gc");
+    for (RunResult r : runs) {
+      String name = r.getParams().getBenchmark().replace("dev.steadysocket.bench.jmh.", "")
+          + "[" + r.getParams().getParam("size") + "]";
+      Result<?> primary = r.getPrimaryResult();
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("ns_per_op", Stats.round(primary.getScore()));
+      m.put("ns_per_op_error", Stats.round(primary.getScoreError()));
+      Result<?> alloc = r.getSecondaryResults().get("gc.alloc.rate.norm");
+      if (alloc != null) m.put("bytes_per_op", Stats.round(alloc.getScore()));
+      sec.put(name, m);
+      results.row("jmh", name, "time", "ns/op", primary.getScore());
+      if (alloc != null) results.row("jmh", name, "allocation", "B/op", alloc.getScore());
+    }
+  }
+}
