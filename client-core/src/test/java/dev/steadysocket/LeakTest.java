@@ -43,7 +43,7 @@ class LeakTest {
         }
       });
       server.start();
-      try (TcpProxy proxy = new TcpProxy(server.getSocketAddress())) {
+      try (FaultProxy proxy = new FaultProxy(server.getSocketAddress())) {
         BlockingQueue<ConnectionState> states = new LinkedBlockingQueue<>();
         SteadySocket socket =
             SteadySocket.builder("ws://127.0.0.1:" + proxy.port() + "/")
@@ -63,7 +63,7 @@ class LeakTest {
           assertTrue(s != null, "stuck after " + opens + " opens");
           if (s != ConnectionState.OPEN) continue;
           opens++;
-          if (opens <= CYCLES) proxy.dropAll();
+          if (opens <= CYCLES) proxy.resetAll();
         }
         assertEquals(CYCLES + 1, socket.metrics().reconnects() + 1);
         socket.close();

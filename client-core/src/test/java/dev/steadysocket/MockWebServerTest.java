@@ -187,7 +187,7 @@ class MockWebServerTest {
     ServerPeer second = new ServerPeer(false);
     server.enqueue(first.upgrade());
     server.enqueue(second.upgrade());
-    TcpProxy proxy = new TcpProxy(server.getSocketAddress());
+    FaultProxy proxy = new FaultProxy(server.getSocketAddress());
     SteadySocket socket =
         connect(SteadySocket.builder("ws://127.0.0.1:" + proxy.port() + "/feed")
             .backoff(Backoff.exponential(Duration.ofMillis(5), Duration.ofMillis(20)))
@@ -198,7 +198,7 @@ class MockWebServerTest {
       listener.assertState(CONNECTING, OPEN);
       first.awaitOpen().send("{\"type\":\"tick\",\"content\":1}");
       listener.assertMessage("tick");
-      proxy.dropAll(); // abrupt: a reset, no close frame
+      proxy.resetAll(); // abrupt: a reset, no close frame
       listener.assertError(ConnectionLostException.class);
       listener.assertState(OPEN, RECONNECTING);
       List<CompletableFuture<Void>> futures = new ArrayList<>();

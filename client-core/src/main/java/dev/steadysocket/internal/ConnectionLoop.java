@@ -67,6 +67,7 @@ public final class ConnectionLoop {
   private final CompletableFuture<CloseReason> closeFuture = new CompletableFuture<>();
   private final long maxMessageBytes;
   private final Guarantees guarantees;
+  private final HeartbeatMonitor heartbeats;
 
   private volatile ConnectionState state = ConnectionState.IDLE;
 
@@ -111,8 +112,6 @@ public final class ConnectionLoop {
   private Scheduler.@Nullable Cancellable reconnectTimer;
   private Scheduler.@Nullable Cancellable connectTimer;
   private Scheduler.@Nullable Cancellable stableTimer;
-  private Scheduler.@Nullable Cancellable heartbeatTimer;
-  private Scheduler.@Nullable Cancellable heartbeatCheck;
   private Scheduler.@Nullable Cancellable drainTimer;
   private Scheduler.@Nullable Cancellable closeTimer;
 
@@ -127,6 +126,11 @@ public final class ConnectionLoop {
     this.scheduler = scheduler;
     this.endpoints = endpoints;
     this.guarantees = new Guarantees(config.dedupWindow, config.resumeStreams);
+    this.heartbeats =
+        new HeartbeatMonitor(
+            config.heartbeat, scheduler, config.codec,
+            c -> c == connection && state == ConnectionState.OPEN,
+            c -> handleDisconnect(c, Failures.deadLink(config.heartbeat.timeout()), true));
     this.bus = bus;
     this.releaseLoopResources = releaseLoopResources;
     this.releaseCallbackResources = releaseCallbackResources;
@@ -453,7 +457,7 @@ public final class ConnectionLoop {
               if (connection == c && state == ConnectionState.OPEN) failedAttempts = 0;
             },
             config.minimumUptime.toNanos());
-    startHeartbeat(c);
+    heartbeats.start(c);
     flushOutbox();
   }
 
@@ -495,7 +499,7 @@ public final class ConnectionLoop {
     connection = c;
     log.debug("connecting to {} ({})", url(), c);
     try {
-      c.transport = endpoints.get(endpoint).connect(refresh, handshakeHeaders(), c);
+      c.transport = endpoints.get(endpoint).connect(refresh, guarantees.handshakeHeaders(), c);
     } catch (RuntimeException e) {
       handleDisconnect(c, Failures.fromFailure(e, -1, null, false, System.currentTimeMillis()), false);
       return;
@@ -631,29 +635,13 @@ public final class ConnectionLoop {
     return config.redactedUrls.get(endpoint);
   }
 
-  /** Handshake headers for the next attempt: the resume positions, when resuming. */
-  private java.util.Map<String, String> handshakeHeaders() {
-    if (!config.resumeStreams) return java.util.Collections.emptyMap();
-    return java.util.Collections.singletonMap(Guarantees.RESUME_HEADER, resumeJson());
-  }
-
-  private String resumeJson() {
-    try {
-      return Json.defaultMapper().writeValueAsString(guarantees.positions());
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalStateException(e); // a map of strings always serializes
-    }
-  }
-
   /**
    * What a new connection must carry before anything newer, in this order: the resume positions,
    * the messages still unacknowledged from earlier connections (same ids, so the server can drop
    * what it already has), and requests kept across the reconnect.
    */
   private void resendOnOpen(Transport t) {
-    if (config.resumeStreams) {
-      t.send(config.codec.encode(Envelope.builder(Guarantees.TYPE_RESUME).content(guarantees.positions()).build()));
-    }
+    if (guarantees.resumes()) t.send(config.codec.encode(guarantees.resumeFrame()));
     for (Outbox.Pending p : unacked.values()) {
       t.send(p.text);
       metrics.resent.incrementAndGet();
@@ -690,58 +678,8 @@ public final class ConnectionLoop {
     if (state == ConnectionState.OPEN && !outbox.isEmpty()) flushOutbox(); // the window opened
   }
 
-  private void startHeartbeat(Connection c) {
-    if (!config.heartbeat.isEnabled() || c.transport == null) return;
-    c.pongsAtCheck = c.transport.pongCount();
-    scheduleHeartbeat(c);
-  }
-
-  /**
-   * Ticks run at a fixed rate from the moment the transport opened (opened + k × interval), not
-   * from when this loop got to it, so they stay in step with OkHttp's pings, which start then.
-   */
-  private void scheduleHeartbeat(Connection c) {
-    long at = c.openedNanos + (c.heartbeatRounds + 1) * config.heartbeat.interval().toNanos();
-    long delay = Math.max(0, at - scheduler.nanoTime());
-    heartbeatTimer = scheduler.schedule(() -> heartbeatTick(c), delay);
-  }
-
   long nanoTime() {
     return scheduler.nanoTime();
-  }
-
-  /**
-   * Sends a heartbeat and checks, {@code timeout} later, for a sign of life since. Frames count
-   * from the tick; pongs count from the previous check, because OkHttp's ping for this round may
-   * be answered a moment before the tick. Ticks are aligned with OkHttp's pings (see {@link
-   * #scheduleHeartbeat}), so a half-open link is found within interval + timeout, plus at most
-   * the scheduling delay of one tick.
-   */
-  private void heartbeatTick(Connection c) {
-    if (c != connection || state != ConnectionState.OPEN || c.transport == null) return;
-    c.heartbeatRounds++;
-    long framesAtTick = c.framesReceived;
-    long pongsBefore = c.pongsAtCheck;
-    if (config.heartbeat.sendsEnvelope()) {
-      String id = Ids.next();
-      c.heartbeatId = id;
-      c.heartbeatSentNanos = scheduler.nanoTime();
-      c.transport.send(
-          config.codec.encode(
-              Envelope.builder("heartbeat").id(id).timestamp(System.currentTimeMillis()).build()));
-    }
-    heartbeatCheck =
-        scheduler.schedule(
-            () -> heartbeatCheck(c, framesAtTick, pongsBefore), config.heartbeat.timeout().toNanos());
-    scheduleHeartbeat(c);
-  }
-
-  private void heartbeatCheck(Connection c, long framesAtTick, long pongsBefore) {
-    if (c != connection || state != ConnectionState.OPEN || c.transport == null) return;
-    long pongs = c.transport.pongCount();
-    c.pongsAtCheck = pongs;
-    boolean alive = c.framesReceived != framesAtTick || (pongs != -1 && pongs != pongsBefore);
-    if (!alive) handleDisconnect(c, Failures.deadLink(config.heartbeat.timeout()), true);
   }
 
   private boolean trySend(Outbox.Pending p) {
@@ -819,10 +757,9 @@ public final class ConnectionLoop {
   private void cancelTimers() {
     cancel(connectTimer);
     cancel(stableTimer);
-    cancel(heartbeatTimer);
-    cancel(heartbeatCheck);
+    heartbeats.stop();
     cancel(drainTimer);
-    connectTimer = stableTimer = heartbeatTimer = heartbeatCheck = drainTimer = null;
+    connectTimer = stableTimer = drainTimer = null;
   }
 
   private static void cancel(Scheduler.@Nullable Cancellable timer) {

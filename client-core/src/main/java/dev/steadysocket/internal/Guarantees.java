@@ -72,8 +72,23 @@ final class Guarantees {
     return resume;
   }
 
-  /** The positions as a JSON-ready map, or empty. */
-  Map<String, String> positions() {
+  /** Extra handshake headers for the next attempt: the resume positions, when resuming. */
+  Map<String, String> handshakeHeaders() {
+    if (!resume) return Collections.emptyMap();
+    try {
+      return Collections.singletonMap(RESUME_HEADER, Json.defaultMapper().writeValueAsString(positions()));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e); // a map of strings always serializes
+    }
+  }
+
+  /** The first frame of a resuming connection: the same positions as the handshake header. */
+  Envelope resumeFrame() {
+    return Envelope.builder(TYPE_RESUME).content(positions()).build();
+  }
+
+  /** A snapshot of the positions, or empty. */
+  private Map<String, String> positions() {
     return positions.isEmpty() ? Collections.<String, String>emptyMap() : new LinkedHashMap<>(positions);
   }
 

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.steadysocket.FaultProxy;
 import dev.steadysocket.AuthenticationException;
 import dev.steadysocket.Backoff;
 import dev.steadysocket.ConnectionLostException;

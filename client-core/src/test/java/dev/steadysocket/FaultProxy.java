@@ -1,4 +1,4 @@
-package dev.steadysocket.reliability;
+package dev.steadysocket;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,14 +29,16 @@ import java.util.concurrent.atomic.AtomicLong;
  *       then reset both sides (RST in the middle of a frame);
  *   <li>{@link #latency(Duration)} and {@link #bandwidth(long)}: every byte is delayed, or
  *       trickles at a fixed rate, in each direction;
- *   <li>{@link #acceptThenClose(boolean)}: new connections are accepted and closed at once.
+ *   <li>{@link #acceptThenClose(boolean)}: new connections are accepted and closed at once;
+ *   <li>{@link #resetAll()}: open links are reset at once, the way a dying server, NAT or load
+ *       balancer cuts them, while new connections are still relayed.
  * </ul>
  *
  * Each link has a reader and a writer thread per direction; the writer releases chunks from a
  * {@link DelayQueue} at their due time, so latency does not limit throughput. Every thread is a
  * daemon and ends when its sockets close; {@link #close()} closes them all and waits for them.
  */
-final class FaultProxy implements AutoCloseable {
+public final class FaultProxy implements AutoCloseable {
   private static final int CHUNK = 16 * 1024;
 
   private final ServerSocket listener;
@@ -48,51 +50,56 @@ final class FaultProxy implements AutoCloseable {
   private volatile long latencyNanos;
   private volatile long bytesPerSecond;
 
-  FaultProxy(InetSocketAddress upstream) throws IOException {
+  public FaultProxy(InetSocketAddress upstream) throws IOException {
     this.upstream = upstream;
     this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     spawn("FaultProxy accept", this::acceptLoop);
   }
 
-  FaultProxy(int upstreamPort) throws IOException {
+  public FaultProxy(int upstreamPort) throws IOException {
     this(new InetSocketAddress(InetAddress.getLoopbackAddress(), upstreamPort));
   }
 
-  int port() {
+  public int port() {
     return listener.getLocalPort();
   }
 
-  String url(String pathAndQuery) {
+  public String url(String pathAndQuery) {
     return "ws://127.0.0.1:" + port() + pathAndQuery;
   }
 
   /** Waits for the next accepted connection; returns its System.nanoTime(), or -1 on timeout. */
-  long awaitAccept(Duration timeout) throws InterruptedException {
+  public long awaitAccept(Duration timeout) throws InterruptedException {
     Long t = acceptNanos.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
     return t == null ? -1 : t;
   }
 
-  void acceptThenClose(boolean on) {
+  public void acceptThenClose(boolean on) {
     acceptThenClose = on;
   }
 
   /** One-way delay added to every chunk, in both directions. */
-  void latency(Duration oneWay) {
+  public void latency(Duration oneWay) {
     latencyNanos = oneWay.toNanos();
   }
 
   /** Rate limit per direction; 0 = unlimited. */
-  void bandwidth(long bytesPerSecond) {
+  public void bandwidth(long bytesPerSecond) {
     this.bytesPerSecond = bytesPerSecond;
   }
 
   /** Open links from now on swallow everything both ways; their sockets stay open. */
-  void blackholeAll() {
+  public void blackholeAll() {
     for (Link l : links) l.blackhole = true;
   }
 
+  /** Open links are reset (RST) both ways now; connections made later are relayed as usual. */
+  public void resetAll() {
+    for (Link l : links) l.reset();
+  }
+
   /** Open links forward {@code bytes} more bytes from the server, then reset both sides. */
-  void resetDownstreamAfter(long bytes) {
+  public void resetDownstreamAfter(long bytes) {
     for (Link l : links) l.resetAfter.set(bytes);
   }
 
