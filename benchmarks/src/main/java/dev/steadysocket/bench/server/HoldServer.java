@@ -88,6 +88,10 @@ public final class HoldServer implements AutoCloseable {
       for (SelectionKey k : new ArrayList<>(selector.keys())) {
         if (k.attachment() instanceof Conn) close((Conn) k.attachment());
       }
+      // A channel registered with a selector keeps its file descriptor (the listening port, the
+      // connections) until its key is deregistered, which happens in the next select. Do that
+      // now, so the port is free and the clients see the FIN when this future completes.
+      selector.selectNow();
       return at;
     });
   }
@@ -297,8 +301,9 @@ public final class HoldServer implements AutoCloseable {
 
   @Override
   public void close() {
-    closed = true;
+    // kill before raising the flag: the loop stops at the flag and would never run the kill.
     kill().orTimeout(5, java.util.concurrent.TimeUnit.SECONDS).exceptionally(t -> 0L).join();
+    closed = true;
     try {
       selector.close();
     } catch (IOException ignored) {

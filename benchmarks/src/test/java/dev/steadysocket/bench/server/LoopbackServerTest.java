@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.steadysocket.bench.Payloads;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -43,6 +46,10 @@ class LoopbackServerTest {
         server.kill().get(5, TimeUnit.SECONDS);
         assertEquals(0, server.openConnections());
       }
+      try (ServerSocket probe = new ServerSocket()) {
+        probe.setReuseAddress(true);
+        probe.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()));
+      } // the port is free once kill completes: nothing still listens on it
       server.listen().get(5, TimeUnit.SECONDS);
       try (RawClient c = new RawClient(server.port(), "/hold?id=b")) {
         assertTrue(server.freeze("b").get(5, TimeUnit.SECONDS) > 0);
