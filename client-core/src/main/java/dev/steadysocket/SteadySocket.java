@@ -77,8 +77,12 @@ public final class SteadySocket implements AutoCloseable {
    * Sends {@code envelope}: at once if OPEN, otherwise after the next connection opens. Messages
    * leave in the order of the {@code send} calls that queued them.
    *
-   * <p>The future completes when the message was handed to OkHttp for writing, on the callback
-   * executor. That is not delivery: OkHttp discards what it has not written when the link dies.
+   * <p>The future completes when the message was handed to OkHttp for writing. That is not
+   * delivery: OkHttp discards what it has not written when the link dies. A message written at once
+   * (OPEN, nothing queued ahead of it) or refused at once returns an already completed future, so
+   * stages chained onto it run on the calling thread; otherwise it completes later on the callback
+   * executor, never on SteadySocket's loop thread. In acknowledgement mode it completes on the
+   * server's acknowledgement, on the callback executor.
    * It fails with {@link EncodeException}, {@link MessageTooLargeException}, {@link
    * OutboxOverflowException} or {@link SocketClosedException}; a message is never dropped without
    * its future failing.
@@ -233,6 +237,7 @@ public final class SteadySocket implements AutoCloseable {
     private ReconnectPolicy reconnectPolicy = ReconnectPolicy.defaults();
     private final List<Consumer<ListenerBus>> handlers = new ArrayList<>();
     private @Nullable Scheduler scheduler;
+    private @Nullable Executor sharedDispatch;
     private Transport.@Nullable Factory transportFactory;
 
     Builder(String url) {
@@ -367,8 +372,10 @@ public final class SteadySocket implements AutoCloseable {
     }
 
     /**
-     * Where listener callbacks, typed handlers and send-future completions run. Default: a small
-     * daemon pool shared by all sockets (threads "SteadySocket dispatch N"). Whatever the
+     * Where listener callbacks, typed handlers and send-future completions run (a send written at
+     * once completes before {@code send} returns, see {@link SteadySocket#send}). Default: a small
+     * daemon pool shared by all sockets (threads "SteadySocket dispatch N"), which also decodes
+     * incoming frames unless a delivery guarantee needs them decoded on arrival. Whatever the
      * executor, one socket's callbacks run one at a time, in order.
      */
     public Builder callbackExecutor(Executor executor) {
@@ -444,12 +451,22 @@ public final class SteadySocket implements AutoCloseable {
       return this;
     }
 
+    /** Test seam: stands in for SteadySocket's own dispatch pool (the default callback executor). */
+    Builder sharedDispatch(Executor dispatch) {
+      this.sharedDispatch = dispatch;
+      return this;
+    }
+
     public SteadySocket build() {
       String redacted = redact(url);
       MessageCodec codec = this.codec != null ? this.codec : MessageCodec.jackson();
 
-      ExecutorService dispatch = callbackExecutor == null ? SharedResources.acquireDispatch() : null;
-      ListenerBus bus = new ListenerBus(dispatch != null ? dispatch : callbackExecutor);
+      ExecutorService dispatch =
+          callbackExecutor == null && sharedDispatch == null ? SharedResources.acquireDispatch() : null;
+      ListenerBus bus =
+          callbackExecutor != null
+              ? new ListenerBus(callbackExecutor)
+              : ListenerBus.onSharedDispatch(dispatch != null ? dispatch : sharedDispatch);
       for (SteadySocketListener l : listeners) bus.addListener(l);
       for (Consumer<ListenerBus> h : handlers) h.accept(bus);
 

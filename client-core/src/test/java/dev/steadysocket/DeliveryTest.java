@@ -186,6 +186,42 @@ class DeliveryTest extends VirtualTimeTest {
   }
 
   @Test
+  void onTheSharedPoolFramesAreDecodedThereInOrderWithStateChanges() {
+    List<Runnable> pool = new ArrayList<>();
+    SteadySocket socket =
+        SteadySocket.builder("ws://example.com/")
+            .scheduler(clock)
+            .transportFactory(transports)
+            .sharedDispatch(pool::add)
+            .heartbeat(Heartbeat.disabled())
+            .listener(listener)
+            .build();
+    socket.connect();
+    clock.runUntilIdle();
+    FakeTransports.Fake t = transports.last();
+    t.open();
+    t.receive("{\"type\":\"early\"}"); // before the loop published OPEN: held back
+    clock.runUntilIdle();
+    t.receive("{\"type\":\"a\"}");
+    t.receive("{not json");
+    t.receive("{\"type\":\"b\"}");
+    assertEquals(0, socket.metrics().messagesReceived(), "the reader thread only queued the frames");
+    socket.replaceConnection();
+    clock.runUntilIdle(); // retires t, then OPEN -> CONNECTING
+    t.receive("{\"type\":\"stale\"}");
+    while (!pool.isEmpty()) pool.remove(0).run();
+    listener.assertState(IDLE, CONNECTING);
+    listener.assertState(CONNECTING, OPEN);
+    listener.assertMessage("early");
+    listener.assertMessage("a");
+    assertEquals("{not json", listener.assertError(DecodeException.class).rawText());
+    listener.assertMessage("b");
+    listener.assertState(OPEN, CONNECTING);
+    assertEquals(3, socket.metrics().messagesReceived());
+    assertEquals(1, socket.metrics().decodeErrors());
+  }
+
+  @Test
   void undecodableFramesAreReportedAndTheConnectionStaysUp() {
     SteadySocket socket = open(builder().build());
     transports.last().receive("{not json");
@@ -305,7 +341,7 @@ class DeliveryTest extends VirtualTimeTest {
   }
 
   @Test
-  void sendFuturesCompleteOnTheCallbackExecutor() {
+  void sendFuturesCompleteOnTheSendingThreadOrTheCallbackExecutorNeverTheLoop() {
     List<Runnable> callbackQueue = new ArrayList<>();
     SteadySocket socket =
         SteadySocket.builder("ws://example.com/")
@@ -316,13 +352,20 @@ class DeliveryTest extends VirtualTimeTest {
             .build();
     socket.connect();
     clock.runUntilIdle();
+    CompletableFuture<Void> queued = socket.send(Envelope.of("m", 1)); // not OPEN: waits
+    clock.runUntilIdle();
     transports.last().open();
-    clock.runUntilIdle();
-    CompletableFuture<Void> f = socket.send(Envelope.of("m", 1));
-    clock.runUntilIdle();
-    assertFalse(f.isDone(), "completed on the loop thread instead of the callback executor");
+    clock.runUntilIdle(); // the loop flushes the outbox
+    assertEquals(1, transports.last().sentMessages().size());
+    assertFalse(queued.isDone(), "completed on the loop thread instead of the callback executor");
     while (!callbackQueue.isEmpty()) callbackQueue.remove(0).run();
-    assertTrue(f.isDone());
+    assertTrue(queued.isDone());
+
+    // OPEN with nothing queued: written on this thread, complete before send returns.
+    CompletableFuture<Void> immediate = socket.send(Envelope.of("m", 2));
+    assertTrue(immediate.isDone(), "a send written at once is complete when send returns");
+    assertEquals(2, transports.last().sentMessages().size());
+    assertTrue(callbackQueue.isEmpty(), "no callback hop for it");
     assertEquals(CLOSED, closeAndRun(socket, callbackQueue));
   }
 

@@ -68,6 +68,12 @@ public final class ConnectionLoop {
   private final long maxMessageBytes;
   private final Guarantees guarantees;
   private final HeartbeatMonitor heartbeats;
+  /**
+   * Decode text frames on the dispatch thread rather than OkHttp's reader: only on SteadySocket's
+   * own pool (an application executor is often the UI thread) and only when no delivery guarantee
+   * needs the envelope in arrival order on the reader (see {@link #onText}).
+   */
+  private final boolean decodeOnDispatch;
 
   private volatile ConnectionState state = ConnectionState.IDLE;
 
@@ -132,6 +138,11 @@ public final class ConnectionLoop {
             c -> c == connection && state == ConnectionState.OPEN,
             c -> handleDisconnect(c, Failures.deadLink(config.heartbeat.timeout()), true));
     this.bus = bus;
+    this.decodeOnDispatch =
+        bus.onSharedDispatch()
+            && !config.acknowledgedSends
+            && config.dedupWindow <= 0
+            && !config.resumeStreams;
     this.releaseLoopResources = releaseLoopResources;
     this.releaseCallbackResources = releaseCallbackResources;
     this.outbox = new Outbox(config.outbox);
@@ -226,7 +237,9 @@ public final class ConnectionLoop {
     if (request != null) request.message = pending;
     synchronized (laneLock) {
       Transport t = lane;
-      if (t != null && sendsOnLoop == 0 && sendNow(t, pending)) return future;
+      // Written on this thread: the future is complete when send returns (nothing can be chained
+      // onto it yet, so no application code runs under the lock), which spares a callback hop.
+      if (t != null && sendsOnLoop == 0 && sendNow(t, pending, true)) return future;
       // Posted under the lock, so a later send from this thread cannot take the lane before it.
       sendsOnLoop++;
       if (!post(() -> doSend(pending))) {
@@ -265,53 +278,97 @@ public final class ConnectionLoop {
   // ---------------------------------------------------------------- reader thread
 
   void onText(Connection c, String text) {
+    if (decodeOnDispatch && guarantees.requests.isEmpty()) {
+      // Pipelined: OkHttp's reader only queues the frame and goes back to reading, the dispatch
+      // thread decodes and delivers it. Nothing needs the envelope on the reader in this mode:
+      // no dedup or resume position to record in arrival order, and no request whose reply must
+      // be matched before a disconnect fails it.
+      c.deliver(() -> bus.post(() -> receive(c, text)));
+      return;
+    }
     Envelope envelope;
     try {
-      envelope = config.codec.decode(text);
+      envelope = decode(c, text);
+    } catch (DecodeException error) {
+      c.deliver(() -> bus.error(error));
+      return;
+    }
+    if (!forApplication(c, envelope)) return;
+    Runnable delivery = bus.message(envelope); // conversion happens here, outside the lock
+    // The id and stream position are recorded only if the frame really reaches the bus: a frame
+    // the retired connection drops must not count as seen, or its replay would be discarded.
+    c.deliver(() -> {
+      if (admit(envelope, text)) delivery.run();
+    });
+  }
+
+  /** On the callback executor, inside a bus delivery: the pipelined half of {@link #onText}. */
+  private void receive(Connection c, String text) {
+    Envelope envelope;
+    try {
+      envelope = decode(c, text);
+    } catch (DecodeException error) {
+      bus.raise(error); // delivered to onError right after this delivery
+      return;
+    }
+    if (forApplication(c, envelope) && admit(envelope, text)) bus.deliverMessage(envelope);
+  }
+
+  private Envelope decode(Connection c, String text) {
+    try {
+      return config.codec.decode(text);
     } catch (RuntimeException e) {
       DecodeException error =
           e instanceof DecodeException ? (DecodeException) e : new DecodeException("codec failed", text, e);
       metrics.decodeErrors.incrementAndGet();
       log.debug("undecodable frame on {}: {}", c, error.getMessage());
-      c.deliver(() -> bus.error(error));
-      return;
+      throw error;
     }
+  }
+
+  /**
+   * Consumes what is for SteadySocket itself (heartbeat echoes, acknowledgements, replies to
+   * requests); true if {@code envelope} is for the application.
+   */
+  private boolean forApplication(Connection c, Envelope envelope) {
     if ("heartbeat".equals(envelope.type())) {
       String id = c.heartbeatId;
       if (id != null && id.equals(envelope.id())) {
         metrics.heartbeatRttNanos = scheduler.nanoTime() - c.heartbeatSentNanos;
       }
-      return; // a sign of life (counted in framesReceived), not a message for the app
+      return false; // a sign of life (counted in framesReceived), not a message for the app
     }
     String replyTo = envelope.metaText(Guarantees.META_REPLY_TO);
     if (replyTo != null) {
       if (config.acknowledgedSends && Guarantees.TYPE_ACK.equals(envelope.type())) {
         post(() -> onAck(replyTo));
-        return;
+        return false;
       }
       Guarantees.PendingRequest request = guarantees.requests.remove(replyTo);
       if (request != null) {
         post(() -> cancel(request.timeout));
         bus.complete(request.reply, envelope, null);
-        return;
+        return false;
       }
     }
     if (log.isTraceEnabled()) log.trace("received {} on {}", envelope.type(), c);
-    Runnable delivery = bus.message(envelope); // conversion happens here, outside the lock
-    // The id and stream position are recorded only if the frame really reaches the bus: a frame
-    // the retired connection drops must not count as seen, or its replay would be discarded.
-    c.deliver(() -> {
-      if (guarantees.isDuplicate(envelope)) {
-        metrics.duplicatesDropped.incrementAndGet();
-        return;
-      }
-      guarantees.delivered(envelope);
-      metrics.messagesReceived.incrementAndGet();
-      metrics.bytesReceived.addAndGet(Utf8.size(text));
-      delivery.run();
-    });
+    return true;
   }
 
+  /**
+   * Records a message that is about to reach the listeners (runs where its delivery is ordered:
+   * under the connection's lock, or on the callback executor); false if it is a duplicate.
+   */
+  private boolean admit(Envelope envelope, String text) {
+    if (guarantees.isDuplicate(envelope)) {
+      metrics.duplicatesDropped.incrementAndGet();
+      return false;
+    }
+    guarantees.delivered(envelope);
+    metrics.messagesReceived.incrementAndGet();
+    metrics.bytesReceived.addAndGet(Utf8.size(text));
+    return true;
+  }
   void onBinary(Connection c, byte[] bytes) {
     metrics.messagesReceived.incrementAndGet();
     metrics.bytesReceived.addAndGet(bytes.length);
@@ -685,14 +742,15 @@ public final class ConnectionLoop {
   private boolean trySend(Outbox.Pending p) {
     Connection c = connection;
     Transport t = c != null ? c.transport : null;
-    return t != null && sendNow(t, p);
+    return t != null && sendNow(t, p, false);
   }
 
   /**
    * Hands {@code p} to {@code t} unless OkHttp's buffer is past the high water or {@code t}
-   * refuses it. Runs on the loop thread or, through the lane, on a sending thread.
+   * refuses it. Runs on the loop thread or, through the lane, on a sending thread; {@code
+   * completeHere} completes the future on the calling thread instead of the callback executor.
    */
-  private boolean sendNow(Transport t, Outbox.Pending p) {
+  private boolean sendNow(Transport t, Outbox.Pending p, boolean completeHere) {
     // Acknowledgement mode (loop thread only: the lane stays closed): at most maxMessages in
     // flight; the rest wait in the outbox until acks open the window.
     if (config.acknowledgedSends && unacked.size() >= config.outbox.maxMessages()) return false;
@@ -705,6 +763,8 @@ public final class ConnectionLoop {
     if (config.acknowledgedSends && p.id != null) {
       unacked.put(p.id, p); // completes on the server's ack
       metrics.unacknowledged = unacked.size();
+    } else if (completeHere) {
+      p.future.complete(null);
     } else {
       bus.complete(p.future, null);
     }

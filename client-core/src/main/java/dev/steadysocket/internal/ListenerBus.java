@@ -27,6 +27,7 @@ public final class ListenerBus {
   private static final Logger log = LoggerFactory.getLogger(ListenerBus.class);
 
   private final SerialExecutor executor;
+  private final boolean sharedDispatch;
   private final List<SteadySocketListener> listeners = new CopyOnWriteArrayList<>();
   private final ConcurrentHashMap<String, CopyOnWriteArrayList<Handler<?>>> handlers =
       new ConcurrentHashMap<>();
@@ -36,8 +37,27 @@ public final class ListenerBus {
   /** Executor-confined: errors raised by listeners during the current delivery. */
   private @Nullable List<Throwable> raised;
 
+  /** A bus on the application's {@code callbackExecutor}. */
   public ListenerBus(Executor callbackExecutor) {
-    this.executor = new SerialExecutor(callbackExecutor);
+    this(new SerialExecutor(callbackExecutor), false);
+  }
+
+  /**
+   * A bus on SteadySocket's own dispatch pool. Its sockets may decode frames on the pool's threads
+   * (see {@link #onSharedDispatch()}); an application executor is often the UI thread.
+   */
+  public static ListenerBus onSharedDispatch(Executor dispatch) {
+    return new ListenerBus(new SerialExecutor(dispatch), true);
+  }
+
+  private ListenerBus(SerialExecutor executor, boolean sharedDispatch) {
+    this.executor = executor;
+    this.sharedDispatch = sharedDispatch;
+  }
+
+  /** True if callbacks run on SteadySocket's own dispatch pool, not an application executor. */
+  boolean onSharedDispatch() {
+    return sharedDispatch;
   }
 
   public void addListener(SteadySocketListener listener) {
@@ -84,31 +104,43 @@ public final class ListenerBus {
    * the caller queues the returned action when ordering allows (see {@link Connection}).
    */
   public Runnable message(Envelope envelope) {
+    List<Handler<?>> typed = typedHandlers(envelope);
+    Object[] values = convert(typed, envelope);
+    Runnable delivery = () -> deliverMessage(envelope, typed, values);
+    return () -> post(delivery);
+  }
+
+  /** Delivers {@code envelope} now, converting it here: only inside a delivery (see {@link #post}). */
+  void deliverMessage(Envelope envelope) {
+    List<Handler<?>> typed = typedHandlers(envelope);
+    deliverMessage(envelope, typed, convert(typed, envelope));
+  }
+
+  private @Nullable List<Handler<?>> typedHandlers(Envelope envelope) {
     // Most sockets register no typed handler: skip hashing the type and the map lookup on every
     // frame then (measured in benchmarks/: ~6% of the reader thread's time per small frame).
-    List<Handler<?>> typed = handlers.isEmpty() ? null : handlers.get(envelope.type());
-    Object[] converted = null;
-    if (typed != null && !typed.isEmpty()) {
-      converted = new Object[typed.size()];
-      for (int i = 0; i < converted.length; i++) {
-        converted[i] = typed.get(i).convert(envelope);
+    return handlers.isEmpty() ? null : handlers.get(envelope.type());
+  }
+
+  private static Object @Nullable [] convert(@Nullable List<Handler<?>> typed, Envelope envelope) {
+    if (typed == null || typed.isEmpty()) return null;
+    Object[] converted = new Object[typed.size()];
+    for (int i = 0; i < converted.length; i++) converted[i] = typed.get(i).convert(envelope);
+    return converted;
+  }
+
+  private void deliverMessage(
+      Envelope envelope, @Nullable List<Handler<?>> typed, Object @Nullable [] values) {
+    for (SteadySocketListener l : listeners) {
+      try {
+        l.onMessage(envelope);
+      } catch (Throwable t) {
+        listenerThrew(l, "onMessage", t);
       }
     }
-    Object[] values = converted;
-    Runnable delivery =
-        () -> {
-          for (SteadySocketListener l : listeners) {
-            try {
-              l.onMessage(envelope);
-            } catch (Throwable t) {
-              listenerThrew(l, "onMessage", t);
-            }
-          }
-          if (values != null) {
-            for (int i = 0; i < values.length; i++) typed.get(i).deliver(values[i], this);
-          }
-        };
-    return () -> post(delivery);
+    if (typed != null && values != null) {
+      for (int i = 0; i < values.length; i++) typed.get(i).deliver(values[i], this);
+    }
   }
 
   public void binary(byte[] bytes) {
@@ -167,10 +199,6 @@ public final class ListenerBus {
     });
   }
 
-  /**
-   * Queues a delivery. Errors that listeners raise during it are delivered right after it, before
-   * the next event, so each event is followed by the errors it caused.
-   */
   /** Completes any future on the callback executor: with {@code value}, or {@code error} if set. */
   public <T> void complete(CompletableFuture<T> future, @Nullable T value, @Nullable Throwable error) {
     executor.execute(() -> {
@@ -179,7 +207,11 @@ public final class ListenerBus {
     });
   }
 
-  private void post(Runnable delivery) {
+  /**
+   * Queues a delivery. Errors that listeners raise during it are delivered right after it, before
+   * the next event, so each event is followed by the errors it caused.
+   */
+  void post(Runnable delivery) {
     executor.execute(() -> {
       if (terminated) return;
       delivery.run();
@@ -191,8 +223,8 @@ public final class ListenerBus {
     });
   }
 
-  /** Runs on the executor, inside a delivery. */
-  private void raise(Throwable error) {
+  /** Runs on the executor, inside a delivery: {@code error} goes to onError right after it. */
+  void raise(Throwable error) {
     if (raised == null) raised = new java.util.ArrayList<>(2);
     raised.add(error);
   }

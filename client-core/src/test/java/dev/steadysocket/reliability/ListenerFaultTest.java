@@ -2,9 +2,11 @@ package dev.steadysocket.reliability;
 
 import static dev.steadysocket.ConnectionState.CLOSED;
 import static dev.steadysocket.ConnectionState.CLOSING;
+import static dev.steadysocket.ConnectionState.CONNECTING;
 import static dev.steadysocket.ConnectionState.OPEN;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.steadysocket.CloseReason;
@@ -191,11 +193,21 @@ class ListenerFaultTest extends RealPeerTest {
     Events events = new Events();
     AtomicReference<SteadySocket> self = new AtomicReference<>();
     AtomicReference<Throwable> blockingGet = new AtomicReference<>();
+    AtomicReference<Throwable> queuedGet = new AtomicReference<>();
     List<CompletableFuture<Void>> inCallback = new ArrayList<>();
     SteadySocketListener sender = new SteadySocketListener() {
       @Override
       public void onStateChanged(ConnectionState previous, ConnectionState current) {
         if (current == OPEN) inCallback.add(self.get().send(Envelope.of("hello-from-onOpen", null)));
+        if (current == CONNECTING) {
+          // Not OPEN: the message waits in the outbox and its future completes on this socket's
+          // callback executor, i.e. only after this callback returns.
+          try {
+            self.get().send(Envelope.of("queued-while-connecting", null)).get(1, TimeUnit.SECONDS);
+          } catch (Exception e) {
+            queuedGet.set(e);
+          }
+        }
       }
 
       @Override
@@ -203,7 +215,7 @@ class ListenerFaultTest extends RealPeerTest {
         if (envelope.type().equals("ping-me")) {
           inCallback.add(self.get().send(Envelope.of("reply-from-onMessage", null)));
         } else if (envelope.type().equals("wait-for-send")) {
-          // The future completes on this socket's callback executor, i.e. after this callback returns.
+          // OPEN with nothing queued: written at once, so the future is complete when send returns.
           try {
             self.get().send(Envelope.of("sent-while-waiting", null)).get(1, TimeUnit.SECONDS);
           } catch (Exception e) {
@@ -215,22 +227,26 @@ class ListenerFaultTest extends RealPeerTest {
     SteadySocket socket = track(builder(node.url("/echo"), events).listener(sender).build());
     self.set(socket);
     socket.connect();
+    events.awaitMessage("queued-while-connecting");
     events.awaitMessage("hello-from-onOpen");
     socket.send(Envelope.of("ping-me", null));
     events.awaitMessage("reply-from-onMessage");
     for (CompletableFuture<Void> f : inCallback) f.get(5, TimeUnit.SECONDS);
     socket.send(Envelope.of("wait-for-send", null));
     events.awaitMessage("sent-while-waiting");
-    assertInstanceOf(TimeoutException.class, blockingGet.get(), "get() inside a callback cannot complete");
+    assertNull(blockingGet.get(), "a send written at once is complete when send returns");
+    assertInstanceOf(TimeoutException.class, queuedGet.get(), "get() on a queued send inside a callback cannot complete");
     echo(socket, events, "after-sends");
     assertEquals(1, socket.metrics().connectionAttempts());
     Report.row(Section.LISTENERS, "send() from inside onStateChanged(OPEN) and onMessage",
         "allowed: queued/sent in order like any send",
         "both echoed back and their futures completed; same connection", "—");
     Report.row(Section.LISTENERS, "send(…).get() (blocking) from inside a callback",
-        "not documented; send futures complete on the socket's callback executor",
-        "the message is sent, but the future cannot complete until the callback returns:"
-            + " get(1 s) timed out (TimeoutException). Use thenAccept, never block on a send future in a callback",
-        "1 s wasted per blocking get");
+        "documented: a send written at once is complete when send returns; a queued send completes"
+            + " on the socket's callback executor",
+        "while OPEN: get() returned at once. While CONNECTING (queued): the message is sent after"
+            + " OPEN, but get(1 s) timed out (TimeoutException), since the future cannot complete until"
+            + " the callback returns. Use thenAccept, never block on a send future in a callback",
+        "1 s wasted per blocking get on a queued send");
   }
 }
