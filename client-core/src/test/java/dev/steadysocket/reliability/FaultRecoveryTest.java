@@ -321,20 +321,24 @@ class FaultRecoveryTest extends RealPeerTest {
     assertThrows(IllegalArgumentException.class,
         () -> Heartbeat.every(Duration.ofMillis(500)).timeout(Duration.ofSeconds(2)));
     FaultProxy proxy = track(new FaultProxy(node.port));
-    proxy.latency(Duration.ofMillis(400)); // RTT 800 ms: below the 1 s timeout
+    // RTT 600 ms: above half the 1 s timeout (a timeout cut to interval/2 would fail this), yet
+    // 400 ms of room for scheduling stalls on a loaded 2-core CI machine (800 ms left only 200 ms).
+    proxy.latency(Duration.ofMillis(300));
     Heartbeat heartbeat = Heartbeat.every(Duration.ofSeconds(1)).timeout(Duration.ofSeconds(1));
     Events events = new Events();
     SteadySocket socket = open(builder(proxy.url("/echo"), events).heartbeat(heartbeat), events);
     Events.Event first = events.poll(4_000); // four heartbeat rounds
     assertEquals(null, first, "no event expected on a slow but live link");
     assertEquals(OPEN, socket.state());
+    long hbRtt = socket.metrics().lastHeartbeatRttMillis();
+    assertTrue(hbRtt >= 600, "the link was not slow: heartbeat RTT " + hbRtt + " ms");
     Report.row(Section.FAULTS,
-        "Heartbeat.every(1 s).timeout(1 s) over a link with RTT 800 ms (proxy latency 400 ms each way);"
+        "Heartbeat.every(1 s).timeout(1 s) over a link with RTT 600 ms (proxy latency 300 ms each way);"
             + " timeout(2 s) with every(500 ms) is refused",
         "stays OPEN: signs of life arrive within the timeout; a timeout above the interval throws"
             + " IllegalArgumentException (OkHttp's pinger would cut it short)",
         "OPEN through 4 heartbeat rounds, no error; the longer timeout was refused",
-        "heartbeat RTT " + socket.metrics().lastHeartbeatRttMillis() + " ms");
+        "heartbeat RTT " + hbRtt + " ms");
   }
 
   static String detectedBy(int heartbeat, int total) {

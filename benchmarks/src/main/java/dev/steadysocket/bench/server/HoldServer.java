@@ -304,6 +304,12 @@ public final class HoldServer implements AutoCloseable {
     // kill before raising the flag: the loop stops at the flag and would never run the kill.
     kill().orTimeout(5, java.util.concurrent.TimeUnit.SECONDS).exceptionally(t -> 0L).join();
     closed = true;
+    selector.wakeup();
+    try {
+      thread.join(5_000); // the selector is closed only once its thread has stopped using it
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     try {
       selector.close();
     } catch (IOException ignored) {
