@@ -16,6 +16,8 @@ public final class Config {
   public int scaleSockets;
   public final int stormClients;
   public final long stormDowntimeMillis;
+  /** The storm's clients' first-retry window ({@code --storm-backoff SECONDS}); null: the default. */
+  public java.time.Duration stormInitialBackoff;
   public final int deadLinkSockets;
   public final long runTimeoutSeconds = 300;
 

@@ -29,7 +29,11 @@ public final class Storm {
     Map<String, Object> sec = results.section("storm");
     sec.put("clients", n);
     sec.put("server_downtime_ms", config.stormDowntimeMillis);
-    sec.put("backoff", dev.steadysocket.Backoff.defaults().toString());
+    dev.steadysocket.Backoff backoff =
+        config.stormInitialBackoff == null
+            ? dev.steadysocket.Backoff.defaults()
+            : dev.steadysocket.Backoff.exponential(config.stormInitialBackoff, java.time.Duration.ofSeconds(30));
+    sec.put("backoff", backoff.toString());
     AtomicInteger open = new AtomicInteger();
     ConcurrentLinkedQueue<Long> attempts = new ConcurrentLinkedQueue<>();
     List<SteadySocket> sockets = new ArrayList<>(n);
@@ -54,7 +58,7 @@ public final class Storm {
           .build();
       clientToClose = client;
       for (int i = 0; i < n; i++) {
-        SteadySocket s = SteadySocket.builder(server.url("/hold?id=storm" + i)).okHttpClient(client).listener(listener).build();
+        SteadySocket s = SteadySocket.builder(server.url("/hold?id=storm" + i)).okHttpClient(client).backoff(backoff).listener(listener).build();
         sockets.add(s);
         s.connect();
       }

@@ -16,6 +16,7 @@ import java.util.Set;
  * <pre>
  * java -jar benchmarks/target/benchmarks.jar [--quick] [--only inbound,outbound,rtt,scale,storm,deadlink,jmh]
  *     [--peers okhttp,steadysocket,jdk,java-websocket,steadysocket-inline] [--iterations N] [--sockets N]
+ *     [--storm-backoff SECONDS]
  *     [--out benchmarks/results]
  * </pre>
  */
@@ -41,6 +42,7 @@ public final class Suite {
     Path out = Path.of("benchmarks/results");
     int iterations = -1;
     int sockets = -1;
+    java.time.Duration stormBackoff = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--quick" -> quick = true;
@@ -56,6 +58,7 @@ public final class Suite {
         }
         case "--iterations" -> iterations = Integer.parseInt(args[++i]);
         case "--sockets" -> sockets = Integer.parseInt(args[++i]);
+        case "--storm-backoff" -> stormBackoff = java.time.Duration.ofSeconds(Long.parseLong(args[++i]));
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
@@ -65,6 +68,7 @@ public final class Suite {
       config.rttIterations = iterations;
     }
     if (sockets > 0) config.scaleSockets = sockets;
+    config.stormInitialBackoff = stormBackoff;
     Results results = new Results();
     results.json.put("machine", Machine.describe());
     results.json.put("mode", quick ? "quick" : "full");

@@ -139,7 +139,7 @@ public final class ConnectionLoop {
             c -> handleDisconnect(c, Failures.deadLink(config.heartbeat.timeout()), true));
     this.bus = bus;
     this.decodeOnDispatch =
-        bus.onSharedDispatch()
+        bus.isSharedDispatch()
             && !config.acknowledgedSends
             && config.dedupWindow <= 0
             && !config.resumeStreams;
@@ -369,6 +369,7 @@ public final class ConnectionLoop {
     metrics.bytesReceived.addAndGet(Utf8.size(text));
     return true;
   }
+
   void onBinary(Connection c, byte[] bytes) {
     metrics.messagesReceived.incrementAndGet();
     metrics.bytesReceived.addAndGet(bytes.length);

@@ -44,7 +44,7 @@ public final class ListenerBus {
 
   /**
    * A bus on SteadySocket's own dispatch pool. Its sockets may decode frames on the pool's threads
-   * (see {@link #onSharedDispatch()}); an application executor is often the UI thread.
+   * (see {@link #isSharedDispatch()}); an application executor is often the UI thread.
    */
   public static ListenerBus onSharedDispatch(Executor dispatch) {
     return new ListenerBus(new SerialExecutor(dispatch), true);
@@ -56,7 +56,7 @@ public final class ListenerBus {
   }
 
   /** True if callbacks run on SteadySocket's own dispatch pool, not an application executor. */
-  boolean onSharedDispatch() {
+  boolean isSharedDispatch() {
     return sharedDispatch;
   }
 
