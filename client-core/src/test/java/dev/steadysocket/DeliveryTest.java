@@ -68,14 +68,7 @@ class DeliveryTest extends VirtualTimeTest {
     assertInstanceOf(OutboxOverflowException.class, failure(f.get(3)));
     assertInstanceOf(OutboxOverflowException.class, failure(f.get(4)));
     assertEquals(2, socket.metrics().messagesDropped());
-    socket.connect();
-    clock.runUntilIdle();
-    transports.last().open();
-    clock.runUntilIdle();
-    listener.assertState(IDLE, CONNECTING);
-    listener.assertState(CONNECTING, OPEN);
-    List<String> sent = transports.last().sentMessages();
-    assertEquals(List.of("0", "1", "2"), List.of(seq(sent.get(0)), seq(sent.get(1)), seq(sent.get(2))));
+    assertEquals(List.of("0", "1", "2"), firstThreeSentAfterOpening(socket));
   }
 
   @Test
@@ -87,6 +80,11 @@ class DeliveryTest extends VirtualTimeTest {
     clock.runUntilIdle();
     assertInstanceOf(OutboxOverflowException.class, failure(f.get(0)));
     assertInstanceOf(OutboxOverflowException.class, failure(f.get(1)));
+    assertEquals(List.of("2", "3", "4"), firstThreeSentAfterOpening(socket));
+  }
+
+  /** Connects and opens {@code socket}; the sequence numbers of the first three messages it sent. */
+  private List<String> firstThreeSentAfterOpening(SteadySocket socket) {
     socket.connect();
     clock.runUntilIdle();
     transports.last().open();
@@ -94,7 +92,7 @@ class DeliveryTest extends VirtualTimeTest {
     listener.assertState(IDLE, CONNECTING);
     listener.assertState(CONNECTING, OPEN);
     List<String> sent = transports.last().sentMessages();
-    assertEquals(List.of("2", "3", "4"), List.of(seq(sent.get(0)), seq(sent.get(1)), seq(sent.get(2))));
+    return List.of(seq(sent.get(0)), seq(sent.get(1)), seq(sent.get(2)));
   }
 
   @Test
