@@ -8,12 +8,21 @@ import org.jspecify.annotations.Nullable;
 /**
  * How long to wait before reconnect attempt {@code n}. Immutable; safe to share between sockets.
  *
- * <p>The default, {@code exponential(1 s, 30 s)}, waits a random time in {@code [0, min(30 s, 1 s ×
- * 2^(n-1))]} ("full jitter"), so a thousand clients dropped by one server restart spread their
- * retries instead of arriving together. The attempt counter restarts at 1 only after a connection
- * has stayed open for the socket's minimum uptime.
+ * <p>The default, {@code exponential(1 s, 30 s)}, waits a random time in {@code [100 ms, min(30 s, 1 s ×
+ * 2^(n-1))]} ("full jitter" above a floor), so a thousand clients dropped by one server restart
+ * spread their retries instead of arriving together. The attempt counter restarts at 1 only after a
+ * connection has stayed open for the socket's minimum uptime.
+ *
+ * <p>The floor, {@link #minimum()}, is also the least time a socket waits before any retry after an
+ * attempt that failed or a connection that closed within the minimum uptime, whatever asked for
+ * the retry (a token refresh, a server's {@code Retry-After: 0}, a reconnect policy's {@code
+ * retryAfter(Duration.ZERO)}): a server that rejects every connection at once can never make a
+ * socket retry in a tight loop.
  */
 public final class Backoff {
+  private static final Duration MAX_FLOOR = Duration.ofMillis(100);
+  private static final Duration MAX_CAP = Duration.ofDays(365);
+
   private final Duration initial;
   private final Duration max;
   private final double multiplier;
@@ -37,10 +46,14 @@ public final class Backoff {
   /**
    * Doubles from {@code initial} per attempt up to {@code max}, with full jitter.
    *
-   * @throws IllegalArgumentException if {@code initial} is negative or {@code max < initial}
+   * @throws IllegalArgumentException if {@code initial} is not positive, {@code max < initial} or
+   *     {@code max} exceeds 365 days
    */
   public static Backoff exponential(Duration initial, Duration max) {
-    if (initial.isNegative()) throw new IllegalArgumentException("initial < 0: " + initial);
+    if (initial.isNegative() || initial.isZero()) {
+      throw new IllegalArgumentException("initial <= 0: " + initial + " (retries need a delay)");
+    }
+    if (max.compareTo(MAX_CAP) > 0) throw new IllegalArgumentException("max > 365 days: " + max);
     if (max.compareTo(initial) < 0) {
       throw new IllegalArgumentException("max < initial: " + max + " < " + initial);
     }
@@ -63,20 +76,31 @@ public final class Backoff {
     return new Backoff(initial, max, multiplier, jitter, random);
   }
 
-  /** The delay before attempt {@code attempt} (1-based), jitter applied. */
+  /** The delay before attempt {@code attempt} (1-based), jitter applied: in [minimum, ceiling]. */
   public Duration delay(int attempt) {
-    long ceiling = ceiling(attempt).toMillis();
-    if (!jitter || ceiling == 0) return Duration.ofMillis(ceiling);
+    Duration ceiling = ceiling(attempt);
+    long floor = minimum().toNanos();
+    long span = ceiling.toNanos() - floor;
+    if (!jitter || span <= 0) return ceiling;
     Random r = random != null ? random : ThreadLocalRandom.current();
-    // nextDouble() is in [0, 1), so this is uniform over the whole milliseconds in [0, ceiling].
-    return Duration.ofMillis((long) (r.nextDouble() * (ceiling + 1)));
+    // nextDouble() is in [0, 1): uniform over the whole milliseconds of [floor, ceiling].
+    long millis = (long) (r.nextDouble() * (span / 1_000_000 + 1));
+    return Duration.ofNanos(floor + millis * 1_000_000);
+  }
+
+  /**
+   * The least delay this backoff returns, and the least wait before a retry after a failed attempt
+   * (see the class comment): {@code min(initial, 100 ms)}.
+   */
+  public Duration minimum() {
+    return initial.compareTo(MAX_FLOOR) < 0 ? initial : MAX_FLOOR;
   }
 
   /** The upper bound of {@link #delay} for {@code attempt}: {@code min(max, initial × m^(attempt-1))}. */
   public Duration ceiling(int attempt) {
     if (attempt < 1) throw new IllegalArgumentException("attempt < 1: " + attempt);
-    double millis = initial.toMillis() * Math.pow(multiplier, attempt - 1);
-    return millis >= max.toMillis() ? max : Duration.ofMillis((long) millis);
+    double nanos = initial.toNanos() * Math.pow(multiplier, attempt - 1);
+    return nanos >= max.toNanos() ? max : Duration.ofNanos((long) nanos);
   }
 
   public Duration initial() {

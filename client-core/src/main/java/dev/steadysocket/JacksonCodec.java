@@ -3,9 +3,11 @@ package dev.steadysocket;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.io.SegmentedStringWriter;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.JsonSerializable;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.jsontype.TypeSerializer;
 import java.io.IOException;
 import java.util.Iterator;
 import java.util.Map;
@@ -26,18 +28,26 @@ final class JacksonCodec implements MessageCodec {
 
   @Override
   public String encode(Envelope envelope) {
-    SegmentedStringWriter out = new SegmentedStringWriter(mapper.getFactory()._getBufferRecycler());
     try {
-      writeEnvelope(envelope, out);
-      return out.getAndClear();
+      // Through writeValueAsString, which recycles Jackson's buffers, with the envelope written
+      // field by field by EnvelopeJson: no intermediate tree, no Jackson internals.
+      return mapper.writeValueAsString(new EnvelopeJson(envelope));
     } catch (IOException | RuntimeException e) {
       throw new EncodeException(
           "cannot encode content of '" + envelope.type() + "': " + e.getMessage(), e);
     }
   }
 
-  private void writeEnvelope(Envelope envelope, SegmentedStringWriter out) throws IOException {
-    try (JsonGenerator gen = mapper.getFactory().createGenerator(out)) {
+  /** Writes one envelope in the documented field order; null fields are left out. */
+  private static final class EnvelopeJson implements JsonSerializable {
+    private final Envelope envelope;
+
+    EnvelopeJson(Envelope envelope) {
+      this.envelope = envelope;
+    }
+
+    @Override
+    public void serialize(JsonGenerator gen, SerializerProvider serializers) throws IOException {
       gen.writeStartObject();
       if (envelope.id() != null) gen.writeStringField("id", envelope.id());
       gen.writeStringField("type", envelope.type());
@@ -46,18 +56,24 @@ final class JacksonCodec implements MessageCodec {
       Object content = envelope.rawContent();
       if (content != null) {
         gen.writeFieldName("content");
-        mapper.writeValue(gen, content);
+        serializers.defaultSerializeValue(content, gen);
       }
       gen.writeNumberField("timestamp", envelope.timestamp());
       if (!envelope.meta().isEmpty()) {
         gen.writeObjectFieldStart("meta");
         for (Map.Entry<String, JsonNode> e : envelope.meta().entrySet()) {
           gen.writeFieldName(e.getKey());
-          mapper.writeTree(gen, e.getValue());
+          serializers.defaultSerializeValue(e.getValue(), gen);
         }
         gen.writeEndObject();
       }
       gen.writeEndObject();
+    }
+
+    @Override
+    public void serializeWithType(
+        JsonGenerator gen, SerializerProvider serializers, TypeSerializer typeSer) throws IOException {
+      serialize(gen, serializers); // default typing is never enabled for envelopes
     }
   }
 

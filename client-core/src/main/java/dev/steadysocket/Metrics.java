@@ -46,4 +46,12 @@ public interface Metrics {
 
   /** Messages written again on a new connection (unacknowledged sends, retained requests). */
   long messagesResent();
+
+  /**
+   * Listener callbacks dropped because the callback executor refused them (threw from {@code
+   * execute}, for example a saturated bounded pool). Each refusal is also logged at WARN and, once
+   * the executor accepts work again, reported to {@code onError} as a {@link ListenerException}.
+   * Futures never depend on the executor: those it refused completed on SteadySocket's threads.
+   */
+  long callbacksRejected();
 }

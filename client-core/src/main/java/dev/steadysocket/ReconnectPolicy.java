@@ -4,8 +4,12 @@ import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Decides, for each {@link Disconnect}, whether the socket tries again. Called on the socket's
- * internal thread: must be fast and must not block. To change one case, delegate the rest:
+ * Decides, for each {@link Disconnect}, whether the socket tries again. Called on one of
+ * SteadySocket's dispatch threads (never its loop thread, never under a lock), once per
+ * disconnect; the socket waits for the answer, so a policy that blocks delays only its own socket.
+ * If it throws (an {@code Error} included) or returns null, the throwable is reported to {@code
+ * onError} as a {@link ListenerException} and the defaults decide. Any retry after a failed attempt
+ * waits at least {@link Backoff#minimum()}. To change one case, delegate the rest:
  *
  * <pre>{@code
  * ReconnectPolicy policy = d -> d.httpStatus() == 404
@@ -18,9 +22,10 @@ import org.jspecify.annotations.Nullable;
  * <table>
  *   <caption>Default decisions</caption>
  *   <tr><th>What happened</th><th>Decision</th></tr>
- *   <tr><td>HTTP 401, 403; close code 1008</td><td>refresh the token once and retry at once,
- *       then stop with {@link AuthenticationException}</td></tr>
- *   <tr><td>HTTP 429, 503</td><td>retry after {@code Retry-After} if given, else backoff</td></tr>
+ *   <tr><td>HTTP 401, 403; close code 1008; a token HTTP headers cannot carry</td><td>refresh the
+ *       token once and retry, then stop with {@link AuthenticationException}</td></tr>
+ *   <tr><td>HTTP 429, 503</td><td>retry after {@code Retry-After} (clamped to the socket's
+ *       ceiling) if given, else backoff</td></tr>
  *   <tr><td>HTTP 408, other 5xx</td><td>retry with backoff</td></tr>
  *   <tr><td>other HTTP statuses (4xx, or 2xx/3xx: not a WebSocket endpoint)</td>
  *       <td>stop with {@link HandshakeException}</td></tr>
@@ -132,6 +137,7 @@ public interface ReconnectPolicy {
           return decideCloseCode(d.closeCode());
         case TRANSPORT_FAILURE:
           SteadySocketException e = d.error();
+          if (e instanceof AuthenticationException) return Decision.refreshTokenAndRetry();
           return e instanceof TlsException || e instanceof ProtocolViolationException
               ? Decision.stop()
               : Decision.retry();

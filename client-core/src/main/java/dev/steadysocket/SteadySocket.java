@@ -2,30 +2,20 @@ package dev.steadysocket;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.steadysocket.internal.ConnectionLoop;
-import dev.steadysocket.internal.ListenerBus;
-import dev.steadysocket.internal.LoopConfig;
-import dev.steadysocket.internal.OkHttpTransportFactory;
+import dev.steadysocket.internal.Assembly;
 import dev.steadysocket.internal.Scheduler;
-import dev.steadysocket.internal.SharedResources;
+import dev.steadysocket.internal.SocketConfig;
+import dev.steadysocket.internal.SocketCore;
 import dev.steadysocket.internal.Transport;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
-import okhttp3.Request;
-import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A WebSocket connection that stays up: it reconnects with backoff when the link drops, detects
@@ -48,13 +38,11 @@ import org.slf4j.LoggerFactory;
  * All state lives on one internal serial loop; see the README's "Threading" section.
  */
 public final class SteadySocket implements AutoCloseable {
-  private final ConnectionLoop loop;
-  private final ListenerBus bus;
+  private final SocketCore core;
   private final String redactedUrl;
 
-  private SteadySocket(ConnectionLoop loop, ListenerBus bus, String redactedUrl) {
-    this.loop = loop;
-    this.bus = bus;
+  private SteadySocket(SocketCore core, String redactedUrl) {
+    this.core = core;
     this.redactedUrl = redactedUrl;
   }
 
@@ -70,7 +58,7 @@ public final class SteadySocket implements AutoCloseable {
 
   /** Starts connecting: IDLE → CONNECTING (or PAUSED while paused). Later calls do nothing. */
   public void connect() {
-    loop.connect();
+    core.connect();
   }
 
   /**
@@ -84,12 +72,13 @@ public final class SteadySocket implements AutoCloseable {
    * executor, never on SteadySocket's loop thread. In acknowledgement mode it completes on the
    * server's acknowledgement, on the callback executor.
    * It fails with {@link EncodeException}, {@link MessageTooLargeException}, {@link
-   * OutboxOverflowException} or {@link SocketClosedException}; a message is never dropped without
-   * its future failing.
+   * OutboxOverflowException} or {@link SocketClosedException} (at once after {@link #close()}); a
+   * message is never dropped without its future failing, and every future is complete by the time
+   * {@link SteadySocketListener#onClosed} runs.
    */
   public CompletableFuture<Void> send(Envelope envelope) {
     Objects.requireNonNull(envelope, "envelope == null");
-    return loop.send(envelope);
+    return core.send(envelope);
   }
 
   /**
@@ -106,18 +95,18 @@ public final class SteadySocket implements AutoCloseable {
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("timeout <= 0: " + timeout);
     }
-    return loop.request(request, timeout);
+    return core.request(request, timeout);
   }
 
   /** The current state; may change the moment after it is read. */
   public ConnectionState state() {
-    return loop.state();
+    return core.state();
   }
 
   /** Closes gracefully with code 1000. See {@link #close(int, String)}. */
   @Override
   public void close() {
-    loop.close(1000, "");
+    core.close(1000, "");
   }
 
   /**
@@ -130,25 +119,25 @@ public final class SteadySocket implements AutoCloseable {
    *     than 123 UTF-8 bytes
    */
   public void close(int code, String reason) {
-    loop.close(code, reason);
+    core.close(code, reason);
   }
 
   /** Completes, on the callback executor after {@link SteadySocketListener#onClosed}, when CLOSED. */
   public CompletableFuture<CloseReason> closeFuture() {
-    return loop.closeFuture();
+    return core.closeFuture();
   }
 
   public Metrics metrics() {
-    return loop.metrics();
+    return core.metrics();
   }
 
   /** Adds a listener; it sees events from now on. */
   public void addListener(SteadySocketListener listener) {
-    bus.addListener(Objects.requireNonNull(listener, "listener == null"));
+    core.addListener(Objects.requireNonNull(listener, "listener == null"));
   }
 
   public void removeListener(SteadySocketListener listener) {
-    bus.removeListener(listener);
+    core.removeListener(listener);
   }
 
   /**
@@ -157,12 +146,12 @@ public final class SteadySocket implements AutoCloseable {
    * does not convert is reported to onError as a {@link DecodeException}.
    */
   public <T> Subscription on(String type, Class<T> cls, Consumer<? super T> handler) {
-    return bus.on(type, cls, handler);
+    return core.on(type, cls, handler);
   }
 
   /** Like {@link #on(String, Class, Consumer)}, keeping generic type arguments. */
   public <T> Subscription on(String type, TypeReference<T> ref, Consumer<? super T> handler) {
-    return bus.on(type, ref, handler);
+    return core.on(type, ref, handler);
   }
 
   /**
@@ -170,7 +159,7 @@ public final class SteadySocket implements AutoCloseable {
    * when the network comes back. Does nothing in other states.
    */
   public void reconnectNow() {
-    loop.reconnectNow();
+    core.reconnectNow();
   }
 
   /**
@@ -179,7 +168,7 @@ public final class SteadySocket implements AutoCloseable {
    * bound to a network that is gone and would otherwise only be noticed by the heartbeat.
    */
   public void replaceConnection() {
-    loop.replaceConnection();
+    core.replaceConnection();
   }
 
   /**
@@ -188,12 +177,12 @@ public final class SteadySocket implements AutoCloseable {
    * resuming each other. Sends are queued while paused.
    */
   public void pause(String reason) {
-    loop.pause(Objects.requireNonNull(reason, "reason == null"));
+    core.pause(Objects.requireNonNull(reason, "reason == null"));
   }
 
   /** Releases {@code reason}; when none is left, connects at once with a fresh backoff. */
   public void resume(String reason) {
-    loop.resume(Objects.requireNonNull(reason, "reason == null"));
+    core.resume(Objects.requireNonNull(reason, "reason == null"));
   }
 
   /**
@@ -211,37 +200,10 @@ public final class SteadySocket implements AutoCloseable {
 
   /** Configures a {@link SteadySocket}. Not thread-safe; build() may be called more than once. */
   public static final class Builder {
-    private static final Logger log = LoggerFactory.getLogger(SteadySocket.class);
-
-    private final HttpUrl url;
-    private final List<HttpUrl> failoverUrls = new ArrayList<>();
-    private boolean acknowledgedSends;
-    private int dedupWindow;
-    private boolean resumeStreams;
-    private RequestRetention requestRetention = RequestRetention.FAIL;
-    private @Nullable OkHttpClient client;
-    private Backoff backoff = Backoff.defaults();
-    private Heartbeat heartbeat = Heartbeat.defaults();
-    private int maxReconnectAttempts = -1;
-    private Duration minimumUptime = Duration.ofSeconds(5);
-    private Duration connectTimeout = Duration.ofSeconds(15);
-    private Duration closeTimeout = Duration.ofSeconds(5);
-    private final List<SteadySocketListener> listeners = new ArrayList<>();
-    private @Nullable Executor callbackExecutor;
-    private @Nullable MessageCodec codec;
-    private final Headers.Builder headers = new Headers.Builder();
-    private @Nullable TokenProvider tokenProvider;
-    private String tokenHeader = "Authorization";
-    private String tokenPrefix = "Bearer ";
-    private OutboxPolicy outbox = OutboxPolicy.defaults();
-    private ReconnectPolicy reconnectPolicy = ReconnectPolicy.defaults();
-    private final List<Consumer<ListenerBus>> handlers = new ArrayList<>();
-    private @Nullable Scheduler scheduler;
-    private @Nullable Executor sharedDispatch;
-    private Transport.@Nullable Factory transportFactory;
+    private final SocketConfig config = new SocketConfig();
 
     Builder(String url) {
-      this.url = parse(url);
+      config.urls.add(parse(url));
     }
 
     private static HttpUrl parse(String url) {
@@ -267,7 +229,7 @@ public final class SteadySocket implements AutoCloseable {
      * @throws IllegalArgumentException if a URL is not a valid WebSocket URL
      */
     public Builder failoverUrls(String... urls) {
-      for (String u : urls) failoverUrls.add(parse(u));
+      for (String u : urls) config.urls.add(parse(u));
       return this;
     }
 
@@ -279,7 +241,7 @@ public final class SteadySocket implements AutoCloseable {
      * the server must drop ids it already has. Default off.
      */
     public Builder acknowledgedSends(boolean enabled) {
-      this.acknowledgedSends = enabled;
+      config.acknowledgedSends = enabled;
       return this;
     }
 
@@ -290,7 +252,7 @@ public final class SteadySocket implements AutoCloseable {
      */
     public Builder deduplicate(int window) {
       if (window < 0) throw new IllegalArgumentException("window < 0: " + window);
-      this.dedupWindow = window;
+      config.dedupWindow = window;
       return this;
     }
 
@@ -301,13 +263,13 @@ public final class SteadySocket implements AutoCloseable {
      * gap. See the README's "Delivery guarantees". Default off.
      */
     public Builder resumeStreams(boolean enabled) {
-      this.resumeStreams = enabled;
+      config.resumeStreams = enabled;
       return this;
     }
 
     /** What happens to requests awaiting a reply when the connection drops. Default FAIL. */
     public Builder requestRetention(RequestRetention retention) {
-      this.requestRetention = Objects.requireNonNull(retention, "retention == null");
+      config.requestRetention = Objects.requireNonNull(retention, "retention == null");
       return this;
     }
 
@@ -318,19 +280,19 @@ public final class SteadySocket implements AutoCloseable {
      * WebSocket holds one of its {@code maxRequestsPerHost} slots (5 by default) for its life.
      */
     public Builder okHttpClient(OkHttpClient client) {
-      this.client = Objects.requireNonNull(client, "client == null");
+      config.client = Objects.requireNonNull(client, "client == null");
       return this;
     }
 
     /** Default {@link Backoff#defaults()}: 1 s doubling to 30 s, full jitter. */
     public Builder backoff(Backoff backoff) {
-      this.backoff = Objects.requireNonNull(backoff, "backoff == null");
+      config.backoff = Objects.requireNonNull(backoff, "backoff == null");
       return this;
     }
 
     /** Default {@link Heartbeat#defaults()}: every 30 s, 10 s timeout. */
     public Builder heartbeat(Heartbeat heartbeat) {
-      this.heartbeat = Objects.requireNonNull(heartbeat, "heartbeat == null");
+      config.heartbeat = Objects.requireNonNull(heartbeat, "heartbeat == null");
       return this;
     }
 
@@ -340,34 +302,44 @@ public final class SteadySocket implements AutoCloseable {
      */
     public Builder maxReconnectAttempts(int attempts) {
       if (attempts < 0) throw new IllegalArgumentException("attempts < 0: " + attempts);
-      this.maxReconnectAttempts = attempts;
+      config.maxReconnectAttempts = attempts;
       return this;
     }
 
     /**
      * How long a connection must stay open before the backoff starts over from its first delay.
-     * Keeps a server that accepts and drops at once from causing a tight loop. Default 5 s.
+     * Keeps a server that accepts and drops at once from causing a tight core. Default 5 s.
      */
     public Builder minimumUptime(Duration minimumUptime) {
-      this.minimumUptime = nonNegative(minimumUptime, "minimumUptime");
+      config.minimumUptime = nonNegative(minimumUptime, "minimumUptime");
       return this;
     }
 
     /** How long a handshake may take before the attempt counts as failed. Default 15 s. */
     public Builder connectTimeout(Duration connectTimeout) {
-      this.connectTimeout = positive(connectTimeout, "connectTimeout");
+      config.connectTimeout = positive(connectTimeout, "connectTimeout");
+      return this;
+    }
+
+    /**
+     * The longest {@code Retry-After} (on HTTP 429 or 503) the socket honours; a longer one, or an
+     * HTTP date further out, waits this long. Default: the backoff's cap ({@link Backoff#max()},
+     * 30 s by default), so a server cannot park a client for a day.
+     */
+    public Builder maxRetryAfter(Duration ceiling) {
+      config.maxRetryAfter = nonNegative(ceiling, "ceiling");
       return this;
     }
 
     /** How long {@link #close()} waits for the server's close frame. Default 5 s. */
     public Builder closeTimeout(Duration closeTimeout) {
-      this.closeTimeout = positive(closeTimeout, "closeTimeout");
+      config.closeTimeout = positive(closeTimeout, "closeTimeout");
       return this;
     }
 
     /** Adds a listener. May be called several times. */
     public Builder listener(SteadySocketListener listener) {
-      listeners.add(Objects.requireNonNull(listener, "listener == null"));
+      config.listeners.add(Objects.requireNonNull(listener, "listener == null"));
       return this;
     }
 
@@ -379,153 +351,95 @@ public final class SteadySocket implements AutoCloseable {
      * executor, one socket's callbacks run one at a time, in order.
      */
     public Builder callbackExecutor(Executor executor) {
-      this.callbackExecutor = Objects.requireNonNull(executor, "executor == null");
+      config.callbackExecutor = Objects.requireNonNull(executor, "executor == null");
       return this;
     }
 
     /** Uses {@code mapper} for content and typed handlers (shorthand for a Jackson codec). */
     public Builder objectMapper(ObjectMapper mapper) {
-      this.codec = MessageCodec.jackson(Objects.requireNonNull(mapper, "mapper == null"));
+      config.codec = MessageCodec.jackson(Objects.requireNonNull(mapper, "mapper == null"));
       return this;
     }
 
     /** Replaces the wire format codec. Default {@link MessageCodec#jackson()}. */
     public Builder codec(MessageCodec codec) {
-      this.codec = Objects.requireNonNull(codec, "codec == null");
+      config.codec = Objects.requireNonNull(codec, "codec == null");
       return this;
     }
 
     /** Adds a header to every handshake. Values never appear in logs or toString(). */
     public Builder header(String name, String value) {
-      headers.add(name, value);
+      config.headers.add(name, value);
       return this;
     }
 
-    /** Supplies a token for every connection attempt; see {@link TokenProvider}. */
+    /**
+     * Supplies a token for every connection attempt; see {@link TokenProvider}. The provider runs on
+     * a SteadySocket dispatch thread, at most one call per socket at a time; its time counts against
+     * the {@link #connectTimeout connect timeout}.
+     */
     public Builder tokenProvider(TokenProvider provider) {
-      this.tokenProvider = Objects.requireNonNull(provider, "provider == null");
+      config.tokenProvider = Objects.requireNonNull(provider, "provider == null");
       return this;
     }
 
     /** Where the token goes. Default {@code ("Authorization", "Bearer ")}. */
     public Builder tokenHeader(String name, String prefix) {
       new Headers.Builder().add(name, prefix + "x"); // validates now, not at the first connect
-      this.tokenHeader = name;
-      this.tokenPrefix = prefix;
+      config.tokenHeader = name;
+      config.tokenPrefix = prefix;
       return this;
     }
 
     /** Default {@link OutboxPolicy#defaults()}: 1,000 messages, 1 MiB, reject new. */
     public Builder outbox(OutboxPolicy policy) {
-      this.outbox = Objects.requireNonNull(policy, "policy == null");
+      config.outbox = Objects.requireNonNull(policy, "policy == null");
       return this;
     }
 
     /** Default {@link ReconnectPolicy#defaults()}. */
     public Builder reconnectPolicy(ReconnectPolicy policy) {
-      this.reconnectPolicy = Objects.requireNonNull(policy, "policy == null");
+      config.reconnectPolicy = Objects.requireNonNull(policy, "policy == null");
       return this;
     }
 
     /** Registers a typed handler; see {@link SteadySocket#on(String, Class, Consumer)}. */
     public <T> Builder on(String type, Class<T> cls, Consumer<? super T> handler) {
-      handlers.add(bus -> bus.on(type, cls, handler));
+      config.addHandler(type, cls, handler);
       return this;
     }
 
     /** Registers a typed handler for a generic type. */
     public <T> Builder on(String type, TypeReference<T> ref, Consumer<? super T> handler) {
-      handlers.add(bus -> bus.on(type, ref, handler));
+      config.addHandler(type, ref, handler);
       return this;
     }
 
     /** Test seam: virtual time. */
     Builder scheduler(Scheduler scheduler) {
-      this.scheduler = scheduler;
+      config.scheduler = scheduler;
       return this;
     }
 
     /** Test seam: a fake transport. */
     Builder transportFactory(Transport.Factory factory) {
-      this.transportFactory = factory;
+      config.transportFactory = factory;
       return this;
     }
 
     /** Test seam: stands in for SteadySocket's own dispatch pool (the default callback executor). */
     Builder sharedDispatch(Executor dispatch) {
-      this.sharedDispatch = dispatch;
+      config.dispatch = dispatch;
       return this;
     }
 
+    /**
+     * Builds a socket in state IDLE; call {@link SteadySocket#connect()} to start it. May be called
+     * again for another socket with the same settings.
+     */
     public SteadySocket build() {
-      String redacted = redact(url);
-      MessageCodec codec = this.codec != null ? this.codec : MessageCodec.jackson();
-
-      ExecutorService dispatch =
-          callbackExecutor == null && sharedDispatch == null ? SharedResources.acquireDispatch() : null;
-      ListenerBus bus =
-          callbackExecutor != null
-              ? new ListenerBus(callbackExecutor)
-              : ListenerBus.onSharedDispatch(dispatch != null ? dispatch : sharedDispatch);
-      for (SteadySocketListener l : listeners) bus.addListener(l);
-      for (Consumer<ListenerBus> h : handlers) h.accept(bus);
-
-      ScheduledExecutorService loopThread = scheduler == null ? SharedResources.acquireLoop() : null;
-      Scheduler sched = scheduler != null ? scheduler : SharedResources.scheduler(loopThread);
-
-      List<HttpUrl> urls = new ArrayList<>();
-      urls.add(url);
-      urls.addAll(failoverUrls);
-      List<String> redactedUrls = new ArrayList<>();
-      for (HttpUrl u : urls) redactedUrls.add(redact(u));
-
-      OkHttpClient ownClient = null;
-      List<Transport.Factory> endpoints = new ArrayList<>();
-      if (transportFactory != null) {
-        for (int i = 0; i < urls.size(); i++) endpoints.add(transportFactory);
-      } else {
-        OkHttpClient base = client;
-        if (base == null) {
-          base = ownClient = SharedResources.acquireClient();
-        } else if (base.dispatcher().getMaxRequestsPerHost() < 64) {
-          log.warn(
-              "the OkHttpClient's Dispatcher allows {} calls per host; every open WebSocket holds"
-                  + " one, so more sockets to one host than that will wait forever. Raise"
-                  + " Dispatcher.maxRequestsPerHost or omit okHttpClient().",
-              base.dispatcher().getMaxRequestsPerHost());
-        }
-        for (HttpUrl u : urls) {
-          Request request = new Request.Builder().url(u).headers(headers.build()).build();
-          endpoints.add(
-              new OkHttpTransportFactory(
-                  base, request, heartbeat.interval().toMillis(), closeTimeout.toMillis(),
-                  tokenProvider, tokenHeader, tokenPrefix));
-        }
-      }
-      OkHttpClient clientToRelease = ownClient;
-
-      LoopConfig config =
-          new LoopConfig(
-              redactedUrls, acknowledgedSends, requestRetention, dedupWindow, resumeStreams,
-              backoff, heartbeat, maxReconnectAttempts, minimumUptime, connectTimeout,
-              closeTimeout, outbox, reconnectPolicy, codec, tokenProvider != null);
-      ConnectionLoop loop =
-          new ConnectionLoop(
-              config, sched, endpoints, bus,
-              () -> {
-                if (loopThread != null) SharedResources.releaseLoop(loopThread);
-                if (clientToRelease != null) SharedResources.releaseClient(clientToRelease);
-              },
-              () -> {
-                if (dispatch != null) SharedResources.releaseDispatch(dispatch);
-              });
-      return new SteadySocket(loop, bus, redacted);
-    }
-
-    /** ws(s)://host:port/path with credentials, query and fragment removed. */
-    private static String redact(HttpUrl url) {
-      String r = url.redact();
-      return r.startsWith("https:") ? "wss:" + r.substring(6) : "ws:" + r.substring(5);
+      SocketConfig snapshot = config.copy();
+      return new SteadySocket(Assembly.build(snapshot), Assembly.redact(snapshot.urls.get(0)));
     }
 
     private static Duration positive(Duration d, String name) {
@@ -540,7 +454,7 @@ public final class SteadySocket implements AutoCloseable {
 
     @Override
     public String toString() {
-      return "SteadySocket.Builder{" + redact(url) + "}";
+      return "SteadySocket.Builder{" + Assembly.redact(config.urls.get(0)) + "}";
     }
   }
 }

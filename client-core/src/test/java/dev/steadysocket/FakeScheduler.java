@@ -19,6 +19,12 @@ final class FakeScheduler implements Scheduler {
     return now;
   }
 
+  /** Virtual wall-clock time: a fixed epoch plus the virtual time elapsed. */
+  @Override
+  public synchronized long currentTimeMillis() {
+    return 1_763_700_000_000L + now / 1_000_000;
+  }
+
   @Override
   public synchronized boolean execute(Runnable task) {
     queue.add(new Task(now, sequence++, task));

@@ -172,7 +172,7 @@ class MockWebServerTest {
     // Retry-After 1, not 0: OkHttp itself retries a 503 with Retry-After 0 once.
     server.enqueue(new MockResponse.Builder().code(status).addHeader("Retry-After", "1").build());
     server.enqueue(peer.upgrade());
-    connect(builder().build());
+    connect(builder().maxRetryAfter(Duration.ofSeconds(5)).build());
     assertEquals(status, listener.assertError(HandshakeException.class).statusCode());
     listener.assertState(CONNECTING, RECONNECTING);
     RecordingListener.Reconnecting r = listener.assertReconnecting(1);

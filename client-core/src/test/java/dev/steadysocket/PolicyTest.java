@@ -14,8 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -76,16 +76,29 @@ class PolicyTest extends VirtualTimeTest {
   }
 
   @Test
-  void retryAfterHttpDateIsHonoured() {
-    connecting(builder().build());
-    String date =
-        DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(120));
+  void retryAfterHttpDateIsHonouredUpToTheCeiling() {
+    connecting(builder().maxRetryAfter(Duration.ofMinutes(5)).build());
+    String date = DateTimeFormatter.RFC_1123_DATE_TIME.format(
+        Instant.ofEpochMilli(clock.currentTimeMillis()).atZone(ZoneOffset.UTC).plusSeconds(120));
     transports.last().reject(429, date);
     clock.runUntilIdle();
     listener.assertError(HandshakeException.class);
     listener.assertState(CONNECTING, RECONNECTING);
     long delay = listener.assertReconnecting(1).delay.getSeconds();
     assertTrue(delay >= 118 && delay <= 120, "delay " + delay);
+  }
+
+  @Test
+  void retryAfterBeyondTheCeilingWaitsTheCeiling() {
+    connecting(builder().backoff(Backoff.exponential(Duration.ofSeconds(1), Duration.ofSeconds(8))).build());
+    transports.last().reject(503, "3600");
+    clock.runUntilIdle();
+    listener.assertError(HandshakeException.class);
+    listener.assertState(CONNECTING, RECONNECTING);
+    assertEquals(Duration.ofSeconds(8), listener.assertReconnecting(1).delay, "the backoff's cap");
+    clock.advanceBy(Duration.ofSeconds(8));
+    listener.assertState(RECONNECTING, CONNECTING);
+    assertEquals(2, transports.count());
   }
 
   @ParameterizedTest
@@ -104,7 +117,10 @@ class PolicyTest extends VirtualTimeTest {
     clock.runUntilIdle();
     listener.assertError(AuthenticationException.class);
     listener.assertState(CONNECTING, RECONNECTING);
-    assertEquals(Duration.ZERO, listener.assertReconnecting(1).delay);
+    // A refresh retries at once in spirit, but never with zero delay after a failed attempt.
+    assertEquals(Backoff.defaults().minimum(), listener.assertReconnecting(1).delay);
+    assertEquals(1, transports.count());
+    clock.advanceBy(Backoff.defaults().minimum());
     listener.assertState(RECONNECTING, CONNECTING);
     assertTrue(transports.last().refreshToken, "second attempt must ask for a fresh token");
 
@@ -128,24 +144,27 @@ class PolicyTest extends VirtualTimeTest {
   }
 
   @Test
-  void successfulConnectionEarnsAnotherRefresh() {
+  void aConnectionThatStaysUpEarnsAnotherRefresh() {
     open(builder().tokenProvider(refresh -> "t").build());
+    clock.advanceBy(Duration.ofSeconds(5)); // the minimum uptime: no outage in progress
     transports.last().serverClose(1008, "token expired");
     clock.runUntilIdle();
     assertEquals(1008, listener.assertError(AuthenticationException.class).closeCode());
     listener.assertState(OPEN, RECONNECTING);
-    listener.assertReconnecting(1);
+    assertEquals(Duration.ZERO, listener.assertReconnecting(1).delay, "first failure of a healthy link");
     listener.assertState(RECONNECTING, CONNECTING);
     assertTrue(transports.last().refreshToken);
     transports.last().open();
     clock.runUntilIdle();
     listener.assertState(CONNECTING, OPEN);
+    clock.advanceBy(Duration.ofSeconds(5));
     transports.last().serverClose(1008, "token expired again");
     clock.runUntilIdle();
     listener.assertError(AuthenticationException.class);
     listener.assertState(OPEN, RECONNECTING);
-    listener.assertReconnecting(2);
+    listener.assertReconnecting(1);
     listener.assertState(RECONNECTING, CONNECTING);
+    assertTrue(transports.last().refreshToken);
   }
 
   @ParameterizedTest

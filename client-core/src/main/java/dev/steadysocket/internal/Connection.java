@@ -1,29 +1,39 @@
 package dev.steadysocket.internal;
 
+import dev.steadysocket.ConnectionState;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
  * One connection attempt and, if it opens, that connection. The loop replaces it with a new one on
- * every reconnect; callbacks from a connection that is no longer the loop's current one are
- * ignored, which is how late events from a dead socket are kept out of the new one's life.
+ * every attempt; events from a connection that is no longer the loop's current one are ignored,
+ * which is how late events from a dead socket are kept out of the new one's life.
  *
- * <p>Inbound frames are delivered straight from OkHttp's reader thread to the listener bus,
- * without a hop through the loop. The lock orders those deliveries against the loop's publication
- * of OPEN (frames that arrive first are held back) and of the connection's retirement (frames
- * after it are dropped), so listeners always see OPEN, then the messages, then the next state.
+ * <p><b>Threading:</b> transport events arrive on OkHttp's threads and are posted to the loop;
+ * frames go to {@link Inbound} on the reader thread. The lock orders the reader's deliveries
+ * against the loop's publication of OPEN (frames that arrive first are held back) and of the
+ * connection's retirement (frames after it are dropped), so listeners see OPEN, then the
+ * messages, then the next state. Under the lock deliveries are only queued on the bus; the bus is
+ * started after the lock is released, so no application code ever runs under it.
  */
 final class Connection implements Transport.Listener {
   private final ConnectionLoop loop;
+  private final LoopTasks tasks;
+  private final Inbound inbound;
+  private final ListenerBus bus;
   final long id;
 
-  /** Set by the loop right after the factory returns; used only on the loop thread. */
+  /** Set by the loop once the transport is created; loop thread only. */
   @Nullable Transport transport;
   /** Loop thread only. */
   boolean wasOpen;
+  /** Loop thread only: the attempt is waiting for the token provider, not yet for the handshake. */
+  boolean awaitingToken;
   /** Loop thread only: the transport's pong count at the last heartbeat check. */
   long pongsAtCheck;
+  /** Loop thread only: heartbeat rounds started on this connection. */
+  long heartbeatRounds;
 
   /** Frames received. Written only by the reader thread; read by the loop's heartbeat check. */
   volatile long framesReceived;
@@ -36,8 +46,6 @@ final class Connection implements Transport.Listener {
    * so heartbeat ticks counted from here line up with its pings.
    */
   volatile long openedNanos;
-  /** Loop thread only: heartbeat rounds started on this connection. */
-  long heartbeatRounds;
 
   private final Object lock = new Object();
   /** Guarded by lock. False once retired; frames are then dropped. */
@@ -47,12 +55,15 @@ final class Connection implements Transport.Listener {
   /** Guarded by lock. Deliveries that arrived before OPEN was published. */
   private @Nullable List<Runnable> early;
 
-  Connection(ConnectionLoop loop, long id) {
+  Connection(ConnectionLoop loop, LoopTasks tasks, Inbound inbound, ListenerBus bus, long id) {
     this.loop = loop;
+    this.tasks = tasks;
+    this.inbound = inbound;
+    this.bus = bus;
     this.id = id;
   }
 
-  /** Reader thread: hands {@code delivery} to the bus now, later (before OPEN), or never (retired). */
+  /** Reader thread: queues {@code delivery} on the bus now, after OPEN, or never (retired). */
   void deliver(Runnable delivery) {
     synchronized (lock) {
       if (!live) return;
@@ -61,20 +72,22 @@ final class Connection implements Transport.Listener {
         early.add(delivery);
         return;
       }
-      delivery.run(); // only enqueues on the bus; listeners run elsewhere
+      bus.enqueue(delivery);
     }
+    bus.kick();
   }
 
-  /** Loop thread: publishes OPEN (via {@code publish}), then the frames that were held back. */
-  void publishOpen(Runnable publish) {
+  /** Loop thread: publishes the transition to OPEN, then the frames that were held back. */
+  void publishOpen(ConnectionState previous) {
     synchronized (lock) {
-      publish.run();
+      bus.enqueueStateChanged(previous, ConnectionState.OPEN);
       if (early != null) {
-        for (Runnable r : early) r.run();
+        for (Runnable r : early) bus.enqueue(r);
         early = null;
       }
       opened = true;
     }
+    bus.kick();
   }
 
   /** Loop thread: from now on this connection's frames are dropped. */
@@ -87,35 +100,35 @@ final class Connection implements Transport.Listener {
 
   @Override
   public void onOpen() {
-    openedNanos = loop.nanoTime(); // on the reader thread, right after OkHttp started its pinger
-    loop.post(() -> loop.onOpen(this));
+    openedNanos = tasks.nanoTime(); // on the reader thread, right after OkHttp started its pinger
+    tasks.post(() -> loop.onOpen(this));
   }
 
   @Override
   public void onText(String text) {
     framesReceived++; // single writer: the reader thread
-    loop.onText(this, text);
+    inbound.text(this, text);
   }
 
   @Override
   public void onBinary(byte[] bytes) {
     framesReceived++;
-    loop.onBinary(this, bytes);
+    inbound.binary(this, bytes);
   }
 
   @Override
   public void onClosing(int code, String reason) {
-    loop.post(() -> loop.onServerClose(this, code, reason));
+    tasks.post(() -> loop.onServerClose(this, code, reason));
   }
 
   @Override
   public void onClosed(int code, String reason) {
-    loop.post(() -> loop.onClosed(this, code, reason));
+    tasks.post(() -> loop.onClosed(this));
   }
 
   @Override
   public void onFailure(Throwable error, int httpStatus, @Nullable String retryAfter) {
-    loop.post(() -> loop.onFailure(this, error, httpStatus, retryAfter));
+    tasks.post(() -> loop.onFailure(this, error, httpStatus, retryAfter));
   }
 
   @Override

@@ -1,491 +1,165 @@
 package dev.steadysocket.internal;
 
-import dev.steadysocket.AuthenticationException;
 import dev.steadysocket.CloseReason;
+import dev.steadysocket.ConnectionLostException;
 import dev.steadysocket.ConnectionState;
-import dev.steadysocket.DecodeException;
 import dev.steadysocket.Disconnect;
-import dev.steadysocket.EncodeException;
-import dev.steadysocket.Envelope;
-import dev.steadysocket.ListenerException;
-import dev.steadysocket.MessageTooLargeException;
-import dev.steadysocket.Metrics;
-import dev.steadysocket.OutboxOverflowException;
+import dev.steadysocket.MessageCodec;
 import dev.steadysocket.ReconnectAttemptsExhaustedException;
-import dev.steadysocket.ReconnectPolicy;
 import dev.steadysocket.ReconnectPolicy.Decision;
-import dev.steadysocket.RequestRetention;
-import dev.steadysocket.RequestTimeoutException;
 import dev.steadysocket.SocketClosedException;
 import dev.steadysocket.SteadySocketException;
-import java.time.Duration;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The state machine of one socket, and the only owner of its state.
+ * The state machine of one socket: its states, transitions and timers, and the one owner of them.
+ * The outbound path ({@link Outbound}), the inbound path ({@link Inbound}), requests ({@link
+ * Requests}), the retry decision ({@link RetryPlanner}), attempts ({@link Dialer}) and heartbeats
+ * ({@link HeartbeatMonitor}) are its parts, each with its own threading rules.
  *
  * <p><b>Threading:</b> every field below the "loop-confined" line is read and written only by
- * tasks on {@link #scheduler}, which run one at a time. Public methods and transport callbacks
- * never touch that state; they {@link #post} a task. The exceptions are {@link #onText} and
- * {@link #onBinary}, which run on OkHttp's reader thread and touch only their {@link Connection}'s
- * lock-guarded fields and the metrics; and {@link #send}, which while OPEN with nothing queued
- * hands the message to the transport itself, through the lane guarded by {@link #laneLock}.
- * {@link #state} is written by the loop and volatile, so {@code state()} can be read from any
- * thread.
+ * tasks on the socket's {@link LoopTasks}, which run one at a time; {@link SocketCore} and the
+ * transport callbacks post the {@code do…} and {@code on…} methods there. {@link #state} is volatile so any thread may read it. Loop tasks never run
+ * application code (reconnect policies and token providers run on the dispatch pool, listeners on
+ * the callback executor) and never block.
  *
- * <p>Decisions are made here; listener calls are handed to the {@link ListenerBus}, which runs them
- * on the callback executor. Nothing here blocks: OkHttp's {@code newWebSocket}, {@code send},
- * {@code close} and {@code cancel} only enqueue work.
+ * <p><b>Invariant:</b> no task failure wedges the socket. Every task runs {@link #guarded}: one
+ * that throws, an {@code Error} included, closes the socket with a {@link SteadySocketException},
+ * so every future still completes and {@code onClosed} still comes.
  */
-public final class ConnectionLoop {
+final class ConnectionLoop {
   private static final Logger log = LoggerFactory.getLogger("dev.steadysocket.SteadySocket");
 
-  /**
-   * OkHttp tears a WebSocket down if more than 16 MiB are queued in it. We stop handing it
-   * messages well before that and keep the rest in the outbox, where the overflow policy applies.
-   */
-  static final long SEND_BUFFER_HIGH_WATER = 4L << 20;
-  /** How often a held-back outbox is retried while OkHttp's buffer is above the high water. */
-  static final long DRAIN_POLL_NANOS = 10_000_000L;
-  /** Largest single message: below OkHttp's 16 MiB limit with room for framing. */
-  public static final long MAX_MESSAGE_BYTES = (16L << 20) - 1024;
-
-  private final LoopConfig config;
-  private final Scheduler scheduler;
-  /** One transport factory per URL, in failover order. */
-  private final List<Transport.Factory> endpoints;
+  private final SocketConfig config;
+  private final LoopTasks tasks;
   private final ListenerBus bus;
-  private final Runnable releaseLoopResources;
-  private final Runnable releaseCallbackResources;
-  private final MetricsRecorder metrics = new MetricsRecorder();
+  private final MetricsRecorder metrics;
+  private final Executor dispatch;
+  private final List<String> redactedUrls;
+  private final Runnable releaseResources;
   private final CompletableFuture<CloseReason> closeFuture = new CompletableFuture<>();
-  private final long maxMessageBytes;
-  private final Guarantees guarantees;
+  private final MessageCodec codec;
+  private final InboundLedger ledger;
+  private final Outbound outbound;
+  private final Inbound inbound;
+  private final Requests requests;
+  private final RetryPlanner planner;
+  private final Dialer dialer;
+  private final Decider decider;
   private final HeartbeatMonitor heartbeats;
-  /**
-   * Decode text frames on the dispatch thread rather than OkHttp's reader: only on SteadySocket's
-   * own pool (an application executor is often the UI thread) and only when no delivery guarantee
-   * needs the envelope in arrival order on the reader (see {@link #onText}).
-   */
-  private final boolean decodeOnDispatch;
 
   private volatile ConnectionState state = ConnectionState.IDLE;
 
-  /**
-   * Guards the send lane: {@link #lane}, {@link #sendsOnLoop}, and every {@code doSend}. The lane
-   * lets {@code send} hand a message to OkHttp on the calling thread instead of posting it to the
-   * loop thread, which saved a thread wake-up per message (measured in benchmarks/, figure 3).
-   * Taken by any sending thread and by the loop; never held while calling out to anything but the
-   * transport's non-blocking send and the bus's non-blocking enqueue.
-   */
-  private final Object laneLock = new Object();
-  /**
-   * Guarded by laneLock. The current connection's transport while the state is OPEN and the outbox
-   * is empty; null otherwise. The loop closes it before anything a lane send must not overtake:
-   * queueing into the outbox, leaving OPEN, retiring the connection. It reopens it when the outbox
-   * is empty again while OPEN ({@link #flushOutbox}).
-   */
-  private @Nullable Transport lane;
-  /**
-   * Guarded by laneLock. Send tasks posted to the loop and not yet run. While any is pending the
-   * lane is not used, so messages still leave in the order of the send calls that queued them.
-   */
-  private int sendsOnLoop;
-
   // ---- loop-confined ----
   private @Nullable Connection connection;
-  /** Index into endpoints of the URL in use; advances on every failure. */
-  private int endpoint;
-  /** Acknowledgement mode: sent and not yet acknowledged, by id, oldest first. */
-  private final java.util.LinkedHashMap<String, Outbox.Pending> unacked = new java.util.LinkedHashMap<>();
   private long connectionIds;
-  /** Consecutive failed attempts; reset when a connection stays open for the minimum uptime. */
-  private int failedAttempts;
-  /** Whether a fresh token was already requested since the last successful connection. */
-  private boolean tokenRefreshUsed;
-  private boolean refreshTokenNext;
+  /** Set while the reconnect policy decides about a disconnect; a decision for another is stale. */
+  private @Nullable Object awaitedDecision;
   private boolean everOpened;
   private final Set<String> pauseReasons = new LinkedHashSet<>();
-  private final Outbox outbox;
   private int appCloseCode = Closes.NORMAL;
   private String appCloseReason = "";
-  private Scheduler.@Nullable Cancellable reconnectTimer;
-  private Scheduler.@Nullable Cancellable connectTimer;
-  private Scheduler.@Nullable Cancellable stableTimer;
-  private Scheduler.@Nullable Cancellable drainTimer;
-  private Scheduler.@Nullable Cancellable closeTimer;
+  private Scheduler.@Nullable Cancellable connectTimer, stableTimer, reconnectTimer, closeTimer;
 
-  public ConnectionLoop(
-      LoopConfig config,
-      Scheduler scheduler,
-      List<Transport.Factory> endpoints,
-      ListenerBus bus,
-      Runnable releaseLoopResources,
-      Runnable releaseCallbackResources) {
-    this.config = config;
-    this.scheduler = scheduler;
-    this.endpoints = endpoints;
-    this.guarantees = new Guarantees(config.dedupWindow, config.resumeStreams);
-    this.heartbeats =
-        new HeartbeatMonitor(
-            config.heartbeat, scheduler, config.codec,
-            c -> c == connection && state == ConnectionState.OPEN,
-            c -> handleDisconnect(c, Failures.deadLink(config.heartbeat.timeout()), true));
-    this.bus = bus;
-    this.decodeOnDispatch =
-        bus.isSharedDispatch()
-            && !config.acknowledgedSends
-            && config.dedupWindow <= 0
-            && !config.resumeStreams;
-    this.releaseLoopResources = releaseLoopResources;
-    this.releaseCallbackResources = releaseCallbackResources;
-    this.outbox = new Outbox(config.outbox);
-    this.maxMessageBytes = Math.min(config.outbox.maxBytes(), MAX_MESSAGE_BYTES);
+  ConnectionLoop(Assembly.Parts p) {
+    this.config = p.config;
+    this.tasks = p.tasks;
+    this.bus = p.bus;
+    this.metrics = p.metrics;
+    this.dispatch = p.dispatch;
+    this.redactedUrls = p.redactedUrls;
+    this.releaseResources = p.release;
+    this.codec = p.codec;
+    this.ledger = p.ledger;
+    this.outbound = p.outbound;
+    this.inbound = p.inbound;
+    this.requests = p.requests;
+    this.planner = p.planner;
+    this.dialer = p.dialer;
+    this.decider = p.decider;
+    this.heartbeats = p.heartbeats;
+    tasks.onCrash(this::crashed);
   }
 
-  // ---------------------------------------------------------------- any thread
-
-  public ConnectionState state() {
+  ConnectionState state() {
     return state;
   }
 
-  public Metrics metrics() {
-    return metrics.snapshot(scheduler.nanoTime());
-  }
-
-  public CompletableFuture<CloseReason> closeFuture() {
+  CompletableFuture<CloseReason> closeFuture() {
     return closeFuture;
-  }
-
-  public void connect() {
-    post(this::doConnect);
-  }
-
-  /** Encodes on the calling thread (so encoding errors fail at once), then queues or sends. */
-  public CompletableFuture<Void> send(Envelope envelope) {
-    return send(envelope, null);
-  }
-
-  /**
-   * Sends {@code request} and completes the returned future with the envelope whose {@code
-   * meta.replyTo} names it, on the callback executor.
-   */
-  public CompletableFuture<Envelope> request(Envelope request, Duration timeout) {
-    Envelope req = request.id() != null ? request : request.toBuilder().id(Ids.next()).build();
-    String id = req.id();
-    CompletableFuture<Envelope> reply = new CompletableFuture<>();
-    Guarantees.PendingRequest pending = new Guarantees.PendingRequest(id, reply);
-    if (guarantees.requests.putIfAbsent(id, pending) != null) {
-      reply.completeExceptionally(new IllegalArgumentException("a request with id " + id + " is already waiting"));
-      return reply;
-    }
-    send(req, pending).whenComplete((ignored, error) -> {
-      if (error != null && guarantees.requests.remove(id, pending)) {
-        post(() -> cancel(pending.timeout));
-        reply.completeExceptionally(error); // already on the callback executor
-      }
-    });
-    post(() -> {
-      if (guarantees.requests.get(id) != pending) return;
-      pending.timeout =
-          scheduler.schedule(
-              () -> {
-                if (guarantees.requests.remove(id, pending)) {
-                  bus.complete(reply, null, new RequestTimeoutException(id, timeout));
-                }
-              },
-              timeout.toNanos());
-    });
-    return reply;
-  }
-
-  private CompletableFuture<Void> send(Envelope envelope, Guarantees.@Nullable PendingRequest request) {
-    CompletableFuture<Void> future = new CompletableFuture<>();
-    if (config.acknowledgedSends) {
-      Envelope.Builder b = envelope.toBuilder().meta(Guarantees.META_ACK, Boolean.TRUE);
-      if (envelope.id() == null) b.id(Ids.next());
-      envelope = b.build();
-    }
-    ConnectionState s = state;
-    if (s == ConnectionState.CLOSING || s == ConnectionState.CLOSED) {
-      future.completeExceptionally(new SocketClosedException("socket is " + s));
-      return future;
-    }
-    String text;
-    try {
-      text = config.codec.encode(envelope);
-    } catch (RuntimeException e) {
-      future.completeExceptionally(
-          e instanceof EncodeException ? e : new EncodeException("codec failed: " + e, e));
-      return future;
-    }
-    long size = Utf8.size(text);
-    if (size > maxMessageBytes) {
-      future.completeExceptionally(
-          new MessageTooLargeException(
-              "message is " + size + " bytes; the limit is " + maxMessageBytes
-                  + " (raise OutboxPolicy maxBytes for larger messages)"));
-      return future;
-    }
-    Outbox.Pending pending = new Outbox.Pending(text, size, future, envelope.id(), request);
-    if (request != null) request.message = pending;
-    synchronized (laneLock) {
-      Transport t = lane;
-      // Written on this thread: the future is complete when send returns (nothing can be chained
-      // onto it yet, so no application code runs under the lock), which spares a callback hop.
-      if (t != null && sendsOnLoop == 0 && sendNow(t, pending, true)) return future;
-      // Posted under the lock, so a later send from this thread cannot take the lane before it.
-      sendsOnLoop++;
-      if (!post(() -> doSend(pending))) {
-        sendsOnLoop--;
-        future.completeExceptionally(new SocketClosedException("socket is closed"));
-      }
-    }
-    return future;
-  }
-
-  public void close(int code, String reason) {
-    Closes.validate(code, reason);
-    post(() -> doClose(code, reason));
-  }
-
-  public void reconnectNow() {
-    post(this::doReconnectNow);
-  }
-
-  public void replaceConnection() {
-    post(this::doReplaceConnection);
-  }
-
-  public void pause(String reason) {
-    post(() -> doPause(reason));
-  }
-
-  public void resume(String reason) {
-    post(() -> doResume(reason));
-  }
-
-  boolean post(Runnable task) {
-    return scheduler.execute(task);
-  }
-
-  // ---------------------------------------------------------------- reader thread
-
-  void onText(Connection c, String text) {
-    if (decodeOnDispatch && guarantees.requests.isEmpty()) {
-      // Pipelined: OkHttp's reader only queues the frame and goes back to reading, the dispatch
-      // thread decodes and delivers it. Nothing needs the envelope on the reader in this mode:
-      // no dedup or resume position to record in arrival order, and no request whose reply must
-      // be matched before a disconnect fails it.
-      c.deliver(() -> bus.post(() -> receive(c, text)));
-      return;
-    }
-    Envelope envelope;
-    try {
-      envelope = decode(c, text);
-    } catch (DecodeException error) {
-      c.deliver(() -> bus.error(error));
-      return;
-    }
-    if (!forApplication(c, envelope)) return;
-    Runnable delivery = bus.message(envelope); // conversion happens here, outside the lock
-    // The id and stream position are recorded only if the frame really reaches the bus: a frame
-    // the retired connection drops must not count as seen, or its replay would be discarded.
-    c.deliver(() -> {
-      if (admit(envelope, text)) delivery.run();
-    });
-  }
-
-  /** On the callback executor, inside a bus delivery: the pipelined half of {@link #onText}. */
-  private void receive(Connection c, String text) {
-    Envelope envelope;
-    try {
-      envelope = decode(c, text);
-    } catch (DecodeException error) {
-      bus.raise(error); // delivered to onError right after this delivery
-      return;
-    }
-    if (forApplication(c, envelope) && admit(envelope, text)) bus.deliverMessage(envelope);
-  }
-
-  private Envelope decode(Connection c, String text) {
-    try {
-      return config.codec.decode(text);
-    } catch (RuntimeException e) {
-      DecodeException error =
-          e instanceof DecodeException ? (DecodeException) e : new DecodeException("codec failed", text, e);
-      metrics.decodeErrors.incrementAndGet();
-      log.debug("undecodable frame on {}: {}", c, error.getMessage());
-      throw error;
-    }
-  }
-
-  /**
-   * Consumes what is for SteadySocket itself (heartbeat echoes, acknowledgements, replies to
-   * requests); true if {@code envelope} is for the application.
-   */
-  private boolean forApplication(Connection c, Envelope envelope) {
-    if ("heartbeat".equals(envelope.type())) {
-      String id = c.heartbeatId;
-      if (id != null && id.equals(envelope.id())) {
-        metrics.heartbeatRttNanos = scheduler.nanoTime() - c.heartbeatSentNanos;
-      }
-      return false; // a sign of life (counted in framesReceived), not a message for the app
-    }
-    String replyTo = envelope.metaText(Guarantees.META_REPLY_TO);
-    if (replyTo != null) {
-      if (config.acknowledgedSends && Guarantees.TYPE_ACK.equals(envelope.type())) {
-        post(() -> onAck(replyTo));
-        return false;
-      }
-      Guarantees.PendingRequest request = guarantees.requests.remove(replyTo);
-      if (request != null) {
-        post(() -> cancel(request.timeout));
-        bus.complete(request.reply, envelope, null);
-        return false;
-      }
-    }
-    if (log.isTraceEnabled()) log.trace("received {} on {}", envelope.type(), c);
-    return true;
-  }
-
-  /**
-   * Records a message that is about to reach the listeners (runs where its delivery is ordered:
-   * under the connection's lock, or on the callback executor); false if it is a duplicate.
-   */
-  private boolean admit(Envelope envelope, String text) {
-    if (guarantees.isDuplicate(envelope)) {
-      metrics.duplicatesDropped.incrementAndGet();
-      return false;
-    }
-    guarantees.delivered(envelope);
-    metrics.messagesReceived.incrementAndGet();
-    metrics.bytesReceived.addAndGet(Utf8.size(text));
-    return true;
-  }
-
-  void onBinary(Connection c, byte[] bytes) {
-    metrics.messagesReceived.incrementAndGet();
-    metrics.bytesReceived.addAndGet(bytes.length);
-    c.deliver(() -> bus.binary(bytes));
   }
 
   // ---------------------------------------------------------------- loop thread: commands
 
-  private void doConnect() {
+  void doConnect() {
     if (state != ConnectionState.IDLE) return;
-    metrics.disconnectedSince = scheduler.nanoTime();
-    if (!pauseReasons.isEmpty()) {
-      setState(ConnectionState.PAUSED);
-    } else {
-      startConnecting();
-    }
+    metrics.startDisconnectedClock(tasks.nanoTime());
+    if (pauseReasons.isEmpty()) startConnecting();
+    else setState(ConnectionState.PAUSED);
   }
 
-  private void doSend(Outbox.Pending pending) {
-    // Under the lane's lock: no lane send may slip in between this message's turn and its send.
-    synchronized (laneLock) {
-      sendsOnLoop--;
-      doSendLocked(pending);
-    }
-  }
-
-  private void doSendLocked(Outbox.Pending pending) {
-    if (state == ConnectionState.CLOSING || state == ConnectionState.CLOSED) {
-      bus.complete(pending.future, new SocketClosedException("socket is " + state));
-      return;
-    }
-    if (state == ConnectionState.OPEN && outbox.isEmpty() && trySend(pending)) return;
-    List<Outbox.Pending> refused = outbox.offer(pending);
-    if (!outbox.isEmpty()) lane = null; // what waits in the outbox goes first
-    for (Outbox.Pending p : refused) {
-      metrics.dropped.incrementAndGet();
-      bus.complete(
-          p.future,
-          new OutboxOverflowException(
-              (p == pending ? "outbox full, message rejected" : "outbox full, oldest message dropped")
-                  + " (" + config.outbox + ")"));
-    }
-    metrics.outboxDepth = outbox.size();
-    if (state == ConnectionState.OPEN) scheduleDrain(); // queued only because OkHttp's buffer is full
-  }
-
-  private void doClose(int code, String reason) {
+  void doClose(int code, String reason) {
     if (state == ConnectionState.CLOSING || state == ConnectionState.CLOSED) return;
     appCloseCode = code;
     appCloseReason = reason;
     Connection c = connection;
-    ConnectionState before = state;
+    Transport open = state == ConnectionState.OPEN && c != null ? c.transport : null;
+    awaitedDecision = null;
     cancelTimers();
     cancel(reconnectTimer);
     setState(ConnectionState.CLOSING);
-    if (before == ConnectionState.OPEN && c != null && c.transport != null) {
-      flushOutbox(); // whatever fits goes out before the close frame; the rest fails on CLOSED
-      c.transport.close(code, reason);
-      closeTimer =
-          scheduler.schedule(
-              () -> {
-                if (state != ConnectionState.CLOSING) return;
-                log.debug("server did not finish the close handshake in {}", config.closeTimeout);
-                terminate(null, code, reason, true);
-              },
-              config.closeTimeout.toNanos());
-    } else {
+    if (open == null) {
       terminate(null, code, reason, true);
+      return;
+    }
+    outbound.flush(); // whatever fits goes out before the close frame; the rest fails at CLOSED
+    open.close(code, reason);
+    closeTimer = tasks.schedule(() -> {
+      if (state != ConnectionState.CLOSING) return;
+      log.debug("server did not finish the close handshake in {}", config.closeTimeout);
+      terminate(null, code, reason, true);
+    }, config.closeTimeout.toNanos());
+  }
+
+  void doReplaceConnection() {
+    if (state == ConnectionState.OPEN || state == ConnectionState.CONNECTING) {
+      log.info("replacing the connection to {}", url());
+      Connection c = connection;
+      if (c != null) abandon(c, "replacing connection");
+      startConnecting();
+    } else if (state == ConnectionState.RECONNECTING) {
+      startConnecting();
     }
   }
 
-  private void doReconnectNow() {
-    if (state != ConnectionState.RECONNECTING) return;
-    log.debug("reconnecting now, skipping the backoff wait");
-    startConnecting();
+  void doReconnectNow() {
+    if (state == ConnectionState.RECONNECTING) startConnecting();
   }
 
-  private void doReplaceConnection() {
-    Connection c = connection;
-    switch (state) {
-      case OPEN:
-      case CONNECTING:
-        log.info("replacing the connection to {}", url());
-        if (c != null) abandon(c, "replacing connection");
-        startConnecting();
-        break;
-      case RECONNECTING:
-        startConnecting();
-        break;
-      default:
-        break;
-    }
-  }
-
-  private void doPause(String reason) {
+  void doPause(String reason) {
     pauseReasons.add(reason);
-    switch (state) {
-      case CONNECTING:
-      case OPEN:
-      case RECONNECTING:
-        log.info("pausing ({}): disconnecting from {}", reason, url());
-        Connection c = connection;
-        if (c != null) abandon(c, "paused");
-        cancel(reconnectTimer);
-        setState(ConnectionState.PAUSED);
-        break;
-      default:
-        break; // IDLE goes to PAUSED on connect(); CLOSING/CLOSED are past pausing
-    }
+    if (!state.isActive()) return; // IDLE goes to PAUSED on connect(); CLOSING/CLOSED are past pausing
+    log.info("pausing ({}): disconnecting from {}", reason, url());
+    Connection c = connection;
+    if (c != null) abandon(c, "paused");
+    awaitedDecision = null;
+    cancel(reconnectTimer);
+    setState(ConnectionState.PAUSED);
   }
 
-  private void doResume(String reason) {
+  void doResume(String reason) {
     if (!pauseReasons.remove(reason)) return;
     if (pauseReasons.isEmpty() && state == ConnectionState.PAUSED) {
       log.info("resuming ({}): connecting to {}", reason, url());
-      failedAttempts = 0; // failures before the pause say nothing about the new conditions
+      planner.resumed();
       startConnecting();
     }
   }
@@ -493,41 +167,38 @@ public final class ConnectionLoop {
   // ---------------------------------------------------------------- loop thread: transport events
 
   void onOpen(Connection c) {
-    if (c != connection || state != ConnectionState.CONNECTING) {
-      if (c.transport != null) c.transport.cancel(); // a replaced attempt that opened anyway
+    Transport t = c.transport;
+    if (c != connection || state != ConnectionState.CONNECTING || t == null) {
+      if (t != null) t.cancel(); // a replaced attempt that opened anyway
       return;
     }
     cancel(connectTimer);
     c.wasOpen = true;
-    long now = scheduler.nanoTime();
     if (everOpened) metrics.reconnects.incrementAndGet();
     everOpened = true;
-    long since = metrics.disconnectedSince;
-    if (since != -1) metrics.disconnectedNanos += now - since;
-    metrics.disconnectedSince = -1;
-    tokenRefreshUsed = false;
-    c.publishOpen(() -> setState(ConnectionState.OPEN));
+    metrics.stopDisconnectedClock(tasks.nanoTime());
+    ConnectionState previous = state;
+    state = ConnectionState.OPEN;
+    log.debug("{}: {} -> OPEN", url(), previous);
+    c.publishOpen(previous); // ordered before the frames that arrived meanwhile
     log.info("connected to {}", url());
-    if (c.transport != null) resendOnOpen(c.transport);
-    stableTimer =
-        scheduler.schedule(
-            () -> {
-              if (connection == c && state == ConnectionState.OPEN) failedAttempts = 0;
-            },
-            config.minimumUptime.toNanos());
-    heartbeats.start(c);
-    flushOutbox();
+    String resume = ledger.resumes() ? codec.encode(ledger.resumeFrame(tasks.currentTimeMillis())) : null;
+    List<Requests.Request> resend =
+        config.acknowledgedSends ? Collections.<Requests.Request>emptyList() : requests.toResend(t);
+    outbound.attach(t, resume, resend);
+    stableTimer = tasks.schedule(() -> {
+      if (connection == c && state == ConnectionState.OPEN) planner.connectionStable();
+    }, config.minimumUptime.toNanos());
+    heartbeats.start(c, dead -> disconnected(dead, Failures.deadLink(config.heartbeat.timeout()), true));
   }
 
   void onServerClose(Connection c, int code, String reason) {
     if (c != connection || state == ConnectionState.CLOSING) return; // CLOSING: the answer to ours
-    handleDisconnect(c, Failures.fromServerClose(code, reason, c.wasOpen), false);
+    disconnected(c, Failures.fromServerClose(code, reason, c.wasOpen), false);
   }
 
-  void onClosed(Connection c, int code, String reason) {
-    if (c == connection && state == ConnectionState.CLOSING) {
-      terminate(null, appCloseCode, appCloseReason, true);
-    }
+  void onClosed(Connection c) {
+    if (c == connection && state == ConnectionState.CLOSING) terminate(null, appCloseCode, appCloseReason, true);
   }
 
   void onFailure(Connection c, Throwable t, int status, @Nullable String retryAfter) {
@@ -536,280 +207,121 @@ public final class ConnectionLoop {
       terminate(null, appCloseCode, appCloseReason, true);
       return;
     }
-    handleDisconnect(
-        c, Failures.fromFailure(t, status, retryAfter, c.wasOpen, System.currentTimeMillis()), true);
-  }
-
-  private void onConnectTimeout(Connection c) {
-    if (c != connection || state != ConnectionState.CONNECTING) return;
-    handleDisconnect(c, Failures.handshakeTimeout(config.connectTimeout), true);
+    disconnected(c, Failures.fromFailure(
+        t, status, retryAfter, c.wasOpen, config.retryAfterCeiling(), tasks.currentTimeMillis()), true);
   }
 
   // ---------------------------------------------------------------- loop thread: machinery
 
   private void startConnecting() {
+    awaitedDecision = null;
     cancel(reconnectTimer);
     setState(ConnectionState.CONNECTING);
     metrics.connectionAttempts.incrementAndGet();
-    boolean refresh = refreshTokenNext;
-    refreshTokenNext = false;
-    Connection c = new Connection(this, ++connectionIds);
+    Connection c = new Connection(this, tasks, inbound, bus, ++connectionIds);
     connection = c;
     log.debug("connecting to {} ({})", url(), c);
-    try {
-      c.transport = endpoints.get(endpoint).connect(refresh, guarantees.handshakeHeaders(), c);
-    } catch (RuntimeException e) {
-      handleDisconnect(c, Failures.fromFailure(e, -1, null, false, System.currentTimeMillis()), false);
-      return;
-    }
-    connectTimer = scheduler.schedule(() -> onConnectTimeout(c), config.connectTimeout.toNanos());
+    connectTimer = tasks.schedule(() -> {
+      if (c == connection && state == ConnectionState.CONNECTING) {
+        disconnected(c, Failures.connectTimeout(config.connectTimeout, c.awaitingToken), true);
+      }
+    }, config.connectTimeout.toNanos());
+    dialer.dial(c, planner.endpoint(), planner.takeRefresh(), x -> x == connection,
+        (x, error) -> disconnected(x, Failures.localFailure(error), true));
   }
 
   /**
    * The single path from a lost connection or failed attempt to what comes next: report the
-   * error, ask the policy, then reconnect after a delay or close for good.
+   * error, let the reconnect policy decide (on the dispatch pool if it is the application's), then
+   * plan the retry or close for good.
    */
-  private void handleDisconnect(Connection c, Disconnect d, boolean cancelTransport) {
+  private void disconnected(Connection c, Disconnect d, boolean cancelTransport) {
     retire(c, cancelTransport);
     SteadySocketException error = d.error();
     log.info("{} {}: {}", c.wasOpen ? "lost connection to" : "could not connect to", url(), error.getMessage());
     bus.error(error);
-    if (config.requestRetention == RequestRetention.FAIL && c.transport != null) {
-      failRequests(c.transport, error);
-    }
-    if (endpoints.size() > 1) {
-      endpoint = (endpoint + 1) % endpoints.size();
-      log.info("failing over to {}", url());
-    }
-    Decision decision = decide(d);
-    switch (decision.action()) {
-      case STOP:
-        SteadySocketException reported = decision.error() != null ? decision.error() : error;
-        if (reported != error) bus.error(reported);
-        terminate(reported, d.closeCode(), reported.getMessage(), false);
-        break;
-      case REFRESH_TOKEN_AND_RETRY:
-        if (!config.hasTokenProvider || tokenRefreshUsed) {
-          AuthenticationException auth =
-              error instanceof AuthenticationException
-                  ? (AuthenticationException) error
-                  : new AuthenticationException(d.httpStatus(), d.closeCode(), "credentials rejected: " + error.getMessage());
-          terminate(auth, d.closeCode(), auth.getMessage(), false);
-        } else {
-          tokenRefreshUsed = true;
-          refreshTokenNext = true;
-          scheduleReconnect(Duration.ZERO, error);
-        }
-        break;
-      case RETRY:
-      default:
-        scheduleReconnect(decision.delay(), error);
-    }
+    requests.connectionLost(c.transport, error);
+    Object token = new Object();
+    awaitedDecision = token;
+    decider.decide(d, decision -> decided(token, d, decision));
   }
 
-  private Decision decide(Disconnect d) {
-    try {
-      return config.reconnectPolicy.decide(d);
-    } catch (RuntimeException e) {
-      log.error("reconnect policy threw; using the defaults for {}", d, e);
-      bus.error(new ListenerException("reconnect policy threw", e));
-      return ReconnectPolicy.defaults().decide(d);
-    }
-  }
-
-  private void scheduleReconnect(@Nullable Duration fixedDelay, SteadySocketException cause) {
-    failedAttempts++;
-    int max = config.maxReconnectAttempts;
-    if (max >= 0 && failedAttempts > max) {
-      ReconnectAttemptsExhaustedException exhausted =
-          new ReconnectAttemptsExhaustedException(failedAttempts, max, cause);
-      bus.error(exhausted);
-      terminate(exhausted, -1, exhausted.getMessage(), false);
+  private void decided(Object token, Disconnect d, Decision decision) {
+    if (token != awaitedDecision) return; // closed, paused or replaced meanwhile
+    awaitedDecision = null;
+    RetryPlanner.Plan plan = planner.plan(d, decision);
+    SteadySocketException stop = plan.stop;
+    if (stop != null) {
+      if (stop != d.error()) bus.error(stop);
+      int code = stop instanceof ReconnectAttemptsExhaustedException ? -1 : d.closeCode();
+      terminate(stop, code, stop.getMessage(), false);
       return;
     }
-    Duration delay = fixedDelay != null ? fixedDelay : config.backoff.delay(failedAttempts);
+    if (redactedUrls.size() > 1) log.info("failing over to {}", url());
     setState(ConnectionState.RECONNECTING);
-    bus.reconnecting(failedAttempts, delay, cause);
-    log.info("reconnecting to {} in {} ms (attempt {})", url(), delay.toMillis(), failedAttempts);
-    reconnectTimer = scheduler.schedule(this::startConnecting, delay.toNanos());
+    bus.reconnecting(plan.attempt, plan.delay, d.error());
+    log.info("reconnecting to {} in {} ms (attempt {})", url(), plan.delay.toMillis(), plan.attempt);
+    reconnectTimer = tasks.schedule(this::startConnecting, plan.delay.toNanos());
   }
 
   /** Stops using {@code c}: its frames are dropped from now on and its timers cancelled. */
   private void retire(Connection c, boolean cancelTransport) {
-    synchronized (laneLock) {
-      if (c.transport != null && lane == c.transport) lane = null;
-    }
     c.retire();
     if (connection == c) connection = null;
+    outbound.detach(c.transport);
+    dialer.abandon();
     cancelTimers();
     if (cancelTransport && c.transport != null) c.transport.cancel();
-    if (c.wasOpen) metrics.disconnectedSince = scheduler.nanoTime();
+    if (c.wasOpen) metrics.startDisconnectedClock(tasks.nanoTime());
   }
 
   /** Leaves a healthy connection on purpose: graceful close if open, cancel if still connecting. */
   private void abandon(Connection c, String reason) {
     boolean open = state == ConnectionState.OPEN;
     retire(c, !open);
+    requests.connectionLost(c.transport, new ConnectionLostException("connection dropped: " + reason, null));
     if (open && c.transport != null) c.transport.close(Closes.GOING_AWAY, reason);
   }
 
-  private void terminate(@Nullable Throwable error, int code, String reason, boolean byApp) {
+  private void terminate(@Nullable SteadySocketException error, int code, String reason, boolean byApp) {
     if (state == ConnectionState.CLOSED) return;
+    awaitedDecision = null;
     Connection c = connection;
     if (c != null) retire(c, true);
     cancelTimers();
     cancel(reconnectTimer);
     cancel(closeTimer);
-    for (Outbox.Pending p : outbox.drain()) {
-      metrics.dropped.incrementAndGet();
-      bus.complete(p.future, new SocketClosedException("socket closed before the message was sent"));
-    }
-    metrics.outboxDepth = 0;
-    for (Outbox.Pending p : unacked.values()) {
-      bus.complete(p.future, new SocketClosedException("socket closed before the server acknowledged the message"));
-    }
-    unacked.clear();
-    metrics.unacknowledged = 0;
-    failRequests(null, new SocketClosedException("socket closed before the reply arrived"));
-    long since = metrics.disconnectedSince;
-    if (since != -1) metrics.disconnectedNanos += scheduler.nanoTime() - since;
-    metrics.disconnectedSince = -1; // the clock stops at CLOSED
+    dialer.close();
+    outbound.failAll();
+    requests.failAll(new SocketClosedException("socket closed before the reply arrived"));
+    metrics.stopDisconnectedClock(tasks.nanoTime());
     setState(ConnectionState.CLOSED);
-    CloseReason closeReason = new CloseReason(code, reason == null ? "" : reason, byApp, error);
+    CloseReason closeReason = new CloseReason(code, reason, byApp, error);
     log.info("closed {}: {}", url(), closeReason);
-    // Released before the terminal callback is queued, so whoever waits on closeFuture finds
-    // our threads and client already let go. This task still finishes after the loop shuts down.
-    releaseLoopResources.run();
-    bus.closed(
-        closeReason,
-        () -> {
-          closeFuture.complete(closeReason);
-          releaseCallbackResources.run();
-        });
+    // Released before the terminal callback is queued, so whoever waits on closeFuture finds our
+    // loop and client already let go. This task still finishes after the loop shuts down.
+    releaseResources.run();
+    bus.closed(closeReason, () -> closeFuture.complete(closeReason));
   }
 
-  /** The URL in use, redacted for logs. */
-  private String url() {
-    return config.redactedUrls.get(endpoint);
-  }
-
-  /**
-   * What a new connection must carry before anything newer, in this order: the resume positions,
-   * the messages still unacknowledged from earlier connections (same ids, so the server can drop
-   * what it already has), and requests kept across the reconnect.
-   */
-  private void resendOnOpen(Transport t) {
-    if (guarantees.resumes()) t.send(config.codec.encode(guarantees.resumeFrame()));
-    for (Outbox.Pending p : unacked.values()) {
-      t.send(p.text);
-      metrics.resent.incrementAndGet();
+  /** A loop task threw: the socket cannot trust its state, so it closes with a typed error. */
+  private void crashed(Throwable t) {
+    log.error("unexpected failure in SteadySocket's loop for {}; closing the socket; please report it", url(), t);
+    if (state == ConnectionState.CLOSED) return;
+    SteadySocketException error = new SteadySocketException("unexpected failure inside SteadySocket: " + t, t);
+    try {
+      bus.error(error);
+      terminate(error, -1, "internal error", false);
+    } catch (Throwable again) {
+      state = ConnectionState.CLOSED; // nothing more happens; what must complete, completes
+      CloseReason reason = new CloseReason(-1, "internal error", false, error);
+      dispatch.execute(() -> closeFuture.complete(reason));
     }
-    if (config.requestRetention == RequestRetention.RESEND && !config.acknowledgedSends) {
-      for (Guarantees.PendingRequest r : guarantees.requests.values()) {
-        Outbox.Pending m = r.message;
-        if (m != null && r.sentOn != null && r.sentOn != t) {
-          t.send(m.text);
-          r.sentOn = t;
-          metrics.resent.incrementAndGet();
-        }
-      }
-    }
-  }
-
-  /** Fails the requests last written on {@code sentOn} (all of them if null). */
-  private void failRequests(@Nullable Transport sentOn, Throwable error) {
-    for (Guarantees.PendingRequest r : guarantees.requests.values()) {
-      if (sentOn != null && r.sentOn != sentOn) continue;
-      if (guarantees.requests.remove(r.id, r)) {
-        cancel(r.timeout);
-        bus.complete(r.reply, null, error);
-      }
-    }
-  }
-
-  /** Acknowledgement mode: the server has the message; its future completes now. */
-  private void onAck(String id) {
-    Outbox.Pending p = unacked.remove(id);
-    if (p == null) return; // a duplicate ack, or one for a message we already gave up on
-    metrics.unacknowledged = unacked.size();
-    bus.complete(p.future, null);
-    if (state == ConnectionState.OPEN && !outbox.isEmpty()) flushOutbox(); // the window opened
-  }
-
-  long nanoTime() {
-    return scheduler.nanoTime();
-  }
-
-  private boolean trySend(Outbox.Pending p) {
-    Connection c = connection;
-    Transport t = c != null ? c.transport : null;
-    return t != null && sendNow(t, p, false);
-  }
-
-  /**
-   * Hands {@code p} to {@code t} unless OkHttp's buffer is past the high water or {@code t}
-   * refuses it. Runs on the loop thread or, through the lane, on a sending thread; {@code
-   * completeHere} completes the future on the calling thread instead of the callback executor.
-   */
-  private boolean sendNow(Transport t, Outbox.Pending p, boolean completeHere) {
-    // Acknowledgement mode (loop thread only: the lane stays closed): at most maxMessages in
-    // flight; the rest wait in the outbox until acks open the window.
-    if (config.acknowledgedSends && unacked.size() >= config.outbox.maxMessages()) return false;
-    long queued = t.queueSize();
-    if (queued > 0 && queued + p.bytes > SEND_BUFFER_HIGH_WATER) return false;
-    if (!t.send(p.text)) return false; // failing or closing: the failure event follows
-    metrics.messagesSent.incrementAndGet();
-    metrics.bytesSent.addAndGet(p.bytes);
-    if (p.request != null) p.request.sentOn = t;
-    if (config.acknowledgedSends && p.id != null) {
-      unacked.put(p.id, p); // completes on the server's ack
-      metrics.unacknowledged = unacked.size();
-    } else if (completeHere) {
-      p.future.complete(null);
-    } else {
-      bus.complete(p.future, null);
-    }
-    return true;
-  }
-
-  private void flushOutbox() {
-    while (!outbox.isEmpty()) {
-      Outbox.Pending p = outbox.peek();
-      if (p == null || !trySend(p)) {
-        scheduleDrain();
-        break;
-      }
-      outbox.poll();
-    }
-    metrics.outboxDepth = outbox.size();
-    Connection c = connection;
-    if (state == ConnectionState.OPEN && outbox.isEmpty() && c != null && c.transport != null
-        && !config.acknowledgedSends) {
-      synchronized (laneLock) {
-        lane = c.transport;
-      }
-    }
-  }
-
-  private void scheduleDrain() {
-    if (drainTimer != null || outbox.isEmpty()) return;
-    drainTimer =
-        scheduler.schedule(
-            () -> {
-              drainTimer = null;
-              if (state == ConnectionState.OPEN) flushOutbox();
-            },
-            DRAIN_POLL_NANOS);
   }
 
   private void setState(ConnectionState next) {
     ConnectionState previous = state;
     if (previous == next) return;
-    if (previous == ConnectionState.OPEN) {
-      synchronized (laneLock) {
-        lane = null; // before the state changes: no lane send happens after the socket left OPEN
-      }
-    }
     state = next;
     log.debug("{}: {} -> {}", url(), previous, next);
     bus.stateChanged(previous, next);
@@ -819,11 +331,15 @@ public final class ConnectionLoop {
     cancel(connectTimer);
     cancel(stableTimer);
     heartbeats.stop();
-    cancel(drainTimer);
-    connectTimer = stableTimer = drainTimer = null;
+    connectTimer = stableTimer = null;
   }
 
   private static void cancel(Scheduler.@Nullable Cancellable timer) {
-    if (timer != null) timer.cancel();
+    LoopTasks.cancel(timer);
+  }
+
+  /** The URL in use, redacted for logs. */
+  private String url() {
+    return redactedUrls.get(planner.endpoint());
   }
 }

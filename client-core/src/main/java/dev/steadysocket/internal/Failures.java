@@ -22,10 +22,22 @@ import org.jspecify.annotations.Nullable;
 final class Failures {
   private Failures() {}
 
+  /** The longest Retry-After header value read; longer digit strings are out of range anyway. */
+  private static final int MAX_RETRY_AFTER_CHARS = 64;
+
+  /**
+   * @param retryAfterCeiling the longest Retry-After honoured; longer values are clamped to it
+   * @param nowMillis wall-clock time, for a Retry-After given as an HTTP date
+   */
   static Disconnect fromFailure(
-      Throwable t, int status, @Nullable String retryAfterHeader, boolean wasOpen, long nowMillis) {
+      Throwable t,
+      int status,
+      @Nullable String retryAfterHeader,
+      boolean wasOpen,
+      Duration retryAfterCeiling,
+      long nowMillis) {
     if (status != -1 && status != 101) {
-      Duration retryAfter = parseRetryAfter(retryAfterHeader, nowMillis);
+      Duration retryAfter = parseRetryAfter(retryAfterHeader, retryAfterCeiling, nowMillis);
       HandshakeException error =
           status == 401 || status == 403
               ? new AuthenticationException(status, -1, "server rejected the credentials: HTTP " + status)
@@ -63,12 +75,26 @@ final class Failures {
         new DeadLinkException("no frame or pong for " + silence.toMillis() + " ms after a heartbeat"));
   }
 
-  static Disconnect handshakeTimeout(Duration timeout) {
+  /** The attempt did not open within the connect timeout; {@code awaitingToken} says what it waited for. */
+  static Disconnect connectTimeout(Duration timeout, boolean awaitingToken) {
+    String what = awaitingToken ? "the token provider did not answer" : "handshake did not complete";
     return new Disconnect(
         Disconnect.Kind.TRANSPORT_FAILURE, -1, -1, null, false,
         new ConnectionLostException(
-            "handshake did not complete within " + timeout.toMillis() + " ms",
-            new SocketTimeoutException("handshake timeout")));
+            what + " within " + timeout.toMillis() + " ms", new SocketTimeoutException(what)));
+  }
+
+  /** The attempt could not start: the token provider failed, or the transport refused to connect. */
+  static Disconnect localFailure(dev.steadysocket.SteadySocketException error) {
+    return new Disconnect(Disconnect.Kind.TRANSPORT_FAILURE, -1, -1, null, false, error);
+  }
+
+  /** What the token provider threw, typed. Its message is not copied: it may quote the token. */
+  static dev.steadysocket.SteadySocketException tokenFailure(Throwable t) {
+    if (t instanceof java.io.IOException) {
+      return new ConnectionLostException("token provider failed: " + t.getClass().getName(), t);
+    }
+    return new dev.steadysocket.ListenerException("token provider threw " + t.getClass().getName(), t);
   }
 
   private static dev.steadysocket.SteadySocketException transportError(Throwable t) {
@@ -109,21 +135,34 @@ final class Failures {
     return "server rejected the WebSocket handshake: HTTP " + status;
   }
 
-  /** Retry-After as delta-seconds or an HTTP date; null if absent or unreadable. */
-  static @Nullable Duration parseRetryAfter(@Nullable String value, long nowMillis) {
-    if (value == null) return null;
+  /**
+   * Retry-After as delta-seconds or an HTTP date, clamped to [0, {@code ceiling}]; null if absent
+   * or unreadable. Never throws, whatever the server sent.
+   */
+  static @Nullable Duration parseRetryAfter(@Nullable String value, Duration ceiling, long nowMillis) {
+    if (value == null || value.length() > MAX_RETRY_AFTER_CHARS) return null;
     String v = value.trim();
-    try {
-      long seconds = Long.parseLong(v);
-      return seconds < 0 ? null : Duration.ofSeconds(seconds);
-    } catch (NumberFormatException ignored) {
-      // not delta-seconds; try a date
+    if (!v.isEmpty() && allDigits(v)) {
+      // Any run of digits is a valid delta; more than 18 of them is beyond every ceiling.
+      if (v.length() > 18) return ceiling;
+      Duration delta = Duration.ofSeconds(Long.parseLong(v));
+      return delta.compareTo(ceiling) > 0 ? ceiling : delta;
     }
     try {
       long at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant().toEpochMilli();
-      return Duration.ofMillis(Math.max(0, at - nowMillis));
-    } catch (DateTimeParseException e) {
+      long millis = at - nowMillis;
+      if (millis <= 0) return Duration.ZERO;
+      return millis >= ceiling.toMillis() ? ceiling : Duration.ofMillis(millis);
+    } catch (DateTimeParseException | ArithmeticException e) {
       return null;
     }
+  }
+
+  private static boolean allDigits(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') return false;
+    }
+    return true;
   }
 }

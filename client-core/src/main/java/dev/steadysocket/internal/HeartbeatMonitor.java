@@ -4,7 +4,6 @@ import dev.steadysocket.Envelope;
 import dev.steadysocket.Heartbeat;
 import dev.steadysocket.MessageCodec;
 import java.util.function.Consumer;
-import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -20,68 +19,65 @@ import org.jspecify.annotations.Nullable;
  */
 final class HeartbeatMonitor {
   private final Heartbeat heartbeat;
-  private final Scheduler scheduler;
+  private final LoopTasks loop;
   private final MessageCodec codec;
-  /** Whether {@code c} is still the loop's connection and OPEN; rounds on others stop. */
-  private final Predicate<Connection> isLive;
-
-  private final Consumer<Connection> onDead;
+  /** Told when the connection being watched is found dead; null while none is watched. */
+  private @Nullable Consumer<Connection> onDead;
   private Scheduler.@Nullable Cancellable tick;
   private Scheduler.@Nullable Cancellable check;
 
-  HeartbeatMonitor(
-      Heartbeat heartbeat,
-      Scheduler scheduler,
-      MessageCodec codec,
-      Predicate<Connection> isLive,
-      Consumer<Connection> onDead) {
+  HeartbeatMonitor(Heartbeat heartbeat, LoopTasks loop, MessageCodec codec) {
     this.heartbeat = heartbeat;
-    this.scheduler = scheduler;
+    this.loop = loop;
     this.codec = codec;
-    this.isLive = isLive;
-    this.onDead = onDead;
   }
 
-  void start(Connection c) {
+  /** Watches the open connection {@code c} until {@link #stop}; {@code onDead} is told if it dies. */
+  void start(Connection c, Consumer<Connection> onDead) {
     if (!heartbeat.isEnabled() || c.transport == null) return;
+    this.onDead = onDead;
     c.pongsAtCheck = c.transport.pongCount();
     scheduleTick(c);
   }
 
+  /** The loop stops watching whenever the connection is retired or the socket leaves OPEN. */
   void stop() {
-    if (tick != null) tick.cancel();
-    if (check != null) check.cancel();
+    LoopTasks.cancel(tick);
+    LoopTasks.cancel(check);
     tick = check = null;
+    onDead = null;
   }
 
   /** Round k runs at opened + k × interval, not when this loop got to the previous one. */
   private void scheduleTick(Connection c) {
     long at = c.openedNanos + (c.heartbeatRounds + 1) * heartbeat.interval().toNanos();
-    tick = scheduler.schedule(() -> tick(c), Math.max(0, at - scheduler.nanoTime()));
+    tick = loop.schedule(() -> tick(c), Math.max(0, at - loop.nanoTime()));
   }
 
   private void tick(Connection c) {
     Transport t = c.transport;
-    if (!isLive.test(c) || t == null) return;
+    if (onDead == null || t == null) return;
     c.heartbeatRounds++;
     long framesAtTick = c.framesReceived;
     long pongsBefore = c.pongsAtCheck;
     if (heartbeat.sendsEnvelope()) {
       String id = Ids.next();
       c.heartbeatId = id;
-      c.heartbeatSentNanos = scheduler.nanoTime();
-      t.send(codec.encode(Envelope.builder("heartbeat").id(id).timestamp(System.currentTimeMillis()).build()));
+      c.heartbeatSentNanos = loop.nanoTime();
+      t.send(codec.encode(
+          Envelope.builder("heartbeat").id(id).timestamp(loop.currentTimeMillis()).build()));
     }
-    check = scheduler.schedule(() -> check(c, framesAtTick, pongsBefore), heartbeat.timeout().toNanos());
+    check = loop.schedule(() -> check(c, framesAtTick, pongsBefore), heartbeat.timeout().toNanos());
     scheduleTick(c);
   }
 
   private void check(Connection c, long framesAtTick, long pongsBefore) {
     Transport t = c.transport;
-    if (!isLive.test(c) || t == null) return;
+    Consumer<Connection> dead = onDead;
+    if (dead == null || t == null) return;
     long pongs = t.pongCount();
     c.pongsAtCheck = pongs;
     boolean alive = c.framesReceived != framesAtTick || (pongs != -1 && pongs != pongsBefore);
-    if (!alive) onDead.accept(c);
+    if (!alive) dead.accept(c);
   }
 }

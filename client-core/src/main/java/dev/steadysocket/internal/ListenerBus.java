@@ -5,14 +5,17 @@ import dev.steadysocket.CloseReason;
 import dev.steadysocket.ConnectionState;
 import dev.steadysocket.Envelope;
 import dev.steadysocket.ListenerException;
+import dev.steadysocket.SteadySocketException;
 import dev.steadysocket.SteadySocketListener;
 import dev.steadysocket.Subscription;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -20,39 +23,41 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Delivers one socket's events to its listeners and typed handlers, in order, on the callback
- * executor. Any thread may post; delivery never happens on the posting thread, never under a lock,
- * and never after the terminal {@link SteadySocketListener#onClosed} callback.
+ * executor, and completes the futures the SDK returned. Any thread may post.
+ *
+ * <p>Invariants: listener code runs only inside a delivery on the {@link SerialExecutor} (never on
+ * the posting thread unless the application chose an inline executor, never under an SDK lock,
+ * never on the loop thread); whatever a listener throws, {@code Error}s included, is logged and
+ * reported once to {@code onError} as a {@link ListenerException}, and delivery goes on; nothing
+ * is delivered after {@code onClosed}; future completions are {@link SerialExecutor.Essential}, so
+ * they happen even when the executor refuses work.
  */
-public final class ListenerBus {
-  private static final Logger log = LoggerFactory.getLogger(ListenerBus.class);
+public final class ListenerBus implements SerialExecutor.Failures {
+  private static final Logger log = LoggerFactory.getLogger("dev.steadysocket.SteadySocket");
 
   private final SerialExecutor executor;
   private final boolean sharedDispatch;
+  private final AtomicLong callbacksRejected;
   private final List<SteadySocketListener> listeners = new CopyOnWriteArrayList<>();
   private final ConcurrentHashMap<String, CopyOnWriteArrayList<Handler<?>>> handlers =
       new ConcurrentHashMap<>();
 
-  /** Only read and written by tasks on {@link #executor}, which run one at a time. */
+  /** Executor-confined (read and written only inside deliveries, which run one at a time). */
   private boolean terminated;
-  /** Executor-confined: errors raised by listeners during the current delivery. */
+  /** Executor-confined: errors raised during the current delivery, delivered right after it. */
   private @Nullable List<Throwable> raised;
 
-  /** A bus on the application's {@code callbackExecutor}. */
-  public ListenerBus(Executor callbackExecutor) {
-    this(new SerialExecutor(callbackExecutor), false);
-  }
-
   /**
-   * A bus on SteadySocket's own dispatch pool. Its sockets may decode frames on the pool's threads
-   * (see {@link #isSharedDispatch()}); an application executor is often the UI thread.
+   * @param callbackExecutor where callbacks run
+   * @param ours true if it is SteadySocket's own dispatch pool (frames may then be decoded there)
+   * @param fallback runs essential tasks the callback executor refused; must never refuse
+   * @param callbacksRejected counts callbacks dropped because the executor refused them
    */
-  public static ListenerBus onSharedDispatch(Executor dispatch) {
-    return new ListenerBus(new SerialExecutor(dispatch), true);
-  }
-
-  private ListenerBus(SerialExecutor executor, boolean sharedDispatch) {
-    this.executor = executor;
-    this.sharedDispatch = sharedDispatch;
+  public ListenerBus(
+      Executor callbackExecutor, boolean ours, Executor fallback, AtomicLong callbacksRejected) {
+    this.executor = new SerialExecutor(callbackExecutor, ours, fallback, this);
+    this.sharedDispatch = ours;
+    this.callbacksRejected = callbacksRejected;
   }
 
   /** True if callbacks run on SteadySocket's own dispatch pool, not an application executor. */
@@ -85,134 +90,116 @@ public final class ListenerBus {
     };
   }
 
-  public void stateChanged(ConnectionState previous, ConnectionState current) {
-    post(() -> {
-      for (SteadySocketListener l : listeners) {
-        try {
-          l.onStateChanged(previous, current);
-        } catch (Throwable t) {
-          listenerThrew(l, "onStateChanged", t);
-        }
-      }
-    });
+  // ------------------------------------------------------------------ events
+
+  void stateChanged(ConnectionState previous, ConnectionState current) {
+    post(() -> each("onStateChanged", l -> l.onStateChanged(previous, current)));
   }
 
-  /**
-   * Prepares the delivery of {@code envelope} to onMessage and to the typed handlers of its type,
-   * and returns the action that queues it. Content is converted for typed handlers now, on the
-   * calling thread (OkHttp's reader), not on the callback executor, which is often the UI thread;
-   * the caller queues the returned action when ordering allows (see {@link Connection}).
-   */
-  public Runnable message(Envelope envelope) {
-    List<Handler<?>> typed = typedHandlers(envelope);
-    Object[] values = convert(typed, envelope);
-    Runnable delivery = () -> deliverMessage(envelope, typed, values);
-    return () -> post(delivery);
+  /** Like {@link #stateChanged} but only queued: see {@link #enqueue}. */
+  void enqueueStateChanged(ConnectionState previous, ConnectionState current) {
+    enqueue(() -> each("onStateChanged", l -> l.onStateChanged(previous, current)));
   }
 
-  /** Delivers {@code envelope} now, converting it here: only inside a delivery (see {@link #post}). */
-  void deliverMessage(Envelope envelope) {
-    List<Handler<?>> typed = typedHandlers(envelope);
-    deliverMessage(envelope, typed, convert(typed, envelope));
+  void reconnecting(int attempt, Duration delay, Throwable cause) {
+    post(() -> each("onReconnecting", l -> l.onReconnecting(attempt, delay, cause)));
   }
 
-  private @Nullable List<Handler<?>> typedHandlers(Envelope envelope) {
-    // Most sockets register no typed handler: skip hashing the type and the map lookup on every
-    // frame then (measured in benchmarks/: ~6% of the reader thread's time per small frame).
-    return handlers.isEmpty() ? null : handlers.get(envelope.type());
-  }
-
-  private static Object @Nullable [] convert(@Nullable List<Handler<?>> typed, Envelope envelope) {
-    if (typed == null || typed.isEmpty()) return null;
-    Object[] converted = new Object[typed.size()];
-    for (int i = 0; i < converted.length; i++) converted[i] = typed.get(i).convert(envelope);
-    return converted;
-  }
-
-  private void deliverMessage(
-      Envelope envelope, @Nullable List<Handler<?>> typed, Object @Nullable [] values) {
-    for (SteadySocketListener l : listeners) {
-      try {
-        l.onMessage(envelope);
-      } catch (Throwable t) {
-        listenerThrew(l, "onMessage", t);
-      }
-    }
-    if (typed != null && values != null) {
-      for (int i = 0; i < values.length; i++) typed.get(i).deliver(values[i], this);
-    }
-  }
-
-  public void binary(byte[] bytes) {
-    post(() -> {
-      for (SteadySocketListener l : listeners) {
-        try {
-          l.onBinaryMessage(listeners.size() == 1 ? bytes : bytes.clone());
-        } catch (Throwable t) {
-          listenerThrew(l, "onBinaryMessage", t);
-        }
-      }
-    });
-  }
-
-  public void reconnecting(int attempt, Duration delay, Throwable cause) {
-    post(() -> {
-      for (SteadySocketListener l : listeners) {
-        try {
-          l.onReconnecting(attempt, delay, cause);
-        } catch (Throwable t) {
-          listenerThrew(l, "onReconnecting", t);
-        }
-      }
-    });
-  }
-
-  public void error(Throwable error) {
+  void error(Throwable error) {
     post(() -> deliverError(error));
   }
 
-  /** The terminal delivery: onClosed, then {@code afterwards}; nothing is delivered after it. */
-  public void closed(CloseReason reason, Runnable afterwards) {
-    post(() -> {
-      for (SteadySocketListener l : listeners) {
-        try {
-          l.onClosed(reason);
-        } catch (Throwable t) {
-          rethrowIfFatal(t);
-          log.warn("listener {} threw from onClosed", l, t);
-        }
+  /**
+   * The delivery of {@code envelope} to onMessage and to the typed handlers registered for its type
+   * now: content is converted here, on the calling thread (OkHttp's reader, not the callback
+   * executor, which is often the UI thread), for a snapshot of the handlers, so a subscription
+   * cancelled before delivery is simply skipped. The caller queues it with {@link #enqueue}.
+   */
+  Runnable message(Envelope envelope) {
+    Handler<?>[] typed = typedHandlers(envelope);
+    Object[] values = convert(typed, envelope);
+    return () -> deliverMessage(envelope, typed, values);
+  }
+
+  /** Delivers {@code envelope} now, converting it here: only inside a delivery. */
+  void deliverMessage(Envelope envelope) {
+    Handler<?>[] typed = typedHandlers(envelope);
+    deliverMessage(envelope, typed, convert(typed, envelope));
+  }
+
+  Runnable binary(byte[] bytes) {
+    return () -> {
+      boolean shared = listeners.size() > 1;
+      each("onBinaryMessage", l -> l.onBinaryMessage(shared ? bytes.clone() : bytes));
+    };
+  }
+
+  /**
+   * The terminal delivery: onClosed (a callback, dropped if the executor refuses it), then {@code
+   * afterwards} (essential: it runs even then). Nothing is delivered after onClosed, not even the
+   * errors its listeners raise (they are logged).
+   */
+  void closed(CloseReason reason, Runnable afterwards) {
+    executor.enqueue(() -> {
+      if (terminated) return;
+      try {
+        each("onClosed", l -> l.onClosed(reason));
+      } finally {
+        terminated = true;
+        raised = null;
       }
+    });
+    executor.execute((SerialExecutor.Essential) () -> {
       terminated = true;
       afterwards.run();
     });
   }
 
   /**
-   * Completes a send future on the callback executor, so that code chained onto it with {@code
-   * thenAccept} runs where listeners run and never on the loop thread. Futures complete even after
-   * the terminal callback.
+   * Completes {@code future} on the callback executor, so code chained onto it runs where listeners
+   * run, never on the loop thread or under a lock; even after onClosed, even if refused.
    */
-  public void complete(CompletableFuture<Void> future, @Nullable Throwable error) {
-    executor.execute(() -> {
-      if (error == null) future.complete(null);
-      else future.completeExceptionally(error);
-    });
+  <T> void complete(CompletableFuture<T> future, @Nullable T value, @Nullable Throwable error) {
+    executor.execute((SerialExecutor.Essential) () -> settle(future, value, error));
   }
 
-  /** Completes any future on the callback executor: with {@code value}, or {@code error} if set. */
-  public <T> void complete(CompletableFuture<T> future, @Nullable T value, @Nullable Throwable error) {
-    executor.execute(() -> {
-      if (error == null) future.complete(value);
-      else future.completeExceptionally(error);
-    });
+  /** Fails every future in {@code futures} with {@code error}, in one callback task. */
+  void failAll(List<CompletableFuture<?>> futures, Throwable error) {
+    if (futures.isEmpty()) return;
+    executor.execute(
+        (SerialExecutor.Essential) () -> {
+          for (CompletableFuture<?> f : futures) f.completeExceptionally(error);
+        });
+  }
+
+  /** Succeeds every future in {@code futures}, in one callback task. */
+  void succeedAll(List<CompletableFuture<Void>> futures) {
+    if (futures.isEmpty()) return;
+    executor.execute(
+        (SerialExecutor.Essential) () -> {
+          for (CompletableFuture<Void> f : futures) f.complete(null);
+        });
+  }
+
+  static <T> void settle(CompletableFuture<T> future, @Nullable T value, @Nullable Throwable error) {
+    if (error == null) future.complete(value);
+    else future.completeExceptionally(error);
+  }
+
+  // ------------------------------------------------------------------ queueing
+
+  /** Queues a delivery and starts the executor. */
+  void post(Runnable delivery) {
+    enqueue(delivery);
+    executor.kick();
   }
 
   /**
-   * Queues a delivery. Errors that listeners raise during it are delivered right after it, before
-   * the next event, so each event is followed by the errors it caused.
+   * Queues a delivery without starting the executor: for {@link Connection}, which orders
+   * deliveries under its lock and calls {@link #kick} after releasing it.
    */
-  void post(Runnable delivery) {
-    executor.execute(() -> {
+  void enqueue(Runnable delivery) {
+    executor.enqueue(() -> {
       if (terminated) return;
       delivery.run();
       while (raised != null) {
@@ -223,10 +210,75 @@ public final class ListenerBus {
     });
   }
 
-  /** Runs on the executor, inside a delivery: {@code error} goes to onError right after it. */
+  void kick() {
+    executor.kick();
+  }
+
+  /** Inside a delivery: {@code error} goes to onError right after it. */
   void raise(Throwable error) {
-    if (raised == null) raised = new java.util.ArrayList<>(2);
+    if (raised == null) raised = new ArrayList<>(2);
     raised.add(error);
+  }
+
+  // ------------------------------------------------------------------ SerialExecutor.Failures
+
+  @Override
+  public void taskThrew(Throwable error) {
+    log.error("unexpected failure in a SteadySocket callback task; please report it", error);
+  }
+
+  @Override
+  public void rejected(int dropped, Throwable cause) {
+    callbacksRejected.addAndGet(dropped);
+    log.warn(
+        "the callback executor refused work ({}): {} callbacks dropped; futures were completed on"
+            + " SteadySocket's own threads", cause.toString(), dropped);
+  }
+
+  @Override
+  public void reportRejection(Throwable cause) {
+    if (!terminated) {
+      deliverError(new ListenerException("the callback executor refused callbacks; some were dropped", cause));
+    }
+  }
+
+  // ------------------------------------------------------------------ delivery (executor only)
+
+  private interface Call {
+    void on(SteadySocketListener listener);
+  }
+
+  private void each(String callback, Call call) {
+    for (SteadySocketListener l : listeners) {
+      try {
+        call.on(l);
+      } catch (Throwable t) {
+        listenerThrew(l, callback, t);
+      }
+    }
+  }
+
+  private Handler<?> @Nullable [] typedHandlers(Envelope envelope) {
+    // Most sockets register no typed handler: skip hashing the type and the map lookup on every
+    // frame then (measured in benchmarks/: ~6% of the reader thread's time per small frame).
+    if (handlers.isEmpty()) return null;
+    List<Handler<?>> list = handlers.get(envelope.type());
+    return list == null || list.isEmpty() ? null : list.toArray(new Handler<?>[0]);
+  }
+
+  private static Object @Nullable [] convert(Handler<?> @Nullable [] typed, Envelope envelope) {
+    if (typed == null) return null;
+    Object[] converted = new Object[typed.length];
+    for (int i = 0; i < converted.length; i++) converted[i] = typed[i].convert(envelope);
+    return converted;
+  }
+
+  private void deliverMessage(
+      Envelope envelope, Handler<?> @Nullable [] typed, Object @Nullable [] values) {
+    each("onMessage", l -> l.onMessage(envelope));
+    if (typed != null && values != null) {
+      for (int i = 0; i < typed.length; i++) typed[i].deliver(values[i], this);
+    }
   }
 
   private void deliverError(Throwable error) {
@@ -234,22 +286,20 @@ public final class ListenerBus {
       try {
         l.onError(error);
       } catch (Throwable t) {
-        rethrowIfFatal(t);
-        // Not reported again: an onError that throws on every error would loop forever.
+        // Logged, not reported again: an onError that throws on every error would loop forever.
         log.warn("listener {} threw from onError", l, t);
       }
     }
   }
 
-  /** Runs on the executor, inside a delivery: every listener sees the event, then the error, once. */
+  /** Inside a delivery: every listener sees the event, then the error, once. */
   void listenerThrew(Object listener, String callback, Throwable t) {
-    rethrowIfFatal(t);
-    log.warn("listener {} threw from {}", listener, callback, t);
+    if (t instanceof VirtualMachineError) {
+      log.error("listener {} threw {} from {}; delivery goes on", listener, t, callback, t);
+    } else {
+      log.warn("listener {} threw from {}", listener, callback, t);
+    }
     raise(new ListenerException(listener + " threw from " + callback, t));
-  }
-
-  private static void rethrowIfFatal(Throwable t) {
-    if (t instanceof VirtualMachineError) throw (VirtualMachineError) t;
   }
 
   /** A typed handler registered with {@code on(type, Class|TypeReference, consumer)}. */
@@ -269,12 +319,15 @@ public final class ListenerBus {
       this.consumer = consumer;
     }
 
-    /** The converted content, or the {@link RuntimeException} the conversion threw. */
+    /** The converted content, or what the conversion threw (reported to onError at delivery). */
     Object convert(Envelope envelope) {
       try {
         return cls != null ? envelope.contentAs(cls) : envelope.contentAs(ref);
-      } catch (RuntimeException e) {
+      } catch (SteadySocketException e) {
         return new ConversionFailure(e);
+      } catch (Throwable t) { // the application's class threw while being built
+        return new ConversionFailure(
+            new ListenerException("converting the content of '" + type + "' threw", t));
       }
     }
 
@@ -293,11 +346,11 @@ public final class ListenerBus {
     }
   }
 
-  /** Marks a failed conversion in the values array (content may legitimately be an exception-like POJO). */
+  /** Marks a failed conversion (content may legitimately be an exception-like POJO). */
   private static final class ConversionFailure {
-    final RuntimeException error;
+    final SteadySocketException error;
 
-    ConversionFailure(RuntimeException error) {
+    ConversionFailure(SteadySocketException error) {
       this.error = error;
     }
   }

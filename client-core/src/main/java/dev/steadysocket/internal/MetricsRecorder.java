@@ -4,9 +4,9 @@ import dev.steadysocket.Metrics;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A socket's counters. Inbound counters are written by OkHttp reader threads (one connection at a
- * time, but successive connections use different threads), the rest only by the loop thread; all
- * are read by any thread taking a snapshot.
+ * A socket's counters. Written by whichever path counts the event (reader threads, sending
+ * threads, the loop, the callback executor), so every counter is atomic or volatile with a single
+ * writer at a time; read by any thread taking a snapshot.
  */
 final class MetricsRecorder {
   final AtomicLong connectionAttempts = new AtomicLong();
@@ -19,6 +19,7 @@ final class MetricsRecorder {
   final AtomicLong decodeErrors = new AtomicLong();
   final AtomicLong duplicatesDropped = new AtomicLong();
   final AtomicLong resent = new AtomicLong();
+  final AtomicLong callbacksRejected = new AtomicLong();
   volatile int unacknowledged;
   volatile long heartbeatRttNanos = -1;
   volatile int outboxDepth;
@@ -27,6 +28,18 @@ final class MetricsRecorder {
   /** Start of the current not-OPEN stretch, or -1 while OPEN or before connect(). */
   volatile long disconnectedSince = -1;
 
+  /** Loop thread: the socket stopped being OPEN at {@code now}. */
+  void startDisconnectedClock(long now) {
+    disconnectedSince = now;
+  }
+
+  /** Loop thread: the socket is OPEN (or CLOSED) again at {@code now}. */
+  void stopDisconnectedClock(long now) {
+    long since = disconnectedSince;
+    if (since != -1) disconnectedNanos += now - since;
+    disconnectedSince = -1;
+  }
+
   Metrics snapshot(long now) {
     long since = disconnectedSince;
     long disconnected = disconnectedNanos + (since == -1 ? 0 : now - since);
@@ -34,7 +47,7 @@ final class MetricsRecorder {
         connectionAttempts.get(), reconnects.get(), messagesReceived.get(), messagesSent.get(),
         bytesReceived.get(), bytesSent.get(), outboxDepth, dropped.get(), decodeErrors.get(),
         heartbeatRttNanos < 0 ? -1 : heartbeatRttNanos / 1_000_000, disconnected / 1_000_000,
-        duplicatesDropped.get(), unacknowledged, resent.get());
+        duplicatesDropped.get(), unacknowledged, resent.get(), callbacksRejected.get());
   }
 
   private static final class Snapshot implements Metrics {
@@ -42,10 +55,12 @@ final class MetricsRecorder {
     private final int depth;
     private final long dropped, decodeErrors, rtt, disconnected, duplicates, resent;
     private final int unacked;
+    private final long rejected;
 
     Snapshot(long attempts, long reconnects, long received, long sent, long bytesIn, long bytesOut,
         int depth, long dropped, long decodeErrors, long rtt, long disconnected, long duplicates,
-        int unacked, long resent) {
+        int unacked, long resent, long rejected) {
+      this.rejected = rejected;
       this.duplicates = duplicates;
       this.unacked = unacked;
       this.resent = resent;
@@ -76,6 +91,7 @@ final class MetricsRecorder {
     @Override public long duplicatesDropped() { return duplicates; }
     @Override public int unacknowledged() { return unacked; }
     @Override public long messagesResent() { return resent; }
+    @Override public long callbacksRejected() { return rejected; }
 
     @Override
     public String toString() {
@@ -84,7 +100,7 @@ final class MetricsRecorder {
           + ", outbox=" + depth + ", dropped=" + dropped + ", decodeErrors=" + decodeErrors
           + ", heartbeatRttMs=" + rtt + ", disconnectedMs=" + disconnected
           + ", duplicatesDropped=" + duplicates + ", unacknowledged=" + unacked
-          + ", resent=" + resent + "}";
+          + ", resent=" + resent + ", callbacksRejected=" + rejected + "}";
     }
   }
 }

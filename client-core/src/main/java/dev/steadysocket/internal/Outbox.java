@@ -8,31 +8,27 @@ import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Messages waiting to be sent, in order, bounded by count and bytes. Confined to the loop thread.
- * Never drops anything silently: whatever {@link #offer} turns away or evicts is handed back so the
- * caller can fail its future.
+ * Messages waiting to be sent, in order, bounded by count and bytes. Not thread-safe: owned by
+ * {@link Outbound} and used only under its lock. Never drops anything silently: whatever {@link
+ * #offer} turns away or evicts is handed back so the caller can fail its future.
  */
 final class Outbox {
-  /** An encoded message and the future of its {@code send}. */
+  /** An encoded message and the future of its {@code send}. Immutable but for {@link #request}'s state. */
   static final class Pending {
     final String text;
     final long bytes;
     final CompletableFuture<Void> future;
-    /** The envelope's id; set in acknowledgement mode, where acks name it. */
+    /** The envelope's id; acknowledgements name it. */
     final @Nullable String id;
     /** Set when this message is a request awaiting a reply. */
-    final Guarantees.@Nullable PendingRequest request;
-
-    Pending(String text, long bytes, CompletableFuture<Void> future) {
-      this(text, bytes, future, null, null);
-    }
+    final Requests.@Nullable Request request;
 
     Pending(
         String text,
         long bytes,
         CompletableFuture<Void> future,
         @Nullable String id,
-        Guarantees.@Nullable PendingRequest request) {
+        Requests.@Nullable Request request) {
       this.text = text;
       this.bytes = bytes;
       this.future = future;
@@ -70,12 +66,6 @@ final class Outbox {
     return out;
   }
 
-  /** Puts a message back at the head, where it came from (the transport refused it). */
-  void pushBack(Pending message) {
-    queue.addFirst(message);
-    bytes += message.bytes;
-  }
-
   @Nullable Pending peek() {
     return queue.peekFirst();
   }
@@ -86,16 +76,19 @@ final class Outbox {
     return p;
   }
 
+  /** Removes {@code message} if it is still waiting; true if it was. */
+  boolean remove(Pending message) {
+    if (!queue.removeFirstOccurrence(message)) return false;
+    bytes -= message.bytes;
+    return true;
+  }
+
   boolean isEmpty() {
     return queue.isEmpty();
   }
 
   int size() {
     return queue.size();
-  }
-
-  long bytes() {
-    return bytes;
   }
 
   /** Removes and returns everything, oldest first. */

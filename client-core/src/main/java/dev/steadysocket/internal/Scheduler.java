@@ -3,11 +3,14 @@ package dev.steadysocket.internal;
 /**
  * Time and the serial thread of a {@link ConnectionLoop}. The real one runs on a shared daemon
  * thread; tests use a fake that advances virtual time, so backoff, heartbeats and timeouts are
- * tested without sleeping.
+ * tested without sleeping. Every clock the core reads comes from here, wall time included.
  */
 public interface Scheduler {
   /** Monotonic time in nanoseconds, like {@link System#nanoTime()}. Any thread may call it. */
   long nanoTime();
+
+  /** Wall-clock time in epoch milliseconds, like {@link System#currentTimeMillis()}. Any thread. */
+  long currentTimeMillis();
 
   /**
    * Runs {@code task} soon, after every task submitted before it. Any thread may call it.
@@ -16,7 +19,7 @@ public interface Scheduler {
    */
   boolean execute(Runnable task);
 
-  /** Runs {@code task} after {@code delayNanos}, serially with the other tasks. */
+  /** Runs {@code task} after {@code delayNanos}, serially with the other tasks. Any thread. */
   Cancellable schedule(Runnable task, long delayNanos);
 
   /** A scheduled task that can be called off. */

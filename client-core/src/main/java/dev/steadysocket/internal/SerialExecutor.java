@@ -2,60 +2,167 @@ package dev.steadysocket.internal;
 
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Runs tasks one at a time, in submission order, on any {@link Executor}. This is what keeps one
- * socket's callbacks in order even on a multi-threaded pool shared by thousands of sockets.
+ * Runs one socket's callback tasks one at a time, in order, on any {@link Executor}: what keeps a
+ * socket's callbacks ordered even on a pool shared by thousands of sockets. Any thread may submit.
+ *
+ * <p>Invariants, each kept here and nowhere else:
+ *
+ * <ul>
+ *   <li><b>It never wedges.</b> At most one drain exists at a time; a task that throws (an {@code
+ *       Error} included) is reported to {@link Failures#taskThrew} and the drain goes on, and the
+ *       drain flag is released or handed on in every path, so a later task always runs.
+ *   <li><b>Essential tasks always run.</b> If the executor refuses a drain (or its {@code
+ *       execute} throws anything), the queued {@link Essential} tasks (future completions,
+ *       terminal bookkeeping) run on the fallback pool in order, the other tasks (listener
+ *       callbacks) are dropped and counted, and the refusal is reported once through {@link
+ *       Failures#rejected} and again, through {@link Failures#reportRejection}, at the start of the
+ *       next drain the executor accepts.
+ *   <li><b>Application code never runs on the loop thread.</b> An application executor's {@code
+ *       execute} is application code (it may run the task inline, or block): a drain submitted
+ *       from the loop thread is handed to the fallback pool, which submits it.
+ * </ul>
  *
  * <p>A drain yields its thread after {@link #BATCH} tasks and resubmits itself, so one busy socket
  * cannot monopolise a shared pool thread or the Android main thread.
  */
 final class SerialExecutor implements Executor {
-  private static final Logger log = LoggerFactory.getLogger(SerialExecutor.class);
   static final int BATCH = 256;
 
+  /** A task that must run even if the executor refuses it (it then runs on the fallback pool). */
+  interface Essential extends Runnable {}
+
+  /** Where failures go; implementations must not throw (what they throw is ignored). */
+  interface Failures {
+    /** A task threw; the drain goes on. */
+    void taskThrew(Throwable error);
+
+    /** The executor refused; {@code dropped} non-essential tasks were discarded. Any thread. */
+    void rejected(int dropped, Throwable cause);
+
+    /** The first drain the executor accepted after a refusal: report it to the application. */
+    void reportRejection(Throwable cause);
+  }
+
   private final Executor delegate;
+  /** True for SteadySocket's own pool: it never refuses and never runs tasks inline. */
+  private final boolean delegateIsOurs;
+
+  private final Executor fallback;
+  private final Failures failures;
   private final ConcurrentLinkedQueue<Runnable> queue = new ConcurrentLinkedQueue<>();
   /** True while a drain is submitted or running; at most one drain exists at a time. */
   private final AtomicBoolean draining = new AtomicBoolean();
+  /** A refusal not yet reported to the application. */
+  private final AtomicReference<@Nullable Throwable> unreported = new AtomicReference<>();
+
   private final Runnable drain = this::drain;
 
-  SerialExecutor(Executor delegate) {
+  SerialExecutor(Executor delegate, boolean delegateIsOurs, Executor fallback, Failures failures) {
     this.delegate = delegate;
+    this.delegateIsOurs = delegateIsOurs;
+    this.fallback = fallback;
+    this.failures = failures;
   }
 
+  /** Queues {@code task} and starts a drain if none is running. */
   @Override
   public void execute(Runnable task) {
-    queue.add(task);
-    if (draining.compareAndSet(false, true)) submitDrain();
+    enqueue(task);
+    kick();
   }
 
-  private void submitDrain() {
+  /**
+   * Queues {@code task} without starting a drain: for callers that order tasks under a lock of
+   * their own and must not run application code (an inline executor) while holding it. They call
+   * {@link #kick} after releasing the lock.
+   */
+  void enqueue(Runnable task) {
+    queue.add(task);
+  }
+
+  /** Starts a drain if tasks are waiting and none is running. */
+  void kick() {
+    if (!queue.isEmpty() && draining.compareAndSet(false, true)) submit();
+  }
+
+  private void submit() {
+    if (!delegateIsOurs && SharedResources.onLoopThread()) {
+      fallback.execute(this::submitToDelegate);
+    } else {
+      submitToDelegate();
+    }
+  }
+
+  private void submitToDelegate() {
     try {
       delegate.execute(drain);
-    } catch (RejectedExecutionException e) {
-      // The executor was shut down (the application's, or ours after the socket closed).
-      draining.set(false);
-      log.debug("callback executor rejected a task; {} callbacks dropped", queue.size());
-      queue.clear();
+    } catch (Throwable refused) {
+      try {
+        fallback.execute(() -> drainRefused(refused));
+      } catch (Throwable noThread) {
+        drainRefused(refused); // no thread to be had: finish here rather than wedge
+      }
     }
   }
 
   private void drain() {
-    for (int i = 0; i < BATCH; i++) {
+    boolean resubmit = true;
+    try {
+      Throwable refusal = unreported.getAndSet(null);
+      if (refusal != null) failures.reportRejection(refusal);
+      resubmit = runBatch();
+    } finally {
+      if (resubmit) submit(); // a batch ran out (or something threw): yield, keep the drain flag
+    }
+  }
+
+  /** Runs up to {@link #BATCH} tasks; false once the queue is empty and the drain flag released. */
+  private boolean runBatch() {
+    for (int i = 0; i < BATCH; ) {
       Runnable task = queue.poll();
       if (task == null) {
         draining.set(false);
         // A task may have been added between poll() and set(false): take the drain back.
-        if (queue.isEmpty() || !draining.compareAndSet(false, true)) return;
+        if (queue.isEmpty() || !draining.compareAndSet(false, true)) return false;
         continue;
       }
-      task.run(); // tasks are ListenerBus deliveries, which catch what listeners throw
+      i++;
+      runSafely(task);
     }
-    submitDrain();
+    return true;
+  }
+
+  /** The executor refused: essential tasks run here, the rest are dropped and counted. */
+  private void drainRefused(Throwable cause) {
+    int dropped = 0;
+    for (Runnable task = queue.poll(); task != null; task = queue.poll()) {
+      if (task instanceof Essential) runSafely(task);
+      else dropped++;
+    }
+    unreported.set(cause);
+    try {
+      failures.rejected(dropped, cause);
+    } catch (Throwable ignored) {
+      // documented: failures must not throw
+    }
+    draining.set(false);
+    kick(); // tasks that arrived meanwhile get their own try
+  }
+
+  private void runSafely(Runnable task) {
+    try {
+      task.run();
+    } catch (Throwable t) {
+      try {
+        failures.taskThrew(t);
+      } catch (Throwable ignored) {
+        // documented: failures must not throw
+      }
+    }
   }
 }

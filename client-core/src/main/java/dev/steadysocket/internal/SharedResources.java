@@ -13,39 +13,44 @@ import okhttp3.OkHttpClient;
 
 /**
  * The threads and the OkHttpClient that SteadySocket creates for sockets that do not bring their
- * own. Each is shared by all sockets and exists only while at least one socket is not CLOSED.
- * Every thread is a daemon and named "SteadySocket …", so thread dumps say whose it is.
+ * own. Every thread is a daemon named "SteadySocket …", so thread dumps say whose it is.
+ *
+ * <ul>
+ *   <li>The loop thread and the client are shared and exist only while at least one socket is not
+ *       CLOSED: the last socket to close shuts them down.
+ *   <li>The dispatch pool ({@link #dispatch()}) runs application code: default-executor callbacks,
+ *       reconnect policies, token providers, and future completions an application executor
+ *       refused. It is never shut down, so it can never refuse a task; it grows by one thread per
+ *       socket whose callbacks are busy (a blocked listener delays only its own socket) and each
+ *       thread exits after {@link #DISPATCH_KEEP_ALIVE_SECONDS} idle, so an idle process keeps none.
+ * </ul>
  */
 public final class SharedResources {
   private SharedResources() {}
+
+  static final long DISPATCH_KEEP_ALIVE_SECONDS = 2;
 
   private static final RefCounted<ScheduledExecutorService> LOOP =
       new RefCounted<>(
           () -> {
             ScheduledThreadPoolExecutor e =
-                new ScheduledThreadPoolExecutor(1, threads("SteadySocket loop"));
+                new ScheduledThreadPoolExecutor(1, threads("SteadySocket loop", true));
             e.setRemoveOnCancelPolicy(true); // cancelled heartbeats must not pile up
             e.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
             return e;
           },
           ExecutorService::shutdown);
 
-  private static final RefCounted<ExecutorService> DISPATCH =
-      new RefCounted<>(
-          () -> {
-            int n = Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors()));
-            ThreadPoolExecutor e =
-                new ThreadPoolExecutor(
-                    n, n, 30, TimeUnit.SECONDS,
-                    new java.util.concurrent.LinkedBlockingQueue<Runnable>(),
-                    threads("SteadySocket dispatch"));
-            e.allowCoreThreadTimeOut(true);
-            return e;
-          },
-          ExecutorService::shutdown);
-
   private static final RefCounted<OkHttpClient> CLIENT =
       new RefCounted<>(SharedResources::newClient, SharedResources::shutdownClient);
+
+  /** Lazily created: classes that never send a callback to it never start a thread. */
+  private static final class Dispatch {
+    static final ThreadPoolExecutor POOL =
+        new ThreadPoolExecutor(
+            0, Integer.MAX_VALUE, DISPATCH_KEEP_ALIVE_SECONDS, TimeUnit.SECONDS,
+            new SynchronousQueue<Runnable>(), threads("SteadySocket dispatch", false));
+  }
 
   public static ScheduledExecutorService acquireLoop() {
     return LOOP.acquire();
@@ -59,12 +64,9 @@ public final class SharedResources {
     return new RealScheduler(loop);
   }
 
-  public static ExecutorService acquireDispatch() {
-    return DISPATCH.acquire();
-  }
-
-  public static void releaseDispatch(ExecutorService dispatch) {
-    DISPATCH.release(dispatch);
+  /** The shared dispatch pool; see the class comment. Never refuses a task. */
+  public static ExecutorService dispatch() {
+    return Dispatch.POOL;
   }
 
   public static OkHttpClient acquireClient() {
@@ -80,6 +82,11 @@ public final class SharedResources {
     return CLIENT.users();
   }
 
+  /** True on SteadySocket's loop thread, where application code must never run. */
+  static boolean onLoopThread() {
+    return Thread.currentThread() instanceof LoopThread;
+  }
+
   /**
    * OkHttp's default Dispatcher allows 64 calls (5 per host), and an open WebSocket holds its
    * call for its whole life: socket 6 to one host would wait silently forever. Ours is unbounded;
@@ -89,7 +96,7 @@ public final class SharedResources {
     ThreadPoolExecutor executor =
         new ThreadPoolExecutor(
             0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<Runnable>(),
-            threads("SteadySocket OkHttp"));
+            threads("SteadySocket OkHttp", false));
     Dispatcher dispatcher = new Dispatcher(executor);
     dispatcher.setMaxRequests(Integer.MAX_VALUE);
     dispatcher.setMaxRequestsPerHost(Integer.MAX_VALUE);
@@ -106,12 +113,20 @@ public final class SharedResources {
     client.connectionPool().evictAll();
   }
 
-  private static ThreadFactory threads(String name) {
+  private static ThreadFactory threads(String name, boolean loop) {
     AtomicInteger n = new AtomicInteger();
     return r -> {
-      Thread t = new Thread(r, name + " " + n.incrementAndGet());
+      String threadName = name + " " + n.incrementAndGet();
+      Thread t = loop ? new LoopThread(r, threadName) : new Thread(r, threadName);
       t.setDaemon(true);
       return t;
     };
+  }
+
+  /** Marks the loop thread, so code that may call out to the application can tell where it is. */
+  private static final class LoopThread extends Thread {
+    LoopThread(Runnable r, String name) {
+      super(r, name);
+    }
   }
 }

@@ -30,11 +30,20 @@ class SerialExecutorTest {
     }
   }
 
+  /** A serial executor on {@code delegate} whose failures fail the test. */
+  static SerialExecutor serial(java.util.concurrent.Executor delegate) {
+    return new SerialExecutor(delegate, true, Runnable::run, new SerialExecutor.Failures() {
+      @Override public void taskThrew(Throwable error) { throw new AssertionError(error); }
+      @Override public void rejected(int dropped, Throwable cause) { throw new AssertionError(cause); }
+      @Override public void reportRejection(Throwable cause) { throw new AssertionError(cause); }
+    });
+  }
+
   @Test
   void tasksFromManyThreadsRunOneAtATimeInSubmissionOrderPerProducer() throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(4);
     try {
-      SerialExecutor serial = new SerialExecutor(pool);
+      SerialExecutor serial = serial(pool);
       int producers = 3;
       int perProducer = 20_000;
       List<List<Integer>> seen = new ArrayList<>();
@@ -76,7 +85,7 @@ class SerialExecutorTest {
   @Test
   void aDrainYieldsItsThreadAfterABatch() {
     ManualExecutor delegate = new ManualExecutor();
-    SerialExecutor serial = new SerialExecutor(delegate);
+    SerialExecutor serial = serial(delegate);
     List<Integer> ran = new ArrayList<>();
     for (int i = 0; i < SerialExecutor.BATCH + 10; i++) {
       int n = i;

@@ -406,7 +406,9 @@ class FaultRecoveryTest extends RealPeerTest {
   private void retryAfter(int status) {
     Events events = new Events();
     SteadySocket socket =
-        track(builder(node.url("/status/" + status + "?retryAfter=1&times=1&key=" + UUID.randomUUID()), events).build());
+        track(builder(node.url("/status/" + status + "?retryAfter=1&times=1&key=" + UUID.randomUUID()), events)
+            .maxRetryAfter(Duration.ofSeconds(5)) // above the suite's short backoff cap
+            .build());
     socket.connect();
     HandshakeException e = events.awaitError(HandshakeException.class);
     assertEquals(status, e.statusCode());

@@ -1,0 +1,60 @@
+package dev.steadysocket.internal;
+
+import dev.steadysocket.Disconnect;
+import dev.steadysocket.ListenerException;
+import dev.steadysocket.ReconnectPolicy;
+import dev.steadysocket.ReconnectPolicy.Decision;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Asks the reconnect policy what to do after a disconnect. The defaults are SteadySocket's own
+ * code and decide inline; an application's policy runs on the dispatch pool (never on the loop
+ * thread, never under a lock) and its decision is posted back to the loop. A policy that throws,
+ * an {@code Error} included, or returns null is reported to onError and the defaults decide.
+ */
+final class Decider {
+  private static final Logger log = LoggerFactory.getLogger("dev.steadysocket.SteadySocket");
+
+  private final ReconnectPolicy policy;
+  private final Executor dispatch;
+  private final LoopTasks tasks;
+  private final ListenerBus bus;
+
+  Decider(ReconnectPolicy policy, Executor dispatch, LoopTasks tasks, ListenerBus bus) {
+    this.policy = policy;
+    this.dispatch = dispatch;
+    this.tasks = tasks;
+    this.bus = bus;
+  }
+
+  /** Loop thread: {@code then} receives the decision on the loop thread, now or later. */
+  void decide(Disconnect d, Consumer<Decision> then) {
+    if (policy == ReconnectPolicy.defaults()) {
+      then.accept(policy.decide(d));
+      return;
+    }
+    try {
+      dispatch.execute(() -> {
+        Decision decision = ask(d);
+        tasks.post(() -> then.accept(decision));
+      });
+    } catch (Throwable noThread) {
+      then.accept(ReconnectPolicy.defaults().decide(d));
+    }
+  }
+
+  private Decision ask(Disconnect d) {
+    try {
+      Decision decision = policy.decide(d);
+      if (decision != null) return decision;
+      throw new NullPointerException("reconnect policy returned null");
+    } catch (Throwable t) {
+      log.warn("reconnect policy threw; using the defaults for {}", d, t);
+      bus.error(new ListenerException("reconnect policy threw", t));
+      return ReconnectPolicy.defaults().decide(d);
+    }
+  }
+}

@@ -1,0 +1,150 @@
+package dev.steadysocket.internal;
+
+import dev.steadysocket.DecodeException;
+import dev.steadysocket.Envelope;
+import dev.steadysocket.MessageCodec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The inbound path of one socket: decoding, what SteadySocket consumes itself (heartbeat echoes,
+ * acknowledgements, replies), admission (de-duplication, resume positions, counters) and the
+ * hand-off to the listeners.
+ *
+ * <p><b>Threading:</b> {@link #text} and {@link #binary} run on OkHttp's reader thread, one
+ * connection at a time. In the pipelined mode (SteadySocket's own callback pool, no guarantee that
+ * needs arrival order) the reader only queues the frame and decoding and admission run inside the
+ * delivery on the callback executor. Either way a frame is admitted where its delivery is ordered,
+ * so a frame the retired connection drops never counts as seen. No lock is held here; {@link
+ * Connection#deliver} queues under its own.
+ */
+final class Inbound {
+  private static final Logger log = LoggerFactory.getLogger("dev.steadysocket.SteadySocket");
+
+  private final MessageCodec codec;
+  private final ListenerBus bus;
+  private final MetricsRecorder metrics;
+  private final InboundLedger ledger;
+  private final Outbound outbound;
+  private final boolean ackMode;
+  private final boolean pipelined;
+  private final LoopTasks clock;
+  /** Set once, right after construction (the two reference each other). */
+  private Requests requests;
+
+  Inbound(
+      MessageCodec codec,
+      ListenerBus bus,
+      MetricsRecorder metrics,
+      InboundLedger ledger,
+      Outbound outbound,
+      boolean ackMode,
+      LoopTasks clock) {
+    this.codec = codec;
+    this.bus = bus;
+    this.metrics = metrics;
+    this.ledger = ledger;
+    this.outbound = outbound;
+    this.ackMode = ackMode;
+    this.clock = clock;
+    this.pipelined = bus.isSharedDispatch() && !ackMode && !ledger.needsArrivalOrder();
+  }
+
+  void requests(Requests requests) {
+    this.requests = requests;
+  }
+
+  /** Reader thread. */
+  void text(Connection c, String text) {
+    if (pipelined && requests.isEmpty()) {
+      // OkHttp's reader only queues the frame and goes back to reading; the dispatch thread
+      // decodes and delivers it. Nothing needs the envelope on the reader in this mode: no dedup
+      // or resume position to record in arrival order, and no request whose reply must be matched
+      // before a disconnect fails it.
+      c.deliver(() -> receive(c, text));
+      return;
+    }
+    Envelope envelope;
+    try {
+      envelope = decode(c, text);
+    } catch (DecodeException error) {
+      c.deliver(() -> bus.raise(error));
+      return;
+    }
+    if (!forApplication(c, envelope)) return;
+    Runnable delivery = bus.message(envelope); // converted for typed handlers here, outside any lock
+    c.deliver(() -> {
+      if (admit(envelope, text)) delivery.run();
+    });
+  }
+
+  /** Reader thread. */
+  void binary(Connection c, byte[] bytes) {
+    Runnable delivery = bus.binary(bytes);
+    c.deliver(() -> {
+      metrics.messagesReceived.incrementAndGet();
+      metrics.bytesReceived.addAndGet(bytes.length);
+      delivery.run();
+    });
+  }
+
+  /** On the callback executor, inside a delivery: the pipelined half of {@link #text}. */
+  private void receive(Connection c, String text) {
+    Envelope envelope;
+    try {
+      envelope = decode(c, text);
+    } catch (DecodeException error) {
+      bus.raise(error); // delivered to onError right after this delivery
+      return;
+    }
+    if (forApplication(c, envelope) && admit(envelope, text)) bus.deliverMessage(envelope);
+  }
+
+  private Envelope decode(Connection c, String text) {
+    try {
+      return codec.decode(text);
+    } catch (RuntimeException | StackOverflowError e) {
+      DecodeException error =
+          e instanceof DecodeException ? (DecodeException) e : new DecodeException("codec failed", text, e);
+      metrics.decodeErrors.incrementAndGet();
+      log.debug("undecodable frame on {}: {}", c, error.getMessage());
+      throw error;
+    }
+  }
+
+  /**
+   * Consumes what is for SteadySocket itself (heartbeat echoes, acknowledgements, replies to
+   * requests); true if {@code envelope} is for the application.
+   */
+  private boolean forApplication(Connection c, Envelope envelope) {
+    if ("heartbeat".equals(envelope.type())) {
+      String id = c.heartbeatId;
+      if (id != null && id.equals(envelope.id())) {
+        metrics.heartbeatRttNanos = clock.nanoTime() - c.heartbeatSentNanos;
+      }
+      return false; // a sign of life (counted in framesReceived), not a message for the app
+    }
+    String replyTo = envelope.metaText(InboundLedger.META_REPLY_TO);
+    if (replyTo != null) {
+      if (ackMode && InboundLedger.TYPE_ACK.equals(envelope.type())) {
+        outbound.acked(replyTo);
+        return false;
+      }
+      if (requests.reply(replyTo, envelope)) return false;
+    }
+    if (log.isTraceEnabled()) log.trace("received {} on {}", envelope.type(), c);
+    return true;
+  }
+
+  /** Records a message about to reach the listeners, where its delivery is ordered; false if a duplicate. */
+  private boolean admit(Envelope envelope, String text) {
+    if (ledger.isDuplicate(envelope)) {
+      metrics.duplicatesDropped.incrementAndGet();
+      return false;
+    }
+    ledger.delivered(envelope);
+    metrics.messagesReceived.incrementAndGet();
+    metrics.bytesReceived.addAndGet(Utf8.size(text));
+    return true;
+  }
+}

@@ -1,0 +1,136 @@
+package dev.steadysocket.internal;
+
+import dev.steadysocket.Envelope;
+import dev.steadysocket.RequestRetention;
+import dev.steadysocket.RequestTimeoutException;
+import dev.steadysocket.SteadySocketException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Requests awaiting their reply, and what happens to them when their connection goes.
+ *
+ * <p><b>Threading:</b> {@link #request} runs on the calling thread, {@link #reply} on the thread
+ * that decodes frames (OkHttp's reader), everything else on the loop thread. The table is
+ * concurrent; each request leaves it exactly once ({@code remove(id, request)}), and whoever
+ * removes it settles its future, so a reply, a timeout, a lost connection and CLOSED cannot both
+ * complete one request. Futures complete through the bus, never under a lock.
+ */
+final class Requests {
+  /** A request waiting for its reply. */
+  static final class Request {
+    final String id;
+    final CompletableFuture<Envelope> reply;
+    /** The encoded request; set before it is offered to the outbound path. */
+    Outbox.@Nullable Pending message;
+    /** The transport the request was last written on; null until written. Written under Outbound's lock. */
+    volatile @Nullable Transport sentOn;
+    /** Loop thread only. */
+    Scheduler.@Nullable Cancellable timeout;
+
+    Request(String id, CompletableFuture<Envelope> reply) {
+      this.id = id;
+      this.reply = reply;
+    }
+  }
+
+  private final ConcurrentHashMap<String, Request> pending = new ConcurrentHashMap<>();
+  private final RequestRetention retention;
+  private final ListenerBus bus;
+  private final Outbound outbound;
+  private final LoopTasks tasks;
+
+  Requests(RequestRetention retention, ListenerBus bus, Outbound outbound, LoopTasks tasks) {
+    this.retention = retention;
+    this.bus = bus;
+    this.outbound = outbound;
+    this.tasks = tasks;
+  }
+
+  /** Any thread: sends {@code request} and returns the future of its reply. */
+  CompletableFuture<Envelope> request(Envelope request, Duration timeout) {
+    Envelope req = request.id() != null ? request : request.toBuilder().id(Ids.next()).build();
+    String id = req.id();
+    CompletableFuture<Envelope> reply = new CompletableFuture<>();
+    Request r = new Request(id, reply);
+    if (pending.putIfAbsent(id, r) != null) {
+      reply.completeExceptionally(new IllegalArgumentException("a request with id " + id + " is already waiting"));
+      return reply;
+    }
+    outbound.send(req, r).whenComplete((ignored, error) -> {
+      // Runs where the send future completed: at once on this thread, or on the callback executor.
+      if (error != null && pending.remove(id, r)) {
+        tasks.post(() -> cancel(r));
+        reply.completeExceptionally(error);
+      }
+    });
+    tasks.post(() -> {
+      if (pending.get(id) != r) return; // answered or failed already
+      r.timeout = tasks.schedule(() -> timedOut(r, timeout), timeout.toNanos());
+    });
+    return reply;
+  }
+
+  /** Reader thread: completes the request {@code replyTo} names; false if none waits for it. */
+  boolean reply(String replyTo, Envelope reply) {
+    Request r = pending.remove(replyTo);
+    if (r == null) return false;
+    tasks.post(() -> cancel(r));
+    bus.complete(r.reply, reply, null);
+    return true;
+  }
+
+  boolean isEmpty() {
+    return pending.isEmpty();
+  }
+
+  /** Loop thread: a timed-out request is not sent later either, whatever the retention. */
+  private void timedOut(Request r, Duration timeout) {
+    if (!pending.remove(r.id, r)) return;
+    Outbox.Pending message = r.message;
+    if (message != null) outbound.withdraw(message);
+    bus.complete(r.reply, null, new RequestTimeoutException(r.id, timeout));
+  }
+
+  /**
+   * Loop thread: {@code lost} is gone (dropped, paused, replaced). With {@code FAIL}, the requests
+   * last written on it fail with {@code error}; requests never written keep waiting to be sent.
+   */
+  void connectionLost(@Nullable Transport lost, SteadySocketException error) {
+    if (retention != RequestRetention.FAIL || lost == null) return;
+    for (Request r : pending.values()) {
+      if (r.sentOn == lost) settle(r, error);
+    }
+  }
+
+  /** Loop thread: with {@code RESEND}, the requests written on an earlier connection, to write on {@code next}. */
+  List<Request> toResend(Transport next) {
+    List<Request> out = new ArrayList<>();
+    if (retention != RequestRetention.RESEND) return out;
+    for (Request r : pending.values()) {
+      Transport sentOn = r.sentOn;
+      if (r.message != null && sentOn != null && sentOn != next) out.add(r);
+    }
+    return out;
+  }
+
+  /** Loop thread, at CLOSED: every request still waiting fails with {@code error}. */
+  void failAll(SteadySocketException error) {
+    for (Request r : pending.values()) settle(r, error);
+  }
+
+  private void settle(Request r, SteadySocketException error) {
+    if (!pending.remove(r.id, r)) return;
+    cancel(r);
+    bus.complete(r.reply, null, error);
+  }
+
+  private static void cancel(Request r) {
+    Scheduler.Cancellable t = r.timeout;
+    if (t != null) t.cancel();
+  }
+}

@@ -1,0 +1,98 @@
+package dev.steadysocket.internal;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.steadysocket.CloseReason;
+import dev.steadysocket.ConnectionState;
+import dev.steadysocket.Envelope;
+import dev.steadysocket.Metrics;
+import dev.steadysocket.SteadySocketListener;
+import dev.steadysocket.Subscription;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * What the public {@code SteadySocket} delegates to. Any thread may call every method; none
+ * blocks. Commands are posted to the {@link ConnectionLoop}; sends and requests go straight to the
+ * outbound path, which orders them under its own lock.
+ */
+public final class SocketCore {
+  private final ConnectionLoop loop;
+  private final LoopTasks tasks;
+  private final Outbound outbound;
+  private final Requests requests;
+  private final ListenerBus bus;
+  private final MetricsRecorder metrics;
+
+  SocketCore(Assembly.Parts p, ConnectionLoop loop) {
+    this.loop = loop;
+    this.tasks = p.tasks;
+    this.outbound = p.outbound;
+    this.requests = p.requests;
+    this.bus = p.bus;
+    this.metrics = p.metrics;
+  }
+
+  public ConnectionState state() {
+    return loop.state();
+  }
+
+  public Metrics metrics() {
+    return metrics.snapshot(tasks.nanoTime());
+  }
+
+  public CompletableFuture<CloseReason> closeFuture() {
+    return loop.closeFuture();
+  }
+
+  public void connect() {
+    tasks.post(loop::doConnect);
+  }
+
+  public CompletableFuture<Void> send(Envelope envelope) {
+    return outbound.send(envelope, null);
+  }
+
+  public CompletableFuture<Envelope> request(Envelope request, Duration timeout) {
+    return requests.request(request, timeout);
+  }
+
+  /** Sends fail from the moment this returns; the close handshake follows on the loop. */
+  public void close(int code, String reason) {
+    Closes.validate(code, reason);
+    outbound.refuseNewSends();
+    tasks.post(() -> loop.doClose(code, reason));
+  }
+
+  public void reconnectNow() {
+    tasks.post(loop::doReconnectNow);
+  }
+
+  public void replaceConnection() {
+    tasks.post(loop::doReplaceConnection);
+  }
+
+  public void pause(String reason) {
+    tasks.post(() -> loop.doPause(reason));
+  }
+
+  public void resume(String reason) {
+    tasks.post(() -> loop.doResume(reason));
+  }
+
+  public void addListener(SteadySocketListener listener) {
+    bus.addListener(listener);
+  }
+
+  public void removeListener(SteadySocketListener listener) {
+    bus.removeListener(listener);
+  }
+
+  public <T> Subscription on(String type, Class<T> cls, Consumer<? super T> handler) {
+    return bus.on(type, cls, handler);
+  }
+
+  public <T> Subscription on(String type, TypeReference<T> ref, Consumer<? super T> handler) {
+    return bus.on(type, ref, handler);
+  }
+}
