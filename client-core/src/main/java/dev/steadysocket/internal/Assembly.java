@@ -1,10 +1,14 @@
 package dev.steadysocket.internal;
 
+import dev.steadysocket.CloseReason;
 import dev.steadysocket.MessageCodec;
+import dev.steadysocket.SocketClosedException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -39,8 +43,20 @@ public final class Assembly {
     final Dialer dialer;
     final Decider decider;
     final HeartbeatMonitor heartbeats;
-    /** Gives back the shared loop thread and client this socket acquired; runs once, at CLOSED. */
+    /** Gives back the shared loop thread and client this socket acquired; see {@link #shutDown}. */
     Runnable release = () -> {};
+    private final AtomicBoolean released = new AtomicBoolean();
+
+    /**
+     * Loop thread, on OPEN: hands {@code t} to the outbound path with what must precede every
+     * newer message: the resume positions and the requests kept from earlier connections.
+     */
+    void attach(Transport t) {
+      String resume = ledger.resumes() ? codec.encode(ledger.resumeFrame(tasks.currentTimeMillis())) : null;
+      List<Requests.Request> resend =
+          config.acknowledgedSends ? new ArrayList<Requests.Request>(0) : requests.toResend(t);
+      outbound.attach(t, resume, resend);
+    }
 
     private Parts(SocketConfig config, Scheduler scheduler, Executor dispatch, Executor callbacks) {
       this.config = config;
@@ -60,6 +76,34 @@ public final class Assembly {
       this.dialer = new Dialer(endpoints, tokens, config.tokenHeader, config.tokenPrefix, ledger);
       this.decider = new Decider(config.reconnectPolicy, dispatch, tasks, bus);
       this.heartbeats = new HeartbeatMonitor(config.heartbeat, tasks, codec);
+    }
+  }
+
+  /**
+   * At CLOSED: every part lets go and everything that must complete, completes: queued and
+   * unacknowledged sends, waiting requests, then onClosed and the close future. Each step runs on
+   * its own, so one that throws cannot keep the others from happening; safe to call twice.
+   */
+  static void shutDown(Parts p, CloseReason reason, CompletableFuture<CloseReason> closeFuture) {
+    quietly(p.dialer::close);
+    quietly(p.outbound::failAll);
+    quietly(() -> p.requests.failAll(new SocketClosedException("socket closed before the reply arrived")));
+    // Released before the terminal callback is queued, so whoever waits on closeFuture finds our
+    // loop and client already let go. Releasing twice would release another socket's share.
+    if (p.released.compareAndSet(false, true)) quietly(p.release);
+    try {
+      p.bus.closed(reason, () -> closeFuture.complete(reason));
+    } catch (Throwable t) {
+      log.error("could not deliver onClosed; completing the close future anyway", t);
+      p.dispatch.execute(() -> closeFuture.complete(reason));
+    }
+  }
+
+  private static void quietly(Runnable step) {
+    try {
+      step.run();
+    } catch (Throwable t) {
+      log.error("a step of closing a socket failed; the others go on", t);
     }
   }
 

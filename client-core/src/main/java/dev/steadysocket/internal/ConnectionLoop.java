@@ -4,17 +4,12 @@ import dev.steadysocket.CloseReason;
 import dev.steadysocket.ConnectionLostException;
 import dev.steadysocket.ConnectionState;
 import dev.steadysocket.Disconnect;
-import dev.steadysocket.MessageCodec;
 import dev.steadysocket.ReconnectAttemptsExhaustedException;
 import dev.steadysocket.ReconnectPolicy.Decision;
-import dev.steadysocket.SocketClosedException;
 import dev.steadysocket.SteadySocketException;
-import java.util.Collections;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,34 +22,23 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Threading:</b> every field below the "loop-confined" line is read and written only by
  * tasks on the socket's {@link LoopTasks}, which run one at a time; {@link SocketCore} and the
- * transport callbacks post the {@code do…} and {@code on…} methods there. {@link #state} is volatile so any thread may read it. Loop tasks never run
- * application code (reconnect policies and token providers run on the dispatch pool, listeners on
+ * transport callbacks post the {@code do…} and {@code on…} methods there. {@link #state} is
+ * volatile so any thread may read it. Loop tasks never run application code (reconnect policies and token providers run on the dispatch pool, listeners on
  * the callback executor) and never block.
  *
- * <p><b>Invariant:</b> no task failure wedges the socket. Every task runs {@link #guarded}: one
- * that throws, an {@code Error} included, closes the socket with a {@link SteadySocketException},
- * so every future still completes and {@code onClosed} still comes.
+ * <p><b>Invariant:</b> no task failure wedges the socket. {@link LoopTasks} hands a task that
+ * throws, an {@code Error} included, to {@link #crashed}, which closes the socket with a {@link
+ * SteadySocketException}, so every future still completes and {@code onClosed} still comes.
  */
 final class ConnectionLoop {
   private static final Logger log = LoggerFactory.getLogger("dev.steadysocket.SteadySocket");
 
+  /** This socket's other parts (see {@link Assembly}); the loop is the only one that wires them together. */
+  private final Assembly.Parts parts;
   private final SocketConfig config;
   private final LoopTasks tasks;
   private final ListenerBus bus;
-  private final MetricsRecorder metrics;
-  private final Executor dispatch;
-  private final List<String> redactedUrls;
-  private final Runnable releaseResources;
   private final CompletableFuture<CloseReason> closeFuture = new CompletableFuture<>();
-  private final MessageCodec codec;
-  private final InboundLedger ledger;
-  private final Outbound outbound;
-  private final Inbound inbound;
-  private final Requests requests;
-  private final RetryPlanner planner;
-  private final Dialer dialer;
-  private final Decider decider;
-  private final HeartbeatMonitor heartbeats;
 
   private volatile ConnectionState state = ConnectionState.IDLE;
 
@@ -63,29 +47,16 @@ final class ConnectionLoop {
   private long connectionIds;
   /** Set while the reconnect policy decides about a disconnect; a decision for another is stale. */
   private @Nullable Object awaitedDecision;
-  private boolean everOpened;
   private final Set<String> pauseReasons = new LinkedHashSet<>();
   private int appCloseCode = Closes.NORMAL;
   private String appCloseReason = "";
   private Scheduler.@Nullable Cancellable connectTimer, stableTimer, reconnectTimer, closeTimer;
 
-  ConnectionLoop(Assembly.Parts p) {
-    this.config = p.config;
-    this.tasks = p.tasks;
-    this.bus = p.bus;
-    this.metrics = p.metrics;
-    this.dispatch = p.dispatch;
-    this.redactedUrls = p.redactedUrls;
-    this.releaseResources = p.release;
-    this.codec = p.codec;
-    this.ledger = p.ledger;
-    this.outbound = p.outbound;
-    this.inbound = p.inbound;
-    this.requests = p.requests;
-    this.planner = p.planner;
-    this.dialer = p.dialer;
-    this.decider = p.decider;
-    this.heartbeats = p.heartbeats;
+  ConnectionLoop(Assembly.Parts parts) {
+    this.parts = parts;
+    this.config = parts.config;
+    this.tasks = parts.tasks;
+    this.bus = parts.bus;
     tasks.onCrash(this::crashed);
   }
 
@@ -101,7 +72,7 @@ final class ConnectionLoop {
 
   void doConnect() {
     if (state != ConnectionState.IDLE) return;
-    metrics.startDisconnectedClock(tasks.nanoTime());
+    parts.metrics.startDisconnectedClock(tasks.nanoTime());
     if (pauseReasons.isEmpty()) startConnecting();
     else setState(ConnectionState.PAUSED);
   }
@@ -114,13 +85,13 @@ final class ConnectionLoop {
     Transport open = state == ConnectionState.OPEN && c != null ? c.transport : null;
     awaitedDecision = null;
     cancelTimers();
-    cancel(reconnectTimer);
+    LoopTasks.cancel(reconnectTimer);
     setState(ConnectionState.CLOSING);
     if (open == null) {
       terminate(null, code, reason, true);
       return;
     }
-    outbound.flush(); // whatever fits goes out before the close frame; the rest fails at CLOSED
+    parts.outbound.flush(); // whatever fits goes out before the close frame; the rest fails at CLOSED
     open.close(code, reason);
     closeTimer = tasks.schedule(() -> {
       if (state != ConnectionState.CLOSING) return;
@@ -130,14 +101,11 @@ final class ConnectionLoop {
   }
 
   void doReplaceConnection() {
-    if (state == ConnectionState.OPEN || state == ConnectionState.CONNECTING) {
-      log.info("replacing the connection to {}", url());
-      Connection c = connection;
-      if (c != null) abandon(c, "replacing connection");
-      startConnecting();
-    } else if (state == ConnectionState.RECONNECTING) {
-      startConnecting();
-    }
+    if (!state.isActive()) return;
+    log.info("replacing the connection to {}", url());
+    Connection c = connection;
+    if (c != null) abandon(c, "replacing connection");
+    startConnecting();
   }
 
   void doReconnectNow() {
@@ -151,7 +119,7 @@ final class ConnectionLoop {
     Connection c = connection;
     if (c != null) abandon(c, "paused");
     awaitedDecision = null;
-    cancel(reconnectTimer);
+    LoopTasks.cancel(reconnectTimer);
     setState(ConnectionState.PAUSED);
   }
 
@@ -159,7 +127,7 @@ final class ConnectionLoop {
     if (!pauseReasons.remove(reason)) return;
     if (pauseReasons.isEmpty() && state == ConnectionState.PAUSED) {
       log.info("resuming ({}): connecting to {}", reason, url());
-      planner.resumed();
+      parts.planner.resumed();
       startConnecting();
     }
   }
@@ -172,24 +140,19 @@ final class ConnectionLoop {
       if (t != null) t.cancel(); // a replaced attempt that opened anyway
       return;
     }
-    cancel(connectTimer);
+    LoopTasks.cancel(connectTimer);
     c.wasOpen = true;
-    if (everOpened) metrics.reconnects.incrementAndGet();
-    everOpened = true;
-    metrics.stopDisconnectedClock(tasks.nanoTime());
+    parts.metrics.opened(tasks.nanoTime());
     ConnectionState previous = state;
     state = ConnectionState.OPEN;
     log.debug("{}: {} -> OPEN", url(), previous);
     c.publishOpen(previous); // ordered before the frames that arrived meanwhile
     log.info("connected to {}", url());
-    String resume = ledger.resumes() ? codec.encode(ledger.resumeFrame(tasks.currentTimeMillis())) : null;
-    List<Requests.Request> resend =
-        config.acknowledgedSends ? Collections.<Requests.Request>emptyList() : requests.toResend(t);
-    outbound.attach(t, resume, resend);
+    parts.attach(t);
     stableTimer = tasks.schedule(() -> {
-      if (connection == c && state == ConnectionState.OPEN) planner.connectionStable();
+      if (connection == c && state == ConnectionState.OPEN) parts.planner.connectionStable();
     }, config.minimumUptime.toNanos());
-    heartbeats.start(c, dead -> disconnected(dead, Failures.deadLink(config.heartbeat.timeout()), true));
+    parts.heartbeats.start(c, dead -> disconnected(dead, Failures.deadLink(config.heartbeat.timeout()), true));
   }
 
   void onServerClose(Connection c, int code, String reason) {
@@ -215,10 +178,10 @@ final class ConnectionLoop {
 
   private void startConnecting() {
     awaitedDecision = null;
-    cancel(reconnectTimer);
+    LoopTasks.cancel(reconnectTimer);
     setState(ConnectionState.CONNECTING);
-    metrics.connectionAttempts.incrementAndGet();
-    Connection c = new Connection(this, tasks, inbound, bus, ++connectionIds);
+    parts.metrics.connectionAttempts.incrementAndGet();
+    Connection c = new Connection(this, tasks, parts.inbound, bus, ++connectionIds);
     connection = c;
     log.debug("connecting to {} ({})", url(), c);
     connectTimer = tasks.schedule(() -> {
@@ -226,7 +189,7 @@ final class ConnectionLoop {
         disconnected(c, Failures.connectTimeout(config.connectTimeout, c.awaitingToken), true);
       }
     }, config.connectTimeout.toNanos());
-    dialer.dial(c, planner.endpoint(), planner.takeRefresh(), x -> x == connection,
+    parts.dialer.dial(c, parts.planner.endpoint(), parts.planner.takeRefresh(), x -> x == connection,
         (x, error) -> disconnected(x, Failures.localFailure(error), true));
   }
 
@@ -240,16 +203,16 @@ final class ConnectionLoop {
     SteadySocketException error = d.error();
     log.info("{} {}: {}", c.wasOpen ? "lost connection to" : "could not connect to", url(), error.getMessage());
     bus.error(error);
-    requests.connectionLost(c.transport, error);
+    parts.requests.connectionLost(c.transport, error);
     Object token = new Object();
     awaitedDecision = token;
-    decider.decide(d, decision -> decided(token, d, decision));
+    parts.decider.decide(d, decision -> decided(token, d, decision));
   }
 
   private void decided(Object token, Disconnect d, Decision decision) {
     if (token != awaitedDecision) return; // closed, paused or replaced meanwhile
     awaitedDecision = null;
-    RetryPlanner.Plan plan = planner.plan(d, decision);
+    RetryPlanner.Plan plan = parts.planner.plan(d, decision);
     SteadySocketException stop = plan.stop;
     if (stop != null) {
       if (stop != d.error()) bus.error(stop);
@@ -257,7 +220,7 @@ final class ConnectionLoop {
       terminate(stop, code, stop.getMessage(), false);
       return;
     }
-    if (redactedUrls.size() > 1) log.info("failing over to {}", url());
+    if (parts.redactedUrls.size() > 1) log.info("failing over to {}", url());
     setState(ConnectionState.RECONNECTING);
     bus.reconnecting(plan.attempt, plan.delay, d.error());
     log.info("reconnecting to {} in {} ms (attempt {})", url(), plan.delay.toMillis(), plan.attempt);
@@ -268,18 +231,18 @@ final class ConnectionLoop {
   private void retire(Connection c, boolean cancelTransport) {
     c.retire();
     if (connection == c) connection = null;
-    outbound.detach(c.transport);
-    dialer.abandon();
+    parts.outbound.detach(c.transport);
+    parts.dialer.abandon();
     cancelTimers();
     if (cancelTransport && c.transport != null) c.transport.cancel();
-    if (c.wasOpen) metrics.startDisconnectedClock(tasks.nanoTime());
+    if (c.wasOpen) parts.metrics.startDisconnectedClock(tasks.nanoTime());
   }
 
   /** Leaves a healthy connection on purpose: graceful close if open, cancel if still connecting. */
   private void abandon(Connection c, String reason) {
     boolean open = state == ConnectionState.OPEN;
     retire(c, !open);
-    requests.connectionLost(c.transport, new ConnectionLostException("connection dropped: " + reason, null));
+    parts.requests.connectionLost(c.transport, new ConnectionLostException("connection dropped: " + reason, null));
     if (open && c.transport != null) c.transport.close(Closes.GOING_AWAY, reason);
   }
 
@@ -289,34 +252,30 @@ final class ConnectionLoop {
     Connection c = connection;
     if (c != null) retire(c, true);
     cancelTimers();
-    cancel(reconnectTimer);
-    cancel(closeTimer);
-    dialer.close();
-    outbound.failAll();
-    requests.failAll(new SocketClosedException("socket closed before the reply arrived"));
-    metrics.stopDisconnectedClock(tasks.nanoTime());
+    LoopTasks.cancel(reconnectTimer);
+    LoopTasks.cancel(closeTimer);
+    parts.metrics.stopDisconnectedClock(tasks.nanoTime());
     setState(ConnectionState.CLOSED);
     CloseReason closeReason = new CloseReason(code, reason, byApp, error);
     log.info("closed {}: {}", url(), closeReason);
-    // Released before the terminal callback is queued, so whoever waits on closeFuture finds our
-    // loop and client already let go. This task still finishes after the loop shuts down.
-    releaseResources.run();
-    bus.closed(closeReason, () -> closeFuture.complete(closeReason));
+    Assembly.shutDown(parts, closeReason, closeFuture);
   }
 
   /** A loop task threw: the socket cannot trust its state, so it closes with a typed error. */
   private void crashed(Throwable t) {
     log.error("unexpected failure in SteadySocket's loop for {}; closing the socket; please report it", url(), t);
-    if (state == ConnectionState.CLOSED) return;
     SteadySocketException error = new SteadySocketException("unexpected failure inside SteadySocket: " + t, t);
-    try {
-      bus.error(error);
-      terminate(error, -1, "internal error", false);
-    } catch (Throwable again) {
-      state = ConnectionState.CLOSED; // nothing more happens; what must complete, completes
-      CloseReason reason = new CloseReason(-1, "internal error", false, error);
-      dispatch.execute(() -> closeFuture.complete(reason));
+    if (state != ConnectionState.CLOSED) {
+      try {
+        bus.error(error);
+        terminate(error, -1, "internal error", false);
+        return;
+      } catch (Throwable again) {
+        log.error("closing after the failure failed too", again);
+      }
     }
+    state = ConnectionState.CLOSED; // whatever happened, what must complete now completes
+    Assembly.shutDown(parts, new CloseReason(-1, "internal error", false, error), closeFuture);
   }
 
   private void setState(ConnectionState next) {
@@ -328,18 +287,14 @@ final class ConnectionLoop {
   }
 
   private void cancelTimers() {
-    cancel(connectTimer);
-    cancel(stableTimer);
-    heartbeats.stop();
+    LoopTasks.cancel(connectTimer);
+    LoopTasks.cancel(stableTimer);
+    parts.heartbeats.stop();
     connectTimer = stableTimer = null;
-  }
-
-  private static void cancel(Scheduler.@Nullable Cancellable timer) {
-    LoopTasks.cancel(timer);
   }
 
   /** The URL in use, redacted for logs. */
   private String url() {
-    return redactedUrls.get(planner.endpoint());
+    return parts.redactedUrls.get(parts.planner.endpoint());
   }
 }

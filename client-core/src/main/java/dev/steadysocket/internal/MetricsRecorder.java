@@ -28,6 +28,16 @@ final class MetricsRecorder {
   /** Start of the current not-OPEN stretch, or -1 while OPEN or before connect(). */
   volatile long disconnectedSince = -1;
 
+  /** Loop thread only. */
+  private boolean everOpened;
+
+  /** Loop thread: a connection opened at {@code now}; every one after the first is a reconnect. */
+  void opened(long now) {
+    if (everOpened) reconnects.incrementAndGet();
+    everOpened = true;
+    stopDisconnectedClock(now);
+  }
+
   /** Loop thread: the socket stopped being OPEN at {@code now}. */
   void startDisconnectedClock(long now) {
     disconnectedSince = now;
