@@ -3,18 +3,17 @@ package dev.steadysocket;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.steadysocket.internal.Assembly;
+import dev.steadysocket.internal.Checks;
 import dev.steadysocket.internal.Scheduler;
 import dev.steadysocket.internal.SocketConfig;
 import dev.steadysocket.internal.SocketCore;
 import dev.steadysocket.internal.Transport;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import okhttp3.Headers;
-import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 
 /**
@@ -203,22 +202,7 @@ public final class SteadySocket implements AutoCloseable {
     private final SocketConfig config = new SocketConfig();
 
     Builder(String url) {
-      config.urls.add(parse(url));
-    }
-
-    private static HttpUrl parse(String url) {
-      Objects.requireNonNull(url, "url == null");
-      String u = url.trim();
-      String lower = u.toLowerCase(Locale.ROOT);
-      if (lower.startsWith("ws:")) u = "http:" + u.substring(3);
-      else if (lower.startsWith("wss:")) u = "https:" + u.substring(4);
-      HttpUrl parsed = HttpUrl.parse(u);
-      if (parsed == null) {
-        // The URL is not echoed: it may carry a token in its query.
-        throw new IllegalArgumentException(
-            "not a valid WebSocket URL; expected ws://, wss://, http:// or https:// followed by a host");
-      }
-      return parsed;
+      config.urls.add(Checks.webSocketUrl(url));
     }
 
     /**
@@ -229,7 +213,7 @@ public final class SteadySocket implements AutoCloseable {
      * @throws IllegalArgumentException if a URL is not a valid WebSocket URL
      */
     public Builder failoverUrls(String... urls) {
-      for (String u : urls) config.urls.add(parse(u));
+      for (String u : urls) config.urls.add(Checks.webSocketUrl(u));
       return this;
     }
 
@@ -311,13 +295,13 @@ public final class SteadySocket implements AutoCloseable {
      * Keeps a server that accepts and drops at once from causing a tight core. Default 5 s.
      */
     public Builder minimumUptime(Duration minimumUptime) {
-      config.minimumUptime = nonNegative(minimumUptime, "minimumUptime");
+      config.minimumUptime = Checks.nonNegative(minimumUptime, "minimumUptime");
       return this;
     }
 
     /** How long a handshake may take before the attempt counts as failed. Default 15 s. */
     public Builder connectTimeout(Duration connectTimeout) {
-      config.connectTimeout = positive(connectTimeout, "connectTimeout");
+      config.connectTimeout = Checks.positive(connectTimeout, "connectTimeout");
       return this;
     }
 
@@ -327,13 +311,13 @@ public final class SteadySocket implements AutoCloseable {
      * 30 s by default), so a server cannot park a client for a day.
      */
     public Builder maxRetryAfter(Duration ceiling) {
-      config.maxRetryAfter = nonNegative(ceiling, "ceiling");
+      config.maxRetryAfter = Checks.nonNegative(ceiling, "ceiling");
       return this;
     }
 
     /** How long {@link #close()} waits for the server's close frame. Default 5 s. */
     public Builder closeTimeout(Duration closeTimeout) {
-      config.closeTimeout = positive(closeTimeout, "closeTimeout");
+      config.closeTimeout = Checks.positive(closeTimeout, "closeTimeout");
       return this;
     }
 
@@ -440,16 +424,6 @@ public final class SteadySocket implements AutoCloseable {
     public SteadySocket build() {
       SocketConfig snapshot = config.copy();
       return new SteadySocket(Assembly.build(snapshot), Assembly.redact(snapshot.urls.get(0)));
-    }
-
-    private static Duration positive(Duration d, String name) {
-      if (d.isZero() || d.isNegative()) throw new IllegalArgumentException(name + " <= 0: " + d);
-      return d;
-    }
-
-    private static Duration nonNegative(Duration d, String name) {
-      if (d.isNegative()) throw new IllegalArgumentException(name + " < 0: " + d);
-      return d;
     }
 
     @Override
