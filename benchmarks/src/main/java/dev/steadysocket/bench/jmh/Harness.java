@@ -57,6 +57,10 @@ final class Harness {
       return System.nanoTime();
     }
 
+    @Override public long currentTimeMillis() {
+      return System.currentTimeMillis();
+    }
+
     @Override public boolean execute(Runnable task) {
       task.run();
       return true;
