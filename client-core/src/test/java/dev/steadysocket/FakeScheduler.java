@@ -13,6 +13,12 @@ final class FakeScheduler implements Scheduler {
   private final PriorityQueue<Task> queue = new PriorityQueue<>();
   private long now = 1_000_000_000L;
   private long sequence;
+  /**
+   * Tasks one runUntilIdle/advanceBy may run at a single instant before it fails: more means tasks
+   * that keep scheduling themselves without delay (a retry loop with zero backoff), which would
+   * otherwise hang the test instead of failing it.
+   */
+  static final int RUNAWAY_LIMIT = 100_000;
 
   @Override
   public synchronized long nanoTime() {
@@ -42,8 +48,14 @@ final class FakeScheduler implements Scheduler {
     };
   }
 
+  /** Tasks queued or scheduled and not yet run (cancelled ones are removed). */
+  synchronized int pendingTasks() {
+    return queue.size();
+  }
+
   /** Runs every task that is due now, including tasks those tasks post. */
   void runUntilIdle() {
+    int ran = 0;
     while (true) {
       Task next;
       synchronized (this) {
@@ -51,8 +63,14 @@ final class FakeScheduler implements Scheduler {
         if (next == null || next.at > now) return;
         queue.poll();
       }
+      if (++ran > RUNAWAY_LIMIT) throw runaway();
       next.task.run();
     }
+  }
+
+  private AssertionError runaway() {
+    return new AssertionError("more than " + RUNAWAY_LIMIT + " tasks ran at virtual time " + now
+        + " ns without time passing: something reschedules itself with no delay");
   }
 
   /** Moves time forward by {@code d}, running each task at its due time, in order. */
@@ -61,6 +79,8 @@ final class FakeScheduler implements Scheduler {
     synchronized (this) {
       target = now + d.toNanos();
     }
+    int ranAtThisInstant = 0;
+    long instant = -1;
     while (true) {
       Task next;
       synchronized (this) {
@@ -71,7 +91,12 @@ final class FakeScheduler implements Scheduler {
         }
         queue.poll();
         now = Math.max(now, next.at);
+        if (now != instant) {
+          instant = now;
+          ranAtThisInstant = 0;
+        }
       }
+      if (++ranAtThisInstant > RUNAWAY_LIMIT) throw runaway();
       next.task.run();
     }
     runUntilIdle();

@@ -42,6 +42,8 @@ final class FakeTransports implements Transport.Factory {
     int closeCode = -1;
     String closeReason;
     boolean cancelled;
+    /** Makes cancel() throw, as a transport bug would, to exercise the loop's crash path. */
+    boolean throwOnCancel;
 
     Fake(Transport.Listener listener, boolean refreshToken, Map<String, String> headers) {
       this.listener = listener;
@@ -75,6 +77,7 @@ final class FakeTransports implements Transport.Factory {
     @Override
     public void cancel() {
       cancelled = true;
+      if (throwOnCancel) throw new IllegalStateException("fake transport: cancel failed");
     }
 
     void open() {
