@@ -1,0 +1,259 @@
+package dev.steadysocket;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.steadysocket.internal.Scheduler;
+import dev.steadysocket.internal.SharedResources;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Defects a review of the rewritten core found, each as the contract it broke. Virtual time:
+ * {@link FakeScheduler} (or a scheduler that runs tasks late), {@link FakeTransports}, inline callbacks.
+ */
+class CoreReviewRegressionTest {
+  final FakeScheduler clock = new FakeScheduler();
+  final FakeTransports transports = new FakeTransports();
+  final List<String> log = new CopyOnWriteArrayList<>();
+
+  SteadySocket.Builder builder(Scheduler scheduler) {
+    return SteadySocket.builder("wss://example.com/feed")
+        .scheduler(scheduler)
+        .transportFactory(transports)
+        .callbackExecutor(Runnable::run)
+        .backoff(Backoff.defaults().withRandom(new Random(42)))
+        .heartbeat(Heartbeat.disabled())
+        .listener(new SteadySocketListener() {
+          @Override public void onStateChanged(ConnectionState p, ConnectionState c) { log.add(p + "->" + c); }
+          @Override public void onReconnecting(int a, Duration d, Throwable c) { log.add("retry in " + d.toMillis()); }
+          @Override public void onClosed(CloseReason r) { log.add("closed " + r); }
+        });
+  }
+
+  SteadySocket.Builder builder() {
+    return builder(clock);
+  }
+
+  SteadySocket open(SteadySocket s) {
+    s.connect();
+    clock.runUntilIdle();
+    transports.last().open();
+    clock.runUntilIdle();
+    return s;
+  }
+
+  /** A heartbeat check left over from a retired connection must not judge (or kill) the next one. */
+  @Test
+  void aStaleHeartbeatCheckDoesNotKillTheNextConnection() {
+    Laggy laggy = new Laggy();
+    SteadySocket s = builder(laggy)
+        .heartbeat(Heartbeat.every(Duration.ofSeconds(5))).minimumUptime(Duration.ofHours(1)).build();
+    s.connect();
+    laggy.runDue();
+    FakeTransports.Fake c1 = transports.last();
+    c1.open();
+    laggy.runDue();
+    laggy.runNext(1_000_000); // tick 1 runs 1 ms late: its check falls due after tick 2
+    laggy.runNext(500_000);   // tick 2 runs late too
+    s.replaceConnection();
+    laggy.runDue();
+    FakeTransports.Fake c2 = transports.last();
+    c2.open();
+    laggy.runDue();
+    laggy.runNext(0); // whatever is due next: it must not be c1's old check acting on c2
+    laggy.runDue();
+    assertEquals(ConnectionState.OPEN, s.state(), String.join(", ", log));
+    assertEquals(2, transports.count(), "no attempt replaced the healthy connection");
+    assertFalse(c2.cancelled);
+  }
+
+  /** Ack mode: a request that failed (FAIL retention) or timed out is never written again. */
+  @Test
+  void ackModeNeverResendsAFailedOrTimedOutRequest() {
+    SteadySocket s = open(builder().acknowledgedSends(true).build());
+    CompletableFuture<Envelope> failed = s.request(Envelope.builder("charge").id("req-1").build(), Duration.ofSeconds(60));
+    CompletableFuture<Envelope> timedOut = s.request(Envelope.builder("q").id("req-2").build(), Duration.ofSeconds(1));
+    clock.advanceBy(Duration.ofSeconds(2));
+    assertTrue(timedOut.isCompletedExceptionally());
+    transports.last().fail(new IOException("reset"));
+    clock.runUntilIdle();
+    assertTrue(failed.isCompletedExceptionally(), "FAIL retention fails the request");
+    clock.advanceBy(Duration.ofSeconds(31));
+    transports.last().open();
+    clock.runUntilIdle();
+    List<String> resent = transports.last().sentMessages();
+    assertFalse(resent.stream().anyMatch(m -> m.contains("req-1") || m.contains("req-2")), resent.toString());
+  }
+
+  /** A stream name outside ASCII must not make every later handshake fail. */
+  @Test
+  void anyStreamNameSurvivesTheResumeHeader() {
+    SteadySocket s = open(builder().resumeStreams(true).build());
+    transports.last().receive("{\"type\":\"tick\",\"id\":\"1\",\"meta\":{\"stream\":\"prices-\u00e9\\n\"}}");
+    transports.last().fail(new IOException("reset"));
+    clock.advanceBy(Duration.ofSeconds(31));
+    Map<String, String> headers = transports.last().headers;
+    okhttp3.Request.Builder b = new okhttp3.Request.Builder().url("https://example.com/");
+    for (Map.Entry<String, String> h : headers.entrySet()) b.header(h.getKey(), h.getValue()); // must not throw
+    assertTrue(headers.get("X-SteadySocket-Resume").toLowerCase(java.util.Locale.ROOT).contains("\\u00e9"), headers.toString());
+  }
+
+  /** A huge (but valid) Duration never overflows the loop's arithmetic. */
+  @Test
+  void hugeDurationsDoNotCrashTheLoop() {
+    SteadySocket s = open(builder().closeTimeout(Duration.ofSeconds(Long.MAX_VALUE / 2)).build());
+    CompletableFuture<Envelope> reply = s.request(Envelope.builder("q").build(), Duration.ofSeconds(Long.MAX_VALUE));
+    clock.runUntilIdle();
+    assertEquals(ConnectionState.OPEN, s.state(), String.join(", ", log));
+    assertFalse(reply.isDone());
+    s.close();
+    clock.runUntilIdle();
+    assertEquals(ConnectionState.CLOSING, s.state());
+  }
+
+  /** A build() that fails after acquiring shared resources gives them back. */
+  @Test
+  void aFailedBuildReleasesTheSharedClient() {
+    int before = SharedResources.clientUsers();
+    assertThrows(IllegalArgumentException.class, () ->
+        SteadySocket.builder("wss://example.com/").heartbeat(Heartbeat.every(Duration.ofDays(30))).build());
+    assertEquals(before, SharedResources.clientUsers());
+  }
+
+  /** Replacing a healthy connection starts a new outage: its first failure waits the minimum. */
+  @Test
+  void aFailureAfterReplacingAStableConnectionStillWaits() {
+    SteadySocket s = open(builder().build());
+    clock.advanceBy(Duration.ofSeconds(6)); // past the minimum uptime
+    s.replaceConnection();
+    clock.runUntilIdle();
+    int before = transports.count();
+    transports.last().reject(503, "0");
+    clock.runUntilIdle();
+    assertEquals(before, transports.count(), "retried at once: " + log);
+  }
+
+  /** With minimumUptime(ZERO), a server that accepts then closes with 1008 still cannot make a loop. */
+  @Test
+  void zeroMinimumUptimeCannotMakeARefreshLoop() {
+    SteadySocket s = builder().minimumUptime(Duration.ZERO).tokenProvider(refresh -> "t").build();
+    s.connect();
+    clock.runUntilIdle();
+    for (int i = 0; i < 5 && s.state() != ConnectionState.CLOSED; i++) {
+      transports.last().open();
+      clock.runUntilIdle();
+      transports.last().serverClose(1008, "bad token");
+      clock.runUntilIdle();
+      clock.advanceBy(Duration.ofMillis(100));
+    }
+    assertEquals(ConnectionState.CLOSED, s.state(), String.join(", ", log));
+    assertEquals(2, transports.count());
+  }
+
+  /** A policy still deciding (hung) about one disconnect holds at most one thread. */
+  @Test
+  void aHungPolicyHoldsOneThreadNotOnePerDisconnect() {
+    List<Runnable> dispatched = new ArrayList<>();
+    AtomicInteger calls = new AtomicInteger();
+    SteadySocket s = builder().sharedDispatch(dispatched::add).callbackExecutor(Runnable::run)
+        .reconnectPolicy(d -> {
+          calls.incrementAndGet();
+          return ReconnectPolicy.Decision.retry();
+        })
+        .build();
+    s.connect();
+    clock.runUntilIdle();
+    for (int i = 0; i < 3; i++) {
+      transports.last().fail(new IOException("reset"));
+      clock.runUntilIdle();
+      s.replaceConnection(); // the decision never came back: the policy "hangs"
+      clock.runUntilIdle();
+    }
+    assertTrue(dispatched.size() <= 1, dispatched.size() + " policy calls handed to threads at once");
+  }
+
+  /** Ack mode with an outbox of zero messages still sends while OPEN. */
+  @Test
+  void ackModeWithAZeroMessageOutboxStillSends() {
+    SteadySocket s = open(builder().acknowledgedSends(true)
+        .outbox(OutboxPolicy.bounded(0, 1 << 20, OutboxPolicy.Overflow.REJECT_NEW)).build());
+    s.send(Envelope.of("x", null));
+    clock.runUntilIdle();
+    assertEquals(1, transports.last().sentMessages().size());
+  }
+
+  /** An inline executor drains a long backlog without one stack frame per batch. */
+  @Test
+  void anInlineExecutorDrainsALongBacklogWithoutRecursion() {
+    List<Runnable> held = new ArrayList<>();
+    boolean[] hold = {true};
+    AtomicInteger maxDepth = new AtomicInteger();
+    SteadySocket s = open(builder().callbackExecutor(task -> {
+      if (hold[0]) held.add(task);
+      else task.run();
+    }).listener(new SteadySocketListener() {
+      @Override public void onMessage(Envelope e) {
+        maxDepth.accumulateAndGet(Thread.currentThread().getStackTrace().length, Math::max);
+      }
+    }).build());
+    for (int i = 0; i < 256 * 100; i++) transports.last().receive("{\"type\":\"m\"}");
+    hold[0] = false;
+    held.forEach(Runnable::run);
+    assertTrue(maxDepth.get() < 400, "stack depth " + maxDepth.get());
+    assertNotEquals(0, maxDepth.get());
+  }
+
+  /** Virtual time where the test picks how late each task runs. */
+  static final class Laggy implements Scheduler {
+    final PriorityQueue<long[]> order =
+        new PriorityQueue<>((a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]));
+    final Map<Long, Runnable> tasks = new HashMap<>();
+    long now = 1_000_000_000L;
+    long seq;
+
+    @Override public long nanoTime() { return now; }
+    @Override public long currentTimeMillis() { return now / 1_000_000; }
+
+    @Override public boolean execute(Runnable r) {
+      schedule(r, 0);
+      return true;
+    }
+
+    @Override public Cancellable schedule(Runnable r, long delay) {
+      long s = seq++;
+      order.add(new long[] {now + delay, s});
+      tasks.put(s, r);
+      return () -> tasks.remove(s);
+    }
+
+    /** Runs the next live task, {@code lagNanos} after it was due. */
+    void runNext(long lagNanos) {
+      while (!order.isEmpty()) {
+        long[] t = order.poll();
+        Runnable r = tasks.remove(t[1]);
+        if (r == null) continue;
+        now = Math.max(now, t[0] + lagNanos);
+        r.run();
+        return;
+      }
+    }
+
+    void runDue() {
+      while (!order.isEmpty() && order.peek()[0] <= now) runNext(0);
+    }
+  }
+}
