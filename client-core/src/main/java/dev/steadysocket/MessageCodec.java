@@ -7,8 +7,11 @@ import dev.steadysocket.internal.Json;
  * Turns envelopes into text frames and back. The Jackson implementation is the default; supply
  * your own to change the wire format (for example to wrap it in a server-specific frame).
  *
- * <p><b>Threading:</b> {@link #encode} runs on the thread that calls {@code send}, {@link #decode}
- * on OkHttp's reader thread; both may run concurrently, so implementations must be thread-safe.
+ * <p><b>Threading:</b> {@link #encode} runs on the thread that calls {@code send} (and, for the
+ * heartbeat and resume envelopes, on SteadySocket's loop thread), {@link #decode} on OkHttp's reader
+ * thread or a SteadySocket dispatch thread; calls may run concurrently, so implementations must be
+ * thread-safe, and must not block. A codec that cannot encode a heartbeat leaves pings alone to
+ * judge the link.
  */
 public interface MessageCodec {
 

@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,7 +53,14 @@ public final class Assembly {
      * newer message: the resume positions and the requests kept from earlier connections.
      */
     void attach(Transport t) {
-      String resume = ledger.resumes() ? codec.encode(ledger.resumeFrame(tasks.currentTimeMillis())) : null;
+      String resume = null;
+      if (ledger.resumes()) {
+        try {
+          resume = codec.encode(ledger.resumeFrame(tasks.currentTimeMillis()));
+        } catch (RuntimeException e) { // the application's codec: the handshake header still carries them
+          log.warn("the codec cannot encode the resume frame; positions go in the handshake header only", e);
+        }
+      }
       List<Requests.Request> resend =
           config.acknowledgedSends ? new ArrayList<Requests.Request>(0) : requests.toResend(t);
       outbound.attach(t, resume, resend);
@@ -110,6 +118,20 @@ public final class Assembly {
   /** Builds a socket configured by {@code config} (a copy nobody else writes). */
   public static SocketCore build(SocketConfig config) {
     ScheduledExecutorService loopThread = config.scheduler == null ? SharedResources.acquireLoop() : null;
+    OkHttpClient[] ownClient = {null};
+    try {
+      return build(config, loopThread, ownClient);
+    } catch (RuntimeException | Error e) {
+      // OkHttp refuses some settings only here (a ping interval past 24 days): give back what
+      // this socket acquired, or the shared thread and client would outlive every socket.
+      if (loopThread != null) SharedResources.releaseLoop(loopThread);
+      if (ownClient[0] != null) SharedResources.releaseClient(ownClient[0]);
+      throw e;
+    }
+  }
+
+  private static SocketCore build(
+      SocketConfig config, @Nullable ScheduledExecutorService loopThread, OkHttpClient[] ownClient) {
     Scheduler scheduler = loopThread != null ? SharedResources.scheduler(loopThread) : config.scheduler;
     Executor pool = config.dispatch != null ? config.dispatch : SharedResources.dispatch();
     // Virtual-time tests run policies and token providers inline, so each step happens when the
@@ -118,13 +140,12 @@ public final class Assembly {
     Executor callbacks = config.callbackExecutor != null ? config.callbackExecutor : pool;
     Parts p = new Parts(config, scheduler, dispatch, callbacks);
     for (HttpUrl u : config.urls) p.redactedUrls.add(redact(u));
-    OkHttpClient ownClient = null;
     if (config.transportFactory != null) {
       for (int i = 0; i < config.urls.size(); i++) p.endpoints.add(config.transportFactory);
     } else {
       OkHttpClient base = config.client;
       if (base == null) {
-        base = ownClient = SharedResources.acquireClient();
+        base = ownClient[0] = SharedResources.acquireClient();
       } else if (base.dispatcher().getMaxRequestsPerHost() < 64) {
         log.warn(
             "the OkHttpClient's Dispatcher allows {} calls per host; every open WebSocket holds"
@@ -138,7 +159,7 @@ public final class Assembly {
             base, request, config.heartbeat.interval().toMillis(), config.closeTimeout.toMillis()));
       }
     }
-    OkHttpClient clientToRelease = ownClient;
+    OkHttpClient clientToRelease = ownClient[0];
     p.release = () -> {
       if (loopThread != null) SharedResources.releaseLoop(loopThread);
       if (clientToRelease != null) SharedResources.releaseClient(clientToRelease);

@@ -97,7 +97,7 @@ final class ConnectionLoop {
       if (state != ConnectionState.CLOSING) return;
       log.debug("server did not finish the close handshake in {}", config.closeTimeout);
       terminate(null, code, reason, true);
-    }, config.closeTimeout.toNanos());
+    }, config.closeTimeout);
   }
 
   void doReplaceConnection() {
@@ -151,7 +151,7 @@ final class ConnectionLoop {
     parts.attach(t);
     stableTimer = tasks.schedule(() -> {
       if (connection == c && state == ConnectionState.OPEN) parts.planner.connectionStable();
-    }, config.minimumUptime.toNanos());
+    }, parts.planner.stableAfter(config.minimumUptime));
     parts.heartbeats.start(c, dead -> disconnected(dead, Failures.deadLink(config.heartbeat.timeout()), true));
   }
 
@@ -188,8 +188,8 @@ final class ConnectionLoop {
       if (c == connection && state == ConnectionState.CONNECTING) {
         disconnected(c, Failures.connectTimeout(config.connectTimeout, c.awaitingToken), true);
       }
-    }, config.connectTimeout.toNanos());
-    parts.dialer.dial(c, parts.planner.endpoint(), parts.planner.takeRefresh(), x -> x == connection,
+    }, config.connectTimeout);
+    parts.dialer.dial(c, parts.planner.endpoint(), parts.planner.startAttempt(), x -> x == connection,
         (x, error) -> disconnected(x, Failures.localFailure(error), true));
   }
 
@@ -224,7 +224,7 @@ final class ConnectionLoop {
     setState(ConnectionState.RECONNECTING);
     bus.reconnecting(plan.attempt, plan.delay, d.error());
     log.info("reconnecting to {} in {} ms (attempt {})", url(), plan.delay.toMillis(), plan.attempt);
-    reconnectTimer = tasks.schedule(this::startConnecting, plan.delay.toNanos());
+    reconnectTimer = tasks.schedule(this::startConnecting, plan.delay);
   }
 
   /** Stops using {@code c}: its frames are dropped from now on and its timers cancelled. */
@@ -265,17 +265,15 @@ final class ConnectionLoop {
   private void crashed(Throwable t) {
     log.error("unexpected failure in SteadySocket's loop for {}; closing the socket; please report it", url(), t);
     SteadySocketException error = new SteadySocketException("unexpected failure inside SteadySocket: " + t, t);
-    if (state != ConnectionState.CLOSED) {
-      try {
-        bus.error(error);
-        terminate(error, -1, "internal error", false);
-        return;
-      } catch (Throwable again) {
-        log.error("closing after the failure failed too", again);
-      }
+    try {
+      if (state != ConnectionState.CLOSED) bus.error(error);
+      terminate(error, -1, "internal error", false); // does nothing if already CLOSED
+    } catch (Throwable again) {
+      log.error("closing after the failure failed too", again);
+      setState(ConnectionState.CLOSED);
+    } finally { // idempotent: settles whatever terminate did not get to
+      Assembly.shutDown(parts, new CloseReason(-1, "internal error", false, error), closeFuture);
     }
-    state = ConnectionState.CLOSED; // whatever happened, what must complete now completes
-    Assembly.shutDown(parts, new CloseReason(-1, "internal error", false, error), closeFuture);
   }
 
   private void setState(ConnectionState next) {

@@ -5,6 +5,7 @@ import dev.steadysocket.ListenerException;
 import dev.steadysocket.ReconnectPolicy;
 import dev.steadysocket.ReconnectPolicy.Decision;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,6 +23,12 @@ final class Decider {
   private final Executor dispatch;
   private final LoopTasks tasks;
   private final ListenerBus bus;
+  /**
+   * True while the application's policy is being asked on the dispatch pool. A disconnect that
+   * needs a decision meanwhile (the socket was replaced or resumed while a policy hung) is decided
+   * by the defaults, so a policy that blocks holds one thread, never one per disconnect.
+   */
+  private final AtomicBoolean asking = new AtomicBoolean();
 
   Decider(ReconnectPolicy policy, Executor dispatch, LoopTasks tasks, ListenerBus bus) {
     this.policy = policy;
@@ -36,12 +43,23 @@ final class Decider {
       then.accept(policy.decide(d));
       return;
     }
+    if (!asking.compareAndSet(false, true)) {
+      log.warn("the reconnect policy has not answered the previous disconnect; the defaults decide {}", d);
+      then.accept(ReconnectPolicy.defaults().decide(d));
+      return;
+    }
     try {
       dispatch.execute(() -> {
-        Decision decision = ask(d);
+        Decision decision;
+        try {
+          decision = ask(d);
+        } finally {
+          asking.set(false);
+        }
         tasks.post(() -> then.accept(decision));
       });
     } catch (Throwable noThread) {
+      asking.set(false);
       then.accept(ReconnectPolicy.defaults().decide(d));
     }
   }

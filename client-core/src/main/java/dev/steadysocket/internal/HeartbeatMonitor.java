@@ -5,6 +5,8 @@ import dev.steadysocket.Heartbeat;
 import dev.steadysocket.MessageCodec;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sends heartbeats on the open connection and declares it dead when no sign of life follows.
@@ -18,13 +20,25 @@ import org.jspecify.annotations.Nullable;
  * scheduling delay of one tick.
  */
 final class HeartbeatMonitor {
+  private static final Logger log = LoggerFactory.getLogger("dev.steadysocket.SteadySocket");
   private final Heartbeat heartbeat;
   private final LoopTasks loop;
   private final MessageCodec codec;
-  /** Told when the connection being watched is found dead; null while none is watched. */
+  /** The connection being watched, and what to tell when it is found dead; null while none is. */
+  private @Nullable Connection watched;
+
   private @Nullable Consumer<Connection> onDead;
   private Scheduler.@Nullable Cancellable tick;
+  /**
+   * The pending checks. The timeout may equal the interval, so when the loop runs late the next
+   * tick comes before the previous round's check: two can be pending, and {@link #stop} must
+   * cancel both or a check for a retired connection would outlive it.
+   */
   private Scheduler.@Nullable Cancellable check;
+
+  private Scheduler.@Nullable Cancellable previousCheck;
+  /** Loop thread: the codec failed once (logged once). */
+  private boolean encodeFailed;
 
   HeartbeatMonitor(Heartbeat heartbeat, LoopTasks loop, MessageCodec codec) {
     this.heartbeat = heartbeat;
@@ -35,6 +49,7 @@ final class HeartbeatMonitor {
   /** Watches the open connection {@code c} until {@link #stop}; {@code onDead} is told if it dies. */
   void start(Connection c, Consumer<Connection> onDead) {
     if (!heartbeat.isEnabled() || c.transport == null) return;
+    this.watched = c;
     this.onDead = onDead;
     c.pongsAtCheck = c.transport.pongCount();
     scheduleTick(c);
@@ -44,7 +59,9 @@ final class HeartbeatMonitor {
   void stop() {
     LoopTasks.cancel(tick);
     LoopTasks.cancel(check);
-    tick = check = null;
+    LoopTasks.cancel(previousCheck);
+    tick = check = previousCheck = null;
+    watched = null;
     onDead = null;
   }
 
@@ -56,25 +73,39 @@ final class HeartbeatMonitor {
 
   private void tick(Connection c) {
     Transport t = c.transport;
-    if (onDead == null || t == null) return;
+    if (c != watched || t == null) return;
     c.heartbeatRounds++;
     long framesAtTick = c.framesReceived;
     long pongsBefore = c.pongsAtCheck;
-    if (heartbeat.sendsEnvelope()) {
-      String id = Ids.next();
-      c.heartbeatId = id;
-      c.heartbeatSentNanos = loop.nanoTime();
-      t.send(codec.encode(
-          Envelope.builder("heartbeat").id(id).timestamp(loop.currentTimeMillis()).build()));
-    }
+    if (heartbeat.sendsEnvelope()) sendEnvelope(c, t);
+    previousCheck = check;
     check = loop.schedule(() -> check(c, framesAtTick, pongsBefore), heartbeat.timeout().toNanos());
     scheduleTick(c);
+  }
+
+  /**
+   * The heartbeat envelope, in the socket's wire format. The codec may be the application's: one
+   * that cannot encode a heartbeat leaves the ping frame alone to judge the link.
+   */
+  private void sendEnvelope(Connection c, Transport t) {
+    String id = Ids.next();
+    String text;
+    try {
+      text = codec.encode(Envelope.builder("heartbeat").id(id).timestamp(loop.currentTimeMillis()).build());
+    } catch (RuntimeException e) {
+      if (!encodeFailed) log.warn("the codec cannot encode a heartbeat envelope; sending pings only", e);
+      encodeFailed = true;
+      return;
+    }
+    c.heartbeatId = id;
+    c.heartbeatSentNanos = loop.nanoTime();
+    t.send(text);
   }
 
   private void check(Connection c, long framesAtTick, long pongsBefore) {
     Transport t = c.transport;
     Consumer<Connection> dead = onDead;
-    if (dead == null || t == null) return;
+    if (c != watched || dead == null || t == null) return;
     long pongs = t.pongCount();
     c.pongsAtCheck = pongs;
     boolean alive = c.framesReceived != framesAtTick || (pongs != -1 && pongs != pongsBefore);

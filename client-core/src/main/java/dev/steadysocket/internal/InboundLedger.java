@@ -1,5 +1,7 @@
 package dev.steadysocket.internal;
 
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import dev.steadysocket.Envelope;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -74,14 +76,28 @@ final class InboundLedger {
     return resume;
   }
 
-  /** Extra handshake headers for the next attempt: the resume positions, when resuming. */
+  /** Longest resume header sent; past it, the positions travel only in the first frame. */
+  static final int MAX_RESUME_HEADER_CHARS = 4096;
+
+  private static final ObjectWriter HEADER_JSON =
+      Json.defaultMapper().writer().with(JsonWriteFeature.ESCAPE_NON_ASCII);
+
+  /**
+   * Extra handshake headers for the next attempt: the resume positions, when resuming, as JSON
+   * whose every character an HTTP header may carry (non-ASCII and controls escaped), so no stream
+   * name or id can make a handshake fail; omitted past {@link #MAX_RESUME_HEADER_CHARS}.
+   */
   Map<String, String> handshakeHeaders() {
     if (!resume) return Collections.emptyMap();
+    String json;
     try {
-      return Collections.singletonMap(RESUME_HEADER, Json.defaultMapper().writeValueAsString(positions()));
+      // Jackson leaves DEL (0x7f) as is, and HTTP forbids it: escape it too, as JSON allows.
+      json = HEADER_JSON.writeValueAsString(positions()).replace(String.valueOf((char) 0x7f), "\\u007f");
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException(e); // a map of strings always serializes
     }
+    if (json.length() > MAX_RESUME_HEADER_CHARS) return Collections.emptyMap();
+    return Collections.singletonMap(RESUME_HEADER, json);
   }
 
   /** The first frame of a resuming connection: the same positions as the handshake header. */

@@ -160,25 +160,33 @@ public final class ListenerBus implements SerialExecutor.Failures {
    * run, never on the loop thread or under a lock; even after onClosed, even if refused.
    */
   <T> void complete(CompletableFuture<T> future, @Nullable T value, @Nullable Throwable error) {
-    executor.execute((SerialExecutor.Essential) () -> settle(future, value, error));
+    enqueueCompletion(future, value, error);
+    executor.kick();
   }
 
-  /** Fails every future in {@code futures} with {@code error}, in one callback task. */
-  void failAll(List<CompletableFuture<?>> futures, Throwable error) {
-    if (futures.isEmpty()) return;
-    executor.execute(
-        (SerialExecutor.Essential) () -> {
-          for (CompletableFuture<?> f : futures) f.completeExceptionally(error);
-        });
+  /**
+   * Queues the completion without starting the executor: callers that must order a completion
+   * before {@code onClosed} queue it under their own lock (which the closing path also takes) and
+   * call {@link #kick} after releasing it.
+   */
+  <T> void enqueueCompletion(CompletableFuture<T> future, @Nullable T value, @Nullable Throwable error) {
+    executor.enqueue((SerialExecutor.Essential) () -> settle(future, value, error));
   }
 
-  /** Succeeds every future in {@code futures}, in one callback task. */
-  void succeedAll(List<CompletableFuture<Void>> futures) {
+  /** Queues, without starting the executor, one task that fails every future in {@code futures}. */
+  void enqueueFailAll(List<? extends CompletableFuture<?>> futures, Throwable error) {
     if (futures.isEmpty()) return;
-    executor.execute(
-        (SerialExecutor.Essential) () -> {
-          for (CompletableFuture<Void> f : futures) f.complete(null);
-        });
+    executor.enqueue((SerialExecutor.Essential) () -> {
+      for (CompletableFuture<?> f : futures) f.completeExceptionally(error);
+    });
+  }
+
+  /** Queues, without starting the executor, one task that succeeds every future in {@code futures}. */
+  void enqueueSucceedAll(List<CompletableFuture<Void>> futures) {
+    if (futures.isEmpty()) return;
+    executor.enqueue((SerialExecutor.Essential) () -> {
+      for (CompletableFuture<Void> f : futures) f.complete(null);
+    });
   }
 
   static <T> void settle(CompletableFuture<T> future, @Nullable T value, @Nullable Throwable error) {

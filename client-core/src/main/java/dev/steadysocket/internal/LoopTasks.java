@@ -25,13 +25,28 @@ final class LoopTasks {
     this.crashHandler = handler;
   }
 
-  /** Runs {@code task} on the loop after the tasks posted before it; false once the socket is closed. */
-  boolean post(Runnable task) {
-    return scheduler.execute(() -> guarded(task));
+  /** The longest delay scheduled: a longer Duration waits this long instead of overflowing. */
+  static final long MAX_DELAY_NANOS = Long.MAX_VALUE / 4; // about 73 years
+
+  /**
+   * Runs {@code task} on the loop after the tasks posted before it. A task posted after every
+   * socket closed (the shared loop thread is gone) is dropped: only late transport events can be.
+   */
+  void post(Runnable task) {
+    scheduler.execute(() -> guarded(task));
   }
 
   Scheduler.Cancellable schedule(Runnable task, long delayNanos) {
     return scheduler.schedule(() -> guarded(task), delayNanos);
+  }
+
+  /** Runs {@code task} after {@code delay}, saturated at {@link #MAX_DELAY_NANOS}. */
+  Scheduler.Cancellable schedule(Runnable task, java.time.Duration delay) {
+    return schedule(task, nanos(delay));
+  }
+
+  static long nanos(java.time.Duration d) {
+    return d.compareTo(java.time.Duration.ofNanos(MAX_DELAY_NANOS)) >= 0 ? MAX_DELAY_NANOS : d.toNanos();
   }
 
   long nanoTime() {

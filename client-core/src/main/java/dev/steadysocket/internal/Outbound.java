@@ -29,7 +29,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>Invariants:</b> a message is written at once only when nothing waits before it (the lane
  * rule, {@link #offer}); each message's future completes exactly once: written (or acknowledged),
- * refused, evicted, withdrawn or failed at CLOSED.
+ * refused, evicted, withdrawn or failed at CLOSED. A completion that races the close (from a sending
+ * or reading thread) is queued on the bus while the lock is held, so {@link #failAll}, which takes
+ * the lock before onClosed is queued, orders it before onClosed.
  */
 final class Outbound {
   /**
@@ -58,6 +60,11 @@ final class Outbound {
   private final Outbox outbox;
   /** Acknowledgement mode: written and not yet acknowledged, oldest first; tracked per send. */
   private final ArrayDeque<Outbox.Pending> unacked = new ArrayDeque<>();
+  /**
+   * Acknowledgement mode: messages unacknowledged when their connection was lost, written again
+   * (same ids, same order) on the next one before the outbox, through the same back-pressure.
+   */
+  private final ArrayDeque<Outbox.Pending> replay = new ArrayDeque<>();
   /** Set by close() and at CLOSED: new sends fail at once. */
   private boolean refusing;
   /** The flush retried while OkHttp's buffer is above the high water, or null. */
@@ -74,7 +81,7 @@ final class Outbound {
     this.outboxDescription = policy.toString();
     this.codec = codec;
     this.ackMode = ackMode;
-    this.ackWindow = policy.maxMessages();
+    this.ackWindow = Math.max(1, policy.maxMessages()); // an empty outbox still allows one in flight
     this.maxMessageBytes = Math.min(policy.maxBytes(), MAX_MESSAGE_BYTES);
     this.bus = bus;
     this.metrics = metrics;
@@ -116,54 +123,60 @@ final class Outbound {
     boolean refused;
     boolean written = false;
     boolean blocked = false;
+    boolean evicted = false;
     List<Outbox.Pending> turnedAway = null;
     synchronized (lock) {
       refused = refusing;
       if (!refused) {
         Transport t = writable;
-        if (t != null && outbox.isEmpty() && write(t, p)) {
+        if (t != null && nothingWaiting() && write(t, p)) {
           written = true;
         } else {
           turnedAway = outbox.offer(p);
           blocked = t != null;
           metrics.outboxDepth = outbox.size();
+          for (Outbox.Pending q : turnedAway) {
+            if (q != p) {
+              bus.enqueueCompletion(q.future, null, overflow("outbox full, oldest message dropped"));
+              evicted = true;
+            }
+          }
         }
       }
     }
+    if (evicted) bus.kick();
     // The future of p has not been returned yet: completing it here runs no application code.
     if (refused) {
+      metrics.dropped.incrementAndGet();
       p.future.completeExceptionally(new SocketClosedException("socket is closing or closed"));
     } else if (written && !ackMode) {
       p.future.complete(null);
     } else if (turnedAway != null && !turnedAway.isEmpty()) {
       metrics.dropped.addAndGet(turnedAway.size());
-      for (Outbox.Pending q : turnedAway) {
-        String what = q == p ? "outbox full, message rejected" : "outbox full, oldest message dropped";
-        OutboxOverflowException e = new OutboxOverflowException(what + " (" + outboxDescription + ")");
-        if (q == p) p.future.completeExceptionally(e);
-        else bus.complete(q.future, null, e);
-      }
+      if (turnedAway.contains(p)) p.future.completeExceptionally(overflow("outbox full, message rejected"));
     }
     if (blocked) flushLater();
   }
 
   /** Loop thread, on OPEN: writes what must precede everything newer, then the outbox; opens the lane. */
   void attach(Transport t, @Nullable String resumeFrame, List<Requests.Request> resend) {
-    List<CompletableFuture<Void>> done = new ArrayList<>();
     boolean blocked;
     synchronized (lock) {
       if (refusing) return;
       writable = t;
       if (resumeFrame != null) t.send(resumeFrame);
-      for (Outbox.Pending p : unacked) t.send(p.text); // same ids: the server drops what it has
       for (Requests.Request r : resend) {
         Outbox.Pending m = r.message;
-        if (m != null && t.send(m.text)) r.sentOn = t;
+        if (m != null && t.send(m.text)) {
+          r.sentOn = t;
+          metrics.resent.incrementAndGet();
+        }
       }
-      metrics.resent.addAndGet(unacked.size() + resend.size());
-      blocked = flushLocked(done);
+      replay.addAll(unacked); // same ids: the server drops what it already has
+      unacked.clear();
+      blocked = flushLocked();
     }
-    bus.succeedAll(done);
+    bus.kick();
     if (blocked) flushLater();
   }
 
@@ -174,14 +187,13 @@ final class Outbound {
     }
   }
 
-  /** Loop thread: writes what the transport takes now (after back-pressure, or before a close frame). */
+  /** Any thread: writes what the transport takes now (after back-pressure, or before a close frame). */
   void flush() {
-    List<CompletableFuture<Void>> done = new ArrayList<>();
     boolean blocked;
     synchronized (lock) {
-      blocked = flushLocked(done);
+      blocked = flushLocked();
     }
-    bus.succeedAll(done);
+    bus.kick();
     if (blocked) flushLater();
   }
 
@@ -210,78 +222,84 @@ final class Outbound {
 
   /** Reader thread, acknowledgement mode: the server has the oldest message sent with {@code id}. */
   void acked(String id) {
-    Outbox.Pending acked = null;
-    List<CompletableFuture<Void>> done = new ArrayList<>();
-    boolean blocked = false;
+    boolean blocked;
     synchronized (lock) {
-      for (Iterator<Outbox.Pending> it = unacked.iterator(); it.hasNext(); ) {
-        Outbox.Pending p = it.next();
-        if (id.equals(p.id)) {
-          it.remove();
-          acked = p;
-          break;
-        }
-      }
-      if (acked != null) {
-        metrics.unacknowledged = unacked.size();
-        blocked = flushLocked(done); // the window opened
-      }
+      Outbox.Pending p = removeById(unacked, id);
+      if (p == null) p = removeById(replay, id); // acknowledged just before its connection was lost
+      if (p == null) return; // a duplicate ack, or one for a message we already gave up on
+      metrics.unacknowledged = unacked.size() + replay.size();
+      bus.enqueueCompletion(p.future, null, null);
+      blocked = flushLocked(); // the window opened
     }
-    if (acked == null) return; // a duplicate ack, or one for a message we already gave up on
-    bus.complete(acked.future, null, null);
-    bus.succeedAll(done);
+    bus.kick();
     if (blocked) flushLater();
   }
 
-  /** Loop thread: takes {@code p} out of the outbox if it is still there (a timed-out request). */
+  /** Loop thread: takes {@code p} out of what waits to be sent or acknowledged (a settled request). */
   void withdraw(Outbox.Pending p) {
     boolean removed;
     synchronized (lock) {
-      removed = outbox.remove(p);
+      removed = outbox.remove(p) | unacked.remove(p) | replay.remove(p);
       metrics.outboxDepth = outbox.size();
+      metrics.unacknowledged = unacked.size() + replay.size();
+      if (removed) bus.enqueueCompletion(p.future, null, new SocketClosedException("withdrawn: the request was settled"));
     }
-    if (removed) bus.complete(p.future, null, new SocketClosedException("withdrawn: the request timed out"));
+    if (removed) bus.kick();
   }
 
   /** Loop thread, at CLOSED: every message not yet sent (or acknowledged) fails. */
   void failAll() {
-    List<CompletableFuture<?>> queued = new ArrayList<>();
-    List<CompletableFuture<?>> inFlight = new ArrayList<>();
     synchronized (lock) {
       refusing = true;
       writable = null;
       LoopTasks.cancel(drainTimer);
       drainTimer = null;
-      for (Outbox.Pending p : outbox.drain()) queued.add(p.future);
-      for (Outbox.Pending p : unacked) inFlight.add(p.future);
+      List<CompletableFuture<Void>> queued = futures(outbox.drain());
+      List<CompletableFuture<Void>> inFlight = futures(unacked);
+      inFlight.addAll(futures(replay));
       unacked.clear();
+      replay.clear();
       metrics.outboxDepth = 0;
       metrics.unacknowledged = 0;
+      metrics.dropped.addAndGet(queued.size() + inFlight.size());
+      bus.enqueueFailAll(queued, new SocketClosedException("socket closed before the message was sent"));
+      bus.enqueueFailAll(inFlight, new SocketClosedException("socket closed before the server acknowledged the message"));
     }
-    metrics.dropped.addAndGet(queued.size());
-    bus.failAll(queued, new SocketClosedException("socket closed before the message was sent"));
-    bus.failAll(inFlight, new SocketClosedException("socket closed before the server acknowledged the message"));
+    bus.kick();
+  }
+
+  /** Under the lock: the lane is open only when nothing waits to be written before a new message. */
+  private boolean nothingWaiting() {
+    return replay.isEmpty() && outbox.isEmpty();
   }
 
   /**
-   * Under the lock: writes from the outbox while the transport takes them, collecting the futures
-   * to complete. True if messages wait only because OkHttp's buffer is full (poll again later);
-   * a full acknowledgement window opens again with the next ack.
+   * Under the lock: writes what waits (replays first, then the outbox) while the transport takes
+   * it, queueing the completions on the bus. True if messages wait only because OkHttp's buffer is
+   * full (poll again later); a full acknowledgement window opens again with the next ack.
    */
-  private boolean flushLocked(List<CompletableFuture<Void>> done) {
+  private boolean flushLocked() {
     Transport t = writable;
     if (t == null) return false;
+    List<CompletableFuture<Void>> done = new ArrayList<>();
     boolean blocked = false;
-    while (!outbox.isEmpty()) {
-      Outbox.Pending p = outbox.peek();
-      if (p == null || !write(t, p)) {
+    while (!nothingWaiting()) {
+      boolean replaying = !replay.isEmpty();
+      Outbox.Pending p = replaying ? replay.peekFirst() : outbox.peek();
+      if (!write(t, p)) {
         blocked = !(ackMode && unacked.size() >= ackWindow);
         break;
       }
-      outbox.poll();
-      if (!ackMode) done.add(p.future);
+      if (replaying) {
+        replay.pollFirst();
+        metrics.resent.incrementAndGet();
+      } else {
+        outbox.poll();
+        if (!ackMode) done.add(p.future);
+      }
     }
     metrics.outboxDepth = outbox.size();
+    bus.enqueueSucceedAll(done);
     return blocked;
   }
 
@@ -296,8 +314,29 @@ final class Outbound {
     if (p.request != null) p.request.sentOn = t;
     if (ackMode) {
       unacked.addLast(p); // completes on the server's ack
-      metrics.unacknowledged = unacked.size();
+      metrics.unacknowledged = unacked.size() + replay.size();
     }
     return true;
+  }
+
+  private OutboxOverflowException overflow(String what) {
+    return new OutboxOverflowException(what + " (" + outboxDescription + ")");
+  }
+
+  private static Outbox.@Nullable Pending removeById(ArrayDeque<Outbox.Pending> queue, String id) {
+    for (Iterator<Outbox.Pending> it = queue.iterator(); it.hasNext(); ) {
+      Outbox.Pending p = it.next();
+      if (id.equals(p.id)) {
+        it.remove();
+        return p;
+      }
+    }
+    return null;
+  }
+
+  private static List<CompletableFuture<Void>> futures(Iterable<Outbox.Pending> messages) {
+    List<CompletableFuture<Void>> out = new ArrayList<>();
+    for (Outbox.Pending p : messages) out.add(p.future);
+    return out;
   }
 }

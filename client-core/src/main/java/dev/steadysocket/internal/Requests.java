@@ -18,7 +18,9 @@ import org.jspecify.annotations.Nullable;
  * that decodes frames (OkHttp's reader), everything else on the loop thread. The table is
  * concurrent; each request leaves it exactly once ({@code remove(id, request)}), and whoever
  * removes it settles its future, so a reply, a timeout, a lost connection and CLOSED cannot both
- * complete one request. Futures complete through the bus, never under a lock.
+ * complete one request. The removal and the queueing of its completion on the bus are atomic
+ * (under {@code this}), so a reply taken just before CLOSED still completes before onClosed;
+ * futures complete on the callback executor, never under the lock.
  */
 final class Requests {
   /** A request waiting for its reply. */
@@ -70,17 +72,21 @@ final class Requests {
     });
     tasks.post(() -> {
       if (pending.get(id) != r) return; // answered or failed already
-      r.timeout = tasks.schedule(() -> timedOut(r, timeout), timeout.toNanos());
+      r.timeout = tasks.schedule(() -> timedOut(r, timeout), timeout);
     });
     return reply;
   }
 
   /** Reader thread: completes the request {@code replyTo} names; false if none waits for it. */
   boolean reply(String replyTo, Envelope reply) {
-    Request r = pending.remove(replyTo);
-    if (r == null) return false;
+    Request r;
+    synchronized (this) { // with failAll: a reply taken before CLOSED completes before onClosed
+      r = pending.remove(replyTo);
+      if (r == null) return false;
+      bus.enqueueCompletion(r.reply, reply, null);
+    }
+    bus.kick();
     tasks.post(() -> cancel(r));
-    bus.complete(r.reply, reply, null);
     return true;
   }
 
@@ -90,10 +96,7 @@ final class Requests {
 
   /** Loop thread: a timed-out request is not sent later either, whatever the retention. */
   private void timedOut(Request r, Duration timeout) {
-    if (!pending.remove(r.id, r)) return;
-    Outbox.Pending message = r.message;
-    if (message != null) outbound.withdraw(message);
-    bus.complete(r.reply, null, new RequestTimeoutException(r.id, timeout));
+    settle(r, new RequestTimeoutException(r.id, timeout));
   }
 
   /**
@@ -120,13 +123,40 @@ final class Requests {
 
   /** Loop thread, at CLOSED: every request still waiting fails with {@code error}. */
   void failAll(SteadySocketException error) {
-    for (Request r : pending.values()) settle(r, error);
+    List<Request> settled = new ArrayList<>();
+    synchronized (this) {
+      for (Request r : pending.values()) if (take(r, error)) settled.add(r);
+    }
+    afterSettling(settled);
   }
 
+  /** Loop thread: fails {@code r} unless something settled it first. */
   private void settle(Request r, SteadySocketException error) {
-    if (!pending.remove(r.id, r)) return;
-    cancel(r);
-    bus.complete(r.reply, null, error);
+    boolean taken;
+    synchronized (this) {
+      taken = take(r, error);
+    }
+    if (taken) afterSettling(java.util.Collections.singletonList(r));
+  }
+
+  /** Under {@code this}: removes {@code r} and queues its failure; false if it was settled already. */
+  private boolean take(Request r, SteadySocketException error) {
+    if (!pending.remove(r.id, r)) return false;
+    bus.enqueueCompletion(r.reply, null, error);
+    return true;
+  }
+
+  /**
+   * Outside the lock: starts the bus, cancels the timeouts, and withdraws the messages, so a
+   * settled request is never written (or, in acknowledgement mode, written again) later.
+   */
+  private void afterSettling(List<Request> settled) {
+    bus.kick();
+    for (Request r : settled) {
+      cancel(r);
+      Outbox.Pending message = r.message;
+      if (message != null) outbound.withdraw(message);
+    }
   }
 
   private static void cancel(Request r) {

@@ -22,8 +22,8 @@ import org.jspecify.annotations.Nullable;
  *       Backoff#minimum()}, whatever asked for it: a token refresh, {@code Retry-After: 0}, a
  *       policy's fixed delay.
  *   <li><b>Budgets belong to outages, not connections.</b> The attempt count and the one token
- *       refresh are reset only when a connection stays up for the minimum uptime (or on resume
- *       from a pause), so a server that accepts and then rejects the token ends the socket with
+ *       refresh are reset only when a connection stays up for the minimum uptime (the attempt
+ *       count also on resume from a pause), so a server that accepts and then rejects the token ends the socket with
  *       {@link AuthenticationException} instead of looping.
  *   <li><b>Delays are bounded.</b> No plan waits longer than {@link #MAX_DELAY}, so a policy's delay
  *       can never overflow the scheduler's arithmetic.
@@ -86,11 +86,26 @@ final class RetryPlanner {
     return endpoint;
   }
 
-  /** Whether the next attempt must use a fresh token; true at most once per refresh decision. */
-  boolean takeRefresh() {
+  /**
+   * An attempt starts: whatever the last connection was, this one has not proved itself yet.
+   *
+   * @return whether it must ask for a fresh token (true at most once per refresh decision)
+   */
+  boolean startAttempt() {
+    stable = false;
     boolean r = refreshNext;
     refreshNext = false;
     return r;
+  }
+
+  /**
+   * How long a connection must stay open to end the outage: the minimum uptime, but never less
+   * than the backoff's minimum, so even {@code minimumUptime(ZERO)} cannot turn an accept-then-
+   * reject server into a loop without delay.
+   */
+  long stableAfter(Duration minimumUptime) {
+    Duration d = minimumUptime.compareTo(backoff.minimum()) < 0 ? backoff.minimum() : minimumUptime;
+    return LoopTasks.nanos(d);
   }
 
   /** A connection stayed open for the minimum uptime: the outage (if any) is over. */
@@ -100,7 +115,10 @@ final class RetryPlanner {
     refreshUsed = false;
   }
 
-  /** The socket resumes after a pause: failures before it say nothing about the new conditions. */
+  /**
+   * The socket resumes after a pause: failures before it say nothing about the new conditions. The
+   * token refresh budget is kept: a pause does not make rejected credentials good.
+   */
   void resumed() {
     failedAttempts = 0;
   }
@@ -108,7 +126,6 @@ final class RetryPlanner {
   /** Records the end of a connection or attempt and decides what follows. */
   Plan plan(Disconnect d, Decision decision) {
     boolean fast = !stable; // failed, or closed within the minimum uptime
-    stable = false;
     if (endpoints > 1) endpoint = (endpoint + 1) % endpoints;
     Duration fixed = decision.delay();
     switch (decision.action()) {

@@ -90,12 +90,17 @@ final class SerialExecutor implements Executor {
     if (!queue.isEmpty() && draining.compareAndSet(false, true)) submit();
   }
 
+  /** Hands the drain to the executor (never from the loop thread to an application's). Never throws. */
   private void submit() {
     if (!delegateIsOurs && SharedResources.onLoopThread()) {
-      fallback.execute(this::submitToDelegate);
-    } else {
-      submitToDelegate();
+      try {
+        fallback.execute(this::submitToDelegate);
+        return;
+      } catch (Throwable noThread) {
+        // fall through: better the application's executor on this thread than a wedged socket
+      }
     }
+    submitToDelegate();
   }
 
   private void submitToDelegate() {
@@ -110,14 +115,51 @@ final class SerialExecutor implements Executor {
     }
   }
 
+  /**
+   * Runs batches until the queue is empty. After each batch it resubmits itself to yield the
+   * thread; an executor that runs tasks inline calls straight back into this method on the same
+   * thread, which is noticed ({@link #DRAINING}) and turned into another turn of the loop, so a
+   * long backlog on an inline executor costs no stack depth.
+   */
   private void drain() {
-    boolean resubmit = true;
+    Frame frame = DRAINING.get();
+    if (frame != null && frame.executor == this) {
+      frame.reentered = true; // our own resubmission, run inline: the loop below goes on
+      return;
+    }
+    Frame mine = new Frame(this);
+    DRAINING.set(mine);
     try {
-      Throwable refusal = unreported.getAndSet(null);
-      if (refusal != null) failures.reportRejection(refusal);
-      resubmit = runBatch();
+      while (true) {
+        Throwable refusal = unreported.getAndSet(null);
+        if (refusal != null) reportQuietly(refusal);
+        if (!runBatch()) return; // queue empty, drain flag released
+        mine.reentered = false;
+        submit(); // yield; an inline executor lands back in this loop
+        if (!mine.reentered) return;
+      }
     } finally {
-      if (resubmit) submit(); // a batch ran out (or something threw): yield, keep the drain flag
+      DRAINING.set(frame);
+    }
+  }
+
+  /** Which executor's drain this thread is running (drains of different sockets may nest). */
+  private static final ThreadLocal<@Nullable Frame> DRAINING = new ThreadLocal<>();
+
+  private static final class Frame {
+    final SerialExecutor executor;
+    boolean reentered;
+
+    Frame(SerialExecutor executor) {
+      this.executor = executor;
+    }
+  }
+
+  private void reportQuietly(Throwable refusal) {
+    try {
+      failures.reportRejection(refusal);
+    } catch (Throwable ignored) {
+      // documented: failures must not throw
     }
   }
 
