@@ -1,6 +1,7 @@
 package dev.steadysocket.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayDeque;
@@ -10,6 +11,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -98,5 +101,240 @@ class SerialExecutorTest {
     delegate.runNext();
     assertEquals(SerialExecutor.BATCH + 10, ran.size());
     assertTrue(delegate.tasks.isEmpty());
+  }
+
+  /** Failures recorded as events, in order. */
+  static final class RecordingFailures implements SerialExecutor.Failures {
+    final List<Object> events = new ArrayList<>();
+    boolean throwFromCallbacks;
+    Runnable onRejected = () -> {};
+
+    @Override public void taskThrew(Throwable error) {
+      events.add(error);
+      if (throwFromCallbacks) throw new IllegalStateException("failures must not throw, but this one does");
+    }
+
+    @Override public void rejected(int dropped, Throwable cause) {
+      events.add("rejected " + dropped + " " + cause.getMessage());
+      onRejected.run();
+      if (throwFromCallbacks) throw new IllegalStateException("failures must not throw, but this one does");
+    }
+
+    @Override public void reportRejection(Throwable cause) {
+      events.add("report " + cause.getMessage());
+      if (throwFromCallbacks) throw new IllegalStateException("failures must not throw, but this one does");
+    }
+  }
+
+  /** An executor that refuses while {@code refusing} is set, and otherwise queues like ManualExecutor. */
+  static final class RefusingExecutor implements java.util.concurrent.Executor {
+    final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
+    boolean refusing = true;
+    int refusals;
+
+    @Override
+    public void execute(Runnable r) {
+      if (refusing) {
+        refusals++;
+        throw new RejectedExecutionException("refused " + refusals);
+      }
+      tasks.add(r);
+    }
+  }
+
+  static final class CountingExecutor implements java.util.concurrent.Executor {
+    int used;
+    boolean refuse;
+
+    @Override
+    public void execute(Runnable r) {
+      used++;
+      if (refuse) throw new RejectedExecutionException("fallback refused");
+      r.run();
+    }
+  }
+
+  @Test
+  void aThrowingTaskIsReportedAndTheQueueGoesOn() {
+    RecordingFailures failures = new RecordingFailures();
+    ManualExecutor delegate = new ManualExecutor();
+    SerialExecutor serial = new SerialExecutor(delegate, true, Runnable::run, failures);
+    List<String> ran = new ArrayList<>();
+    RuntimeException bug = new IllegalStateException("bug");
+    Error error = new OutOfMemoryError("pretend");
+    serial.execute(() -> { throw bug; });
+    serial.execute(() -> ran.add("after the exception"));
+    serial.execute(() -> { throw error; });
+    serial.execute(() -> ran.add("after the error"));
+    delegate.runNext();
+    assertEquals(List.of("after the exception", "after the error"), ran);
+    assertEquals(List.of(bug, error), failures.events);
+    serial.execute(() -> ran.add("later"));
+    delegate.runNext();
+    assertEquals(3, ran.size(), "the drain flag was released");
+  }
+
+  @Test
+  void failuresThatThrowAreIgnored() {
+    RecordingFailures failures = new RecordingFailures();
+    failures.throwFromCallbacks = true;
+    RefusingExecutor delegate = new RefusingExecutor();
+    SerialExecutor serial = new SerialExecutor(delegate, true, Runnable::run, failures);
+    List<String> ran = new ArrayList<>();
+    serial.execute((SerialExecutor.Essential) () -> { throw new IllegalStateException("task"); });
+    serial.execute((SerialExecutor.Essential) () -> ran.add("essential"));
+    assertEquals(List.of("essential"), ran);
+    delegate.refusing = false;
+    serial.execute(() -> ran.add("accepted"));
+    delegate.tasks.remove().run();
+    assertEquals(List.of("essential", "accepted"), ran);
+    assertEquals(4, failures.events.size(), "taskThrew, rejected, and reportRejection: " + failures.events);
+  }
+
+  @Test
+  void aRefusedDrainRunsEssentialTasksOnTheFallbackDropsTheRestAndReportsOnceLater() {
+    RecordingFailures failures = new RecordingFailures();
+    RefusingExecutor delegate = new RefusingExecutor();
+    CountingExecutor fallback = new CountingExecutor();
+    SerialExecutor serial = new SerialExecutor(delegate, true, fallback, failures);
+    List<String> ran = new ArrayList<>();
+    serial.enqueue((SerialExecutor.Essential) () -> ran.add("e1"));
+    serial.enqueue(() -> ran.add("p1"));
+    serial.enqueue((SerialExecutor.Essential) () -> ran.add("e2"));
+    serial.enqueue(() -> ran.add("p2"));
+    serial.kick();
+    assertEquals(List.of("e1", "e2"), ran);
+    assertEquals(1, fallback.used);
+    assertEquals(List.of("rejected 2 refused 1"), failures.events);
+
+    delegate.refusing = false;
+    serial.execute(() -> ran.add("p3"));
+    assertEquals(List.of("rejected 2 refused 1"), failures.events, "reported when a drain runs, not when queued");
+    delegate.tasks.remove().run();
+    assertEquals(List.of("rejected 2 refused 1", "report refused 1"), failures.events);
+    assertEquals(List.of("e1", "e2", "p3"), ran);
+    serial.execute(() -> ran.add("p4"));
+    delegate.tasks.remove().run();
+    assertEquals(2, failures.events.size(), "reported once");
+  }
+
+  @Test
+  void tasksQueuedAsARefusedDrainEndsGetTheirOwnTry() {
+    RecordingFailures failures = new RecordingFailures();
+    RefusingExecutor delegate = new RefusingExecutor();
+    SerialExecutor serial = new SerialExecutor(delegate, true, Runnable::run, failures);
+    List<String> ran = new ArrayList<>();
+    failures.onRejected = () -> {
+      delegate.refusing = false; // the executor recovers meanwhile
+      serial.execute(() -> ran.add("queued meanwhile")); // the refused drain still holds the flag
+    };
+    serial.execute((SerialExecutor.Essential) () -> ran.add("essential"));
+    assertEquals(List.of("essential"), ran);
+    assertEquals(1, delegate.tasks.size(), "submitted once the refused drain let go");
+    delegate.tasks.remove().run();
+    assertEquals(List.of("essential", "queued meanwhile"), ran);
+  }
+
+  @Test
+  void aTaskQueuedWhileARefusedDrainRunsIsPartOfIt() {
+    RecordingFailures failures = new RecordingFailures();
+    RefusingExecutor delegate = new RefusingExecutor();
+    SerialExecutor serial = new SerialExecutor(delegate, true, Runnable::run, failures);
+    List<String> ran = new ArrayList<>();
+    serial.execute((SerialExecutor.Essential) () -> {
+      ran.add("essential");
+      serial.execute((SerialExecutor.Essential) () -> ran.add("essential, queued meanwhile"));
+      serial.execute(() -> ran.add("dropped"));
+    });
+    assertEquals(List.of("essential", "essential, queued meanwhile"), ran);
+    assertEquals(List.of("rejected 1 refused 1"), failures.events);
+  }
+
+  @Test
+  void withNoFallbackThreadARefusedDrainFinishesOnTheCallingThread() {
+    RecordingFailures failures = new RecordingFailures();
+    RefusingExecutor delegate = new RefusingExecutor();
+    CountingExecutor fallback = new CountingExecutor();
+    fallback.refuse = true;
+    SerialExecutor serial = new SerialExecutor(delegate, true, fallback, failures);
+    List<String> ran = new ArrayList<>();
+    serial.execute((SerialExecutor.Essential) () -> ran.add("essential"));
+    serial.execute(() -> ran.add("dropped"));
+    assertEquals(List.of("essential"), ran);
+    assertEquals(List.of("rejected 0 refused 1", "rejected 1 refused 2"), failures.events);
+  }
+
+  @Test
+  void anInlineExecutorDrainsALongBacklogWithoutGrowingTheStack() {
+    int[] depth = {Integer.MAX_VALUE, 0};
+    AtomicInteger submitted = new AtomicInteger();
+    SerialExecutor serial = serial(r -> {
+      submitted.incrementAndGet();
+      r.run();
+    });
+    int tasks = 40 * SerialExecutor.BATCH;
+    AtomicInteger ran = new AtomicInteger();
+    for (int i = 0; i < tasks; i++) {
+      serial.enqueue(() -> {
+        int d = Thread.currentThread().getStackTrace().length;
+        depth[0] = Math.min(depth[0], d);
+        depth[1] = Math.max(depth[1], d);
+        ran.incrementAndGet();
+      });
+    }
+    serial.kick();
+    assertEquals(tasks, ran.get());
+    assertEquals(41, submitted.get(), "one submission, then one per full batch");
+    assertTrue(depth[1] - depth[0] < 10, "stack grew by " + (depth[1] - depth[0]) + " frames");
+  }
+
+  @Test
+  void drainsOfDifferentExecutorsNestOnOneThread() {
+    List<String> ran = new ArrayList<>();
+    SerialExecutor inner = serial(Runnable::run);
+    SerialExecutor outer = serial(Runnable::run);
+    outer.execute(() -> {
+      ran.add("outer start");
+      inner.execute(() -> ran.add("inner"));
+      ran.add("outer end");
+    });
+    assertEquals(List.of("outer start", "inner", "outer end"), ran);
+  }
+
+  @Test
+  void onTheLoopThreadADrainForAnApplicationExecutorIsHandedToTheFallback() throws Exception {
+    ScheduledExecutorService loop = SharedResources.acquireLoop();
+    try {
+      List<String> ran = new java.util.concurrent.CopyOnWriteArrayList<>();
+      CountingExecutor fallback = new CountingExecutor();
+      SerialExecutor app = new SerialExecutor(Runnable::run, false, fallback, new RecordingFailures());
+      SerialExecutor ours = new SerialExecutor(Runnable::run, true, fallback, new RecordingFailures());
+      loop.submit(() -> {
+        assertTrue(SharedResources.onLoopThread());
+        app.execute(() -> ran.add("app"));
+        ours.execute(() -> ran.add("ours"));
+      }).get(10, TimeUnit.SECONDS);
+      assertEquals(List.of("app", "ours"), ran);
+      assertEquals(1, fallback.used, "only the application executor's drain hops");
+
+      CountingExecutor noThread = new CountingExecutor();
+      noThread.refuse = true;
+      SerialExecutor stillRuns = new SerialExecutor(Runnable::run, false, noThread, new RecordingFailures());
+      loop.submit(() -> stillRuns.execute(() -> ran.add("no fallback thread"))).get(10, TimeUnit.SECONDS);
+      assertEquals(1, noThread.used);
+      assertEquals("no fallback thread", ran.get(2), "it falls through to the application's executor");
+
+      app.execute(() -> ran.add("off the loop"));
+      assertEquals(1, fallback.used, "off the loop thread there is no hop");
+      assertTrue(!SharedResources.onLoopThread());
+    } finally {
+      SharedResources.releaseLoop(loop);
+    }
+  }
+
+  @Test
+  void essentialIsARunnable() {
+    SerialExecutor.Essential e = () -> {};
+    assertSame(e, (Runnable) e);
   }
 }

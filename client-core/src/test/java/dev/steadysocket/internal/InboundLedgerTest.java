@@ -1,0 +1,104 @@
+package dev.steadysocket.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.steadysocket.Envelope;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class InboundLedgerTest {
+  static Envelope withId(String id) {
+    return Envelope.builder("m").id(id).build();
+  }
+
+  static Envelope onStream(String stream, String id) {
+    return Envelope.builder("m").id(id).meta(InboundLedger.META_STREAM, stream).build();
+  }
+
+  @Test
+  void noGuaranteesNoArrivalOrderAndNothingRemembered() {
+    InboundLedger l = new InboundLedger(0, false);
+    assertFalse(l.needsArrivalOrder());
+    assertFalse(l.resumes());
+    assertFalse(l.isDuplicate(withId("a")));
+    assertFalse(l.isDuplicate(withId("a")));
+    l.delivered(onStream("s", "a"));
+    assertEquals(Map.of(), l.handshakeHeaders());
+    assertFalse(new InboundLedger(-1, false).needsArrivalOrder());
+  }
+
+  @Test
+  void eitherGuaranteeNeedsArrivalOrder() {
+    assertTrue(new InboundLedger(1, false).needsArrivalOrder());
+    assertTrue(new InboundLedger(0, true).needsArrivalOrder());
+    assertTrue(new InboundLedger(5, true).needsArrivalOrder());
+  }
+
+  @Test
+  void duplicatesWithinTheWindowAreRecognisedAndTheEldestIsForgotten() {
+    InboundLedger l = new InboundLedger(2, false);
+    assertFalse(l.isDuplicate(withId("a")));
+    assertTrue(l.isDuplicate(withId("a")));
+    assertFalse(l.isDuplicate(withId("b")));
+    assertFalse(l.isDuplicate(withId("c"))); // a falls out of a window of 2
+    assertFalse(l.isDuplicate(withId("a")));
+    assertTrue(l.isDuplicate(withId("c")));
+    Envelope noId = Envelope.builder("m").id(null).build();
+    assertFalse(l.isDuplicate(noId), "no id, never a duplicate");
+    assertFalse(l.isDuplicate(noId));
+  }
+
+  @Test
+  void resumePositionsTrackTheLastIdPerStream() {
+    InboundLedger l = new InboundLedger(0, true);
+    assertTrue(l.resumes());
+    assertEquals(Map.of(InboundLedger.RESUME_HEADER, "{}"), l.handshakeHeaders());
+    l.delivered(onStream("prices", "p1"));
+    l.delivered(onStream("prices", "p2"));
+    l.delivered(onStream("news", "n1"));
+    l.delivered(withId("no-stream"));
+    l.delivered(Envelope.builder("m").id(null).meta(InboundLedger.META_STREAM, "anon").build()); // no id
+    String header = l.handshakeHeaders().get(InboundLedger.RESUME_HEADER);
+    assertEquals(Map.of("prices", "p2", "news", "n1"), Json.defaultMapper().convertValue(
+        readTree(header), Map.class));
+    Envelope frame = l.resumeFrame(1234);
+    assertEquals(InboundLedger.TYPE_RESUME, frame.type());
+    assertEquals(1234, frame.timestamp());
+    assertEquals("p2", frame.content().get("prices").asText());
+    assertEquals("n1", frame.content().get("news").asText());
+    assertEquals(2, frame.content().size());
+  }
+
+  @Test
+  void theResumeHeaderEscapesWhatHttpForbids() {
+    InboundLedger l = new InboundLedger(0, true);
+    l.delivered(onStream("naïve", "id\u007f\u0001"));
+    String header = l.handshakeHeaders().get(InboundLedger.RESUME_HEADER);
+    assertEquals(-1, Dialer.firstForbiddenChar(header), header);
+    assertEquals("{\"na\\u00EFve\":\"id\\u007f\\u0001\"}", header);
+    assertEquals("id\u007f\u0001", readTree(header).get("naïve").asText());
+  }
+
+  @Test
+  void theResumeHeaderIsOmittedPastItsLimit() {
+    InboundLedger l = new InboundLedger(0, true);
+    // {"s":"<id>"} is 8 characters plus the id.
+    l.delivered(onStream("s", "x".repeat(InboundLedger.MAX_RESUME_HEADER_CHARS - 8)));
+    assertEquals(InboundLedger.MAX_RESUME_HEADER_CHARS,
+        l.handshakeHeaders().get(InboundLedger.RESUME_HEADER).length());
+    l.delivered(onStream("s", "x".repeat(InboundLedger.MAX_RESUME_HEADER_CHARS - 7)));
+    assertEquals(Map.of(), l.handshakeHeaders());
+    assertEquals(InboundLedger.MAX_RESUME_HEADER_CHARS - 7,
+        l.resumeFrame(0).content().get("s").asText().length(), "the first frame still carries it");
+  }
+
+  private static com.fasterxml.jackson.databind.JsonNode readTree(String json) {
+    try {
+      return Json.defaultMapper().readTree(json);
+    } catch (java.io.IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+}

@@ -1,0 +1,335 @@
+package dev.steadysocket.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.steadysocket.CloseReason;
+import dev.steadysocket.ConnectionState;
+import dev.steadysocket.DecodeException;
+import dev.steadysocket.Envelope;
+import dev.steadysocket.ListenerException;
+import dev.steadysocket.SteadySocketListener;
+import dev.steadysocket.Subscription;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class ListenerBusTest {
+  /** Records each callback as a string; optionally throws from one of them. */
+  static final class Recorder implements SteadySocketListener {
+    final String name;
+    final List<String> events;
+    final List<Throwable> errors = new ArrayList<>();
+    final List<byte[]> binaries = new ArrayList<>();
+    RuntimeException throwOnState;
+    Error errorOnState;
+    RuntimeException throwOnError;
+    RuntimeException throwOnClosed;
+
+    Recorder(String name, List<String> events) {
+      this.name = name;
+      this.events = events;
+    }
+
+    @Override
+    public void onStateChanged(ConnectionState previous, ConnectionState current) {
+      events.add(name + ": " + previous + "->" + current);
+      if (throwOnState != null) throw throwOnState;
+      if (errorOnState != null) throw errorOnState;
+    }
+
+    @Override
+    public void onMessage(Envelope envelope) {
+      events.add(name + ": message " + envelope.type());
+    }
+
+    @Override
+    public void onBinaryMessage(byte[] bytes) {
+      events.add(name + ": binary " + bytes.length);
+      binaries.add(bytes);
+    }
+
+    @Override
+    public void onReconnecting(int attempt, Duration delay, Throwable cause) {
+      events.add(name + ": reconnecting " + attempt + " in " + delay.toMillis() + " after " + cause.getMessage());
+    }
+
+    @Override
+    public void onError(Throwable error) {
+      events.add(name + ": error " + error.getClass().getSimpleName());
+      errors.add(error);
+      if (throwOnError != null) throw throwOnError;
+    }
+
+    @Override
+    public void onClosed(CloseReason reason) {
+      events.add(name + ": closed " + reason.code());
+      if (throwOnClosed != null) throw throwOnClosed;
+    }
+
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  /** An executor that refuses while {@code refusing}, else runs inline. */
+  static final class Switchable implements Executor {
+    boolean refusing;
+
+    @Override
+    public void execute(Runnable r) {
+      if (refusing) throw new RejectedExecutionException("busy");
+      r.run();
+    }
+  }
+
+  final List<String> events = new ArrayList<>();
+  final AtomicLong rejected = new AtomicLong();
+  final Switchable executor = new Switchable();
+  final ListenerBus bus = new ListenerBus(executor, false, Runnable::run, rejected);
+  final Recorder a = new Recorder("a", events);
+  final Recorder b = new Recorder("b", events);
+
+  {
+    bus.addListener(a);
+    bus.addListener(b);
+  }
+
+  @Test
+  void eventsReachEveryListenerInOrder() {
+    bus.stateChanged(ConnectionState.IDLE, ConnectionState.CONNECTING);
+    RuntimeException cause = new RuntimeException("reset");
+    bus.reconnecting(2, Duration.ofMillis(1500), cause);
+    bus.error(cause);
+    assertEquals(List.of(
+        "a: IDLE->CONNECTING", "b: IDLE->CONNECTING",
+        "a: reconnecting 2 in 1500 after reset", "b: reconnecting 2 in 1500 after reset",
+        "a: error RuntimeException", "b: error RuntimeException"), events);
+    assertSame(cause, a.errors.get(0));
+    assertFalse(bus.isSharedDispatch());
+    assertTrue(new ListenerBus(Runnable::run, true, Runnable::run, rejected).isSharedDispatch());
+  }
+
+  @Test
+  void enqueuedEventsWaitForAKick() {
+    bus.enqueueStateChanged(ConnectionState.CONNECTING, ConnectionState.OPEN);
+    assertEquals(List.of(), events);
+    bus.kick();
+    assertEquals(List.of("a: CONNECTING->OPEN", "b: CONNECTING->OPEN"), events);
+  }
+
+  @Test
+  void aThrowingListenerIsReportedOnceAfterTheEventAndDeliveryGoesOn() {
+    Error error = new StackOverflowError("listener recursion");
+    a.errorOnState = error;
+    bus.stateChanged(ConnectionState.IDLE, ConnectionState.CONNECTING);
+    a.errorOnState = null;
+    b.throwOnState = new IllegalStateException("b's bug");
+    bus.stateChanged(ConnectionState.CONNECTING, ConnectionState.OPEN);
+    assertEquals(List.of(
+        "a: IDLE->CONNECTING", "b: IDLE->CONNECTING", "a: error ListenerException", "b: error ListenerException",
+        "a: CONNECTING->OPEN", "b: CONNECTING->OPEN", "a: error ListenerException", "b: error ListenerException"),
+        events);
+    ListenerException first = assertInstanceOf(ListenerException.class, a.errors.get(0));
+    assertSame(error, first.getCause());
+    assertEquals("a threw from onStateChanged", first.getMessage());
+    assertEquals("b threw from onStateChanged", a.errors.get(1).getMessage());
+  }
+
+  @Test
+  void anOnErrorThatThrowsIsNotReportedAgain() {
+    a.throwOnError = new IllegalStateException("onError bug");
+    bus.error(new RuntimeException("x"));
+    bus.stateChanged(ConnectionState.IDLE, ConnectionState.CONNECTING);
+    assertEquals(List.of("a: error RuntimeException", "b: error RuntimeException",
+        "a: IDLE->CONNECTING", "b: IDLE->CONNECTING"), events);
+  }
+
+  @Test
+  void removedListenersHearNothingMore() {
+    bus.removeListener(a);
+    bus.stateChanged(ConnectionState.IDLE, ConnectionState.CONNECTING);
+    assertEquals(List.of("b: IDLE->CONNECTING"), events);
+  }
+
+  public static final class Tick {
+    public String symbol;
+  }
+
+  @Test
+  void typedHandlersGetConvertedContentForTheirTypeOnly() {
+    List<Object> got = new ArrayList<>();
+    bus.on("tick", Tick.class, t -> got.add("class " + t.symbol));
+    bus.on("tick", new TypeReference<Map<String, String>>() {}, m -> got.add("ref " + m));
+    bus.on("other", Tick.class, t -> got.add("other"));
+    bus.message(Envelope.of("tick", Map.of("symbol", "ACME"))).run();
+    assertEquals(List.of("class ACME", "ref {symbol=ACME}"), got);
+    assertEquals(List.of("a: message tick", "b: message tick"), events);
+    bus.deliverMessage(Envelope.of("untyped", 1));
+    assertEquals(2, got.size());
+    assertEquals(List.of("a: message tick", "b: message tick", "a: message untyped", "b: message untyped"), events);
+  }
+
+  @Test
+  void theHandlersAreSnapshottedWhenTheFrameIsConvertedAndACancelledOneIsSkipped() {
+    List<String> got = new ArrayList<>();
+    Subscription first = bus.on("tick", Tick.class, t -> got.add("first"));
+    bus.on("tick", Tick.class, t -> got.add("second"));
+    Runnable delivery = bus.message(Envelope.of("tick", Map.of("symbol", "X")));
+    bus.on("tick", Tick.class, t -> got.add("late")); // after the snapshot
+    first.cancel();
+    delivery.run();
+    assertEquals(List.of("second"), got);
+    bus.message(Envelope.of("tick", Map.of("symbol", "Y"))).run();
+    assertEquals(List.of("second", "second", "late"), got);
+  }
+
+  @Test
+  void cancellingTheLastHandlerLeavesAPlainMessage() {
+    List<String> got = new ArrayList<>();
+    Subscription s = bus.on("tick", Tick.class, t -> got.add("tick"));
+    s.cancel();
+    s.cancel(); // idempotent
+    bus.message(Envelope.of("tick", Map.of("symbol", "X"))).run();
+    assertEquals(List.of(), got);
+    assertEquals(List.of("a: message tick", "b: message tick"), events);
+  }
+
+  @Test
+  void contentThatDoesNotConvertIsReportedAfterTheMessage() {
+    List<String> got = new ArrayList<>();
+    bus.on("tick", Integer.class, n -> got.add("int"));
+    bus.post(bus.message(Envelope.of("tick", Map.of("symbol", "X"))));
+    assertEquals(List.of("a: message tick", "b: message tick", "a: error DecodeException", "b: error DecodeException"), events);
+    assertInstanceOf(DecodeException.class, a.errors.get(0));
+    assertTrue(got.isEmpty());
+  }
+
+  @Test
+  void aContentClassThatThrowsAndAHandlerThatThrowsAreListenerExceptions() {
+    // Jackson wraps whatever a content class throws; an Error from elsewhere in the conversion is not.
+    bus.on("boom", new TypeReference<Map<String, Object>>() {
+      @Override
+      public java.lang.reflect.Type getType() {
+        throw new AssertionError("type bug");
+      }
+    }, m -> {});
+    bus.post(bus.message(Envelope.of("boom", Map.of("x", 1))));
+    Throwable conversion = a.errors.get(0);
+    assertInstanceOf(ListenerException.class, conversion);
+    assertInstanceOf(AssertionError.class, conversion.getCause());
+    assertEquals("converting the content of 'boom' threw", conversion.getMessage());
+
+    IllegalStateException bug = new IllegalStateException("handler bug");
+    bus.on("tick", Tick.class, t -> {
+      throw bug;
+    });
+    bus.post(bus.message(Envelope.of("tick", Map.of("symbol", "X"))));
+    Throwable handler = a.errors.get(1);
+    assertEquals("handler for 'tick' threw from accept", handler.getMessage());
+    assertSame(bug, handler.getCause());
+  }
+
+  @Test
+  void binaryFramesAreCopiedOnlyWhenListenersShareThem() {
+    byte[] bytes = {1, 2, 3};
+    bus.binary(bytes).run();
+    assertNotSame(a.binaries.get(0), b.binaries.get(0));
+    assertEquals(3, a.binaries.get(0).length);
+    ListenerBus single = new ListenerBus(Runnable::run, true, Runnable::run, rejected);
+    Recorder only = new Recorder("only", events);
+    single.addListener(only);
+    single.binary(bytes).run();
+    assertSame(bytes, only.binaries.get(0));
+  }
+
+  @Test
+  void nothingIsDeliveredAfterOnClosed() {
+    List<String> after = new ArrayList<>();
+    a.throwOnClosed = new IllegalStateException("onClosed bug");
+    bus.closed(new CloseReason(1000, "", true, null), () -> after.add("afterwards"));
+    bus.stateChanged(ConnectionState.CLOSING, ConnectionState.CLOSED);
+    bus.error(new RuntimeException("late"));
+    bus.closed(new CloseReason(1001, "", true, null), () -> after.add("afterwards again"));
+    assertEquals(List.of("a: closed 1000", "b: closed 1000"), events, "not even the error onClosed raised");
+    assertEquals(List.of("afterwards", "afterwards again"), after);
+  }
+
+  @Test
+  void theTerminalBookkeepingRunsEvenWhenTheExecutorRefuses() {
+    executor.refusing = true;
+    List<String> after = new ArrayList<>();
+    CompletableFuture<String> f = new CompletableFuture<>();
+    bus.stateChanged(ConnectionState.OPEN, ConnectionState.CLOSING);
+    bus.complete(f, "value", null);
+    bus.closed(new CloseReason(1000, "", true, null), () -> after.add("afterwards"));
+    assertEquals(List.of(), events, "callbacks are dropped");
+    assertEquals("value", f.getNow(null), "futures still complete");
+    assertEquals(List.of("afterwards"), after);
+    assertEquals(2, rejected.get(), "onStateChanged and onClosed were dropped");
+    executor.refusing = false;
+    bus.error(new RuntimeException("after close"));
+    assertEquals(List.of(), events, "terminated: not even the refusal is reported");
+  }
+
+  @Test
+  void aRefusalIsReportedToOnErrorAtTheNextAcceptedDrain() {
+    executor.refusing = true;
+    bus.stateChanged(ConnectionState.IDLE, ConnectionState.CONNECTING);
+    assertEquals(1, rejected.get());
+    executor.refusing = false;
+    bus.stateChanged(ConnectionState.CONNECTING, ConnectionState.OPEN);
+    assertEquals(List.of("a: error ListenerException", "b: error ListenerException",
+        "a: CONNECTING->OPEN", "b: CONNECTING->OPEN"), events);
+    assertEquals("the callback executor refused callbacks; some were dropped", a.errors.get(0).getMessage());
+    assertInstanceOf(RejectedExecutionException.class, a.errors.get(0).getCause());
+  }
+
+  @Test
+  void completionsSucceedOrFail() {
+    CompletableFuture<String> ok = new CompletableFuture<>();
+    CompletableFuture<String> bad = new CompletableFuture<>();
+    RuntimeException error = new RuntimeException("no");
+    bus.complete(ok, "yes", null);
+    bus.complete(bad, null, error);
+    assertEquals("yes", ok.getNow(null));
+    assertTrue(bad.isCompletedExceptionally());
+
+    CompletableFuture<Void> q = new CompletableFuture<>();
+    bus.enqueueCompletion(q, null, null);
+    assertFalse(q.isDone(), "queued, not started");
+    CompletableFuture<Void> f1 = new CompletableFuture<>(), f2 = new CompletableFuture<>();
+    bus.enqueueFailAll(List.of(f1), error);
+    bus.enqueueSucceedAll(List.of(f2));
+    bus.enqueueFailAll(List.of(), error);
+    bus.enqueueSucceedAll(List.of());
+    assertFalse(f1.isDone() || f2.isDone());
+    bus.kick();
+    assertTrue(q.isDone() && !q.isCompletedExceptionally());
+    assertTrue(f1.isCompletedExceptionally());
+    assertTrue(f2.isDone() && !f2.isCompletedExceptionally());
+  }
+
+  @Test
+  void raisedErrorsFollowTheirDelivery() {
+    bus.post(() -> {
+      bus.raise(new RuntimeException("one"));
+      bus.raise(new IllegalStateException("two"));
+      events.add("delivery");
+    });
+    assertEquals(List.of("delivery", "a: error RuntimeException", "b: error RuntimeException",
+        "a: error IllegalStateException", "b: error IllegalStateException"), events);
+  }
+}
