@@ -1,0 +1,181 @@
+package dev.steadysocket.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.steadysocket.Envelope;
+import dev.steadysocket.Heartbeat;
+import dev.steadysocket.MessageCodec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class HeartbeatMonitorTest {
+  static final long SECOND = 1_000_000_000L;
+
+  final ManualScheduler scheduler = new ManualScheduler();
+  final LoopTasks tasks = new LoopTasks(scheduler);
+  final FakeTransport transport = new FakeTransport();
+  final List<Connection> dead = new ArrayList<>();
+
+  /** A connection as the monitor sees it: opened now on {@link #transport}. */
+  Connection open() {
+    Connection c = new Connection(null, tasks, null, null, 1);
+    c.transport = transport;
+    c.openedNanos = scheduler.nanoTime();
+    return c;
+  }
+
+  HeartbeatMonitor monitor(Heartbeat h) {
+    return new HeartbeatMonitor(h, tasks, MessageCodec.jackson());
+  }
+
+  @Test
+  void aSilentLinkIsDeclaredDeadOneTimeoutAfterTheTick() {
+    HeartbeatMonitor m = monitor(Heartbeat.every(Duration.ofSeconds(30)).timeout(Duration.ofSeconds(10)));
+    Connection c = open();
+    m.start(c, dead::add);
+    scheduler.advance(30 * SECOND - 1);
+    assertTrue(transport.sent.isEmpty());
+    scheduler.advance(1);
+    assertEquals(1, transport.sent.size(), "the heartbeat envelope");
+    Envelope hb = MessageCodec.jackson().decode(transport.sent.get(0));
+    assertEquals("heartbeat", hb.type());
+    assertEquals(hb.id(), c.heartbeatId);
+    assertEquals(scheduler.nanoTime(), c.heartbeatSentNanos);
+    assertEquals(scheduler.currentTimeMillis(), hb.timestamp());
+    scheduler.advance(10 * SECOND - 1);
+    assertTrue(dead.isEmpty());
+    scheduler.advance(1);
+    assertEquals(List.of(c), dead);
+  }
+
+  @Test
+  void aFrameSinceTheTickOrANewPongKeepsTheLinkAlive() {
+    HeartbeatMonitor m = monitor(Heartbeat.every(Duration.ofSeconds(30)).timeout(Duration.ofSeconds(10)));
+    Connection c = open();
+    transport.pongs = 3;
+    m.start(c, dead::add);
+    assertEquals(3, c.pongsAtCheck);
+    scheduler.advance(30 * SECOND);
+    c.framesReceived++;
+    scheduler.advance(10 * SECOND);
+    assertTrue(dead.isEmpty(), "a frame arrived");
+    scheduler.advance(20 * SECOND); // round 2
+    transport.pongs = 4;
+    scheduler.advance(10 * SECOND);
+    assertTrue(dead.isEmpty(), "a pong arrived");
+    assertEquals(4, c.pongsAtCheck);
+    scheduler.advance(30 * SECOND); // round 3: nothing
+    assertEquals(List.of(c), dead);
+  }
+
+  @Test
+  void aTransportThatCannotCountPongsIsJudgedByFramesAlone() {
+    HeartbeatMonitor m = monitor(Heartbeat.every(Duration.ofSeconds(30)).timeout(Duration.ofSeconds(10)));
+    Connection c = open();
+    transport.pongs = -1;
+    m.start(c, dead::add);
+    scheduler.advance(40 * SECOND);
+    assertEquals(List.of(c), dead);
+  }
+
+  @Test
+  void pingOnlySendsNoEnvelope() {
+    HeartbeatMonitor m = monitor(Heartbeat.every(Duration.ofSeconds(30)).withoutEnvelope());
+    Connection c = open();
+    m.start(c, dead::add);
+    scheduler.advance(30 * SECOND);
+    assertTrue(transport.sent.isEmpty());
+    assertEquals(1, c.heartbeatRounds);
+  }
+
+  @Test
+  void ticksKeepAFixedRateFromTheOpening() {
+    HeartbeatMonitor m = monitor(Heartbeat.every(Duration.ofSeconds(30)).timeout(Duration.ofSeconds(10)));
+    Connection c = open();
+    c.openedNanos = scheduler.nanoTime() - 25 * SECOND; // the loop got to it late
+    m.start(c, x -> {});
+    scheduler.advance(5 * SECOND);
+    assertEquals(1, c.heartbeatRounds, "round 1 at opened + 30 s");
+    scheduler.advance(30 * SECOND);
+    assertEquals(2, c.heartbeatRounds);
+  }
+
+  @Test
+  void disabledOrWithoutATransportNothingIsScheduled() {
+    monitor(Heartbeat.disabled()).start(open(), dead::add);
+    Connection noTransport = new Connection(null, tasks, null, null, 2);
+    monitor(Heartbeat.defaults()).start(noTransport, dead::add);
+    assertEquals(0, scheduler.pending());
+  }
+
+  @Test
+  void stopCancelsTheTickAndBothPendingChecks() {
+    // A timeout equal to the interval: a late loop can have two checks pending.
+    HeartbeatMonitor m = monitor(Heartbeat.every(Duration.ofSeconds(10)).timeout(Duration.ofSeconds(10)));
+    Connection c = open();
+    m.start(c, dead::add);
+    assertEquals(1, scheduler.pending());
+    m.stop();
+    assertEquals(0, scheduler.pending(), "the tick");
+
+    FakeTransport second = new FakeTransport();
+    Connection c2 = new Connection(null, tasks, null, null, 3);
+    c2.transport = second;
+    c2.openedNanos = scheduler.nanoTime() - 15 * SECOND; // round 1 is overdue, round 2 is due in 5 s
+    m.start(c2, dead::add);
+    scheduler.runUntilIdle(); // round 1: a check in 10 s, the next tick in 5 s
+    scheduler.advance(5 * SECOND); // round 2 before round 1's check: two checks pending
+    assertEquals(2, c2.heartbeatRounds);
+    assertEquals(3, scheduler.pending(), "two checks and the next tick");
+    m.stop();
+    assertEquals(0, scheduler.pending());
+    scheduler.advance(60 * SECOND);
+    assertTrue(dead.isEmpty());
+  }
+
+  @Test
+  void aCheckOrTickForAConnectionNoLongerWatchedDoesNothing() {
+    HeartbeatMonitor m = monitor(Heartbeat.every(Duration.ofSeconds(30)).timeout(Duration.ofSeconds(10)));
+    Connection first = open();
+    m.start(first, dead::add);
+    scheduler.advance(30 * SECOND);
+    first.transport = null; // retired without stop(): its pending check must not fire
+    scheduler.advance(10 * SECOND);
+    assertTrue(dead.isEmpty());
+  }
+
+  @Test
+  void aCodecThatCannotEncodeHeartbeatsLeavesThePingsToJudge() {
+    MessageCodec failing = new MessageCodec() {
+      @Override
+      public String encode(Envelope envelope) {
+        throw new UnsupportedOperationException("no heartbeats here");
+      }
+
+      @Override
+      public Envelope decode(String text) {
+        throw new UnsupportedOperationException();
+      }
+    };
+    HeartbeatMonitor m = new HeartbeatMonitor(
+        Heartbeat.every(Duration.ofSeconds(30)).timeout(Duration.ofSeconds(10)), tasks, failing);
+    Connection c = open();
+    List<Connection> died = new ArrayList<>();
+    m.start(c, died::add);
+    scheduler.advance(30 * SECOND);
+    assertTrue(transport.sent.isEmpty());
+    assertEquals(null, c.heartbeatId);
+    transport.pongs++;
+    scheduler.advance(10 * SECOND);
+    assertTrue(died.isEmpty(), "the pong counts");
+    scheduler.advance(40 * SECOND);
+    assertEquals(1, died.size());
+    assertSame(c, died.get(0));
+    assertNotNull(m);
+  }
+}

@@ -1,0 +1,216 @@
+package dev.steadysocket.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+import okhttp3.WebSocket;
+import okhttp3.WebSocketListener;
+import okio.ByteString;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The OkHttp transport against a real server, and the one reach into OkHttp's internals: if an
+ * OkHttp upgrade removes or changes {@code RealWebSocket.receivedPongCount()}, {@link
+ * #pongsAreCountedOnARealWebSocket} fails (a missing method throws NoSuchMethodError here, and
+ * OkHttpInternals' fallback of -1 fails the assertions).
+ */
+class OkHttpInternalsTest {
+  /** Transport events as strings, in arrival order. */
+  static final class Events implements Transport.Listener {
+    final BlockingQueue<String> queue = new LinkedBlockingQueue<>();
+    volatile Throwable failure;
+
+    @Override public void onOpen() { queue.add("open"); }
+    @Override public void onText(String text) { queue.add("text " + text); }
+    @Override public void onBinary(byte[] bytes) { queue.add("binary " + bytes.length); }
+    @Override public void onClosing(int code, String reason) { queue.add("closing " + code + " " + reason); }
+    @Override public void onClosed(int code, String reason) { queue.add("closed " + code); }
+
+    @Override
+    public void onFailure(Throwable error, int httpStatus, String retryAfter) {
+      failure = error;
+      queue.add("failure " + httpStatus + " " + retryAfter);
+    }
+
+    String next() throws InterruptedException {
+      String e = queue.poll(10, TimeUnit.SECONDS);
+      if (e == null) fail("no transport event within 10 s");
+      return e;
+    }
+  }
+
+  /** The server side: echoes text, records what it saw. */
+  static final class Server extends WebSocketListener {
+    final BlockingQueue<WebSocket> opened = new LinkedBlockingQueue<>();
+    final BlockingQueue<String> events = new LinkedBlockingQueue<>();
+
+    @Override public void onOpen(WebSocket ws, Response response) { opened.add(ws); }
+
+    @Override
+    public void onMessage(WebSocket ws, String text) {
+      ws.send(text);
+    }
+
+    @Override
+    public void onClosing(WebSocket ws, int code, String reason) {
+      events.add("closing " + code + " " + reason);
+      ws.close(1000, null);
+    }
+
+    @Override
+    public void onClosed(WebSocket ws, int code, String reason) {
+      events.add("closed " + code);
+    }
+
+    WebSocket awaitOpen() throws InterruptedException {
+      WebSocket ws = opened.poll(10, TimeUnit.SECONDS);
+      assertNotNull(ws, "the server saw no WebSocket open within 10 s");
+      return ws;
+    }
+
+    String next() throws InterruptedException {
+      String e = events.poll(10, TimeUnit.SECONDS);
+      if (e == null) fail("no server event within 10 s");
+      return e;
+    }
+  }
+
+  final MockWebServer server = new MockWebServer();
+  final OkHttpClient base = new OkHttpClient();
+  final Events events = new Events();
+  final Server peer = new Server();
+
+  @AfterEach
+  void tearDown() throws IOException {
+    server.close();
+    base.dispatcher().executorService().shutdown();
+    base.connectionPool().evictAll();
+  }
+
+  OkHttpTransportFactory factory(OkHttpClient client, long pingMillis) throws IOException {
+    if (!server.getStarted()) server.start();
+    Request request = new Request.Builder().url(server.url("/feed")).header("X-Fixed", "yes").build();
+    return new OkHttpTransportFactory(client, request, pingMillis, 1000);
+  }
+
+  OkHttpTransport openTransport(long pingMillis) throws Exception {
+    server.enqueue(new MockResponse.Builder().webSocketUpgrade(peer).build());
+    OkHttpTransport t = (OkHttpTransport) factory(base, pingMillis).connect(false, Map.of("X-Extra", "1"), events);
+    assertEquals("open", events.next());
+    return t;
+  }
+
+  @Test
+  void pongsAreCountedOnARealWebSocket() throws Exception {
+    OkHttpTransport t = openTransport(20); // OkHttp's pinger: a ping every 20 ms
+    assertNotNull(t.webSocket);
+    long first = OkHttpInternals.receivedPongCount(t.webSocket);
+    assertTrue(first >= 0, "RealWebSocket.receivedPongCount() answered " + first);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    long now = first;
+    while (now <= first && System.nanoTime() < deadline) {
+      Thread.sleep(5); // real pings on OkHttp's threads: nothing to wait on but the count
+      now = t.pongCount();
+    }
+    assertTrue(now > first, "the pong count did not grow within 10 s: " + first + " -> " + now);
+    t.close(1000, "done");
+  }
+
+  @Test
+  void aWebSocketThatIsNotOkHttpsOwnHasNoPongCount() {
+    WebSocket stranger = new WebSocket() {
+      @Override public Request request() { throw new UnsupportedOperationException(); }
+      @Override public long queueSize() { return 0; }
+      @Override public boolean send(String text) { return false; }
+      @Override public boolean send(ByteString bytes) { return false; }
+      @Override public boolean close(int code, String reason) { return false; }
+      @Override public void cancel() {}
+    };
+    assertEquals(-1, OkHttpInternals.receivedPongCount(stranger));
+  }
+
+  @Test
+  void framesFlowBothWaysAndTheHandshakeCarriesTheExtraHeaders() throws Exception {
+    OkHttpTransport t = openTransport(0);
+    okhttp3.Headers headers = server.takeRequest().getHeaders();
+    assertEquals("1", headers.get("X-Extra"));
+    assertEquals("yes", headers.get("X-Fixed"));
+    assertTrue(t.send("hello"));
+    assertEquals("text hello", events.next());
+    assertTrue(t.queueSize() >= 0);
+    assertEquals(0, t.pongCount(), "no pings without a ping interval");
+    peer.awaitOpen().send(ByteString.of((byte) 1, (byte) 2, (byte) 3));
+    assertEquals("binary 3", events.next());
+    t.close(1000, "bye");
+    assertEquals("closing 1000 bye", peer.next());
+    assertEquals("closing 1000 ", events.next());
+    assertEquals("closed 1000", events.next());
+  }
+
+  @Test
+  void aServerCloseIsAnsweredWithItsOwnCode() throws Exception {
+    openTransport(0);
+    WebSocket serverSide = peer.awaitOpen();
+    serverSide.close(4000, "maintenance");
+    assertEquals("closing 4000 maintenance", events.next());
+    assertEquals("closing 4000 ", peer.next(), "the client answered with 4000, not 1000");
+    assertEquals("closed 4000", events.next());
+  }
+
+  @Test
+  void aRejectedHandshakeReportsTheStatusAndRetryAfter() throws Exception {
+    server.enqueue(new MockResponse.Builder().code(503).addHeader("Retry-After", "7").build());
+    factory(base, 0).connect(false, Map.of(), events);
+    assertEquals("failure 503 7", events.next());
+    server.enqueue(new MockResponse.Builder().code(401).build());
+    factory(base, 0).connect(false, Map.of(), events);
+    assertEquals("failure 401 null", events.next());
+  }
+
+  @Test
+  void aConnectionWithoutAResponseReportsNoStatus() throws Exception {
+    server.enqueue(new MockResponse.Builder().webSocketUpgrade(peer).build());
+    OkHttpTransport t = (OkHttpTransport) factory(base, 0).connect(false, Map.of(), events);
+    assertEquals("open", events.next());
+    t.cancel();
+    assertEquals("failure -1 null", events.next());
+    assertInstanceOf(IOException.class, events.failure);
+  }
+
+  @Test
+  void anUncheckedExceptionInsideTheCallBecomesAnIoFailure() throws Exception {
+    OkHttpClient throwing = base.newBuilder()
+        .addInterceptor(chain -> {
+          throw new IllegalStateException("interceptor bug");
+        })
+        .build();
+    factory(throwing, 0).connect(false, Map.of(), events);
+    assertEquals("failure -1 null", events.next());
+    IOException e = assertInstanceOf(IOException.class, events.failure);
+    assertEquals("the handshake failed inside OkHttp: java.lang.IllegalStateException", e.getMessage());
+  }
+
+  @Test
+  void aTransportThatIsNotConnectedSaysSo() {
+    OkHttpTransport t = new OkHttpTransport(events);
+    assertNull(t.webSocket);
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> t.send("x"));
+    assertEquals("not connected", e.getMessage());
+  }
+}
