@@ -12,6 +12,7 @@ final class FakeTransport implements Transport {
   int closeCode = -1;
   String closeReason;
   boolean cancelled;
+  int cancels;
 
   @Override
   public boolean send(String text) {
@@ -39,5 +40,6 @@ final class FakeTransport implements Transport {
   @Override
   public void cancel() {
     cancelled = true;
+    cancels++;
   }
 }
