@@ -9,6 +9,8 @@ final class FakeTransport implements Transport {
   long queueSize;
   long pongs;
   boolean acceptSends = true;
+  /** Sends accepted before it starts refusing (it is closing). */
+  int sendsLeft = Integer.MAX_VALUE;
   int closeCode = -1;
   String closeReason;
   boolean cancelled;
@@ -16,7 +18,8 @@ final class FakeTransport implements Transport {
 
   @Override
   public boolean send(String text) {
-    if (!acceptSends) return false;
+    if (!acceptSends || sendsLeft <= 0) return false;
+    sendsLeft--;
     sent.add(text);
     return true;
   }

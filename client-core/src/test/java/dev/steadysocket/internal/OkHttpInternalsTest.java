@@ -1,6 +1,7 @@
 package dev.steadysocket.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -158,6 +159,7 @@ class OkHttpInternalsTest {
     peer.awaitOpen().send(ByteString.of((byte) 1, (byte) 2, (byte) 3));
     assertEquals("binary 3", events.next());
     t.close(1000, "bye");
+    assertFalse(t.send("late"), "OkHttp refuses sends once closing");
     assertEquals("closing 1000 bye", peer.next());
     assertEquals("closing 1000 ", events.next());
     assertEquals("closed 1000", events.next());
