@@ -292,6 +292,7 @@ final class Outbound {
       }
       if (replaying) {
         replay.pollFirst();
+        metrics.unacknowledged = unacked.size() + replay.size(); // write() counted it in both
         metrics.resent.incrementAndGet();
       } else {
         outbox.poll();

@@ -140,6 +140,21 @@ class OutboundTest {
   }
 
   @Test
+  void attachingToAFullBufferSchedulesAPoll() {
+    Outbound o = outbound();
+    CompletableFuture<Void> a = send(o, "a");
+    FakeTransport t = new FakeTransport();
+    t.queueSize = Outbound.SEND_BUFFER_HIGH_WATER;
+    o.attach(t, null, List.of());
+    assertEquals(List.of(), t.sent);
+    assertEquals(1, scheduler.pending());
+    t.queueSize = 0;
+    scheduler.advance(Outbound.DRAIN_POLL_NANOS);
+    assertEquals(List.of("a"), t.sent);
+    assertSucceeded(a);
+  }
+
+  @Test
   void aMessageLargerThanTheHighWaterGoesToAnEmptyBuffer() {
     Outbound o = outbound(OutboxPolicy.bounded(10, Outbound.SEND_BUFFER_HIGH_WATER * 2, Overflow.REJECT_NEW), false);
     FakeTransport t = new FakeTransport();
@@ -336,9 +351,11 @@ class OutboundTest {
     o.attach(t, null, List.of());
     send(o, "a");
     send(o, "b");
+    scheduler.advance(Outbound.DRAIN_POLL_NANOS); // the poll the full window caused finds it still full
+    assertEquals(0, scheduler.pending());
     t.queueSize = Outbound.SEND_BUFFER_HIGH_WATER;
     o.acked("a");
-    assertEquals(1, scheduler.pending());
+    assertEquals(1, scheduler.pending(), "the window opened onto a full buffer");
     t.queueSize = 0;
     scheduler.advance(Outbound.DRAIN_POLL_NANOS);
     assertEquals(List.of("a", "b"), t.sent);
@@ -387,18 +404,52 @@ class OutboundTest {
   }
 
   @Test
+  void failAllForgetsTheAckWindow() {
+    Outbound o = outbound(OutboxPolicy.defaults(), true);
+    FakeTransport t = new FakeTransport();
+    o.attach(t, null, List.of());
+    send(o, "a");
+    send(o, "b");
+    o.failAll();
+    o.acked("a");
+    assertEquals(0, metrics.unacknowledged);
+  }
+
+  @Test
+  void theUnacknowledgedCountIsExactWhileAReplayIsCutShort() {
+    Outbound o = outbound(OutboxPolicy.defaults(), true);
+    FakeTransport first = new FakeTransport();
+    o.attach(first, null, List.of());
+    send(o, "a");
+    send(o, "b");
+    o.detach(first);
+    assertEquals(2, metrics.unacknowledged);
+    FakeTransport second = new FakeTransport();
+    second.sendsLeft = 1; // it starts closing after one frame
+    o.attach(second, null, List.of());
+    assertEquals(List.of("a"), second.sent);
+    assertEquals(2, metrics.unacknowledged, "a written again, b still waiting: two, not three");
+    o.acked("a");
+    assertEquals(1, metrics.unacknowledged);
+  }
+
+  @Test
   void failAllAlsoFailsWhatWaitsToBeReplayed() {
     Outbound o = outbound(OutboxPolicy.defaults(), true);
     FakeTransport first = new FakeTransport();
     o.attach(first, null, List.of());
-    CompletableFuture<Void> a = send(o, "a");
+    CompletableFuture<Void> a = send(o, "a"), c = send(o, "c");
     FakeTransport second = new FakeTransport();
     second.acceptSends = false;
-    o.attach(second, null, List.of());
+    o.attach(second, null, List.of()); // a and c wait to be replayed
+    CompletableFuture<Void> b = send(o, "b"); // queued behind the replay
     o.failAll();
     assertInstanceOf(SocketClosedException.class, failure(a));
-    o.acked("a");
-    assertEquals(1, metrics.dropped.get());
+    assertInstanceOf(SocketClosedException.class, failure(b));
+    assertInstanceOf(SocketClosedException.class, failure(c));
+    o.acked("a"); // nothing is tracked any more: the metric stays at zero
+    assertEquals(0, metrics.unacknowledged);
+    assertEquals(3, metrics.dropped.get());
   }
 
   // ------------------------------------------------------------------ withdraw
