@@ -35,11 +35,14 @@ class AssemblyTest {
     int before = SharedResources.clientUsers();
     SocketCore core = Assembly.build(config());
     assertEquals(before + 1, SharedResources.clientUsers());
+    ScheduledExecutorService loop = SharedResources.acquireLoop(); // the socket's, shared
     core.close(1000, "");
     CloseReason reason = core.closeFuture().get(10, TimeUnit.SECONDS);
     assertEquals(1000, reason.code());
     assertEquals(ConnectionState.CLOSED, core.state());
     assertEquals(before, SharedResources.clientUsers(), "released before the close future completed");
+    SharedResources.releaseLoop(loop);
+    assertTrue(loop.isShutdown(), "the socket gave its share of the loop back");
   }
 
   @Test

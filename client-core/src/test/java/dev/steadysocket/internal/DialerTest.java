@@ -150,6 +150,21 @@ class DialerTest {
   }
 
   @Test
+  void withoutAPrefixABadFirstCharacterIsFoundToo() {
+    TokenFetcher tokens = new TokenFetcher(refresh -> "\u0001token", Runnable::run, tasks);
+    Dialer d = new Dialer(List.of(primary), tokens, "X-Token", "", new InboundLedger(0, false));
+    d.dial(attempt(1), 0, false, x -> true, failed);
+    scheduler.runUntilIdle();
+    assertTrue(errors.get(0).getMessage().endsWith("at index 0"), errors.get(0).getMessage());
+    assertTrue(primary.headers.isEmpty());
+    TokenFetcher good = new TokenFetcher(refresh -> "token", Runnable::run, tasks);
+    new Dialer(List.of(primary), good, "X-Token", "", new InboundLedger(0, false))
+        .dial(attempt(2), 0, false, x -> true, failed);
+    scheduler.runUntilIdle();
+    assertEquals(List.of(Map.of("X-Token", "token")), primary.headers);
+  }
+
+  @Test
   void aFactoryThatThrowsFailsTheAttempt() {
     IllegalStateException bug = new IllegalStateException("bad setting");
     primary.fail = bug;

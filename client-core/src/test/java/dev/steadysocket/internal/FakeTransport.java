@@ -15,6 +15,8 @@ final class FakeTransport implements Transport {
   String closeReason;
   boolean cancelled;
   int cancels;
+  /** Thrown from close() and cancel() when set: a transport that fails the loop task using it. */
+  RuntimeException failCloseAndCancel;
 
   @Override
   public boolean send(String text) {
@@ -36,12 +38,14 @@ final class FakeTransport implements Transport {
 
   @Override
   public void close(int code, String reason) {
+    if (failCloseAndCancel != null) throw failCloseAndCancel;
     closeCode = code;
     closeReason = reason;
   }
 
   @Override
   public void cancel() {
+    if (failCloseAndCancel != null) throw failCloseAndCancel;
     cancelled = true;
     cancels++;
   }

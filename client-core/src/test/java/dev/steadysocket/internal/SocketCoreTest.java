@@ -149,6 +149,49 @@ class SocketCoreTest {
   }
 
   @Test
+  void closingAnOpenSocketLeavesOnlyTheCloseTimer() {
+    SocketCore core = build(config());
+    open(core);
+    core.close(1000, "");
+    scheduler.runUntilIdle();
+    assertEquals(1, scheduler.pending(), "the minimum-uptime timer was cancelled; the close timer waits");
+  }
+
+  @Test
+  void aLostConnectionsHeartbeatsStop() {
+    SocketConfig c = config();
+    c.heartbeat = Heartbeat.every(Duration.ofSeconds(10)).timeout(Duration.ofSeconds(5));
+    SocketCore core = build(c);
+    Dialed d = open(core);
+    d.listener.onFailure(new IOException("reset"), -1, null);
+    scheduler.runUntilIdle();
+    core.pause("hold"); // no new attempt: only the old connection's timers could still run
+    scheduler.runUntilIdle();
+    scheduler.advance(60 * SECOND);
+    assertTrue(d.transport.sent.isEmpty(), "no heartbeat on the lost connection");
+    assertEquals(0, scheduler.pending());
+    assertEquals(ConnectionState.PAUSED, core.state());
+  }
+
+  @Test
+  void aCrashWhoseCloseFailsTooStillSettlesEverything() {
+    SocketCore core = build(config());
+    Dialed d = open(core);
+    CompletableFuture<Envelope> reply = core.request(Envelope.builder("q").id("q1").build(), Duration.ofSeconds(30));
+    scheduler.runUntilIdle();
+    d.transport.failCloseAndCancel = new IllegalStateException("transport bug");
+    core.close(1000, ""); // close() throws on the loop, and so does the cancel while terminating
+    scheduler.runUntilIdle();
+    assertEquals(ConnectionState.CLOSED, core.state());
+    CloseReason reason = core.closeFuture().getNow(null);
+    assertNotNull(reason);
+    assertEquals("internal error", reason.reason());
+    assertInstanceOf(SocketClosedException.class, VirtualTime.failure(reply));
+    assertEquals(1, events.stream().filter(e -> e.startsWith("l: closed")).count());
+    assertTrue(events.contains("l: CLOSING->CLOSED"), events.toString());
+  }
+
+  @Test
   void aServerThatNeverFinishesTheCloseIsLeftAfterTheCloseTimeout() {
     SocketCore core = build(config());
     Dialed d = open(core);
@@ -473,6 +516,7 @@ class SocketCoreTest {
     assertEquals(1, codec.decodes, "decoded on the reader");
     drain(pool);
     assertEquals("answer", reply.getNow(null).type());
+    assertFalse(events.contains("l: message answer"), "a reply is the request's, not a message");
   }
 
   @Test
