@@ -13,7 +13,6 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
-import okhttp3.Headers;
 import okhttp3.OkHttpClient;
 
 /**
@@ -235,7 +234,9 @@ public final class SteadySocket implements AutoCloseable {
      * servers whose ids are unique.
      */
     public Builder deduplicate(int window) {
-      if (window < 0) throw new IllegalArgumentException("window < 0: " + window);
+      if (window < 0 || window > 1_000_000) {
+        throw new IllegalArgumentException("window not in [0, 1000000]: " + window);
+      }
       config.dedupWindow = window;
       return this;
     }
@@ -351,9 +352,14 @@ public final class SteadySocket implements AutoCloseable {
       return this;
     }
 
-    /** Adds a header to every handshake. Values never appear in logs or toString(). */
+    /**
+     * Adds a header to every handshake. Values never appear in logs, exceptions or toString().
+     *
+     * @throws IllegalArgumentException if the name is not an HTTP token or the value has a character
+     *     HTTP headers may not carry (the message names the position, never the value)
+     */
     public Builder header(String name, String value) {
-      config.headers.add(name, value);
+      config.headers.add(Checks.headerName(name), Checks.headerValue(name, value));
       return this;
     }
 
@@ -369,9 +375,21 @@ public final class SteadySocket implements AutoCloseable {
 
     /** Where the token goes. Default {@code ("Authorization", "Bearer ")}. */
     public Builder tokenHeader(String name, String prefix) {
-      new Headers.Builder().add(name, prefix + "x"); // validates now, not at the first connect
-      config.tokenHeader = name;
+      config.tokenHeader = Checks.headerName(name);
+      Checks.headerValue(name, prefix); // validates now, not at the first connect
       config.tokenPrefix = prefix;
+      return this;
+    }
+
+    /**
+     * The largest message the server may send, in bytes (inflated bytes when it is compressed).
+     * A larger one is refused as soon as its frame header says so, before it is buffered: the
+     * socket closes the connection with 1009, reports {@link MessageTooLargeException} to {@code
+     * onError}, and reconnects with backoff. Default 16 MiB, like the largest message OkHttp sends.
+     */
+    public Builder maxInboundMessageSize(long bytes) {
+      if (bytes < 1) throw new IllegalArgumentException("bytes < 1: " + bytes);
+      config.maxInboundMessageBytes = bytes;
       return this;
     }
 

@@ -38,6 +38,7 @@ final class FakeTransports implements Transport.Factory {
     final List<String> sent = new ArrayList<>();
     long queueSize;
     long pongs;
+    int pings;
     boolean acceptSends = true;
     int closeCode = -1;
     String closeReason;
@@ -69,6 +70,13 @@ final class FakeTransports implements Transport.Factory {
     }
 
     @Override
+    public boolean ping() {
+      if (closeCode != -1 || cancelled) return false;
+      pings++;
+      return true;
+    }
+
+    @Override
     public void close(int code, String reason) {
       closeCode = code;
       closeReason = reason;
@@ -96,6 +104,11 @@ final class FakeTransports implements Transport.Factory {
     void serverClose(int code, String reason) {
       listener.onClosing(code, reason);
       listener.onClosed(code, reason);
+    }
+
+    /** The transport refused what the server sent (a limit) and closed with {@code code}. */
+    void refuse(SteadySocketException error, int code) {
+      listener.onRefused(error, code);
     }
 
     void fail(IOException e) {

@@ -156,7 +156,8 @@ public final class Assembly {
       for (HttpUrl u : config.urls) {
         Request request = new Request.Builder().url(u).headers(config.headers.build()).build();
         p.endpoints.add(new OkHttpTransportFactory(
-            base, request, config.heartbeat.interval().toMillis(), config.closeTimeout.toMillis()));
+            base, request, LoopTasks.nanos(config.connectTimeout) / 1_000_000,
+            LoopTasks.nanos(config.closeTimeout) / 1_000_000, config.maxInboundMessageBytes, pool));
       }
     }
     OkHttpClient clientToRelease = ownClient[0];

@@ -28,6 +28,42 @@ public final class Checks {
     return parsed;
   }
 
+  /** An HTTP header name: a non-empty token (RFC 9110). */
+  public static String headerName(String name) {
+    Objects.requireNonNull(name, "name == null");
+    if (name.isEmpty()) throw new IllegalArgumentException("header name is empty");
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (c <= 0x20 || c >= 0x7f || "\"(),/:;<=>?@[\\]{}".indexOf(c) >= 0) {
+        throw new IllegalArgumentException("header name has a character HTTP does not allow at index " + i);
+      }
+    }
+    return name;
+  }
+
+  /**
+   * A header value HTTP can carry (tab, and visible ASCII and space); the message names the
+   * position, never the value, which may be a secret.
+   */
+  public static String headerValue(String name, String value) {
+    Objects.requireNonNull(value, "value == null");
+    int bad = firstForbiddenChar(value);
+    if (bad >= 0) {
+      throw new IllegalArgumentException(
+          "the value of header " + name + " has a character HTTP headers do not allow, at index " + bad);
+    }
+    return value;
+  }
+
+  /** The index of the first character an HTTP header value may not hold, or -1. */
+  static int firstForbiddenChar(String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char ch = value.charAt(i);
+      if (ch != '\t' && (ch < 0x20 || ch > 0x7e)) return i;
+    }
+    return -1;
+  }
+
   public static Duration positive(Duration d, String name) {
     if (Objects.requireNonNull(d, name + " == null").isZero() || d.isNegative()) {
       throw new IllegalArgumentException(name + " <= 0: " + d);

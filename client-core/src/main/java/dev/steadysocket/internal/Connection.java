@@ -47,9 +47,26 @@ final class Connection implements Transport.Listener {
    */
   volatile long openedNanos;
 
+  /**
+   * Inbound back-pressure: when this many messages, or bytes, wait for the listeners, the reader
+   * thread stops reading (TCP then slows the server) until half of them are delivered.
+   */
+  static final int BACKLOG_MESSAGES = 1_000;
+
+  static final long BACKLOG_BYTES = 16L << 20;
+
+  /** True while the reader is held by back-pressure; read by the heartbeat, which must not judge then. */
+  volatile boolean readerHeld;
+  /** Times the reader was held; the heartbeat sees a hold that began and ended within a round. */
+  volatile long holds;
+
   private final Object lock = new Object();
   /** Guarded by lock. False once retired; frames are then dropped. */
   private boolean live = true;
+  /** Guarded by lock: messages (and their bytes) queued for the listeners, not yet delivered. */
+  private int backlog;
+
+  private long backlogBytes;
   /** Guarded by lock. True once the loop has published OPEN. */
   private boolean opened;
   /** Guarded by lock. Deliveries that arrived before OPEN was published. */
@@ -63,18 +80,56 @@ final class Connection implements Transport.Listener {
     this.id = id;
   }
 
-  /** Reader thread: queues {@code delivery} on the bus now, after OPEN, or never (retired). */
-  void deliver(Runnable delivery) {
+  /**
+   * Reader thread: queues {@code delivery} ({@code bytes} of message) on the bus now, after OPEN, or
+   * never (retired); then holds the reader while too much waits for the listeners.
+   */
+  void deliver(Runnable delivery, long bytes) {
+    Runnable counted = () -> {
+      try {
+        delivery.run();
+      } finally {
+        delivered(bytes);
+      }
+    };
     synchronized (lock) {
       if (!live) return;
+      backlog++;
+      backlogBytes += bytes;
       if (!opened) {
         if (early == null) early = new ArrayList<>();
-        early.add(delivery);
-        return;
+        early.add(counted);
+      } else {
+        bus.enqueue(counted);
       }
-      bus.enqueue(delivery);
     }
-    bus.kick();
+    bus.kick(); // outside the lock: an inline executor runs listeners right here
+    holdWhileBacklogged();
+  }
+
+  /** Callback executor: a message was delivered; wakes the reader once half the backlog is gone. */
+  private void delivered(long bytes) {
+    synchronized (lock) {
+      backlog--;
+      backlogBytes -= bytes;
+      if (readerHeld && backlog <= BACKLOG_MESSAGES / 2 && backlogBytes <= BACKLOG_BYTES / 2) lock.notifyAll();
+    }
+  }
+
+  /** Reader thread: waits (no lock held but this one, released while waiting) while backlogged. */
+  private void holdWhileBacklogged() {
+    synchronized (lock) {
+      if (backlog < BACKLOG_MESSAGES && backlogBytes < BACKLOG_BYTES) return;
+      holds++;
+      readerHeld = true;
+      try {
+        while (live && (backlog > BACKLOG_MESSAGES / 2 || backlogBytes > BACKLOG_BYTES / 2)) lock.wait();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt(); // OkHttp cancelled the reader: let it finish
+      } finally {
+        readerHeld = false;
+      }
+    }
   }
 
   /** Loop thread: publishes the transition to OPEN, then the frames that were held back. */
@@ -90,11 +145,12 @@ final class Connection implements Transport.Listener {
     bus.kick();
   }
 
-  /** Loop thread: from now on this connection's frames are dropped. */
+  /** Loop thread: from now on this connection's frames are dropped (and a held reader released). */
   void retire() {
     synchronized (lock) {
       live = false;
       early = null;
+      lock.notifyAll();
     }
   }
 
@@ -118,7 +174,12 @@ final class Connection implements Transport.Listener {
 
   @Override
   public void onClosing(int code, String reason) {
-    tasks.post(() -> loop.onServerClose(this, code, reason));
+    tasks.post(() -> loop.onServerClose(this, Failures.fromServerClose(code, reason, wasOpen)));
+  }
+
+  @Override
+  public void onRefused(dev.steadysocket.SteadySocketException error, int closeCode) {
+    tasks.post(() -> loop.onServerClose(this, Failures.refused(error, closeCode, wasOpen)));
   }
 
   @Override

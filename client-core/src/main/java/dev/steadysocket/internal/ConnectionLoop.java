@@ -155,9 +155,10 @@ final class ConnectionLoop {
     parts.heartbeats.start(c, dead -> disconnected(dead, Failures.deadLink(config.heartbeat.timeout()), true));
   }
 
-  void onServerClose(Connection c, int code, String reason) {
+  /** The server closed, or the transport refused what it sent; the close handshake runs on. */
+  void onServerClose(Connection c, Disconnect d) {
     if (c != connection || state == ConnectionState.CLOSING) return; // CLOSING: the answer to ours
-    disconnected(c, Failures.fromServerClose(code, reason, c.wasOpen), false);
+    disconnected(c, d, false);
   }
 
   void onClosed(Connection c) {

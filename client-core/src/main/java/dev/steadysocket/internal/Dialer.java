@@ -73,7 +73,7 @@ final class Dialer {
     Map<String, String> headers = ledger.handshakeHeaders();
     if (token != null) {
       String value = tokenPrefix + token;
-      int bad = firstForbiddenChar(value);
+      int bad = Checks.firstForbiddenChar(value);
       if (bad >= 0) {
         // The value is not quoted: it is a secret.
         failed.failed(c, new AuthenticationException(-1, -1,
@@ -89,14 +89,5 @@ final class Dialer {
     } catch (RuntimeException e) {
       failed.failed(c, new ConnectionLostException("could not start the connection: " + e.getClass().getName(), e));
     }
-  }
-
-  /** The index of the first character an HTTP header value may not hold (RFC 9110), or -1. */
-  static int firstForbiddenChar(String value) {
-    for (int i = 0; i < value.length(); i++) {
-      char ch = value.charAt(i);
-      if (ch != '\t' && (ch < 0x20 || ch > 0x7e)) return i;
-    }
-    return -1;
   }
 }

@@ -69,6 +69,11 @@ final class Failures {
     return new Disconnect(Disconnect.Kind.CLOSED_BY_SERVER, -1, code, null, wasOpen, error);
   }
 
+  /** The transport refused what the server sent (a limit) and closed with {@code closeCode}. */
+  static Disconnect refused(dev.steadysocket.SteadySocketException error, int closeCode, boolean wasOpen) {
+    return new Disconnect(Disconnect.Kind.TRANSPORT_FAILURE, -1, closeCode, null, wasOpen, error);
+  }
+
   static Disconnect deadLink(Duration silence) {
     return new Disconnect(
         Disconnect.Kind.DEAD_LINK, -1, -1, null, true,
@@ -104,6 +109,9 @@ final class Failures {
     if (isCertificateProblem(t)) {
       return new TlsException("TLS certificate rejected: " + rootMessage(t), t);
     }
+    if (isHopelessHandshake(t)) {
+      return new TlsException("TLS handshake cannot succeed: " + rootMessage(t), t);
+    }
     if (t instanceof UnknownHostException) {
       return new ConnectionLostException("unknown host: " + t.getMessage(), t);
     }
@@ -116,6 +124,28 @@ final class Failures {
     for (Throwable c = t; c != null; c = c.getCause()) {
       if (c instanceof SSLPeerUnverifiedException || c instanceof CertificateException) return true;
       if (c.getClass().getName().endsWith("CertPathValidatorException")) return true;
+      if (c.getCause() == c) break;
+    }
+    return false;
+  }
+
+  /**
+   * TLS alerts and errors that mean the two sides cannot agree, which no retry changes: no common
+   * protocol version or cipher suite, or the server requires (or refused) a client certificate. A
+   * peer that hung up mid-handshake is not among them: that may heal.
+   */
+  private static final String[] HOPELESS_TLS = {
+    "protocol_version", "no appropriate protocol", "handshake_failure", "insufficient_security",
+    "no cipher suites in common", "no negotiable cipher suite", "certificate_required",
+    "bad_certificate", "unsupported_certificate", "certificate_unknown", "unknown_ca", "access_denied"
+  };
+
+  private static boolean isHopelessHandshake(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof javax.net.ssl.SSLException && c.getMessage() != null) {
+        String m = c.getMessage().toLowerCase(java.util.Locale.ROOT);
+        for (String s : HOPELESS_TLS) if (m.contains(s)) return true;
+      }
       if (c.getCause() == c) break;
     }
     return false;

@@ -12,12 +12,11 @@ import org.slf4j.LoggerFactory;
  * Sends heartbeats on the open connection and declares it dead when no sign of life follows.
  * Loop thread only, like {@link ConnectionLoop}, which owns it.
  *
- * <p>Each round sends a heartbeat envelope (unless ping-only; OkHttp sends the ping frame) and
- * checks, {@code timeout} later, for a sign of life since. Frames count from the tick; pongs
- * count from the previous check, because OkHttp's ping for this round may be answered a moment
- * before the tick. Ticks run at a fixed rate from the moment the transport opened, when OkHttp's
- * pinger starts too, so a half-open link is found within interval + timeout, plus at most the
- * scheduling delay of one tick.
+ * <p>Each round sends a ping frame ({@link Transport#ping}) and a heartbeat envelope (unless
+ * ping-only) and checks, {@code timeout} later, for a sign of life since. Frames count from the
+ * tick; pongs from the previous check. Ticks run at a fixed rate from the moment the transport
+ * opened, so a half-open link is found within interval + timeout, plus at most the scheduling delay
+ * of one tick. While inbound back-pressure holds the reader, no verdict is given.
  */
 final class HeartbeatMonitor {
   private static final Logger log = LoggerFactory.getLogger("dev.steadysocket.SteadySocket");
@@ -77,9 +76,11 @@ final class HeartbeatMonitor {
     c.heartbeatRounds++;
     long framesAtTick = c.framesReceived;
     long pongsBefore = c.pongsAtCheck;
+    long holdsAtTick = c.holds;
+    t.ping();
     if (heartbeat.sendsEnvelope()) sendEnvelope(c, t);
     previousCheck = check;
-    check = loop.schedule(() -> check(c, framesAtTick, pongsBefore), heartbeat.timeout().toNanos());
+    check = loop.schedule(() -> check(c, framesAtTick, pongsBefore, holdsAtTick), heartbeat.timeout().toNanos());
     scheduleTick(c);
   }
 
@@ -102,13 +103,16 @@ final class HeartbeatMonitor {
     t.send(text);
   }
 
-  private void check(Connection c, long framesAtTick, long pongsBefore) {
+  private void check(Connection c, long framesAtTick, long pongsBefore, long holdsAtTick) {
     Transport t = c.transport;
     Consumer<Connection> dead = onDead;
     if (c != watched || dead == null || t == null) return;
     long pongs = t.pongCount();
     c.pongsAtCheck = pongs;
-    boolean alive = c.framesReceived != framesAtTick || (pongs != -1 && pongs != pongsBefore);
+    // A reader held back by inbound back-pressure cannot read the pong: no verdict then, the link
+    // was busy, not dead, and it is judged again once the listeners catch up.
+    boolean held = c.readerHeld || c.holds != holdsAtTick;
+    boolean alive = held || c.framesReceived != framesAtTick || (pongs != -1 && pongs != pongsBefore);
     if (!alive) dead.accept(c);
   }
 }

@@ -61,21 +61,21 @@ final class Inbound {
       // decodes and delivers it. Nothing needs the envelope on the reader in this mode: no dedup
       // or resume position to record in arrival order, and no request whose reply must be matched
       // before a disconnect fails it.
-      c.deliver(() -> receive(c, text));
+      c.deliver(() -> receive(c, text), text.length());
       return;
     }
     Envelope envelope;
     try {
       envelope = decode(c, text);
     } catch (DecodeException error) {
-      c.deliver(() -> bus.raise(error));
+      c.deliver(() -> bus.raise(error), text.length());
       return;
     }
     if (!forApplication(c, envelope)) return;
     Runnable delivery = bus.message(envelope); // converted for typed handlers here, outside any lock
     c.deliver(() -> {
       if (admit(envelope, text)) delivery.run();
-    });
+    }, text.length());
   }
 
   /** Reader thread. */
@@ -85,7 +85,7 @@ final class Inbound {
       metrics.messagesReceived.incrementAndGet();
       metrics.bytesReceived.addAndGet(bytes.length);
       delivery.run();
-    });
+    }, bytes.length);
   }
 
   /** On the callback executor, inside a delivery: the pipelined half of {@link #text}. */

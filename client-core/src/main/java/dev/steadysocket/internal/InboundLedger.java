@@ -3,10 +3,13 @@ package dev.steadysocket.internal;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import dev.steadysocket.Envelope;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -30,8 +33,26 @@ final class InboundLedger {
   private final @Nullable Map<String, Boolean> recentIds;
 
   private final boolean resume;
-  /** Per stream, the id of the last envelope handed to the application. */
-  private final ConcurrentHashMap<String, String> positions = new ConcurrentHashMap<>();
+  /**
+   * Guarded by itself. Per stream, the id of the last envelope handed to the application; at most
+   * {@link #MAX_STREAMS} streams, the least recently advanced forgotten first.
+   */
+  private final Map<String, String> positions =
+      new LinkedHashMap<String, String>(16, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+          return size() > MAX_STREAMS;
+        }
+      };
+
+  /** Ids longer than this are remembered for de-duplication by a SHA-256 fingerprint. */
+  static final int MAX_KEPT_ID_CHARS = 64;
+  /** The most streams whose resume position is kept. */
+  static final int MAX_STREAMS = 1024;
+  /** Stream names and ids longer than this are not recorded as resume positions. */
+  static final int MAX_POSITION_CHARS = 1024;
 
   InboundLedger(int dedupWindow, boolean resume) {
     this.dedupWindow = dedupWindow;
@@ -59,8 +80,23 @@ final class InboundLedger {
     Map<String, Boolean> ids = recentIds;
     String id = envelope.id();
     if (ids == null || id == null) return false;
+    String key = id.length() <= MAX_KEPT_ID_CHARS ? id : fingerprint(id);
     synchronized (ids) {
-      return ids.put(id, Boolean.TRUE) != null;
+      return ids.put(key, Boolean.TRUE) != null;
+    }
+  }
+
+  /**
+   * A long id's stand-in in the window: memory per entry stays bounded whatever the server sends
+   * (ids may be 20 M chars). The '#' prefix keeps it apart from short ids, which are kept as is.
+   */
+  static String fingerprint(String id) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      byte[] digest = sha.digest(id.getBytes(StandardCharsets.UTF_8));
+      return "#" + Base64.getEncoder().withoutPadding().encodeToString(digest);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform has SHA-256", e);
     }
   }
 
@@ -69,7 +105,11 @@ final class InboundLedger {
     if (!resume) return;
     String stream = envelope.metaText(META_STREAM);
     String id = envelope.id();
-    if (stream != null && id != null) positions.put(stream, id);
+    if (stream == null || id == null) return;
+    if (stream.length() > MAX_POSITION_CHARS || id.length() > MAX_POSITION_CHARS) return;
+    synchronized (positions) {
+      positions.put(stream, id);
+    }
   }
 
   boolean resumes() {
@@ -107,6 +147,8 @@ final class InboundLedger {
 
   /** A snapshot of the positions, or empty. */
   private Map<String, String> positions() {
-    return positions.isEmpty() ? Collections.<String, String>emptyMap() : new LinkedHashMap<>(positions);
+    synchronized (positions) {
+      return positions.isEmpty() ? Collections.<String, String>emptyMap() : new LinkedHashMap<>(positions);
+    }
   }
 }

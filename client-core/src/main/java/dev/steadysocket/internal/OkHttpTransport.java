@@ -1,19 +1,43 @@
 package dev.steadysocket.internal;
 
+import dev.steadysocket.SteadySocketException;
+import java.io.IOException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import okhttp3.Response;
 import okhttp3.WebSocket;
 import okhttp3.WebSocketListener;
 import okio.ByteString;
 import org.jspecify.annotations.Nullable;
 
-/** A {@link Transport} on an OkHttp {@link WebSocket}. */
+/**
+ * A {@link Transport} on an OkHttp {@link WebSocket}, whose upgraded socket is wrapped in a {@link
+ * GuardedSocket} (by {@link OkHttpTransportFactory}'s interceptor) for limits, pong counts and our
+ * own pings.
+ */
 final class OkHttpTransport extends WebSocketListener implements Transport {
   private final Transport.Listener listener;
+  private final Executor dispatch;
   /** Null only until {@link Factory#connect} assigns it, before any callback can matter. */
   @Nullable WebSocket webSocket;
+  /** Set on OkHttp's dispatcher thread during the handshake; null until the 101 response. */
+  volatile @Nullable GuardedSocket guard;
+  /** Set on the reader thread when the guard refused what the server sent. */
+  private volatile @Nullable SteadySocketException refused;
 
-  OkHttpTransport(Transport.Listener listener) {
+  private volatile int refusedCode;
+
+  private final AtomicBoolean pinging = new AtomicBoolean();
+
+  OkHttpTransport(Transport.Listener listener, Executor dispatch) {
     this.listener = listener;
+    this.dispatch = dispatch;
+  }
+
+  /** The guard's report, on the reader thread, just before OkHttp reads the synthetic close frame. */
+  void refused(SteadySocketException error, int closeCode) {
+    refusedCode = closeCode;
+    refused = error;
   }
 
   @Override
@@ -26,9 +50,34 @@ final class OkHttpTransport extends WebSocketListener implements Transport {
     return webSocket().queueSize();
   }
 
+  /** Pings count as signs of life too: a server that pings is there. */
   @Override
   public long pongCount() {
-    return OkHttpInternals.receivedPongCount(webSocket());
+    GuardedSocket g = guard;
+    return g == null ? -1 : g.inbound.pongsReceived + g.inbound.pingsReceived;
+  }
+
+  /** Writes the ping on a dispatch thread (the write may block on the network); one at a time. */
+  @Override
+  public boolean ping() {
+    GuardedSocket g = guard;
+    if (g == null) return false;
+    if (!pinging.compareAndSet(false, true)) return true; // the previous one is still being written
+    try {
+      dispatch.execute(() -> {
+        try {
+          g.outbound.ping();
+        } catch (IOException e) {
+          // the writer meets the same failure and reports it
+        } finally {
+          pinging.set(false);
+        }
+      });
+    } catch (RuntimeException noThread) {
+      pinging.set(false);
+      return false;
+    }
+    return true;
   }
 
   @Override
@@ -67,7 +116,9 @@ final class OkHttpTransport extends WebSocketListener implements Transport {
     // OkHttp leaves answering the close frame to us; without it the connection lingers until
     // OkHttp's own close timeout. 1005/1006 mean "no code" and may not be sent back.
     webSocket.close(Closes.isSendable(code) ? code : 1000, null);
-    listener.onClosing(code, reason);
+    SteadySocketException error = refused;
+    if (error != null) listener.onRefused(error, refusedCode); // the "close frame" was the guard's
+    else listener.onClosing(code, reason);
   }
 
   @Override

@@ -2,25 +2,83 @@ package dev.steadysocket.internal;
 
 import java.io.IOException;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
 
-/** Connects with one OkHttpClient derived once per socket (it shares the base's pools). */
+/**
+ * Connects with one OkHttpClient derived once per socket (it shares the base's pools), whatever
+ * client the application passed:
+ *
+ * <ul>
+ *   <li>redirects are never followed: a 3xx ends the attempt ({@code HandshakeException}), so no
+ *       credential is sent to another origin or over plaintext;
+ *   <li>OkHttp's connect and read timeouts never cut the handshake shorter than the socket's own
+ *       connect timeout (a read timeout no longer applies once the socket is upgraded);
+ *   <li>OkHttp's pinger is off: the heartbeat sends its own pings ({@link OutboundFrames});
+ *   <li>the upgraded socket is wrapped in a {@link GuardedSocket}, which bounds what the server
+ *       can make us buffer.
+ * </ul>
+ */
 final class OkHttpTransportFactory implements Transport.Factory {
   private final OkHttpClient client;
   private final Request request;
+  private final Executor dispatch;
 
-  OkHttpTransportFactory(OkHttpClient base, Request request, long pingIntervalMillis, long closeTimeoutMillis) {
+  OkHttpTransportFactory(
+      OkHttpClient base, Request request, long connectTimeoutMillis, long closeTimeoutMillis,
+      long maxInboundMessageBytes, Executor dispatch) {
     OkHttpClient.Builder b =
         base.newBuilder()
-            .pingInterval(pingIntervalMillis, TimeUnit.MILLISECONDS)
+            .pingInterval(0, TimeUnit.MILLISECONDS)
+            .followRedirects(false)
+            .followSslRedirects(false)
             .webSocketCloseTimeout(Math.max(1, closeTimeoutMillis), TimeUnit.MILLISECONDS);
+    if (shorter(base.connectTimeoutMillis(), connectTimeoutMillis)) {
+      b.connectTimeout(connectTimeoutMillis, TimeUnit.MILLISECONDS);
+    }
+    if (shorter(base.readTimeoutMillis(), connectTimeoutMillis)) {
+      b.readTimeout(connectTimeoutMillis, TimeUnit.MILLISECONDS);
+    }
     b.interceptors().add(0, UNCHECKED_AS_IO); // first, so it wraps every other interceptor
+    b.interceptors().add(1, new GuardInterceptor(maxInboundMessageBytes));
     this.client = b.build();
     this.request = request;
+    this.dispatch = dispatch;
+  }
+
+  /** True if OkHttp's timeout (0: none) would fire before ours. */
+  private static boolean shorter(long okHttpMillis, long ourMillis) {
+    return okHttpMillis != 0 && okHttpMillis < ourMillis;
+  }
+
+  /** Wraps the socket of a 101 response whose request carries an {@link OkHttpTransport} tag. */
+  private static final class GuardInterceptor implements Interceptor {
+    private final long maxMessageBytes;
+
+    GuardInterceptor(long maxMessageBytes) {
+      this.maxMessageBytes = maxMessageBytes;
+    }
+
+    @Override
+    public Response intercept(Chain chain) throws IOException {
+      Response response = chain.proceed(chain.request());
+      OkHttpTransport transport = chain.request().tag(OkHttpTransport.class);
+      okio.Socket raw = response.socket();
+      if (transport == null || raw == null || response.code() != 101) return response;
+      String extensions = String.join(",", response.headers("Sec-WebSocket-Extensions"));
+      GuardedSocket guard = new GuardedSocket(raw, maxMessageBytes, extensions, transport::refused);
+      transport.guard = guard;
+      return response.newBuilder().socket(guard).build();
+    }
+
+    @Override
+    public String toString() {
+      return "SteadySocket(inbound limits)";
+    }
   }
 
   /**
@@ -48,14 +106,10 @@ final class OkHttpTransportFactory implements Transport.Factory {
 
   @Override
   public Transport connect(boolean refreshToken, Map<String, String> headers, Transport.Listener listener) {
-    OkHttpTransport transport = new OkHttpTransport(listener);
-    Request r = request;
-    if (!headers.isEmpty()) {
-      Request.Builder b = request.newBuilder();
-      for (Map.Entry<String, String> h : headers.entrySet()) b.header(h.getKey(), h.getValue());
-      r = b.build();
-    }
-    transport.webSocket = client.newWebSocket(r, transport);
+    OkHttpTransport transport = new OkHttpTransport(listener, dispatch);
+    Request.Builder b = request.newBuilder().tag(OkHttpTransport.class, transport);
+    for (Map.Entry<String, String> h : headers.entrySet()) b.header(h.getKey(), h.getValue());
+    transport.webSocket = client.newWebSocket(b.build(), transport);
     return transport;
   }
 }

@@ -42,6 +42,7 @@ public final class SocketConfig {
   /** Null: the backoff's cap. */
   public @Nullable Duration maxRetryAfter;
   public OutboxPolicy outbox = OutboxPolicy.defaults();
+  public long maxInboundMessageBytes = 16L << 20;
   public ReconnectPolicy reconnectPolicy = ReconnectPolicy.defaults();
   public @Nullable MessageCodec codec;
 
@@ -76,6 +77,7 @@ public final class SocketConfig {
     c.closeTimeout = closeTimeout;
     c.maxRetryAfter = maxRetryAfter;
     c.outbox = outbox;
+    c.maxInboundMessageBytes = maxInboundMessageBytes;
     c.reconnectPolicy = reconnectPolicy;
     c.codec = codec;
     c.acknowledgedSends = acknowledgedSends;

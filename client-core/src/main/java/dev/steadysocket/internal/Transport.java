@@ -14,6 +14,9 @@ public interface Transport {
   /** Pongs received so far, or -1 if the transport cannot tell. */
   long pongCount();
 
+  /** Sends a ping frame, soon and without blocking; false if the connection is closing or gone. */
+  boolean ping();
+
   /** Starts a graceful close. */
   void close(int code, String reason);
 
@@ -43,6 +46,12 @@ public interface Transport {
 
     /** The server sent a close frame; the transport has already answered it. */
     void onClosing(int code, String reason);
+
+    /**
+     * The server broke a limit (message size, ping flood): the transport refused it, sent a close
+     * frame with the code the error names and is closing. Called on the reader thread.
+     */
+    void onRefused(dev.steadysocket.SteadySocketException error, int closeCode);
 
     /** The close handshake finished. */
     void onClosed(int code, String reason);

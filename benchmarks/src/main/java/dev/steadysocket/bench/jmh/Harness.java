@@ -47,6 +47,10 @@ final class Harness {
       return 0;
     }
 
+    @Override public boolean ping() {
+      return true;
+    }
+
     @Override public void close(int code, String reason) {}
 
     @Override public void cancel() {}

@@ -1,0 +1,270 @@
+package dev.steadysocket.internal;
+
+import dev.steadysocket.MessageTooLargeException;
+import dev.steadysocket.ProtocolViolationException;
+import dev.steadysocket.SteadySocketException;
+import java.io.IOException;
+import java.util.zip.DataFormatException;
+import java.util.zip.Inflater;
+import okio.Buffer;
+import okio.Source;
+import okio.Timeout;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The server's frames on their way to OkHttp's WebSocket reader, checked before OkHttp buffers
+ * them. OkHttp accepts frame lengths up to 2^63 and inflates compressed messages without a cap;
+ * this source bounds both:
+ *
+ * <ul>
+ *   <li>A message (all its frames) longer than the limit is refused as soon as a frame header
+ *       says it would pass the limit, before a byte of it is buffered.
+ *   <li>Compressed messages (permessage-deflate, RFC 7692) are inflated here, with the same limit
+ *       counted in inflated bytes, and handed to OkHttp as one uncompressed frame: OkHttp never
+ *       inflates, so no deflate bomb reaches it.
+ *   <li>A server that sends pings faster than it reads our pongs (OkHttp queues every pong) is
+ *       refused once {@link #MAX_OWED_PONGS} are owed.
+ * </ul>
+ *
+ * <p>A refusal hands OkHttp a synthetic close frame from the "server" (1009 for size, 1008 for the
+ * ping flood) instead of the offending bytes, and then end of stream. OkHttp answers it like any
+ * close (our {@link OkHttpTransport} sends the close frame back) and the socket sees the typed error
+ * from {@link Tripped}. Every byte OkHttp reads passes through here.
+ *
+ * <p><b>Threading:</b> OkHttp's reader thread only, except the counters, which other threads read.
+ */
+final class InboundFrames implements Source {
+  /**
+   * Pongs OkHttp may owe the server (each up to 125 bytes, queued in memory until written). Past
+   * it the reader waits for the writer to catch up, for at most {@link #PONG_DRAIN_NANOS}: a burst
+   * of pings from a server that reads is answered; one that never reads our pongs is refused.
+   */
+  static final int MAX_OWED_PONGS = 1024;
+
+  static final long PONG_DRAIN_NANOS = 5_000_000_000L;
+
+  private static final int OPCODE_CONTINUATION = 0x0;
+  private static final int OPCODE_PING = 0x9;
+  private static final int OPCODE_PONG = 0xa;
+  private static final byte[] DEFLATE_TAIL = {0, 0, (byte) 0xff, (byte) 0xff};
+
+  /** Told once when a limit is crossed, before the synthetic close frame is handed to OkHttp. */
+  interface Tripped {
+    void tripped(SteadySocketException error, int closeCode);
+  }
+
+  private final Source upstream;
+  private final long maxMessageBytes;
+  private final boolean deflate;
+  private final boolean serverNoContextTakeover;
+  private final OutboundFrames outbound;
+  private final Tripped tripped;
+  /** {@link #PONG_DRAIN_NANOS}, shorter in tests. */
+  long pongDrainNanos = PONG_DRAIN_NANOS;
+
+  /** Bytes read from the network, not yet handed on. */
+  private final Buffer in = new Buffer();
+  /** Bytes ready for OkHttp. */
+  private final Buffer out = new Buffer();
+  /** Payload bytes of the current uncompressed frame still to pass through. */
+  private long passThrough;
+  /** Data bytes of the message in progress (compressed bytes while it is compressed). */
+  private long messageBytes;
+  /** The opcode of the compressed message in progress, or -1. */
+  private int compressedOpcode = -1;
+
+  private final Buffer deflated = new Buffer();
+  private @Nullable Inflater inflater;
+  private boolean finished;
+
+  volatile long pingsReceived;
+  volatile long pongsReceived;
+
+  InboundFrames(
+      Source upstream, long maxMessageBytes, boolean deflate, boolean serverNoContextTakeover,
+      OutboundFrames outbound, Tripped tripped) {
+    this.upstream = upstream;
+    this.maxMessageBytes = maxMessageBytes;
+    this.deflate = deflate;
+    this.serverNoContextTakeover = serverNoContextTakeover;
+    this.outbound = outbound;
+    this.tripped = tripped;
+  }
+
+  @Override
+  public long read(Buffer sink, long byteCount) throws IOException {
+    while (out.size() == 0) {
+      if (finished) return -1;
+      if (passThrough > 0) {
+        if (in.size() == 0 && upstream.read(in, Math.min(passThrough, 8192)) == -1) return -1;
+        long n = Math.min(passThrough, in.size());
+        out.write(in, n);
+        passThrough -= n;
+      } else if (!nextFrame()) {
+        return -1;
+      }
+    }
+    return out.read(sink, byteCount);
+  }
+
+  /** Reads and judges the next frame header; false at the end of the stream. */
+  private boolean nextFrame() throws IOException {
+    if (!require(2)) return false;
+    int b0 = in.getByte(0) & 0xff;
+    int b1 = in.getByte(1) & 0xff;
+    int opcode = b0 & 0x0f;
+    boolean fin = (b0 & 0x80) != 0;
+    boolean rsv1 = (b0 & 0x40) != 0;
+    boolean masked = (b1 & 0x80) != 0;
+    int len7 = b1 & 0x7f;
+    int headerLength = 2 + (len7 == 126 ? 2 : len7 == 127 ? 8 : 0) + (masked ? 4 : 0);
+    if (!require(headerLength)) return false;
+    long length = len7 == 126 ? in.getByte(2) << 8 & 0xff00 | in.getByte(3) & 0xff
+        : len7 == 127 ? peekLong(2) : len7;
+    if (masked || length < 0 || (rsv1 && !deflate)) {
+      passFrame(headerLength, length); // a protocol violation: OkHttp's reader refuses it with its own error
+      return true;
+    }
+    if ((opcode & 0x08) != 0) return controlFrame(opcode, headerLength, length);
+    boolean first = opcode != OPCODE_CONTINUATION;
+    if (first && compressedOpcode != -1) {
+      return trip(new ProtocolViolationException(1002,
+          "the server started a message inside a fragmented compressed one", null), 1002, "protocol error");
+    }
+    if (first) messageBytes = 0;
+    if (rsv1 || (!first && compressedOpcode != -1)) {
+      return compressedFrame(opcode, fin, headerLength, length);
+    }
+    messageBytes += length;
+    if (messageBytes > maxMessageBytes || messageBytes < 0) {
+      return trip(new MessageTooLargeException(
+          "the server sent a message of at least " + messageBytes + " bytes; the limit is "
+              + maxMessageBytes + " (SteadySocket.Builder.maxInboundMessageSize)"), 1009, "message too large");
+    }
+    passFrame(headerLength, length);
+    return true;
+  }
+
+  private boolean controlFrame(int opcode, int headerLength, long length) throws IOException {
+    if (length > 125 || !require(headerLength + length)) {
+      passFrame(headerLength, length); // OkHttp refuses an oversized control frame itself
+      return true;
+    }
+    if (opcode == OPCODE_PING) {
+      if (pingsReceived - outbound.pongsWritten() >= MAX_OWED_PONGS
+          && !outbound.awaitPongs(pingsReceived - MAX_OWED_PONGS / 2, pongDrainNanos)) {
+        return trip(new ProtocolViolationException(1008,
+            "the server sent " + MAX_OWED_PONGS + " pings more than it read pongs for (a ping flood)", null),
+            1008, "ping flood");
+      }
+      pingsReceived++;
+    } else if (opcode == OPCODE_PONG) {
+      pongsReceived++;
+    }
+    passFrame(headerLength, length);
+    return true;
+  }
+
+  /** Collects a compressed message, then hands OkHttp its inflated bytes as one plain frame. */
+  private boolean compressedFrame(int opcode, boolean fin, int headerLength, long length) throws IOException {
+    if (opcode != OPCODE_CONTINUATION) compressedOpcode = opcode;
+    messageBytes += length;
+    if (messageBytes > maxMessageBytes || messageBytes < 0) return tooLarge(messageBytes);
+    in.skip(headerLength);
+    while (length > 0) {
+      if (in.size() == 0 && upstream.read(in, Math.min(length, 8192)) == -1) return false;
+      long n = Math.min(length, in.size());
+      deflated.write(in, n);
+      length -= n;
+    }
+    if (!fin) return true;
+    int messageOpcode = compressedOpcode;
+    compressedOpcode = -1;
+    Buffer inflated = new Buffer();
+    if (!inflate(inflated)) return tooLarge(inflated.size());
+    writeHeader(messageOpcode, inflated.size());
+    out.writeAll(inflated);
+    return true;
+  }
+
+  /** Inflates {@link #deflated} into {@code into}; false (and stops) past the message limit. */
+  private boolean inflate(Buffer into) throws IOException {
+    Inflater inf = inflater;
+    if (inf == null) inflater = inf = new Inflater(true);
+    else if (serverNoContextTakeover) inf.reset();
+    deflated.write(DEFLATE_TAIL);
+    byte[] input = deflated.readByteArray();
+    inf.setInput(input);
+    byte[] chunk = new byte[8192];
+    try {
+      while (!inf.needsInput() && !inf.finished()) {
+        int n = inf.inflate(chunk);
+        if (n == 0 && (inf.needsDictionary() || inf.needsInput())) break;
+        into.write(chunk, 0, n);
+        if (into.size() > maxMessageBytes) return false;
+      }
+    } catch (DataFormatException e) {
+      throw new java.net.ProtocolException("the server sent a malformed compressed message: " + e.getMessage());
+    }
+    if (inf.finished()) inflater = null; // self-terminated stream: the next message starts afresh
+    return true;
+  }
+
+  private boolean tooLarge(long atLeast) {
+    return trip(new MessageTooLargeException(
+        "the server sent a message of at least " + atLeast + " bytes (inflated); the limit is "
+            + maxMessageBytes + " (SteadySocket.Builder.maxInboundMessageSize)"), 1009, "message too large");
+  }
+
+  /** Hands OkHttp a close frame in place of what broke the limit, then the end of the stream. */
+  private boolean trip(SteadySocketException error, int code, String reason) {
+    tripped.tripped(error, code);
+    byte[] text = reason.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    out.writeByte(0x88).writeByte(2 + text.length).writeShort(code).write(text);
+    finished = true;
+    in.clear();
+    deflated.clear();
+    return true;
+  }
+
+  /** Moves a whole header to {@link #out} and lets the payload follow as it arrives. */
+  private void passFrame(int headerLength, long length) {
+    out.write(in, headerLength);
+    passThrough = Math.max(0, length);
+  }
+
+  private void writeHeader(int opcode, long length) {
+    out.writeByte(0x80 | opcode);
+    if (length <= 125) {
+      out.writeByte((int) length);
+    } else if (length <= 0xffff) {
+      out.writeByte(126).writeShort((int) length);
+    } else {
+      out.writeByte(127).writeLong(length);
+    }
+  }
+
+  private long peekLong(int offset) {
+    long v = 0;
+    for (int i = 0; i < 8; i++) v = v << 8 | (in.getByte(offset + i) & 0xff);
+    return v;
+  }
+
+  /** Reads until {@code n} bytes wait in {@link #in}; false if the stream ends first. */
+  private boolean require(long n) throws IOException {
+    while (in.size() < n) {
+      if (upstream.read(in, 8192) == -1) return false;
+    }
+    return true;
+  }
+
+  @Override
+  public Timeout timeout() {
+    return upstream.timeout();
+  }
+
+  @Override
+  public void close() throws IOException {
+    upstream.close();
+  }
+}
