@@ -50,7 +50,7 @@ class AssemblyTest {
     int before = SharedResources.clientUsers();
     ScheduledExecutorService held = SharedResources.acquireLoop();
     SocketConfig c = config();
-    c.heartbeat = Heartbeat.every(Duration.ofDays(30)).timeout(Duration.ofSeconds(10)); // past OkHttp's limit
+    c.closeTimeout = Duration.ofDays(30); // past OkHttp's limit for webSocketCloseTimeout
     assertThrows(IllegalArgumentException.class, () -> Assembly.build(c));
     assertEquals(before, SharedResources.clientUsers(), "the shared client was released");
     SharedResources.releaseLoop(held);

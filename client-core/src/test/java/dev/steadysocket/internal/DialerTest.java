@@ -178,13 +178,13 @@ class DialerTest {
 
   @Test
   void forbiddenHeaderCharacters() {
-    assertEquals(-1, Dialer.firstForbiddenChar(""));
-    assertEquals(-1, Dialer.firstForbiddenChar("Bearer abc.DEF-123_~+/= \t!"));
-    assertEquals(0, Dialer.firstForbiddenChar("\u001f"));
-    assertEquals(-1, Dialer.firstForbiddenChar(" ~"));
-    assertEquals(1, Dialer.firstForbiddenChar("a\u007f"));
-    assertEquals(2, Dialer.firstForbiddenChar("ab\u0080"));
-    assertEquals(3, Dialer.firstForbiddenChar("abcé"));
-    assertEquals(0, Dialer.firstForbiddenChar("\r\n"));
+    assertEquals(-1, Checks.firstForbiddenChar(""));
+    assertEquals(-1, Checks.firstForbiddenChar("Bearer abc.DEF-123_~+/= \t!"));
+    assertEquals(0, Checks.firstForbiddenChar("\u001f"));
+    assertEquals(-1, Checks.firstForbiddenChar(" ~"));
+    assertEquals(1, Checks.firstForbiddenChar("a\u007f"));
+    assertEquals(2, Checks.firstForbiddenChar("ab\u0080"));
+    assertEquals(3, Checks.firstForbiddenChar("abcé"));
+    assertEquals(0, Checks.firstForbiddenChar("\r\n"));
   }
 }

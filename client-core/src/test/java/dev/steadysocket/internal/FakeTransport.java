@@ -36,6 +36,15 @@ final class FakeTransport implements Transport {
     return pongs;
   }
 
+  int pings;
+
+  @Override
+  public boolean ping() {
+    if (closeCode != -1 || cancelled) return false;
+    pings++;
+    return true;
+  }
+
   @Override
   public void close(int code, String reason) {
     if (failCloseAndCancel != null) throw failCloseAndCancel;

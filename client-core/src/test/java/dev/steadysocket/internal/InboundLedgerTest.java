@@ -76,7 +76,7 @@ class InboundLedgerTest {
     InboundLedger l = new InboundLedger(0, true);
     l.delivered(onStream("naïve", "id\u007f\u0001"));
     String header = l.handshakeHeaders().get(InboundLedger.RESUME_HEADER);
-    assertEquals(-1, Dialer.firstForbiddenChar(header), header);
+    assertEquals(-1, Checks.firstForbiddenChar(header), header);
     assertEquals("{\"na\\u00EFve\":\"id\\u007f\\u0001\"}", header);
     assertEquals("id\u007f\u0001", readTree(header).get("naïve").asText());
   }
@@ -84,15 +84,27 @@ class InboundLedgerTest {
   @Test
   void theResumeHeaderIsOmittedPastItsLimit() {
     InboundLedger l = new InboundLedger(0, true);
-    // {"s":"<id>"} is 8 characters plus the id.
-    l.delivered(onStream("s", "x".repeat(InboundLedger.MAX_RESUME_HEADER_CHARS - 8)));
-    assertEquals(InboundLedger.MAX_RESUME_HEADER_CHARS,
-        l.handshakeHeaders().get(InboundLedger.RESUME_HEADER).length());
-    l.delivered(onStream("s", "x".repeat(InboundLedger.MAX_RESUME_HEADER_CHARS - 7)));
+    // Each stream adds "sNNN":"<100 x>", to the header: about 110 characters.
+    int streams = 0;
+    while (l.handshakeHeaders().containsKey(InboundLedger.RESUME_HEADER)) {
+      l.delivered(onStream(String.format("s%03d", streams++), "x".repeat(100)));
+    }
+    assertTrue(streams > 30, "omitted only past " + InboundLedger.MAX_RESUME_HEADER_CHARS + " chars");
     assertEquals(Map.of(), l.handshakeHeaders());
-    assertEquals(InboundLedger.MAX_RESUME_HEADER_CHARS - 7,
-        l.resumeFrame(0).content().get("s").asText().length(), "the first frame still carries it");
+    assertEquals(streams, l.resumeFrame(0).content().size(), "the first frame still carries them all");
   }
+
+  @Test
+  void overlongPositionsAndStreamsBeyondTheCapAreNotKept() {
+    InboundLedger l = new InboundLedger(0, true);
+    l.delivered(onStream("s", "x".repeat(InboundLedger.MAX_POSITION_CHARS + 1)));
+    assertEquals(0, l.resumeFrame(0).content().size(), "an id too long to resume from is not recorded");
+    for (int i = 0; i <= InboundLedger.MAX_STREAMS; i++) l.delivered(onStream("s" + i, "1"));
+    assertEquals(InboundLedger.MAX_STREAMS, l.resumeFrame(0).content().size());
+    assertTrue(l.resumeFrame(0).content().has("s" + InboundLedger.MAX_STREAMS), "the newest is kept");
+    assertTrue(!l.resumeFrame(0).content().has("s0"), "the least recently advanced is forgotten");
+  }
+
 
   private static com.fasterxml.jackson.databind.JsonNode readTree(String json) {
     try {

@@ -26,12 +26,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The OkHttp transport against a real server, and the one reach into OkHttp's internals: if an
- * OkHttp upgrade removes or changes {@code RealWebSocket.receivedPongCount()}, {@link
- * #pongsAreCountedOnARealWebSocket} fails (a missing method throws NoSuchMethodError here, and
- * OkHttpInternals' fallback of -1 fails the assertions).
+ * The OkHttp transport against a real server: frames both ways, our own pings and the pongs
+ * counted by the guarded socket (installed through OkHttp's public {@code Response.Builder.socket};
+ * if an OkHttp upgrade stopped honouring it, {@link #ourPingsAreAnsweredAndCounted} fails), the
+ * handshake's headers, statuses, and redirects refused.
  */
-class OkHttpInternalsTest {
+class OkHttpTransportTest {
   /** Transport events as strings, in arrival order. */
   static final class Events implements Transport.Listener {
     final BlockingQueue<String> queue = new LinkedBlockingQueue<>();
@@ -42,6 +42,7 @@ class OkHttpInternalsTest {
     @Override public void onBinary(byte[] bytes) { queue.add("binary " + bytes.length); }
     @Override public void onClosing(int code, String reason) { queue.add("closing " + code + " " + reason); }
     @Override public void onClosed(int code, String reason) { queue.add("closed " + code); }
+    @Override public void onRefused(dev.steadysocket.SteadySocketException e, int code) { queue.add("refused " + code); }
 
     @Override
     public void onFailure(Throwable error, int httpStatus, String retryAfter) {
@@ -104,46 +105,54 @@ class OkHttpInternalsTest {
     base.connectionPool().evictAll();
   }
 
-  OkHttpTransportFactory factory(OkHttpClient client, long pingMillis) throws IOException {
+  OkHttpTransportFactory factory(OkHttpClient client, long unused) throws IOException {
     if (!server.getStarted()) server.start();
     Request request = new Request.Builder().url(server.url("/feed")).header("X-Fixed", "yes").build();
-    return new OkHttpTransportFactory(client, request, pingMillis, 1000);
+    return new OkHttpTransportFactory(client, request, 5_000, 1_000, 16 << 20, Runnable::run);
   }
 
-  OkHttpTransport openTransport(long pingMillis) throws Exception {
+  OkHttpTransport openTransport(long unused) throws Exception {
     server.enqueue(new MockResponse.Builder().webSocketUpgrade(peer).build());
-    OkHttpTransport t = (OkHttpTransport) factory(base, pingMillis).connect(false, Map.of("X-Extra", "1"), events);
+    OkHttpTransport t = (OkHttpTransport) factory(base, 0).connect(false, Map.of("X-Extra", "1"), events);
     assertEquals("open", events.next());
     return t;
   }
 
   @Test
-  void pongsAreCountedOnARealWebSocket() throws Exception {
-    OkHttpTransport t = openTransport(20); // OkHttp's pinger: a ping every 20 ms
-    assertNotNull(t.webSocket);
-    long first = OkHttpInternals.receivedPongCount(t.webSocket);
-    assertTrue(first >= 0, "RealWebSocket.receivedPongCount() answered " + first);
+  void ourPingsAreAnsweredAndCounted() throws Exception {
+    OkHttpTransport t = openTransport(0);
+    assertNotNull(t.guard, "the upgraded socket is guarded");
+    assertEquals(0, t.pongCount());
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    long now = first;
-    while (now <= first && System.nanoTime() < deadline) {
-      Thread.sleep(5); // real pings on OkHttp's threads: nothing to wait on but the count
-      now = t.pongCount();
+    while (t.pongCount() < 3 && System.nanoTime() < deadline) {
+      assertTrue(t.ping());
+      Thread.sleep(5); // the pong comes back on OkHttp's reader thread: nothing to wait on but the count
     }
-    assertTrue(now > first, "the pong count did not grow within 10 s: " + first + " -> " + now);
+    assertTrue(t.pongCount() >= 3, "pongs counted: " + t.pongCount());
     t.close(1000, "done");
+    assertEquals("closing 1000 done", peer.next());
   }
 
   @Test
-  void aWebSocketThatIsNotOkHttpsOwnHasNoPongCount() {
-    WebSocket stranger = new WebSocket() {
-      @Override public Request request() { throw new UnsupportedOperationException(); }
-      @Override public long queueSize() { return 0; }
-      @Override public boolean send(String text) { return false; }
-      @Override public boolean send(ByteString bytes) { return false; }
-      @Override public boolean close(int code, String reason) { return false; }
-      @Override public void cancel() {}
-    };
-    assertEquals(-1, OkHttpInternals.receivedPongCount(stranger));
+  void beforeTheUpgradeThereIsNoPongCountAndNoPing() {
+    OkHttpTransport t = new OkHttpTransport(events, Runnable::run);
+    assertEquals(-1, t.pongCount());
+    assertFalse(t.ping());
+  }
+
+  @Test
+  void redirectsAreNeverFollowed() throws Exception {
+    MockWebServer other = new MockWebServer();
+    other.start();
+    try {
+      if (!server.getStarted()) server.start();
+      server.enqueue(new MockResponse.Builder().code(302).addHeader("Location", other.url("/elsewhere")).build());
+      factory(base.newBuilder().followRedirects(true).build(), 0).connect(false, Map.of("X-Api-Key", "k"), events);
+      assertEquals("failure 302 null", events.next());
+      assertEquals(0, other.getRequestCount(), "nothing went to the other origin");
+    } finally {
+      other.close();
+    }
   }
 
   @Test
@@ -210,7 +219,7 @@ class OkHttpInternalsTest {
 
   @Test
   void aTransportThatIsNotConnectedSaysSo() {
-    OkHttpTransport t = new OkHttpTransport(events);
+    OkHttpTransport t = new OkHttpTransport(events, Runnable::run);
     assertNull(t.webSocket);
     IllegalStateException e = assertThrows(IllegalStateException.class, () -> t.send("x"));
     assertEquals("not connected", e.getMessage());
