@@ -11,8 +11,8 @@ import dev.steadysocket.internal.Transport;
 public final class BenchSeams {
   private BenchSeams() {}
 
-  public static SteadySocket.Builder withSeams(
-      SteadySocket.Builder builder, Scheduler scheduler, Transport.Factory transports) {
+  public static SteadySocketBuilder withSeams(
+      SteadySocketBuilder builder, Scheduler scheduler, Transport.Factory transports) {
     return builder.scheduler(scheduler).transportFactory(transports);
   }
 }

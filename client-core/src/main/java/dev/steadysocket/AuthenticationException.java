@@ -1,17 +1,25 @@
 package dev.steadysocket;
 
 /**
- * The server rejected our credentials: HTTP 401 or 403 on the handshake, or close code 1008
- * (policy violation) on an open connection. If a {@link TokenProvider} is configured the socket
- * asks it once for a fresh token before giving up with this error.
+ * The server rejected the credentials: HTTP 401 or 403 on the handshake, close code 1008 (policy
+ * violation) on an open connection, or a token that HTTP headers cannot carry. With a {@link
+ * TokenProvider} the socket asks it once per outage for a fresh token before giving up with this
+ * error; without one it gives up at once. Created by SteadySocket only.
  */
-public final class AuthenticationException extends HandshakeException {
+public final class AuthenticationException extends SteadySocketException {
   private static final long serialVersionUID = 1L;
+  private final int statusCode;
   private final int closeCode;
 
-  public AuthenticationException(int statusCode, int closeCode, String message) {
-    super(statusCode, message);
+  AuthenticationException(int statusCode, int closeCode, String message) {
+    super(message);
+    this.statusCode = statusCode;
     this.closeCode = closeCode;
+  }
+
+  /** The handshake's HTTP status (401 or 403) if the rejection came as one, otherwise -1. */
+  public int statusCode() {
+    return statusCode;
   }
 
   /** The WebSocket close code (1008) if the rejection came as a close frame, otherwise -1. */

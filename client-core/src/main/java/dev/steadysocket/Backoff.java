@@ -1,119 +1,44 @@
 package dev.steadysocket;
 
 import java.time.Duration;
-import java.util.Random;
-import java.util.concurrent.ThreadLocalRandom;
-import org.jspecify.annotations.Nullable;
 
 /**
- * How long to wait before reconnect attempt {@code n}. Immutable; safe to share between sockets.
+ * How long a socket waits before reconnect attempt {@code n}. The default, {@link #defaults()}, is
+ * an {@link ExponentialBackoff}; implement this interface for another strategy. Implementations
+ * must be thread-safe: one instance may serve many sockets, each calling it on SteadySocket's
+ * loop thread, so {@link #delay} must be fast and must not block.
  *
- * <p>The default, {@code exponential(1 s, 30 s)}, waits a random time in {@code [100 ms, min(30 s, 1 s ×
- * 2^(n-1))]} ("full jitter" above a floor), so a thousand clients dropped by one server restart
- * spread their retries instead of arriving together. The attempt counter restarts at 1 only after a
- * connection has stayed open for the socket's minimum uptime.
- *
- * <p>The floor, {@link #minimum()}, is also the least time a socket waits before any retry after an
- * attempt that failed or a connection that closed within the minimum uptime, whatever asked for
- * the retry (a token refresh, a server's {@code Retry-After: 0}, a reconnect policy's {@code
- * retryAfter(Duration.ZERO)}): a server that rejects every connection at once can never make a
- * socket retry in a tight loop.
+ * <p>Whatever the strategy, a socket never retries sooner than {@link #minimum()} after an attempt
+ * that failed or a connection that closed within its minimum uptime (see the README's "Threading"
+ * invariants), and a server's {@code Retry-After} is honoured up to {@link #max()} unless the
+ * builder sets another ceiling.
  */
-public final class Backoff {
-  private static final Duration MAX_FLOOR = Duration.ofMillis(100);
-  private static final Duration MAX_CAP = Duration.ofDays(365);
+public interface Backoff {
+  /**
+   * The delay before attempt {@code attempt}, counted from 1 for the first retry of an outage.
+   * Should lie in [{@link #minimum()}, {@link #max()}]; a shorter delay is raised to the minimum.
+   */
+  Duration delay(int attempt);
 
-  private final Duration initial;
-  private final Duration max;
-  private final double multiplier;
-  private final boolean jitter;
-  private final @Nullable Random random;
+  /** The least delay before a retry after a failed attempt; must be positive. */
+  Duration minimum();
 
-  private Backoff(
-      Duration initial, Duration max, double multiplier, boolean jitter, @Nullable Random random) {
-    this.initial = initial;
-    this.max = max;
-    this.multiplier = multiplier;
-    this.jitter = jitter;
-    this.random = random;
-  }
+  /** The longest delay this strategy asks for; the default ceiling on {@code Retry-After}. */
+  Duration max();
 
-  /** {@code exponential(1 s, 30 s)}. */
-  public static Backoff defaults() {
-    return exponential(Duration.ofSeconds(1), Duration.ofSeconds(30));
+  /** {@code exponential(1 s, 30 s)}: a random delay in [100 ms, min(30 s, 1 s × 2^(n-1))]. */
+  static ExponentialBackoff defaults() {
+    return ExponentialBackoff.of(Duration.ofSeconds(1), Duration.ofSeconds(30));
   }
 
   /**
-   * Doubles from {@code initial} per attempt up to {@code max}, with full jitter.
+   * Doubles from {@code initial} per attempt up to {@code max}, with full jitter above a floor of
+   * min(initial, 100 ms); see {@link ExponentialBackoff}.
    *
    * @throws IllegalArgumentException if {@code initial} is not positive, {@code max < initial} or
    *     {@code max} exceeds 365 days
    */
-  public static Backoff exponential(Duration initial, Duration max) {
-    if (initial.isNegative() || initial.isZero()) {
-      throw new IllegalArgumentException("initial <= 0: " + initial + " (retries need a delay)");
-    }
-    if (max.compareTo(MAX_CAP) > 0) throw new IllegalArgumentException("max > 365 days: " + max);
-    if (max.compareTo(initial) < 0) {
-      throw new IllegalArgumentException("max < initial: " + max + " < " + initial);
-    }
-    return new Backoff(initial, max, 2.0, true, null);
-  }
-
-  /** A copy that grows by {@code multiplier} (at least 1.0) per attempt instead of 2. */
-  public Backoff multiplier(double multiplier) {
-    if (!(multiplier >= 1.0)) throw new IllegalArgumentException("multiplier < 1: " + multiplier);
-    return new Backoff(initial, max, multiplier, jitter, random);
-  }
-
-  /** A copy that always waits the full computed delay. Only sensible for a handful of clients. */
-  public Backoff withoutJitter() {
-    return new Backoff(initial, max, multiplier, false, random);
-  }
-
-  /** A copy that draws its jitter from {@code random} (a seeded one makes delays repeatable). */
-  public Backoff withRandom(Random random) {
-    return new Backoff(initial, max, multiplier, jitter, random);
-  }
-
-  /** The delay before attempt {@code attempt} (1-based), jitter applied: in [minimum, ceiling]. */
-  public Duration delay(int attempt) {
-    Duration ceiling = ceiling(attempt);
-    long floor = minimum().toNanos();
-    long span = ceiling.toNanos() - floor;
-    if (!jitter || span <= 0) return ceiling;
-    Random r = random != null ? random : ThreadLocalRandom.current();
-    // nextDouble() is in [0, 1): uniform over the whole milliseconds of [floor, ceiling].
-    long millis = (long) (r.nextDouble() * (span / 1_000_000 + 1));
-    return Duration.ofNanos(floor + millis * 1_000_000);
-  }
-
-  /**
-   * The least delay this backoff returns, and the least wait before a retry after a failed attempt
-   * (see the class comment): {@code min(initial, 100 ms)}.
-   */
-  public Duration minimum() {
-    return initial.compareTo(MAX_FLOOR) < 0 ? initial : MAX_FLOOR;
-  }
-
-  /** The upper bound of {@link #delay} for {@code attempt}: {@code min(max, initial × m^(attempt-1))}. */
-  public Duration ceiling(int attempt) {
-    if (attempt < 1) throw new IllegalArgumentException("attempt < 1: " + attempt);
-    double nanos = initial.toNanos() * Math.pow(multiplier, attempt - 1);
-    return nanos >= max.toNanos() ? max : Duration.ofNanos((long) nanos);
-  }
-
-  public Duration initial() {
-    return initial;
-  }
-
-  public Duration max() {
-    return max;
-  }
-
-  @Override
-  public String toString() {
-    return "Backoff.exponential(" + initial + ", " + max + ", ×" + multiplier
-        + (jitter ? ", full jitter)" : ", no jitter)");
+  static ExponentialBackoff exponential(Duration initial, Duration max) {
+    return ExponentialBackoff.of(initial, max);
   }
 }

@@ -2,14 +2,14 @@ package dev.steadysocket;
 
 import org.jspecify.annotations.Nullable;
 
-/** Why a socket reached {@link ConnectionState#CLOSED}. Immutable. */
+/** Why a socket reached {@link ConnectionState#CLOSED}. Immutable and thread-safe; created by SteadySocket only. */
 public final class CloseReason {
   private final int code;
   private final String reason;
   private final boolean initiatedByApp;
-  private final @Nullable Throwable error;
+  private final @Nullable SteadySocketException error;
 
-  public CloseReason(int code, String reason, boolean initiatedByApp, @Nullable Throwable error) {
+  CloseReason(int code, String reason, boolean initiatedByApp, @Nullable SteadySocketException error) {
     this.code = code;
     this.reason = reason;
     this.initiatedByApp = initiatedByApp;
@@ -32,7 +32,7 @@ public final class CloseReason {
   }
 
   /** The failure that ended the socket, or null after a close the application asked for. */
-  public @Nullable Throwable error() {
+  public @Nullable SteadySocketException error() {
     return error;
   }
 

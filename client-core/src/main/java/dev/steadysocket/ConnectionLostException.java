@@ -6,7 +6,7 @@ import org.jspecify.annotations.Nullable;
 public class ConnectionLostException extends SteadySocketException {
   private static final long serialVersionUID = 1L;
 
-  public ConnectionLostException(String message, @Nullable Throwable cause) {
+  ConnectionLostException(String message, @Nullable Throwable cause) {
     super(message, cause);
   }
 }

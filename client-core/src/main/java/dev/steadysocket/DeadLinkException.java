@@ -4,7 +4,7 @@ package dev.steadysocket;
 public final class DeadLinkException extends ConnectionLostException {
   private static final long serialVersionUID = 1L;
 
-  public DeadLinkException(String message) {
+  DeadLinkException(String message) {
     super(message, null);
   }
 }

@@ -5,7 +5,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * What ended a connection attempt or an open connection, as handed to a {@link ReconnectPolicy}.
- * Immutable.
+ * Immutable and thread-safe; created by SteadySocket only.
  */
 public final class Disconnect {
   /** The kinds of ending. */
@@ -27,7 +27,7 @@ public final class Disconnect {
   private final boolean wasOpen;
   private final SteadySocketException error;
 
-  public Disconnect(
+  Disconnect(
       Kind kind,
       int httpStatus,
       int closeCode,

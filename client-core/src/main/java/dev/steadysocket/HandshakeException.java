@@ -1,14 +1,15 @@
 package dev.steadysocket;
 
 /**
- * The server answered the WebSocket handshake with an HTTP status other than 101. Whether the
- * socket retries depends on the status (see {@link ReconnectPolicy#defaults()}).
+ * The server answered the WebSocket handshake with an HTTP status other than 101 (a redirect
+ * included: redirects are never followed). Whether the socket retries depends on the status (see
+ * {@link ReconnectPolicy#defaults()}). Created by SteadySocket only.
  */
-public class HandshakeException extends SteadySocketException {
+public final class HandshakeException extends SteadySocketException {
   private static final long serialVersionUID = 1L;
   private final int statusCode;
 
-  public HandshakeException(int statusCode, String message) {
+  HandshakeException(int statusCode, String message) {
     super(message);
     this.statusCode = statusCode;
   }

@@ -57,7 +57,7 @@ public final class Heartbeat {
    *     OkHttp's pinger, which runs at the interval, fails a socket whose pong misses the next
    *     ping, so a longer timeout could never take effect
    */
-  public Heartbeat timeout(Duration timeout) {
+  public Heartbeat withTimeout(Duration timeout) {
     if (!isEnabled()) throw new IllegalStateException("heartbeat is disabled");
     if (timeout.isZero() || timeout.isNegative()) {
       throw new IllegalArgumentException("timeout <= 0: " + timeout);

@@ -54,7 +54,8 @@ final class JacksonCodec implements MessageCodec {
       if (envelope.sender() != null) gen.writeStringField("sender", envelope.sender());
       if (envelope.receiver() != null) gen.writeStringField("receiver", envelope.receiver());
       Object content = envelope.rawContent();
-      if (content != null) {
+      // Null fields are left out, content included (the README's wire format).
+      if (content != null && !(content instanceof JsonNode && ((JsonNode) content).isNull())) {
         gen.writeFieldName("content");
         serializers.defaultSerializeValue(content, gen);
       }
@@ -154,27 +155,57 @@ final class JacksonCodec implements MessageCodec {
     throw new DecodeException("\"" + field + "\" must be a string", text, null);
   }
 
-  /** Epoch ms as an integer; also accepted: a float (truncated) or a numeric string. */
+  /**
+   * Epoch seconds below this, epoch milliseconds from it: 1e11 ms is March 1973, 1e11 s the year
+   * 5138, so no real timestamp of either kind is mistaken for the other.
+   */
+  static final double SECONDS_BELOW = 1e11;
+
+  /**
+   * The sender's timestamp, in epoch milliseconds. Accepted: a JSON number of epoch milliseconds
+   * (JavaScript's {@code Date.now()}) or of epoch seconds, with a fraction or not (Python's {@code
+   * time.time()}), told apart by {@link #SECONDS_BELOW}; the same as a numeric string; an ISO-8601
+   * instant ({@code "2025-11-21T05:20:00Z"}, offsets allowed); null or absent as 0. Anything else is
+   * a {@link DecodeException} that names the field.
+   */
   private static long timestamp(JsonParser p, JsonToken t, String text) throws IOException {
     switch (t) {
       case VALUE_NULL:
         return 0;
       case VALUE_NUMBER_INT:
         if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) break;
-        return p.getLongValue();
+        return epochMillis(p.getLongValue());
       case VALUE_NUMBER_FLOAT:
         double d = p.getDoubleValue();
-        if (Double.isFinite(d) && Math.abs(d) < 9.2e18) return (long) d;
+        if (Double.isFinite(d) && Math.abs(d) < 9.2e18) return epochMillis(d);
         break;
       case VALUE_STRING:
+        String v = p.getText().trim();
         try {
-          return Long.parseLong(p.getText().trim());
+          double number = Double.parseDouble(v);
+          if (!Double.isFinite(number) || Math.abs(number) >= 9.2e18) break;
+          return epochMillis(number);
         } catch (NumberFormatException e) {
+          // not a number: an ISO-8601 instant?
+        }
+        try {
+          return java.time.OffsetDateTime.parse(v).toInstant().toEpochMilli();
+        } catch (java.time.DateTimeException | ArithmeticException e) {
           break;
         }
       default:
         break;
     }
-    throw new DecodeException("\"timestamp\" must be epoch milliseconds", text, null);
+    throw new DecodeException(
+        "\"timestamp\" must be epoch milliseconds, epoch seconds or an ISO-8601 instant", text, null);
+  }
+
+  /** {@code value} is finite and below 9.2e18 in magnitude. */
+  private static long epochMillis(double value) {
+    return Math.abs(value) < SECONDS_BELOW ? Math.round(value * 1000) : (long) value;
+  }
+
+  private static long epochMillis(long value) {
+    return Math.abs(value) < SECONDS_BELOW ? value * 1000 : value;
   }
 }

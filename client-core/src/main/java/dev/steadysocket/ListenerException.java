@@ -4,7 +4,7 @@ package dev.steadysocket;
 public final class ListenerException extends SteadySocketException {
   private static final long serialVersionUID = 1L;
 
-  public ListenerException(String message, Throwable cause) {
+  ListenerException(String message, Throwable cause) {
     super(message, cause);
   }
 }

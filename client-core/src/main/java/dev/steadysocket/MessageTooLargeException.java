@@ -4,7 +4,7 @@ package dev.steadysocket;
 public final class MessageTooLargeException extends SteadySocketException {
   private static final long serialVersionUID = 1L;
 
-  public MessageTooLargeException(String message) {
+  MessageTooLargeException(String message) {
     super(message);
   }
 }

@@ -4,7 +4,7 @@ package dev.steadysocket;
 public final class OutboxOverflowException extends SteadySocketException {
   private static final long serialVersionUID = 1L;
 
-  public OutboxOverflowException(String message) {
+  OutboxOverflowException(String message) {
     super(message);
   }
 }

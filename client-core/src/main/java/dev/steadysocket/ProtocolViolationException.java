@@ -11,7 +11,7 @@ public final class ProtocolViolationException extends SteadySocketException {
   private static final long serialVersionUID = 1L;
   private final int closeCode;
 
-  public ProtocolViolationException(int closeCode, String message, @Nullable Throwable cause) {
+  ProtocolViolationException(int closeCode, String message, @Nullable Throwable cause) {
     super(message, cause);
     this.closeCode = closeCode;
   }

@@ -8,7 +8,7 @@ public final class ReconnectAttemptsExhaustedException extends SteadySocketExcep
 
   private final int attempts;
 
-  public ReconnectAttemptsExhaustedException(
+  ReconnectAttemptsExhaustedException(
       int attempts, int maxReconnectAttempts, @Nullable Throwable lastFailure) {
     super(
         "gave up after " + attempts + " consecutive failed connection attempts (the first and "

@@ -7,7 +7,7 @@ public final class RequestTimeoutException extends SteadySocketException {
   private static final long serialVersionUID = 1L;
   private final String requestId;
 
-  public RequestTimeoutException(String requestId, Duration timeout) {
+  RequestTimeoutException(String requestId, Duration timeout) {
     super("no reply to request " + requestId + " within " + timeout.toMillis() + " ms");
     this.requestId = requestId;
   }

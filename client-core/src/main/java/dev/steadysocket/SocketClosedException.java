@@ -4,7 +4,7 @@ package dev.steadysocket;
 public final class SocketClosedException extends SteadySocketException {
   private static final long serialVersionUID = 1L;
 
-  public SocketClosedException(String message) {
+  SocketClosedException(String message) {
     super(message);
   }
 }

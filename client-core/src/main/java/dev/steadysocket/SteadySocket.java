@@ -1,19 +1,12 @@
 package dev.steadysocket;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.steadysocket.internal.Assembly;
-import dev.steadysocket.internal.Checks;
-import dev.steadysocket.internal.Scheduler;
-import dev.steadysocket.internal.SocketConfig;
 import dev.steadysocket.internal.SocketCore;
-import dev.steadysocket.internal.Transport;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.util.function.Consumer;
-import okhttp3.OkHttpClient;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A WebSocket connection that stays up: it reconnects with backoff when the link drops, detects
@@ -32,14 +25,14 @@ import okhttp3.OkHttpClient;
  * }</pre>
  *
  * <p><b>Threading:</b> every method is thread-safe and returns without waiting for the network.
- * Listener callbacks run on the callback executor ({@link Builder#callbackExecutor}), in order.
+ * Listener callbacks run on the callback executor ({@link SteadySocketBuilder#callbackExecutor}), in order.
  * All state lives on one internal serial loop; see the README's "Threading" section.
  */
 public final class SteadySocket implements AutoCloseable {
   private final SocketCore core;
   private final String redactedUrl;
 
-  private SteadySocket(SocketCore core, String redactedUrl) {
+  SteadySocket(SocketCore core, String redactedUrl) {
     this.core = core;
     this.redactedUrl = redactedUrl;
   }
@@ -50,8 +43,8 @@ public final class SteadySocket implements AutoCloseable {
    * @param url a {@code ws://}, {@code wss://}, {@code http://} or {@code https://} URL
    * @throws IllegalArgumentException if {@code url} is not one
    */
-  public static Builder builder(String url) {
-    return new Builder(url);
+  public static SteadySocketBuilder builder(String url) {
+    return new SteadySocketBuilder(url);
   }
 
   /** Starts connecting: IDLE → CONNECTING (or PAUSED while paused). Later calls do nothing. */
@@ -80,13 +73,31 @@ public final class SteadySocket implements AutoCloseable {
   }
 
   /**
+   * Sends {@code text} as one text frame, exactly as given: no envelope, no codec, for servers
+   * that speak their own format beside (or instead of) envelopes. Queued, ordered and bounded like
+   * {@link #send(Envelope)}; in acknowledgement mode it completes when written (it carries no id to
+   * acknowledge).
+   */
+  public CompletableFuture<Void> send(String text) {
+    return core.sendText(Objects.requireNonNull(text, "text == null"));
+  }
+
+  /**
+   * Sends {@code bytes} as one binary frame (the array is copied). Queued, ordered and bounded like
+   * {@link #send(Envelope)}; the peer's {@link SteadySocketListener#onBinaryMessage} receives it.
+   */
+  public CompletableFuture<Void> send(byte[] bytes) {
+    return core.sendBinary(Objects.requireNonNull(bytes, "bytes == null").clone());
+  }
+
+  /**
    * Sends {@code request} and completes with the server's reply: the first envelope whose {@code
    * meta.replyTo} equals the request's id (an id is assigned if it has none). The reply completes
    * the future, on the callback executor, and is not passed to {@code onMessage}.
    *
    * <p>Fails with {@link RequestTimeoutException} after {@code timeout}; with the send's own error
    * if the request cannot be sent; and, if the connection is lost before the reply, as {@link
-   * Builder#requestRetention} says (by default with the disconnect's error).
+   * SteadySocketBuilder#requestRetention} says (by default with the disconnect's error).
    */
   public CompletableFuture<Envelope> request(Envelope request, Duration timeout) {
     Objects.requireNonNull(request, "request == null");
@@ -94,6 +105,22 @@ public final class SteadySocket implements AutoCloseable {
       throw new IllegalArgumentException("timeout <= 0: " + timeout);
     }
     return core.request(request, timeout);
+  }
+
+  /**
+   * The subprotocol the server chose when the current (or last) connection opened, from those
+   * offered with {@link SteadySocketBuilder#subprotocols}; null before the first OPEN or if none.
+   */
+  public @Nullable String subprotocol() {
+    return core.subprotocol();
+  }
+
+  /**
+   * The extensions negotiated when the current (or last) connection opened, as the server's {@code
+   * Sec-WebSocket-Extensions} said them (for example {@code permessage-deflate}); empty if none.
+   */
+  public String extensions() {
+    return core.extensions();
   }
 
   /** The current state; may change the moment after it is read. */
@@ -194,259 +221,5 @@ public final class SteadySocket implements AutoCloseable {
   @Override
   public String toString() {
     return "SteadySocket{" + redactedUrl + ", " + state() + "}";
-  }
-
-  /** Configures a {@link SteadySocket}. Not thread-safe; build() may be called more than once. */
-  public static final class Builder {
-    private final SocketConfig config = new SocketConfig();
-
-    Builder(String url) {
-      config.urls.add(Checks.webSocketUrl(url));
-    }
-
-    /**
-     * More URLs of the same service, tried when the current one fails: every failed attempt or
-     * lost connection moves to the next URL in order (primary, then these, then the primary
-     * again), waiting the usual backoff delay in between. A URL that works is kept until it fails.
-     *
-     * @throws IllegalArgumentException if a URL is not a valid WebSocket URL
-     */
-    public Builder failoverUrls(String... urls) {
-      for (String u : urls) config.urls.add(Checks.webSocketUrl(u));
-      return this;
-    }
-
-    /**
-     * Acknowledgement mode (at-least-once): every message is sent with {@code meta.ack = true},
-     * and its {@code send} future completes only when the server answers {@code
-     * {"type":"ack","meta":{"replyTo":"<id>"}}}. Unacknowledged messages (at most the outbox's
-     * {@code maxMessages} in flight) are sent again, same id and order, on the next connection, so
-     * the server must drop ids it already has. Default off.
-     */
-    public Builder acknowledgedSends(boolean enabled) {
-      config.acknowledgedSends = enabled;
-      return this;
-    }
-
-    /**
-     * Drops inbound envelopes whose id was among the last {@code window} ids delivered, and
-     * counts them in {@link Metrics#duplicatesDropped()}. Default 0 (off): only enable it for
-     * servers whose ids are unique.
-     */
-    public Builder deduplicate(int window) {
-      if (window < 0 || window > 1_000_000) {
-        throw new IllegalArgumentException("window not in [0, 1000000]: " + window);
-      }
-      config.dedupWindow = window;
-      return this;
-    }
-
-    /**
-     * Resume mode: remembers the id of the last delivered envelope of each stream ({@code
-     * meta.stream}) and tells the server on every connection, in the {@code X-SteadySocket-Resume}
-     * handshake header and as a first {@code resume} frame, so a server with history replays the
-     * gap. See the README's "Delivery guarantees". Default off.
-     */
-    public Builder resumeStreams(boolean enabled) {
-      config.resumeStreams = enabled;
-      return this;
-    }
-
-    /** What happens to requests awaiting a reply when the connection drops. Default FAIL. */
-    public Builder requestRetention(RequestRetention retention) {
-      config.requestRetention = Objects.requireNonNull(retention, "retention == null");
-      return this;
-    }
-
-    /**
-     * The OkHttpClient to connect with (its proxy, TLS, DNS, interceptors and pools). The SDK
-     * never shuts it down. Without one, sockets share a client owned by the SDK whose Dispatcher
-     * does not limit the number of open sockets. If you pass one, mind its Dispatcher: every open
-     * WebSocket holds one of its {@code maxRequestsPerHost} slots (5 by default) for its life.
-     */
-    public Builder okHttpClient(OkHttpClient client) {
-      config.client = Objects.requireNonNull(client, "client == null");
-      return this;
-    }
-
-    /** Default {@link Backoff#defaults()}: 1 s doubling to 30 s, full jitter. */
-    public Builder backoff(Backoff backoff) {
-      config.backoff = Objects.requireNonNull(backoff, "backoff == null");
-      return this;
-    }
-
-    /** Default {@link Heartbeat#defaults()}: every 30 s, 10 s timeout. */
-    public Builder heartbeat(Heartbeat heartbeat) {
-      config.heartbeat = Objects.requireNonNull(heartbeat, "heartbeat == null");
-      return this;
-    }
-
-    /**
-     * Gives up (CLOSED with {@link ReconnectAttemptsExhaustedException}) after this many
-     * consecutive failed reconnect attempts; 0 means never reconnect. Default: unlimited.
-     */
-    public Builder maxReconnectAttempts(int attempts) {
-      if (attempts < 0) throw new IllegalArgumentException("attempts < 0: " + attempts);
-      config.maxReconnectAttempts = attempts;
-      return this;
-    }
-
-    /**
-     * How long a connection must stay open before the backoff starts over from its first delay.
-     * Keeps a server that accepts and drops at once from causing a tight core. Default 5 s.
-     */
-    public Builder minimumUptime(Duration minimumUptime) {
-      config.minimumUptime = Checks.nonNegative(minimumUptime, "minimumUptime");
-      return this;
-    }
-
-    /** How long a handshake may take before the attempt counts as failed. Default 15 s. */
-    public Builder connectTimeout(Duration connectTimeout) {
-      config.connectTimeout = Checks.positive(connectTimeout, "connectTimeout");
-      return this;
-    }
-
-    /**
-     * The longest {@code Retry-After} (on HTTP 429 or 503) the socket honours; a longer one, or an
-     * HTTP date further out, waits this long. Default: the backoff's cap ({@link Backoff#max()},
-     * 30 s by default), so a server cannot park a client for a day.
-     */
-    public Builder maxRetryAfter(Duration ceiling) {
-      config.maxRetryAfter = Checks.nonNegative(ceiling, "ceiling");
-      return this;
-    }
-
-    /** How long {@link #close()} waits for the server's close frame. Default 5 s. */
-    public Builder closeTimeout(Duration closeTimeout) {
-      config.closeTimeout = Checks.positive(closeTimeout, "closeTimeout");
-      return this;
-    }
-
-    /** Adds a listener. May be called several times. */
-    public Builder listener(SteadySocketListener listener) {
-      config.listeners.add(Objects.requireNonNull(listener, "listener == null"));
-      return this;
-    }
-
-    /**
-     * Where listener callbacks, typed handlers and send-future completions run (a send written at
-     * once completes before {@code send} returns, see {@link SteadySocket#send}). Default: a small
-     * daemon pool shared by all sockets (threads "SteadySocket dispatch N"), which also decodes
-     * incoming frames unless a delivery guarantee needs them decoded on arrival. Whatever the
-     * executor, one socket's callbacks run one at a time, in order.
-     */
-    public Builder callbackExecutor(Executor executor) {
-      config.callbackExecutor = Objects.requireNonNull(executor, "executor == null");
-      return this;
-    }
-
-    /** Uses {@code mapper} for content and typed handlers (shorthand for a Jackson codec). */
-    public Builder objectMapper(ObjectMapper mapper) {
-      config.codec = MessageCodec.jackson(Objects.requireNonNull(mapper, "mapper == null"));
-      return this;
-    }
-
-    /** Replaces the wire format codec. Default {@link MessageCodec#jackson()}. */
-    public Builder codec(MessageCodec codec) {
-      config.codec = Objects.requireNonNull(codec, "codec == null");
-      return this;
-    }
-
-    /**
-     * Adds a header to every handshake. Values never appear in logs, exceptions or toString().
-     *
-     * @throws IllegalArgumentException if the name is not an HTTP token or the value has a character
-     *     HTTP headers may not carry (the message names the position, never the value)
-     */
-    public Builder header(String name, String value) {
-      config.headers.add(Checks.headerName(name), Checks.headerValue(name, value));
-      return this;
-    }
-
-    /**
-     * Supplies a token for every connection attempt; see {@link TokenProvider}. The provider runs on
-     * a SteadySocket dispatch thread, at most one call per socket at a time; its time counts against
-     * the {@link #connectTimeout connect timeout}.
-     */
-    public Builder tokenProvider(TokenProvider provider) {
-      config.tokenProvider = Objects.requireNonNull(provider, "provider == null");
-      return this;
-    }
-
-    /** Where the token goes. Default {@code ("Authorization", "Bearer ")}. */
-    public Builder tokenHeader(String name, String prefix) {
-      config.tokenHeader = Checks.headerName(name);
-      Checks.headerValue(name, prefix); // validates now, not at the first connect
-      config.tokenPrefix = prefix;
-      return this;
-    }
-
-    /**
-     * The largest message the server may send, in bytes (inflated bytes when it is compressed).
-     * A larger one is refused as soon as its frame header says so, before it is buffered: the
-     * socket closes the connection with 1009, reports {@link MessageTooLargeException} to {@code
-     * onError}, and reconnects with backoff. Default 16 MiB, like the largest message OkHttp sends.
-     */
-    public Builder maxInboundMessageSize(long bytes) {
-      if (bytes < 1) throw new IllegalArgumentException("bytes < 1: " + bytes);
-      config.maxInboundMessageBytes = bytes;
-      return this;
-    }
-
-    /** Default {@link OutboxPolicy#defaults()}: 1,000 messages, 1 MiB, reject new. */
-    public Builder outbox(OutboxPolicy policy) {
-      config.outbox = Objects.requireNonNull(policy, "policy == null");
-      return this;
-    }
-
-    /** Default {@link ReconnectPolicy#defaults()}. */
-    public Builder reconnectPolicy(ReconnectPolicy policy) {
-      config.reconnectPolicy = Objects.requireNonNull(policy, "policy == null");
-      return this;
-    }
-
-    /** Registers a typed handler; see {@link SteadySocket#on(String, Class, Consumer)}. */
-    public <T> Builder on(String type, Class<T> cls, Consumer<? super T> handler) {
-      config.addHandler(type, cls, handler);
-      return this;
-    }
-
-    /** Registers a typed handler for a generic type. */
-    public <T> Builder on(String type, TypeReference<T> ref, Consumer<? super T> handler) {
-      config.addHandler(type, ref, handler);
-      return this;
-    }
-
-    /** Test seam: virtual time. */
-    Builder scheduler(Scheduler scheduler) {
-      config.scheduler = scheduler;
-      return this;
-    }
-
-    /** Test seam: a fake transport. */
-    Builder transportFactory(Transport.Factory factory) {
-      config.transportFactory = factory;
-      return this;
-    }
-
-    /** Test seam: stands in for SteadySocket's own dispatch pool (the default callback executor). */
-    Builder sharedDispatch(Executor dispatch) {
-      config.dispatch = dispatch;
-      return this;
-    }
-
-    /**
-     * Builds a socket in state IDLE; call {@link SteadySocket#connect()} to start it. May be called
-     * again for another socket with the same settings.
-     */
-    public SteadySocket build() {
-      SocketConfig snapshot = config.copy();
-      return new SteadySocket(Assembly.build(snapshot), Assembly.redact(snapshot.urls.get(0)));
-    }
-
-    @Override
-    public String toString() {
-      return "SteadySocket.Builder{" + Assembly.redact(config.urls.get(0)) + "}";
-    }
   }
 }

@@ -11,10 +11,16 @@ import org.jspecify.annotations.Nullable;
 public class SteadySocketException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  static {
+    ApiBridge.install(); // see dev.steadysocket.internal.Api
+  }
+
+  /** An error with {@code message}; for a {@link ReconnectPolicy.Decision#stop(SteadySocketException)}. */
   public SteadySocketException(String message) {
     super(message);
   }
 
+  /** An error with {@code message}, caused by {@code cause} (null if none). */
   public SteadySocketException(String message, @Nullable Throwable cause) {
     super(message, cause);
   }

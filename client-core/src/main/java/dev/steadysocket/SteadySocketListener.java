@@ -37,15 +37,15 @@ public interface SteadySocketListener {
    *
    * @param cause why the previous connection or attempt ended; also delivered to {@link #onError}
    */
-  default void onReconnecting(int attempt, Duration delay, Throwable cause) {}
+  default void onReconnecting(int attempt, Duration delay, SteadySocketException cause) {}
 
   /**
    * Something went wrong. This is the single place all errors arrive: connection failures (which
    * are followed by a reconnect or by {@link #onClosed}), undecodable frames ({@link
    * DecodeException}; the connection stays up), and exceptions thrown by listeners or handlers
-   * ({@link ListenerException}). Errors are instances of {@link SteadySocketException}.
+   * ({@link ListenerException}).
    */
-  default void onError(Throwable error) {}
+  default void onError(SteadySocketException error) {}
 
   /** The socket is {@link ConnectionState#CLOSED} for good. No further callback follows this one. */
   default void onClosed(CloseReason reason) {}

@@ -4,7 +4,7 @@ package dev.steadysocket;
 public final class TlsException extends SteadySocketException {
   private static final long serialVersionUID = 1L;
 
-  public TlsException(String message, Throwable cause) {
+  TlsException(String message, Throwable cause) {
     super(message, cause);
   }
 }

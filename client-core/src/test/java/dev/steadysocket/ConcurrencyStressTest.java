@@ -71,7 +71,7 @@ class ConcurrencyStressTest {
 
   private void trial(String variant, ExecutorService appPool) throws Exception {
     Observer observer = new Observer(variant.equals("acknowledged"));
-    SteadySocket.Builder b = SteadySocket.builder(server.url("/echo").toString())
+    SteadySocketBuilder b = SteadySocket.builder(server.url("/echo").toString())
         .backoff(Backoff.exponential(Duration.ofMillis(5), Duration.ofMillis(20)))
         .heartbeat(Heartbeat.disabled())
         .outbox(OutboxPolicy.bounded(200, 1 << 20, OutboxPolicy.Overflow.DROP_OLDEST))
@@ -189,7 +189,7 @@ class ConcurrencyStressTest {
     }
 
     @Override
-    public void onError(Throwable error) {
+    public void onError(SteadySocketException error) {
       check("onError");
       if (error instanceof ListenerException) violations.add("a listener or handler failed: " + error.getCause());
       if (!(error instanceof SteadySocketException)) violations.add("untyped error " + error);
@@ -197,7 +197,7 @@ class ConcurrencyStressTest {
     }
 
     @Override
-    public void onReconnecting(int attempt, Duration delay, Throwable cause) {
+    public void onReconnecting(int attempt, Duration delay, SteadySocketException cause) {
       check("onReconnecting");
     }
 

@@ -164,7 +164,7 @@ class ConnectionLoopTest extends VirtualTimeTest {
 
   @Test
   void halfOpenLinkIsDetectedWithinIntervalPlusTimeout() {
-    Heartbeat hb = Heartbeat.every(Duration.ofSeconds(30)).timeout(Duration.ofSeconds(10));
+    Heartbeat hb = Heartbeat.every(Duration.ofSeconds(30)).withTimeout(Duration.ofSeconds(10));
     SteadySocket socket = open(builder().heartbeat(hb).build());
     FakeTransports.Fake t = transports.last();
 
@@ -192,7 +192,7 @@ class ConnectionLoopTest extends VirtualTimeTest {
   @Test
   void pongsAloneKeepAPingOnlyHeartbeatAlive() {
     Heartbeat hb =
-        Heartbeat.every(Duration.ofSeconds(5)).timeout(Duration.ofSeconds(2)).withoutEnvelope();
+        Heartbeat.every(Duration.ofSeconds(5)).withTimeout(Duration.ofSeconds(2)).withoutEnvelope();
     SteadySocket socket = open(builder().heartbeat(hb).build());
     FakeTransports.Fake t = transports.last();
     // OkHttp's own ping timer runs slightly ahead of ours, so each pong lands 100 ms before our

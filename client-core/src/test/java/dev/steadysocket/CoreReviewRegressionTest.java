@@ -29,7 +29,7 @@ class CoreReviewRegressionTest {
   final FakeTransports transports = new FakeTransports();
   final List<String> log = new CopyOnWriteArrayList<>();
 
-  SteadySocket.Builder builder(Scheduler scheduler) {
+  SteadySocketBuilder builder(Scheduler scheduler) {
     return SteadySocket.builder("wss://example.com/feed")
         .scheduler(scheduler)
         .transportFactory(transports)
@@ -38,12 +38,12 @@ class CoreReviewRegressionTest {
         .heartbeat(Heartbeat.disabled())
         .listener(new SteadySocketListener() {
           @Override public void onStateChanged(ConnectionState p, ConnectionState c) { log.add(p + "->" + c); }
-          @Override public void onReconnecting(int a, Duration d, Throwable c) { log.add("retry in " + d.toMillis()); }
+          @Override public void onReconnecting(int a, Duration d, SteadySocketException c) { log.add("retry in " + d.toMillis()); }
           @Override public void onClosed(CloseReason r) { log.add("closed " + r); }
         });
   }
 
-  SteadySocket.Builder builder() {
+  SteadySocketBuilder builder() {
     return builder(clock);
   }
 

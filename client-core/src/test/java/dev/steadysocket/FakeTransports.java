@@ -59,6 +59,17 @@ final class FakeTransports implements Transport.Factory {
       return true;
     }
 
+    /** Binary frames sent, in order. */
+    final List<byte[]> sentBinary = new ArrayList<>();
+
+    @Override
+    public boolean sendBinary(byte[] bytes) {
+      if (!send("")) return false; // the same acceptance rules as text frames
+      sent.remove(sent.size() - 1);
+      sentBinary.add(bytes);
+      return true;
+    }
+
     @Override
     public long queueSize() {
       return queueSize;

@@ -146,4 +146,38 @@ class JacksonCodecTest {
     assertTrue(e.toString().length() < 400);
     assertThrows(UnsupportedOperationException.class, () -> e.meta().put("k", null));
   }
+
+  @org.junit.jupiter.api.Test
+  void nullContentIsLeftOutLikeEveryOtherNullField() {
+    MessageCodec codec = MessageCodec.jackson();
+    String text = codec.encode(Envelope.builder("hb").id("1").timestamp(7).build());
+    assertEquals("{\"id\":\"1\",\"type\":\"hb\",\"timestamp\":7}", text);
+    assertEquals("{\"id\":\"1\",\"type\":\"x\",\"timestamp\":7}",
+        codec.encode(Envelope.builder("x").id("1").content(null).timestamp(7).build()));
+    assertTrue(codec.decode(text).content().isNull(), "absent content still reads as JSON null");
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+      "1763700000123                  | 1763700000123",
+      "1763700000.123                 | 1763700000123",
+      "1763700000                     | 1763700000000",
+      "1.763700000123e12              | 1763700000123",
+      "\"1763700000.5\"               | 1763700000500",
+      "\"1763700000123\"              | 1763700000123",
+      "\"2025-11-21T04:40:00Z\"       | 1763700000000",
+      "\"2025-11-21T05:40:00.250+01:00\" | 1763700000250",
+      "null                           | 0",
+      "0                              | 0"})
+  void timestampsInTheCommonFormsAreAccepted(String json, long millis) {
+    assertEquals(millis, MessageCodec.jackson().decode("{\"type\":\"t\",\"timestamp\":" + json + "}").timestamp());
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"\"yesterday\"", "\"2025-11-21\"", "\"NaN\"", "\"1e30\"", "true", "{}", "[1]"})
+  void otherTimestampsAreADecodeExceptionNamingTheField(String json) {
+    DecodeException e = org.junit.jupiter.api.Assertions.assertThrows(DecodeException.class,
+        () -> MessageCodec.jackson().decode("{\"type\":\"t\",\"timestamp\":" + json + "}"));
+    assertTrue(e.getMessage().contains("\"timestamp\""), e.getMessage());
+  }
 }

@@ -48,7 +48,7 @@ class MockWebServerTest {
     server.close();
   }
 
-  private SteadySocket.Builder builder() {
+  private SteadySocketBuilder builder() {
     return SteadySocket.builder(server.url("/feed").toString())
         .backoff(Backoff.exponential(Duration.ofMillis(5), Duration.ofMillis(20)))
         .heartbeat(Heartbeat.disabled())

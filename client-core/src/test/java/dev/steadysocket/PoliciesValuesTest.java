@@ -41,9 +41,9 @@ class PoliciesValuesTest {
   void backoffRejectsNonsense() {
     assertThrows(IllegalArgumentException.class, () -> Backoff.exponential(Duration.ofSeconds(2), Duration.ofSeconds(1)));
     assertThrows(IllegalArgumentException.class, () -> Backoff.exponential(Duration.ofSeconds(-1), Duration.ofSeconds(1)));
-    assertThrows(IllegalArgumentException.class, () -> Backoff.defaults().multiplier(0.5));
+    assertThrows(IllegalArgumentException.class, () -> Backoff.defaults().withMultiplier(0.5));
     assertThrows(IllegalArgumentException.class, () -> Backoff.defaults().ceiling(0));
-    assertEquals(Duration.ofMillis(1500), Backoff.defaults().multiplier(1.5).ceiling(2));
+    assertEquals(Duration.ofMillis(1500), Backoff.defaults().withMultiplier(1.5).ceiling(2));
   }
 
   @Test
@@ -56,9 +56,9 @@ class PoliciesValuesTest {
     assertEquals(Duration.ofSeconds(2), Heartbeat.every(Duration.ofSeconds(2)).timeout(), "timeout capped by interval");
     assertFalse(Heartbeat.disabled().isEnabled());
     assertThrows(IllegalArgumentException.class, () -> Heartbeat.every(Duration.ZERO));
-    assertThrows(IllegalStateException.class, () -> Heartbeat.disabled().timeout(Duration.ofSeconds(1)));
-    assertThrows(IllegalArgumentException.class, () -> Heartbeat.every(Duration.ofSeconds(1)).timeout(Duration.ofSeconds(2)));
-    assertEquals(Duration.ofSeconds(1), Heartbeat.every(Duration.ofSeconds(1)).timeout(Duration.ofSeconds(1)).timeout());
+    assertThrows(IllegalStateException.class, () -> Heartbeat.disabled().withTimeout(Duration.ofSeconds(1)));
+    assertThrows(IllegalArgumentException.class, () -> Heartbeat.every(Duration.ofSeconds(1)).withTimeout(Duration.ofSeconds(2)));
+    assertEquals(Duration.ofSeconds(1), Heartbeat.every(Duration.ofSeconds(1)).withTimeout(Duration.ofSeconds(1)).timeout());
   }
 
   @Test

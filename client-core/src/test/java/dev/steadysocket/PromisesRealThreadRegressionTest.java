@@ -61,7 +61,7 @@ class PromisesRealThreadRegressionTest {
     server.close();
   }
 
-  private SteadySocket.Builder builder() {
+  private SteadySocketBuilder builder() {
     return SteadySocket.builder(server.url("/feed").toString())
         .backoff(Backoff.exponential(Duration.ofMillis(5), Duration.ofMillis(20)))
         .heartbeat(Heartbeat.disabled());
@@ -322,12 +322,12 @@ class PromisesRealThreadRegressionTest {
       }
 
       @Override
-      public void onReconnecting(int attempt, Duration delay, Throwable cause) {
+      public void onReconnecting(int attempt, Duration delay, SteadySocketException cause) {
         record("onReconnecting");
       }
 
       @Override
-      public void onError(Throwable error) {
+      public void onError(SteadySocketException error) {
         record("onError");
       }
 
@@ -400,7 +400,7 @@ class PromisesRealThreadRegressionTest {
         })
         .listener(new SteadySocketListener() {
           @Override
-          public void onReconnecting(int attempt, Duration delay, Throwable cause) {
+          public void onReconnecting(int attempt, Duration delay, SteadySocketException cause) {
             failuresAtMillis.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
           }
         })

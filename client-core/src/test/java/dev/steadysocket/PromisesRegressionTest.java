@@ -48,7 +48,7 @@ class PromisesRegressionTest {
   private final List<Throwable> escapedLoop = new ArrayList<>();
 
   /** Virtual time and fake transports; callbacks on the default (shared dispatch) executor. */
-  private SteadySocket.Builder baseBuilder() {
+  private SteadySocketBuilder baseBuilder() {
     return SteadySocket.builder("wss://example.com/feed")
         .scheduler(clock)
         .transportFactory(transports)
@@ -58,7 +58,7 @@ class PromisesRegressionTest {
   }
 
   /** Callbacks run at once on the thread that queues them (the test thread). */
-  private SteadySocket.Builder builder() {
+  private SteadySocketBuilder builder() {
     return baseBuilder().callbackExecutor(Runnable::run);
   }
 
@@ -237,7 +237,7 @@ class PromisesRegressionTest {
         ? new StackOverflowError("listener recursion")
         : new OutOfMemoryError("listener allocation");
     ManualExecutor callbacks = new ManualExecutor();
-    SteadySocket.Builder b = executor.equals("sharedDispatch")
+    SteadySocketBuilder b = executor.equals("sharedDispatch")
         ? baseBuilder().sharedDispatch(callbacks)
         : baseBuilder().callbackExecutor(callbacks);
     b.listener(new SteadySocketListener() {
@@ -484,12 +484,12 @@ class PromisesRegressionTest {
     }
 
     @Override
-    public void onReconnecting(int attempt, Duration delay, Throwable cause) {
+    public void onReconnecting(int attempt, Duration delay, SteadySocketException cause) {
       reconnects.add(delay);
     }
 
     @Override
-    public void onError(Throwable error) {
+    public void onError(SteadySocketException error) {
       errors.add(error);
     }
 

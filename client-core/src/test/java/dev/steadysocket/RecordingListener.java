@@ -90,12 +90,12 @@ final class RecordingListener implements SteadySocketListener {
   }
 
   @Override
-  public void onReconnecting(int attempt, Duration delay, Throwable cause) {
+  public void onReconnecting(int attempt, Duration delay, SteadySocketException cause) {
     record(new Reconnecting(attempt, delay, cause));
   }
 
   @Override
-  public void onError(Throwable error) {
+  public void onError(SteadySocketException error) {
     record(new Error(error));
   }
 

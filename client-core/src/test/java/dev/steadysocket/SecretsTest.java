@@ -19,7 +19,7 @@ class SecretsTest {
       server.enqueue(new MockResponse.Builder().code(401).build());
       server.start();
       RecordingListener listener = new RecordingListener();
-      SteadySocket.Builder builder =
+      SteadySocketBuilder builder =
           SteadySocket.builder(server.url("/feed").newBuilder().addQueryParameter("token", SECRET).build().toString())
               .header("X-Api-Key", SECRET)
               .tokenProvider(refresh -> SECRET)

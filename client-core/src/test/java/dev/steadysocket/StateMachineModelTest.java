@@ -255,13 +255,13 @@ class StateMachineModelTest {
     Run(Setup setup) {
       this.setup = setup;
       this.observer = new Observer(this);
-      SteadySocket.Builder b = SteadySocket.builder("wss://example.com/a")
+      SteadySocketBuilder b = SteadySocket.builder("wss://example.com/a")
           .failoverUrls("wss://example.com/b")
           .scheduler(clock)
           .transportFactory(transports)
           .backoff(backoff)
           .heartbeat(setup.heartbeat()
-              ? Heartbeat.every(Duration.ofSeconds(10)).timeout(Duration.ofSeconds(5))
+              ? Heartbeat.every(Duration.ofSeconds(10)).withTimeout(Duration.ofSeconds(5))
               : Heartbeat.disabled())
           .minimumUptime(Duration.ofMillis(setup.minUptimeMillis()))
           .outbox(OutboxPolicy.bounded(3, 1 << 20, setup.overflow()))
@@ -538,7 +538,7 @@ class StateMachineModelTest {
     }
 
     @Override
-    public void onReconnecting(int attempt, Duration delay, Throwable cause) {
+    public void onReconnecting(int attempt, Duration delay, SteadySocketException cause) {
       afterClose("onReconnecting");
       if (run.setup.mode() != Mode.INLINE) return; // the time of a queued callback is not the time of the event
       if (delay.compareTo(run.backoff.minimum()) >= 0) return;
@@ -552,7 +552,7 @@ class StateMachineModelTest {
     }
 
     @Override
-    public void onError(Throwable error) {
+    public void onError(SteadySocketException error) {
       afterClose("onError");
       if (!(error instanceof SteadySocketException)) violations.add("onError got a " + error.getClass().getName());
       if (error.getClass() == SteadySocketException.class) crashed = true;

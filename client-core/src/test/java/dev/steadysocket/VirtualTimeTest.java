@@ -24,7 +24,7 @@ abstract class VirtualTimeTest {
     listener.assertExhausted();
   }
 
-  SteadySocket.Builder builder() {
+  SteadySocketBuilder builder() {
     return SteadySocket.builder("wss://example.com/feed?token=secret")
         .scheduler(clock)
         .transportFactory(transports)

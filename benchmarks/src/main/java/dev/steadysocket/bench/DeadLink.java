@@ -1,5 +1,6 @@
 package dev.steadysocket.bench;
 
+import dev.steadysocket.SteadySocketException;
 import dev.steadysocket.ConnectionState;
 import dev.steadysocket.DeadLinkException;
 import dev.steadysocket.Heartbeat;
@@ -22,7 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (30 s / 10 s → 1.5 s / 0.5 s); the documented bound is interval + timeout.
  */
 public final class DeadLink {
-  static final Heartbeat HEARTBEAT = Heartbeat.every(Duration.ofMillis(1500)).timeout(Duration.ofMillis(500));
+  static final Heartbeat HEARTBEAT = Heartbeat.every(Duration.ofMillis(1500)).withTimeout(Duration.ofMillis(500));
 
   private DeadLink() {}
 
@@ -48,7 +49,7 @@ public final class DeadLink {
               private Throwable lastError;
 
               @Override
-              public void onError(Throwable error) {
+              public void onError(SteadySocketException error) {
                 lastError = error;
               }
 

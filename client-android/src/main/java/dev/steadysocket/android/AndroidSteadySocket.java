@@ -1,5 +1,6 @@
 package dev.steadysocket.android;
 
+import dev.steadysocket.SteadySocketBuilder;
 import android.content.Context;
 import dev.steadysocket.SteadySocket;
 import java.util.Objects;
@@ -28,7 +29,7 @@ public final class AndroidSteadySocket {
    *
    * @throws IllegalArgumentException on a malformed URL
    */
-  public static SteadySocket.Builder builder(String url) {
+  public static SteadySocketBuilder builder(String url) {
     return SteadySocket.builder(url).callbackExecutor(MainThreadExecutor.get());
   }
 

@@ -1,5 +1,6 @@
 package dev.steadysocket.android;
 
+import dev.steadysocket.SteadySocketBuilder;
 import android.os.Handler;
 import android.os.Looper;
 import java.util.Objects;
@@ -8,7 +9,7 @@ import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Runs each task on the Android main thread, in the order submitted. Pass it to {@code
- * SteadySocket.Builder.callbackExecutor} so listener callbacks may touch views directly.
+ * SteadySocketBuilder.callbackExecutor} so listener callbacks may touch views directly.
  *
  * <p>Tasks are always posted, never run inline, even when {@code execute} is called on the main
  * thread: running some inline would let a later task overtake an earlier one still queued.

@@ -44,6 +44,10 @@ public final class Assembly {
     final Dialer dialer;
     final Decider decider;
     final HeartbeatMonitor heartbeats;
+    /** What the last connection to open negotiated; written on OPEN by the loop, read by any thread. */
+    volatile @Nullable String subprotocol;
+
+    volatile String extensions = "";
     /** Gives back the shared loop thread and client this socket acquired; see {@link #shutDown}. */
     Runnable release = () -> {};
     private final AtomicBoolean released = new AtomicBoolean();
@@ -52,6 +56,12 @@ public final class Assembly {
      * Loop thread, on OPEN: hands {@code t} to the outbound path with what must precede every
      * newer message: the resume positions and the requests kept from earlier connections.
      */
+    /** Loop thread, on OPEN, before listeners hear of it: what the handshake negotiated. */
+    void negotiated(Transport t) {
+      subprotocol = t.subprotocol();
+      extensions = t.extensions();
+    }
+
     void attach(Transport t) {
       String resume = null;
       if (ledger.resumes()) {
@@ -95,7 +105,7 @@ public final class Assembly {
   static void shutDown(Parts p, CloseReason reason, CompletableFuture<CloseReason> closeFuture) {
     quietly(p.dialer::close);
     quietly(p.outbound::failAll);
-    quietly(() -> p.requests.failAll(new SocketClosedException("socket closed before the reply arrived")));
+    quietly(() -> p.requests.failAll(Api.get().socketClosed("socket closed before the reply arrived")));
     // Released before the terminal callback is queued, so whoever waits on closeFuture finds our
     // loop and client already let go. Releasing twice would release another socket's share.
     if (p.released.compareAndSet(false, true)) quietly(p.release);
@@ -154,10 +164,14 @@ public final class Assembly {
             base.dispatcher().getMaxRequestsPerHost());
       }
       for (HttpUrl u : config.urls) {
-        Request request = new Request.Builder().url(u).headers(config.headers.build()).build();
+        Request.Builder request = new Request.Builder().url(u).headers(config.headers.build());
+        if (!config.subprotocols.isEmpty()) {
+          request.header(OkHttpTransportFactory.SUBPROTOCOL, String.join(", ", config.subprotocols));
+        }
         p.endpoints.add(new OkHttpTransportFactory(
-            base, request, LoopTasks.nanos(config.connectTimeout) / 1_000_000,
-            LoopTasks.nanos(config.closeTimeout) / 1_000_000, config.maxInboundMessageBytes, pool));
+            base, request.build(), LoopTasks.nanos(config.connectTimeout) / 1_000_000,
+            LoopTasks.nanos(config.closeTimeout) / 1_000_000, config.maxInboundMessageBytes,
+            !config.subprotocols.isEmpty(), pool));
       }
     }
     OkHttpClient clientToRelease = ownClient[0];

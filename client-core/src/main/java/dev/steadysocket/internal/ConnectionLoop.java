@@ -145,7 +145,7 @@ final class ConnectionLoop {
     parts.metrics.opened(tasks.nanoTime());
     ConnectionState previous = state;
     state = ConnectionState.OPEN;
-    log.debug("{}: {} -> OPEN", url(), previous);
+    parts.negotiated(t); // visible before OPEN is
     c.publishOpen(previous); // ordered before the frames that arrived meanwhile
     log.info("connected to {}", url());
     parts.attach(t);
@@ -243,7 +243,7 @@ final class ConnectionLoop {
   private void abandon(Connection c, String reason) {
     boolean open = state == ConnectionState.OPEN;
     retire(c, !open);
-    parts.requests.connectionLost(c.transport, new ConnectionLostException("connection dropped: " + reason, null));
+    parts.requests.connectionLost(c.transport, Api.get().connectionLost("connection dropped: " + reason, null));
     if (open && c.transport != null) c.transport.close(Closes.GOING_AWAY, reason);
   }
 
@@ -257,7 +257,7 @@ final class ConnectionLoop {
     LoopTasks.cancel(closeTimer);
     parts.metrics.stopDisconnectedClock(tasks.nanoTime());
     setState(ConnectionState.CLOSED);
-    CloseReason closeReason = new CloseReason(code, reason, byApp, error);
+    CloseReason closeReason = Api.get().closeReason(code, reason, byApp, error);
     log.info("closed {}: {}", url(), closeReason);
     Assembly.shutDown(parts, closeReason, closeFuture);
   }
@@ -273,7 +273,7 @@ final class ConnectionLoop {
       log.error("closing after the failure failed too", again);
       setState(ConnectionState.CLOSED);
     } finally { // idempotent: settles whatever terminate did not get to
-      Assembly.shutDown(parts, new CloseReason(-1, "internal error", false, error), closeFuture);
+      Assembly.shutDown(parts, Api.get().closeReason(-1, "internal error", false, error), closeFuture);
     }
   }
 

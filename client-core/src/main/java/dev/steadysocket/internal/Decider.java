@@ -71,7 +71,7 @@ final class Decider {
       throw new NullPointerException("reconnect policy returned null");
     } catch (Throwable t) {
       log.warn("reconnect policy threw; using the defaults for {}", d, t);
-      bus.error(new ListenerException("reconnect policy threw", t));
+      bus.error(Api.get().listener("reconnect policy threw", t));
       return ReconnectPolicy.defaults().decide(d);
     }
   }

@@ -76,7 +76,7 @@ final class Dialer {
       int bad = Checks.firstForbiddenChar(value);
       if (bad >= 0) {
         // The value is not quoted: it is a secret.
-        failed.failed(c, new AuthenticationException(-1, -1,
+        failed.failed(c, Api.get().authentication(-1, -1,
             "the token from the TokenProvider has a character HTTP headers do not allow, at index "
                 + (bad - tokenPrefix.length())));
         return;
@@ -87,7 +87,7 @@ final class Dialer {
     try {
       c.transport = endpoints.get(endpoint).connect(refresh, headers, c);
     } catch (RuntimeException e) {
-      failed.failed(c, new ConnectionLostException("could not start the connection: " + e.getClass().getName(), e));
+      failed.failed(c, Api.get().connectionLost("could not start the connection: " + e.getClass().getName(), e));
     }
   }
 }

@@ -6,6 +6,7 @@ import dev.steadysocket.DeadLinkException;
 import dev.steadysocket.Disconnect;
 import dev.steadysocket.HandshakeException;
 import dev.steadysocket.ProtocolViolationException;
+import dev.steadysocket.SteadySocketException;
 import dev.steadysocket.TlsException;
 import java.net.ProtocolException;
 import java.net.SocketTimeoutException;
@@ -38,14 +39,14 @@ final class Failures {
       long nowMillis) {
     if (status != -1 && status != 101) {
       Duration retryAfter = parseRetryAfter(retryAfterHeader, retryAfterCeiling, nowMillis);
-      HandshakeException error =
+      SteadySocketException error =
           status == 401 || status == 403
-              ? new AuthenticationException(status, -1, "server rejected the credentials: HTTP " + status)
-              : new HandshakeException(status, handshakeMessage(status));
-      return new Disconnect(
+              ? Api.get().authentication(status, -1, "server rejected the credentials: HTTP " + status)
+              : Api.get().handshake(status, handshakeMessage(status));
+      return Api.get().disconnect(
           Disconnect.Kind.HANDSHAKE_REJECTED, status, -1, retryAfter, wasOpen, error);
     }
-    return new Disconnect(
+    return Api.get().disconnect(
         Disconnect.Kind.TRANSPORT_FAILURE, status, -1, null, wasOpen, transportError(t));
   }
 
@@ -54,68 +55,68 @@ final class Failures {
     dev.steadysocket.SteadySocketException error;
     switch (code) {
       case 1008:
-        error = new AuthenticationException(-1, code, text);
+        error = Api.get().authentication(-1, code, text);
         break;
       case 1002:
       case 1003:
       case 1007:
       case 1009:
       case 1010:
-        error = new ProtocolViolationException(code, text, null);
+        error = Api.get().protocolViolation(code, text, null);
         break;
       default:
-        error = new ConnectionLostException(text, null);
+        error = Api.get().connectionLost(text, null);
     }
-    return new Disconnect(Disconnect.Kind.CLOSED_BY_SERVER, -1, code, null, wasOpen, error);
+    return Api.get().disconnect(Disconnect.Kind.CLOSED_BY_SERVER, -1, code, null, wasOpen, error);
   }
 
   /** The transport refused what the server sent (a limit) and closed with {@code closeCode}. */
   static Disconnect refused(dev.steadysocket.SteadySocketException error, int closeCode, boolean wasOpen) {
-    return new Disconnect(Disconnect.Kind.TRANSPORT_FAILURE, -1, closeCode, null, wasOpen, error);
+    return Api.get().disconnect(Disconnect.Kind.TRANSPORT_FAILURE, -1, closeCode, null, wasOpen, error);
   }
 
   static Disconnect deadLink(Duration silence) {
-    return new Disconnect(
+    return Api.get().disconnect(
         Disconnect.Kind.DEAD_LINK, -1, -1, null, true,
-        new DeadLinkException("no frame or pong for " + silence.toMillis() + " ms after a heartbeat"));
+        Api.get().deadLink("no frame or pong for " + silence.toMillis() + " ms after a heartbeat"));
   }
 
   /** The attempt did not open within the connect timeout; {@code awaitingToken} says what it waited for. */
   static Disconnect connectTimeout(Duration timeout, boolean awaitingToken) {
     String what = awaitingToken ? "the token provider did not answer" : "handshake did not complete";
-    return new Disconnect(
+    return Api.get().disconnect(
         Disconnect.Kind.TRANSPORT_FAILURE, -1, -1, null, false,
-        new ConnectionLostException(
+        Api.get().connectionLost(
             what + " within " + timeout.toMillis() + " ms", new SocketTimeoutException(what)));
   }
 
   /** The attempt could not start: the token provider failed, or the transport refused to connect. */
   static Disconnect localFailure(dev.steadysocket.SteadySocketException error) {
-    return new Disconnect(Disconnect.Kind.TRANSPORT_FAILURE, -1, -1, null, false, error);
+    return Api.get().disconnect(Disconnect.Kind.TRANSPORT_FAILURE, -1, -1, null, false, error);
   }
 
   /** What the token provider threw, typed. Its message is not copied: it may quote the token. */
   static dev.steadysocket.SteadySocketException tokenFailure(Throwable t) {
     if (t instanceof java.io.IOException) {
-      return new ConnectionLostException("token provider failed: " + t.getClass().getName(), t);
+      return Api.get().connectionLost("token provider failed: " + t.getClass().getName(), t);
     }
-    return new dev.steadysocket.ListenerException("token provider threw " + t.getClass().getName(), t);
+    return Api.get().listener("token provider threw " + t.getClass().getName(), t);
   }
 
   private static dev.steadysocket.SteadySocketException transportError(Throwable t) {
     if (t instanceof ProtocolException) {
-      return new ProtocolViolationException(-1, "protocol error: " + t.getMessage(), t);
+      return Api.get().protocolViolation(-1, "protocol error: " + t.getMessage(), t);
     }
     if (isCertificateProblem(t)) {
-      return new TlsException("TLS certificate rejected: " + rootMessage(t), t);
+      return Api.get().tls("TLS certificate rejected: " + rootMessage(t), t);
     }
     if (isHopelessHandshake(t)) {
-      return new TlsException("TLS handshake cannot succeed: " + rootMessage(t), t);
+      return Api.get().tls("TLS handshake cannot succeed: " + rootMessage(t), t);
     }
     if (t instanceof UnknownHostException) {
-      return new ConnectionLostException("unknown host: " + t.getMessage(), t);
+      return Api.get().connectionLost("unknown host: " + t.getMessage(), t);
     }
-    return new ConnectionLostException(
+    return Api.get().connectionLost(
         "connection failed: " + t.getClass().getSimpleName() + ": " + t.getMessage(), t);
   }
 

@@ -128,7 +128,7 @@ final class InboundFrames implements Source {
     if ((opcode & 0x08) != 0) return controlFrame(opcode, headerLength, length);
     boolean first = opcode != OPCODE_CONTINUATION;
     if (first && compressedOpcode != -1) {
-      return trip(new ProtocolViolationException(1002,
+      return trip(Api.get().protocolViolation(1002,
           "the server started a message inside a fragmented compressed one", null), 1002, "protocol error");
     }
     if (first) messageBytes = 0;
@@ -137,7 +137,7 @@ final class InboundFrames implements Source {
     }
     messageBytes += length;
     if (messageBytes > maxMessageBytes || messageBytes < 0) {
-      return trip(new MessageTooLargeException(
+      return trip(Api.get().messageTooLarge(
           "the server sent a message of at least " + messageBytes + " bytes; the limit is "
               + maxMessageBytes + " (SteadySocket.Builder.maxInboundMessageSize)"), 1009, "message too large");
     }
@@ -153,7 +153,7 @@ final class InboundFrames implements Source {
     if (opcode == OPCODE_PING) {
       if (pingsReceived - outbound.pongsWritten() >= MAX_OWED_PONGS
           && !outbound.awaitPongs(pingsReceived - MAX_OWED_PONGS / 2, pongDrainNanos)) {
-        return trip(new ProtocolViolationException(1008,
+        return trip(Api.get().protocolViolation(1008,
             "the server sent " + MAX_OWED_PONGS + " pings more than it read pongs for (a ping flood)", null),
             1008, "ping flood");
       }
@@ -211,7 +211,7 @@ final class InboundFrames implements Source {
   }
 
   private boolean tooLarge(long atLeast) {
-    return trip(new MessageTooLargeException(
+    return trip(Api.get().messageTooLarge(
         "the server sent a message of at least " + atLeast + " bytes (inflated); the limit is "
             + maxMessageBytes + " (SteadySocket.Builder.maxInboundMessageSize)"), 1009, "message too large");
   }

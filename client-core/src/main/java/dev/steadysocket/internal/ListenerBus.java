@@ -45,7 +45,7 @@ public final class ListenerBus implements SerialExecutor.Failures {
   /** Executor-confined (read and written only inside deliveries, which run one at a time). */
   private boolean terminated;
   /** Executor-confined: errors raised during the current delivery, delivered right after it. */
-  private @Nullable List<Throwable> raised;
+  private @Nullable List<SteadySocketException> raised;
 
   /**
    * @param callbackExecutor where callbacks run
@@ -101,11 +101,11 @@ public final class ListenerBus implements SerialExecutor.Failures {
     enqueue(() -> each("onStateChanged", l -> l.onStateChanged(previous, current)));
   }
 
-  void reconnecting(int attempt, Duration delay, Throwable cause) {
+  void reconnecting(int attempt, Duration delay, SteadySocketException cause) {
     post(() -> each("onReconnecting", l -> l.onReconnecting(attempt, delay, cause)));
   }
 
-  void error(Throwable error) {
+  void error(SteadySocketException error) {
     post(() -> deliverError(error));
   }
 
@@ -211,9 +211,9 @@ public final class ListenerBus implements SerialExecutor.Failures {
       if (terminated) return;
       delivery.run();
       while (raised != null) {
-        List<Throwable> errors = raised;
+        List<SteadySocketException> errors = raised;
         raised = null;
-        for (Throwable e : errors) deliverError(e);
+        for (SteadySocketException e : errors) deliverError(e);
       }
     });
   }
@@ -223,7 +223,7 @@ public final class ListenerBus implements SerialExecutor.Failures {
   }
 
   /** Inside a delivery: {@code error} goes to onError right after it. */
-  void raise(Throwable error) {
+  void raise(SteadySocketException error) {
     if (raised == null) raised = new ArrayList<>(2);
     raised.add(error);
   }
@@ -246,7 +246,7 @@ public final class ListenerBus implements SerialExecutor.Failures {
   @Override
   public void reportRejection(Throwable cause) {
     if (!terminated) {
-      deliverError(new ListenerException("the callback executor refused callbacks; some were dropped", cause));
+      deliverError(Api.get().listener("the callback executor refused callbacks; some were dropped", cause));
     }
   }
 
@@ -289,7 +289,7 @@ public final class ListenerBus implements SerialExecutor.Failures {
     }
   }
 
-  private void deliverError(Throwable error) {
+  private void deliverError(SteadySocketException error) {
     for (SteadySocketListener l : listeners) {
       try {
         l.onError(error);
@@ -307,7 +307,7 @@ public final class ListenerBus implements SerialExecutor.Failures {
     } else {
       log.warn("listener {} threw from {}", listener, callback, t);
     }
-    raise(new ListenerException(listener + " threw from " + callback, t));
+    raise(Api.get().listener(listener + " threw from " + callback, t));
   }
 
   /** A typed handler registered with {@code on(type, Class|TypeReference, consumer)}. */
@@ -335,7 +335,7 @@ public final class ListenerBus implements SerialExecutor.Failures {
         return new ConversionFailure(e);
       } catch (Throwable t) { // the application's class threw while being built
         return new ConversionFailure(
-            new ListenerException("converting the content of '" + type + "' threw", t));
+            Api.get().listener("converting the content of '" + type + "' threw", t));
       }
     }
 

@@ -28,10 +28,30 @@ final class OkHttpTransport extends WebSocketListener implements Transport {
   private volatile int refusedCode;
 
   private final AtomicBoolean pinging = new AtomicBoolean();
+  /** Set during the handshake, before onOpen. */
+  private volatile @Nullable String subprotocol;
+
+  private volatile String extensions = "";
 
   OkHttpTransport(Transport.Listener listener, Executor dispatch) {
     this.listener = listener;
     this.dispatch = dispatch;
+  }
+
+  /** The handshake's outcome, recorded by the factory's interceptor before OkHttp reports OPEN. */
+  void negotiated(@Nullable String subprotocol, String extensions) {
+    this.subprotocol = subprotocol;
+    this.extensions = extensions;
+  }
+
+  @Override
+  public @Nullable String subprotocol() {
+    return subprotocol;
+  }
+
+  @Override
+  public String extensions() {
+    return extensions;
   }
 
   /** The guard's report, on the reader thread, just before OkHttp reads the synthetic close frame. */
@@ -43,6 +63,11 @@ final class OkHttpTransport extends WebSocketListener implements Transport {
   @Override
   public boolean send(String text) {
     return webSocket().send(text);
+  }
+
+  @Override
+  public boolean sendBinary(byte[] bytes) {
+    return webSocket().send(ByteString.of(bytes));
   }
 
   @Override

@@ -24,13 +24,15 @@ import okhttp3.Response;
  * </ul>
  */
 final class OkHttpTransportFactory implements Transport.Factory {
+  static final String SUBPROTOCOL = "Sec-WebSocket-Protocol";
+
   private final OkHttpClient client;
   private final Request request;
   private final Executor dispatch;
 
   OkHttpTransportFactory(
       OkHttpClient base, Request request, long connectTimeoutMillis, long closeTimeoutMillis,
-      long maxInboundMessageBytes, Executor dispatch) {
+      long maxInboundMessageBytes, boolean subprotocolRequired, Executor dispatch) {
     OkHttpClient.Builder b =
         base.newBuilder()
             .pingInterval(0, TimeUnit.MILLISECONDS)
@@ -44,7 +46,7 @@ final class OkHttpTransportFactory implements Transport.Factory {
       b.readTimeout(connectTimeoutMillis, TimeUnit.MILLISECONDS);
     }
     b.interceptors().add(0, UNCHECKED_AS_IO); // first, so it wraps every other interceptor
-    b.interceptors().add(1, new GuardInterceptor(maxInboundMessageBytes));
+    b.interceptors().add(1, new GuardInterceptor(maxInboundMessageBytes, subprotocolRequired));
     this.client = b.build();
     this.request = request;
     this.dispatch = dispatch;
@@ -55,21 +57,35 @@ final class OkHttpTransportFactory implements Transport.Factory {
     return okHttpMillis != 0 && okHttpMillis < ourMillis;
   }
 
-  /** Wraps the socket of a 101 response whose request carries an {@link OkHttpTransport} tag. */
+  /**
+   * On the 101 response of a request that carries an {@link OkHttpTransport} tag: checks the
+   * server's subprotocol against what was offered (OkHttp does not), records what was negotiated,
+   * and wraps the socket in a {@link GuardedSocket}.
+   */
   private static final class GuardInterceptor implements Interceptor {
     private final long maxMessageBytes;
+    private final boolean subprotocolRequired;
 
-    GuardInterceptor(long maxMessageBytes) {
+    GuardInterceptor(long maxMessageBytes, boolean subprotocolRequired) {
       this.maxMessageBytes = maxMessageBytes;
+      this.subprotocolRequired = subprotocolRequired;
     }
 
     @Override
     public Response intercept(Chain chain) throws IOException {
-      Response response = chain.proceed(chain.request());
-      OkHttpTransport transport = chain.request().tag(OkHttpTransport.class);
+      Request request = chain.request();
+      Response response = chain.proceed(request);
+      OkHttpTransport transport = request.tag(OkHttpTransport.class);
       okio.Socket raw = response.socket();
       if (transport == null || raw == null || response.code() != 101) return response;
-      String extensions = String.join(",", response.headers("Sec-WebSocket-Extensions"));
+      String chosen = response.header(SUBPROTOCOL);
+      String problem = Subprotocols.problem(request.headers(SUBPROTOCOL), chosen, subprotocolRequired);
+      if (problem != null) {
+        raw.cancel();
+        throw new java.net.ProtocolException(problem);
+      }
+      String extensions = String.join(", ", response.headers("Sec-WebSocket-Extensions"));
+      transport.negotiated(chosen, extensions);
       GuardedSocket guard = new GuardedSocket(raw, maxMessageBytes, extensions, transport::refused);
       transport.guard = guard;
       return response.newBuilder().socket(guard).build();
@@ -108,7 +124,14 @@ final class OkHttpTransportFactory implements Transport.Factory {
   public Transport connect(boolean refreshToken, Map<String, String> headers, Transport.Listener listener) {
     OkHttpTransport transport = new OkHttpTransport(listener, dispatch);
     Request.Builder b = request.newBuilder().tag(OkHttpTransport.class, transport);
-    for (Map.Entry<String, String> h : headers.entrySet()) b.header(h.getKey(), h.getValue());
+    for (Map.Entry<String, String> h : headers.entrySet()) {
+      String offered = request.header(SUBPROTOCOL);
+      if (h.getKey().equalsIgnoreCase(SUBPROTOCOL) && offered != null) {
+        b.header(SUBPROTOCOL, offered + ", " + h.getValue()); // a token offered beside the subprotocols
+      } else {
+        b.header(h.getKey(), h.getValue());
+      }
+    }
     transport.webSocket = client.newWebSocket(b.build(), transport);
     return transport;
   }

@@ -104,18 +104,35 @@ final class Outbound {
           e instanceof EncodeException ? e : new EncodeException("codec failed: " + e, e));
       return future;
     }
-    long size = Utf8.size(text);
-    if (size > maxMessageBytes) {
-      future.completeExceptionally(
-          new MessageTooLargeException(
-              "message is " + size + " bytes; the limit is " + maxMessageBytes
-                  + " (raise OutboxPolicy maxBytes for larger messages)"));
-      return future;
-    }
-    Outbox.Pending pending = new Outbox.Pending(text, size, future, envelope.id(), request);
+    Outbox.Pending pending =
+        checkedSize(new Outbox.Pending(text, null, true, Utf8.size(text), future, envelope.id(), request));
+    if (pending == null) return future;
     if (request != null) request.message = pending;
     offer(pending);
     return future;
+  }
+
+  /**
+   * Any thread: {@code text} as one raw text frame ({@code binary} null), or {@code binary} as one
+   * binary frame. Raw frames carry no envelope: in acknowledgement mode they complete when written.
+   */
+  CompletableFuture<Void> sendRaw(@Nullable String text, byte @Nullable [] binary) {
+    CompletableFuture<Void> future = new CompletableFuture<>();
+    long size = binary != null ? binary.length : Utf8.size(text);
+    Outbox.Pending pending =
+        checkedSize(new Outbox.Pending(text != null ? text : "", binary, false, size, future, null, null));
+    if (pending != null) offer(pending);
+    return future;
+  }
+
+  /** {@code p}, or null after failing its future because it is too large for one message. */
+  private Outbox.@Nullable Pending checkedSize(Outbox.Pending p) {
+    if (p.bytes <= maxMessageBytes) return p;
+    p.future.completeExceptionally(
+        Api.get().messageTooLarge(
+            "message is " + p.bytes + " bytes; the limit is " + maxMessageBytes
+                + " (raise OutboxPolicy maxBytes for larger messages)"));
+    return null;
   }
 
   /** The lane rule: written now if OPEN and nothing waits before it, else queued in the outbox. */
@@ -148,8 +165,8 @@ final class Outbound {
     // The future of p has not been returned yet: completing it here runs no application code.
     if (refused) {
       metrics.dropped.incrementAndGet();
-      p.future.completeExceptionally(new SocketClosedException("socket is closing or closed"));
-    } else if (written && !ackMode) {
+      p.future.completeExceptionally(Api.get().socketClosed("socket is closing or closed"));
+    } else if (written && !waitsForAck(p)) {
       p.future.complete(null);
     } else if (turnedAway != null && !turnedAway.isEmpty()) {
       metrics.dropped.addAndGet(turnedAway.size());
@@ -242,7 +259,7 @@ final class Outbound {
       removed = outbox.remove(p) | unacked.remove(p) | replay.remove(p);
       metrics.outboxDepth = outbox.size();
       metrics.unacknowledged = unacked.size() + replay.size();
-      if (removed) bus.enqueueCompletion(p.future, null, new SocketClosedException("withdrawn: the request was settled"));
+      if (removed) bus.enqueueCompletion(p.future, null, Api.get().socketClosed("withdrawn: the request was settled"));
     }
     if (removed) bus.kick();
   }
@@ -262,8 +279,8 @@ final class Outbound {
       metrics.outboxDepth = 0;
       metrics.unacknowledged = 0;
       metrics.dropped.addAndGet(queued.size() + inFlight.size());
-      bus.enqueueFailAll(queued, new SocketClosedException("socket closed before the message was sent"));
-      bus.enqueueFailAll(inFlight, new SocketClosedException("socket closed before the server acknowledged the message"));
+      bus.enqueueFailAll(queued, Api.get().socketClosed("socket closed before the message was sent"));
+      bus.enqueueFailAll(inFlight, Api.get().socketClosed("socket closed before the server acknowledged the message"));
     }
     bus.kick();
   }
@@ -296,7 +313,7 @@ final class Outbound {
         metrics.resent.incrementAndGet();
       } else {
         outbox.poll();
-        if (!ackMode) done.add(p.future);
+        if (!waitsForAck(p)) done.add(p.future);
       }
     }
     metrics.outboxDepth = outbox.size();
@@ -309,19 +326,24 @@ final class Outbound {
     if (ackMode && unacked.size() >= ackWindow) return false;
     long queued = t.queueSize();
     if (queued > 0 && queued + p.bytes > SEND_BUFFER_HIGH_WATER) return false;
-    if (!t.send(p.text)) return false; // failing or closing: the failure event follows
+    boolean sent = p.binary != null ? t.sendBinary(p.binary) : t.send(p.text);
+    if (!sent) return false; // failing or closing: the failure event follows
     metrics.messagesSent.incrementAndGet();
     metrics.bytesSent.addAndGet(p.bytes);
     if (p.request != null) p.request.sentOn = t;
-    if (ackMode) {
+    if (waitsForAck(p)) {
       unacked.addLast(p); // completes on the server's ack
       metrics.unacknowledged = unacked.size() + replay.size();
     }
     return true;
   }
 
+  private boolean waitsForAck(Outbox.Pending p) {
+    return ackMode && p.awaitsAck;
+  }
+
   private OutboxOverflowException overflow(String what) {
-    return new OutboxOverflowException(what + " (" + outboxDescription + ")");
+    return Api.get().outboxOverflow(what + " (" + outboxDescription + ")");
   }
 
   private static Outbox.@Nullable Pending removeById(ArrayDeque<Outbox.Pending> queue, String id) {

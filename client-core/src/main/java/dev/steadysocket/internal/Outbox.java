@@ -15,7 +15,13 @@ import org.jspecify.annotations.Nullable;
 final class Outbox {
   /** An encoded message and the future of its {@code send}. Immutable but for {@link #request}'s state. */
   static final class Pending {
+    /** The text frame; empty for a binary frame. */
     final String text;
+    /** The binary frame, or null for a text frame. */
+    final byte @Nullable [] binary;
+    /** Whether, in acknowledgement mode, its future waits for the server's ack (envelopes do, raw frames do not). */
+    final boolean awaitsAck;
+
     final long bytes;
     final CompletableFuture<Void> future;
     /** The envelope's id; acknowledgements name it. */
@@ -29,7 +35,20 @@ final class Outbox {
         CompletableFuture<Void> future,
         @Nullable String id,
         Requests.@Nullable Request request) {
+      this(text, null, true, bytes, future, id, request);
+    }
+
+    Pending(
+        String text,
+        byte @Nullable [] binary,
+        boolean awaitsAck,
+        long bytes,
+        CompletableFuture<Void> future,
+        @Nullable String id,
+        Requests.@Nullable Request request) {
       this.text = text;
+      this.binary = binary;
+      this.awaitsAck = awaitsAck;
       this.bytes = bytes;
       this.future = future;
       this.id = id;

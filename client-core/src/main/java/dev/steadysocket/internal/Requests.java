@@ -96,7 +96,7 @@ final class Requests {
 
   /** Loop thread: a timed-out request is not sent later either, whatever the retention. */
   private void timedOut(Request r, Duration timeout) {
-    settle(r, new RequestTimeoutException(r.id, timeout));
+    settle(r, Api.get().requestTimeout(r.id, timeout));
   }
 
   /**

@@ -145,18 +145,34 @@ final class RetryPlanner {
     failedAttempts++;
     if (maxAttempts >= 0 && failedAttempts > maxAttempts) {
       return new Plan(
-          new ReconnectAttemptsExhaustedException(failedAttempts, maxAttempts, d.error()), Duration.ZERO, 0);
+          Api.get().attemptsExhausted(failedAttempts, maxAttempts, d.error()), Duration.ZERO, 0);
     }
-    Duration delay = fixed != null ? fixed : backoff.delay(failedAttempts);
-    if (fast && delay.compareTo(backoff.minimum()) < 0) delay = backoff.minimum();
+    Duration minimum = backoff.minimum();
+    Duration delay = fixed != null ? fixed : backoffDelay(failedAttempts, minimum);
+    if (fast && delay.compareTo(minimum) < 0) delay = minimum;
     if (delay.compareTo(MAX_DELAY) > 0) delay = MAX_DELAY;
     return new Plan(null, delay, failedAttempts);
+  }
+
+  /**
+   * The backoff's delay, at least its minimum. The backoff may be the application's: one that
+   * throws or answers nonsense gets the default strategy's delay for this attempt instead.
+   */
+  private Duration backoffDelay(int attempt, Duration minimum) {
+    Duration d;
+    try {
+      d = backoff.delay(attempt);
+    } catch (RuntimeException e) {
+      d = null;
+    }
+    if (d == null || d.isNegative()) d = Backoff.defaults().delay(attempt);
+    return d.compareTo(minimum) < 0 ? minimum : d;
   }
 
   private static AuthenticationException authFailure(Disconnect d) {
     SteadySocketException error = d.error();
     if (error instanceof AuthenticationException) return (AuthenticationException) error;
-    return new AuthenticationException(
+    return Api.get().authentication(
         d.httpStatus(), d.closeCode(), "credentials rejected: " + error.getMessage());
   }
 }

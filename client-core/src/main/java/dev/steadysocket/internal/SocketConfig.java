@@ -32,6 +32,8 @@ public final class SocketConfig {
   public @Nullable TokenProvider tokenProvider;
   public String tokenHeader = "Authorization";
   public String tokenPrefix = "Bearer ";
+  /** Offered in Sec-WebSocket-Protocol, in order; if any, the server must choose one. */
+  public final List<String> subprotocols = new ArrayList<>();
 
   public Backoff backoff = Backoff.defaults();
   public Heartbeat heartbeat = Heartbeat.defaults();
@@ -69,6 +71,7 @@ public final class SocketConfig {
     c.tokenProvider = tokenProvider;
     c.tokenHeader = tokenHeader;
     c.tokenPrefix = tokenPrefix;
+    c.subprotocols.addAll(subprotocols);
     c.backoff = backoff;
     c.heartbeat = heartbeat;
     c.maxReconnectAttempts = maxReconnectAttempts;

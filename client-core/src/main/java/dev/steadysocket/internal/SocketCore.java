@@ -23,6 +23,7 @@ public final class SocketCore {
   private final Requests requests;
   private final ListenerBus bus;
   private final MetricsRecorder metrics;
+  private final Assembly.Parts parts;
 
   SocketCore(Assembly.Parts p, ConnectionLoop loop) {
     this.loop = loop;
@@ -31,6 +32,15 @@ public final class SocketCore {
     this.requests = p.requests;
     this.bus = p.bus;
     this.metrics = p.metrics;
+    this.parts = p;
+  }
+
+  public @org.jspecify.annotations.Nullable String subprotocol() {
+    return parts.subprotocol;
+  }
+
+  public String extensions() {
+    return parts.extensions;
   }
 
   public ConnectionState state() {
@@ -51,6 +61,14 @@ public final class SocketCore {
 
   public CompletableFuture<Void> send(Envelope envelope) {
     return outbound.send(envelope, null);
+  }
+
+  public CompletableFuture<Void> sendText(String text) {
+    return outbound.sendRaw(text, null);
+  }
+
+  public CompletableFuture<Void> sendBinary(byte[] bytes) {
+    return outbound.sendRaw(null, bytes);
   }
 
   public CompletableFuture<Envelope> request(Envelope request, Duration timeout) {

@@ -8,6 +8,9 @@ public interface Transport {
   /** Enqueues a text frame; false if the connection is closing or failed. Non-blocking. */
   boolean send(String text);
 
+  /** Enqueues a binary frame; false if the connection is closing or failed. Non-blocking. */
+  boolean sendBinary(byte[] bytes);
+
   /** Bytes enqueued but not yet written. */
   long queueSize();
 
@@ -16,6 +19,16 @@ public interface Transport {
 
   /** Sends a ping frame, soon and without blocking; false if the connection is closing or gone. */
   boolean ping();
+
+  /** The subprotocol the server chose in the handshake, or null; known once open. */
+  default @org.jspecify.annotations.Nullable String subprotocol() {
+    return null;
+  }
+
+  /** The extensions negotiated in the handshake (its Sec-WebSocket-Extensions), or ""; known once open. */
+  default String extensions() {
+    return "";
+  }
 
   /** Starts a graceful close. */
   void close(int code, String reason);

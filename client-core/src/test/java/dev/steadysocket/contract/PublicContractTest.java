@@ -1,5 +1,6 @@
 package dev.steadysocket.contract;
 
+import dev.steadysocket.SteadySocketException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -61,7 +62,7 @@ class PublicContractTest {
             }
 
             @Override
-            public void onError(Throwable error) {}
+            public void onError(SteadySocketException error) {}
           })
           .build();
       socket.connect();

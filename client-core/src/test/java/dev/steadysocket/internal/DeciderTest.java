@@ -1,5 +1,6 @@
 package dev.steadysocket.internal;
 
+import dev.steadysocket.SteadySocketException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -31,16 +32,16 @@ class DeciderTest {
   {
     bus.addListener(new SteadySocketListener() {
       @Override
-      public void onError(Throwable error) {
+      public void onError(SteadySocketException error) {
         errors.add(error);
       }
     });
   }
 
   /** A 503 with Retry-After 7 s: the defaults answer retryAfter(7 s). */
-  static final Disconnect D = new Disconnect(
+  static final Disconnect D = Api.get().disconnect(
       Disconnect.Kind.HANDSHAKE_REJECTED, 503, -1, Duration.ofSeconds(7), false,
-      new dev.steadysocket.HandshakeException(503, "busy"));
+      Api.get().handshake(503, "busy"));
 
   static void assertDefault(Decision d) {
     assertEquals(Decision.Action.RETRY, d.action());

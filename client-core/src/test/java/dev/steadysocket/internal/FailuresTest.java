@@ -127,7 +127,6 @@ class FailuresTest {
     Disconnect d = Failures.fromFailure(new ProtocolException("x"), status, "3", false, CEILING, NOW);
     assertEquals(Disconnect.Kind.HANDSHAKE_REJECTED, d.kind());
     HandshakeException e = assertInstanceOf(HandshakeException.class, d.error());
-    assertFalse(e instanceof AuthenticationException);
     assertEquals(status, e.statusCode());
     assertEquals("server rejected the WebSocket handshake: HTTP " + status, e.getMessage());
     assertEquals(Duration.ofSeconds(3), d.retryAfter());
@@ -279,7 +278,7 @@ class FailuresTest {
 
   @Test
   void localFailureKeepsTheError() {
-    SteadySocketException e = new ConnectionLostException("no thread", null);
+    SteadySocketException e = Api.get().connectionLost("no thread", null);
     Disconnect d = Failures.localFailure(e);
     assertSame(e, d.error());
     assertEquals(Disconnect.Kind.TRANSPORT_FAILURE, d.kind());

@@ -26,6 +26,17 @@ final class FakeTransport implements Transport {
     return true;
   }
 
+  /** Binary frames sent, in order. */
+  final java.util.List<byte[]> sentBinary = new java.util.ArrayList<>();
+
+  @Override
+  public boolean sendBinary(byte[] bytes) {
+    if (!send("")) return false; // the same acceptance rules as text frames
+    sent.remove(sent.size() - 1);
+    sentBinary.add(bytes);
+    return true;
+  }
+
   @Override
   public long queueSize() {
     return queueSize;

@@ -35,7 +35,7 @@ class HeartbeatMonitorTest {
 
   @Test
   void aSilentLinkIsDeclaredDeadOneTimeoutAfterTheTick() {
-    HeartbeatMonitor m = monitor(Heartbeat.every(Duration.ofSeconds(30)).timeout(Duration.ofSeconds(10)));
+    HeartbeatMonitor m = monitor(Heartbeat.every(Duration.ofSeconds(30)).withTimeout(Duration.ofSeconds(10)));
     Connection c = open();
     m.start(c, dead::add);
     scheduler.advance(30 * SECOND - 1);
@@ -55,7 +55,7 @@ class HeartbeatMonitorTest {
 
   @Test
   void aFrameSinceTheTickOrANewPongKeepsTheLinkAlive() {
-    HeartbeatMonitor m = monitor(Heartbeat.every(Duration.ofSeconds(30)).timeout(Duration.ofSeconds(10)));
+    HeartbeatMonitor m = monitor(Heartbeat.every(Duration.ofSeconds(30)).withTimeout(Duration.ofSeconds(10)));
     Connection c = open();
     transport.pongs = 3;
     m.start(c, dead::add);
@@ -75,7 +75,7 @@ class HeartbeatMonitorTest {
 
   @Test
   void aTransportThatCannotCountPongsIsJudgedByFramesAlone() {
-    HeartbeatMonitor m = monitor(Heartbeat.every(Duration.ofSeconds(30)).timeout(Duration.ofSeconds(10)));
+    HeartbeatMonitor m = monitor(Heartbeat.every(Duration.ofSeconds(30)).withTimeout(Duration.ofSeconds(10)));
     Connection c = open();
     transport.pongs = -1;
     m.start(c, dead::add);
@@ -95,7 +95,7 @@ class HeartbeatMonitorTest {
 
   @Test
   void ticksKeepAFixedRateFromTheOpening() {
-    HeartbeatMonitor m = monitor(Heartbeat.every(Duration.ofSeconds(30)).timeout(Duration.ofSeconds(10)));
+    HeartbeatMonitor m = monitor(Heartbeat.every(Duration.ofSeconds(30)).withTimeout(Duration.ofSeconds(10)));
     Connection c = open();
     c.openedNanos = scheduler.nanoTime() - 25 * SECOND; // the loop got to it late
     m.start(c, x -> {});
@@ -116,7 +116,7 @@ class HeartbeatMonitorTest {
   @Test
   void stopCancelsTheTickAndBothPendingChecks() {
     // A timeout equal to the interval: a late loop can have two checks pending.
-    HeartbeatMonitor m = monitor(Heartbeat.every(Duration.ofSeconds(10)).timeout(Duration.ofSeconds(10)));
+    HeartbeatMonitor m = monitor(Heartbeat.every(Duration.ofSeconds(10)).withTimeout(Duration.ofSeconds(10)));
     Connection c = open();
     m.start(c, dead::add);
     assertEquals(1, scheduler.pending());
@@ -140,7 +140,7 @@ class HeartbeatMonitorTest {
 
   @Test
   void aCheckOrTickForAConnectionNoLongerWatchedDoesNothing() {
-    HeartbeatMonitor m = monitor(Heartbeat.every(Duration.ofSeconds(30)).timeout(Duration.ofSeconds(10)));
+    HeartbeatMonitor m = monitor(Heartbeat.every(Duration.ofSeconds(30)).withTimeout(Duration.ofSeconds(10)));
     Connection first = open();
     m.start(first, dead::add);
     scheduler.advance(30 * SECOND);
@@ -163,7 +163,7 @@ class HeartbeatMonitorTest {
       }
     };
     HeartbeatMonitor m = new HeartbeatMonitor(
-        Heartbeat.every(Duration.ofSeconds(30)).timeout(Duration.ofSeconds(10)), tasks, failing);
+        Heartbeat.every(Duration.ofSeconds(30)).withTimeout(Duration.ofSeconds(10)), tasks, failing);
     Connection c = open();
     List<Connection> died = new ArrayList<>();
     m.start(c, died::add);

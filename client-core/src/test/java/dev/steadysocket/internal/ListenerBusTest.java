@@ -1,5 +1,6 @@
 package dev.steadysocket.internal;
 
+import dev.steadysocket.SteadySocketException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -61,12 +62,12 @@ class ListenerBusTest {
     }
 
     @Override
-    public void onReconnecting(int attempt, Duration delay, Throwable cause) {
+    public void onReconnecting(int attempt, Duration delay, SteadySocketException cause) {
       events.add(name + ": reconnecting " + attempt + " in " + delay.toMillis() + " after " + cause.getMessage());
     }
 
     @Override
-    public void onError(Throwable error) {
+    public void onError(SteadySocketException error) {
       events.add(name + ": error " + error.getClass().getSimpleName());
       errors.add(error);
       if (throwOnError != null) throw throwOnError;
@@ -110,13 +111,13 @@ class ListenerBusTest {
   @Test
   void eventsReachEveryListenerInOrder() {
     bus.stateChanged(ConnectionState.IDLE, ConnectionState.CONNECTING);
-    RuntimeException cause = new RuntimeException("reset");
+    SteadySocketException cause = new SteadySocketException("reset");
     bus.reconnecting(2, Duration.ofMillis(1500), cause);
     bus.error(cause);
     assertEquals(List.of(
         "a: IDLE->CONNECTING", "b: IDLE->CONNECTING",
         "a: reconnecting 2 in 1500 after reset", "b: reconnecting 2 in 1500 after reset",
-        "a: error RuntimeException", "b: error RuntimeException"), events);
+        "a: error SteadySocketException", "b: error SteadySocketException"), events);
     assertSame(cause, a.errors.get(0));
     assertFalse(bus.isSharedDispatch());
     assertTrue(new ListenerBus(Runnable::run, true, Runnable::run, rejected).isSharedDispatch());
@@ -136,7 +137,7 @@ class ListenerBusTest {
     a.errorOnState = error;
     bus.stateChanged(ConnectionState.IDLE, ConnectionState.CONNECTING);
     a.errorOnState = null;
-    b.throwOnState = new IllegalStateException("b's bug");
+    b.throwOnState = new SteadySocketException("b's bug");
     bus.stateChanged(ConnectionState.CONNECTING, ConnectionState.OPEN);
     assertEquals(List.of(
         "a: IDLE->CONNECTING", "b: IDLE->CONNECTING", "a: error ListenerException", "b: error ListenerException",
@@ -150,10 +151,10 @@ class ListenerBusTest {
 
   @Test
   void anOnErrorThatThrowsIsNotReportedAgain() {
-    a.throwOnError = new IllegalStateException("onError bug");
-    bus.error(new RuntimeException("x"));
+    a.throwOnError = new SteadySocketException("onError bug");
+    bus.error(new SteadySocketException("x"));
     bus.stateChanged(ConnectionState.IDLE, ConnectionState.CONNECTING);
-    assertEquals(List.of("a: error RuntimeException", "b: error RuntimeException",
+    assertEquals(List.of("a: error SteadySocketException", "b: error SteadySocketException",
         "a: IDLE->CONNECTING", "b: IDLE->CONNECTING"), events);
   }
 
@@ -232,7 +233,7 @@ class ListenerBusTest {
     assertInstanceOf(AssertionError.class, conversion.getCause());
     assertEquals("converting the content of 'boom' threw", conversion.getMessage());
 
-    IllegalStateException bug = new IllegalStateException("handler bug");
+    SteadySocketException bug = new SteadySocketException("handler bug");
     bus.on("tick", Tick.class, t -> {
       throw bug;
     });
@@ -258,11 +259,11 @@ class ListenerBusTest {
   @Test
   void nothingIsDeliveredAfterOnClosed() {
     List<String> after = new ArrayList<>();
-    a.throwOnClosed = new IllegalStateException("onClosed bug");
-    bus.closed(new CloseReason(1000, "", true, null), () -> after.add("afterwards"));
+    a.throwOnClosed = new SteadySocketException("onClosed bug");
+    bus.closed(Api.get().closeReason(1000, "", true, null), () -> after.add("afterwards"));
     bus.stateChanged(ConnectionState.CLOSING, ConnectionState.CLOSED);
-    bus.error(new RuntimeException("late"));
-    bus.closed(new CloseReason(1001, "", true, null), () -> after.add("afterwards again"));
+    bus.error(new SteadySocketException("late"));
+    bus.closed(Api.get().closeReason(1001, "", true, null), () -> after.add("afterwards again"));
     assertEquals(List.of("a: closed 1000", "b: closed 1000"), events, "not even the error onClosed raised");
     assertEquals(List.of("afterwards", "afterwards again"), after);
   }
@@ -274,13 +275,13 @@ class ListenerBusTest {
     CompletableFuture<String> f = new CompletableFuture<>();
     bus.stateChanged(ConnectionState.OPEN, ConnectionState.CLOSING);
     bus.complete(f, "value", null);
-    bus.closed(new CloseReason(1000, "", true, null), () -> after.add("afterwards"));
+    bus.closed(Api.get().closeReason(1000, "", true, null), () -> after.add("afterwards"));
     assertEquals(List.of(), events, "callbacks are dropped");
     assertEquals("value", f.getNow(null), "futures still complete");
     assertEquals(List.of("afterwards"), after);
     assertEquals(2, rejected.get(), "onStateChanged and onClosed were dropped");
     executor.refusing = false;
-    bus.error(new RuntimeException("after close"));
+    bus.error(new SteadySocketException("after close"));
     assertEquals(List.of(), events, "terminated: not even the refusal is reported");
   }
 
@@ -301,7 +302,7 @@ class ListenerBusTest {
   void completionsSucceedOrFail() {
     CompletableFuture<String> ok = new CompletableFuture<>();
     CompletableFuture<String> bad = new CompletableFuture<>();
-    RuntimeException error = new RuntimeException("no");
+    SteadySocketException error = new SteadySocketException("no");
     bus.complete(ok, "yes", null);
     bus.complete(bad, null, error);
     assertEquals("yes", ok.getNow(null));
@@ -325,11 +326,11 @@ class ListenerBusTest {
   @Test
   void raisedErrorsFollowTheirDelivery() {
     bus.post(() -> {
-      bus.raise(new RuntimeException("one"));
-      bus.raise(new IllegalStateException("two"));
+      bus.raise(new SteadySocketException("one"));
+      bus.raise(Api.get().listener("two", new IllegalStateException()));
       events.add("delivery");
     });
-    assertEquals(List.of("delivery", "a: error RuntimeException", "b: error RuntimeException",
-        "a: error IllegalStateException", "b: error IllegalStateException"), events);
+    assertEquals(List.of("delivery", "a: error SteadySocketException", "b: error SteadySocketException",
+        "a: error ListenerException", "b: error ListenerException"), events);
   }
 }

@@ -134,7 +134,7 @@ class RequestsTest {
     outbound.detach(t);
     CompletableFuture<Envelope> waiting = r.request(req("q"), TIMEOUT);
     scheduler.runUntilIdle();
-    ConnectionLostException lost = new ConnectionLostException("reset", null);
+    ConnectionLostException lost = Api.get().connectionLost("reset", null);
     r.connectionLost(null, lost);
     r.connectionLost(new FakeTransport(), lost);
     assertFalse(written.isDone());
@@ -154,7 +154,7 @@ class RequestsTest {
     CompletableFuture<Envelope> written = r.request(req("w"), TIMEOUT);
     outbound.detach(first);
     r.request(req("q"), TIMEOUT); // not written yet
-    r.connectionLost(first, new ConnectionLostException("reset", null));
+    r.connectionLost(first, Api.get().connectionLost("reset", null));
     assertFalse(written.isDone(), "RESEND keeps it");
     assertTrue(r.toResend(first).isEmpty(), "not on the connection it was written on");
     FakeTransport second = new FakeTransport();
@@ -174,7 +174,7 @@ class RequestsTest {
     CompletableFuture<Envelope> b = r.request(req("b"), TIMEOUT);
     scheduler.runUntilIdle();
     assertEquals(2, scheduler.pending());
-    SocketClosedException closed = new SocketClosedException("closed");
+    SocketClosedException closed = Api.get().socketClosed("closed");
     r.failAll(closed);
     assertSame(closed, VirtualTime.failure(a));
     assertSame(closed, VirtualTime.failure(b));

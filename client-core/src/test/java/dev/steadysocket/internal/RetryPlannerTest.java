@@ -22,16 +22,16 @@ class RetryPlannerTest {
   /** 1 s doubling to 30 s, no jitter: delays 1, 2, 4, 8, 16, 30 s; minimum 100 ms. */
   static final Backoff BACKOFF = Backoff.exponential(Duration.ofSeconds(1), Duration.ofSeconds(30)).withoutJitter();
 
-  static final ConnectionLostException LOST = new ConnectionLostException("reset", null);
+  static final ConnectionLostException LOST = Api.get().connectionLost("reset", null);
 
   static Disconnect failure() {
-    return new Disconnect(Disconnect.Kind.TRANSPORT_FAILURE, -1, -1, null, false, LOST);
+    return Api.get().disconnect(Disconnect.Kind.TRANSPORT_FAILURE, -1, -1, null, false, LOST);
   }
 
   static Disconnect rejected(int status) {
-    return new Disconnect(
+    return Api.get().disconnect(
         Disconnect.Kind.HANDSHAKE_REJECTED, status, -1, null, false,
-        new dev.steadysocket.HandshakeException(status, "HTTP " + status));
+        Api.get().handshake(status, "HTTP " + status));
   }
 
   /** An attempt starts and fails; the plan that follows. */
@@ -157,8 +157,8 @@ class RetryPlannerTest {
   @Test
   void withoutATokenProviderARefreshDecisionStopsWithTheAuthenticationError() {
     RetryPlanner p = new RetryPlanner(BACKOFF, -1, false, 1);
-    AuthenticationException auth = new AuthenticationException(401, -1, "no");
-    Disconnect d = new Disconnect(Disconnect.Kind.HANDSHAKE_REJECTED, 401, -1, null, false, auth);
+    AuthenticationException auth = Api.get().authentication(401, -1, "no");
+    Disconnect d = Api.get().disconnect(Disconnect.Kind.HANDSHAKE_REJECTED, 401, -1, null, false, auth);
     p.startAttempt();
     assertSame(auth, p.plan(d, Decision.refreshTokenAndRetry()).stop, "an AuthenticationException is kept as is");
     assertFalse(p.startAttempt());

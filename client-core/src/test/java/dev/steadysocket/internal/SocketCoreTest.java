@@ -160,7 +160,7 @@ class SocketCoreTest {
   @Test
   void aLostConnectionsHeartbeatsStop() {
     SocketConfig c = config();
-    c.heartbeat = Heartbeat.every(Duration.ofSeconds(10)).timeout(Duration.ofSeconds(5));
+    c.heartbeat = Heartbeat.every(Duration.ofSeconds(10)).withTimeout(Duration.ofSeconds(5));
     SocketCore core = build(c);
     Dialed d = open(core);
     d.listener.onFailure(new IOException("reset"), -1, null);

@@ -1,5 +1,6 @@
 package dev.steadysocket.reliability;
 
+import dev.steadysocket.SteadySocketBuilder;
 import static dev.steadysocket.ConnectionState.CLOSED;
 import static dev.steadysocket.ConnectionState.OPEN;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -192,7 +193,7 @@ class BadInputMatrixTest extends RealPeerTest {
       String kind, String what, Outcome outcome, Consumer<List<Events.Event>> check, String note) {
     Events events = new Events();
     List<Point> points = Collections.synchronizedList(new ArrayList<>());
-    SteadySocket.Builder b = builder(node.url("/echo"), events).on("point", Point.class, points::add);
+    SteadySocketBuilder b = builder(node.url("/echo"), events).on("point", Point.class, points::add);
     // The 20 MiB rows test the codec's own limits, behind the 16 MiB message limit: raise it.
     if (kind.endsWith("-20mb")) b.maxInboundMessageSize(32 << 20);
     SteadySocket socket = open(b, events);

@@ -1,5 +1,6 @@
 package dev.steadysocket.reliability;
 
+import dev.steadysocket.SteadySocketException;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -136,12 +137,12 @@ final class Events implements SteadySocketListener {
   }
 
   @Override
-  public void onReconnecting(int attempt, Duration delay, Throwable cause) {
+  public void onReconnecting(int attempt, Duration delay, SteadySocketException cause) {
     record(new Reconnecting(attempt, delay, cause));
   }
 
   @Override
-  public void onError(Throwable error) {
+  public void onError(SteadySocketException error) {
     record(new Error(error));
   }
 

@@ -19,6 +19,7 @@ import dev.steadysocket.HandshakeException;
 import dev.steadysocket.Heartbeat;
 import dev.steadysocket.ReconnectAttemptsExhaustedException;
 import dev.steadysocket.SteadySocket;
+import dev.steadysocket.SteadySocketException;
 import dev.steadysocket.reliability.Report.Section;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -157,7 +158,7 @@ class FaultRecoveryTest extends RealPeerTest {
   void addedLatencyBelowTheTimeoutKeepsTheConnection() throws Exception {
     FaultProxy proxy = track(new FaultProxy(node.port));
     proxy.latency(Duration.ofMillis(100));
-    Heartbeat heartbeat = Heartbeat.every(Duration.ofMillis(1000)).timeout(Duration.ofMillis(750));
+    Heartbeat heartbeat = Heartbeat.every(Duration.ofMillis(1000)).withTimeout(Duration.ofMillis(750));
     Events events = new Events();
     long start = System.nanoTime();
     SteadySocket socket =
@@ -319,12 +320,12 @@ class FaultRecoveryTest extends RealPeerTest {
     // A timeout longer than the interval is refused: OkHttp's pinger, which runs at the interval,
     // fails a socket whose pong misses the next ping, so such a timeout could never take effect.
     assertThrows(IllegalArgumentException.class,
-        () -> Heartbeat.every(Duration.ofMillis(500)).timeout(Duration.ofSeconds(2)));
+        () -> Heartbeat.every(Duration.ofMillis(500)).withTimeout(Duration.ofSeconds(2)));
     FaultProxy proxy = track(new FaultProxy(node.port));
     // RTT 600 ms: above half the 1 s timeout (a timeout cut to interval/2 would fail this), yet
     // 400 ms of room for scheduling stalls on a loaded 2-core CI machine (800 ms left only 200 ms).
     proxy.latency(Duration.ofMillis(300));
-    Heartbeat heartbeat = Heartbeat.every(Duration.ofSeconds(1)).timeout(Duration.ofSeconds(1));
+    Heartbeat heartbeat = Heartbeat.every(Duration.ofSeconds(1)).withTimeout(Duration.ofSeconds(1));
     Events events = new Events();
     SteadySocket socket = open(builder(proxy.url("/echo"), events).heartbeat(heartbeat), events);
     Events.Event first = events.poll(4_000); // four heartbeat rounds
@@ -463,13 +464,15 @@ class FaultRecoveryTest extends RealPeerTest {
         "CLOSED: " + ex.getMessage(), "4 attempts in " + Report.ms(closed.nanos - t0));
   }
 
-  private Events.Closed terminalStatus(String path, Class<? extends HandshakeException> type, int status) {
+  private Events.Closed terminalStatus(String path, Class<? extends SteadySocketException> type, int status) {
     Events events = new Events();
     SteadySocket socket = track(builder(node.url(path), events).build());
     socket.connect();
     Events.Closed closed = events.awaitClosed();
-    HandshakeException e = assertInstanceOf(type, closed.reason.error());
-    assertEquals(status, e.statusCode());
+    SteadySocketException e = assertInstanceOf(type, closed.reason.error());
+    int code = e instanceof AuthenticationException
+        ? ((AuthenticationException) e).statusCode() : ((HandshakeException) e).statusCode();
+    assertEquals(status, code);
     assertEquals(1, socket.metrics().connectionAttempts());
     assertFalse(closed.reason.initiatedByApp());
     return closed;

@@ -1,5 +1,6 @@
 package dev.steadysocket.reliability;
 
+import dev.steadysocket.SteadySocketException;
 import static dev.steadysocket.ConnectionState.CLOSED;
 import static dev.steadysocket.ConnectionState.CLOSING;
 import static dev.steadysocket.ConnectionState.CONNECTING;
@@ -65,7 +66,7 @@ class ListenerFaultTest extends RealPeerTest {
       }
 
       @Override
-      public void onError(Throwable error) {
+      public void onError(SteadySocketException error) {
         throw new IllegalStateException("onError bug"); // logged, never reported again
       }
 

@@ -1,5 +1,6 @@
 package dev.steadysocket.reliability;
 
+import dev.steadysocket.SteadySocketBuilder;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -29,7 +30,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 abstract class RealPeerTest {
   /** The scaled-down heartbeat used where detection times are measured: bound 750 ms. */
   static final Heartbeat FAST_HEARTBEAT =
-      Heartbeat.every(Duration.ofMillis(500)).timeout(Duration.ofMillis(250));
+      Heartbeat.every(Duration.ofMillis(500)).withTimeout(Duration.ofMillis(250));
   /**
    * A heartbeat for tests that must not see a false dead link on a loaded 2-core CI machine: the
    * 250 ms timeout above leaves too little room for scheduling stalls. 1 s / 1 s, bound 2 s.
@@ -53,7 +54,7 @@ abstract class RealPeerTest {
    * Short backoff, no minimum uptime, heartbeat off unless the test sets one. The connect timeout
    * stays at its 15 s default: a first TLS handshake on a loaded 2-core machine can take seconds.
    */
-  static SteadySocket.Builder builder(String url, Events events) {
+  static SteadySocketBuilder builder(String url, Events events) {
     return SteadySocket.builder(url)
         .backoff(Backoff.exponential(Duration.ofMillis(10), Duration.ofMillis(100)))
         .minimumUptime(Duration.ZERO)
@@ -63,7 +64,7 @@ abstract class RealPeerTest {
   }
 
   /** Builds, connects and waits for OPEN. */
-  SteadySocket open(SteadySocket.Builder builder, Events events) {
+  SteadySocket open(SteadySocketBuilder builder, Events events) {
     SteadySocket socket = track(builder.build());
     socket.connect();
     events.awaitState(ConnectionState.OPEN);

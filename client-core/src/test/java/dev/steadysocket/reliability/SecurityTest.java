@@ -1,5 +1,6 @@
 package dev.steadysocket.reliability;
 
+import dev.steadysocket.SteadySocketBuilder;
 import static dev.steadysocket.ConnectionState.CLOSED;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -95,7 +96,7 @@ class SecurityTest extends RealPeerTest {
 
   private TlsException assertTlsFailure(String url, OkHttpClient client, String scenario, String why) {
     Events events = new Events();
-    SteadySocket.Builder b = builder(url, events);
+    SteadySocketBuilder b = builder(url, events);
     if (client != null) b.okHttpClient(client);
     SteadySocket socket = track(b.build());
     long t0 = System.nanoTime();

@@ -1,5 +1,7 @@
 package dev.steadysocket.samples;
 
+import dev.steadysocket.SteadySocketBuilder;
+import dev.steadysocket.SteadySocketException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.steadysocket.CloseReason;
 import dev.steadysocket.ConnectionState;
@@ -101,7 +103,7 @@ public final class ChatSample {
   }
 
   private int run(String url, @Nullable String token) throws IOException {
-    SteadySocket.Builder builder;
+    SteadySocketBuilder builder;
     try {
       builder = SteadySocket.builder(url);
     } catch (IllegalArgumentException e) {
@@ -190,7 +192,7 @@ public final class ChatSample {
     }
 
     @Override
-    public void onReconnecting(int attempt, Duration delay, Throwable cause) {
+    public void onReconnecting(int attempt, Duration delay, SteadySocketException cause) {
       err.println(String.format(Locale.ROOT, "* reconnecting in %.1f s (attempt %d): %s",
           delay.toMillis() / 1000.0, attempt, FeedCli.describe(cause)));
     }

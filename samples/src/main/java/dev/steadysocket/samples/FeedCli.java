@@ -1,5 +1,7 @@
 package dev.steadysocket.samples;
 
+import dev.steadysocket.SteadySocketBuilder;
+import dev.steadysocket.SteadySocketException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -105,7 +107,7 @@ public final class FeedCli {
 
     SteadySocket socket;
     try {
-      SteadySocket.Builder builder = SteadySocket.builder(url);
+      SteadySocketBuilder builder = SteadySocket.builder(url);
       if (!options.failoverUrls.isEmpty()) {
         builder.failoverUrls(options.failoverUrls.toArray(new String[0]));
       }
@@ -134,7 +136,7 @@ public final class FeedCli {
     return status;
   }
 
-  private SteadySocket.Builder configure(SteadySocket.Builder builder) {
+  private SteadySocketBuilder configure(SteadySocketBuilder builder) {
     for (String[] header : options.headers) {
       builder.header(header[0], header[1]);
     }
@@ -250,14 +252,14 @@ public final class FeedCli {
     }
 
     @Override
-    public void onReconnecting(int attempt, Duration delay, Throwable cause) {
+    public void onReconnecting(int attempt, Duration delay, SteadySocketException cause) {
       this.attempt = attempt;
       state(String.format(Locale.ROOT, "reconnecting in %.1f s (attempt %d): %s",
           delay.toMillis() / 1000.0, attempt, describe(cause)));
     }
 
     @Override
-    public void onError(Throwable error) {
+    public void onError(SteadySocketException error) {
       // Connection failures already show in the reconnecting/closed lines.
       if (options.verbose || error instanceof DecodeException || !isConnectionError(error)) {
         state("error: " + error.getClass().getSimpleName() + ": " + describe(error));

@@ -1,5 +1,6 @@
 package dev.steadysocket.bench.jmh;
 
+import dev.steadysocket.SteadySocketBuilder;
 import dev.steadysocket.BenchSeams;
 import dev.steadysocket.ConnectionState;
 import dev.steadysocket.Heartbeat;
@@ -19,7 +20,7 @@ final class Harness {
   Transport.Listener reader;
 
   Harness(SteadySocketListener listener) {
-    SteadySocket.Builder b = SteadySocket.builder("ws://bench.invalid/")
+    SteadySocketBuilder b = SteadySocket.builder("ws://bench.invalid/")
         .heartbeat(Heartbeat.disabled())
         .callbackExecutor(Runnable::run)
         .listener(listener);
@@ -45,6 +46,10 @@ final class Harness {
 
     @Override public long pongCount() {
       return 0;
+    }
+
+    @Override public boolean sendBinary(byte[] bytes) {
+      return true;
     }
 
     @Override public boolean ping() {

@@ -1,5 +1,6 @@
 package dev.steadysocket.bench.peers;
 
+import dev.steadysocket.SteadySocketBuilder;
 import dev.steadysocket.ConnectionState;
 import dev.steadysocket.Envelope;
 import dev.steadysocket.SteadySocket;
@@ -41,7 +42,7 @@ public final class SteadySocketPeer implements Peer {
   @Override
   public Client open(String url, Consumer<Envelope> onMessage) throws Exception {
     CompletableFuture<Void> opened = new CompletableFuture<>();
-    SteadySocket.Builder builder = SteadySocket.builder(url);
+    SteadySocketBuilder builder = SteadySocket.builder(url);
     if (inline) builder.callbackExecutor(Runnable::run);
     SteadySocket socket = builder
         .listener(new SteadySocketListener() {

@@ -1,0 +1,89 @@
+package dev.steadysocket;
+
+import dev.steadysocket.internal.Api;
+import java.time.Duration;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Lets the implementation create the public types whose constructors are not API. Installed when
+ * {@link SteadySocket} (or {@link SteadySocketException}) is first initialized, before any socket
+ * exists; see {@link Api}.
+ */
+final class ApiBridge extends Api {
+  static void install() {
+    Api.install(new ApiBridge());
+  }
+
+  private ApiBridge() {}
+
+  @Override
+  public CloseReason closeReason(int code, String reason, boolean byApp, @Nullable SteadySocketException error) {
+    return new CloseReason(code, reason, byApp, error);
+  }
+
+  @Override
+  public Disconnect disconnect(Disconnect.Kind kind, int httpStatus, int closeCode,
+      @Nullable Duration retryAfter, boolean wasOpen, SteadySocketException error) {
+    return new Disconnect(kind, httpStatus, closeCode, retryAfter, wasOpen, error);
+  }
+
+  @Override
+  public AuthenticationException authentication(int statusCode, int closeCode, String message) {
+    return new AuthenticationException(statusCode, closeCode, message);
+  }
+
+  @Override
+  public HandshakeException handshake(int statusCode, String message) {
+    return new HandshakeException(statusCode, message);
+  }
+
+  @Override
+  public ProtocolViolationException protocolViolation(int closeCode, String message, @Nullable Throwable cause) {
+    return new ProtocolViolationException(closeCode, message, cause);
+  }
+
+  @Override
+  public TlsException tls(String message, Throwable cause) {
+    return new TlsException(message, cause);
+  }
+
+  @Override
+  public ConnectionLostException connectionLost(String message, @Nullable Throwable cause) {
+    return new ConnectionLostException(message, cause);
+  }
+
+  @Override
+  public DeadLinkException deadLink(String message) {
+    return new DeadLinkException(message);
+  }
+
+  @Override
+  public ReconnectAttemptsExhaustedException attemptsExhausted(int attempts, int max, @Nullable Throwable last) {
+    return new ReconnectAttemptsExhaustedException(attempts, max, last);
+  }
+
+  @Override
+  public MessageTooLargeException messageTooLarge(String message) {
+    return new MessageTooLargeException(message);
+  }
+
+  @Override
+  public OutboxOverflowException outboxOverflow(String message) {
+    return new OutboxOverflowException(message);
+  }
+
+  @Override
+  public SocketClosedException socketClosed(String message) {
+    return new SocketClosedException(message);
+  }
+
+  @Override
+  public RequestTimeoutException requestTimeout(String requestId, Duration timeout) {
+    return new RequestTimeoutException(requestId, timeout);
+  }
+
+  @Override
+  public ListenerException listener(String message, Throwable cause) {
+    return new ListenerException(message, cause);
+  }
+}
