@@ -29,6 +29,7 @@ final class Report {
   enum Section {
     FAULTS("1. Faults end in the right state"),
     NGINX("1b. Through nginx (WebSocket reverse proxy, proxy_read_timeout 2 s)"),
+    TORNADO("1c. Tornado (Python): the token in Sec-WebSocket-Protocol"),
     SOAK("2. Soak: forced disconnect/reconnect cycles against Node ws"),
     OUTBOX("3. Outbox integrity across server restarts"),
     BAD_INPUT("4. Bad input from the real server"),
