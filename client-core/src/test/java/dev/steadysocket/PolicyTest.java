@@ -295,6 +295,18 @@ class PolicyTest extends VirtualTimeTest {
   }
 
   @Test
+  void aTlsVersionTheClientRefusesStops() {
+    // What the JDK throws when a server that speaks only TLS 1.0 answers with a TLS 1.0 ServerHello.
+    connecting(builder().build());
+    transports.last().fail(new javax.net.ssl.SSLHandshakeException(
+        "The server selected protocol version TLS10 is not accepted by client preferences [TLS13, TLS12]"));
+    clock.runUntilIdle();
+    listener.assertError(TlsException.class);
+    listener.assertState(CONNECTING, CLOSED);
+    listener.assertClosed();
+  }
+
+  @Test
   void tlsCertificateErrorsStop() {
     connecting(builder().build());
     transports.last().fail(

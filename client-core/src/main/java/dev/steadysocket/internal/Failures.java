@@ -138,7 +138,9 @@ final class Failures {
   private static final String[] HOPELESS_TLS = {
     "protocol_version", "no appropriate protocol", "handshake_failure", "insufficient_security",
     "no cipher suites in common", "no negotiable cipher suite", "certificate_required",
-    "bad_certificate", "unsupported_certificate", "certificate_unknown", "unknown_ca", "access_denied"
+    "bad_certificate", "unsupported_certificate", "certificate_unknown", "unknown_ca", "access_denied",
+    // The JDK client's own refusal of the version a server chose (a server that speaks only TLS 1.0)
+    "not accepted by client preferences"
   };
 
   private static boolean isHopelessHandshake(Throwable t) {

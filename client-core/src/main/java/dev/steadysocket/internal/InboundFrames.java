@@ -72,6 +72,13 @@ final class InboundFrames implements Source {
   private long messageBytes;
   /** The opcode of the compressed message in progress, or -1. */
   private int compressedOpcode = -1;
+  /**
+   * True while OkHttp holds a non-final frame of an uncompressed message. OkHttp cannot take a
+   * close frame inside a fragmented message (it reads the close, then throws "Expected continuation
+   * opcode" and drops the connection before our close frame is written), so a refusal ends that
+   * message first with an empty final continuation, which {@link OkHttpTransport} discards.
+   */
+  private boolean okHttpMidMessage;
 
   private final Buffer deflated = new Buffer();
   private @Nullable Inflater inflater;
@@ -141,6 +148,7 @@ final class InboundFrames implements Source {
           "the server sent a message of at least " + messageBytes + " bytes; the limit is "
               + maxMessageBytes + " (SteadySocket.Builder.maxInboundMessageSize)"), 1009, "message too large");
     }
+    okHttpMidMessage = !fin;
     passFrame(headerLength, length);
     return true;
   }
@@ -220,6 +228,7 @@ final class InboundFrames implements Source {
   private boolean trip(SteadySocketException error, int code, String reason) {
     tripped.tripped(error, code);
     byte[] text = reason.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    if (okHttpMidMessage) out.writeByte(0x80).writeByte(0); // see okHttpMidMessage
     out.writeByte(0x88).writeByte(2 + text.length).writeShort(code).write(text);
     finished = true;
     in.clear();

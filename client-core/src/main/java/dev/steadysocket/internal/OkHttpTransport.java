@@ -128,11 +128,13 @@ final class OkHttpTransport extends WebSocketListener implements Transport {
 
   @Override
   public void onMessage(WebSocket webSocket, String text) {
+    if (refused != null) return; // the truncated message the guard ended before its close frame
     listener.onText(text);
   }
 
   @Override
   public void onMessage(WebSocket webSocket, ByteString bytes) {
+    if (refused != null) return; // the truncated message the guard ended before its close frame
     listener.onBinary(bytes.toByteArray());
   }
 

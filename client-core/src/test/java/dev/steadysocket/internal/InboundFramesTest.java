@@ -77,8 +77,21 @@ class InboundFramesTest {
     assertEquals(1009, trippedCode);
     Buffer first = frame(0x01, new byte[600]);
     assertEquals(first.readByteString(), out.readByteString(604));
+    // OkHttp holds the first fragment and would fail on a close frame inside the message: an empty
+    // final continuation ends it first (the transport discards that truncated message).
+    assertEquals(ByteString.decodeHex("8000"), out.readByteString(2));
     assertEquals(ByteString.decodeHex("8813" + "03f1"), out.readByteString(4)); // close 1009 + reason
     assertEquals("message too large", out.readUtf8());
+  }
+
+  @Test
+  void aRefusalBetweenMessagesSendsOnlyTheCloseFrame() throws IOException {
+    Buffer wire = concat(frame(0x01, new byte[10]), frame(0x80, new byte[10]));
+    wire.writeByte(0x81).writeByte(126).writeShort(2_000); // a new message past the limit
+    Buffer out = drain(frames(wire, 1_000, false, false));
+    assertEquals(1009, trippedCode);
+    out.skip(12 + 12);
+    assertEquals(0x88, out.readByte() & 0xff, "no continuation: OkHttp holds no fragment");
   }
 
   @Test

@@ -35,6 +35,7 @@ final class Report {
     BAD_INPUT("4. Bad input from the real server"),
     LISTENERS("5. Listener faults"),
     SECURITY("6. Security"),
+    HOSTILE("7. A hostile server (client JVM at -Xmx256m)"),
     FAILED("Failed or skipped scenarios");
 
     final String title;
