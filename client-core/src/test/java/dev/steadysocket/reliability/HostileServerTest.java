@@ -24,6 +24,8 @@ import dev.steadysocket.Heartbeat;
 import dev.steadysocket.MessageTooLargeException;
 import dev.steadysocket.ProtocolViolationException;
 import dev.steadysocket.SteadySocket;
+import dev.steadysocket.SteadySocketException;
+import dev.steadysocket.SteadySocketBuilder;
 import dev.steadysocket.SteadySocketListener;
 import dev.steadysocket.TlsException;
 import dev.steadysocket.reliability.HostileServer.Conn;
@@ -555,7 +557,7 @@ class HostileServerTest extends RealPeerTest {
     if (tls) origin.tls(serverCertificates(false).sslContext());
     HostileServer server = track(origin.start());
     Events events = new Events();
-    SteadySocket.Builder b = builder(server.url("/feed"), events)
+    SteadySocketBuilder b = builder(server.url("/feed"), events)
         .tokenProvider(refresh -> token)
         .tokenHeader("X-Token", "")
         .header("X-Api-Key", key);
@@ -763,7 +765,7 @@ class HostileServerTest extends RealPeerTest {
   }
 
   /** Like {@link RealPeerTest#builder} for a listener that is not an {@link Events}. */
-  private static SteadySocket.Builder hostileBuilder(String url, SteadySocketListener listener) {
+  private static SteadySocketBuilder hostileBuilder(String url, SteadySocketListener listener) {
     return SteadySocket.builder(url)
         .backoff(Backoff.exponential(Duration.ofMillis(10), Duration.ofMillis(100)))
         .minimumUptime(Duration.ZERO)
@@ -900,12 +902,12 @@ class HostileServerTest extends RealPeerTest {
     }
 
     @Override
-    public void onReconnecting(int attempt, Duration delay, Throwable cause) {
+    public void onReconnecting(int attempt, Duration delay, SteadySocketException cause) {
       events.onReconnecting(attempt, delay, cause);
     }
 
     @Override
-    public void onError(Throwable error) {
+    public void onError(SteadySocketException error) {
       events.onError(error);
     }
 
