@@ -177,6 +177,9 @@ class PublishedDependenciesIT {
     if (c[0].equals("dev.steadysocket") && c[1].equals("client-android")) {
       return c[3].equals("pom") ? Paths.get(prop("it.androidPom")) : WORK.resolve("absent");
     }
+    if (c[0].equals("dev.steadysocket") && c[1].equals("steadysocket-parent")) {
+      return Paths.get(prop("it.parentPom"));
+    }
     if (c[0].equals("dev.steadysocket")) return staged(c[1], c[3]);
     return LOCAL_REPOSITORY.resolve(c[0].replace('.', '/')).resolve(c[1]).resolve(c[2])
         .resolve(c[1] + "-" + c[2] + "." + c[3]);
@@ -202,7 +205,7 @@ class PublishedDependenciesIT {
   }
 
   private static String managed(String module) {
-    String parent = GradleModel.read(staged("steadysocket-parent", "pom"));
+    String parent = GradleModel.read(Paths.get(prop("it.parentPom")));
     Matcher m = Pattern.compile("(?s)<groupId>" + Pattern.quote(module.split(":")[0])
         + "</groupId>\\s*<artifactId>" + Pattern.quote(module.split(":")[1])
         + "</artifactId>\\s*<version>\\$\\{([^}]+)}</version>").matcher(parent);
@@ -265,7 +268,7 @@ class PublishedDependenciesIT {
         for (Path p : (Iterable<Path>) files.sorted((a, b) -> b.compareTo(a))::iterator) Files.delete(p);
       }
     }
-    copy(staged("steadysocket-parent", "pom"), repo, "steadysocket-parent", "pom");
+    copy(Paths.get(prop("it.parentPom")), repo, "steadysocket-parent", "pom");
     for (String ext : List.of("pom", "jar", "module")) {
       // The .module is checked by clientCoreModuleMetadataMatchesItsPomAndJar; Maven ignores it.
       if (Files.exists(staged("client-core", ext))) copy(staged("client-core", ext), repo, "client-core", ext);
