@@ -2,7 +2,10 @@ package dev.steadysocket.android;
 
 import dev.steadysocket.SteadySocketBuilder;
 import android.content.Context;
+import dev.steadysocket.CloseReason;
+import dev.steadysocket.ConnectionState;
 import dev.steadysocket.SteadySocket;
+import dev.steadysocket.SteadySocketListener;
 import java.util.Objects;
 
 /**
@@ -35,11 +38,17 @@ public final class AndroidSteadySocket {
 
   /**
    * Feeds {@code socket} the device's network, app-lifecycle and Doze signals until the returned
-   * attachment is closed. Call on the main thread, best from {@code Application.onCreate} or an
-   * Activity; it keeps only the application context.
+   * attachment is closed or the socket closes (then the attachment detaches itself on the main
+   * thread). Call on the main thread, best from {@code Application.onCreate} or an Activity; it
+   * keeps only the application context.
+   *
+   * <p>A socket has at most one attachment: the pause reasons "offline", "blocked", "background"
+   * and "doze" belong to it. Attaching a socket that is attached already fails; close the first
+   * attachment to attach it again (with another policy, say).
    *
    * @throws SecurityException if the app lacks {@code android.permission.ACCESS_NETWORK_STATE}
-   * @throws IllegalStateException if not called on the main thread
+   * @throws IllegalStateException if not called on the main thread, or if {@code socket} is
+   *     attached already
    */
   public static SocketAttachment attach(
       Context context, SteadySocket socket, BackgroundPolicy policy) {
@@ -49,6 +58,30 @@ public final class AndroidSteadySocket {
 
   private static SocketControl hooksOf(SteadySocket socket) {
     return new SocketControl() {
+      @Override
+      public Object socket() {
+        return socket;
+      }
+
+      /**
+       * A listener that implements only {@code onClosed}. The socket sets its state to CLOSED
+       * before it queues onClosed, so either the state read after adding the listener is CLOSED
+       * or the listener is in place in time to get onClosed.
+       */
+      @Override
+      public Runnable whenClosed(Runnable onClosed) {
+        SteadySocketListener listener =
+            new SteadySocketListener() {
+              @Override
+              public void onClosed(CloseReason reason) {
+                onClosed.run();
+              }
+            };
+        socket.addListener(listener);
+        if (socket.state() == ConnectionState.CLOSED) onClosed.run();
+        return () -> socket.removeListener(listener);
+      }
+
       @Override
       public void reconnectNow() {
         socket.reconnectNow();

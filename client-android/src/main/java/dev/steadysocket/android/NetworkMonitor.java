@@ -12,11 +12,18 @@ import org.jspecify.annotations.Nullable;
  * and {@code reconnectNow()}; a different default network (Wi-Fi → cellular) → {@code
  * replaceConnection()}, because the old connection is routed over a network that is going away.
  *
+ * <p>From API 29 the platform also reports whether the app may use the default network ({@link
+ * #onBlockedStatusChanged}): Data Saver, background restrictions or battery saver can block it
+ * while it stays up. Blocked → {@code pause("blocked")}, unblocked → {@code resume("blocked")}.
+ * A reason of its own: a blocked network must not be mistaken for none ("offline"), nor released
+ * when the network changes. On API 26–28 the method is never called.
+ *
  * <p>All fields are touched only on the main thread: {@link #start} and {@link #stop} are called
  * there and the callback is registered with a main-looper handler.
  */
 final class NetworkMonitor extends ConnectivityManager.NetworkCallback {
   static final String REASON = "offline";
+  static final String BLOCKED = "blocked";
 
   private final ConnectivityManager connectivity;
   private final SocketControl socket;
@@ -28,6 +35,11 @@ final class NetworkMonitor extends ConnectivityManager.NetworkCallback {
   private boolean validated;
   /** Whether this monitor holds the "offline" pause reason. */
   private boolean holdingPause;
+  /**
+   * Whether this monitor holds the "blocked" pause reason. Kept across a change of default
+   * network: the platform reports the new network's status right after its onAvailable.
+   */
+  private boolean holdingBlocked;
   private boolean registered;
   private boolean stopped;
 
@@ -53,6 +65,10 @@ final class NetworkMonitor extends ConnectivityManager.NetworkCallback {
     if (holdingPause) {
       holdingPause = false;
       socket.resume(REASON);
+    }
+    if (holdingBlocked) {
+      holdingBlocked = false;
+      socket.resume(BLOCKED);
     }
   }
 
@@ -89,6 +105,23 @@ final class NetworkMonitor extends ConnectivityManager.NetworkCallback {
     current = null;
     validated = false;
     hold();
+  }
+
+  /**
+   * API 29+: whether the app may use {@code network} (Data Saver, background restrictions, battery
+   * saver). Not part of API 26: on older releases this override is never called. Statuses of a
+   * network that is not (or no longer) the default are ignored.
+   */
+  @Override
+  public void onBlockedStatusChanged(Network network, boolean blocked) {
+    if (stopped || !network.equals(current)) return;
+    if (blocked && !holdingBlocked) {
+      holdingBlocked = true;
+      socket.pause(BLOCKED);
+    } else if (!blocked && holdingBlocked) {
+      holdingBlocked = false;
+      socket.resume(BLOCKED); // connects at once unless another reason is still held
+    }
   }
 
   private void hold() {

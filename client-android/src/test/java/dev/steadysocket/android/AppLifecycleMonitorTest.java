@@ -4,10 +4,13 @@ import static org.robolectric.Shadows.shadowOf;
 
 import android.Manifest;
 import android.app.Activity;
+import android.app.ActivityManager;
 import android.app.Application;
 import android.content.res.Configuration;
 import android.os.Looper;
+import android.os.Process;
 import java.time.Duration;
+import java.util.List;
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
@@ -82,17 +85,122 @@ public class AppLifecycleMonitorTest {
     socket.assertNext("pause:background");
   }
 
+  /** Issue #12: the count of started activities was clamped at zero and went 1 -> 0 here. */
+  @Test
+  public void attachedWhileAnActivityIsStartedNavigatingToAnotherIsNotBackground() {
+    ActivityController<Activity> first = Robolectric.buildActivity(Activity.class).setup();
+    attach(BackgroundPolicy.disconnectInBackground(Duration.ZERO));
+
+    first.pause(); // A -> B, in the platform's order
+    ActivityController<Activity> second = Robolectric.buildActivity(Activity.class).setup();
+    first.stop();
+    mainLooper.idleFor(Duration.ofMinutes(5));
+    socket.assertExhausted(); // B is on screen
+
+    second.pause().stop();
+    mainLooper.idle();
+    socket.assertNext("pause:background");
+    socket.assertExhausted();
+  }
+
+  /** The same without A's onPause after attach: A's stop is that of an activity never seen. */
+  @Test
+  public void stopOfAnActivityStartedBeforeAttachDoesNotHideOneStartedSince() {
+    ActivityController<Activity> first = Robolectric.buildActivity(Activity.class).setup();
+    attach(BackgroundPolicy.disconnectInBackground(Duration.ZERO));
+
+    ActivityController<Activity> second = Robolectric.buildActivity(Activity.class).setup();
+    first.stop();
+    mainLooper.idleFor(Duration.ofMinutes(5));
+    socket.assertExhausted();
+
+    second.pause().stop();
+    mainLooper.idle();
+    socket.assertNext("pause:background");
+  }
+
+  @Test
+  public void attachedWhileAnActivityIsStartedItsStopIsBackground() {
+    ActivityController<Activity> only = Robolectric.buildActivity(Activity.class).setup();
+    attach(BackgroundPolicy.disconnectInBackground(Duration.ZERO));
+
+    only.pause().stop();
+    mainLooper.idle();
+    socket.assertNext("pause:background");
+    socket.assertExhausted();
+  }
+
+  /** Attached from Application.onCreate of a process started for an activity: importance is FOREGROUND already. */
+  @Test
+  public void seededForegroundWithoutActivitiesGoesToBackgroundWhenTheFirstActivityStops() {
+    setImportance(ActivityManager.RunningAppProcessInfo.IMPORTANCE_FOREGROUND);
+    attach(BackgroundPolicy.disconnectInBackground(Duration.ZERO));
+    ActivityController<Activity> activity = Robolectric.buildActivity(Activity.class).setup();
+    socket.assertExhausted(); // already foreground: nothing to resume
+
+    activity.pause().stop();
+    mainLooper.idle();
+    socket.assertNext("pause:background");
+  }
+
+  @Test
+  public void attachedInTheBackgroundPausesAfterGraceAndTheFirstStartResumes() {
+    setImportance(ActivityManager.RunningAppProcessInfo.IMPORTANCE_CACHED);
+    attach(BackgroundPolicy.disconnectInBackground(GRACE));
+    mainLooper.idleFor(GRACE);
+    socket.assertNext("pause:background");
+
+    Robolectric.buildActivity(Activity.class).setup();
+    socket.assertNext("resume:background", "reconnectNow");
+    socket.assertExhausted();
+  }
+
+  /** A foreground service is not an activity on screen. */
+  @Test
+  public void attachedFromAForegroundServiceWithoutActivitiesIsBackground() {
+    setImportance(ActivityManager.RunningAppProcessInfo.IMPORTANCE_FOREGROUND_SERVICE);
+    attach(BackgroundPolicy.disconnectInBackground(GRACE));
+    mainLooper.idleFor(GRACE);
+    socket.assertNext("pause:background");
+  }
+
+  /** An activity started before attach that shows itself (resumed) brings the app back. */
+  @Test
+  public void anActivityStartedBeforeAttachThatResumesIsForeground() {
+    ActivityController<Activity> early = Robolectric.buildActivity(Activity.class).create().start();
+    setImportance(ActivityManager.RunningAppProcessInfo.IMPORTANCE_CACHED); // stale at attach
+    attach(BackgroundPolicy.disconnectInBackground(GRACE));
+
+    early.resume();
+    socket.assertNext("reconnectNow");
+    mainLooper.idleFor(GRACE.multipliedBy(2));
+    socket.assertExhausted();
+
+    early.pause().stop();
+    mainLooper.idleFor(GRACE);
+    socket.assertNext("pause:background");
+  }
+
   @Test
   public void rotationIsNotATripToTheBackground() {
     attach(BackgroundPolicy.disconnectInBackground(Duration.ZERO));
     ActivityController<Activity> activity = Robolectric.buildActivity(Activity.class).setup();
-    Configuration rotated = new Configuration(app.getResources().getConfiguration());
-    rotated.orientation =
-        rotated.orientation == Configuration.ORIENTATION_PORTRAIT
-            ? Configuration.ORIENTATION_LANDSCAPE
-            : Configuration.ORIENTATION_PORTRAIT;
 
-    activity.configurationChange(rotated); // destroys and recreates the activity
+    activity.configurationChange(rotated()); // destroys and recreates the activity
+    mainLooper.idleFor(Duration.ofMinutes(1));
+    socket.assertExhausted();
+
+    activity.pause().stop();
+    mainLooper.idle();
+    socket.assertNext("pause:background");
+  }
+
+  @Test
+  public void rotationOfAnActivityStartedBeforeAttachIsNotBackground() {
+    ActivityController<Activity> activity = Robolectric.buildActivity(Activity.class).setup();
+    attach(BackgroundPolicy.disconnectInBackground(Duration.ZERO));
+
+    activity.configurationChange(rotated());
     mainLooper.idleFor(Duration.ofMinutes(1));
     socket.assertExhausted();
 
@@ -143,5 +251,23 @@ public class AppLifecycleMonitorTest {
   private void attach(BackgroundPolicy policy) {
     attachment = SocketAttachment.attach(app, socket, policy);
     mainLooper.idle();
+  }
+
+  private Configuration rotated() {
+    Configuration rotated = new Configuration(app.getResources().getConfiguration());
+    rotated.orientation =
+        rotated.orientation == Configuration.ORIENTATION_PORTRAIT
+            ? Configuration.ORIENTATION_LANDSCAPE
+            : Configuration.ORIENTATION_PORTRAIT;
+    return rotated;
+  }
+
+  /** What ActivityManager.getMyMemoryState reports for this process from now on. */
+  private static void setImportance(int importance) {
+    ActivityManager.RunningAppProcessInfo info = new ActivityManager.RunningAppProcessInfo();
+    info.pid = Process.myPid();
+    info.importance = importance;
+    shadowOf(RuntimeEnvironment.getApplication().getSystemService(ActivityManager.class))
+        .setProcesses(List.of(info));
   }
 }

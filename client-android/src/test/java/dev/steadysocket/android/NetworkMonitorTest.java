@@ -1,6 +1,7 @@
 package dev.steadysocket.android;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 import static org.robolectric.Shadows.shadowOf;
 
@@ -10,6 +11,7 @@ import android.net.ConnectivityManager;
 import android.net.Network;
 import android.net.NetworkCapabilities;
 import android.os.Looper;
+import java.lang.reflect.Method;
 import java.util.Set;
 import org.junit.After;
 import org.junit.Before;
@@ -17,6 +19,7 @@ import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.robolectric.RobolectricTestRunner;
 import org.robolectric.RuntimeEnvironment;
+import org.robolectric.annotation.Config;
 import org.robolectric.shadows.ShadowConnectivityManager;
 import org.robolectric.shadows.ShadowNetwork;
 import org.robolectric.shadows.ShadowNetworkCapabilities;
@@ -125,6 +128,106 @@ public class NetworkMonitorTest {
     socket.assertNext("resume:offline");
     registered.onCapabilitiesChanged(wifi, capabilities(true)); // late delivery: ignored
     socket.assertExhausted();
+  }
+
+  /** Issue #12: Data Saver or background restrictions block the default network (API 29+). */
+  @Test
+  @Config(sdk = 29)
+  public void blockedNetworkPausesUntilUnblockedOnApi29() {
+    blockedPausesUntilUnblocked();
+  }
+
+  @Test // the default SDK (robolectric.properties)
+  public void blockedNetworkPausesUntilUnblocked() {
+    blockedPausesUntilUnblocked();
+  }
+
+  private void blockedPausesUntilUnblocked() {
+    attach();
+    deliverAvailable(wifi, true);
+    socket.assertNext("reconnectNow");
+
+    callback().onBlockedStatusChanged(wifi, true);
+    socket.assertNext("pause:blocked");
+    callback().onBlockedStatusChanged(wifi, true); // repeated: the reason is held once
+    socket.assertExhausted();
+
+    callback().onBlockedStatusChanged(wifi, false);
+    socket.assertNext("resume:blocked");
+    socket.assertExhausted();
+  }
+
+  /** "blocked" and "offline" are separate reasons: losing the network does not unblock it. */
+  @Test
+  public void blockedAndOfflineAreIndependentReasons() {
+    attach();
+    deliverAvailable(wifi, true);
+    callback().onBlockedStatusChanged(wifi, true);
+    callback().onLost(wifi);
+    socket.assertNext("reconnectNow", "pause:blocked", "pause:offline");
+
+    // The next default network arrives with its own blocked status (the platform sends it
+    // right after onAvailable): still blocked, so only "offline" is released.
+    callback().onAvailable(cellular);
+    callback().onBlockedStatusChanged(cellular, true);
+    callback().onCapabilitiesChanged(cellular, capabilities(true));
+    socket.assertNext("resume:offline", "reconnectNow");
+    socket.assertExhausted();
+
+    callback().onBlockedStatusChanged(cellular, false);
+    socket.assertNext("resume:blocked");
+    socket.assertExhausted();
+  }
+
+  @Test
+  public void blockedStatusOfANetworkThatIsNotTheDefaultIsIgnored() {
+    attach();
+    deliverAvailable(wifi, true);
+    deliverAvailable(cellular, true);
+    socket.assertNext("reconnectNow", "replaceConnection", "reconnectNow");
+
+    callback().onBlockedStatusChanged(wifi, true);
+    socket.assertExhausted();
+  }
+
+  @Test
+  public void closeReleasesTheBlockedReason() {
+    attach();
+    deliverAvailable(wifi, true);
+    callback().onBlockedStatusChanged(wifi, true);
+    socket.assertNext("reconnectNow", "pause:blocked");
+
+    ConnectivityManager.NetworkCallback registered = callback();
+    attachment.close();
+    attachment = null;
+    socket.assertNext("resume:blocked");
+    registered.onBlockedStatusChanged(wifi, false); // late delivery: ignored
+    registered.onBlockedStatusChanged(wifi, true);
+    socket.assertExhausted();
+  }
+
+  /**
+   * API 26 (minSdk) has no onBlockedStatusChanged: the override is a plain method there, never
+   * called, and the monitor loads and works as on newer releases.
+   */
+  @Test
+  @Config(sdk = 26)
+  public void onApi26TheCallbackLoadsAndWorksWithoutBlockedStatus() {
+    assertFalse(
+        hasMethod(ConnectivityManager.NetworkCallback.class, "onBlockedStatusChanged"));
+    attach();
+    deliverAvailable(wifi, true);
+    callback().onLost(wifi);
+    deliverAvailable(cellular, true);
+    socket.assertNext("reconnectNow", "pause:offline", "resume:offline", "reconnectNow");
+    socket.assertExhausted();
+  }
+
+  private static boolean hasMethod(Class<?> type, String name) {
+    for (Method m : type.getDeclaredMethods()) {
+      if (m.getName().equals(name)) return true;
+    }
+    return false;
   }
 
   private void attach() {

@@ -88,6 +88,45 @@ public class SocketAttachmentTest {
     assertTrue(connectivity().getNetworkCallbacks().isEmpty());
   }
 
+  @Test
+  public void socketClosedOnAnotherThreadDetachesOnTheMainThreadAndReleasesItsReasons()
+      throws Exception {
+    connectivity().setDefaultNetworkActive(false);
+    connectivity().setActiveNetworkInfo(null);
+    SocketAttachment attachment = SocketAttachment.attach(app, socket, BackgroundPolicy.keepAlive());
+    socket.assertNext("pause:offline");
+
+    CompletableFuture.runAsync(socket::closeSocket).get(5, TimeUnit.SECONDS);
+    assertEquals(1, connectivity().getNetworkCallbacks().size()); // not yet: posted to main
+
+    shadowOf(Looper.getMainLooper()).idle();
+    assertTrue(attachment.isClosed());
+    assertTrue(connectivity().getNetworkCallbacks().isEmpty());
+    socket.assertNext("resume:offline"); // RecordingControl checks it runs on the main thread
+    assertEquals(0, socket.closeWatchers());
+    socket.assertExhausted();
+  }
+
+  /** Attach/close cycles on a long-lived socket must not pile up close watchers. */
+  @Test
+  public void closeStopsWatchingTheSocket() {
+    for (int i = 0; i < 3; i++) {
+      SocketAttachment.attach(app, socket, BackgroundPolicy.keepAlive()).close();
+    }
+    assertEquals(0, socket.closeWatchers());
+  }
+
+  @Test
+  public void aFailedAttachDoesNotCountAsAttached() {
+    shadowOf(app).denyPermissions(Manifest.permission.ACCESS_NETWORK_STATE);
+    assertThrows(
+        SecurityException.class,
+        () -> SocketAttachment.attach(app, socket, BackgroundPolicy.keepAlive()));
+
+    shadowOf(app).grantPermissions(Manifest.permission.ACCESS_NETWORK_STATE);
+    SocketAttachment.attach(app, socket, BackgroundPolicy.keepAlive()).close();
+  }
+
   private org.robolectric.shadows.ShadowConnectivityManager connectivity() {
     return shadowOf(app.getSystemService(ConnectivityManager.class));
   }
