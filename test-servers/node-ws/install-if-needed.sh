@@ -7,6 +7,7 @@
 # No node or npm, or an npm ci that fails (offline with an empty npm cache): a warning, and the
 # tests that need the peer are reported skipped with the reason. Under CI=true: the build fails.
 # SKIP_TESTS / MAVEN_TEST_SKIP (from -DskipTests / -Dmaven.test.skip): nothing to do.
+# Maven logs stdout at INFO (hidden by -q) and stderr at ERROR.
 set -eu
 cd "$(dirname "$0")"
 
@@ -21,10 +22,10 @@ esac
 
 unavailable() {
   if [ "$ci" = true ]; then
-    echo "node-ws: ERROR: $1. CI=true: the Node ws peer is required." >&2
+    echo "node-ws: $1. CI=true: the Node ws peer is required." >&2
     exit 1
   fi
-  echo "node-ws: WARNING: $1. The tests that need the Node ws peer will be reported skipped." >&2
+  echo "node-ws: WARNING: $1. The tests that need the Node ws peer will be reported skipped."
   exit 0
 }
 
