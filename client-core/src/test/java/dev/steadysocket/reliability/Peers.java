@@ -45,24 +45,31 @@ final class Peers {
     Path dir = nodeWsDir();
     Path script = dir.resolve("scenarios.js");
     requireOrSkip(Files.isRegularFile(script), "missing " + script);
+    requireOrSkip(version("node", "--version") != null, "'node' is not on the PATH (Node 18+ and npm)");
     requireOrSkip(Files.isDirectory(dir.resolve("node_modules/ws")),
-        "node_modules/ws missing: run 'npm ci' in " + dir);
-    requireOrSkip(version("node", "--version") != null, "'node' is not on the PATH");
+        "node_modules/ws missing in " + dir + ": 'mvn verify' installs it with npm ci unless -Dskip.npm"
+            + " (see the node-ws-peer lines of the build log), or run 'npm ci' there");
     return script;
   }
 
   /** Skips (or fails on CI) unless an nginx binary is found. */
   static String requireNginx() {
     String nginx = nginxBinary();
+    String configured = System.getProperty("nginx.path", "");
     requireOrSkip(nginx != null,
-        "nginx not found (PATH, /usr/sbin, /usr/local/sbin or -Dnginx.path); apt-get install nginx-light");
+        configured.isEmpty()
+            ? "nginx not found (PATH, /usr/sbin, /usr/local/sbin or -Dnginx.path); apt-get install nginx-light"
+            : "nginx not found at -Dnginx.path=" + configured);
     return nginx;
   }
 
+  /** -Dnginx.path if set (and nothing else), else the first nginx on the PATH or in the sbin directories. */
   static String nginxBinary() {
-    List<String> candidates = new ArrayList<>();
     String configured = System.getProperty("nginx.path");
-    if (configured != null && !configured.isEmpty()) candidates.add(configured);
+    if (configured != null && !configured.isEmpty()) {
+      return Files.isExecutable(Path.of(configured)) ? configured : null;
+    }
+    List<String> candidates = new ArrayList<>();
     String path = System.getenv("PATH");
     if (path != null) {
       for (String p : path.split(File.pathSeparator)) candidates.add(p + "/nginx");

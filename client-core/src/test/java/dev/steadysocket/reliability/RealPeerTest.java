@@ -24,9 +24,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * What the reliability tests share: sockets and peers opened by a test are closed after it
- * (sockets first, then peers in reverse order), and a few builders and helpers.
+ * (sockets first, then peers in reverse order), and a few builders and helpers. A peer missing in
+ * a subclass's {@code @BeforeAll} skips each of its tests with the reason ({@link
+ * MissingPeerSkipsEachTest}).
  */
-@ExtendWith(ReportFailures.class)
+@ExtendWith({MissingPeerSkipsEachTest.class, ReportFailures.class})
 abstract class RealPeerTest {
   /** The scaled-down heartbeat used where detection times are measured: bound 750 ms. */
   static final Heartbeat FAST_HEARTBEAT =

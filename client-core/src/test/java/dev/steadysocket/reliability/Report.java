@@ -124,8 +124,8 @@ final class Report {
         .append(" MockWebServer for TLS). Every row is a test that passed unless listed under")
         .append(" \"Failed or skipped\"; figures are measured on the machine below, not asserted")
         .append(" (assertions use generous bounds).\n\n");
-    md.append("Regenerate: `mvn -B -pl client-core -am verify -Dsoak.cycles=1000` (after `npm ci` in")
-        .append(" `test-servers/node-ws` and with nginx installed), then copy")
+    md.append("Regenerate: `mvn -B -pl client-core -am verify -Dsoak.cycles=1000` (with node/npm and nginx")
+        .append(" installed: the build runs `npm ci` in `test-servers/node-ws` itself), then copy")
         .append(" `client-core/target/reliability-report.md` to `docs/reliability-report.md`.")
         .append(" CI runs the same suite with a shorter soak (`soak.cycles`, default 100).\n\n");
     if (!notes.isEmpty()) {

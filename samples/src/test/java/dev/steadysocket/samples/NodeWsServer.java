@@ -31,9 +31,10 @@ final class NodeWsServer implements AutoCloseable {
   /** With extra environment variables (TICKER_INTERVAL_MS, HISTORY_SIZE, …: see server.js). */
   static NodeWsServer start(java.util.Map<String, String> env) throws IOException, InterruptedException {
     Path dir = repoRoot().resolve("test-servers/node-ws");
+    requireOrSkip(nodeAvailable(), "'node' is not on the PATH (Node 18+ and npm)");
     requireOrSkip(Files.isDirectory(dir.resolve("node_modules/ws")),
-        "node_modules missing: run 'npm ci' in " + dir);
-    requireOrSkip(nodeAvailable(), "'node' is not on the PATH");
+        "node_modules/ws missing in " + dir + ": 'mvn verify' installs it with npm ci unless -Dskip.npm"
+            + " (see the node-ws-peer lines of the build log), or run 'npm ci' there");
     ChildProcess process =
         ChildProcess.start("node-ws", Arrays.asList("node", dir.resolve("server.js").toString(), "0"), env);
     try {
