@@ -8,7 +8,9 @@ package dev.steadysocket;
  */
 public final class AuthenticationException extends SteadySocketException {
   private static final long serialVersionUID = 1L;
+  /** The handshake's HTTP status (401 or 403), or -1. */
   private final int statusCode;
+  /** The close code (1008), or -1. */
   private final int closeCode;
 
   AuthenticationException(int statusCode, int closeCode, String message) {
@@ -17,12 +19,20 @@ public final class AuthenticationException extends SteadySocketException {
     this.closeCode = closeCode;
   }
 
-  /** The handshake's HTTP status (401 or 403) if the rejection came as one, otherwise -1. */
+  /**
+   * The handshake's HTTP status, if the rejection came as one.
+   *
+   * @return 401 or 403, or -1 if the rejection was a close frame or an unusable token
+   */
   public int statusCode() {
     return statusCode;
   }
 
-  /** The WebSocket close code (1008) if the rejection came as a close frame, otherwise -1. */
+  /**
+   * The WebSocket close code, if the rejection came as a close frame.
+   *
+   * @return 1008, or -1 if the rejection was an HTTP status or an unusable token
+   */
   public int closeCode() {
     return closeCode;
   }

@@ -8,9 +8,16 @@ package dev.steadysocket;
  *                          ▲   │                      │
  *                          │   └─failure─┐  ┌─drop────┘
  *                          │             ▼  ▼
- *                          └──delay──  RECONNECTING          (any live state) ──pause()──▶ PAUSED ──resume()──▶ CONNECTING
- *   (any state) ──close() / terminal failure──▶ CLOSING ──▶ CLOSED  (terminal)
+ *                          └──delay──  RECONNECTING
+ *   CONNECTING/OPEN/RECONNECTING ──pause()──▶ PAUSED ──resume(last reason)──▶ CONNECTING
+ *   CONNECTING/OPEN/RECONNECTING ──replaceConnection()──▶ CONNECTING
+ *   (any state) ──close()──▶ CLOSING ──▶ CLOSED  (terminal)
+ *   (any state) ──terminal failure──▶ CLOSED
  * </pre>
+ *
+ * <p>A failure or drop moves to RECONNECTING only once the reconnect policy has decided to retry;
+ * until then the state it happened in is kept (sends are queued meanwhile). Every transition is
+ * reported to {@link SteadySocketListener#onStateChanged}, in order.
  */
 public enum ConnectionState {
   /** Built, {@link SteadySocket#connect()} not called yet. Sends are queued. */
@@ -23,12 +30,22 @@ public enum ConnectionState {
   RECONNECTING,
   /** Disconnected on purpose (offline, app in background...) until every pause reason is released. */
   PAUSED,
-  /** {@link SteadySocket#close()} was called: the close handshake is in progress. */
+  /**
+   * {@link SteadySocket#close()} was called: the close handshake is in progress (at most the close
+   * timeout; a socket that was not OPEN passes through at once). Sends fail.
+   */
   CLOSING,
-  /** Terminal. Nothing more happens; no callback follows {@link SteadySocketListener#onClosed}. */
+  /**
+   * Terminal. Nothing more happens; no callback follows {@link SteadySocketListener#onClosed}.
+   * Sends fail with {@link SocketClosedException}.
+   */
   CLOSED;
 
-  /** True for the states in which the socket will, unless told otherwise, end up connected again. */
+  /**
+   * True for the states in which the socket will, unless told otherwise, end up connected again.
+   *
+   * @return true for CONNECTING, OPEN and RECONNECTING; false for IDLE, PAUSED, CLOSING and CLOSED
+   */
   public boolean isActive() {
     return this == CONNECTING || this == OPEN || this == RECONNECTING;
   }

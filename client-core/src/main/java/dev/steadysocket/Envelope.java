@@ -22,6 +22,11 @@ import org.jspecify.annotations.Nullable;
  * Only {@code type} is required on the wire; absent strings read as null, absent content as JSON
  * null, absent timestamp as 0, absent meta as empty. Immutable and thread-safe, except that the
  * {@link JsonNode}s it returns are Jackson's mutable trees: read them, do not modify them.
+ *
+ * <p>Create one with {@link #of} or {@link #builder}; the socket's {@link MessageCodec} creates
+ * the ones it receives. The README's "Wire format" describes every field. Content given as a Java
+ * value is kept as given and serialized when the envelope is sent, so do not modify it after
+ * building the envelope.
  */
 public final class Envelope {
   private final @Nullable String id;
@@ -60,36 +65,71 @@ public final class Envelope {
   /**
    * A new envelope with a random id, the current time and the given content.
    *
+   * @param type the message type, such as {@code "chat"}; not empty
    * @param content any value Jackson can serialize (a POJO, a Map, a {@link JsonNode}), or null
+   * @return a new envelope with a random UUID as id and {@link System#currentTimeMillis()} as
+   *     timestamp, without sender, receiver or meta
+   * @throws IllegalArgumentException if {@code type} is empty
    */
   public static Envelope of(String type, @Nullable Object content) {
     return builder(type).content(content).build();
   }
 
-  /** A builder with a random id and the current time preset. */
+  /**
+   * A builder with a random id and the current time preset.
+   *
+   * @param type the message type; not empty
+   * @return a new builder, not thread-safe
+   * @throws IllegalArgumentException if {@code type} is empty
+   */
   public static Builder builder(String type) {
     return new Builder(type).id(Ids.next()).timestamp(System.currentTimeMillis());
   }
 
-  /** The sender-assigned id (a random UUID for envelopes built here), or null if absent. */
+  /**
+   * The sender-assigned id (a random UUID for envelopes built here), or null if absent.
+   *
+   * @return the id, or null if absent (a numeric id on the wire reads as its text)
+   */
   public @Nullable String id() {
     return id;
   }
 
-  /** The message type, such as {@code text}, {@code ticker} or {@code heartbeat}. Never empty. */
+  /**
+   * The message type, such as {@code text}, {@code ticker} or {@code heartbeat}. Never empty.
+   *
+   * @return the type; typed handlers ({@link SteadySocket#on}) are chosen by it
+   */
   public String type() {
     return type;
   }
 
+  /**
+   * Who sent the message (a user id, a service name), as the sender chose to say.
+   *
+   * @return the sender, or null if absent
+   */
   public @Nullable String sender() {
     return sender;
   }
 
+  /**
+   * Who the message is for (a user id, a room, a topic).
+   *
+   * @return the receiver, or null if absent
+   */
   public @Nullable String receiver() {
     return receiver;
   }
 
-  /** The content as a JSON tree; {@code NullNode} if absent. */
+  /**
+   * The content as a JSON tree; {@code NullNode} if absent.
+   *
+   * @return the content tree (converted on first call if the content was given as a Java value);
+   *     read it, do not modify it
+   * @throws IllegalArgumentException if the content was given as a Java value Jackson cannot
+   *     convert
+   */
   public JsonNode content() {
     JsonNode node = contentNode;
     if (node == null) {
@@ -100,8 +140,14 @@ public final class Envelope {
   }
 
   /**
-   * The content converted to {@code type} with the socket's {@link ObjectMapper}.
+   * The content converted to {@code type} with the socket's {@link ObjectMapper}: the mapper of
+   * the codec that decoded the envelope, or SteadySocket's default mapper for one built with
+   * {@link #of} or {@link #builder}.
    *
+   * @param <T> the target type
+   * @param type the class to convert to, for example a payload POJO
+   * @return a new object converted from the content (null for JSON null content, unless the
+   *     target is a {@code JsonNode} type)
    * @throws DecodeException if the content does not fit {@code type}
    */
   public <T> T contentAs(Class<T> type) {
@@ -117,6 +163,10 @@ public final class Envelope {
    * The content converted to a generic type, keeping its type arguments: {@code
    * contentAs(new TypeReference<List<Tick>>() {})}.
    *
+   * @param <T> the target type
+   * @param type the generic type to convert to
+   * @return a new object converted from the content (null for JSON null content, unless the
+   *     target is a {@code JsonNode} type)
    * @throws DecodeException if the content does not fit {@code type}
    */
   public <T> T contentAs(TypeReference<T> type) {
@@ -128,23 +178,43 @@ public final class Envelope {
     }
   }
 
-  /** Epoch milliseconds when the sender created the message; 0 if the sender did not say. */
+  /**
+   * Epoch milliseconds when the sender created the message; 0 if the sender did not say.
+   *
+   * @return the timestamp in epoch milliseconds (received epoch seconds and ISO-8601 instants are
+   *     converted), or 0
+   */
   public long timestamp() {
     return timestamp;
   }
 
-  /** Extra fields (correlation ids, sequence numbers...); unmodifiable, empty if absent. */
+  /**
+   * Extra fields (correlation ids, sequence numbers...); unmodifiable, empty if absent.
+   *
+   * @return the meta object's fields in their order, as JSON trees; unmodifiable
+   */
   public Map<String, JsonNode> meta() {
     return meta;
   }
 
-  /** The meta entry {@code key} as text, or null if absent or JSON null. */
+  /**
+   * The meta entry {@code key} as text, or null if absent or JSON null.
+   *
+   * @param key the meta field name, such as {@code "replyTo"}
+   * @return the value as text (numbers and booleans as their JSON text, objects and arrays as an
+   *     empty string), or null if absent or JSON null
+   */
   public @Nullable String metaText(String key) {
     JsonNode value = meta.get(key);
     return value == null || value.isNull() ? null : value.asText();
   }
 
-  /** A builder initialised with this envelope's fields. */
+  /**
+   * A builder initialised with this envelope's fields.
+   *
+   * @return a new builder with this envelope's id, timestamp, sender, receiver, content and meta
+   *     (no fresh id or time)
+   */
   public Builder toBuilder() {
     Builder b = new Builder(type).id(id).sender(sender).receiver(receiver).timestamp(timestamp);
     b.content = contentNode != null ? contentNode : contentValue;
@@ -192,7 +262,10 @@ public final class Envelope {
         + (meta.isEmpty() ? "" : ", meta=" + meta) + "}";
   }
 
-  /** Builds envelopes. Not thread-safe. */
+  /**
+   * Builds envelopes. Not thread-safe. Get one from {@link Envelope#builder} or {@link
+   * Envelope#toBuilder()}; every setter returns this builder.
+   */
   public static final class Builder {
     @Nullable String id;
     final String type;
@@ -208,40 +281,85 @@ public final class Envelope {
       this.type = type;
     }
 
+    /**
+     * Sets the id.
+     *
+     * @param id a unique id (acknowledgements, replies and de-duplication match on it), or null
+     *     for none; {@link SteadySocket#request} and acknowledgement mode then assign a random one
+     * @return this builder
+     */
     public Builder id(@Nullable String id) {
       this.id = id;
       return this;
     }
 
+    /**
+     * Sets who sends the message.
+     *
+     * @param sender the sender, or null to leave the field out
+     * @return this builder
+     */
     public Builder sender(@Nullable String sender) {
       this.sender = sender;
       return this;
     }
 
+    /**
+     * Sets who the message is for.
+     *
+     * @param receiver the receiver, or null to leave the field out
+     * @return this builder
+     */
     public Builder receiver(@Nullable String receiver) {
       this.receiver = receiver;
       return this;
     }
 
-    /** Any value Jackson can serialize, or null. Serialized with the socket's mapper on send. */
+    /**
+     * Sets the content: any value Jackson can serialize, or null. Serialized with the socket's
+     * mapper on send.
+     *
+     * @param content a POJO, Map, list, scalar or {@link JsonNode}, kept by reference until sent;
+     *     or null, which leaves the field out
+     * @return this builder
+     */
     public Builder content(@Nullable Object content) {
       this.content = content;
       return this;
     }
 
-    /** Epoch milliseconds. */
+    /**
+     * Sets the timestamp.
+     *
+     * @param timestamp epoch milliseconds when the message was created; 0 for unknown
+     * @return this builder
+     */
     public Builder timestamp(long timestamp) {
       this.timestamp = timestamp;
       return this;
     }
 
-    /** Adds a meta entry; {@code value} is converted to JSON at once (null becomes JSON null). */
+    /**
+     * Adds a meta entry; {@code value} is converted to JSON at once (null becomes JSON null).
+     * An entry with the same key is replaced.
+     *
+     * @param key the field name inside {@code meta}
+     * @param value any value SteadySocket's default {@link ObjectMapper} can convert, or null
+     * @return this builder
+     * @throws IllegalArgumentException if Jackson cannot convert {@code value}
+     */
     public Builder meta(String key, @Nullable Object value) {
       Objects.requireNonNull(key, "key == null");
       meta.put(key, Json.defaultMapper().valueToTree(value));
       return this;
     }
 
+    /**
+     * Builds the envelope. The builder may be reused; later changes do not affect it, except to a
+     * content object shared by reference.
+     *
+     * @return a new immutable envelope
+     */
     public Envelope build() {
       return new Envelope(this, Json.defaultMapper());
     }

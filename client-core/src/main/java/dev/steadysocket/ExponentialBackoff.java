@@ -13,7 +13,7 @@ import org.jspecify.annotations.Nullable;
  * <p>The default, {@code exponential(1 s, 30 s)}, waits a random time in {@code [100 ms, min(30 s, 1 s ×
  * 2^(n-1))]} ("full jitter" above a floor), so a thousand clients dropped by one server restart
  * spread their retries instead of arriving together. The attempt counter restarts at 1 only after a
- * connection has stayed open for the socket's minimum uptime.
+ * connection has stayed open for the socket's minimum uptime (or the socket resumes from a pause).
  *
  * <p>The floor, {@link #minimum()}, is also the least time a socket waits before any retry after an
  * attempt that failed or a connection that closed within the minimum uptime, whatever asked for
@@ -60,6 +60,9 @@ public final class ExponentialBackoff implements Backoff {
   /**
    * A copy that grows by {@code multiplier} per attempt instead of 2.
    *
+   * @param multiplier the factor between the ceilings of consecutive attempts; 1.0 keeps them all
+   *     at {@code initial}
+   * @return a new backoff with this multiplier and this one's other settings
    * @throws IllegalArgumentException if {@code multiplier} is below 1.0 (or NaN)
    */
   public ExponentialBackoff withMultiplier(double multiplier) {
@@ -67,7 +70,11 @@ public final class ExponentialBackoff implements Backoff {
     return new ExponentialBackoff(initial, max, multiplier, jitter, random);
   }
 
-  /** A copy that always waits the full computed delay. Only sensible for a handful of clients. */
+  /**
+   * A copy that always waits the full computed delay. Only sensible for a handful of clients.
+   *
+   * @return a new backoff whose {@link #delay} is always {@link #ceiling}
+   */
   public ExponentialBackoff withoutJitter() {
     return new ExponentialBackoff(initial, max, multiplier, false, random);
   }
@@ -76,12 +83,22 @@ public final class ExponentialBackoff implements Backoff {
    * A copy that draws its jitter from {@code random} (a seeded one makes delays repeatable). The
    * {@link Random} is then shared by every socket using this backoff; {@code java.util.Random} is
    * thread-safe.
+   *
+   * @param random the source of jitter; without one, {@code ThreadLocalRandom} is used
+   * @return a new backoff drawing from {@code random}
    */
   public ExponentialBackoff withRandom(Random random) {
     return new ExponentialBackoff(initial, max, multiplier, jitter, java.util.Objects.requireNonNull(random, "random == null"));
   }
 
-  /** The delay before attempt {@code attempt} (1-based), jitter applied: in [minimum, ceiling]. */
+  /**
+   * The delay before attempt {@code attempt} (1-based), jitter applied: in [minimum, ceiling].
+   * With jitter the delay is uniform over the whole milliseconds of that range.
+   *
+   * @param attempt the attempt number, 1 or more
+   * @return the delay, at least {@link #minimum()} and at most {@link #ceiling ceiling(attempt)}
+   * @throws IllegalArgumentException if {@code attempt} is below 1
+   */
   @Override
   public Duration delay(int attempt) {
     Duration ceiling = ceiling(attempt);
@@ -97,25 +114,41 @@ public final class ExponentialBackoff implements Backoff {
   /**
    * The least delay this backoff returns, and the least wait before a retry after a failed attempt
    * (see the class comment): {@code min(initial, 100 ms)}.
+   *
+   * @return {@code min(initial, 100 ms)}
    */
   @Override
   public Duration minimum() {
     return initial.compareTo(MAX_FLOOR) < 0 ? initial : MAX_FLOOR;
   }
 
-  /** The upper bound of {@link #delay} for {@code attempt}: {@code min(max, initial × m^(attempt-1))}. */
+  /**
+   * The upper bound of {@link #delay} for {@code attempt}: {@code min(max, initial × m^(attempt-1))}.
+   *
+   * @param attempt the attempt number, 1 or more
+   * @return {@code min(max, initial × multiplier^(attempt-1))}
+   * @throws IllegalArgumentException if {@code attempt} is below 1
+   */
   public Duration ceiling(int attempt) {
     if (attempt < 1) throw new IllegalArgumentException("attempt < 1: " + attempt);
     double nanos = initial.toNanos() * Math.pow(multiplier, attempt - 1);
     return nanos >= max.toNanos() ? max : Duration.ofNanos((long) nanos);
   }
 
-  /** The ceiling of the first retry's delay. */
+  /**
+   * The ceiling of the first retry's delay.
+   *
+   * @return the {@code initial} given to {@link Backoff#exponential}
+   */
   public Duration initial() {
     return initial;
   }
 
-  /** The cap: no delay is longer. */
+  /**
+   * The cap: no delay is longer.
+   *
+   * @return the {@code max} given to {@link Backoff#exponential}
+   */
   @Override
   public Duration max() {
     return max;

@@ -7,6 +7,7 @@ package dev.steadysocket;
  */
 public final class HandshakeException extends SteadySocketException {
   private static final long serialVersionUID = 1L;
+  /** The handshake response's HTTP status. */
   private final int statusCode;
 
   HandshakeException(int statusCode, String message) {
@@ -14,7 +15,12 @@ public final class HandshakeException extends SteadySocketException {
     this.statusCode = statusCode;
   }
 
-  /** The HTTP status code of the handshake response, e.g. 404. */
+  /**
+   * The HTTP status code of the handshake response, e.g. 404.
+   *
+   * @return the status: anything but 101 (a bad 101 is a {@link ProtocolViolationException}) and
+   *     401 or 403 (an {@link AuthenticationException})
+   */
   public int statusCode() {
     return statusCode;
   }

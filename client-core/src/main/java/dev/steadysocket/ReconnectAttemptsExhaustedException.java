@@ -2,10 +2,16 @@ package dev.steadysocket;
 
 import org.jspecify.annotations.Nullable;
 
-/** The configured maximum number of reconnect attempts was used up. The cause is the last failure. Terminal. */
+/**
+ * The configured maximum number of reconnect attempts ({@link
+ * SteadySocketBuilder#maxReconnectAttempts}) was used up. The cause is the last failure. Terminal:
+ * the socket closes with this error, and its {@link CloseReason#code()} is -1. Created by
+ * SteadySocket only.
+ */
 public final class ReconnectAttemptsExhaustedException extends SteadySocketException {
   private static final long serialVersionUID = 1L;
 
+  /** Consecutive failures, the first included. */
   private final int attempts;
 
   ReconnectAttemptsExhaustedException(
@@ -17,7 +23,12 @@ public final class ReconnectAttemptsExhaustedException extends SteadySocketExcep
     this.attempts = attempts;
   }
 
-  /** How many consecutive attempts failed, the first one included. */
+  /**
+   * How many consecutive attempts failed, the first one included.
+   *
+   * @return the failures in the outage: the one that started it, then one per reconnect attempt,
+   *     so the configured maximum plus one
+   */
   public int attempts() {
     return attempts;
   }

@@ -2,9 +2,14 @@ package dev.steadysocket;
 
 import java.time.Duration;
 
-/** No reply to a {@link SteadySocket#request} arrived within its timeout. */
+/**
+ * No reply to a {@link SteadySocket#request} arrived within its timeout. The request is withdrawn:
+ * if it was still waiting to be sent, it is never sent. Fails the request's future only; the
+ * connection is unaffected. Created by SteadySocket only.
+ */
 public final class RequestTimeoutException extends SteadySocketException {
   private static final long serialVersionUID = 1L;
+  /** The unanswered request's id. */
   private final String requestId;
 
   RequestTimeoutException(String requestId, Duration timeout) {
@@ -12,7 +17,11 @@ public final class RequestTimeoutException extends SteadySocketException {
     this.requestId = requestId;
   }
 
-  /** The id of the request that went unanswered. */
+  /**
+   * The id of the request that went unanswered.
+   *
+   * @return the request envelope's id (the one assigned if it had none)
+   */
   public String requestId() {
     return requestId;
   }

@@ -11,6 +11,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * A WebSocket connection that stays up: it reconnects with backoff when the link drops, detects
  * dead links with heartbeats, queues messages while disconnected and delivers typed envelopes.
+ * Create one with {@link #builder(String)}; it starts in {@link ConnectionState#IDLE} and connects
+ * on {@link #connect()}.
  *
  * <pre>{@code
  * SteadySocket socket = SteadySocket.builder("wss://example.com/feed")
@@ -27,6 +29,10 @@ import org.jspecify.annotations.Nullable;
  * <p><b>Threading:</b> every method is thread-safe and returns without waiting for the network.
  * Listener callbacks run on the callback executor ({@link SteadySocketBuilder#callbackExecutor}), in order.
  * All state lives on one internal serial loop; see the README's "Threading" section.
+ *
+ * <p><b>Lifetime:</b> a socket holds a share of SteadySocket's loop thread and OkHttp client from
+ * {@link SteadySocketBuilder#build()} until it is {@link ConnectionState#CLOSED}, so close every
+ * socket you build, even one that never connected.
  */
 public final class SteadySocket implements AutoCloseable {
   private final SocketCore core;
@@ -40,14 +46,20 @@ public final class SteadySocket implements AutoCloseable {
   /**
    * Starts building a socket for {@code url}.
    *
-   * @param url a {@code ws://}, {@code wss://}, {@code http://} or {@code https://} URL
-   * @throws IllegalArgumentException if {@code url} is not one
+   * @param url a {@code ws://}, {@code wss://}, {@code http://} or {@code https://} URL with a host;
+   *     it may carry a path and a query (they are never logged)
+   * @return a new builder with the default settings, not thread-safe
+   * @throws IllegalArgumentException if {@code url} is not one (the message does not quote it)
    */
   public static SteadySocketBuilder builder(String url) {
     return new SteadySocketBuilder(url);
   }
 
-  /** Starts connecting: IDLE → CONNECTING (or PAUSED while paused). Later calls do nothing. */
+  /**
+   * Starts connecting: IDLE → CONNECTING, or IDLE → PAUSED if a {@link #pause pause} reason is
+   * already held. Returns at once; the handshake runs in the background. Later calls, and calls
+   * after {@link #close()}, do nothing.
+   */
   public void connect() {
     core.connect();
   }
@@ -66,6 +78,15 @@ public final class SteadySocket implements AutoCloseable {
    * OutboxOverflowException} or {@link SocketClosedException} (at once after {@link #close()}); a
    * message is never dropped without its future failing, and every future is complete by the time
    * {@link SteadySocketListener#onClosed} runs.
+   *
+   * <p>The envelope is encoded on the calling thread, by the socket's {@link MessageCodec}. Never
+   * wait for the future inside a callback: one that completes later completes on that same
+   * callback executor, after the callback returns.
+   *
+   * @param envelope the message; in acknowledgement mode it is sent with {@code meta.ack = true}
+   *     and, if it has no id, a random one
+   * @return a future that completes (with null) when the message was written or, in
+   *     acknowledgement mode, acknowledged; it never completes on the loop thread
    */
   public CompletableFuture<Void> send(Envelope envelope) {
     Objects.requireNonNull(envelope, "envelope == null");
@@ -77,6 +98,10 @@ public final class SteadySocket implements AutoCloseable {
    * that speak their own format beside (or instead of) envelopes. Queued, ordered and bounded like
    * {@link #send(Envelope)}; in acknowledgement mode it completes when written (it carries no id to
    * acknowledge).
+   *
+   * @param text the frame's payload; its UTF-8 size counts against the outbox's byte limit
+   * @return a future that completes when the frame was written, or fails as for {@link
+   *     #send(Envelope)} (never with {@link EncodeException})
    */
   public CompletableFuture<Void> send(String text) {
     return core.sendText(Objects.requireNonNull(text, "text == null"));
@@ -85,6 +110,11 @@ public final class SteadySocket implements AutoCloseable {
   /**
    * Sends {@code bytes} as one binary frame (the array is copied). Queued, ordered and bounded like
    * {@link #send(Envelope)}; the peer's {@link SteadySocketListener#onBinaryMessage} receives it.
+   *
+   * @param bytes the frame's payload; copied before this returns, so the caller may reuse the
+   *     array; its length counts against the outbox's byte limit
+   * @return a future that completes when the frame was written (in acknowledgement mode too), or
+   *     fails as for {@link #send(Envelope)} (never with {@link EncodeException})
    */
   public CompletableFuture<Void> send(byte[] bytes) {
     return core.sendBinary(Objects.requireNonNull(bytes, "bytes == null").clone());
@@ -97,7 +127,15 @@ public final class SteadySocket implements AutoCloseable {
    *
    * <p>Fails with {@link RequestTimeoutException} after {@code timeout}; with the send's own error
    * if the request cannot be sent; and, if the connection is lost before the reply, as {@link
-   * SteadySocketBuilder#requestRetention} says (by default with the disconnect's error).
+   * SteadySocketBuilder#requestRetention} says (by default with the disconnect's error). Fails with
+   * {@link SocketClosedException} if the socket closes first, and with {@link
+   * IllegalArgumentException} if a request with the same id is already waiting.
+   *
+   * @param request the request; sent like {@link #send(Envelope)}, with a random id if it has none
+   * @param timeout how long to wait for the reply, counted from this call (time spent queued while
+   *     disconnected included); must be positive
+   * @return a future completed with the reply envelope on the callback executor, or failed as above
+   * @throws IllegalArgumentException if {@code timeout} is zero or negative
    */
   public CompletableFuture<Envelope> request(Envelope request, Duration timeout) {
     Objects.requireNonNull(request, "request == null");
@@ -109,7 +147,9 @@ public final class SteadySocket implements AutoCloseable {
 
   /**
    * The subprotocol the server chose when the current (or last) connection opened, from those
-   * offered with {@link SteadySocketBuilder#subprotocols}; null before the first OPEN or if none.
+   * offered with {@link SteadySocketBuilder#subprotocols}.
+   *
+   * @return the chosen subprotocol, or null before the first OPEN or if none was negotiated
    */
   public @Nullable String subprotocol() {
     return core.subprotocol();
@@ -117,50 +157,90 @@ public final class SteadySocket implements AutoCloseable {
 
   /**
    * The extensions negotiated when the current (or last) connection opened, as the server's {@code
-   * Sec-WebSocket-Extensions} said them (for example {@code permessage-deflate}); empty if none.
+   * Sec-WebSocket-Extensions} said them (for example {@code permessage-deflate}).
+   *
+   * @return the header values joined with {@code ", "}; empty before the first OPEN or if none
    */
   public String extensions() {
     return core.extensions();
   }
 
-  /** The current state; may change the moment after it is read. */
+  /**
+   * The current state; may change the moment after it is read. Use {@link
+   * SteadySocketListener#onStateChanged} to follow transitions.
+   *
+   * @return the state at the time of the call
+   */
   public ConnectionState state() {
     return core.state();
   }
 
-  /** Closes gracefully with code 1000. See {@link #close(int, String)}. */
+  /** Closes gracefully with code 1000 and an empty reason. See {@link #close(int, String)}. */
   @Override
   public void close() {
     core.close(1000, "");
   }
 
   /**
-   * Closes for good: queued messages fail with {@link SocketClosedException}, an open connection
-   * is closed with a close handshake (at most the close timeout), then the socket is CLOSED and
-   * releases its threads. Returns at once; {@link #closeFuture()} tells when it is done. Later
-   * calls do nothing.
+   * Closes for good. New sends fail with {@link SocketClosedException} from the moment this
+   * returns. If OPEN, messages still waiting in the outbox are written before the close frame as
+   * far as OkHttp's buffer allows, and the close handshake runs for at most the close timeout
+   * ({@link SteadySocketBuilder#closeTimeout}), after which the connection is cancelled; in any
+   * other state the socket closes at once, without a close frame. The socket then becomes CLOSED:
+   * what is still queued or unacknowledged fails with {@link SocketClosedException}, requests
+   * awaiting a reply fail too, {@link SteadySocketListener#onClosed} runs and the socket releases
+   * its share of SteadySocket's threads. Returns at once; {@link #closeFuture()} tells when it is
+   * done. Later calls do nothing.
    *
+   * @param code the close code to send and report in {@link CloseReason#code()}: 1000–1003,
+   *     1007–1014 or 3000–4999
+   * @param reason the close reason to send, at most 123 UTF-8 bytes; may be empty
    * @throws IllegalArgumentException if {@code code} may not be sent or {@code reason} is longer
-   *     than 123 UTF-8 bytes
+   *     than 123 UTF-8 bytes (checked on every call, even after the socket closed)
    */
   public void close(int code, String reason) {
     core.close(code, reason);
   }
 
-  /** Completes, on the callback executor after {@link SteadySocketListener#onClosed}, when CLOSED. */
+  /**
+   * The socket's end, as a future.
+   *
+   * @return a future that completes with the {@link CloseReason} when the socket is CLOSED, on the
+   *     callback executor right after {@link SteadySocketListener#onClosed} (on SteadySocket's own
+   *     threads if that executor refuses work); it never fails, and the same instance is returned
+   *     on every call
+   */
   public CompletableFuture<CloseReason> closeFuture() {
     return core.closeFuture();
   }
 
+  /**
+   * Takes a snapshot of the socket's counters; cheap, and callable at any time, after CLOSED too.
+   *
+   * @return an immutable snapshot taken now
+   */
   public Metrics metrics() {
     return core.metrics();
   }
 
-  /** Adds a listener; it sees events from now on. */
+  /**
+   * Adds a listener; it receives every callback delivered from now on, which may include events
+   * that happened just before this call and were still queued. Listeners are called in the order
+   * they were added.
+   *
+   * @param listener the listener to add; adding one twice makes it receive every callback twice
+   */
   public void addListener(SteadySocketListener listener) {
     core.addListener(Objects.requireNonNull(listener, "listener == null"));
   }
 
+  /**
+   * Removes a listener added here or with {@link SteadySocketBuilder#listener}. Callbacks that
+   * start after this call skip it; one already running may still reach it.
+   *
+   * @param listener the listener to remove (by {@code equals}); nothing happens if it is not
+   *     registered
+   */
   public void removeListener(SteadySocketListener listener) {
     core.removeListener(listener);
   }
@@ -168,13 +248,29 @@ public final class SteadySocket implements AutoCloseable {
   /**
    * Calls {@code handler} with the content of every envelope of {@code type}, converted to {@code
    * cls}. Runs on the callback executor after {@link SteadySocketListener#onMessage}. Content that
-   * does not convert is reported to onError as a {@link DecodeException}.
+   * does not convert is reported to onError as a {@link DecodeException}; a handler that throws is
+   * reported as a {@link ListenerException}. The conversion runs before delivery (on OkHttp's reader
+   * thread or a SteadySocket dispatch thread), with the codec's {@code ObjectMapper}.
+   *
+   * @param <T> the type the content is converted to
+   * @param type the envelope type to handle, such as {@code "ticker"}
+   * @param cls the class to convert the content to with Jackson
+   * @param handler receives each converted content, on the callback executor
+   * @return a subscription whose {@link Subscription#cancel()} removes the handler
    */
   public <T> Subscription on(String type, Class<T> cls, Consumer<? super T> handler) {
     return core.on(type, cls, handler);
   }
 
-  /** Like {@link #on(String, Class, Consumer)}, keeping generic type arguments. */
+  /**
+   * Like {@link #on(String, Class, Consumer)}, keeping generic type arguments.
+   *
+   * @param <T> the type the content is converted to
+   * @param type the envelope type to handle
+   * @param ref the generic type to convert the content to, e.g. {@code new TypeReference<List<Tick>>() {}}
+   * @param handler receives each converted content, on the callback executor
+   * @return a subscription whose {@link Subscription#cancel()} removes the handler
+   */
   public <T> Subscription on(String type, TypeReference<T> ref, Consumer<? super T> handler) {
     return core.on(type, ref, handler);
   }
@@ -190,7 +286,9 @@ public final class SteadySocket implements AutoCloseable {
   /**
    * Drops the current connection (closing it with 1001 if open) and connects afresh at once,
    * without counting a failure. Call it when the device switched networks: the old socket is
-   * bound to a network that is gone and would otherwise only be noticed by the heartbeat.
+   * bound to a network that is gone and would otherwise only be noticed by the heartbeat. Acts in
+   * CONNECTING, OPEN and RECONNECTING (where it starts the next attempt at once); does nothing in
+   * other states. Requests awaiting a reply are treated as {@link RequestRetention} says.
    */
   public void replaceConnection() {
     core.replaceConnection();
@@ -200,12 +298,25 @@ public final class SteadySocket implements AutoCloseable {
    * Disconnects and stops reconnecting until every pause reason is resumed (state PAUSED).
    * Reasons let independent signals, such as "offline" and "background", pause without
    * resuming each other. Sends are queued while paused.
+   *
+   * <p>Acts in CONNECTING, OPEN and RECONNECTING (an open connection is closed with 1001); while
+   * IDLE the reason is held and {@link #connect()} goes to PAUSED; after {@link #close()} it does
+   * nothing. No attempt is made, or counted against the maximum, while paused.
+   *
+   * @param reason why the socket is paused; reasons form a set, so pausing twice for the same
+   *     reason needs one {@link #resume} for it
    */
   public void pause(String reason) {
     core.pause(Objects.requireNonNull(reason, "reason == null"));
   }
 
-  /** Releases {@code reason}; when none is left, connects at once with a fresh backoff. */
+  /**
+   * Releases {@code reason}; when none is left and the socket is PAUSED, connects at once with a
+   * fresh backoff (the attempt count starts over; the one token refresh of the outage, if spent,
+   * is not given back).
+   *
+   * @param reason a reason given to {@link #pause}; nothing happens if it is not held
+   */
   public void resume(String reason) {
     core.resume(Objects.requireNonNull(reason, "reason == null"));
   }
@@ -213,6 +324,8 @@ public final class SteadySocket implements AutoCloseable {
   /**
    * The URL as logged: scheme, host and port only, e.g. {@code wss://example.com/...}. Paths,
    * queries and user info are hidden because they often carry tokens.
+   *
+   * @return the primary URL (the one given to {@link #builder(String)}), redacted
    */
   public String redactedUrl() {
     return redactedUrl;

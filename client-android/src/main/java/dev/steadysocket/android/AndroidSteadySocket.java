@@ -9,7 +9,8 @@ import dev.steadysocket.SteadySocketListener;
 import java.util.Objects;
 
 /**
- * Entry point for Android:
+ * Entry point for Android: a builder whose callbacks run on the main thread, and the attachment
+ * that feeds a socket the device's network, app-lifecycle and Doze signals.
  *
  * <pre>{@code
  * SteadySocket socket = AndroidSteadySocket.builder("wss://example.com/feed")
@@ -22,6 +23,9 @@ import java.util.Objects;
  * attachment.close();              // main thread
  * socket.close();
  * }</pre>
+ *
+ * <p><b>Threading:</b> {@link #builder} may be called on any thread; {@link #attach} only on the
+ * main thread. Not instantiable.
  */
 public final class AndroidSteadySocket {
   private AndroidSteadySocket() {}
@@ -30,6 +34,10 @@ public final class AndroidSteadySocket {
    * A core builder whose listener callbacks run on the main thread ({@link MainThreadExecutor}).
    * Everything else can be configured as on the JVM.
    *
+   * @param url a {@code ws://}, {@code wss://}, {@code http://} or {@code https://} URL, as for
+   *     {@link SteadySocket#builder(String)}
+   * @return a new builder whose callback executor is {@link MainThreadExecutor#get()}; listeners,
+   *     typed handlers and send-future completions then run on the main thread
    * @throws IllegalArgumentException on a malformed URL
    */
   public static SteadySocketBuilder builder(String url) {
@@ -46,9 +54,19 @@ public final class AndroidSteadySocket {
    * and "doze" belong to it. Attaching a socket that is attached already fails; close the first
    * attachment to attach it again (with another policy, say).
    *
+   * <p>It acts at once: with no network the socket is paused ("offline"), in Doze it is paused
+   * ("doze"), and with {@link BackgroundPolicy#disconnectInBackground} an app not in the
+   * foreground is paused ("background") after the grace period.
+   *
+   * @param context any context of the app; only its application context is kept
+   * @param socket the socket to steer, in any state; it is not connected or closed by this
+   * @param policy what the socket does while the app is in the background
+   * @return the attachment; {@link SocketAttachment#close()} it (on the main thread) to detach
    * @throws SecurityException if the app lacks {@code android.permission.ACCESS_NETWORK_STATE}
    * @throws IllegalStateException if not called on the main thread, or if {@code socket} is
    *     attached already
+   * @throws IllegalArgumentException if {@code context.getApplicationContext()} is not an {@code
+   *     Application}
    */
   public static SocketAttachment attach(
       Context context, SteadySocket socket, BackgroundPolicy policy) {

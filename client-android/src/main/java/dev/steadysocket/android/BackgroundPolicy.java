@@ -6,7 +6,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * What an attached socket does while no activity of the app is started (the app is in the
- * background). Immutable.
+ * background). Immutable and thread-safe; pass it to {@link AndroidSteadySocket#attach}.
  */
 public final class BackgroundPolicy {
   private static final BackgroundPolicy KEEP_ALIVE = new BackgroundPolicy(null);
@@ -21,6 +21,8 @@ public final class BackgroundPolicy {
   /**
    * Stay connected in the background. Android may still freeze or kill the process; use a
    * foreground service if the connection must outlive the UI.
+   *
+   * @return the policy that never pauses for the background
    */
   public static BackgroundPolicy keepAlive() {
     return KEEP_ALIVE;
@@ -31,6 +33,9 @@ public final class BackgroundPolicy {
    * background for {@code grace}; resume and connect at once when an activity starts again. A
    * grace of a few seconds rides out rotations and short trips to another app.
    *
+   * @param grace how long the app may stay in the background before the socket is paused; zero
+   *     pauses as soon as the last activity stops (rotations excepted)
+   * @return a policy that pauses in the background after {@code grace}
    * @throws IllegalArgumentException if {@code grace} is negative
    */
   public static BackgroundPolicy disconnectInBackground(Duration grace) {

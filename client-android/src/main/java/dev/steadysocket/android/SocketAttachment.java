@@ -94,7 +94,13 @@ public final class SocketAttachment implements AutoCloseable {
     return attachment;
   }
 
-  /** Detaches every monitor. Idempotent. Main thread only. */
+  /**
+   * Detaches every monitor. Idempotent. Main thread only. When it returns, no monitor calls the
+   * socket again and every pause reason the monitors held is released (a socket left with no
+   * reason connects again); the socket stays open.
+   *
+   * @throws IllegalStateException if not called on the main thread
+   */
   @Override
   public void close() {
     checkMainThread("close");

@@ -146,7 +146,7 @@ final class InboundFrames implements Source {
     if (messageBytes > maxMessageBytes || messageBytes < 0) {
       return trip(Api.get().messageTooLarge(
           "the server sent a message of at least " + messageBytes + " bytes; the limit is "
-              + maxMessageBytes + " (SteadySocket.Builder.maxInboundMessageSize)"), 1009, "message too large");
+              + maxMessageBytes + " (SteadySocketBuilder.maxInboundMessageSize)"), 1009, "message too large");
     }
     okHttpMidMessage = !fin;
     passFrame(headerLength, length);
@@ -221,7 +221,7 @@ final class InboundFrames implements Source {
   private boolean tooLarge(long atLeast) {
     return trip(Api.get().messageTooLarge(
         "the server sent a message of at least " + atLeast + " bytes (inflated); the limit is "
-            + maxMessageBytes + " (SteadySocket.Builder.maxInboundMessageSize)"), 1009, "message too large");
+            + maxMessageBytes + " (SteadySocketBuilder.maxInboundMessageSize)"), 1009, "message too large");
   }
 
   /** Hands OkHttp a close frame in place of what broke the limit, then the end of the stream. */
