@@ -336,14 +336,17 @@ public final class FeedCli {
     }
   }
 
-  /** {@code time  type  sender[→receiver]  content}. */
+  /**
+   * {@code time  type  sender[→receiver]  content}. The time is the local clock when the line is
+   * printed, as on the state lines, so the two streams interleave in order; the envelope's own
+   * timestamp (the sender's clock) is in the --json output.
+   */
   private String line(Envelope envelope) {
-    long timestamp = envelope.timestamp() > 0 ? envelope.timestamp() : System.currentTimeMillis();
     String who = envelope.sender() == null ? "-" : envelope.sender();
     if (envelope.receiver() != null) {
       who += "→" + envelope.receiver();
     }
-    String head = String.format(Locale.ROOT, "%s  %-9s %-12s", TIME.format(Instant.ofEpochMilli(timestamp)), envelope.type(), who);
+    String head = String.format(Locale.ROOT, "%s  %-9s %-12s", TIME.format(Instant.now()), envelope.type(), who);
     return options.pretty
         ? head.stripTrailing() + "\n" + render(envelope.content())
         : head + " " + render(envelope.content());

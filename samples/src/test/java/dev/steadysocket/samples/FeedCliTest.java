@@ -8,7 +8,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.time.LocalTime;
 import java.util.List;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.WebSocket;
+import okhttp3.WebSocketListener;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -79,6 +84,27 @@ class FeedCliTest {
         assertTrue(envelope.get("content").get("price").isNumber(), line);
       }
       assertEquals(0, cli.awaitExit(SOON));
+    }
+  }
+
+  @Test
+  void messageLinesShowTheLocalReceiveTimeLikeTheStateLines() throws Exception {
+    OkHttpClient client = new OkHttpClient();
+    try (DemoFeedServer server = DemoFeedServer.start(new DemoFeedServer.Options().tickerMillis(0));
+        ChildProcess cli = ChildProcess.java(FeedCli.class, server.url("/"))) {
+      LocalTime open = LocalTime.parse(cli.awaitStderr("^(\\S+)  \\* open$", SOON).group(1));
+      cli.awaitStdout("  system\\s+demo-feed\\s+\\{\"event\":\"welcome\"", SOON); // the server knows us now
+      // A chat line stamped by a sender whose clock says 1970: feed-cli must not print that time.
+      WebSocket chat = client.newWebSocket(new Request.Builder().url(server.url("/chat")).build(), new WebSocketListener() {});
+      chat.send("{\"id\":\"t-1\",\"type\":\"text\",\"sender\":\"skewed\",\"content\":\"hi\",\"timestamp\":1000}");
+      LocalTime printed = LocalTime.parse(cli.awaitStdout("^(\\S+)  text\\s+skewed\\s+\"hi\"$", SOON).group(1));
+      LocalTime now = LocalTime.now();
+      assertFalse(printed.isBefore(open), "printed at " + printed + ", before '* open' at " + open);
+      assertFalse(printed.isAfter(now), "printed at " + printed + ", after " + now);
+      chat.close(1000, null);
+    } finally {
+      client.dispatcher().executorService().shutdown();
+      client.connectionPool().evictAll();
     }
   }
 
