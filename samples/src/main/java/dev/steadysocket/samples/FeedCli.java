@@ -102,7 +102,7 @@ public final class FeedCli {
         return fail(EXIT_FAILURE, "cannot start the demo feed server: " + e.getMessage());
       }
       url = demo.url("/");
-      state("demo feed server on " + url + (options.chaos ? " (chaos: drops every 3-6 s)" : ""));
+      state("demo feed server on " + url + (options.chaos ? " (chaos: drops every 3-6 s; resuming the feed after each)" : ""));
     }
 
     SteadySocket socket;

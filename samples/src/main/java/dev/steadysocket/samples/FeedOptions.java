@@ -47,7 +47,8 @@ final class FeedOptions {
           "  --heartbeat SECONDS   heartbeat interval; 0 disables (default 30)",
           "  --max-backoff SECONDS longest wait between reconnect attempts (default 30)",
           "  --max-attempts N      give up after N failed reconnect attempts (default: never)",
-          "  --chaos               (demo server only) drop every connection every 3-6 seconds",
+          "  --chaos               (demo server only) drop every connection every 3-6 seconds;",
+          "                        implies --resume, so no tick is lost across the drops",
           "  --help                show this help",
           "",
           "Exit status: 0 after --count messages or a requested close; 2 bad arguments or URL;",
@@ -162,6 +163,10 @@ final class FeedOptions {
     }
     if (o.chaos && o.url != null) {
       throw new UsageException("--chaos drives the embedded demo server: use it without a URL");
+    }
+    if (o.chaos) {
+      // The point of the demo: the connection drops, the feed goes on without a gap.
+      o.resume = true;
     }
     return o;
   }

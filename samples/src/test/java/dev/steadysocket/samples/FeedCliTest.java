@@ -121,6 +121,29 @@ class FeedCliTest {
     }
   }
 
+  /**
+   * 75 ticks at 5 a second span 15 s, while chaos (first drop 3-6 s after the start, then every
+   * 3-6 s) drops the connection at least twice: the ticks' numbers must still run without a gap.
+   */
+  @Test
+  void chaosLosesNoTickAcrossDrops() throws Exception {
+    ObjectMapper mapper = new ObjectMapper();
+    try (ChildProcess cli =
+        ChildProcess.java(FeedCli.class, "--chaos", "--json", "--type", "ticker", "--count", "75", "--max-backoff", "0.5")) {
+      cli.awaitStderr("\\* demo feed server on .*resum", SOON);
+      List<String> lines = cli.remainingStdout(Duration.ofSeconds(40));
+      assertEquals(0, cli.awaitExit(SOON), cli.transcript());
+      cli.awaitStderr("\\* reconnecting in ", SOON);
+      cli.awaitStderr("\\* reconnecting in ", SOON);
+      assertEquals(75, lines.size(), cli.transcript());
+      long first = mapper.readTree(lines.get(0)).get("meta").get("seq").asLong();
+      for (int i = 0; i < lines.size(); i++) {
+        assertEquals(first + i, mapper.readTree(lines.get(i)).get("meta").get("seq").asLong(),
+            "tick " + i + " (no gap, no repeat):\n" + cli.transcript());
+      }
+    }
+  }
+
   @Test
   void rejectedTokenExitsWithStatus3AndTheTokenIsNeverPrinted() throws Exception {
     String token = "tok-3f9a1c";
