@@ -133,7 +133,7 @@ public final class ChatSample {
               .send(Envelope.builder("text").sender(name).receiver(to).content(line).build())
               .whenComplete((ok, error) -> {
                 if (error != null) {
-                  err.println("* not sent: " + FeedCli.describe(error));
+                  err.println("* not sent: " + ErrorText.describe(error));
                 }
               }));
     }
@@ -141,7 +141,7 @@ public final class ChatSample {
     try {
       CompletableFuture.allOf(pending.toArray(new CompletableFuture<?>[0])).get(5, TimeUnit.SECONDS);
     } catch (Exception e) {
-      err.println("* some lines may not have been sent: " + FeedCli.describe(e));
+      err.println("* some lines may not have been sent: " + ErrorText.describe(e));
     }
     closeAndWait(socket);
     return 0;
@@ -194,14 +194,14 @@ public final class ChatSample {
     @Override
     public void onReconnecting(int attempt, Duration delay, SteadySocketException cause) {
       err.println(String.format(Locale.ROOT, "* reconnecting in %.1f s (attempt %d): %s",
-          delay.toMillis() / 1000.0, attempt, FeedCli.describe(cause)));
+          delay.toMillis() / 1000.0, attempt, ErrorText.describe(cause)));
     }
 
     @Override
     public void onClosed(CloseReason reason) {
       Throwable error = reason.error();
       if (error != null) {
-        err.println("chat: closed: " + FeedCli.describe(error));
+        err.println("chat: closed: " + ErrorText.describe(error));
         // stdin may block forever; a terminal failure ends the program here.
         new Thread(() -> System.exit(FeedCli.EXIT_FAILURE), "chat-exit").start();
       }

@@ -133,13 +133,29 @@ class FeedCliTest {
       cli.awaitStderr("\\* demo feed server on .*resum", SOON);
       List<String> lines = cli.remainingStdout(Duration.ofSeconds(40));
       assertEquals(0, cli.awaitExit(SOON), cli.transcript());
-      cli.awaitStderr("\\* reconnecting in ", SOON);
-      cli.awaitStderr("\\* reconnecting in ", SOON);
+      // Chaos resets the TCP connections (SO_LINGER 0).
+      cli.awaitStderr("\\* reconnecting in .*: connection reset by the server \\(SocketException: Connection reset\\)$", SOON);
+      cli.awaitStderr("\\* reconnecting in .*: connection reset by the server \\(SocketException: Connection reset\\)$", SOON);
       assertEquals(75, lines.size(), cli.transcript());
       long first = mapper.readTree(lines.get(0)).get("meta").get("seq").asLong();
       for (int i = 0; i < lines.size(); i++) {
         assertEquals(first + i, mapper.readTree(lines.get(i)).get("meta").get("seq").asLong(),
             "tick " + i + " (no gap, no repeat):\n" + cli.transcript());
+      }
+    }
+  }
+
+  @Test
+  void aKilledServerReadsAsClosedWithoutACloseFrame() throws Exception {
+    try (ChildProcess server = ChildProcess.java(DemoFeedServer.class, "--port", "0", "--ticker-ms", "100")) {
+      String port = server.awaitStdout("listening on ws://127\\.0\\.0\\.1:(\\d+)/", SOON).group(1);
+      try (ChildProcess cli =
+          ChildProcess.java(FeedCli.class, "ws://127.0.0.1:" + port + "/", "--max-backoff", "0.2", "--max-attempts", "1")) {
+        cli.awaitStdout("  ticker ", SOON);
+        server.kill(); // SIGKILL: the kernel closes its sockets (FIN), no close frame
+        cli.awaitStderr("\\* reconnecting in .*: server closed the connection without a close frame \\(EOFException\\)$", SOON);
+        assertEquals(4, cli.awaitExit(SOON), cli.transcript());
+        assertFalse(cli.transcript().contains("EOFException: null"), cli.transcript());
       }
     }
   }
