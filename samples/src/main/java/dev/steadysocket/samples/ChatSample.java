@@ -25,39 +25,46 @@ import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A line-based chat client: every line typed on stdin becomes a {@code text} envelope; others'
- * messages are printed as {@code [sender] text}. Talks to the demo server's chat room or to any
- * server that relays the envelope wire format.
+ * A line-based chat client: every line typed on stdin becomes a {@code text} envelope to the room,
+ * {@code /to NAME message} one to NAME only; others' messages are printed as {@code [sender] text}.
+ * Talks to the demo server's chat room or to any server that relays the envelope wire format.
  */
 public final class ChatSample {
   static final String DEFAULT_URL = "ws://127.0.0.1:" + DemoFeedServer.DEFAULT_PORT + "/chat";
 
+  private static final String COMMANDS =
+      String.join(
+          "\n",
+          "In the chat:",
+          "  any line              to everyone in the room",
+          "  /to NAME message      to NAME only",
+          "  /all message          to everyone (for a message that starts with '/')",
+          "  /help                 these commands",
+          "  /quit                 leave (as does Ctrl-D, end of input)");
+
   private static final String USAGE =
       String.join(
           "\n",
-          "Usage: ChatSample [URL] [--name NAME] [--to NAME] [--token T]",
+          "Usage: ChatSample [URL] [--name NAME] [--token T]",
           "",
           "Sends every line read from stdin as a 'text' envelope and prints the others' messages.",
           "URL defaults to " + DEFAULT_URL + " (start DemoFeedServer --port "
               + DemoFeedServer.DEFAULT_PORT + " first).",
           "",
           "  --name NAME   your sender name (default: a random guest name)",
-          "  --to NAME     send to NAME only instead of the whole room",
           "  --token T     bearer token for the handshake (never printed)",
           "  --help        show this help",
           "",
-          "End with Ctrl-D (end of input) or a line '/quit'.");
+          COMMANDS);
 
   private final String name;
-  private final @Nullable String to;
   private final PrintStream out;
   private final PrintStream err;
   /** Assigned before connect(); read by the listener. */
   private volatile @Nullable SteadySocket socket;
 
-  private ChatSample(String name, @Nullable String to, PrintStream out, PrintStream err) {
+  private ChatSample(String name, PrintStream out, PrintStream err) {
     this.name = name;
-    this.to = to;
     this.out = out;
     this.err = err;
   }
@@ -67,7 +74,6 @@ public final class ChatSample {
     PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
     String url = DEFAULT_URL;
     String name = "guest-" + ThreadLocalRandom.current().nextInt(1000, 10000);
-    String to = null;
     String token = null;
     ArgReader args = new ArgReader(argv);
     try {
@@ -78,8 +84,7 @@ public final class ChatSample {
             name = args.value(arg);
             break;
           case "--to":
-            to = args.value(arg);
-            break;
+            throw new UsageException("--to is gone: type '/to NAME message' in the chat instead");
           case "--token":
             token = args.value(arg);
             break;
@@ -99,7 +104,7 @@ public final class ChatSample {
       System.exit(FeedCli.EXIT_USAGE);
     }
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
-    System.exit(new ChatSample(name, to, out, err).run(url, token));
+    System.exit(new ChatSample(name, out, err).run(url, token));
   }
 
   private int run(String url, @Nullable String token) throws IOException {
@@ -117,23 +122,29 @@ public final class ChatSample {
     this.socket = socket;
     Runtime.getRuntime().addShutdownHook(new Thread(() -> closeAndWait(socket), "chat-shutdown"));
     err.println("* connecting to " + socket.redactedUrl() + " as " + name);
+    err.println("* lines go to the room; '/to NAME message' to one person; /help for more");
     socket.connect();
 
     // Sends made while disconnected wait in the outbox and go out after the reconnect.
     List<CompletableFuture<Void>> pending = new ArrayList<>();
     BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     String line;
-    while ((line = stdin.readLine()) != null && !line.equals("/quit")) {
-      if (line.trim().isEmpty()) {
+    while ((line = stdin.readLine()) != null && !line.trim().equals("/quit")) {
+      Line parsed = Line.parse(line);
+      if (parsed.problem != null) {
+        err.println("* " + parsed.problem);
+        continue;
+      }
+      if (parsed.text == null) {
         continue;
       }
       pending.removeIf(CompletableFuture::isDone);
       pending.add(
           socket
-              .send(Envelope.builder("text").sender(name).receiver(to).content(line).build())
+              .send(Envelope.builder("text").sender(name).receiver(parsed.to).content(parsed.text).build())
               .whenComplete((ok, error) -> {
                 if (error != null) {
-                  err.println("* not sent: " + FeedCli.describe(error));
+                  err.println("* not sent: " + ErrorText.describe(error));
                 }
               }));
     }
@@ -141,7 +152,7 @@ public final class ChatSample {
     try {
       CompletableFuture.allOf(pending.toArray(new CompletableFuture<?>[0])).get(5, TimeUnit.SECONDS);
     } catch (Exception e) {
-      err.println("* some lines may not have been sent: " + FeedCli.describe(e));
+      err.println("* some lines may not have been sent: " + ErrorText.describe(e));
     }
     closeAndWait(socket);
     return 0;
@@ -194,16 +205,54 @@ public final class ChatSample {
     @Override
     public void onReconnecting(int attempt, Duration delay, SteadySocketException cause) {
       err.println(String.format(Locale.ROOT, "* reconnecting in %.1f s (attempt %d): %s",
-          delay.toMillis() / 1000.0, attempt, FeedCli.describe(cause)));
+          delay.toMillis() / 1000.0, attempt, ErrorText.describe(cause)));
     }
 
     @Override
     public void onClosed(CloseReason reason) {
       Throwable error = reason.error();
       if (error != null) {
-        err.println("chat: closed: " + FeedCli.describe(error));
+        err.println("chat: closed: " + ErrorText.describe(error));
         // stdin may block forever; a terminal failure ends the program here.
         new Thread(() -> System.exit(FeedCli.EXIT_FAILURE), "chat-exit").start();
+      }
+    }
+  }
+
+  /** One line typed in the chat: a message to send (to someone, or the room), or something to say back. */
+  static final class Line {
+    final @Nullable String to;
+    final @Nullable String text;
+    final @Nullable String problem;
+
+    private Line(@Nullable String to, @Nullable String text, @Nullable String problem) {
+      this.to = to;
+      this.text = text;
+      this.problem = problem;
+    }
+
+    static Line parse(String line) {
+      String trimmed = line.trim();
+      if (trimmed.isEmpty()) {
+        return new Line(null, null, null);
+      }
+      if (!trimmed.startsWith("/")) {
+        return new Line(null, line, null);
+      }
+      String[] words = trimmed.split("\\s+", 3);
+      switch (words[0]) {
+        case "/to":
+          return words.length < 3
+              ? new Line(null, null, "usage: /to NAME message")
+              : new Line(words[1], words[2], null);
+        case "/all":
+          String rest = trimmed.substring("/all".length()).trim();
+          return rest.isEmpty() ? new Line(null, null, "usage: /all message") : new Line(null, rest, null);
+        case "/help":
+          return new Line(null, null, COMMANDS.replace("\n", "\n* "));
+        default:
+          return new Line(null, null, "unknown command " + words[0] + " (/help lists them; '/all " + words[0]
+              + " …' sends it as text)");
       }
     }
   }

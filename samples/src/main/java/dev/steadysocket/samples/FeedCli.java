@@ -102,7 +102,7 @@ public final class FeedCli {
         return fail(EXIT_FAILURE, "cannot start the demo feed server: " + e.getMessage());
       }
       url = demo.url("/");
-      state("demo feed server on " + url + (options.chaos ? " (chaos: drops every 3-6 s)" : ""));
+      state("demo feed server on " + url + (options.chaos ? " (chaos: drops every 3-6 s; resuming the feed after each)" : ""));
     }
 
     SteadySocket socket;
@@ -129,7 +129,7 @@ public final class FeedCli {
       socket
           .send(Envelope.builder("text").sender("feed-cli").content(options.sendText).build())
           .whenComplete(
-              (ok, error) -> state(error == null ? "sent the --send text" : "--send failed: " + describe(error)));
+              (ok, error) -> state(error == null ? "sent the --send text" : "--send failed: " + ErrorText.describe(error)));
     }
     int status = exit.join();
     closeGracefully(socket, demo);
@@ -175,7 +175,7 @@ public final class FeedCli {
       try {
         socket.closeFuture().get(CLOSE_TIMEOUT.toMillis() + 1000, TimeUnit.MILLISECONDS);
       } catch (Exception e) {
-        err.println("feed-cli: gave up waiting for the close handshake: " + describe(e));
+        err.println("feed-cli: gave up waiting for the close handshake: " + ErrorText.describe(e));
       }
     }
     closeQuietly(demo);
@@ -255,14 +255,14 @@ public final class FeedCli {
     public void onReconnecting(int attempt, Duration delay, SteadySocketException cause) {
       this.attempt = attempt;
       state(String.format(Locale.ROOT, "reconnecting in %.1f s (attempt %d): %s",
-          delay.toMillis() / 1000.0, attempt, describe(cause)));
+          delay.toMillis() / 1000.0, attempt, ErrorText.describe(cause)));
     }
 
     @Override
     public void onError(SteadySocketException error) {
       // Connection failures already show in the reconnecting/closed lines.
       if (options.verbose || error instanceof DecodeException || !isConnectionError(error)) {
-        state("error: " + error.getClass().getSimpleName() + ": " + describe(error));
+        state("error: " + error.getClass().getSimpleName() + ": " + ErrorText.describe(error));
       }
     }
 
@@ -278,13 +278,13 @@ public final class FeedCli {
       state("closed");
       int status;
       if (error instanceof AuthenticationException) {
-        status = fail(EXIT_AUTH, "credentials rejected: " + describe(error));
+        status = fail(EXIT_AUTH, "credentials rejected: " + ErrorText.describe(error));
       } else if (error instanceof ReconnectAttemptsExhaustedException) {
-        status = fail(EXIT_ATTEMPTS_EXHAUSTED, "reconnect attempts exhausted: " + describe(error));
+        status = fail(EXIT_ATTEMPTS_EXHAUSTED, "reconnect attempts exhausted: " + ErrorText.describe(error));
       } else if (error instanceof HandshakeException) {
-        status = fail(EXIT_HANDSHAKE, "handshake refused: " + describe(error));
+        status = fail(EXIT_HANDSHAKE, "handshake refused: " + ErrorText.describe(error));
       } else {
-        status = fail(EXIT_FAILURE, describe(error));
+        status = fail(EXIT_FAILURE, ErrorText.describe(error));
       }
       exit.complete(status);
     }
@@ -336,14 +336,17 @@ public final class FeedCli {
     }
   }
 
-  /** {@code time  type  sender[→receiver]  content}. */
+  /**
+   * {@code time  type  sender[→receiver]  content}. The time is the local clock when the line is
+   * printed, as on the state lines, so the two streams interleave in order; the envelope's own
+   * timestamp (the sender's clock) is in the --json output.
+   */
   private String line(Envelope envelope) {
-    long timestamp = envelope.timestamp() > 0 ? envelope.timestamp() : System.currentTimeMillis();
     String who = envelope.sender() == null ? "-" : envelope.sender();
     if (envelope.receiver() != null) {
       who += "→" + envelope.receiver();
     }
-    String head = String.format(Locale.ROOT, "%s  %-9s %-12s", TIME.format(Instant.ofEpochMilli(timestamp)), envelope.type(), who);
+    String head = String.format(Locale.ROOT, "%s  %-9s %-12s", TIME.format(Instant.now()), envelope.type(), who);
     return options.pretty
         ? head.stripTrailing() + "\n" + render(envelope.content())
         : head + " " + render(envelope.content());
@@ -370,18 +373,5 @@ public final class FeedCli {
     node.put("timestamp", envelope.timestamp());
     node.putObject("meta").setAll(envelope.meta());
     return render(node);
-  }
-
-  /** A one-line description: the message, and its cause's when that adds something. */
-  static String describe(Throwable error) {
-    String message = error.getMessage() != null ? error.getMessage() : error.getClass().getSimpleName();
-    Throwable cause = error.getCause();
-    if (cause != null && cause != error) {
-      String causeText = cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
-      if (!message.contains(causeText)) {
-        message += ": " + causeText;
-      }
-    }
-    return message.replace('\n', ' ');
   }
 }

@@ -21,12 +21,14 @@ final class FeedOptions {
           "",
           "Connects to a WebSocket feed speaking the SteadySocket envelope format and prints every",
           "message as it arrives, one per line: time, type, sender and content. Connection state",
-          "(connecting, open, reconnecting, closed) goes to stderr. Without a URL, an embedded demo",
-          "feed server (stock ticker + chat room) starts on 127.0.0.1 and feed-cli subscribes to it.",
+          "(connecting, open, reconnecting, closed) goes to stderr. Both show the local time of",
+          "receipt; the sender's own timestamp is in --json. Without a URL, an embedded demo feed",
+          "server (stock ticker + chat room) starts on 127.0.0.1 and feed-cli subscribes to it.",
           "",
           "Output:",
           "  --pretty              pretty-print content (and --json envelopes)",
-          "  --json                one JSON envelope per line (all wire fields), for jq",
+          "  --json                one JSON envelope per line (all wire fields, the sender's",
+          "                        timestamp included), for jq",
           "  --raw                 text frames exactly as received, heartbeat replies included",
           "  --type T              only messages of type T (repeatable, or comma-separated)",
           "  --count N             exit 0 after N messages have been printed",
@@ -45,7 +47,8 @@ final class FeedOptions {
           "  --heartbeat SECONDS   heartbeat interval; 0 disables (default 30)",
           "  --max-backoff SECONDS longest wait between reconnect attempts (default 30)",
           "  --max-attempts N      give up after N failed reconnect attempts (default: never)",
-          "  --chaos               (demo server only) drop every connection every 3-6 seconds",
+          "  --chaos               (demo server only) drop every connection every 3-6 seconds;",
+          "                        implies --resume, so no tick is lost across the drops",
           "  --help                show this help",
           "",
           "Exit status: 0 after --count messages or a requested close; 2 bad arguments or URL;",
@@ -160,6 +163,10 @@ final class FeedOptions {
     }
     if (o.chaos && o.url != null) {
       throw new UsageException("--chaos drives the embedded demo server: use it without a URL");
+    }
+    if (o.chaos) {
+      // The point of the demo: the connection drops, the feed goes on without a gap.
+      o.resume = true;
     }
     return o;
   }

@@ -36,9 +36,9 @@ class ChatSampleTest {
   }
 
   @Test
-  void toSendsToOneNamedClientOnly() throws Exception {
+  void slashToSendsToOneNamedClientOnly() throws Exception {
     try (DemoFeedServer server = DemoFeedServer.start(new DemoFeedServer.Options());
-        ChildProcess alice = ChildProcess.java(ChatSample.class, server.url("/chat"), "--name", "alice", "--to", "carol")) {
+        ChildProcess alice = ChildProcess.java(ChatSample.class, server.url("/chat"), "--name", "alice")) {
       alice.awaitStderr("^\\* in the room as alice", SOON);
       try (ChildProcess bob = ChildProcess.java(ChatSample.class, server.url("/chat"), "--name", "bob");
           ChildProcess carol = ChildProcess.java(ChatSample.class, server.url("/chat"), "--name", "carol")) {
@@ -46,16 +46,29 @@ class ChatSampleTest {
         alice.awaitStdout("^\\* (bob|carol) joined$", SOON);
         alice.awaitStdout("^\\* (bob|carol) joined$", SOON);
 
-        alice.writeLine("psst");
+        alice.writeLine("/to carol psst");
         carol.awaitStdout("^\\[alice → you\\] psst$", SOON);
-        // The server handled "psst" before bob's line below, so bob would have printed it first.
+        alice.writeLine("/nope");
+        alice.awaitStderr("^\\* unknown command /nope", SOON);
+        alice.writeLine("/all /all is for lines that start with a slash");
+        carol.awaitStdout("^\\[alice\\] /all is for lines that start with a slash$", SOON);
+        // The server handled alice's lines before bob's below, so bob would have printed them first.
         bob.writeLine("everyone");
         carol.awaitStdout("^\\[bob\\] everyone$", SOON);
         alice.awaitStdout("^\\[bob\\] everyone$", SOON);
         bob.closeStdin();
         assertEquals(0, bob.awaitExit(SOON));
-        assertEquals(List.of(), bob.remainingStdout(SOON).stream().filter(l -> l.contains("psst")).collect(toList()));
+        List<String> bobSaw = bob.remainingStdout(SOON).stream().filter(l -> l.startsWith("[alice")).collect(toList());
+        assertEquals(List.of("[alice] /all is for lines that start with a slash"), bobSaw, bob.transcript());
       }
+    }
+  }
+
+  @Test
+  void theOldToFlagPointsToTheCommand() throws Exception {
+    try (ChildProcess chat = ChildProcess.java(ChatSample.class, "--to", "bob")) {
+      chat.awaitStderr("^chat: --to is gone: type '/to NAME message' in the chat", SOON);
+      assertEquals(FeedCli.EXIT_USAGE, chat.awaitExit(SOON));
     }
   }
 }

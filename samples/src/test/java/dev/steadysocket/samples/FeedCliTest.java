@@ -8,7 +8,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.time.LocalTime;
 import java.util.List;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.WebSocket;
+import okhttp3.WebSocketListener;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -83,6 +88,27 @@ class FeedCliTest {
   }
 
   @Test
+  void messageLinesShowTheLocalReceiveTimeLikeTheStateLines() throws Exception {
+    OkHttpClient client = new OkHttpClient();
+    try (DemoFeedServer server = DemoFeedServer.start(new DemoFeedServer.Options().tickerMillis(0));
+        ChildProcess cli = ChildProcess.java(FeedCli.class, server.url("/"))) {
+      LocalTime open = LocalTime.parse(cli.awaitStderr("^(\\S+)  \\* open$", SOON).group(1));
+      cli.awaitStdout("  system\\s+demo-feed\\s+\\{\"event\":\"welcome\"", SOON); // the server knows us now
+      // A chat line stamped by a sender whose clock says 1970: feed-cli must not print that time.
+      WebSocket chat = client.newWebSocket(new Request.Builder().url(server.url("/chat")).build(), new WebSocketListener() {});
+      chat.send("{\"id\":\"t-1\",\"type\":\"text\",\"sender\":\"skewed\",\"content\":\"hi\",\"timestamp\":1000}");
+      LocalTime printed = LocalTime.parse(cli.awaitStdout("^(\\S+)  text\\s+skewed\\s+\"hi\"$", SOON).group(1));
+      LocalTime now = LocalTime.now();
+      assertFalse(printed.isBefore(open), "printed at " + printed + ", before '* open' at " + open);
+      assertFalse(printed.isAfter(now), "printed at " + printed + ", after " + now);
+      chat.close(1000, null);
+    } finally {
+      client.dispatcher().executorService().shutdown();
+      client.connectionPool().evictAll();
+    }
+  }
+
+  @Test
   void chaosDropsAreFollowedByReconnectAndTheFeedResumes() throws Exception {
     try (ChildProcess cli = ChildProcess.java(FeedCli.class, "--chaos", "--type", "ticker", "--max-backoff", "0.5")) {
       cli.awaitStderr("\\* open$", SOON);
@@ -92,6 +118,45 @@ class FeedCliTest {
       cli.awaitStdout(TICKER_LINE, SOON);
       cli.terminate();
       cli.awaitStderr("\\* closed: 1000", SOON);
+    }
+  }
+
+  /**
+   * 75 ticks at 5 a second span 15 s, while chaos (first drop 3-6 s after the start, then every
+   * 3-6 s) drops the connection at least twice: the ticks' numbers must still run without a gap.
+   */
+  @Test
+  void chaosLosesNoTickAcrossDrops() throws Exception {
+    ObjectMapper mapper = new ObjectMapper();
+    try (ChildProcess cli =
+        ChildProcess.java(FeedCli.class, "--chaos", "--json", "--type", "ticker", "--count", "75", "--max-backoff", "0.5")) {
+      cli.awaitStderr("\\* demo feed server on .*resum", SOON);
+      List<String> lines = cli.remainingStdout(Duration.ofSeconds(40));
+      assertEquals(0, cli.awaitExit(SOON), cli.transcript());
+      // Chaos resets the TCP connections (SO_LINGER 0).
+      cli.awaitStderr("\\* reconnecting in .*: connection reset by the server \\(SocketException: Connection reset\\)$", SOON);
+      cli.awaitStderr("\\* reconnecting in .*: connection reset by the server \\(SocketException: Connection reset\\)$", SOON);
+      assertEquals(75, lines.size(), cli.transcript());
+      long first = mapper.readTree(lines.get(0)).get("meta").get("seq").asLong();
+      for (int i = 0; i < lines.size(); i++) {
+        assertEquals(first + i, mapper.readTree(lines.get(i)).get("meta").get("seq").asLong(),
+            "tick " + i + " (no gap, no repeat):\n" + cli.transcript());
+      }
+    }
+  }
+
+  @Test
+  void aKilledServerReadsAsClosedWithoutACloseFrame() throws Exception {
+    try (ChildProcess server = ChildProcess.java(DemoFeedServer.class, "--port", "0", "--ticker-ms", "100")) {
+      String port = server.awaitStdout("listening on ws://127\\.0\\.0\\.1:(\\d+)/", SOON).group(1);
+      try (ChildProcess cli =
+          ChildProcess.java(FeedCli.class, "ws://127.0.0.1:" + port + "/", "--max-backoff", "0.2", "--max-attempts", "1")) {
+        cli.awaitStdout("  ticker ", SOON);
+        server.kill(); // SIGKILL: the kernel closes its sockets (FIN), no close frame
+        cli.awaitStderr("\\* reconnecting in .*: server closed the connection without a close frame \\(EOFException\\)$", SOON);
+        assertEquals(4, cli.awaitExit(SOON), cli.transcript());
+        assertFalse(cli.transcript().contains("EOFException: null"), cli.transcript());
+      }
     }
   }
 

@@ -2,6 +2,7 @@ package dev.steadysocket.samples;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -59,6 +60,12 @@ class FeedOptionsTest {
     UsageException e =
         assertThrows(UsageException.class, () -> FeedOptions.parse(new String[] {"--failover", "ws://127.0.0.1:2/"}));
     assertTrue(e.getMessage().contains("primary URL"), e.getMessage());
+  }
+
+  @Test
+  void chaosImpliesResume() throws Exception {
+    assertTrue(FeedOptions.parse(new String[] {"--chaos"}).resume);
+    assertFalse(FeedOptions.parse(new String[0]).resume);
   }
 
   @Test

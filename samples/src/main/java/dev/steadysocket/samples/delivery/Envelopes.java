@@ -21,6 +21,11 @@ public final class Envelopes {
   public static final String META_REPLY_TO = "replyTo";
   /** {@code meta.stream} marks a resumable stream entry. */
   public static final String META_STREAM = "stream";
+  /**
+   * {@code meta.seq}: an entry's number in a stream its server publishes itself (1, 2, 3…), so a
+   * client can see that none is missing.
+   */
+  public static final String META_SEQ = "seq";
   /** The handshake header in which the SDK sends its resume positions (a JSON object). */
   public static final String RESUME_HEADER = "X-SteadySocket-Resume";
 
@@ -49,6 +54,12 @@ public final class Envelopes {
   /** A stream entry's envelope: its id is the entry id, {@code meta.stream} the stream. */
   public static String streamEnvelope(
       String stream, StreamId id, String type, @Nullable JsonNode content, String sender, long timestamp) {
+    return streamEnvelope(stream, id, 0, type, content, sender, timestamp);
+  }
+
+  /** The same with {@code meta.seq}, the entry's number in its stream; 0 leaves it out. */
+  public static String streamEnvelope(
+      String stream, StreamId id, long seq, String type, @Nullable JsonNode content, String sender, long timestamp) {
     ObjectNode node = JSON.createObjectNode();
     node.put("id", id.toString());
     node.put("type", type);
@@ -56,7 +67,10 @@ public final class Envelopes {
     node.putNull("receiver");
     node.set("content", content);
     node.put("timestamp", timestamp);
-    node.putObject("meta").put(META_STREAM, stream);
+    ObjectNode meta = node.putObject("meta").put(META_STREAM, stream);
+    if (seq > 0) {
+      meta.put(META_SEQ, seq);
+    }
     return node.toString();
   }
 

@@ -46,6 +46,8 @@ public final class FeedStream {
   private StreamId floor;
   /** Guarded by lock: the newest id published or appended. */
   private StreamId head;
+  /** Guarded by lock: how many entries {@link #publish} has minted (their {@code meta.seq}). */
+  private long published;
   /** Guarded by lock: each live subscriber and the id it last got. */
   private final Map<Subscriber, StreamId> live = new LinkedHashMap<>();
 
@@ -85,12 +87,16 @@ public final class FeedStream {
     }
   }
 
-  /** Mints the next id, builds the entry and delivers it to every live subscriber. */
+  /**
+   * Mints the next id and number ({@code meta.seq}: 1, 2, 3… per stream), builds the entry and
+   * delivers it to every live subscriber.
+   */
   public FeedEntry publish(String type, @Nullable JsonNode content, String sender) {
     synchronized (lock) {
       long now = System.currentTimeMillis();
       StreamId id = head.next(now);
-      FeedEntry entry = new FeedEntry(id, Envelopes.streamEnvelope(name, id, type, content, sender, now));
+      FeedEntry entry =
+          new FeedEntry(id, Envelopes.streamEnvelope(name, id, ++published, type, content, sender, now));
       add(entry);
       return entry;
     }

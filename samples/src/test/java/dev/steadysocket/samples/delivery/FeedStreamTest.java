@@ -40,6 +40,15 @@ class FeedStreamTest {
   }
 
   @Test
+  void publishedEntriesAreNumberedFromOne() throws Exception {
+    FeedStream stream = FeedStream.inMemory("s", 10);
+    List<Long> seqs = new ArrayList<>();
+    stream.subscribe(entry -> seqs.add(Envelopes.parseObject(entry.text()).get("meta").get("seq").asLong()), StreamId.ZERO);
+    publish(stream, 3);
+    assertEquals(List.of(1L, 2L, 3L), seqs);
+  }
+
+  @Test
   void aPositionOlderThanMemoryIsPagedFromHistory() throws Exception {
     List<FeedEntry> log = new ArrayList<>();
     for (int i = 1; i <= 1_200; i++) {
