@@ -1,7 +1,6 @@
 package dev.steadysocket;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.steadysocket.internal.Assembly;
 import dev.steadysocket.internal.Checks;
 import dev.steadysocket.internal.Scheduler;
@@ -15,13 +14,9 @@ import okhttp3.OkHttpClient;
 
 /**
  * Configures a {@link SteadySocket}; start with {@link SteadySocket#builder(String)}. Not
- * thread-safe: configure it on one thread. {@link #build()} may be called more than once; each
- * socket gets a snapshot of the settings.
- *
- * <p>Every setter returns this builder and validates its argument at once (a bad value throws
- * {@link IllegalArgumentException} here, not at connect time); the defaults are the README's
- * "Default policies". Settings that take an object (backoff, heartbeat, codec, policies, listeners,
- * executor, OkHttpClient) share that object between every socket built with it.
+ * thread-safe. Each {@link #build()} snapshots the settings; objects passed in (backoff, codec,
+ * listeners, executor, client...) are shared by every socket built. Setters validate at once (a bad
+ * value throws {@link IllegalArgumentException} here); defaults: README, "Default policies".
  */
 public final class SteadySocketBuilder {
   private final SocketConfig config = new SocketConfig();
@@ -31,13 +26,9 @@ public final class SteadySocketBuilder {
   }
 
   /**
-   * More URLs of the same service, tried when the current one fails: every failed attempt or
-   * lost connection moves to the next URL in order (primary, then these, then the primary
-   * again), waiting the usual backoff delay in between. A URL that works is kept until it fails.
-   * Each call appends to the list.
+   * More URLs of the same service, tried in turn (after the usual backoff) when one fails.
    *
-   * @param urls {@code ws://}, {@code wss://}, {@code http://} or {@code https://} URLs, in the
-   *     order they are tried after the primary
+   * @param urls WebSocket URLs, appended to those tried after the primary
    * @return this builder
    * @throws IllegalArgumentException if a URL is not a valid WebSocket URL
    */
@@ -47,11 +38,8 @@ public final class SteadySocketBuilder {
   }
 
   /**
-   * Acknowledgement mode (at-least-once): every message is sent with {@code meta.ack = true},
-   * and its {@code send} future completes only when the server answers {@code
-   * {"type":"ack","meta":{"replyTo":"<id>"}}}. Unacknowledged messages (at most the outbox's
-   * {@code maxMessages} in flight) are sent again, same id and order, on the next connection, so
-   * the server must drop ids it already has. Default off.
+   * At-least-once sends: futures complete on the server's ack; unacknowledged envelopes are sent
+   * again on the next connection. Default off. Protocol: README, "Delivery guarantees".
    *
    * @param enabled true to wait for the server's acknowledgement of every envelope
    * @return this builder
@@ -62,12 +50,10 @@ public final class SteadySocketBuilder {
   }
 
   /**
-   * Drops inbound envelopes whose id was among the last {@code window} ids delivered, and
-   * counts them in {@link Metrics#duplicatesDropped()}. Default 0 (off): only enable it for
-   * servers whose ids are unique.
+   * Drops inbound envelopes whose id was among the last {@code window} delivered, counted in
+   * {@link Metrics#duplicatesDropped()}. Default 0 (off): only for servers whose ids are unique.
    *
-   * @param window how many recently delivered ids to remember, 0 (off) to 1,000,000; ids longer
-   *     than 64 characters are kept as SHA-256 fingerprints
+   * @param window ids remembered, 0 to 1,000,000 (ids over 64 chars kept as fingerprints)
    * @return this builder
    * @throws IllegalArgumentException if {@code window} is negative or above 1,000,000
    */
@@ -80,10 +66,8 @@ public final class SteadySocketBuilder {
   }
 
   /**
-   * Resume mode: remembers the id of the last delivered envelope of each stream ({@code
-   * meta.stream}) and tells the server on every connection, in the {@code X-SteadySocket-Resume}
-   * handshake header and as a first {@code resume} frame, so a server with history replays the
-   * gap. See the README's "Delivery guarantees". Default off.
+   * Sends the last id delivered per stream on every connection, so the server can replay the gap.
+   * Default off. Protocol: README, "Delivery guarantees".
    *
    * @param enabled true to send resume positions on every connection
    * @return this builder
@@ -94,8 +78,8 @@ public final class SteadySocketBuilder {
   }
 
   /**
-   * What happens to requests ({@link SteadySocket#request}) awaiting a reply when the connection
-   * drops. Default {@link RequestRetention#FAIL}.
+   * What happens to unanswered {@link SteadySocket#request}s when the connection drops. Default
+   * {@link RequestRetention#FAIL}.
    *
    * @param retention fail such requests, or send them again on the next connection
    * @return this builder
@@ -106,17 +90,11 @@ public final class SteadySocketBuilder {
   }
 
   /**
-   * The OkHttpClient to connect with (its proxy, TLS, DNS, interceptors and pools). The SDK
-   * never shuts it down. Without one, sockets share a client owned by the SDK whose Dispatcher
-   * does not limit the number of open sockets. If you pass one, mind its Dispatcher: every open
-   * WebSocket holds one of its {@code maxRequestsPerHost} slots (5 by default) for its life; a
-   * warning is logged when it allows fewer than 64.
+   * The OkHttpClient to connect with (proxy, TLS, DNS, interceptors); never shut down by us. It
+   * needs a {@code maxRequestsPerHost} slot per open socket (below 64 logs a warning). Sockets
+   * derive a client from it: no redirects, no OkHttp pinger, timeouts of {@link #connectTimeout}.
    *
-   * <p>Each socket derives its own client from it, sharing its pools: redirects are never
-   * followed, OkHttp's own pinger is off (the heartbeat sends the pings), and connect or read
-   * timeouts shorter than the {@link #connectTimeout connect timeout} are raised to it.
-   *
-   * @param client the base client; its settings other than those above apply
+   * @param client the base client
    * @return this builder
    */
   public SteadySocketBuilder okHttpClient(OkHttpClient client) {
@@ -125,8 +103,8 @@ public final class SteadySocketBuilder {
   }
 
   /**
-   * How long to wait before each reconnect attempt. Default {@link Backoff#defaults()}: 1 s
-   * doubling to 30 s, full jitter above 100 ms.
+   * The wait before each reconnect attempt. Default {@link Backoff#defaults()}: 1 s doubling to
+   * 30 s.
    *
    * @param backoff the strategy; shared by every socket built with it, so it must be thread-safe
    * @return this builder
@@ -140,8 +118,7 @@ public final class SteadySocketBuilder {
   }
 
   /**
-   * How often to ping and how long to wait for a sign of life. Default {@link
-   * Heartbeat#defaults()}: every 30 s, 10 s timeout.
+   * Ping interval and liveness timeout. Default {@link Heartbeat#defaults()}: 30 s, 10 s timeout.
    *
    * @param heartbeat the heartbeat, or {@link Heartbeat#disabled()} for none
    * @return this builder
@@ -152,10 +129,8 @@ public final class SteadySocketBuilder {
   }
 
   /**
-   * Gives up (CLOSED with {@link ReconnectAttemptsExhaustedException}) after this many
-   * consecutive failed reconnect attempts; 0 means never reconnect. Default: unlimited. The count
-   * starts over when a connection stays open for the {@link #minimumUptime minimum uptime} or the
-   * socket resumes from a pause.
+   * Gives up ({@link ReconnectAttemptsExhaustedException}) after this many failed attempts in a
+   * row, counted per outage; 0: never reconnect. Default unlimited.
    *
    * @param attempts reconnect attempts allowed per outage, 0 or more
    * @return this builder
@@ -168,10 +143,8 @@ public final class SteadySocketBuilder {
   }
 
   /**
-   * How long a connection must stay open before the backoff starts over from its first delay.
-   * Keeps a server that accepts and drops at once from causing a tight loop. Default 5 s. The same
-   * uptime renews the one token refresh an outage allows (see {@link
-   * ReconnectPolicy.Decision#refreshTokenAndRetry()}).
+   * How long a connection must stay open to end an outage: the backoff starts over and the one
+   * token refresh is renewed. Keeps an accept-then-drop server from causing a loop. Default 5 s.
    *
    * @param minimumUptime zero or more; a value below {@link Backoff#minimum()} acts as that minimum
    * @return this builder
@@ -183,8 +156,7 @@ public final class SteadySocketBuilder {
   }
 
   /**
-   * How long an attempt may take, the {@link TokenProvider} call and the handshake together,
-   * before it counts as failed (with a {@link ConnectionLostException}). Default 15 s.
+   * How long an attempt (token and handshake) may take before it fails. Default 15 s.
    *
    * @param connectTimeout a positive duration
    * @return this builder
@@ -196,12 +168,10 @@ public final class SteadySocketBuilder {
   }
 
   /**
-   * The longest {@code Retry-After} (on HTTP 429 or 503) the socket honours; a longer one, or an
-   * HTTP date further out, waits this long. Default: the backoff's cap ({@link Backoff#max()},
-   * 30 s by default), so a server cannot park a client for a day.
+   * The longest {@code Retry-After} (HTTP 429 or 503) honoured; a longer one waits this long.
+   * Default: {@link Backoff#max()}, so a server cannot park a client for a day.
    *
-   * @param ceiling zero or more; even zero waits at least {@link Backoff#minimum()} after a failed
-   *     attempt
+   * @param ceiling zero or more ({@link Backoff#minimum()} still applies)
    * @return this builder
    * @throws IllegalArgumentException if {@code ceiling} is negative
    */
@@ -211,8 +181,7 @@ public final class SteadySocketBuilder {
   }
 
   /**
-   * How long {@link SteadySocket#close()} waits for the server's close frame before cancelling
-   * the connection. Default 5 s.
+   * How long {@link SteadySocket#close()} waits for the server's close frame. Default 5 s.
    *
    * @param closeTimeout a positive duration
    * @return this builder
@@ -235,16 +204,9 @@ public final class SteadySocketBuilder {
   }
 
   /**
-   * Where listener callbacks, typed handlers and send-future completions run (a send written at
-   * once completes before {@code send} returns, see {@link SteadySocket#send}). Default: a daemon
-   * pool shared by all sockets (threads "SteadySocket dispatch N"; it grows by one thread per socket
-   * whose callbacks are busy and idle threads exit after 2 s), which also decodes incoming frames
-   * unless a delivery guarantee needs them decoded on arrival. Whatever the executor, one socket's
-   * callbacks run one at a time, in order.
-   *
-   * <p>If the executor refuses a task (throws from {@code execute}), the callbacks concerned are
-   * dropped and counted in {@link Metrics#callbacksRejected()}, while futures still complete on
-   * SteadySocket's own threads.
+   * Where callbacks, handlers and future completions run, one at a time per socket, in order.
+   * Default: a shared daemon pool ("SteadySocket dispatch N"). Refused callbacks are dropped and
+   * counted ({@link Metrics#callbacksRejected()}); futures still complete, on our threads.
    *
    * @param executor runs the callbacks, for example a UI thread's executor; it may be shared
    * @return this builder
@@ -255,23 +217,10 @@ public final class SteadySocketBuilder {
   }
 
   /**
-   * Uses {@code mapper} for content and typed handlers: shorthand for {@code
-   * codec(MessageCodec.jackson(mapper))}, so it replaces a codec set before (and a later {@link
-   * #codec} replaces it).
+   * Replaces the wire format codec. Default {@link MessageCodec#jackson()}; for your own mapper,
+   * {@code MessageCodec.jackson(mapper)}.
    *
-   * @param mapper the Jackson mapper; never enable default typing on it
-   * @return this builder
-   */
-  public SteadySocketBuilder objectMapper(ObjectMapper mapper) {
-    config.codec = MessageCodec.jackson(Objects.requireNonNull(mapper, "mapper == null"));
-    return this;
-  }
-
-  /**
-   * Replaces the wire format codec. Default {@link MessageCodec#jackson()}.
-   *
-   * @param codec encodes and decodes every envelope, heartbeats and resume frames included; it
-   *     must be thread-safe and must not block
+   * @param codec encodes and decodes every frame; thread-safe and non-blocking
    * @return this builder
    */
   public SteadySocketBuilder codec(MessageCodec codec) {
@@ -280,8 +229,7 @@ public final class SteadySocketBuilder {
   }
 
   /**
-   * Sets a handshake header, replacing any value set before for {@code name} (as OkHttp's {@code
-   * Request.Builder.header}). Values never appear in logs, exceptions or toString().
+   * Sets a handshake header, replacing earlier values; values are never logged or printed.
    *
    * @param name the header name, an HTTP token
    * @param value the header value: tab, space and visible ASCII only
@@ -295,8 +243,7 @@ public final class SteadySocketBuilder {
   }
 
   /**
-   * Adds a handshake header, keeping the values already set for {@code name} (as OkHttp's {@code
-   * Request.Builder.addHeader}). Values never appear in logs, exceptions or toString().
+   * Adds a handshake header, keeping earlier values; values are never logged or printed.
    *
    * @param name the header name, an HTTP token
    * @param value the header value: tab, space and visible ASCII only
@@ -309,15 +256,11 @@ public final class SteadySocketBuilder {
   }
 
   /**
-   * Offers {@code protocols} in the handshake's {@code Sec-WebSocket-Protocol}, in order of
-   * preference. The server must choose one of them: a handshake that chooses none, or one that was
-   * not offered, fails with {@link ProtocolViolationException} and the socket stops. The choice is
-   * {@link SteadySocket#subprotocol()}. To offer a token as a subprotocol (servers that read it
-   * there), add {@code tokenHeader("Sec-WebSocket-Protocol", "access_token, ")}: the token is
-   * appended to the offer, refreshed per attempt; see the README, "Token in the subprotocol".
+   * Offers {@code protocols}; the server must choose one ({@link SteadySocket#subprotocol()}) or
+   * the socket stops with a {@link ProtocolViolationException}. A token can join the offer: README,
+   * "Token in the subprotocol".
    *
-   * @param protocols the subprotocols, most preferred first; replaces an earlier list, and none
-   *     offers none
+   * @param protocols the subprotocols, most preferred first; replaces an earlier list
    * @return this builder
    * @throws IllegalArgumentException if a protocol is empty or not an HTTP token
    */
@@ -328,10 +271,8 @@ public final class SteadySocketBuilder {
   }
 
   /**
-   * Supplies a token for every connection attempt; see {@link TokenProvider}. The provider runs on
-   * a SteadySocket dispatch thread, at most one call per socket at a time; its time counts against
-   * the {@link #connectTimeout connect timeout}. Without one, a rejection of the credentials
-   * (HTTP 401/403, close code 1008) stops the socket at once.
+   * Supplies a token for every attempt, on a dispatch thread within the {@link #connectTimeout}.
+   * Without one, rejected credentials (401/403, close 1008) stop the socket at once.
    *
    * @param provider asked for a token before each handshake
    * @return this builder
@@ -342,16 +283,13 @@ public final class SteadySocketBuilder {
   }
 
   /**
-   * Where the token goes. Default {@code ("Authorization", "Bearer ")}. With the name {@code
-   * Sec-WebSocket-Protocol} and {@link #subprotocols} set, the prefixed token is appended to the
-   * subprotocols offered.
+   * Where the token goes. Default {@code ("Authorization", "Bearer ")}; {@code
+   * Sec-WebSocket-Protocol} appends it to the {@link #subprotocols} offered.
    *
    * @param name the header that carries the token, an HTTP token
-   * @param prefix put before the token in the header value, for example {@code "Bearer "}; may be
-   *     empty
+   * @param prefix put before the token, for example {@code "Bearer "}; may be empty
    * @return this builder
-   * @throws IllegalArgumentException if the name is not an HTTP token or the prefix has a character
-   *     HTTP headers may not carry
+   * @throws IllegalArgumentException as {@link #header}
    */
   public SteadySocketBuilder tokenHeader(String name, String prefix) {
     config.tokenHeader = Checks.headerName(name);
@@ -361,10 +299,8 @@ public final class SteadySocketBuilder {
   }
 
   /**
-   * The largest message the server may send, in bytes (inflated bytes when it is compressed).
-   * A larger one is refused as soon as its frame header says so, before it is buffered: the
-   * socket closes the connection with 1009, reports {@link MessageTooLargeException} to {@code
-   * onError}, and reconnects with backoff. Default 16 MiB, like the largest message OkHttp sends.
+   * The largest (inflated) message the server may send; a larger one is refused unbuffered with
+   * close 1009 and a {@link MessageTooLargeException}, then reconnects. Default 16 MiB.
    *
    * @param bytes the limit in bytes, at least 1
    * @return this builder
@@ -377,8 +313,7 @@ public final class SteadySocketBuilder {
   }
 
   /**
-   * Bounds the messages waiting to be sent. Default {@link OutboxPolicy#defaults()}: 1,000
-   * messages, 1 MiB, reject new.
+   * Bounds the messages waiting to be sent. Default {@link OutboxPolicy#defaults()}.
    *
    * @param policy the bounds and what happens when they are reached
    * @return this builder
@@ -389,8 +324,7 @@ public final class SteadySocketBuilder {
   }
 
   /**
-   * Decides after each disconnect whether and how to retry. Default {@link
-   * ReconnectPolicy#defaults()}.
+   * Decides after each disconnect whether to retry. Default {@link ReconnectPolicy#defaults()}.
    *
    * @param policy the policy; one that is not the default runs on a SteadySocket dispatch thread
    * @return this builder
@@ -401,8 +335,7 @@ public final class SteadySocketBuilder {
   }
 
   /**
-   * Registers a typed handler on every socket built; see {@link SteadySocket#on(String, Class,
-   * Consumer)}.
+   * A typed handler on every socket built; see {@link SteadySocket#on(String, Class, Consumer)}.
    *
    * @param <T> the type the content is converted to
    * @param type the envelope type to handle
@@ -425,33 +358,30 @@ public final class SteadySocketBuilder {
    * @param handler receives each converted content, on the callback executor
    * @return this builder
    */
-  public <T> SteadySocketBuilder on(String type, TypeReference<T> ref, Consumer<? super T> handler) {
+  public <T> SteadySocketBuilder on(
+      String type, TypeReference<T> ref, Consumer<? super T> handler) {
     config.addHandler(type, ref, handler);
     return this;
   }
 
-  /** Test seam: virtual time. */
+  // Test seams: virtual time, a fake transport, a stand-in for the shared dispatch pool.
   SteadySocketBuilder scheduler(Scheduler scheduler) {
     config.scheduler = scheduler;
     return this;
   }
 
-  /** Test seam: a fake transport. */
   SteadySocketBuilder transportFactory(Transport.Factory factory) {
     config.transportFactory = factory;
     return this;
   }
 
-  /** Test seam: stands in for SteadySocket's own dispatch pool (the default callback executor). */
   SteadySocketBuilder sharedDispatch(Executor dispatch) {
     config.dispatch = dispatch;
     return this;
   }
 
   /**
-   * Builds a socket in state IDLE; call {@link SteadySocket#connect()} to start it. May be called
-   * again for another socket with the same settings. The socket takes a share of SteadySocket's
-   * loop thread (and, without {@link #okHttpClient}, its OkHttp client) until it is closed.
+   * Builds a socket in state IDLE; {@link SteadySocket#connect()} starts it, close() releases it.
    *
    * @return a new, unconnected socket with a snapshot of this builder's settings
    */
