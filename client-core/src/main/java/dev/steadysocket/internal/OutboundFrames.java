@@ -96,18 +96,16 @@ final class OutboundFrames implements Sink {
   @Override
   public void write(Buffer source, long byteCount) throws IOException {
     synchronized (lock) {
-      Buffer through = new Buffer();
-      while (byteCount > 0) {
+      // Peeks at header bytes and forwards the source in place (no copy): `pass` bytes of it are
+      // parsed and not yet forwarded.
+      long pass = 0;
+      while (pass < byteCount) {
         if (payloadLeft > 0) {
-          long n = Math.min(payloadLeft, byteCount);
-          through.write(source, n);
-          byteCount -= n;
+          long n = Math.min(payloadLeft, byteCount - pass);
+          pass += n;
           payloadLeft -= n;
         } else {
-          byte b = source.readByte();
-          byteCount--;
-          through.writeByte(b);
-          header[headerRead++] = b;
+          header[headerRead++] = source.getByte(pass++);
           long length = headerComplete();
           if (length < 0) continue;
           headerRead = 0;
@@ -115,10 +113,15 @@ final class OutboundFrames implements Sink {
         }
         if (payloadLeft == 0 && headerRead == 0 && pingWaiting && !closeWritten) {
           pingWaiting = false;
-          writePing(through);
+          upstream.write(source, pass);
+          byteCount -= pass;
+          pass = 0;
+          Buffer ping = new Buffer();
+          writePing(ping);
+          upstream.write(ping, ping.size());
         }
       }
-      upstream.write(through, through.size());
+      if (pass > 0) upstream.write(source, pass);
     }
   }
 
