@@ -103,7 +103,8 @@ final class InboundFrames implements Source {
     while (out.size() == 0) {
       if (finished) return -1;
       if (passThrough > 0) {
-        if (in.size() == 0 && upstream.read(in, Math.min(passThrough, 8192)) == -1) return -1;
+        // Reads past the frame's end when the network has more: one read per 8 KiB, not per frame.
+        if (in.size() == 0 && upstream.read(in, 8192) == -1) return -1;
         long n = Math.min(passThrough, in.size());
         out.write(in, n);
         passThrough -= n;
@@ -180,7 +181,7 @@ final class InboundFrames implements Source {
     if (messageBytes > maxMessageBytes || messageBytes < 0) return tooLarge(messageBytes);
     in.skip(headerLength);
     while (length > 0) {
-      if (in.size() == 0 && upstream.read(in, Math.min(length, 8192)) == -1) return false;
+      if (in.size() == 0 && upstream.read(in, 8192) == -1) return false;
       long n = Math.min(length, in.size());
       deflated.write(in, n);
       length -= n;

@@ -270,6 +270,8 @@ final class HostileServer implements AutoCloseable {
   /** One accepted connection and what it saw. */
   final class Conn {
     final int index;
+    /** The thread of {@link #startReader}, once started. */
+    private volatile Thread reader;
     final Socket raw;
     private Socket socket;
     private InputStream in;
@@ -328,6 +330,16 @@ final class HostileServer implements AutoCloseable {
         scenario.run(this);
       } catch (Throwable t) {
         failure = t;
+        // A write usually fails because the client closed: let the reader take what the client sent
+        // first (its close frame) before dropping the connection under it.
+        Thread r = reader;
+        if (r != null) {
+          try {
+            r.join(5_000);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
         drop();
       }
     }
@@ -542,7 +554,7 @@ final class HostileServer implements AutoCloseable {
 
     /** Reads client frames on a thread of its own (see {@link #serve}). */
     void startReader(boolean echo) {
-      Thread t = new Thread(() -> {
+      Thread t = reader = new Thread(() -> {
         try {
           serve(echo);
         } catch (IOException e) {
