@@ -112,7 +112,37 @@ final class InboundFrames implements Source {
         return -1;
       }
     }
+    // Then, without blocking, what already waits in `in`: one call per network read, not two per frame.
+    while (!finished && out.size() < byteCount && in.size() > 0) {
+      if (passThrough > 0) {
+        long n = Math.min(passThrough, in.size());
+        out.write(in, n);
+        passThrough -= n;
+      } else if (!dataFrameWaiting() || !nextFrame()) {
+        break;
+      }
+    }
     return out.read(sink, byteCount);
+  }
+
+  /**
+   * Whether {@link #nextFrame} can judge the next frame without reading from the network: a data
+   * frame whose header (and payload, when compressed) is in {@link #in}. Control frames wait for
+   * an empty {@link #out}: a ping may wait for pongs, which OkHttp writes only for frames it has.
+   */
+  private boolean dataFrameWaiting() {
+    if (in.size() < 2) return false;
+    int b0 = in.getByte(0) & 0xff;
+    int b1 = in.getByte(1) & 0xff;
+    if ((b0 & 0x08) != 0) return false;
+    int len7 = b1 & 0x7f;
+    int headerLength = 2 + (len7 == 126 ? 2 : len7 == 127 ? 8 : 0) + ((b1 & 0x80) != 0 ? 4 : 0);
+    if (in.size() < headerLength) return false;
+    boolean compressed = (b0 & 0x40) != 0 || ((b0 & 0x0f) == OPCODE_CONTINUATION && compressedOpcode != -1);
+    if (!compressed) return true;
+    long length = len7 == 126 ? in.getByte(2) << 8 & 0xff00 | in.getByte(3) & 0xff
+        : len7 == 127 ? peekLong(2) : len7;
+    return length >= 0 && in.size() >= headerLength + length;
   }
 
   /** Reads and judges the next frame header; false at the end of the stream. */
