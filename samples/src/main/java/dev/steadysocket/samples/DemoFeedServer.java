@@ -18,11 +18,11 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -148,8 +148,6 @@ public final class DemoFeedServer implements Closeable {
   private final MockWebServer server = new MockWebServer();
   private final FeedProtocol protocol;
   private final FeedStream ticker;
-  /** The chat name (the sender it last used) of each session; read by other sessions' threads. */
-  private final Map<ServerSession, String> names = new ConcurrentHashMap<>();
   /** Every accepted TCP connection, so that {@link #dropAll} can cut them below WebSocket. */
   private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService scheduler =
@@ -173,7 +171,7 @@ public final class DemoFeedServer implements Closeable {
         FeedProtocol.builder(SENDER)
             .stream(ticker)
             .inbox(new MemoryInbox(Math.max(4_096, options.historySize)))
-            .handler(new Chat())
+            .handler(new DemoChat(this, options.onMessage))
             .scheduler(scheduler)
             .resumeGrace(options.resumeGrace)
             .log(this::log);
@@ -232,6 +230,16 @@ public final class DemoFeedServer implements Closeable {
   public int subscriberCount(String stream) {
     FeedStream feedStream = protocol.stream(stream);
     return feedStream == null ? 0 : feedStream.subscriberCount();
+  }
+
+  /** The live sessions; the chat room forwards to them. */
+  Collection<ServerSession> sessions() {
+    return protocol.sessions();
+  }
+
+  /** The current price of {@code symbol}, or null for a symbol the ticker does not have. */
+  @Nullable Double price(String symbol) {
+    return prices.get(symbol);
   }
 
   /** Acks, repeats dropped, replies, resumes and replayed entries so far. */
@@ -308,7 +316,7 @@ public final class DemoFeedServer implements Closeable {
     return Envelopes.envelope(type, content, id, SENDER, receiver);
   }
 
-  private void log(String line) {
+  void log(String line) {
     PrintStream log = options.log;
     if (log != null) {
       log.println("[demo] " + line);
@@ -371,154 +379,8 @@ public final class DemoFeedServer implements Closeable {
             expected.getBytes(StandardCharsets.UTF_8), actual.getBytes(StandardCharsets.UTF_8));
   }
 
-  /**
-   * The application on top of the delivery protocol: the chat room, the drop command, quotes.
-   * Runs on each connection's OkHttp reader thread.
-   */
-  private final class Chat implements FeedProtocol.Handler {
-    @Override
-    public void onOpen(ServerSession session) {
-      int online = protocol.sessions().size();
-      ObjectNode welcome = JSON.createObjectNode();
-      welcome.put("event", "welcome");
-      welcome.put("online", online);
-      welcome.put("feed", session.subscribes());
-      session.send(envelope("system", welcome, null, null).toString());
-      log("connected (" + (session.subscribes() ? "feed + chat" : "chat") + "), online: " + online);
-    }
-
-    @Override
-    public void onMessage(ServerSession session, ObjectNode message, String text) {
-      String type = message.path("type").asText("");
-      String sender = message.hasNonNull("sender") ? message.get("sender").asText() : null;
-      if (sender != null) {
-        names.put(session, sender);
-      }
-      switch (type) {
-        case "text":
-          String receiver = message.hasNonNull("receiver") ? message.get("receiver").asText() : null;
-          forward(session, text, receiver == null || receiver.equals("room") ? null : receiver);
-          break;
-        case "join":
-          forward(session, text, null);
-          break;
-        case "system":
-          if ("drop".equals(message.path("content").path("command").asText())) {
-            log("drop requested: dropped " + dropAll() + " connection(s)");
-          }
-          break;
-        default:
-          break;
-      }
-      Consumer<ObjectNode> hook = options.onMessage;
-      if (hook != null) {
-        hook.accept(message);
-      }
-    }
-
-    /** {@code {"symbol":"ACME"}} gets a quote; anything else is echoed. */
-    @Override
-    public @Nullable JsonNode onRequest(ServerSession session, ObjectNode request) {
-      JsonNode content = request.get("content");
-      Double price = content == null ? null : prices.get(content.path("symbol").asText(""));
-      if (price == null) {
-        return content;
-      }
-      ObjectNode quote = JSON.createObjectNode();
-      quote.put("symbol", content.get("symbol").asText());
-      quote.put("price", price);
-      return quote;
-    }
-
-    @Override
-    public void onClose(ServerSession session, int code, @Nullable Throwable failure) {
-      names.remove(session);
-      int online = protocol.sessions().size();
-      log(failure == null
-          ? "disconnected (" + code + "), online: " + online
-          : "connection lost (" + failure + "), online: " + online);
-    }
-
-    /** To every other session, or only those named {@code receiver}. */
-    private void forward(ServerSession from, String text, @Nullable String receiver) {
-      for (ServerSession other : protocol.sessions()) {
-        if (other != from && (receiver == null || receiver.equals(names.get(other)))) {
-          other.send(text);
-        }
-      }
-    }
-  }
-
-  private static final String USAGE =
-      String.join(
-          "\n",
-          "Usage: DemoFeedServer [--port N] [--chaos] [--token T] [--ticker-ms N]",
-          "",
-          "A demo feed on ws://127.0.0.1:<port>/: ticker envelopes several times a second plus a",
-          "chat room; ws://127.0.0.1:<port>/chat is the chat room alone.",
-          "",
-          "  --port N        port on 127.0.0.1 (default " + DEFAULT_PORT + "; 0 picks a free one)",
-          "  --chaos         cut every connection abruptly every 3-6 seconds",
-          "  --token T       refuse upgrades (HTTP 401) without 'Authorization: Bearer T'",
-          "  --ticker-ms N   interval between ticker envelopes (default 200)",
-          "",
-          "Delivery guarantees: envelopes with meta.ack=true are acknowledged and handled once per",
-          "id; 'request' envelopes get a 'reply' (meta.replyTo); ticker entries carry meta.stream",
-          "and are replayed to clients that resume (last 16384 kept).",
-          "  --help          show this help");
-
+  /** The command line: see {@link DemoFeedServerCommand}. */
   public static void main(String[] argv) throws Exception {
-    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
-    Options options = new Options().port(DEFAULT_PORT).log(System.err);
-    ArgReader args = new ArgReader(argv);
-    try {
-      while (args.hasNext()) {
-        String arg = args.next();
-        switch (arg) {
-          case "--port":
-            options.port(args.intValue(arg, 0));
-            break;
-          case "--chaos":
-            options.chaos(true);
-            break;
-          case "--token":
-            options.requiredToken(args.value(arg));
-            break;
-          case "--ticker-ms":
-            options.tickerMillis(args.intValue(arg, 1));
-            break;
-          case "--help":
-          case "-h":
-            System.out.println(USAGE);
-            return;
-          default:
-            throw new UsageException("unknown argument: " + arg + " (see --help)");
-        }
-      }
-    } catch (UsageException e) {
-      System.err.println("DemoFeedServer: " + e.getMessage());
-      System.exit(2);
-    }
-
-    DemoFeedServer feed;
-    try {
-      feed = start(options);
-    } catch (IOException e) {
-      System.err.println("DemoFeedServer: cannot listen on 127.0.0.1:" + options.port + ": " + e.getMessage());
-      System.exit(1);
-      return;
-    }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  feed.close();
-                  stopped.countDown();
-                },
-                "demo-feed-shutdown"));
-    System.out.println("demo feed server listening on " + feed.url("/") + " (chat only: " + feed.url("/chat") + ")"
-        + (options.chaos ? ", chaos on" : "") + "; Ctrl-C to stop");
-    stopped.await();
+    DemoFeedServerCommand.main(argv);
   }
 }
