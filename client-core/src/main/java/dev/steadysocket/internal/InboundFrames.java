@@ -118,7 +118,7 @@ final class InboundFrames implements Source {
         long n = Math.min(passThrough, in.size());
         out.write(in, n);
         passThrough -= n;
-      } else if (!dataFrameWaiting() || !nextFrame()) {
+      } else if (!plainFrameWaiting() || !nextFrame()) {
         break;
       }
     }
@@ -126,23 +126,25 @@ final class InboundFrames implements Source {
   }
 
   /**
-   * Whether {@link #nextFrame} can judge the next frame without reading from the network: a data
-   * frame whose header (and payload, when compressed) is in {@link #in}. Control frames wait for
-   * an empty {@link #out}: a ping may wait for pongs, which OkHttp writes only for frames it has.
+   * Whether the next frame is one {@link #nextFrame} passes on as it is, without reading the
+   * network, refusing or inflating: the whole header of an uncompressed, unmasked data frame that
+   * keeps its message within the limit. Anything else waits for an empty {@link #out}: a control
+   * frame (a ping may wait for pongs, which OkHttp writes only for frames it has), a compressed
+   * frame (inflating may fail), a frame that trips a limit (the complete messages before it must
+   * reach OkHttp before the refusal does).
    */
-  private boolean dataFrameWaiting() {
-    if (in.size() < 2) return false;
+  private boolean plainFrameWaiting() {
+    if (in.size() < 2 || compressedOpcode != -1) return false;
     int b0 = in.getByte(0) & 0xff;
     int b1 = in.getByte(1) & 0xff;
-    if ((b0 & 0x08) != 0) return false;
+    if ((b0 & 0x48) != 0 || (b1 & 0x80) != 0) return false; // control, RSV1 or masked
     int len7 = b1 & 0x7f;
-    int headerLength = 2 + (len7 == 126 ? 2 : len7 == 127 ? 8 : 0) + ((b1 & 0x80) != 0 ? 4 : 0);
+    int headerLength = 2 + (len7 == 126 ? 2 : len7 == 127 ? 8 : 0);
     if (in.size() < headerLength) return false;
-    boolean compressed = (b0 & 0x40) != 0 || ((b0 & 0x0f) == OPCODE_CONTINUATION && compressedOpcode != -1);
-    if (!compressed) return true;
     long length = len7 == 126 ? in.getByte(2) << 8 & 0xff00 | in.getByte(3) & 0xff
         : len7 == 127 ? peekLong(2) : len7;
-    return length >= 0 && in.size() >= headerLength + length;
+    long total = ((b0 & 0x0f) == OPCODE_CONTINUATION ? messageBytes : 0) + length;
+    return length >= 0 && total >= 0 && total <= maxMessageBytes;
   }
 
   /** Reads and judges the next frame header; false at the end of the stream. */
