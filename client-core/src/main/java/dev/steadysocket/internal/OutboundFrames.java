@@ -36,6 +36,11 @@ final class OutboundFrames implements Sink {
   private boolean pingWaiting;
   /** Guarded by lock: after our close frame nothing more may be sent. */
   private boolean closeWritten;
+  /**
+   * Guarded by lock: a write to the network failed. What it did not send stays in OkHttp's buffer
+   * and the parser has stepped past it, so nothing more is parsed or sent: every later call fails.
+   */
+  private boolean broken;
 
   /** Guarded by itself: pongs OkHttp wrote; the reader waits on it while too many are owed. */
   private final Object pongs = new Object();
@@ -85,10 +90,16 @@ final class OutboundFrames implements Sink {
         pingWaiting = true;
         return true;
       }
+      if (broken) throw new IOException("an earlier write to the network failed");
       Buffer ping = new Buffer();
       writePing(ping);
-      upstream.write(ping, ping.size());
-      upstream.flush();
+      try {
+        upstream.write(ping, ping.size());
+        upstream.flush();
+      } catch (IOException | RuntimeException | Error e) {
+        broken = true;
+        throw e;
+      }
       return true;
     }
   }
@@ -96,33 +107,44 @@ final class OutboundFrames implements Sink {
   @Override
   public void write(Buffer source, long byteCount) throws IOException {
     synchronized (lock) {
-      // Peeks at header bytes and forwards the source in place (no copy): `pass` bytes of it are
-      // parsed and not yet forwarded.
-      long pass = 0;
-      while (pass < byteCount) {
-        if (payloadLeft > 0) {
-          long n = Math.min(payloadLeft, byteCount - pass);
-          pass += n;
-          payloadLeft -= n;
-        } else {
-          header[headerRead++] = source.getByte(pass++);
-          long length = headerComplete();
-          if (length < 0) continue;
-          headerRead = 0;
-          payloadLeft = length;
-        }
-        if (payloadLeft == 0 && headerRead == 0 && pingWaiting && !closeWritten) {
-          pingWaiting = false;
-          upstream.write(source, pass);
-          byteCount -= pass;
-          pass = 0;
-          Buffer ping = new Buffer();
-          writePing(ping);
-          upstream.write(ping, ping.size());
-        }
+      if (broken) throw new IOException("an earlier write to the network failed");
+      try {
+        forward(source, byteCount);
+      } catch (IOException | RuntimeException | Error e) {
+        broken = true;
+        throw e;
       }
-      if (pass > 0) upstream.write(source, pass);
     }
+  }
+
+  /** Under lock: parses {@code byteCount} bytes of OkHttp's frames and forwards them. */
+  private void forward(Buffer source, long byteCount) throws IOException {
+    // Peeks at header bytes and forwards the source in place (no copy): `pass` bytes of it are
+    // parsed and not yet forwarded.
+    long pass = 0;
+    while (pass < byteCount) {
+      if (payloadLeft > 0) {
+        long n = Math.min(payloadLeft, byteCount - pass);
+        pass += n;
+        payloadLeft -= n;
+      } else {
+        header[headerRead++] = source.getByte(pass++);
+        long length = headerComplete();
+        if (length < 0) continue;
+        headerRead = 0;
+        payloadLeft = length;
+      }
+      if (payloadLeft == 0 && headerRead == 0 && pingWaiting && !closeWritten) {
+        pingWaiting = false;
+        upstream.write(source, pass);
+        byteCount -= pass;
+        pass = 0;
+        Buffer ping = new Buffer();
+        writePing(ping);
+        upstream.write(ping, ping.size());
+      }
+    }
+    if (pass > 0) upstream.write(source, pass);
   }
 
   /** The payload length once {@link #header} holds a whole client frame header, else -1. */

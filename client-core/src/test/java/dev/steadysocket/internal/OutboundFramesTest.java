@@ -2,9 +2,11 @@ package dev.steadysocket.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.util.Random;
 import okio.Buffer;
 import okio.ByteString;
 import org.junit.jupiter.api.Test;
@@ -82,5 +84,93 @@ class OutboundFramesTest {
     network.clear();
     assertFalse(frames.ping());
     assertEquals(0, network.size());
+  }
+
+  /**
+   * A network write that fails part-way leaves the unsent bytes in OkHttp's buffer, which OkHttp may
+   * hand us again; the parser has already stepped past them, so they must not be parsed twice (here
+   * the mask bytes of a binary frame would read as a pong header): a sink that failed stays failed.
+   */
+  @Test
+  void aFailedWriteFailsEveryLaterWriteWithoutParsingTheLeftovers() {
+    Buffer accepted = new Buffer();
+    okio.Sink breaksOnce = new okio.Sink() {
+      boolean broke;
+      @Override public void write(Buffer source, long byteCount) throws IOException {
+        if (broke) {
+          accepted.write(source, byteCount);
+          return;
+        }
+        broke = true;
+        accepted.write(source, 3); // takes three bytes, then the connection breaks
+        throw new IOException("broken pipe");
+      }
+      @Override public void flush() {}
+      @Override public okio.Timeout timeout() { return okio.Timeout.NONE; }
+      @Override public void close() {}
+    };
+    OutboundFrames frames = new OutboundFrames(breaksOnce);
+    Buffer okhttp = new Buffer()
+        .writeByte(0x82).writeByte(0x80 | 6) // binary, masked, 6 bytes
+        .write(new byte[] {0x00, (byte) 0x8a, (byte) 0x80, 0x00}) // mask: 8A 80 reads as a pong header
+        .write(new byte[] {1, 2, 3, 4, 5, 6});
+    assertThrows(IOException.class, () -> frames.write(okhttp, okhttp.size()));
+    long left = okhttp.size();
+    assertThrows(IOException.class, () -> frames.write(okhttp, left));
+    assertEquals(0, frames.pongsWritten(), "leftover payload parsed as frames");
+    assertEquals(3, accepted.size(), "nothing more reaches a broken network");
+  }
+
+  /**
+   * OkHttp's sink buffer may hold more than one write hands on, and our pings may be asked for at
+   * any moment: over random frame sizes (7-bit, 16-bit and 64-bit lengths), random write sizes and
+   * random pings, every byte arrives in order, pings land only between frames, pongs are counted.
+   */
+  @Test
+  void randomChunksWithTrailingBytesAndPingsKeepEveryByteInOrder() throws IOException {
+    Random rnd = new Random(42);
+    for (int round = 0; round < 300; round++) {
+      Buffer network = new Buffer();
+      OutboundFrames frames = new OutboundFrames(network);
+      Buffer wire = new Buffer();
+      int n = 1 + rnd.nextInt(6);
+      long pongs = 0;
+      for (int i = 0; i < n; i++) {
+        int len = rnd.nextInt(4) == 0 ? 126 + rnd.nextInt(20_000) : rnd.nextInt(126);
+        if (rnd.nextInt(10) == 0) len = 70_000;
+        int op = rnd.nextBoolean() ? 0x8a : 0x82;
+        if (op == 0x8a) { len = Math.min(len, 125); pongs++; }
+        byte[] p = new byte[len];
+        rnd.nextBytes(p);
+        Buffer f = new Buffer().writeByte(op);
+        if (len <= 125) f.writeByte(0x80 | len);
+        else if (len <= 0xffff) f.writeByte(0x80 | 126).writeShort(len);
+        else f.writeByte(0x80 | 127).writeLong(len);
+        f.write(new byte[] {1, 2, 3, 4}).write(p); wire.writeAll(f);
+      }
+      ByteString expected = wire.snapshot();
+      Buffer okhttp = new Buffer(); // like RealBufferedSink.buffer: may hold more than it emits
+      int pings = 0;
+      while (wire.size() > 0 || okhttp.size() > 0) {
+        if (wire.size() > 0) okhttp.write(wire, Math.min(wire.size(), 1 + rnd.nextInt(9000)));
+        long count = Math.max(1, (long) (okhttp.size() * rnd.nextDouble()));
+        if (wire.size() == 0) count = okhttp.size();
+        frames.write(okhttp, count);
+        if (rnd.nextInt(3) == 0) { frames.ping(); pings++; }
+      }
+      // strip our pings (89 80 + 4 mask bytes) at frame boundaries
+      Buffer stripped = new Buffer();
+      int seen = 0;
+      while (network.size() > 0) {
+        if ((network.getByte(0) & 0xff) == 0x89) { network.skip(6); seen++; continue; }
+        int b1 = network.getByte(1) & 0x7f;
+        long len = b1 == 126 ? ((network.getByte(2) & 0xff) << 8 | (network.getByte(3) & 0xff))
+            : b1 == 127 ? new Buffer().write(network.snapshot().substring(2, 10)).readLong() : b1;
+        long h = 2 + (b1 == 126 ? 2 : b1 == 127 ? 8 : 0) + 4;
+        stripped.write(network, h + len);
+      }
+      assertEquals(expected, stripped.readByteString(), "round " + round);
+      assertEquals(pongs, frames.pongsWritten());
+    }
   }
 }
