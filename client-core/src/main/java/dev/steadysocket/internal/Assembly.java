@@ -151,7 +151,7 @@ public final class Assembly {
     Parts p = new Parts(config, scheduler, dispatch, callbacks);
     for (HttpUrl u : config.urls) p.redactedUrls.add(redact(u));
     if (config.transportFactory != null) {
-      for (int i = 0; i < config.urls.size(); i++) p.endpoints.add(config.transportFactory);
+      for (HttpUrl ignored : config.urls) p.endpoints.add(config.transportFactory); // one per URL
     } else {
       OkHttpClient base = config.client;
       if (base == null) {

@@ -84,8 +84,7 @@ final class ConnectionLoop {
     Connection c = connection;
     Transport open = state == ConnectionState.OPEN && c != null ? c.transport : null;
     awaitedDecision = null;
-    cancelTimers();
-    LoopTasks.cancel(reconnectTimer);
+    cancelTimers(); // a pending reconnect (RECONNECTING) is cancelled by terminate()
     setState(ConnectionState.CLOSING);
     if (open == null) {
       terminate(null, code, reason, true);

@@ -3,6 +3,7 @@ package dev.steadysocket.internal;
 import dev.steadysocket.OutboxPolicy;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
@@ -72,7 +73,7 @@ final class Outbox {
   List<Pending> offer(Pending message) {
     if (fits(message.bytes)) {
       add(message);
-      return new ArrayList<>(0);
+      return Collections.emptyList();
     }
     List<Pending> out = new ArrayList<>(1);
     if (policy.overflow() == OutboxPolicy.Overflow.REJECT_NEW || message.bytes > policy.maxBytes()) {

@@ -82,9 +82,9 @@ final class Requests {
     Request r;
     synchronized (this) { // with failAll: a reply taken before CLOSED completes before onClosed
       r = pending.remove(replyTo);
-      if (r == null) return false;
-      bus.enqueueCompletion(r.reply, reply, null);
+      if (r != null) bus.enqueueCompletion(r.reply, reply, null);
     }
+    if (r == null) return false;
     bus.kick();
     tasks.post(() -> cancel(r));
     return true;
@@ -112,8 +112,8 @@ final class Requests {
 
   /** Loop thread: with {@code RESEND}, the requests written on an earlier connection, to write on {@code next}. */
   List<Request> toResend(Transport next) {
+    if (retention != RequestRetention.RESEND) return java.util.Collections.emptyList();
     List<Request> out = new ArrayList<>();
-    if (retention != RequestRetention.RESEND) return out;
     for (Request r : pending.values()) {
       Transport sentOn = r.sentOn;
       if (r.message != null && sentOn != null && sentOn != next) out.add(r);

@@ -126,7 +126,7 @@ final class RetryPlanner {
   /** Records the end of a connection or attempt and decides what follows. */
   Plan plan(Disconnect d, Decision decision) {
     boolean fast = !stable; // failed, or closed within the minimum uptime
-    if (endpoints > 1) endpoint = (endpoint + 1) % endpoints;
+    endpoint = (endpoint + 1) % endpoints; // stays 0 with a single URL
     Duration fixed = decision.delay();
     switch (decision.action()) {
       case STOP:

@@ -106,6 +106,57 @@ class InboundLedgerTest {
   }
 
 
+  /**
+   * Long ids are remembered by fingerprint, so each entry's memory stays bounded: two long ids that
+   * differ only in their last character are still two ids, and a repeated long id is a duplicate.
+   */
+  @Test
+  void longIdsAreToldApartAndRecognisedByTheirFingerprint() {
+    InboundLedger l = new InboundLedger(10, false);
+    String base = "x".repeat(InboundLedger.MAX_KEPT_ID_CHARS);
+    assertFalse(l.isDuplicate(withId(base + "a")));
+    assertFalse(l.isDuplicate(withId(base + "b")), "a different long id");
+    assertTrue(l.isDuplicate(withId(base + "a")));
+    assertTrue(InboundLedger.fingerprint(base + "a").startsWith("#"));
+    assertEquals(InboundLedger.fingerprint(base + "a"), InboundLedger.fingerprint(base + "a"));
+  }
+
+  /** An id of exactly the kept length is kept as is: it can never collide with a fingerprint. */
+  @Test
+  void anIdOfTheKeptLengthIsNotConfusedWithAnotherIdEqualToItsFingerprint() {
+    InboundLedger l = new InboundLedger(10, false);
+    String id = "y".repeat(InboundLedger.MAX_KEPT_ID_CHARS);
+    assertFalse(l.isDuplicate(withId(id)));
+    assertFalse(l.isDuplicate(withId(InboundLedger.fingerprint(id))), "a different id");
+    assertTrue(l.isDuplicate(withId(id)));
+  }
+
+  /** Stream names and ids are recorded up to MAX_POSITION_CHARS inclusive, and not past it. */
+  @Test
+  void positionsOfTheLongestAllowedStreamAndIdAreKept() {
+    InboundLedger l = new InboundLedger(0, true);
+    String longest = "s".repeat(InboundLedger.MAX_POSITION_CHARS);
+    String longestId = "i".repeat(InboundLedger.MAX_POSITION_CHARS);
+    l.delivered(onStream(longest, longestId));
+    l.delivered(onStream(longest + "s", "1")); // a stream name one too long
+    assertEquals(1, l.resumeFrame(0).content().size());
+    assertEquals(longestId, l.resumeFrame(0).content().get(longest).asText());
+  }
+
+  /** A header of exactly MAX_RESUME_HEADER_CHARS is still sent; one character more is not. */
+  @Test
+  void theResumeHeaderIsSentUpToItsLimitInclusive() {
+    InboundLedger l = new InboundLedger(0, true);
+    // {"a":"<1017>","b":"<1017>","c":"<1017>","d":"<n>"}: 29 + 3 * 1017 + n characters.
+    for (String s : new String[] {"a", "b", "c"}) l.delivered(onStream(s, "x".repeat(1017)));
+    l.delivered(onStream("d", "x".repeat(InboundLedger.MAX_RESUME_HEADER_CHARS - 29 - 3 * 1017)));
+    String header = l.handshakeHeaders().get(InboundLedger.RESUME_HEADER);
+    assertEquals(InboundLedger.MAX_RESUME_HEADER_CHARS, header.length());
+    l.delivered(onStream("d", "x".repeat(InboundLedger.MAX_RESUME_HEADER_CHARS - 29 - 3 * 1017 + 1)));
+    assertEquals(Map.of(), l.handshakeHeaders());
+  }
+
+
   private static com.fasterxml.jackson.databind.JsonNode readTree(String json) {
     try {
       return Json.defaultMapper().readTree(json);

@@ -1,0 +1,177 @@
+package dev.steadysocket.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.steadysocket.Backoff;
+import dev.steadysocket.ConnectionState;
+import dev.steadysocket.Heartbeat;
+import dev.steadysocket.ReconnectPolicy.Decision;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Transport and token events through the loop in virtual time ({@link SocketCoreTest} covers
+ * commands and timers): a refused frame, what the handshake negotiated, how attempts are named, and
+ * a token call that outlives its attempt.
+ */
+class ConnectionLoopEventsTest {
+  static final long SECOND = 1_000_000_000L;
+
+  /** A transport that reports what its handshake negotiated; otherwise a {@link FakeTransport}. */
+  static final class NegotiatingTransport implements Transport {
+    final FakeTransport fake = new FakeTransport();
+    final String subprotocol;
+    final String extensions;
+
+    NegotiatingTransport(String subprotocol, String extensions) {
+      this.subprotocol = subprotocol;
+      this.extensions = extensions;
+    }
+
+    @Override public boolean send(String text) { return fake.send(text); }
+    @Override public boolean sendBinary(byte[] bytes) { return fake.sendBinary(bytes); }
+    @Override public long queueSize() { return fake.queueSize(); }
+    @Override public long pongCount() { return fake.pongCount(); }
+    @Override public boolean ping() { return fake.ping(); }
+    @Override public String subprotocol() { return subprotocol; }
+    @Override public String extensions() { return extensions; }
+    @Override public void close(int code, String reason) { fake.close(code, reason); }
+    @Override public void cancel() { fake.cancel(); }
+  }
+
+  final ManualScheduler scheduler = new ManualScheduler();
+  final List<String> events = new ArrayList<>();
+  final List<Transport.Listener> listeners = new ArrayList<>();
+  final List<Transport> transports = new ArrayList<>();
+  /** The next transport to dial; null: a plain FakeTransport. */
+  Transport next;
+
+  SocketCore build() {
+    return Assembly.build(config());
+  }
+
+  SocketConfig config() {
+    SocketConfig c = new SocketConfig();
+    c.urls.add(Checks.webSocketUrl("wss://example.com/feed"));
+    c.scheduler = scheduler;
+    c.transportFactory = (refresh, headers, listener) -> {
+      Transport t = next != null ? next : new FakeTransport();
+      next = null;
+      listeners.add(listener);
+      transports.add(t);
+      return t;
+    };
+    c.callbackExecutor = Runnable::run;
+    c.backoff = Backoff.exponential(Duration.ofSeconds(1), Duration.ofSeconds(30)).withoutJitter();
+    c.heartbeat = Heartbeat.disabled();
+    c.listeners.add(new ListenerBusTest.Recorder("l", events));
+    return c;
+  }
+
+  /** Connects and opens the latest attempt. */
+  Transport.Listener open(SocketCore core) {
+    core.connect();
+    scheduler.runUntilIdle();
+    Transport.Listener l = listeners.get(listeners.size() - 1);
+    l.onOpen();
+    scheduler.runUntilIdle();
+    assertEquals(ConnectionState.OPEN, core.state());
+    return l;
+  }
+
+  /**
+   * A frame the transport refused (an oversized message) ends the connection like a server close:
+   * the error is reported, the socket reconnects after the backoff, and the transport is not
+   * cancelled, since the close handshake the refusal started runs on.
+   */
+  @Test
+  void aRefusedFrameEndsTheConnectionAndTheSocketReconnects() {
+    SocketCore core = build();
+    Transport.Listener l = open(core);
+    l.onRefused(Api.get().messageTooLarge("inbound message over the limit"), 1009);
+    scheduler.runUntilIdle();
+    assertEquals(ConnectionState.RECONNECTING, core.state());
+    assertTrue(events.contains("l: error MessageTooLargeException"), events.toString());
+    assertTrue(events.contains("l: reconnecting 1 in 1000 after inbound message over the limit"), events.toString());
+    assertFalse(((FakeTransport) transports.get(0)).cancelled, "the close handshake runs on");
+    scheduler.advance(SECOND);
+    assertEquals(2, transports.size(), "the retry dialled");
+  }
+
+  /** Attempts are numbered in order, so the log lines of one attempt can be told from the next's. */
+  @Test
+  void eachAttemptIsNamedWithTheNextNumber() {
+    SocketCore core = build();
+    Transport.Listener first = open(core);
+    first.onFailure(new java.io.IOException("reset"), -1, null);
+    scheduler.runUntilIdle();
+    scheduler.advance(SECOND);
+    assertEquals(List.of("connection #1", "connection #2"), listeners.stream().map(Object::toString).toList());
+  }
+
+  /** Without a subprotocol the socket reports none (not ""), and no extensions before OPEN. */
+  @Test
+  void aTransportThatNegotiatedNothingReportsNoSubprotocol() {
+    SocketCore core = build();
+    assertNull(core.subprotocol());
+    assertEquals("", core.extensions());
+    open(core);
+    assertNull(core.subprotocol());
+    assertEquals("", core.extensions());
+  }
+
+  /** What the handshake negotiated is visible through the core once OPEN. */
+  @Test
+  void theNegotiatedSubprotocolAndExtensionsAreVisibleOnceOpen() {
+    SocketCore core = build();
+    next = new NegotiatingTransport("chat.v2", "permessage-deflate");
+    open(core);
+    assertEquals("chat.v2", core.subprotocol());
+    assertEquals("permessage-deflate", core.extensions());
+  }
+
+  /**
+   * A token call that outlives its attempt is discarded when it returns: even if the abandoned
+   * attempt had asked for a fresh token, no new provider call starts while no attempt waits for one
+   * (it would run the application's provider for nothing, and early); the next attempt asks anew.
+   */
+  @Test
+  void aTokenCallThatOutlivesItsAttemptStartsNoOtherCallWhenItReturns() {
+    ArrayDeque<Runnable> pool = new ArrayDeque<>();
+    List<Boolean> asked = new ArrayList<>();
+    Decision[] next = {Decision.refreshTokenAndRetry()};
+    SocketConfig c = config();
+    c.dispatch = pool::add; // the provider and the policy run when the test says
+    c.tokenProvider = refresh -> {
+      asked.add(refresh);
+      return "t";
+    };
+    c.reconnectPolicy = d -> next[0];
+    long timeout = c.connectTimeout.toNanos();
+    SocketCore core = Assembly.build(c);
+    core.connect();
+    scheduler.runUntilIdle();
+    Runnable hanging = pool.remove(); // attempt 1's token call, held back: the provider hangs
+
+    scheduler.advance(timeout); // attempt 1 times out waiting for the token
+    pool.remove().run(); // the policy: refresh the token
+    scheduler.advance(timeout); // the retry after the minimum backoff; attempt 2 waits for the same call
+    next[0] = Decision.retry();
+    scheduler.advance(timeout); // attempt 2 times out too, asking nothing new: the call still runs
+    pool.remove().run(); // the policy: retry after the backoff
+    scheduler.runUntilIdle();
+    assertEquals(ConnectionState.RECONNECTING, core.state());
+
+    hanging.run(); // the hung call returns during the backoff: its attempts are over
+    scheduler.runUntilIdle();
+    assertEquals(List.of(false), asked);
+    assertTrue(pool.isEmpty(), "no provider call while no attempt waits for a token");
+    assertTrue(listeners.isEmpty(), "nothing dialled with the stale token");
+  }
+}
