@@ -165,11 +165,15 @@ final class InboundFrames implements Source {
       passFrame(headerLength, length); // a protocol violation: OkHttp's reader refuses it with its own error
       return true;
     }
-    if ((opcode & 0x08) != 0) return controlFrame(opcode, headerLength, length);
+    if ((opcode & 0x08) != 0) {
+      controlFrame(opcode, headerLength, length);
+      return true;
+    }
     boolean first = opcode != OPCODE_CONTINUATION;
     if (first && compressedOpcode != -1) {
-      return trip(Api.get().protocolViolation(1002,
+      trip(Api.get().protocolViolation(1002,
           "the server started a message inside a fragmented compressed one", null), 1002, "protocol error");
+      return true;
     }
     if (first) messageBytes = 0;
     if (rsv1 || (!first && compressedOpcode != -1)) {
@@ -177,40 +181,44 @@ final class InboundFrames implements Source {
     }
     messageBytes += length;
     if (messageBytes > maxMessageBytes || messageBytes < 0) {
-      return trip(Api.get().messageTooLarge(
+      trip(Api.get().messageTooLarge(
           "the server sent a message of at least " + messageBytes + " bytes; the limit is "
               + maxMessageBytes + " (SteadySocketBuilder.maxInboundMessageSize)"), 1009, "message too large");
+      return true;
     }
     okHttpMidMessage = !fin;
     passFrame(headerLength, length);
     return true;
   }
 
-  private boolean controlFrame(int opcode, int headerLength, long length) throws IOException {
+  private void controlFrame(int opcode, int headerLength, long length) throws IOException {
     if (length > 125 || !require(headerLength + length)) {
       passFrame(headerLength, length); // OkHttp refuses an oversized control frame itself
-      return true;
+      return;
     }
     if (opcode == OPCODE_PING) {
       if (pingsReceived - outbound.pongsWritten() >= MAX_OWED_PONGS
           && !outbound.awaitPongs(pingsReceived - MAX_OWED_PONGS / 2, pongDrainNanos)) {
-        return trip(Api.get().protocolViolation(1008,
+        trip(Api.get().protocolViolation(1008,
             "the server sent " + MAX_OWED_PONGS + " pings more than it read pongs for (a ping flood)", null),
             1008, "ping flood");
+        return;
       }
       pingsReceived++;
     } else if (opcode == OPCODE_PONG) {
       pongsReceived++;
     }
     passFrame(headerLength, length);
-    return true;
   }
 
   /** Collects a compressed message, then hands OkHttp its inflated bytes as one plain frame. */
   private boolean compressedFrame(int opcode, boolean fin, int headerLength, long length) throws IOException {
     if (opcode != OPCODE_CONTINUATION) compressedOpcode = opcode;
     messageBytes += length;
-    if (messageBytes > maxMessageBytes || messageBytes < 0) return tooLarge(messageBytes);
+    if (messageBytes > maxMessageBytes || messageBytes < 0) {
+      tooLarge(messageBytes);
+      return true;
+    }
     in.skip(headerLength);
     while (length > 0) {
       if (in.size() == 0 && upstream.read(in, 8192) == -1) return false;
@@ -222,7 +230,10 @@ final class InboundFrames implements Source {
     int messageOpcode = compressedOpcode;
     compressedOpcode = -1;
     Buffer inflated = new Buffer();
-    if (!inflate(inflated)) return tooLarge(inflated.size());
+    if (!inflate(inflated)) {
+      tooLarge(inflated.size());
+      return true;
+    }
     writeHeader(messageOpcode, inflated.size());
     out.writeAll(inflated);
     return true;
@@ -240,7 +251,7 @@ final class InboundFrames implements Source {
     try {
       while (!inf.needsInput() && !inf.finished()) {
         int n = inf.inflate(chunk);
-        if (n == 0 && (inf.needsDictionary() || inf.needsInput())) break;
+        if (n == 0) break; // needs input (a raw stream never asks for a dictionary)
         into.write(chunk, 0, n);
         if (into.size() > maxMessageBytes) return false;
       }
@@ -251,14 +262,14 @@ final class InboundFrames implements Source {
     return true;
   }
 
-  private boolean tooLarge(long atLeast) {
-    return trip(Api.get().messageTooLarge(
+  private void tooLarge(long atLeast) {
+    trip(Api.get().messageTooLarge(
         "the server sent a message of at least " + atLeast + " bytes (inflated); the limit is "
             + maxMessageBytes + " (SteadySocketBuilder.maxInboundMessageSize)"), 1009, "message too large");
   }
 
   /** Hands OkHttp a close frame in place of what broke the limit, then the end of the stream. */
-  private boolean trip(SteadySocketException error, int code, String reason) {
+  private void trip(SteadySocketException error, int code, String reason) {
     tripped.tripped(error, code);
     byte[] text = reason.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     if (okHttpMidMessage) out.writeByte(0x80).writeByte(0); // see okHttpMidMessage
@@ -266,7 +277,6 @@ final class InboundFrames implements Source {
     finished = true;
     in.clear();
     deflated.clear();
-    return true;
   }
 
   /** Moves a whole header to {@link #out} and lets the payload follow as it arrives. */

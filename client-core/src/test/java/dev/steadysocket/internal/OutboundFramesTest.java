@@ -2,16 +2,21 @@ package dev.steadysocket.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.util.Random;
 import okio.Buffer;
 import okio.ByteString;
 import org.junit.jupiter.api.Test;
 
-/** Client frames through {@link OutboundFrames}: pongs counted, our pings between frames only. */
+/**
+ * Client frames through {@link OutboundFrames}: pongs counted (and waited for by the reader), our
+ * pings between frames only, with fresh mask keys, and nothing after our close frame.
+ */
 class OutboundFramesTest {
   private final Buffer network = new Buffer();
   private final OutboundFrames frames = new OutboundFrames(network);
@@ -171,6 +176,85 @@ class OutboundFramesTest {
       }
       assertEquals(expected, stripped.readByteString(), "round " + round);
       assertEquals(pongs, frames.pongsWritten());
+      assertTrue(seen <= pings, "pings written " + seen + " of " + pings + " asked");
     }
+  }
+
+  @Test
+  void aFrameWithA64BitLengthIsFollowedToItsEnd() throws IOException {
+    // 70,001 payload bytes: a misread length would put the frame boundary elsewhere, so the pong
+    // after it would not be counted and the waiting ping would land inside a frame.
+    Buffer big = clientFrame(0x82, 70_001);
+    Buffer start = new Buffer();
+    start.write(big, 20);
+    frames.write(start, start.size());
+    assertTrue(frames.ping());
+    Buffer rest = InboundFramesTest.concat(big, clientFrame(0x8a, 0));
+    write(rest, 4_096);
+    network.skip(2 + 8 + 4 + 70_001);
+    assertEquals(0x89, network.readByte() & 0xff, "the ping right after the frame");
+    network.skip(5);
+    assertEquals(0x8a, network.readByte() & 0xff);
+    assertEquals(1, frames.pongsWritten());
+  }
+
+  @Test
+  void eachPingHasAFreshMaskKey() throws IOException {
+    // RFC 6455 5.3: the mask key must be unpredictable. Two equal random keys: 1 in 2^32.
+    assertTrue(frames.ping());
+    assertTrue(frames.ping());
+    network.skip(2);
+    ByteString first = network.readByteString(4);
+    network.skip(2);
+    assertNotEquals(first, network.readByteString(4));
+  }
+
+  @Test
+  void theReaderReturnsAtOnceWhenThePongsAreWritten() throws IOException {
+    write(InboundFramesTest.concat(clientFrame(0x8a, 0), clientFrame(0x8a, 1)), 100);
+    long start = System.nanoTime();
+    assertTrue(frames.awaitPongs(2, 5_000_000_000L));
+    assertTrue(System.nanoTime() - start < 4_000_000_000L, "no wait for pongs already written");
+  }
+
+  @Test
+  void theReaderGivesUpWhenNoPongIsWrittenInTime() throws IOException {
+    assertFalse(frames.awaitPongs(1, 1_000_000));
+    assertFalse(frames.awaitPongs(1, 0));
+  }
+
+  @Test
+  void theReaderWakesForAPongWrittenByAnotherThread() throws Exception {
+    Thread writer = new Thread(() -> {
+      try {
+        Buffer pong = clientFrame(0x8a, 0);
+        frames.write(pong, pong.size());
+      } catch (IOException e) {
+        throw new AssertionError(e);
+      }
+    });
+    writer.start();
+    assertTrue(frames.awaitPongs(1, 10_000_000_000L));
+    writer.join();
+  }
+
+  @Test
+  void anInterruptedReaderStopsWaitingAndStaysInterrupted() {
+    Thread.currentThread().interrupt();
+    assertThrows(InterruptedIOException.class, () -> frames.awaitPongs(1, 10_000_000_000L));
+    assertTrue(Thread.interrupted(), "the interrupt is kept for the caller (and cleared here)");
+  }
+
+  @Test
+  void closingClosesTheNetworkSink() throws IOException {
+    boolean[] closed = {false};
+    OutboundFrames closing = new OutboundFrames(new okio.ForwardingSink(new Buffer()) {
+      @Override
+      public void close() {
+        closed[0] = true;
+      }
+    });
+    closing.close();
+    assertTrue(closed[0]);
   }
 }

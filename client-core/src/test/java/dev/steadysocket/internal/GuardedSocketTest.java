@@ -1,0 +1,102 @@
+package dev.steadysocket.internal;
+
+import static dev.steadysocket.internal.InboundFramesTest.compress;
+import static dev.steadysocket.internal.InboundFramesTest.concat;
+import static dev.steadysocket.internal.InboundFramesTest.frame;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.ProtocolException;
+import java.nio.charset.StandardCharsets;
+import java.util.zip.Deflater;
+import okio.Buffer;
+import okio.ByteString;
+import okio.Sink;
+import okio.Socket;
+import okio.Source;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link GuardedSocket}: which extensions header turns on inflating (and the window reset of
+ * {@code server_no_context_takeover}), judged by what OkHttp would read; and that a cancel reaches
+ * the raw socket.
+ */
+class GuardedSocketTest {
+  /** An upgraded socket on in-memory buffers. */
+  static final class RawSocket implements Socket {
+    final Buffer source;
+    final Buffer sink = new Buffer();
+    boolean cancelled;
+
+    RawSocket(Buffer source) {
+      this.source = source;
+    }
+
+    @Override public Source getSource() { return source; }
+    @Override public Sink getSink() { return sink; }
+    @Override public void cancel() { cancelled = true; }
+  }
+
+  private static final byte[] FIRST = "the first message, the first message".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] AGAIN = "the first message again".getBytes(StandardCharsets.UTF_8);
+
+  /** Two messages compressed with one window: the second refers back to the first. */
+  private static Buffer twoMessagesSharingAWindow() {
+    Deflater shared = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+    return concat(frame(0xc1, compress(shared, FIRST)), frame(0xc1, compress(shared, AGAIN)));
+  }
+
+  private static ByteString read(String extensions, Buffer wire) throws IOException {
+    GuardedSocket socket = new GuardedSocket(new RawSocket(wire), 1 << 20, extensions, (e, code) -> {
+      throw new AssertionError("tripped: " + e);
+    });
+    Buffer out = new Buffer();
+    while (socket.getSource().read(out, 8192) != -1) {}
+    return out.readByteString();
+  }
+
+  private static final ByteString INFLATED = concat(frame(0x81, FIRST), frame(0x81, AGAIN)).snapshot();
+
+  @Test
+  void permessageDeflateTurnsOnInflatingWithContextTakeover() throws IOException {
+    assertEquals(INFLATED, read("permessage-deflate", twoMessagesSharingAWindow()));
+    assertEquals(INFLATED, read("PerMessage-Deflate; client_max_window_bits=15", twoMessagesSharingAWindow()),
+        "case-insensitive, parameters aside");
+    assertEquals(INFLATED, read("x-custom, permessage-deflate; client_no_context_takeover",
+        twoMessagesSharingAWindow()), "the server keeps its window: only ours is reset");
+  }
+
+  @Test
+  void withoutPermessageDeflateCompressedFramesReachOkHttpUntouched() throws IOException {
+    // OkHttp then refuses the RSV1 bit itself (it was never negotiated).
+    for (String extensions : new String[] {"", "x-webkit-deflate-frame", "permessage-deflate-x",
+        "x-custom; param=permessage-deflate", "server_no_context_takeover"}) {
+      Buffer wire = twoMessagesSharingAWindow();
+      ByteString raw = wire.snapshot();
+      assertEquals(raw, read(extensions, wire), "extensions: '" + extensions + "'");
+    }
+  }
+
+  @Test
+  void serverNoContextTakeoverResetsTheWindowBetweenMessages() {
+    for (String extensions : new String[] {"permessage-deflate; server_no_context_takeover",
+        "permessage-deflate;SERVER_NO_CONTEXT_TAKEOVER", "permessage-deflate; server_no_context_takeover=x"}) {
+      ProtocolException e = assertThrows(ProtocolException.class, () -> read(extensions, twoMessagesSharingAWindow()),
+          "a back reference across messages cannot inflate with '" + extensions + "'");
+      assertTrue(e.getMessage().contains("malformed compressed message"), e.getMessage());
+    }
+  }
+
+  @Test
+  void theGuardsAreWhatOkHttpReadsAndWritesAndCancelReachesTheRawSocket() {
+    RawSocket raw = new RawSocket(new Buffer());
+    GuardedSocket socket = new GuardedSocket(raw, 1_000, "", (e, code) -> {});
+    assertSame(socket.inbound, socket.getSource());
+    assertSame(socket.outbound, socket.getSink());
+    socket.cancel();
+    assertTrue(raw.cancelled);
+  }
+}
