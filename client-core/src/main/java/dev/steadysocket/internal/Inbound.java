@@ -56,12 +56,15 @@ final class Inbound {
 
   /** Reader thread. */
   void text(Connection c, String text) {
+    // Sized here, not where it is admitted: in pipelined mode that is the dispatch thread, which
+    // decodes, and a scan of every text there slows delivery (~20 % of its time for 100 B frames).
+    long bytes = Utf8.size(text);
     if (pipelined && requests.isEmpty()) {
       // OkHttp's reader only queues the frame and goes back to reading; the dispatch thread
       // decodes and delivers it. Nothing needs the envelope on the reader in this mode: no dedup
       // or resume position to record in arrival order, and no request whose reply must be matched
       // before a disconnect fails it.
-      c.deliver(() -> receive(c, text), text.length());
+      c.deliver(() -> receive(c, text, bytes), text.length());
       return;
     }
     Envelope envelope;
@@ -74,7 +77,7 @@ final class Inbound {
     if (!forApplication(c, envelope)) return;
     Runnable delivery = bus.message(envelope); // converted for typed handlers here, outside any lock
     c.deliver(() -> {
-      if (admit(envelope, text)) delivery.run();
+      if (admit(envelope, bytes)) delivery.run();
     }, text.length());
   }
 
@@ -89,7 +92,7 @@ final class Inbound {
   }
 
   /** On the callback executor, inside a delivery: the pipelined half of {@link #text}. */
-  private void receive(Connection c, String text) {
+  private void receive(Connection c, String text, long bytes) {
     Envelope envelope;
     try {
       envelope = decode(c, text);
@@ -97,7 +100,7 @@ final class Inbound {
       bus.raise(error); // delivered to onError right after this delivery
       return;
     }
-    if (forApplication(c, envelope) && admit(envelope, text)) bus.deliverMessage(envelope);
+    if (forApplication(c, envelope) && admit(envelope, bytes)) bus.deliverMessage(envelope);
   }
 
   private Envelope decode(Connection c, String text) {
@@ -137,14 +140,14 @@ final class Inbound {
   }
 
   /** Records a message about to reach the listeners, where its delivery is ordered; false if a duplicate. */
-  private boolean admit(Envelope envelope, String text) {
+  private boolean admit(Envelope envelope, long bytes) {
     if (ledger.isDuplicate(envelope)) {
       metrics.duplicatesDropped.incrementAndGet();
       return false;
     }
     ledger.delivered(envelope);
     metrics.messagesReceived.incrementAndGet();
-    metrics.bytesReceived.addAndGet(Utf8.size(text));
+    metrics.bytesReceived.addAndGet(bytes);
     return true;
   }
 }
