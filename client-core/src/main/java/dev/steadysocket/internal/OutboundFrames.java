@@ -38,7 +38,8 @@ final class OutboundFrames implements Sink {
   private boolean closeWritten;
   /**
    * Guarded by lock: a write to the network failed. What it did not send stays in OkHttp's buffer
-   * and the parser has stepped past it, so nothing more is parsed or sent: every later call fails.
+   * and the parser has stepped past it, so nothing more is parsed or sent: every later write,
+   * ping and flush fails.
    */
   private boolean broken;
 
@@ -85,12 +86,12 @@ final class OutboundFrames implements Sink {
    */
   boolean ping() throws IOException {
     synchronized (lock) {
+      if (broken) throw new IOException("an earlier write to the network failed");
       if (closeWritten) return false;
       if (headerRead > 0 || payloadLeft > 0) {
         pingWaiting = true;
         return true;
       }
-      if (broken) throw new IOException("an earlier write to the network failed");
       Buffer ping = new Buffer();
       writePing(ping);
       try {
@@ -180,6 +181,7 @@ final class OutboundFrames implements Sink {
   @Override
   public void flush() throws IOException {
     synchronized (lock) {
+      if (broken) throw new IOException("an earlier write to the network failed");
       upstream.flush();
     }
   }

@@ -126,6 +126,24 @@ class OutboundFramesTest {
     assertEquals(3, accepted.size(), "nothing more reaches a broken network");
   }
 
+  /** After a failed write inside a frame, a ping is refused at once, not promised for later. */
+  @Test
+  void aPingAfterAWriteFailedInsideAFrameFails() {
+    okio.Sink broken = new okio.Sink() {
+      @Override public void write(Buffer source, long byteCount) throws IOException {
+        throw new IOException("broken pipe");
+      }
+      @Override public void flush() {}
+      @Override public okio.Timeout timeout() { return okio.Timeout.NONE; }
+      @Override public void close() {}
+    };
+    OutboundFrames frames = new OutboundFrames(broken);
+    Buffer firstHalf = clientFrame(0x82, 100);
+    assertThrows(IOException.class, () -> frames.write(firstHalf, 50)); // inside the frame's payload
+    assertThrows(IOException.class, frames::ping);
+    assertThrows(IOException.class, frames::flush);
+  }
+
   /**
    * OkHttp's sink buffer may hold more than one write hands on, and our pings may be asked for at
    * any moment: over random frame sizes (7-bit, 16-bit and 64-bit lengths), random write sizes and
