@@ -147,7 +147,10 @@ final class InboundFrames implements Source {
     return length >= 0 && total >= 0 && total <= maxMessageBytes;
   }
 
-  /** Reads and judges the next frame header; false at the end of the stream. */
+  /**
+   * Reads and judges the next frame header; false at the end of the stream. A refusal added here
+   * must also be excluded by {@link #plainFrameWaiting}, or it could overtake the frames before it.
+   */
   private boolean nextFrame() throws IOException {
     if (!require(2)) return false;
     int b0 = in.getByte(0) & 0xff;

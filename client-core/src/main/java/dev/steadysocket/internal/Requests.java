@@ -6,6 +6,7 @@ import dev.steadysocket.RequestTimeoutException;
 import dev.steadysocket.SteadySocketException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -112,7 +113,7 @@ final class Requests {
 
   /** Loop thread: with {@code RESEND}, the requests written on an earlier connection, to write on {@code next}. */
   List<Request> toResend(Transport next) {
-    if (retention != RequestRetention.RESEND) return java.util.Collections.emptyList();
+    if (retention != RequestRetention.RESEND) return Collections.emptyList();
     List<Request> out = new ArrayList<>();
     for (Request r : pending.values()) {
       Transport sentOn = r.sentOn;

@@ -18,13 +18,14 @@ final class DemoChat implements FeedProtocol.Handler {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final DemoFeedServer server;
-  private final @Nullable Consumer<ObjectNode> hook;
+  /** Read on every message, as the server reads its other options live. */
+  private final DemoFeedServer.Options options;
   /** The chat name (the sender it last used) of each session; read by other sessions' threads. */
   private final Map<ServerSession, String> names = new ConcurrentHashMap<>();
 
-  DemoChat(DemoFeedServer server, @Nullable Consumer<ObjectNode> hook) {
+  DemoChat(DemoFeedServer server, DemoFeedServer.Options options) {
     this.server = server;
-    this.hook = hook;
+    this.options = options;
   }
 
   @Override
@@ -61,6 +62,7 @@ final class DemoChat implements FeedProtocol.Handler {
       default:
         break;
     }
+    @Nullable Consumer<ObjectNode> hook = options.onMessage;
     if (hook != null) {
       hook.accept(message);
     }

@@ -171,7 +171,7 @@ public final class DemoFeedServer implements Closeable {
         FeedProtocol.builder(SENDER)
             .stream(ticker)
             .inbox(new MemoryInbox(Math.max(4_096, options.historySize)))
-            .handler(new DemoChat(this, options.onMessage))
+            .handler(new DemoChat(this, options))
             .scheduler(scheduler)
             .resumeGrace(options.resumeGrace)
             .log(this::log);
