@@ -82,6 +82,8 @@ final class InboundFrames implements Source {
 
   private final Buffer deflated = new Buffer();
   private @Nullable Inflater inflater;
+  /** Inflated output, reused for every compressed message; allocated at the first one. */
+  private byte @Nullable [] chunk;
   private boolean finished;
 
   volatile long pingsReceived;
@@ -250,7 +252,8 @@ final class InboundFrames implements Source {
     deflated.write(DEFLATE_TAIL);
     byte[] input = deflated.readByteArray();
     inf.setInput(input);
-    byte[] chunk = new byte[8192];
+    byte[] chunk = this.chunk;
+    if (chunk == null) this.chunk = chunk = new byte[8192];
     try {
       while (!inf.needsInput() && !inf.finished()) {
         int n = inf.inflate(chunk);
