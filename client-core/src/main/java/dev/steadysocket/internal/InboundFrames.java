@@ -128,45 +128,63 @@ final class InboundFrames implements Source {
   }
 
   /**
-   * Whether the next frame is one {@link #nextFrame} passes on as it is, without reading the
-   * network, refusing or inflating: the whole header of an uncompressed, unmasked data frame that
-   * keeps its message within the limit. Anything else waits for an empty {@link #out}: a control
-   * frame (a ping may wait for pongs, which OkHttp writes only for frames it has), a compressed
-   * frame (inflating may fail), a frame that trips a limit (the complete messages before it must
-   * reach OkHttp before the refusal does).
+   * Whether the next frame's whole header is in {@link #in} and the frame is {@link #plainTotal
+   * plain}: {@link #nextFrame} then passes it on without reading the network, refusing or
+   * inflating. Anything else waits for an empty {@link #out}: a control frame (a ping may wait for
+   * pongs, which OkHttp writes only for frames it has), a compressed frame (inflating may fail), a
+   * frame that trips a limit (the complete messages before it must reach OkHttp before the refusal
+   * does).
    */
   private boolean plainFrameWaiting() {
-    if (in.size() < 2 || compressedOpcode != -1) return false;
+    if (in.size() < 2) return false;
     int b0 = in.getByte(0) & 0xff;
     int b1 = in.getByte(1) & 0xff;
-    if ((b0 & 0x48) != 0 || (b1 & 0x80) != 0) return false; // control, RSV1 or masked
-    int len7 = b1 & 0x7f;
-    int headerLength = 2 + (len7 == 126 ? 2 : len7 == 127 ? 8 : 0);
-    if (in.size() < headerLength) return false;
-    long length = len7 == 126 ? in.getByte(2) << 8 & 0xff00 | in.getByte(3) & 0xff
-        : len7 == 127 ? peekLong(2) : len7;
-    long total = ((b0 & 0x0f) == OPCODE_CONTINUATION ? messageBytes : 0) + length;
-    return length >= 0 && total >= 0 && total <= maxMessageBytes;
+    return in.size() >= headerLength(b1) && plainTotal(b0, b1, payloadLength(b1)) >= 0;
   }
 
   /**
-   * Reads and judges the next frame header; false at the end of the stream. A refusal added here
-   * must also be excluded by {@link #plainFrameWaiting}, or it could overtake the frames before it.
+   * The one rule for a frame that passes to OkHttp as it is: an unmasked, uncompressed data frame,
+   * outside any compressed message, that keeps its message within the limit. Returns the
+   * message's size with this frame, or -1 for any other frame. Needs the whole header in {@link #in}.
    */
+  private long plainTotal(int b0, int b1, long length) {
+    // 0x48: a control opcode or RSV1 (compressed); 0x80 in b1: masked.
+    if ((b0 & 0x48) != 0 || (b1 & 0x80) != 0 || compressedOpcode != -1 || length < 0) return -1;
+    long total = ((b0 & 0x0f) == OPCODE_CONTINUATION ? messageBytes : 0) + length;
+    return total >= 0 && total <= maxMessageBytes ? total : -1;
+  }
+
+  private static int headerLength(int b1) {
+    int len7 = b1 & 0x7f;
+    return 2 + (len7 == 126 ? 2 : len7 == 127 ? 8 : 0) + ((b1 & 0x80) != 0 ? 4 : 0);
+  }
+
+  /** The payload length of the frame whose header starts {@link #in} (negative if absurd). */
+  private long payloadLength(int b1) {
+    int len7 = b1 & 0x7f;
+    return len7 == 126 ? in.getByte(2) << 8 & 0xff00 | in.getByte(3) & 0xff
+        : len7 == 127 ? peekLong(2) : len7;
+  }
+
+  /** Reads and judges the next frame header; false at the end of the stream. */
   private boolean nextFrame() throws IOException {
     if (!require(2)) return false;
     int b0 = in.getByte(0) & 0xff;
     int b1 = in.getByte(1) & 0xff;
-    int opcode = b0 & 0x0f;
-    boolean fin = (b0 & 0x80) != 0;
-    boolean rsv1 = (b0 & 0x40) != 0;
-    boolean masked = (b1 & 0x80) != 0;
-    int len7 = b1 & 0x7f;
-    int headerLength = 2 + (len7 == 126 ? 2 : len7 == 127 ? 8 : 0) + (masked ? 4 : 0);
+    int headerLength = headerLength(b1);
     if (!require(headerLength)) return false;
-    long length = len7 == 126 ? in.getByte(2) << 8 & 0xff00 | in.getByte(3) & 0xff
-        : len7 == 127 ? peekLong(2) : len7;
-    if (masked || length < 0 || (rsv1 && !deflate)) {
+    long length = payloadLength(b1);
+    boolean fin = (b0 & 0x80) != 0;
+    long plain = plainTotal(b0, b1, length);
+    if (plain >= 0) {
+      messageBytes = plain;
+      okHttpMidMessage = !fin;
+      passFrame(headerLength, length);
+      return true;
+    }
+    int opcode = b0 & 0x0f;
+    boolean rsv1 = (b0 & 0x40) != 0;
+    if ((b1 & 0x80) != 0 || length < 0 || (rsv1 && !deflate)) {
       passFrame(headerLength, length); // a protocol violation: OkHttp's reader refuses it with its own error
       return true;
     }
@@ -181,18 +199,14 @@ final class InboundFrames implements Source {
       return true;
     }
     if (first) messageBytes = 0;
-    if (rsv1 || (!first && compressedOpcode != -1)) {
+    if (rsv1 || compressedOpcode != -1) {
       return compressedFrame(opcode, fin, headerLength, length);
     }
+    // A plain data frame that plainTotal refused: its message crosses the limit.
     messageBytes += length;
-    if (messageBytes > maxMessageBytes || messageBytes < 0) {
-      trip(Api.get().messageTooLarge(
-          "the server sent a message of at least " + messageBytes + " bytes; the limit is "
-              + maxMessageBytes + " (SteadySocketBuilder.maxInboundMessageSize)"), 1009, "message too large");
-      return true;
-    }
-    okHttpMidMessage = !fin;
-    passFrame(headerLength, length);
+    trip(Api.get().messageTooLarge(
+        "the server sent a message of at least " + messageBytes + " bytes; the limit is "
+            + maxMessageBytes + " (SteadySocketBuilder.maxInboundMessageSize)"), 1009, "message too large");
     return true;
   }
 

@@ -104,10 +104,10 @@ class InboundFramesBatchTest {
 
   @Test
   void everyDataFrameOfOneNetworkReadGoesToOkHttpInOneCall() throws IOException {
-    // Short, 16-bit-length and fragmented frames, ending with an empty frame whose 2-byte header is
-    // all that is left: nothing may be held back for a second call.
+    // Short, 16-bit-length and fragmented frames, an empty final fragment and an empty message
+    // (2-byte headers, the last one all that is left): nothing may be held back for a second call.
     Buffer wire = concat(A.copy(), frame(0x82, new byte[300]), frame(0x01, new byte[] {'x', 'y'}),
-        frame(0x80, new byte[0]));
+        frame(0x80, new byte[0]), frame(0x81, new byte[0]));
     ByteString expected = wire.snapshot();
     Network network = new Network().then(wire);
     assertEquals(expected, readOnce(frames(network, false)));

@@ -87,6 +87,27 @@ class InboundFramesLimitsTest {
   }
 
   @Test
+  void eachCompressedMessageIsMeasuredOnItsOwn() throws IOException {
+    byte[] random = new byte[200];
+    new Random(11).nextBytes(random);
+    byte[] z = deflate(random);
+    // Two messages of exactly the limit in compressed bytes: together they are twice over it.
+    Buffer wire = concat(frame(0xc2, z), frame(0xc2, z));
+    assertEquals(concat(frame(0x82, random), frame(0x82, random)).snapshot(),
+        drain(frames(wire, z.length, true, false)));
+    assertNull(tripped);
+  }
+
+  @Test
+  void aFragmentedPlainMessageIsRefusedWithItsSizeSoFar() throws IOException {
+    Buffer wire = concat(frame(0x01, new byte[60]), frame(0x80, new byte[41]));
+    ByteString out = drain(frames(wire, 100, false, false));
+    assertEquals(1009, trippedCode);
+    assertTrue(tripped.getMessage().contains("at least 101 bytes"), tripped.getMessage());
+    assertTrue(out.endsWith(closeFrame(1009, "message too large").snapshot()), out.hex());
+  }
+
+  @Test
   void aMessageInflatingToExactlyTheLimitPassesAndOneByteMoreIsRefused() throws IOException {
     byte[] text = new byte[1_000];
     Arrays.fill(text, (byte) 'a');
