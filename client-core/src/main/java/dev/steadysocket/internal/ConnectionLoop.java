@@ -145,9 +145,11 @@ final class ConnectionLoop {
     ConnectionState previous = state;
     state = ConnectionState.OPEN;
     parts.negotiated(t); // visible before OPEN is
+    // The lane opens, and what waited is written, before anyone hears of OPEN: a close() from
+    // onStateChanged(OPEN) then finds the queued messages written, not failed.
+    parts.attach(t);
     c.publishOpen(previous); // ordered before the frames that arrived meanwhile
     log.info("connected to {}", url());
-    parts.attach(t);
     stableTimer = tasks.schedule(() -> {
       if (connection == c && state == ConnectionState.OPEN) parts.planner.connectionStable();
     }, parts.planner.stableAfter(config.minimumUptime));

@@ -78,7 +78,7 @@ final class Failures {
   static Disconnect deadLink(Duration silence) {
     return Api.get().disconnect(
         Disconnect.Kind.DEAD_LINK, -1, -1, null, true,
-        Api.get().deadLink("no frame or pong for " + silence.toMillis() + " ms after a heartbeat"));
+        Api.get().deadLink("no frame or pong for " + LoopTasks.millis(silence) + " ms after a heartbeat"));
   }
 
   /** The attempt did not open within the connect timeout; {@code awaitingToken} says what it waited for. */
@@ -87,7 +87,7 @@ final class Failures {
     return Api.get().disconnect(
         Disconnect.Kind.TRANSPORT_FAILURE, -1, -1, null, false,
         Api.get().connectionLost(
-            what + " within " + timeout.toMillis() + " ms", new SocketTimeoutException(what)));
+            what + " within " + LoopTasks.millis(timeout) + " ms", new SocketTimeoutException(what)));
   }
 
   /** The attempt could not start: the token provider failed, or the transport refused to connect. */
@@ -185,7 +185,7 @@ final class Failures {
       long at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant().toEpochMilli();
       long millis = at - nowMillis;
       if (millis <= 0) return Duration.ZERO;
-      return millis >= ceiling.toMillis() ? ceiling : Duration.ofMillis(millis);
+      return millis >= LoopTasks.millis(ceiling) ? ceiling : Duration.ofMillis(millis);
     } catch (DateTimeParseException | ArithmeticException e) {
       return null;
     }

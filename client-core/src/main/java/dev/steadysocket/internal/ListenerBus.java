@@ -74,11 +74,25 @@ public final class ListenerBus implements SerialExecutor.Failures {
   }
 
   public <T> Subscription on(String type, Class<T> cls, Consumer<? super T> consumer) {
+    checkHandler(type, cls, consumer);
     return register(new Handler<T>(type, cls, null, consumer));
   }
 
   public <T> Subscription on(String type, TypeReference<T> ref, Consumer<? super T> consumer) {
+    checkHandler(type, ref, consumer);
     return register(new Handler<T>(type, null, ref, consumer));
+  }
+
+  /**
+   * The arguments of a typed handler, checked where it is registered (the builder registers on the
+   * bus only at build(), so it calls this at once too).
+   *
+   * @throws NullPointerException naming the argument that is null
+   */
+  public static void checkHandler(String type, Object target, Consumer<?> consumer) {
+    java.util.Objects.requireNonNull(type, "type == null");
+    java.util.Objects.requireNonNull(target, "the class or TypeReference to convert to is null");
+    java.util.Objects.requireNonNull(consumer, "handler == null");
   }
 
   private Subscription register(Handler<?> handler) {
@@ -207,7 +221,35 @@ public final class ListenerBus implements SerialExecutor.Failures {
    * deliveries under its lock and calls {@link #kick} after releasing it.
    */
   void enqueue(Runnable delivery) {
-    executor.enqueue(() -> {
+    executor.enqueue(new Delivery(delivery, null));
+  }
+
+  /**
+   * A delivery holding a share of the inbound backlog, for {@link #enqueueHeld}: {@code release}
+   * runs exactly once however it ends — delivered, skipped after onClosed, or dropped because the
+   * callback executor refused it ({@link SerialExecutor.Held}).
+   */
+  Runnable held(Runnable delivery, Runnable release) {
+    return new Delivery(delivery, release);
+  }
+
+  /** Queues, without starting the executor, a delivery made by {@link #held}. */
+  void enqueueHeld(Runnable heldDelivery) {
+    executor.enqueue(heldDelivery);
+  }
+
+  /** One delivery to the listeners; errors its listeners raise are delivered right after it. */
+  private final class Delivery implements SerialExecutor.Held {
+    private final Runnable delivery;
+    private final @Nullable Runnable release;
+
+    Delivery(Runnable delivery, @Nullable Runnable release) {
+      this.delivery = delivery;
+      this.release = release;
+    }
+
+    @Override
+    public void run() {
       if (terminated) return;
       delivery.run();
       while (raised != null) {
@@ -215,7 +257,12 @@ public final class ListenerBus implements SerialExecutor.Failures {
         raised = null;
         for (SteadySocketException e : errors) deliverError(e);
       }
-    });
+    }
+
+    @Override
+    public void release() {
+      if (release != null) release.run();
+    }
   }
 
   void kick() {
@@ -232,15 +279,15 @@ public final class ListenerBus implements SerialExecutor.Failures {
 
   @Override
   public void taskThrew(Throwable error) {
-    log.error("unexpected failure in a SteadySocket callback task; please report it", error);
+    quietly(() -> log.error("unexpected failure in a SteadySocket callback task; please report it", error));
   }
 
   @Override
   public void rejected(int dropped, Throwable cause) {
     callbacksRejected.addAndGet(dropped);
-    log.warn(
+    quietly(() -> log.warn(
         "the callback executor refused work ({}): {} callbacks dropped; futures were completed on"
-            + " SteadySocket's own threads", cause.toString(), dropped);
+            + " SteadySocket's own threads", describe(cause), dropped, cause));
   }
 
   @Override
@@ -295,19 +342,54 @@ public final class ListenerBus implements SerialExecutor.Failures {
         l.onError(error);
       } catch (Throwable t) {
         // Logged, not reported again: an onError that throws on every error would loop forever.
-        log.warn("listener {} threw from onError", l, t);
+        quietly(() -> log.warn("listener {} threw from onError", name(l), t));
       }
     }
   }
 
-  /** Inside a delivery: every listener sees the event, then the error, once. */
+  /**
+   * Inside a delivery: every listener sees the event, then the error, once. What the application
+   * made is only called isolated here ({@code toString()} of the listener, and of what it threw
+   * when the log line is built, may throw too): nothing it throws can escape into the delivery.
+   */
   void listenerThrew(Object listener, String callback, Throwable t) {
+    String who = name(listener);
     if (t instanceof VirtualMachineError) {
-      log.error("listener {} threw {} from {}; delivery goes on", listener, t, callback, t);
+      quietly(() -> log.error("listener {} threw from {}; delivery goes on", who, callback, t));
     } else {
-      log.warn("listener {} threw from {}", listener, callback, t);
+      quietly(() -> log.warn("listener {} threw from {}", who, callback, t));
     }
-    raise(Api.get().listener(listener + " threw from " + callback, t));
+    raise(Api.get().listener(who + " threw from " + callback, t));
+  }
+
+  /** The listener's {@code toString()}, isolated: if it throws, its class and identity hash. */
+  private static String name(Object listener) {
+    try {
+      return String.valueOf(listener);
+    } catch (Throwable t) {
+      return describe(listener);
+    }
+  }
+
+  /**
+   * Names an object of the application's without calling any of its methods: its class and
+   * identity hash, as {@code Object.toString()} would.
+   */
+  static String describe(Object o) {
+    return o.getClass().getName() + "@" + Integer.toHexString(System.identityHashCode(o));
+  }
+
+  /**
+   * Runs a log statement whose arguments came from the application: the logging backend calls their
+   * {@code toString()} and {@code getMessage()}, which may throw. A log line is not worth a
+   * callback.
+   */
+  private static void quietly(Runnable logStatement) {
+    try {
+      logStatement.run();
+    } catch (Throwable ignored) {
+      // the application's object broke the log line; delivery goes on
+    }
   }
 
   /** A typed handler registered with {@code on(type, Class|TypeReference, consumer)}. */

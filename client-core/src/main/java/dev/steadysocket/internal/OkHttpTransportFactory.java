@@ -38,18 +38,27 @@ final class OkHttpTransportFactory implements Transport.Factory {
             .pingInterval(0, TimeUnit.MILLISECONDS)
             .followRedirects(false)
             .followSslRedirects(false)
-            .webSocketCloseTimeout(Math.max(1, closeTimeoutMillis), TimeUnit.MILLISECONDS);
-    if (shorter(base.connectTimeoutMillis(), connectTimeoutMillis)) {
-      b.connectTimeout(connectTimeoutMillis, TimeUnit.MILLISECONDS);
+            .webSocketCloseTimeout(okHttpMillis(closeTimeoutMillis), TimeUnit.MILLISECONDS);
+    long connectMillis = okHttpMillis(connectTimeoutMillis);
+    if (shorter(base.connectTimeoutMillis(), connectMillis)) {
+      b.connectTimeout(connectMillis, TimeUnit.MILLISECONDS);
     }
-    if (shorter(base.readTimeoutMillis(), connectTimeoutMillis)) {
-      b.readTimeout(connectTimeoutMillis, TimeUnit.MILLISECONDS);
+    if (shorter(base.readTimeoutMillis(), connectMillis)) {
+      b.readTimeout(connectMillis, TimeUnit.MILLISECONDS);
     }
     b.interceptors().add(0, UNCHECKED_AS_IO); // first, so it wraps every other interceptor
     b.interceptors().add(1, new GuardInterceptor(maxInboundMessageBytes, subprotocolRequired));
     this.client = b.build();
     this.request = request;
     this.dispatch = dispatch;
+  }
+
+  /**
+   * A timeout OkHttp accepts: 1 ms to {@code Integer.MAX_VALUE} ms (24.8 days; OkHttp refuses more).
+   * Our own timers keep the full duration; a longer one only means OkHttp's fires first.
+   */
+  private static long okHttpMillis(long millis) {
+    return Math.max(1, Math.min(Integer.MAX_VALUE, millis));
   }
 
   /** True if OkHttp's timeout (0: none) would fire before ours. */
