@@ -12,11 +12,12 @@ import okhttp3.Route;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One handshake call's budget of passes through OkHttp's network chain: one, plus one for each
- * follow-up an application's {@link Authenticator} asked for. Installed by {@link
- * OkHttpTransportFactory} as the call's {@link CookieJar}, because OkHttp asks the jar for cookies
- * on every pass of a request below its follow-up loop and a WebSocket call has no network
- * interceptors to see them. A pass beyond the budget is OkHttp repeating the handshake by itself,
+ * The budget of passes through OkHttp's network chain of one handshake request, as OkHttp's
+ * follow-up loop receives it: one, plus one for each follow-up an application's {@link
+ * Authenticator} asked for. {@link OkHttpTransportFactory}'s last application interceptor installs
+ * it as that request's {@link CookieJar}, because OkHttp asks the jar for cookies on every pass
+ * of a request below its follow-up loop and a WebSocket call has no network interceptors to see
+ * them. A pass beyond the budget is OkHttp repeating the handshake by itself,
  * which it does at once, without our backoff: the jar refuses it with {@link Refused}.
  *
  * <p>With redirects and connection-failure recovery off on the derived client, OkHttp 5 repeats a

@@ -18,8 +18,9 @@ import okhttp3.Response;
  *   <li>every handshake OkHttp sends is one of our attempts, spaced by the retry planner: OkHttp
  *       does not recover from I/O failures (retryOnConnectionFailure off, so no repeat of a 408
  *       either), and {@link HandshakePasses} refuses its repeat of a 503 with {@code Retry-After: 0}.
- *       An application's {@code Authenticator} or proxy {@code Authenticator} may still answer a
- *       401 or 407 within the attempt, as it asks;
+ *       What the application configured is its own: its {@code Authenticator} or proxy {@code
+ *       Authenticator} may still answer a 401 or 407 within the attempt, and its interceptors
+ *       may call {@code proceed} again;
  *   <li>its connection pool keeps no idle connection: with recovery off, a connection the server
  *       dropped while it sat in the pool would fail the next attempt;
  *   <li>redirects are never followed: a 3xx ends the attempt ({@code HandshakeException}), so no
@@ -57,8 +58,9 @@ final class OkHttpTransportFactory implements Transport.Factory {
     if (shorter(base.readTimeoutMillis(), connectTimeoutMillis)) {
       b.readTimeout(connectTimeoutMillis, TimeUnit.MILLISECONDS);
     }
-    b.interceptors().add(0, OUTERMOST); // first, so it wraps every other interceptor
+    b.interceptors().add(0, UNCHECKED_AS_IO); // first, so it wraps every other interceptor
     b.interceptors().add(1, new GuardInterceptor(maxInboundMessageBytes, subprotocolRequired));
+    b.interceptors().add(ONE_PASS); // last, below the application's
     this.client = b.build();
     this.request = request;
     this.dispatch = dispatch;
@@ -110,15 +112,35 @@ final class OkHttpTransportFactory implements Transport.Factory {
   }
 
   /**
-   * The outermost interceptor. It gives the call its {@link HandshakePasses}, as its cookie jar and
-   * as a tag its authenticators find, and turns what escapes the call unchecked into an I/O
-   * failure: OkHttp rethrows an unchecked exception on its dispatcher thread, where it is uncaught,
-   * and the socket would only learn of it as a cancellation. OkHttp's own follow-up logic throws
-   * one for a {@code Retry-After} beyond an int on a 503, and a WebSocket call skips network
-   * interceptors, so this is the one place to catch it: the attempt fails and is retried with
-   * backoff.
+   * OkHttp rethrows an unchecked exception from a call on its dispatcher thread, where it is
+   * uncaught, and the socket would only learn of it as a cancellation. Its own follow-up logic
+   * throws one for a {@code Retry-After} beyond an int on a 503, and a WebSocket call skips network
+   * interceptors, so this is the one place to catch it: the attempt fails as an I/O error and is
+   * retried with backoff.
    */
-  private static final Interceptor OUTERMOST = new Interceptor() {
+  private static final Interceptor UNCHECKED_AS_IO = new Interceptor() {
+    @Override
+    public Response intercept(Chain chain) throws IOException {
+      try {
+        return chain.proceed(chain.request());
+      } catch (RuntimeException e) {
+        throw new IOException("the handshake failed inside OkHttp: " + e.getClass().getName(), e);
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "SteadySocket(unchecked exceptions as IOException)";
+    }
+  };
+
+  /**
+   * The last application interceptor, right above OkHttp's follow-up loop: gives each request it
+   * passes down its own {@link HandshakePasses}, as the cookie jar and as a tag the authenticators
+   * find. The application's interceptors sit above it, so one that calls {@code proceed} again
+   * repeats the handshake as it chooses; only OkHttp's own repeats are refused.
+   */
+  private static final Interceptor ONE_PASS = new Interceptor() {
     @Override
     public Response intercept(Chain chain) throws IOException {
       HandshakePasses passes = new HandshakePasses(chain.getCookieJar());
@@ -127,14 +149,12 @@ final class OkHttpTransportFactory implements Transport.Factory {
         return chain.withCookieJar(passes).proceed(request);
       } catch (HandshakePasses.Refused e) {
         throw new HandshakePasses.ServiceUnavailableNotRepeated();
-      } catch (RuntimeException e) {
-        throw new IOException("the handshake failed inside OkHttp: " + e.getClass().getName(), e);
       }
     }
 
     @Override
     public String toString() {
-      return "SteadySocket(one handshake per attempt; unchecked exceptions as IOException)";
+      return "SteadySocket(no handshake repeated by OkHttp)";
     }
   };
 

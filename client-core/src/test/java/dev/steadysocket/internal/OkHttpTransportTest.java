@@ -260,6 +260,23 @@ class OkHttpTransportTest {
     assertEquals(2, server.getRequestCount(), "handshakes sent");
   }
 
+  // #16 item 6: only OkHttp's own repeats are refused; the application's interceptors are its code
+  @Test
+  void anApplicationInterceptorThatProceedsAgainIsNotRefused() throws Exception {
+    if (!server.getStarted()) server.start();
+    server.enqueue(new MockResponse.Builder().code(500).build());
+    server.enqueue(new MockResponse.Builder().webSocketUpgrade(peer).build());
+    OkHttpClient retrying = base.newBuilder().addInterceptor(chain -> {
+      Response first = chain.proceed(chain.request());
+      if (first.code() != 500) return first;
+      first.close();
+      return chain.proceed(chain.request());
+    }).build();
+    factory(retrying, 0).connect(false, Map.of(), events);
+    assertEquals("open", events.next());
+    assertEquals(2, server.getRequestCount(), "handshakes sent");
+  }
+
   // #16 item 6: the call's own cookie jar wraps the application's
   @Test
   void theApplicationsCookieJarStillSuppliesAndReceivesCookies() throws Exception {
