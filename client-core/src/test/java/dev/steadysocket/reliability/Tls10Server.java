@@ -18,8 +18,12 @@ import okhttp3.tls.HeldCertificate;
  * (see the script for what each does). It exits by itself when its stdin closes.
  */
 final class Tls10Server implements AutoCloseable {
-  /** What the Python check prints: ssl must still offer TLSv1 (deprecated, not removed). */
-  private static final String CHECK = "import ssl; ssl.PROTOCOL_TLSv1; ssl.TLSVersion.TLSv1; print(ssl.OPENSSL_VERSION)";
+  /**
+   * Prints the OpenSSL version if Python's ssl can still make a TLSv1 server (deprecated, not
+   * removed; an OpenSSL built without TLS 1.0 cannot).
+   */
+  private static final String CHECK = "import ssl, warnings; warnings.simplefilter('ignore');"
+      + " ssl.SSLContext(ssl.PROTOCOL_TLSv1); ssl.TLSVersion.TLSv1; print(ssl.OPENSSL_VERSION)";
 
   private final ChildProcess process;
   private final Path dir;
