@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
@@ -39,8 +38,7 @@ public final class ListenerBus implements SerialExecutor.Failures {
   private final boolean sharedDispatch;
   private final AtomicLong callbacksRejected;
   private final List<SteadySocketListener> listeners = new CopyOnWriteArrayList<>();
-  private final ConcurrentHashMap<String, CopyOnWriteArrayList<Handler<?>>> handlers =
-      new ConcurrentHashMap<>();
+  private final TypedHandlers typed = new TypedHandlers();
 
   /** Executor-confined (read and written only inside deliveries, which run one at a time). */
   private boolean terminated;
@@ -74,34 +72,11 @@ public final class ListenerBus implements SerialExecutor.Failures {
   }
 
   public <T> Subscription on(String type, Class<T> cls, Consumer<? super T> consumer) {
-    checkHandler(type, cls, consumer);
-    return register(new Handler<T>(type, cls, null, consumer));
+    return typed.on(type, cls, consumer);
   }
 
   public <T> Subscription on(String type, TypeReference<T> ref, Consumer<? super T> consumer) {
-    checkHandler(type, ref, consumer);
-    return register(new Handler<T>(type, null, ref, consumer));
-  }
-
-  /**
-   * The arguments of a typed handler, checked where it is registered (the builder registers on the
-   * bus only at build(), so it calls this at once too).
-   *
-   * @throws NullPointerException naming the argument that is null
-   */
-  public static void checkHandler(String type, Object target, Consumer<?> consumer) {
-    java.util.Objects.requireNonNull(type, "type == null");
-    java.util.Objects.requireNonNull(target, "the class or TypeReference to convert to is null");
-    java.util.Objects.requireNonNull(consumer, "handler == null");
-  }
-
-  private Subscription register(Handler<?> handler) {
-    handlers.computeIfAbsent(handler.type, t -> new CopyOnWriteArrayList<>()).add(handler);
-    return () -> {
-      handler.cancelled = true;
-      List<Handler<?>> list = handlers.get(handler.type);
-      if (list != null) list.remove(handler);
-    };
+    return typed.on(type, ref, consumer);
   }
 
   // ------------------------------------------------------------------ events
@@ -130,15 +105,13 @@ public final class ListenerBus implements SerialExecutor.Failures {
    * cancelled before delivery is simply skipped. The caller queues it with {@link #enqueue}.
    */
   Runnable message(Envelope envelope) {
-    Handler<?>[] typed = typedHandlers(envelope);
-    Object[] values = convert(typed, envelope);
-    return () -> deliverMessage(envelope, typed, values);
+    TypedHandlers.Converted converted = typed.convert(envelope);
+    return () -> deliverMessage(envelope, converted);
   }
 
   /** Delivers {@code envelope} now, converting it here: only inside a delivery. */
   void deliverMessage(Envelope envelope) {
-    Handler<?>[] typed = typedHandlers(envelope);
-    deliverMessage(envelope, typed, convert(typed, envelope));
+    deliverMessage(envelope, typed.convert(envelope));
   }
 
   Runnable binary(byte[] bytes) {
@@ -313,27 +286,9 @@ public final class ListenerBus implements SerialExecutor.Failures {
     }
   }
 
-  private Handler<?> @Nullable [] typedHandlers(Envelope envelope) {
-    // Most sockets register no typed handler: skip hashing the type and the map lookup on every
-    // frame then (measured in benchmarks/: ~6% of the reader thread's time per small frame).
-    if (handlers.isEmpty()) return null;
-    List<Handler<?>> list = handlers.get(envelope.type());
-    return list == null || list.isEmpty() ? null : list.toArray(new Handler<?>[0]);
-  }
-
-  private static Object @Nullable [] convert(Handler<?> @Nullable [] typed, Envelope envelope) {
-    if (typed == null) return null;
-    Object[] converted = new Object[typed.length];
-    for (int i = 0; i < converted.length; i++) converted[i] = typed[i].convert(envelope);
-    return converted;
-  }
-
-  private void deliverMessage(
-      Envelope envelope, Handler<?> @Nullable [] typed, Object @Nullable [] values) {
+  private void deliverMessage(Envelope envelope, TypedHandlers.@Nullable Converted converted) {
     each("onMessage", l -> l.onMessage(envelope));
-    if (typed != null && values != null) {
-      for (int i = 0; i < typed.length; i++) typed[i].deliver(values[i], this);
-    }
+    if (converted != null) converted.deliver(this);
   }
 
   private void deliverError(SteadySocketException error) {
@@ -389,59 +344,6 @@ public final class ListenerBus implements SerialExecutor.Failures {
       logStatement.run();
     } catch (Throwable ignored) {
       // the application's object broke the log line; delivery goes on
-    }
-  }
-
-  /** A typed handler registered with {@code on(type, Class|TypeReference, consumer)}. */
-  private static final class Handler<T> {
-    final String type;
-    final @Nullable Class<T> cls;
-    final @Nullable TypeReference<T> ref;
-    final Consumer<? super T> consumer;
-    volatile boolean cancelled;
-
-    Handler(
-        String type, @Nullable Class<T> cls, @Nullable TypeReference<T> ref,
-        Consumer<? super T> consumer) {
-      this.type = type;
-      this.cls = cls;
-      this.ref = ref;
-      this.consumer = consumer;
-    }
-
-    /** The converted content, or what the conversion threw (reported to onError at delivery). */
-    Object convert(Envelope envelope) {
-      try {
-        return cls != null ? envelope.contentAs(cls) : envelope.contentAs(ref);
-      } catch (SteadySocketException e) {
-        return new ConversionFailure(e);
-      } catch (Throwable t) { // the application's class threw while being built
-        return new ConversionFailure(
-            Api.get().listener("converting the content of '" + type + "' threw", t));
-      }
-    }
-
-    @SuppressWarnings("unchecked")
-    void deliver(Object value, ListenerBus bus) {
-      if (cancelled) return;
-      if (value instanceof ConversionFailure) {
-        bus.raise(((ConversionFailure) value).error);
-        return;
-      }
-      try {
-        consumer.accept((T) value);
-      } catch (Throwable t) {
-        bus.listenerThrew("handler for '" + type + "'", "accept", t);
-      }
-    }
-  }
-
-  /** Marks a failed conversion (content may legitimately be an exception-like POJO). */
-  private static final class ConversionFailure {
-    final SteadySocketException error;
-
-    ConversionFailure(SteadySocketException error) {
-      this.error = error;
     }
   }
 }

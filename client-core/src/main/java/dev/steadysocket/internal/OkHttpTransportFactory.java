@@ -4,16 +4,25 @@ import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import okhttp3.ConnectionPool;
 import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
 
 /**
- * Connects with one OkHttpClient derived once per socket (it shares the base's pools), whatever
- * client the application passed:
+ * Connects with one OkHttpClient derived once per socket (it shares the base's dispatcher and
+ * threads), whatever client the application passed:
  *
  * <ul>
+ *   <li>every handshake OkHttp sends is one of our attempts, spaced by the retry planner: OkHttp
+ *       does not recover from I/O failures (retryOnConnectionFailure off, so no repeat of a 408
+ *       either), and {@link HandshakePasses} refuses its repeat of a 503 with {@code Retry-After: 0}.
+ *       What the application configured is its own: its {@code Authenticator} or proxy {@code
+ *       Authenticator} may still answer a 401 or 407 within the attempt, and its interceptors
+ *       may call {@code proceed} again;
+ *   <li>its connection pool keeps no idle connection: with recovery off, a connection the server
+ *       dropped while it sat in the pool would fail the next attempt;
  *   <li>redirects are never followed: a 3xx ends the attempt ({@code HandshakeException}), so no
  *       credential is sent to another origin or over plaintext;
  *   <li>OkHttp's connect and read timeouts never cut the handshake shorter than the socket's own
@@ -38,6 +47,10 @@ final class OkHttpTransportFactory implements Transport.Factory {
             .pingInterval(0, TimeUnit.MILLISECONDS)
             .followRedirects(false)
             .followSslRedirects(false)
+            .retryOnConnectionFailure(false)
+            .connectionPool(new ConnectionPool(0, 1, TimeUnit.SECONDS))
+            .authenticator(HandshakePasses.FollowUps.of(base.authenticator()))
+            .proxyAuthenticator(HandshakePasses.FollowUps.of(base.proxyAuthenticator()))
             .webSocketCloseTimeout(okHttpMillis(closeTimeoutMillis), TimeUnit.MILLISECONDS);
     long connectMillis = okHttpMillis(connectTimeoutMillis);
     if (shorter(base.connectTimeoutMillis(), connectMillis)) {
@@ -48,6 +61,7 @@ final class OkHttpTransportFactory implements Transport.Factory {
     }
     b.interceptors().add(0, UNCHECKED_AS_IO); // first, so it wraps every other interceptor
     b.interceptors().add(1, new GuardInterceptor(maxInboundMessageBytes, subprotocolRequired));
+    b.interceptors().add(ONE_PASS); // last, below the application's
     this.client = b.build();
     this.request = request;
     this.dispatch = dispatch;
@@ -109,9 +123,9 @@ final class OkHttpTransportFactory implements Transport.Factory {
   /**
    * OkHttp rethrows an unchecked exception from a call on its dispatcher thread, where it is
    * uncaught, and the socket would only learn of it as a cancellation. Its own follow-up logic
-   * throws one for a {@code Retry-After} beyond an int on a 408 or 503, and a WebSocket call skips
-   * network interceptors, so this is the one place to catch it: the attempt fails as an I/O error
-   * and is retried with backoff.
+   * throws one for a {@code Retry-After} beyond an int on a 503, and a WebSocket call skips network
+   * interceptors, so this is the one place to catch it: the attempt fails as an I/O error and is
+   * retried with backoff.
    */
   private static final Interceptor UNCHECKED_AS_IO = new Interceptor() {
     @Override
@@ -126,6 +140,30 @@ final class OkHttpTransportFactory implements Transport.Factory {
     @Override
     public String toString() {
       return "SteadySocket(unchecked exceptions as IOException)";
+    }
+  };
+
+  /**
+   * The last application interceptor, right above OkHttp's follow-up loop: gives each request it
+   * passes down its own {@link HandshakePasses}, as the cookie jar and as a tag the authenticators
+   * find. The application's interceptors sit above it, so one that calls {@code proceed} again
+   * repeats the handshake as it chooses; only OkHttp's own repeats are refused.
+   */
+  private static final Interceptor ONE_PASS = new Interceptor() {
+    @Override
+    public Response intercept(Chain chain) throws IOException {
+      HandshakePasses passes = new HandshakePasses(chain.getCookieJar());
+      Request request = chain.request().newBuilder().tag(HandshakePasses.class, passes).build();
+      try {
+        return chain.withCookieJar(passes).proceed(request);
+      } catch (HandshakePasses.Refused e) {
+        throw new HandshakePasses.ServiceUnavailableNotRepeated();
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "SteadySocket(no handshake repeated by OkHttp)";
     }
   };
 
