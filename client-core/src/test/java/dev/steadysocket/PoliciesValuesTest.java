@@ -95,6 +95,16 @@ class PoliciesValuesTest {
   }
 
   @Test
+  void theCapIsExactWhereDoublesRound() {
+    // #16 part 2: a ceiling computed in double precision must come back as max itself, not as the
+    // nearest double, which for 365 days less 1 ns is 1 ns longer than max.
+    Duration max = Duration.ofDays(365).minusNanos(1);
+    ExponentialBackoff flat = Backoff.exponential(max, max).withoutJitter();
+    assertEquals(max, flat.ceiling(1));
+    assertEquals(max, flat.delay(1));
+  }
+
+  @Test
   void policyValuesDescribeThemselves() {
     assertEquals("Backoff.exponential(PT1S, PT30S, ×2.0, full jitter)", Backoff.defaults().toString());
     assertEquals("Backoff.exponential(PT1S, PT30S, ×1.5, no jitter)",
