@@ -225,6 +225,24 @@ class InboundFramesLimitsTest {
   }
 
   @Test
+  void aCompressedStreamThatEndsItselfIgnoresTheRestOfItsMessageAndTheNextStartsAfresh() throws IOException {
+    // A final deflate block (BFINAL) ends the stream: bytes after it in the same message are
+    // ignored, as OkHttp ignores them, and the next message inflates with a fresh window.
+    byte[] first = "a stream that ends itself".getBytes(StandardCharsets.UTF_8);
+    Deflater ending = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+    ending.setInput(first);
+    ending.finish();
+    Buffer z = new Buffer();
+    byte[] chunk = new byte[256];
+    while (!ending.finished()) z.write(chunk, 0, ending.deflate(chunk));
+    z.write(new byte[] {1, 2, 3}); // trailing bytes inside the message
+    byte[] next = "the next message".getBytes(StandardCharsets.UTF_8);
+    Buffer wire = concat(frame(0xc1, z.readByteArray()), frame(0xc1, deflate(next)));
+    assertEquals(concat(frame(0x81, first), frame(0x81, next)).snapshot(), drain(frames(wire, 1_000, true, false)));
+    assertNull(tripped);
+  }
+
+  @Test
   void aRefusalEndsWithTheCloseFrameBeforeTheEndOfTheStream() throws IOException {
     // The server starts a new message inside a fragmented compressed one: OkHttp must read the
     // close frame (and answer it) before the stream ends, not an end of stream first.
