@@ -522,7 +522,9 @@ class ConcurrencyStressTest {
 
     void assertClean(String variant) {
       assertEquals(1, closedCount, variant + ": onClosed calls");
-      assertTrue(violations.isEmpty(), variant + ": " + new ArrayList<>(violations));
+      List<String> seen = new ArrayList<>(violations);
+      assertTrue(seen.isEmpty(), variant + ": " + seen.size() + " violations, the first: "
+          + seen.subList(0, Math.min(10, seen.size())));
     }
   }
 }
