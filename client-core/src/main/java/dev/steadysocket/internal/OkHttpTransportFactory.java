@@ -109,7 +109,8 @@ final class OkHttpTransportFactory implements Transport.Factory {
       }
       String extensions = String.join(", ", response.headers("Sec-WebSocket-Extensions"));
       transport.negotiated(chosen, extensions);
-      GuardedSocket guard = new GuardedSocket(raw, maxMessageBytes, extensions, transport::refused);
+      GuardedSocket guard =
+          new GuardedSocket(raw, maxMessageBytes, Extensions.of(response.headers()), transport::refused);
       transport.guard = guard;
       return response.newBuilder().socket(guard).build();
     }
