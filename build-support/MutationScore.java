@@ -22,8 +22,8 @@ import org.w3c.dom.NodeList;
  * <p>Equivalent mutants (a change no test can observe) may be listed, one per line with its
  * reason, in an equivalents file: {@code Class#method | mutator | description | why}. Each listed
  * mutant that did not get KILLED counts as "equivalent, justified": it leaves the denominator and
- * is printed with its reason. A listed line that matches no such mutant fails the check, so the
- * list cannot outlive the code it describes.
+ * is printed with its reason. A listed line that matches no such mutant (in a class this run
+ * mutated) fails the check, so the list cannot outlive the code it describes.
  *
  * <p>Run by the mutation profiles with the build's JDK as a single-file program:
  * {@code java MutationScore.java <mutations.xml> <threshold percent> [equivalents file]}.
@@ -65,7 +65,11 @@ public final class MutationScore {
     for (Mutant m : mutants) if (!m.status.equals(KILLED)) unmatched.add(m);
     List<String> justified = new ArrayList<>();
     List<String> stale = new ArrayList<>();
+    java.util.Set<String> mutatedClasses = new java.util.HashSet<>();
+    for (Mutant m : mutants) mutatedClasses.add(m.clazz);
     for (Equivalent e : equivalents) {
+      // A run narrowed with -Dpit.targetClasses judges only the entries of the classes it mutated.
+      if (!mutatedClasses.contains(e.key.substring(0, e.key.indexOf('#')))) continue;
       Mutant hit = null;
       for (Mutant m : unmatched) {
         if (m.key().equals(e.key)) {
