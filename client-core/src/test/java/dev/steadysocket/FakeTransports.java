@@ -45,6 +45,8 @@ final class FakeTransports implements Transport.Factory {
     boolean cancelled;
     /** Makes cancel() throw, as a transport bug would, to exercise the loop's crash path. */
     boolean throwOnCancel;
+    /** What the handshake negotiated (Sec-WebSocket-Extensions), as the transport reports it. */
+    String extensions = "";
 
     Fake(Transport.Listener listener, boolean refreshToken, Map<String, String> headers) {
       this.listener = listener;
@@ -68,6 +70,11 @@ final class FakeTransports implements Transport.Factory {
       sent.remove(sent.size() - 1);
       sentBinary.add(bytes);
       return true;
+    }
+
+    @Override
+    public String extensions() {
+      return extensions;
     }
 
     @Override

@@ -95,6 +95,69 @@ class SteadySocketFacadeTest extends VirtualTimeTest {
   }
 
   @Test
+  void theNegotiatedExtensionsAreExposedOnceOpen() {
+    SteadySocket socket = builder().build();
+    socket.connect();
+    clock.runUntilIdle();
+    transports.last().extensions = "permessage-deflate";
+    transports.last().open();
+    clock.runUntilIdle();
+    listener.assertState(IDLE, ConnectionState.CONNECTING);
+    listener.assertState(ConnectionState.CONNECTING, OPEN);
+    assertEquals("permessage-deflate", socket.extensions());
+    socket.close();
+    clock.runUntilIdle();
+    listener.assertState(OPEN, CLOSING);
+    transports.last().serverClose(1000, "");
+    clock.runUntilIdle();
+    listener.assertState(CLOSING, CLOSED);
+    listener.assertClosed();
+  }
+
+  /** Counts how often the codec built one: the application's class runs only for live handlers. */
+  public static final class Counted {
+    static final java.util.concurrent.atomic.AtomicInteger BUILT = new java.util.concurrent.atomic.AtomicInteger();
+    public int n;
+
+    public Counted() {
+      BUILT.incrementAndGet();
+    }
+  }
+
+  @Test
+  void aCancelledHandlersContentIsNoLongerConverted() {
+    SteadySocket socket = open(builder().build());
+    List<Counted> got = new ArrayList<>();
+    Subscription sub = socket.on("n", Counted.class, got::add);
+    transports.last().receive("{\"type\":\"n\",\"content\":{\"n\":1}}");
+    clock.runUntilIdle();
+    listener.assertMessage("n");
+    assertEquals(1, got.size());
+    int built = Counted.BUILT.get();
+
+    sub.cancel();
+    transports.last().receive("{\"type\":\"n\",\"content\":{\"n\":2}}");
+    clock.runUntilIdle();
+    listener.assertMessage("n");
+    assertEquals(1, got.size());
+    assertEquals(built, Counted.BUILT.get(), "the content was converted for a cancelled handler");
+    socket.close();
+    clock.runUntilIdle();
+    listener.assertState(OPEN, CLOSING);
+    transports.last().serverClose(1000, "");
+    clock.runUntilIdle();
+    listener.assertState(CLOSING, CLOSED);
+    listener.assertClosed();
+  }
+
+  @Test
+  void aHandlerWithoutATypeToConvertToIsRefusedWhereItIsRegistered() {
+    NullPointerException e = assertThrows(NullPointerException.class,
+        () -> SteadySocket.builder("wss://example.com/").on("t", (TypeReference<Object>) null, x -> {}));
+    assertEquals("the class or TypeReference to convert to is null", e.getMessage());
+  }
+
+  @Test
   void builderBoundsAreInclusive() {
     SteadySocketBuilder b = SteadySocket.builder("wss://example.com/");
     b.deduplicate(0);
