@@ -21,8 +21,9 @@ import org.w3c.dom.NodeList;
  *
  * <p>Equivalent mutants (a change no test can observe) may be listed, one per line with its
  * reason, in an equivalents file: {@code Class#method | mutator | description | why}. Each listed
- * mutant that did not get KILLED counts as "equivalent, justified": it leaves the denominator and
- * is printed with its reason. A listed line that matches no such mutant (in a class this run
+ * mutant that SURVIVED (or has NO_COVERAGE) counts as "equivalent, justified": it leaves the
+ * denominator and is printed with its reason (a mutant that timed out changed what the code does,
+ * so it is never taken for one). A listed line that matches no such mutant (in a class this run
  * mutated) fails the check, so the list cannot outlive the code it describes.
  *
  * <p>Run by the mutation profiles with the build's JDK as a single-file program:
@@ -62,7 +63,12 @@ public final class MutationScore {
     // Each listed equivalent takes one not-killed mutant with its key (a key may be listed as many
     // times as there are identical mutants in that method).
     List<Mutant> unmatched = new ArrayList<>();
-    for (Mutant m : mutants) if (!m.status.equals(KILLED)) unmatched.add(m);
+    List<Mutant> candidates = new ArrayList<>(); // a mutant that times out changed behaviour: never equivalent
+    for (Mutant m : mutants) {
+      if (m.status.equals(KILLED)) continue;
+      unmatched.add(m);
+      if (m.status.equals("SURVIVED") || m.status.equals("NO_COVERAGE")) candidates.add(m);
+    }
     List<String> justified = new ArrayList<>();
     List<String> stale = new ArrayList<>();
     java.util.Set<String> mutatedClasses = new java.util.HashSet<>();
@@ -71,7 +77,7 @@ public final class MutationScore {
       // A run narrowed with -Dpit.targetClasses judges only the entries of the classes it mutated.
       if (!mutatedClasses.contains(e.key.substring(0, e.key.indexOf('#')))) continue;
       Mutant hit = null;
-      for (Mutant m : unmatched) {
+      for (Mutant m : candidates) {
         if (m.key().equals(e.key)) {
           hit = m;
           break;
@@ -80,6 +86,7 @@ public final class MutationScore {
       if (hit == null) {
         stale.add("line " + e.lineNumber + ": " + e.key);
       } else {
+        candidates.remove(hit);
         unmatched.remove(hit);
         justified.add(hit.status + " " + hit.clazz + ":" + hit.line + " " + hit.description
             + "\n      why: " + e.why);
