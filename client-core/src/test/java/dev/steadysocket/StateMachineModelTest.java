@@ -269,10 +269,11 @@ class StateMachineModelTest {
           .requestRetention(setup.retention())
           .listener(observer);
       if (setup.maxAttempts() >= 0) b.maxReconnectAttempts(setup.maxAttempts());
+      b.sharedDispatch(pool); // policies and token providers decide when a RunDispatch op says
       switch (setup.mode()) {
         case INLINE -> b.callbackExecutor(Runnable::run);
         case MANUAL -> b.callbackExecutor(callbacks);
-        case SHARED_POOL -> b.sharedDispatch(pool);
+        case SHARED_POOL -> {} // callbacks on the pool too
         case FLAKY -> b.callbackExecutor(task -> {
           if (refusing) {
             everRefused = true;

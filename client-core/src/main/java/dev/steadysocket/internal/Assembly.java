@@ -143,12 +143,11 @@ public final class Assembly {
   private static SocketCore build(
       SocketConfig config, @Nullable ScheduledExecutorService loopThread, OkHttpClient[] ownClient) {
     Scheduler scheduler = loopThread != null ? SharedResources.scheduler(loopThread) : config.scheduler;
+    // Policies, token providers and the bus's fallback run on the dispatch pool, whatever the
+    // scheduler: a test that wants them inline says so with the sharedDispatch seam.
     Executor pool = config.dispatch != null ? config.dispatch : SharedResources.dispatch();
-    // Virtual-time tests run policies and token providers inline, so each step happens when the
-    // test says; callbacks still go where the test (or the default) sends them.
-    Executor dispatch = config.dispatch == null && config.scheduler != null ? Runnable::run : pool;
     Executor callbacks = config.callbackExecutor != null ? config.callbackExecutor : pool;
-    Parts p = new Parts(config, scheduler, dispatch, callbacks);
+    Parts p = new Parts(config, scheduler, pool, callbacks);
     for (HttpUrl u : config.urls) p.redactedUrls.add(redact(u));
     if (config.transportFactory != null) {
       for (HttpUrl ignored : config.urls) p.endpoints.add(config.transportFactory); // one per URL
