@@ -399,8 +399,10 @@ final class StateMachineModel {
       });
     }
 
+    /** Records a broken promise; the step fails at its end. The first ten tell enough. */
     void violation(String what) {
-      violations.add(what);
+      if (violations.size() < 10) violations.add(what);
+      else if (violations.size() == 10) violations.add("(more)");
     }
 
     /** Application code (policy, token provider) never runs on the loop, in any mode. */
