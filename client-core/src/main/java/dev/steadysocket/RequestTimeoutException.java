@@ -13,8 +13,13 @@ public final class RequestTimeoutException extends SteadySocketException {
   private final String requestId;
 
   RequestTimeoutException(String requestId, Duration timeout) {
-    super("no reply to request " + requestId + " within " + timeout.toMillis() + " ms");
+    super("no reply to request " + requestId + " within " + millis(timeout) + " ms");
     this.requestId = requestId;
+  }
+
+  /** Saturated: a Duration too long for a long of milliseconds cannot make this throw. */
+  private static long millis(Duration d) {
+    return d.getSeconds() < Long.MAX_VALUE / 1000 - 1 ? d.toMillis() : Long.MAX_VALUE;
   }
 
   /**

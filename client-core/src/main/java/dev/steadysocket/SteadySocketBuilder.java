@@ -92,7 +92,10 @@ public final class SteadySocketBuilder {
   /**
    * The OkHttpClient to connect with (proxy, TLS, DNS, interceptors); never shut down by us. It
    * needs a {@code maxRequestsPerHost} slot per open socket (below 64 logs a warning). Sockets
-   * derive a client from it: no redirects, no OkHttp pinger, timeouts of {@link #connectTimeout}.
+   * derive a client from it: no redirects, no OkHttp pinger, timeouts of {@link #connectTimeout},
+   * no repeat of a handshake by OkHttp itself (the client's {@code Authenticator}s may still
+   * answer a 401/407, and its interceptors call {@code proceed} again), and a connection pool of
+   * its own that keeps no idle connection.
    *
    * @param client the base client
    * @return this builder

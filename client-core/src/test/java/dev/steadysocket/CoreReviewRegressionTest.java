@@ -129,8 +129,11 @@ class CoreReviewRegressionTest {
   @Test
   void aFailedBuildReleasesTheSharedClient() {
     int before = SharedResources.clientUsers();
-    assertThrows(IllegalArgumentException.class, () ->
-        SteadySocket.builder("wss://example.com/").closeTimeout(Duration.ofDays(30)).build());
+    dev.steadysocket.internal.SocketConfig config = new dev.steadysocket.internal.SocketConfig();
+    config.urls.add(okhttp3.HttpUrl.get("https://example.com/"));
+    // The last step of a build throws, after the shared client was acquired.
+    config.handlers.add(bus -> { throw new IllegalArgumentException("a late step of build() refused"); });
+    assertThrows(IllegalArgumentException.class, () -> dev.steadysocket.internal.Assembly.build(config));
     assertEquals(before, SharedResources.clientUsers());
   }
 

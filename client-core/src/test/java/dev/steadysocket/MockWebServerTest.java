@@ -169,7 +169,7 @@ class MockWebServerTest {
   @ValueSource(ints = {429, 500, 503})
   void transientStatusesRetry(int status) throws Exception {
     ServerPeer peer = new ServerPeer(false);
-    // Retry-After 1, not 0: OkHttp itself retries a 503 with Retry-After 0 once.
+    // Retry-After 1 to see it honoured; Retry-After 0 is HandshakeAttemptsTest's.
     server.enqueue(new MockResponse.Builder().code(status).addHeader("Retry-After", "1").build());
     server.enqueue(peer.upgrade());
     connect(builder().maxRetryAfter(Duration.ofSeconds(5)).build());

@@ -52,16 +52,17 @@ public final class Assembly {
     Runnable release = () -> {};
     private final AtomicBoolean released = new AtomicBoolean();
 
-    /**
-     * Loop thread, on OPEN: hands {@code t} to the outbound path with what must precede every
-     * newer message: the resume positions and the requests kept from earlier connections.
-     */
     /** Loop thread, on OPEN, before listeners hear of it: what the handshake negotiated. */
     void negotiated(Transport t) {
       subprotocol = t.subprotocol();
       extensions = t.extensions();
     }
 
+    /**
+     * Loop thread, on OPEN, before listeners hear of it: hands {@code t} to the outbound path with
+     * what must precede every newer message: the resume positions and the requests kept from
+     * earlier connections.
+     */
     void attach(Transport t) {
       String resume = null;
       if (ledger.resumes()) {

@@ -85,29 +85,28 @@ final class Connection implements Transport.Listener {
    * never (retired); then holds the reader while too much waits for the listeners.
    */
   void deliver(Runnable delivery, long bytes) {
-    Runnable counted = () -> {
-      try {
-        delivery.run();
-      } finally {
-        delivered(bytes);
-      }
-    };
+    // The share taken here is given back by the bus however the delivery ends (SerialExecutor.Held):
+    // delivered, skipped after onClosed, or dropped by a callback executor that refused it.
+    Runnable held = bus.held(delivery, () -> delivered(bytes));
     synchronized (lock) {
       if (!live) return;
       backlog++;
       backlogBytes += bytes;
       if (!opened) {
         if (early == null) early = new ArrayList<>();
-        early.add(counted);
+        early.add(held);
       } else {
-        bus.enqueue(counted);
+        bus.enqueueHeld(held);
       }
     }
     bus.kick(); // outside the lock: an inline executor runs listeners right here
     holdWhileBacklogged();
   }
 
-  /** Callback executor: a message was delivered; wakes the reader once half the backlog is gone. */
+  /**
+   * Callback executor (or the fallback pool, for a dropped delivery): a message left the backlog;
+   * wakes the reader once half the backlog is gone.
+   */
   private void delivered(long bytes) {
     synchronized (lock) {
       backlog--;
@@ -137,7 +136,7 @@ final class Connection implements Transport.Listener {
     synchronized (lock) {
       bus.enqueueStateChanged(previous, ConnectionState.OPEN);
       if (early != null) {
-        for (Runnable r : early) bus.enqueue(r);
+        for (Runnable r : early) bus.enqueueHeld(r);
         early = null;
       }
       opened = true;

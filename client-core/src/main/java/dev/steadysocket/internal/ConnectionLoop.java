@@ -51,6 +51,7 @@ final class ConnectionLoop {
   private int appCloseCode = Closes.NORMAL;
   private String appCloseReason = "";
   private Scheduler.@Nullable Cancellable connectTimer, stableTimer, reconnectTimer, closeTimer;
+  private final RepeatedTlsAlert tlsAlerts = new RepeatedTlsAlert();
 
   ConnectionLoop(Assembly.Parts parts) {
     this.parts = parts;
@@ -145,9 +146,11 @@ final class ConnectionLoop {
     ConnectionState previous = state;
     state = ConnectionState.OPEN;
     parts.negotiated(t); // visible before OPEN is
+    // The lane opens, and what waited is written, before anyone hears of OPEN: a close() from
+    // onStateChanged(OPEN) then finds the queued messages written, not failed.
+    parts.attach(t);
     c.publishOpen(previous); // ordered before the frames that arrived meanwhile
     log.info("connected to {}", url());
-    parts.attach(t);
     stableTimer = tasks.schedule(() -> {
       if (connection == c && state == ConnectionState.OPEN) parts.planner.connectionStable();
     }, parts.planner.stableAfter(config.minimumUptime));
@@ -194,12 +197,14 @@ final class ConnectionLoop {
   }
 
   /**
-   * The single path from a lost connection or failed attempt to what comes next: report the
+   * The single path from a lost connection or failed attempt to what comes next: count repeated
+   * TLS alerts ({@link RepeatedTlsAlert}, which sees every disconnect in order), report the
    * error, let the reconnect policy decide (on the dispatch pool if it is the application's), then
    * plan the retry or close for good.
    */
-  private void disconnected(Connection c, Disconnect d, boolean cancelTransport) {
+  private void disconnected(Connection c, Disconnect failure, boolean cancelTransport) {
     retire(c, cancelTransport);
+    Disconnect d = tlsAlerts.observe(failure);
     SteadySocketException error = d.error();
     log.info("{} {}: {}", c.wasOpen ? "lost connection to" : "could not connect to", url(), error.getMessage());
     bus.error(error);

@@ -16,6 +16,16 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayDeque;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.IdentityHashMap;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import org.jspecify.annotations.Nullable;
 
@@ -78,7 +88,7 @@ final class Failures {
   static Disconnect deadLink(Duration silence) {
     return Api.get().disconnect(
         Disconnect.Kind.DEAD_LINK, -1, -1, null, true,
-        Api.get().deadLink("no frame or pong for " + silence.toMillis() + " ms after a heartbeat"));
+        Api.get().deadLink("no frame or pong for " + LoopTasks.millis(silence) + " ms after a heartbeat"));
   }
 
   /** The attempt did not open within the connect timeout; {@code awaitingToken} says what it waited for. */
@@ -87,7 +97,7 @@ final class Failures {
     return Api.get().disconnect(
         Disconnect.Kind.TRANSPORT_FAILURE, -1, -1, null, false,
         Api.get().connectionLost(
-            what + " within " + timeout.toMillis() + " ms", new SocketTimeoutException(what)));
+            what + " within " + LoopTasks.millis(timeout) + " ms", new SocketTimeoutException(what)));
   }
 
   /** The attempt could not start: the token provider failed, or the transport refused to connect. */
@@ -107,12 +117,10 @@ final class Failures {
     if (t instanceof ProtocolException) {
       return Api.get().protocolViolation(-1, "protocol error: " + t.getMessage(), t);
     }
-    if (isCertificateProblem(t)) {
-      return Api.get().tls("TLS certificate rejected: " + rootMessage(t), t);
-    }
-    if (isHopelessHandshake(t)) {
-      return Api.get().tls("TLS handshake cannot succeed: " + rootMessage(t), t);
-    }
+    Throwable tls = certificateProblem(t);
+    if (tls != null) return Api.get().tls("TLS certificate rejected: " + rootMessage(tls), t);
+    tls = hopelessHandshake(t);
+    if (tls != null) return Api.get().tls("TLS handshake cannot succeed: " + rootMessage(tls), t);
     if (t instanceof UnknownHostException) {
       return Api.get().connectionLost("unknown host: " + t.getMessage(), t);
     }
@@ -120,20 +128,29 @@ final class Failures {
         "connection failed: " + t.getClass().getSimpleName() + ": " + t.getMessage(), t);
   }
 
+  /**
+   * The attempt that completes a run of {@code attempts} consecutive attempts the server refused
+   * with the same fatal TLS {@code alert} (see {@link RepeatedTlsAlert}); {@code cause} is what the
+   * transport reported for it.
+   */
+  static Disconnect repeatedAlert(String alert, int attempts, Throwable cause) {
+    return Api.get().disconnect(
+        Disconnect.Kind.TRANSPORT_FAILURE, -1, -1, null, false,
+        Api.get().tls("TLS handshake cannot succeed: the server answered " + attempts
+            + " consecutive attempts with the fatal alert " + alert, cause));
+  }
+
   /** Certificate problems do not heal by retrying; a peer that hung up mid-handshake may. */
-  private static boolean isCertificateProblem(Throwable t) {
-    for (Throwable c = t; c != null; c = c.getCause()) {
-      if (c instanceof SSLPeerUnverifiedException || c instanceof CertificateException) return true;
-      if (c.getClass().getName().endsWith("CertPathValidatorException")) return true;
-      if (c.getCause() == c) break;
-    }
-    return false;
+  private static @Nullable Throwable certificateProblem(Throwable t) {
+    return find(t, c -> c instanceof SSLPeerUnverifiedException || c instanceof CertificateException
+        || c.getClass().getName().endsWith("CertPathValidatorException"));
   }
 
   /**
    * TLS alerts and errors that mean the two sides cannot agree, which no retry changes: no common
    * protocol version or cipher suite, or the server requires (or refused) a client certificate. A
-   * peer that hung up mid-handshake is not among them: that may heal.
+   * peer that hung up mid-handshake is not among them: that may heal. Matched in lower case, so
+   * BoringSSL's names (Android: {@code TLSV1_ALERT_PROTOCOL_VERSION}) match too.
    */
   private static final String[] HOPELESS_TLS = {
     "protocol_version", "no appropriate protocol", "handshake_failure", "insufficient_security",
@@ -143,15 +160,60 @@ final class Failures {
     "not accepted by client preferences"
   };
 
-  private static boolean isHopelessHandshake(Throwable t) {
-    for (Throwable c = t; c != null; c = c.getCause()) {
-      if (c instanceof javax.net.ssl.SSLException && c.getMessage() != null) {
-        String m = c.getMessage().toLowerCase(java.util.Locale.ROOT);
-        for (String s : HOPELESS_TLS) if (m.contains(s)) return true;
-      }
-      if (c.getCause() == c) break;
+  private static @Nullable Throwable hopelessHandshake(Throwable t) {
+    return find(t, c -> {
+      if (!(c instanceof SSLException) || c.getMessage() == null) return false;
+      String m = c.getMessage().toLowerCase(Locale.ROOT);
+      for (String s : HOPELESS_TLS) if (m.contains(s)) return true;
+      return false;
+    });
+  }
+
+  /** A fatal alert as the JDK ("Received fatal alert: x") or BoringSSL ("TLSV1_ALERT_X") reports it. */
+  private static final Pattern ALERT =
+      Pattern.compile("(?:received fatal alert: |(?:sslv3|tlsv1|tlsv13)_alert_)([a-z_]+)");
+
+  /**
+   * The fatal alert the server sent, named as in RFC 8446 ({@code internal_error}), anywhere in
+   * {@code t}'s failure tree; null if there is none. {@code close_notify} and {@code user_canceled}
+   * close a connection rather than refuse a handshake and do not count.
+   */
+  static @Nullable String receivedAlert(Throwable t) {
+    String[] alert = new String[1];
+    find(t, c -> {
+      if (!(c instanceof SSLException) || c.getMessage() == null) return false;
+      Matcher m = ALERT.matcher(c.getMessage().toLowerCase(Locale.ROOT));
+      if (!m.find() || m.group(1).equals("close_notify") || m.group(1).equals("user_canceled")) return false;
+      alert[0] = m.group(1);
+      return true;
+    });
+    return alert[0];
+  }
+
+  /** Nodes of a failure's tree looked at, at most: OkHttp's have a few, one per route tried. */
+  private static final int MAX_NODES = 64;
+
+  /**
+   * The first throwable in {@code t}'s tree that {@code p} accepts, or null: {@code t}, its causes,
+   * then what each of them suppressed, depth first. OkHttp 5 throws the first route's failure and
+   * attaches the other routes' as suppressed, so a TLS refusal may sit behind a refused connection
+   * (a name that resolves to {@code ::1} and {@code 127.0.0.1} with a server on one of them).
+   * Cycles end the walk's branch; so does the node limit.
+   */
+  private static @Nullable Throwable find(Throwable t, Predicate<Throwable> p) {
+    Deque<Throwable> todo = new ArrayDeque<>();
+    Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    todo.push(t);
+    while (!todo.isEmpty() && seen.size() < MAX_NODES) {
+      Throwable c = todo.pop();
+      if (!seen.add(c)) continue;
+      if (p.test(c)) return c;
+      Throwable[] suppressed = c.getSuppressed();
+      for (int i = suppressed.length - 1; i >= 0; i--) todo.push(suppressed[i]);
+      Throwable cause = c.getCause();
+      if (cause != null) todo.push(cause); // the cause chain first, then what was suppressed
     }
-    return false;
+    return null;
   }
 
   private static String rootMessage(Throwable t) {
@@ -185,7 +247,7 @@ final class Failures {
       long at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant().toEpochMilli();
       long millis = at - nowMillis;
       if (millis <= 0) return Duration.ZERO;
-      return millis >= ceiling.toMillis() ? ceiling : Duration.ofMillis(millis);
+      return millis >= LoopTasks.millis(ceiling) ? ceiling : Duration.ofMillis(millis);
     } catch (DateTimeParseException | ArithmeticException e) {
       return null;
     }

@@ -1,6 +1,5 @@
 package dev.steadysocket.internal;
 
-import java.util.Locale;
 import okio.Sink;
 import okio.Socket;
 import okio.Source;
@@ -15,23 +14,15 @@ final class GuardedSocket implements Socket {
   final InboundFrames inbound;
   final OutboundFrames outbound;
 
-  GuardedSocket(Socket raw, long maxMessageBytes, String extensions, InboundFrames.Tripped tripped) {
+  /**
+   * @param extensions what OkHttp's reader will make of RSV1 frames ({@link Extensions#of} on the
+   *     101 response's headers)
+   */
+  GuardedSocket(Socket raw, long maxMessageBytes, Extensions extensions, InboundFrames.Tripped tripped) {
     this.raw = raw;
-    this.outbound = new OutboundFrames(raw.getSink());
-    String ext = extensions.toLowerCase(Locale.ROOT);
-    boolean deflate = negotiated(ext, "permessage-deflate");
-    this.inbound = new InboundFrames(raw.getSource(), maxMessageBytes, deflate,
-        deflate && negotiated(ext, "server_no_context_takeover"), outbound, tripped);
-  }
-
-  /** Whether {@code token} is one of the ';' or ',' separated items of the extensions header. */
-  private static boolean negotiated(String extensions, String token) {
-    for (String part : extensions.split("[,;]")) {
-      String item = part.trim();
-      int eq = item.indexOf('=');
-      if ((eq < 0 ? item : item.substring(0, eq).trim()).equals(token)) return true;
-    }
-    return false;
+    this.outbound = new OutboundFrames(raw.getSink(), System::nanoTime);
+    this.inbound = new InboundFrames(raw.getSource(), maxMessageBytes, extensions.perMessageDeflate,
+        extensions.serverNoContextTakeover, outbound, tripped);
   }
 
   @Override

@@ -64,10 +64,16 @@ final class HeartbeatMonitor {
     onDead = null;
   }
 
-  /** Round k runs at opened + k × interval, not when this loop got to the previous one. */
+  /**
+   * Round k runs at opened + k × interval, not when this loop got to the previous one. The
+   * arithmetic saturates: an interval too long to count in nanoseconds means "practically never".
+   */
   private void scheduleTick(Connection c) {
-    long at = c.openedNanos + (c.heartbeatRounds + 1) * heartbeat.interval().toNanos();
-    tick = loop.schedule(() -> tick(c), Math.max(0, at - loop.nanoTime()));
+    long step = Math.max(1, LoopTasks.nanos(heartbeat.interval()));
+    long rounds = c.heartbeatRounds + 1;
+    long offset = rounds > LoopTasks.MAX_DELAY_NANOS / step ? LoopTasks.MAX_DELAY_NANOS : rounds * step;
+    long elapsed = loop.nanoTime() - c.openedNanos;
+    tick = loop.schedule(() -> tick(c), Math.max(0, offset - elapsed));
   }
 
   private void tick(Connection c) {
@@ -80,7 +86,7 @@ final class HeartbeatMonitor {
     t.ping();
     if (heartbeat.sendsEnvelope()) sendEnvelope(c, t);
     previousCheck = check;
-    check = loop.schedule(() -> check(c, framesAtTick, pongsBefore, holdsAtTick), heartbeat.timeout().toNanos());
+    check = loop.schedule(() -> check(c, framesAtTick, pongsBefore, holdsAtTick), LoopTasks.nanos(heartbeat.timeout()));
     scheduleTick(c);
   }
 

@@ -1,11 +1,7 @@
 package dev.steadysocket.internal;
 
-import dev.steadysocket.MessageTooLargeException;
-import dev.steadysocket.ProtocolViolationException;
 import dev.steadysocket.SteadySocketException;
 import java.io.IOException;
-import java.util.zip.DataFormatException;
-import java.util.zip.Inflater;
 import okio.Buffer;
 import okio.Source;
 import okio.Timeout;
@@ -19,25 +15,30 @@ import org.jspecify.annotations.Nullable;
  * <ul>
  *   <li>A message (all its frames) longer than the limit is refused as soon as a frame header
  *       says it would pass the limit, before a byte of it is buffered.
- *   <li>Compressed messages (permessage-deflate, RFC 7692) are inflated here, with the same limit
- *       counted in inflated bytes, and handed to OkHttp as one uncompressed frame: OkHttp never
- *       inflates, so no deflate bomb reaches it.
- *   <li>A server that sends pings faster than it reads our pongs (OkHttp queues every pong) is
- *       refused once {@link #MAX_OWED_PONGS} are owed.
+ *   <li>Compressed messages (permessage-deflate, RFC 7692) are inflated here as they arrive
+ *       ({@link InboundInflater}), the limit counted in inflated bytes, and handed to OkHttp as
+ *       one uncompressed frame: OkHttp never inflates, so no deflate bomb reaches it. Their
+ *       compressed bytes have a bound of their own ({@link #compressedBound}).
+ *   <li>Reserved bits no negotiated extension defines (RSV2, RSV3; RSV1 without deflate, on a
+ *       continuation or on a control frame) fail the connection here: an RSV1 frame never reaches
+ *       OkHttp, which would inflate it unbounded.
+ *   <li>Pongs owed: past {@link #MAX_OWED_PONGS}, further pings are not handed to OkHttp (RFC 6455
+ *       5.5.3 lets us answer only some); a server that reads none of what we write meanwhile is
+ *       refused as a ping flood.
  * </ul>
  *
  * <p>A refusal hands OkHttp a synthetic close frame from the "server" (1009 for size, 1008 for the
- * ping flood) instead of the offending bytes, and then end of stream. OkHttp answers it like any
- * close (our {@link OkHttpTransport} sends the close frame back) and the socket sees the typed error
- * from {@link Tripped}. Every byte OkHttp reads passes through here.
+ * ping flood, 1002 for a protocol error) instead of the offending bytes, and then end of stream.
+ * OkHttp answers it like any close (our {@link OkHttpTransport} sends the close frame back) and the
+ * socket sees the typed error from {@link Tripped}. Every byte OkHttp reads passes through here.
  *
  * <p><b>Threading:</b> OkHttp's reader thread only, except the counters, which other threads read.
  */
 final class InboundFrames implements Source {
   /**
    * Pongs OkHttp may owe the server (each up to 125 bytes, queued in memory until written). Past
-   * it the reader waits for the writer to catch up, for at most {@link #PONG_DRAIN_NANOS}: a burst
-   * of pings from a server that reads is answered; one that never reads our pongs is refused.
+   * it pings go unanswered; once they have for {@link #PONG_DRAIN_NANOS} while nothing we wrote
+   * reached the network, the server is refused: it reads nothing.
    */
   static final int MAX_OWED_PONGS = 1024;
 
@@ -46,7 +47,9 @@ final class InboundFrames implements Source {
   private static final int OPCODE_CONTINUATION = 0x0;
   private static final int OPCODE_PING = 0x9;
   private static final int OPCODE_PONG = 0xa;
-  private static final byte[] DEFLATE_TAIL = {0, 0, (byte) 0xff, (byte) 0xff};
+  private static final int RSV1 = 0x40;
+  private static final int RSV2_RSV3 = 0x30;
+  private static final int CONTROL = 0x08;
 
   /** Told once when a limit is crossed, before the synthetic close frame is handed to OkHttp. */
   interface Tripped {
@@ -55,12 +58,17 @@ final class InboundFrames implements Source {
 
   private final Source upstream;
   private final long maxMessageBytes;
+  /**
+   * The compressed bytes one message may have: the limit plus an eighth plus 1 KiB, above any
+   * deflate encoder's worst case for a message at the limit (zlib's deflateBound adds 0.03 %, fixed
+   * Huffman codes at most 12.5 %), so that only a stream that inflates to almost nothing (empty
+   * blocks) meets it.
+   */
+  private final long compressedBound;
   private final boolean deflate;
-  private final boolean serverNoContextTakeover;
   private final OutboundFrames outbound;
   private final Tripped tripped;
-  /** {@link #PONG_DRAIN_NANOS}, shorter in tests. */
-  long pongDrainNanos = PONG_DRAIN_NANOS;
+  private final InboundInflater inflater;
 
   /** Bytes read from the network, not yet handed on. */
   private final Buffer in = new Buffer();
@@ -79,13 +87,13 @@ final class InboundFrames implements Source {
    * message first with an empty final continuation, which {@link OkHttpTransport} discards.
    */
   private boolean okHttpMidMessage;
-
-  private final Buffer deflated = new Buffer();
-  private @Nullable Inflater inflater;
-  /** Inflated output, reused for every compressed message; allocated at the first one. */
-  private byte @Nullable [] chunk;
   private boolean finished;
+  /** Pings handed to OkHttp, each owing a pong. */
+  private long pingsHandedOn;
+  /** {@link OutboundFrames#nanoTime} when pings were first left unanswered, or -1 while none are. */
+  private long owedSince = -1;
 
+  /** Every complete ping, answered or not: a sign of life. */
   volatile long pingsReceived;
   volatile long pongsReceived;
 
@@ -94,10 +102,11 @@ final class InboundFrames implements Source {
       OutboundFrames outbound, Tripped tripped) {
     this.upstream = upstream;
     this.maxMessageBytes = maxMessageBytes;
+    this.compressedBound = saturatedAdd(maxMessageBytes, maxMessageBytes / 8 + 1024);
     this.deflate = deflate;
-    this.serverNoContextTakeover = serverNoContextTakeover;
     this.outbound = outbound;
     this.tripped = tripped;
+    this.inflater = new InboundInflater(maxMessageBytes, serverNoContextTakeover);
   }
 
   @Override
@@ -130,10 +139,9 @@ final class InboundFrames implements Source {
   /**
    * Whether the next frame's whole header is in {@link #in} and the frame is {@link #plainTotal
    * plain}: {@link #nextFrame} then passes it on without reading the network, refusing or
-   * inflating. Anything else waits for an empty {@link #out}: a control frame (a ping may wait for
-   * pongs, which OkHttp writes only for frames it has), a compressed frame (inflating may fail), a
-   * frame that trips a limit (the complete messages before it must reach OkHttp before the refusal
-   * does).
+   * inflating. Anything else waits for an empty {@link #out}: a control frame (a ping may be
+   * refused, after the frames before it), a compressed frame (inflating may fail), a frame that
+   * trips a limit (the complete messages before it must reach OkHttp before the refusal does).
    */
   private boolean plainFrameWaiting() {
     if (in.size() < 2) return false;
@@ -143,13 +151,16 @@ final class InboundFrames implements Source {
   }
 
   /**
-   * The one rule for a frame that passes to OkHttp as it is: an unmasked, uncompressed data frame,
-   * outside any compressed message, that keeps its message within the limit. Returns the
-   * message's size with this frame, or -1 for any other frame. Needs the whole header in {@link #in}.
+   * The one rule for a frame that passes to OkHttp as it is: an unmasked data frame without
+   * reserved bits, outside any compressed message, that keeps its message within the limit.
+   * Returns the message's size with this frame, or -1 for any other frame. Needs the whole header
+   * in {@link #in}.
    */
   private long plainTotal(int b0, int b1, long length) {
-    // 0x48: a control opcode or RSV1 (compressed); 0x80 in b1: masked.
-    if ((b0 & 0x48) != 0 || (b1 & 0x80) != 0 || compressedOpcode != -1 || length < 0) return -1;
+    // 0x80 in b1: masked.
+    if ((b0 & (RSV1 | RSV2_RSV3 | CONTROL)) != 0 || (b1 & 0x80) != 0 || compressedOpcode != -1 || length < 0) {
+      return -1;
+    }
     long total = ((b0 & 0x0f) == OPCODE_CONTINUATION ? messageBytes : 0) + length;
     return total >= 0 && total <= maxMessageBytes ? total : -1;
   }
@@ -183,31 +194,47 @@ final class InboundFrames implements Source {
       return true;
     }
     int opcode = b0 & 0x0f;
-    boolean rsv1 = (b0 & 0x40) != 0;
-    if ((b1 & 0x80) != 0 || length < 0 || (rsv1 && !deflate)) {
+    String reserved = reservedBitViolation(b0, opcode);
+    if (reserved != null) {
+      protocolError(reserved);
+      return true;
+    }
+    if ((b1 & 0x80) != 0 || length < 0) {
       passFrame(headerLength, length); // a protocol violation: OkHttp's reader refuses it with its own error
       return true;
     }
-    if ((opcode & 0x08) != 0) {
+    if ((opcode & CONTROL) != 0) {
       controlFrame(opcode, headerLength, length);
       return true;
     }
     boolean first = opcode != OPCODE_CONTINUATION;
     if (first && compressedOpcode != -1) {
-      trip(Api.get().protocolViolation(1002,
-          "the server started a message inside a fragmented compressed one", null), 1002, "protocol error");
+      protocolError("the server started a message inside a fragmented compressed one");
       return true;
     }
     if (first) messageBytes = 0;
-    if (rsv1 || compressedOpcode != -1) {
+    if ((b0 & RSV1) != 0 || compressedOpcode != -1) {
       return compressedFrame(opcode, fin, headerLength, length);
     }
     // A plain data frame that plainTotal refused: its message crosses the limit.
-    messageBytes += length;
+    messageBytes = saturatedAdd(messageBytes, length);
     trip(Api.get().messageTooLarge(
         "the server sent a message of at least " + messageBytes + " bytes; the limit is "
             + maxMessageBytes + " (SteadySocketBuilder.maxInboundMessageSize)"), 1009, "message too large");
     return true;
+  }
+
+  /**
+   * What is wrong with the frame's reserved bits (RFC 6455 5.2, RFC 7692 6.1), or null: RSV2 and
+   * RSV3 belong to no extension OkHttp negotiates, RSV1 only to the first frame of a data message
+   * and only with permessage-deflate.
+   */
+  private @Nullable String reservedBitViolation(int b0, int opcode) {
+    if ((b0 & RSV2_RSV3) != 0) return "the server set RSV2 or RSV3, which no negotiated extension defines";
+    if ((b0 & RSV1) == 0) return null;
+    if ((opcode & CONTROL) != 0) return "the server set RSV1 on a control frame";
+    if (opcode == OPCODE_CONTINUATION) return "the server set RSV1 on a continuation frame";
+    return deflate ? null : "the server set RSV1 (compressed) without permessage-deflate negotiated";
   }
 
   private void controlFrame(int opcode, int headerLength, long length) throws IOException {
@@ -216,76 +243,85 @@ final class InboundFrames implements Source {
       return;
     }
     if (opcode == OPCODE_PING) {
-      if (pingsReceived - outbound.pongsWritten() >= MAX_OWED_PONGS
-          && !outbound.awaitPongs(pingsReceived - MAX_OWED_PONGS / 2, pongDrainNanos)) {
-        trip(Api.get().protocolViolation(1008,
-            "the server sent " + MAX_OWED_PONGS + " pings more than it read pongs for (a ping flood)", null),
-            1008, "ping flood");
+      pingsReceived++;
+      if (pingsHandedOn - outbound.pongsWritten() >= MAX_OWED_PONGS) {
+        leaveUnanswered(headerLength + length);
         return;
       }
-      pingsReceived++;
+      owedSince = -1;
+      pingsHandedOn++;
     } else if (opcode == OPCODE_PONG) {
       pongsReceived++;
     }
     passFrame(headerLength, length);
   }
 
-  /** Collects a compressed message, then hands OkHttp its inflated bytes as one plain frame. */
+  /**
+   * A ping past {@link #MAX_OWED_PONGS} owed is not handed to OkHttp (whose pong queue has no
+   * bound): the pongs may be owed only because our own large frame is still crossing a slow link.
+   * Once pings have gone unanswered for {@link #PONG_DRAIN_NANOS} while nothing we wrote reached
+   * the network, the server reads nothing and is refused.
+   */
+  private void leaveUnanswered(long frameLength) throws IOException {
+    long now = outbound.nanoTime();
+    if (owedSince == -1) owedSince = now;
+    // The writer may have been idle, its progress old, until this burst: count from the burst.
+    if (now - Math.max(owedSince, outbound.lastProgressNanos()) >= PONG_DRAIN_NANOS) {
+      trip(Api.get().protocolViolation(1008, "the server sent pings while " + MAX_OWED_PONGS
+          + " pongs were owed and read none of our bytes for " + PONG_DRAIN_NANOS / 1_000_000_000L
+          + " s (a ping flood)", null), 1008, "ping flood");
+    } else {
+      in.skip(frameLength);
+    }
+  }
+
+  /**
+   * Inflates a compressed frame's payload as it arrives; at the message's last frame hands OkHttp
+   * the inflated message as one plain frame.
+   */
   private boolean compressedFrame(int opcode, boolean fin, int headerLength, long length) throws IOException {
-    if (opcode != OPCODE_CONTINUATION) compressedOpcode = opcode;
-    messageBytes += length;
-    if (messageBytes > maxMessageBytes || messageBytes < 0) {
-      tooLarge(messageBytes);
+    if (opcode != OPCODE_CONTINUATION) {
+      compressedOpcode = opcode;
+      inflater.begin();
+    }
+    messageBytes = saturatedAdd(messageBytes, length);
+    if (messageBytes > compressedBound) {
+      trip(Api.get().messageTooLarge("the server sent a compressed message of at least " + messageBytes
+          + " compressed bytes; the bound on compressed bytes is " + compressedBound
+          + " (SteadySocketBuilder.maxInboundMessageSize + 1/8 + 1 KiB)"), 1009, "message too large");
       return true;
     }
     in.skip(headerLength);
     while (length > 0) {
       if (in.size() == 0 && upstream.read(in, 8192) == -1) return false;
       long n = Math.min(length, in.size());
-      deflated.write(in, n);
       length -= n;
+      if (!inflater.inflate(in, n)) {
+        tooLarge();
+        return true;
+      }
     }
     if (!fin) return true;
     int messageOpcode = compressedOpcode;
     compressedOpcode = -1;
-    Buffer inflated = new Buffer();
-    if (!inflate(inflated)) {
-      tooLarge(inflated.size());
+    if (!inflater.finish()) {
+      tooLarge();
       return true;
     }
-    writeHeader(messageOpcode, inflated.size());
-    out.writeAll(inflated);
+    Buffer message = inflater.message();
+    writeHeader(messageOpcode, message.size());
+    out.writeAll(message);
     return true;
   }
 
-  /** Inflates {@link #deflated} into {@code into}; false (and stops) past the message limit. */
-  private boolean inflate(Buffer into) throws IOException {
-    Inflater inf = inflater;
-    if (inf == null) inflater = inf = new Inflater(true);
-    else if (serverNoContextTakeover) inf.reset();
-    deflated.write(DEFLATE_TAIL);
-    byte[] input = deflated.readByteArray();
-    inf.setInput(input);
-    byte[] chunk = this.chunk;
-    if (chunk == null) this.chunk = chunk = new byte[8192];
-    try {
-      while (!inf.needsInput() && !inf.finished()) {
-        int n = inf.inflate(chunk);
-        if (n == 0) break; // needs input (a raw stream never asks for a dictionary)
-        into.write(chunk, 0, n);
-        if (into.size() > maxMessageBytes) return false;
-      }
-    } catch (DataFormatException e) {
-      throw new java.net.ProtocolException("the server sent a malformed compressed message: " + e.getMessage());
-    }
-    if (inf.finished()) inflater = null; // self-terminated stream: the next message starts afresh
-    return true;
-  }
-
-  private void tooLarge(long atLeast) {
+  private void tooLarge() {
     trip(Api.get().messageTooLarge(
-        "the server sent a message of at least " + atLeast + " bytes (inflated); the limit is "
+        "the server sent a message of at least " + inflater.inflatedBytes() + " bytes (inflated); the limit is "
             + maxMessageBytes + " (SteadySocketBuilder.maxInboundMessageSize)"), 1009, "message too large");
+  }
+
+  private void protocolError(String message) {
+    trip(Api.get().protocolViolation(1002, message, null), 1002, "protocol error");
   }
 
   /** Hands OkHttp a close frame in place of what broke the limit, then the end of the stream. */
@@ -296,7 +332,7 @@ final class InboundFrames implements Source {
     out.writeByte(0x88).writeByte(2 + text.length).writeShort(code).write(text);
     finished = true;
     in.clear();
-    deflated.clear();
+    inflater.clear();
   }
 
   /** Moves a whole header to {@link #out} and lets the payload follow as it arrives. */
@@ -320,6 +356,12 @@ final class InboundFrames implements Source {
     long v = 0;
     for (int i = 0; i < 8; i++) v = v << 8 | (in.getByte(offset + i) & 0xff);
     return v;
+  }
+
+  /** {@code a + b} for non-negative values, at most {@link Long#MAX_VALUE}. */
+  private static long saturatedAdd(long a, long b) {
+    long sum = a + b;
+    return sum < 0 ? Long.MAX_VALUE : sum;
   }
 
   /** Reads until {@code n} bytes wait in {@link #in}; false if the stream ends first. */

@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
@@ -39,8 +38,7 @@ public final class ListenerBus implements SerialExecutor.Failures {
   private final boolean sharedDispatch;
   private final AtomicLong callbacksRejected;
   private final List<SteadySocketListener> listeners = new CopyOnWriteArrayList<>();
-  private final ConcurrentHashMap<String, CopyOnWriteArrayList<Handler<?>>> handlers =
-      new ConcurrentHashMap<>();
+  private final TypedHandlers typed = new TypedHandlers();
 
   /** Executor-confined (read and written only inside deliveries, which run one at a time). */
   private boolean terminated;
@@ -74,20 +72,11 @@ public final class ListenerBus implements SerialExecutor.Failures {
   }
 
   public <T> Subscription on(String type, Class<T> cls, Consumer<? super T> consumer) {
-    return register(new Handler<T>(type, cls, null, consumer));
+    return typed.on(type, cls, consumer);
   }
 
   public <T> Subscription on(String type, TypeReference<T> ref, Consumer<? super T> consumer) {
-    return register(new Handler<T>(type, null, ref, consumer));
-  }
-
-  private Subscription register(Handler<?> handler) {
-    handlers.computeIfAbsent(handler.type, t -> new CopyOnWriteArrayList<>()).add(handler);
-    return () -> {
-      handler.cancelled = true;
-      List<Handler<?>> list = handlers.get(handler.type);
-      if (list != null) list.remove(handler);
-    };
+    return typed.on(type, ref, consumer);
   }
 
   // ------------------------------------------------------------------ events
@@ -116,15 +105,13 @@ public final class ListenerBus implements SerialExecutor.Failures {
    * cancelled before delivery is simply skipped. The caller queues it with {@link #enqueue}.
    */
   Runnable message(Envelope envelope) {
-    Handler<?>[] typed = typedHandlers(envelope);
-    Object[] values = convert(typed, envelope);
-    return () -> deliverMessage(envelope, typed, values);
+    TypedHandlers.Converted converted = typed.convert(envelope);
+    return () -> deliverMessage(envelope, converted);
   }
 
   /** Delivers {@code envelope} now, converting it here: only inside a delivery. */
   void deliverMessage(Envelope envelope) {
-    Handler<?>[] typed = typedHandlers(envelope);
-    deliverMessage(envelope, typed, convert(typed, envelope));
+    deliverMessage(envelope, typed.convert(envelope));
   }
 
   Runnable binary(byte[] bytes) {
@@ -207,7 +194,35 @@ public final class ListenerBus implements SerialExecutor.Failures {
    * deliveries under its lock and calls {@link #kick} after releasing it.
    */
   void enqueue(Runnable delivery) {
-    executor.enqueue(() -> {
+    executor.enqueue(new Delivery(delivery, null));
+  }
+
+  /**
+   * A delivery holding a share of the inbound backlog, for {@link #enqueueHeld}: {@code release}
+   * runs exactly once however it ends — delivered, skipped after onClosed, or dropped because the
+   * callback executor refused it ({@link SerialExecutor.Held}).
+   */
+  Runnable held(Runnable delivery, Runnable release) {
+    return new Delivery(delivery, release);
+  }
+
+  /** Queues, without starting the executor, a delivery made by {@link #held}. */
+  void enqueueHeld(Runnable heldDelivery) {
+    executor.enqueue(heldDelivery);
+  }
+
+  /** One delivery to the listeners; errors its listeners raise are delivered right after it. */
+  private final class Delivery implements SerialExecutor.Held {
+    private final Runnable delivery;
+    private final @Nullable Runnable release;
+
+    Delivery(Runnable delivery, @Nullable Runnable release) {
+      this.delivery = delivery;
+      this.release = release;
+    }
+
+    @Override
+    public void run() {
       if (terminated) return;
       delivery.run();
       while (raised != null) {
@@ -215,7 +230,12 @@ public final class ListenerBus implements SerialExecutor.Failures {
         raised = null;
         for (SteadySocketException e : errors) deliverError(e);
       }
-    });
+    }
+
+    @Override
+    public void release() {
+      if (release != null) release.run();
+    }
   }
 
   void kick() {
@@ -232,15 +252,15 @@ public final class ListenerBus implements SerialExecutor.Failures {
 
   @Override
   public void taskThrew(Throwable error) {
-    log.error("unexpected failure in a SteadySocket callback task; please report it", error);
+    quietly(() -> log.error("unexpected failure in a SteadySocket callback task; please report it", error));
   }
 
   @Override
   public void rejected(int dropped, Throwable cause) {
     callbacksRejected.addAndGet(dropped);
-    log.warn(
+    quietly(() -> log.warn(
         "the callback executor refused work ({}): {} callbacks dropped; futures were completed on"
-            + " SteadySocket's own threads", cause.toString(), dropped);
+            + " SteadySocket's own threads", describe(cause), dropped, cause));
   }
 
   @Override
@@ -266,27 +286,9 @@ public final class ListenerBus implements SerialExecutor.Failures {
     }
   }
 
-  private Handler<?> @Nullable [] typedHandlers(Envelope envelope) {
-    // Most sockets register no typed handler: skip hashing the type and the map lookup on every
-    // frame then (measured in benchmarks/: ~6% of the reader thread's time per small frame).
-    if (handlers.isEmpty()) return null;
-    List<Handler<?>> list = handlers.get(envelope.type());
-    return list == null || list.isEmpty() ? null : list.toArray(new Handler<?>[0]);
-  }
-
-  private static Object @Nullable [] convert(Handler<?> @Nullable [] typed, Envelope envelope) {
-    if (typed == null) return null;
-    Object[] converted = new Object[typed.length];
-    for (int i = 0; i < converted.length; i++) converted[i] = typed[i].convert(envelope);
-    return converted;
-  }
-
-  private void deliverMessage(
-      Envelope envelope, Handler<?> @Nullable [] typed, Object @Nullable [] values) {
+  private void deliverMessage(Envelope envelope, TypedHandlers.@Nullable Converted converted) {
     each("onMessage", l -> l.onMessage(envelope));
-    if (typed != null && values != null) {
-      for (int i = 0; i < typed.length; i++) typed[i].deliver(values[i], this);
-    }
+    if (converted != null) converted.deliver(this);
   }
 
   private void deliverError(SteadySocketException error) {
@@ -295,71 +297,53 @@ public final class ListenerBus implements SerialExecutor.Failures {
         l.onError(error);
       } catch (Throwable t) {
         // Logged, not reported again: an onError that throws on every error would loop forever.
-        log.warn("listener {} threw from onError", l, t);
+        quietly(() -> log.warn("listener {} threw from onError", name(l), t));
       }
     }
   }
 
-  /** Inside a delivery: every listener sees the event, then the error, once. */
+  /**
+   * Inside a delivery: every listener sees the event, then the error, once. What the application
+   * made is only called isolated here ({@code toString()} of the listener, and of what it threw
+   * when the log line is built, may throw too): nothing it throws can escape into the delivery.
+   */
   void listenerThrew(Object listener, String callback, Throwable t) {
+    String who = name(listener);
     if (t instanceof VirtualMachineError) {
-      log.error("listener {} threw {} from {}; delivery goes on", listener, t, callback, t);
+      quietly(() -> log.error("listener {} threw from {}; delivery goes on", who, callback, t));
     } else {
-      log.warn("listener {} threw from {}", listener, callback, t);
+      quietly(() -> log.warn("listener {} threw from {}", who, callback, t));
     }
-    raise(Api.get().listener(listener + " threw from " + callback, t));
+    raise(Api.get().listener(who + " threw from " + callback, t));
   }
 
-  /** A typed handler registered with {@code on(type, Class|TypeReference, consumer)}. */
-  private static final class Handler<T> {
-    final String type;
-    final @Nullable Class<T> cls;
-    final @Nullable TypeReference<T> ref;
-    final Consumer<? super T> consumer;
-    volatile boolean cancelled;
-
-    Handler(
-        String type, @Nullable Class<T> cls, @Nullable TypeReference<T> ref,
-        Consumer<? super T> consumer) {
-      this.type = type;
-      this.cls = cls;
-      this.ref = ref;
-      this.consumer = consumer;
-    }
-
-    /** The converted content, or what the conversion threw (reported to onError at delivery). */
-    Object convert(Envelope envelope) {
-      try {
-        return cls != null ? envelope.contentAs(cls) : envelope.contentAs(ref);
-      } catch (SteadySocketException e) {
-        return new ConversionFailure(e);
-      } catch (Throwable t) { // the application's class threw while being built
-        return new ConversionFailure(
-            Api.get().listener("converting the content of '" + type + "' threw", t));
-      }
-    }
-
-    @SuppressWarnings("unchecked")
-    void deliver(Object value, ListenerBus bus) {
-      if (cancelled) return;
-      if (value instanceof ConversionFailure) {
-        bus.raise(((ConversionFailure) value).error);
-        return;
-      }
-      try {
-        consumer.accept((T) value);
-      } catch (Throwable t) {
-        bus.listenerThrew("handler for '" + type + "'", "accept", t);
-      }
+  /** The listener's {@code toString()}, isolated: if it throws, its class and identity hash. */
+  private static String name(Object listener) {
+    try {
+      return String.valueOf(listener);
+    } catch (Throwable t) {
+      return describe(listener);
     }
   }
 
-  /** Marks a failed conversion (content may legitimately be an exception-like POJO). */
-  private static final class ConversionFailure {
-    final SteadySocketException error;
+  /**
+   * Names an object of the application's without calling any of its methods: its class and
+   * identity hash, as {@code Object.toString()} would.
+   */
+  static String describe(Object o) {
+    return o.getClass().getName() + "@" + Integer.toHexString(System.identityHashCode(o));
+  }
 
-    ConversionFailure(SteadySocketException error) {
-      this.error = error;
+  /**
+   * Runs a log statement whose arguments came from the application: the logging backend calls their
+   * {@code toString()} and {@code getMessage()}, which may throw. A log line is not worth a
+   * callback.
+   */
+  private static void quietly(Runnable logStatement) {
+    try {
+      logStatement.run();
+    } catch (Throwable ignored) {
+      // the application's object broke the log line; delivery goes on
     }
   }
 }

@@ -49,6 +49,11 @@ final class LoopTasks {
     return d.compareTo(java.time.Duration.ofNanos(MAX_DELAY_NANOS)) >= 0 ? MAX_DELAY_NANOS : d.toNanos();
   }
 
+  /** {@code d} in milliseconds, saturated like {@link #nanos}: for messages about any Duration. */
+  static long millis(java.time.Duration d) {
+    return nanos(d) / 1_000_000;
+  }
+
   long nanoTime() {
     return scheduler.nanoTime();
   }

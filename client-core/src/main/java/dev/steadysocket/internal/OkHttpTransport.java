@@ -157,6 +157,10 @@ final class OkHttpTransport extends WebSocketListener implements Transport {
   public void onFailure(WebSocket webSocket, Throwable t, @Nullable Response response) {
     int status = response != null ? response.code() : -1;
     String retryAfter = response != null ? response.header("Retry-After") : null;
+    if (t instanceof HandshakePasses.ServiceUnavailableNotRepeated) { // the response OkHttp closed
+      status = HandshakePasses.ServiceUnavailableNotRepeated.STATUS;
+      retryAfter = HandshakePasses.ServiceUnavailableNotRepeated.RETRY_AFTER;
+    }
     listener.onFailure(t, status, retryAfter);
   }
 }

@@ -4,16 +4,25 @@ import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import okhttp3.ConnectionPool;
 import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
 
 /**
- * Connects with one OkHttpClient derived once per socket (it shares the base's pools), whatever
- * client the application passed:
+ * Connects with one OkHttpClient derived once per socket (it shares the base's dispatcher and
+ * threads), whatever client the application passed:
  *
  * <ul>
+ *   <li>every handshake OkHttp sends is one of our attempts, spaced by the retry planner: OkHttp
+ *       does not recover from I/O failures (retryOnConnectionFailure off, so no repeat of a 408
+ *       either), and {@link HandshakePasses} refuses its repeat of a 503 with {@code Retry-After: 0}.
+ *       What the application configured is its own: its {@code Authenticator} or proxy {@code
+ *       Authenticator} may still answer a 401 or 407 within the attempt, and its interceptors
+ *       may call {@code proceed} again;
+ *   <li>its connection pool keeps no idle connection: with recovery off, a connection the server
+ *       dropped while it sat in the pool would fail the next attempt;
  *   <li>redirects are never followed: a 3xx ends the attempt ({@code HandshakeException}), so no
  *       credential is sent to another origin or over plaintext;
  *   <li>OkHttp's connect and read timeouts never cut the handshake shorter than the socket's own
@@ -38,18 +47,32 @@ final class OkHttpTransportFactory implements Transport.Factory {
             .pingInterval(0, TimeUnit.MILLISECONDS)
             .followRedirects(false)
             .followSslRedirects(false)
-            .webSocketCloseTimeout(Math.max(1, closeTimeoutMillis), TimeUnit.MILLISECONDS);
-    if (shorter(base.connectTimeoutMillis(), connectTimeoutMillis)) {
-      b.connectTimeout(connectTimeoutMillis, TimeUnit.MILLISECONDS);
+            .retryOnConnectionFailure(false)
+            .connectionPool(new ConnectionPool(0, 1, TimeUnit.SECONDS))
+            .authenticator(HandshakePasses.FollowUps.of(base.authenticator()))
+            .proxyAuthenticator(HandshakePasses.FollowUps.of(base.proxyAuthenticator()))
+            .webSocketCloseTimeout(okHttpMillis(closeTimeoutMillis), TimeUnit.MILLISECONDS);
+    long connectMillis = okHttpMillis(connectTimeoutMillis);
+    if (shorter(base.connectTimeoutMillis(), connectMillis)) {
+      b.connectTimeout(connectMillis, TimeUnit.MILLISECONDS);
     }
-    if (shorter(base.readTimeoutMillis(), connectTimeoutMillis)) {
-      b.readTimeout(connectTimeoutMillis, TimeUnit.MILLISECONDS);
+    if (shorter(base.readTimeoutMillis(), connectMillis)) {
+      b.readTimeout(connectMillis, TimeUnit.MILLISECONDS);
     }
     b.interceptors().add(0, UNCHECKED_AS_IO); // first, so it wraps every other interceptor
     b.interceptors().add(1, new GuardInterceptor(maxInboundMessageBytes, subprotocolRequired));
+    b.interceptors().add(ONE_PASS); // last, below the application's
     this.client = b.build();
     this.request = request;
     this.dispatch = dispatch;
+  }
+
+  /**
+   * A timeout OkHttp accepts: 1 ms to {@code Integer.MAX_VALUE} ms (24.8 days; OkHttp refuses more).
+   * Our own timers keep the full duration; a longer one only means OkHttp's fires first.
+   */
+  private static long okHttpMillis(long millis) {
+    return Math.max(1, Math.min(Integer.MAX_VALUE, millis));
   }
 
   /** True if OkHttp's timeout (0: none) would fire before ours. */
@@ -86,7 +109,8 @@ final class OkHttpTransportFactory implements Transport.Factory {
       }
       String extensions = String.join(", ", response.headers("Sec-WebSocket-Extensions"));
       transport.negotiated(chosen, extensions);
-      GuardedSocket guard = new GuardedSocket(raw, maxMessageBytes, extensions, transport::refused);
+      GuardedSocket guard =
+          new GuardedSocket(raw, maxMessageBytes, Extensions.of(response.headers()), transport::refused);
       transport.guard = guard;
       return response.newBuilder().socket(guard).build();
     }
@@ -100,9 +124,9 @@ final class OkHttpTransportFactory implements Transport.Factory {
   /**
    * OkHttp rethrows an unchecked exception from a call on its dispatcher thread, where it is
    * uncaught, and the socket would only learn of it as a cancellation. Its own follow-up logic
-   * throws one for a {@code Retry-After} beyond an int on a 408 or 503, and a WebSocket call skips
-   * network interceptors, so this is the one place to catch it: the attempt fails as an I/O error
-   * and is retried with backoff.
+   * throws one for a {@code Retry-After} beyond an int on a 503, and a WebSocket call skips network
+   * interceptors, so this is the one place to catch it: the attempt fails as an I/O error and is
+   * retried with backoff.
    */
   private static final Interceptor UNCHECKED_AS_IO = new Interceptor() {
     @Override
@@ -117,6 +141,30 @@ final class OkHttpTransportFactory implements Transport.Factory {
     @Override
     public String toString() {
       return "SteadySocket(unchecked exceptions as IOException)";
+    }
+  };
+
+  /**
+   * The last application interceptor, right above OkHttp's follow-up loop: gives each request it
+   * passes down its own {@link HandshakePasses}, as the cookie jar and as a tag the authenticators
+   * find. The application's interceptors sit above it, so one that calls {@code proceed} again
+   * repeats the handshake as it chooses; only OkHttp's own repeats are refused.
+   */
+  private static final Interceptor ONE_PASS = new Interceptor() {
+    @Override
+    public Response intercept(Chain chain) throws IOException {
+      HandshakePasses passes = new HandshakePasses(chain.getCookieJar());
+      Request request = chain.request().newBuilder().tag(HandshakePasses.class, passes).build();
+      try {
+        return chain.withCookieJar(passes).proceed(request);
+      } catch (HandshakePasses.Refused e) {
+        throw new HandshakePasses.ServiceUnavailableNotRepeated();
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "SteadySocket(no handshake repeated by OkHttp)";
     }
   };
 

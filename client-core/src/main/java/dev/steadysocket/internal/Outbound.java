@@ -9,8 +9,11 @@ import dev.steadysocket.OutboxPolicy;
 import dev.steadysocket.SocketClosedException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 
@@ -61,10 +64,14 @@ final class Outbound {
   /** Acknowledgement mode: written and not yet acknowledged, oldest first; tracked per send. */
   private final ArrayDeque<Outbox.Pending> unacked = new ArrayDeque<>();
   /**
-   * Acknowledgement mode: messages unacknowledged when their connection was lost, written again
-   * (same ids, same order) on the next one before the outbox, through the same back-pressure.
+   * Messages written on a lost connection that must be written again on the next one, before the
+   * outbox and through the same back-pressure: in acknowledgement mode the unacknowledged ones, with
+   * {@code RequestRetention.RESEND} the requests still awaiting a reply. Always in send order
+   * ({@link Outbox.Pending#seq}), whatever order the losses and partial replays left them in.
    */
-  private final ArrayDeque<Outbox.Pending> replay = new ArrayDeque<>();
+  private ArrayDeque<Outbox.Pending> replay = new ArrayDeque<>();
+  /** The {@link Outbox.Pending#seq} of the last message offered. */
+  private long sequence;
   /** Set by close() and at CLOSED: new sends fail at once. */
   private boolean refusing;
   /** The flush retried while OkHttp's buffer is above the high water, or null. */
@@ -145,6 +152,7 @@ final class Outbound {
     synchronized (lock) {
       refused = refusing;
       if (!refused) {
+        p.seq = ++sequence; // the order of this lock is the order of the messages
         Transport t = writable;
         if (t != null && nothingWaiting() && write(t, p)) {
           written = true;
@@ -175,27 +183,35 @@ final class Outbound {
     if (blocked) flushLater();
   }
 
-  /** Loop thread, on OPEN: writes what must precede everything newer, then the outbox; opens the lane. */
+  /**
+   * Loop thread, on OPEN, before listeners hear of it: opens the lane on {@code t} and writes what
+   * must precede everything newer — the resume frame, then the messages to write again ({@code
+   * resend}: requests kept from earlier connections; in acknowledgement mode the unacknowledged
+   * messages), in send order, then the outbox — as far as back-pressure allows. Also after {@code
+   * close()}: what was queued before it is written before the close frame.
+   */
   void attach(Transport t, @Nullable String resumeFrame, List<Requests.Request> resend) {
     boolean blocked;
     synchronized (lock) {
-      if (refusing) return;
       writable = t;
       if (resumeFrame != null) t.send(resumeFrame);
+      Set<Outbox.Pending> again = Collections.newSetFromMap(new IdentityHashMap<>());
+      again.addAll(replay); // left over from a replay that back-pressure cut short
+      again.addAll(unacked); // same ids: the server drops what it already has
+      unacked.clear();
       for (Requests.Request r : resend) {
         Outbox.Pending m = r.message;
-        if (m != null && t.send(m.text)) {
-          r.sentOn = t;
-          metrics.resent.incrementAndGet();
-        }
+        if (m != null) again.add(m);
       }
-      replay.addAll(unacked); // same ids: the server drops what it already has
-      unacked.clear();
+      List<Outbox.Pending> ordered = new ArrayList<>(again);
+      ordered.sort((a, b) -> Long.compare(a.seq, b.seq));
+      replay = new ArrayDeque<>(ordered);
       blocked = flushLocked();
     }
     bus.kick();
     if (blocked) flushLater();
   }
+
 
   /** Loop thread: {@code t} no longer takes messages; later sends wait in the outbox. */
   void detach(@Nullable Transport t) {
@@ -244,7 +260,7 @@ final class Outbound {
       Outbox.Pending p = removeById(unacked, id);
       if (p == null) p = removeById(replay, id); // acknowledged just before its connection was lost
       if (p == null) return; // a duplicate ack, or one for a message we already gave up on
-      metrics.unacknowledged = unacked.size() + replay.size();
+      countUnacknowledged();
       bus.enqueueCompletion(p.future, null, null);
       blocked = flushLocked(); // the window opened
     }
@@ -258,7 +274,7 @@ final class Outbound {
     synchronized (lock) {
       removed = outbox.remove(p) | unacked.remove(p) | replay.remove(p);
       metrics.outboxDepth = outbox.size();
-      metrics.unacknowledged = unacked.size() + replay.size();
+      countUnacknowledged();
       if (removed) bus.enqueueCompletion(p.future, null, Api.get().socketClosed("withdrawn: the request was settled"));
     }
     if (removed) bus.kick();
@@ -273,7 +289,9 @@ final class Outbound {
       drainTimer = null;
       List<CompletableFuture<Void>> queued = futures(outbox.drain());
       List<CompletableFuture<Void>> inFlight = futures(unacked);
-      inFlight.addAll(futures(replay));
+      for (Outbox.Pending p : replay) {
+        if (waitsForAck(p)) inFlight.add(p.future); // a kept request's send succeeded already
+      }
       unacked.clear();
       replay.clear();
       metrics.outboxDepth = 0;
@@ -309,7 +327,7 @@ final class Outbound {
       }
       if (replaying) {
         replay.pollFirst();
-        metrics.unacknowledged = unacked.size() + replay.size(); // write() counted it in both
+        countUnacknowledged(); // write() counted it in both
         metrics.resent.incrementAndGet();
       } else {
         outbox.poll();
@@ -333,9 +351,14 @@ final class Outbound {
     if (p.request != null) p.request.sentOn = t;
     if (waitsForAck(p)) {
       unacked.addLast(p); // completes on the server's ack
-      metrics.unacknowledged = unacked.size() + replay.size();
+      countUnacknowledged();
     }
     return true;
+  }
+
+  /** Under the lock. Only acknowledgement mode replays what awaits an ack; otherwise replay holds kept requests. */
+  private void countUnacknowledged() {
+    metrics.unacknowledged = ackMode ? unacked.size() + replay.size() : 0;
   }
 
   private boolean waitsForAck(Outbox.Pending p) {

@@ -2,6 +2,7 @@ package dev.steadysocket.internal;
 
 import java.io.IOException;
 import java.security.SecureRandom;
+import java.util.function.LongSupplier;
 import okio.Buffer;
 import okio.Sink;
 import okio.Timeout;
@@ -12,7 +13,8 @@ import okio.Timeout;
  * InboundFrames#MAX_OWED_PONGS}) and slip our own ping frames in between OkHttp's frames: the
  * heartbeat sends its pings here, not through OkHttp's pinger, whose "no pong since the last ping"
  * rule would declare a link dead while SteadySocket itself holds the reader back (inbound
- * back-pressure).
+ * back-pressure). It also notes when bytes last reached the network, so the reader can tell a
+ * server that reads nothing from one that reads slowly.
  *
  * <p><b>Threading:</b> OkHttp's writer thread calls {@link #write} and {@link #flush}; a dispatch
  * thread calls {@link #ping}. Both take {@link #lock}, which guards the parser state and every write
@@ -23,8 +25,16 @@ final class OutboundFrames implements Sink {
   private static final int OPCODE_PONG = 0xa;
   private static final int OPCODE_CLOSE = 0x8;
   private static final SecureRandom MASKS = new SecureRandom();
+  /**
+   * The most handed to the network in one write, so that progress is seen inside a long frame.
+   * OkHttp's write timeout (10 s by default) applies per 64 KiB (Okio's timeout chunk): a server
+   * that reads fast enough for it shows progress at least every 5 s ({@link
+   * InboundFrames#PONG_DRAIN_NANOS}) in chunks of half that.
+   */
+  static final int PROGRESS_CHUNK = 32 * 1024;
 
   private final Sink upstream;
+  private final LongSupplier clock;
   private final Object lock = new Object();
   /** Guarded by lock: header bytes of the frame being written, before its payload. */
   private final byte[] header = new byte[14];
@@ -43,40 +53,34 @@ final class OutboundFrames implements Sink {
    */
   private boolean broken;
 
-  /** Guarded by itself: pongs OkHttp wrote; the reader waits on it while too many are owed. */
-  private final Object pongs = new Object();
+  /** Written under lock; read by the reader thread: pongs OkHttp wrote (their headers, at least). */
+  private volatile long pongsWritten;
+  /** Written under lock; read by the reader thread: {@link #clock} when bytes last reached the network. */
+  private volatile long lastProgressNanos;
 
-  private long pongsWritten;
-
-  OutboundFrames(Sink upstream) {
+  /** @param clock monotonic nanoseconds ({@code System::nanoTime}; a fake one in tests) */
+  OutboundFrames(Sink upstream, LongSupplier clock) {
     this.upstream = upstream;
+    this.clock = clock;
+    this.lastProgressNanos = clock.getAsLong();
   }
 
+  /** Any thread. */
   long pongsWritten() {
-    synchronized (pongs) {
-      return pongsWritten;
-    }
+    return pongsWritten;
+  }
+
+  /** Any thread: the clock this side's progress is measured with. */
+  long nanoTime() {
+    return clock.getAsLong();
   }
 
   /**
-   * Reader thread: waits until OkHttp has written {@code atLeast} pongs or {@code timeoutNanos}
-   * passed; false on timeout (the server does not read what we write).
+   * Any thread: when a write to the network last returned (or this was created). A write blocked
+   * on a peer that reads nothing leaves it behind.
    */
-  boolean awaitPongs(long atLeast, long timeoutNanos) throws java.io.InterruptedIOException {
-    long deadline = System.nanoTime() + timeoutNanos;
-    synchronized (pongs) {
-      while (pongsWritten < atLeast) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) return false;
-        try {
-          pongs.wait(Math.max(1, left / 1_000_000));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new java.io.InterruptedIOException("interrupted while pongs were owed");
-        }
-      }
-      return true;
-    }
+  long lastProgressNanos() {
+    return lastProgressNanos;
   }
 
   /**
@@ -95,7 +99,7 @@ final class OutboundFrames implements Sink {
       Buffer ping = new Buffer();
       writePing(ping);
       try {
-        upstream.write(ping, ping.size());
+        send(ping, ping.size());
         upstream.flush();
       } catch (IOException | RuntimeException | Error e) {
         broken = true;
@@ -137,15 +141,25 @@ final class OutboundFrames implements Sink {
       }
       if (payloadLeft == 0 && headerRead == 0 && pingWaiting && !closeWritten) {
         pingWaiting = false;
-        upstream.write(source, pass);
+        send(source, pass);
         byteCount -= pass;
         pass = 0;
         Buffer ping = new Buffer();
         writePing(ping);
-        upstream.write(ping, ping.size());
+        send(ping, ping.size());
       }
     }
-    if (pass > 0) upstream.write(source, pass);
+    send(source, pass);
+  }
+
+  /** Under lock: writes {@code byteCount} bytes in chunks, noting the progress after each. */
+  private void send(Buffer source, long byteCount) throws IOException {
+    while (byteCount > 0) {
+      long n = Math.min(byteCount, PROGRESS_CHUNK);
+      upstream.write(source, n);
+      byteCount -= n;
+      lastProgressNanos = clock.getAsLong();
+    }
   }
 
   /** The payload length once {@link #header} holds a whole client frame header, else -1. */
@@ -155,12 +169,7 @@ final class OutboundFrames implements Sink {
     int needed = 2 + (len7 == 126 ? 2 : len7 == 127 ? 8 : 0) + 4; // client frames are masked
     if (headerRead < needed) return -1;
     int opcode = header[0] & 0x0f;
-    if (opcode == OPCODE_PONG) {
-      synchronized (pongs) {
-        pongsWritten++;
-        pongs.notifyAll();
-      }
-    }
+    if (opcode == OPCODE_PONG) pongsWritten++; // only writers under lock: no lost update
     if (opcode == OPCODE_CLOSE) closeWritten = true;
     if (len7 == 126) return (header[2] & 0xff) << 8 | (header[3] & 0xff);
     if (len7 == 127) {

@@ -14,7 +14,7 @@ import org.jspecify.annotations.Nullable;
  * #offer} turns away or evicts is handed back so the caller can fail its future.
  */
 final class Outbox {
-  /** An encoded message and the future of its {@code send}. Immutable but for {@link #request}'s state. */
+  /** An encoded message and the future of its {@code send}. Immutable but for {@link #seq} and {@link #request}'s state. */
   static final class Pending {
     /** The text frame; empty for a binary frame. */
     final String text;
@@ -29,6 +29,11 @@ final class Outbox {
     final @Nullable String id;
     /** Set when this message is a request awaiting a reply. */
     final Requests.@Nullable Request request;
+    /**
+     * The message's place in send order, set when it is offered (guarded by {@link Outbound}'s
+     * lock): what is written again after a lost connection is written in this order.
+     */
+    long seq;
 
     Pending(
         String text,

@@ -111,7 +111,10 @@ final class Requests {
     }
   }
 
-  /** Loop thread: with {@code RESEND}, the requests written on an earlier connection, to write on {@code next}. */
+  /**
+   * Loop thread: with {@code RESEND}, the requests written on an earlier connection, to write on
+   * {@code next}. In no particular order: the outbound path writes them in send order.
+   */
   List<Request> toResend(Transport next) {
     if (retention != RequestRetention.RESEND) return Collections.emptyList();
     List<Request> out = new ArrayList<>();

@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
  *   <li><b>Essential tasks always run.</b> If the executor refuses a drain (or its {@code
  *       execute} throws anything), the queued {@link Essential} tasks (future completions,
  *       terminal bookkeeping) run on the fallback pool in order, the other tasks (listener
- *       callbacks) are dropped and counted, and the refusal is reported once through {@link
+ *       callbacks) are dropped and counted, each {@link Held} one releasing its share, and the refusal is reported once through {@link
  *       Failures#rejected} and again, through {@link Failures#reportRejection}, at the start of the
  *       next drain the executor accepts.
  *   <li><b>Application code never runs on the loop thread.</b> An application executor's {@code
@@ -35,6 +35,17 @@ final class SerialExecutor implements Executor {
 
   /** A task that must run even if the executor refuses it (it then runs on the fallback pool). */
   interface Essential extends Runnable {}
+
+  /**
+   * A task that holds a share of something its submitter bounds (a message's place in the inbound
+   * backlog). {@link #release} is called exactly once however the task ends: after it ran (or
+   * threw), or instead of running when the executor refused it and it was dropped. Here, and only
+   * here, so no path can forget it.
+   */
+  interface Held extends Runnable {
+    /** Gives the share back. Must not throw (what it throws is ignored). */
+    void release();
+  }
 
   /** Where failures go; implementations must not throw (what they throw is ignored). */
   interface Failures {
@@ -183,8 +194,12 @@ final class SerialExecutor implements Executor {
   private void drainRefused(Throwable cause) {
     int dropped = 0;
     for (Runnable task = queue.poll(); task != null; task = queue.poll()) {
-      if (task instanceof Essential) runSafely(task);
-      else dropped++;
+      if (task instanceof Essential) {
+        runSafely(task);
+      } else {
+        dropped++;
+        release(task);
+      }
     }
     unreported.set(cause);
     try {
@@ -205,6 +220,17 @@ final class SerialExecutor implements Executor {
       } catch (Throwable ignored) {
         // documented: failures must not throw
       }
+    } finally {
+      release(task);
+    }
+  }
+
+  private static void release(Runnable task) {
+    if (!(task instanceof Held)) return;
+    try {
+      ((Held) task).release();
+    } catch (Throwable ignored) {
+      // documented: release must not throw
     }
   }
 }

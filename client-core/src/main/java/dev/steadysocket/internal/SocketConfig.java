@@ -103,10 +103,12 @@ public final class SocketConfig {
 
   /** Registers a typed handler on the bus once it exists. */
   public <T> void addHandler(String type, Class<T> cls, Consumer<? super T> handler) {
+    TypedHandlers.check(type, cls, handler);
     handlers.add(bus -> bus.on(type, cls, handler));
   }
 
   public <T> void addHandler(String type, TypeReference<T> ref, Consumer<? super T> handler) {
+    TypedHandlers.check(type, ref, handler);
     handlers.add(bus -> bus.on(type, ref, handler));
   }
 }

@@ -46,11 +46,12 @@ class AssemblyTest {
   }
 
   @Test
-  void aSettingOkHttpRefusesGivesBackWhatTheBuildAcquired() {
+  void aBuildThatFailsLateGivesBackWhatItAcquired() {
     int before = SharedResources.clientUsers();
     ScheduledExecutorService held = SharedResources.acquireLoop();
     SocketConfig c = config();
-    c.closeTimeout = Duration.ofDays(30); // past OkHttp's limit for webSocketCloseTimeout
+    // The last step of a build throws, after the loop and the client were acquired.
+    c.handlers.add(bus -> { throw new IllegalArgumentException("a late step of build() refused"); });
     assertThrows(IllegalArgumentException.class, () -> Assembly.build(c));
     assertEquals(before, SharedResources.clientUsers(), "the shared client was released");
     SharedResources.releaseLoop(held);

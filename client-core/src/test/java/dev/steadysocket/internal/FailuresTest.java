@@ -195,6 +195,75 @@ class FailuresTest {
     assertInstanceOf(ConnectionLostException.class, transport(e));
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {
+    "Received fatal alert: protocol_version", "Received fatal alert: handshake_failure",
+    "No appropriate protocol (protocol is disabled or cipher suites are inappropriate)",
+    "The server selected protocol version TLS10 is not accepted by client preferences [TLS13, TLS12]",
+    "Read error: ssl=0x7a: Failure in SSL library, usually a protocol error\n"
+        + "error:10000410:SSL routines:OPENSSL_internal:TLSV1_ALERT_PROTOCOL_VERSION"})
+  void handshakesThatCannotAgreeAreTlsErrors(String message) {
+    TlsException e = assertInstanceOf(TlsException.class, transport(new SSLHandshakeException(message)));
+    assertEquals("TLS handshake cannot succeed: " + message, e.getMessage());
+  }
+
+  // #16 item 11: OkHttp 5 throws the first route's failure and attaches the others as suppressed
+  @Test
+  void aHandshakeThatCannotAgreeBehindAnotherRoutesFailureIsATlsError() {
+    java.net.ConnectException refused = new java.net.ConnectException("Failed to connect to /[::1]:8443");
+    refused.initCause(new java.net.ConnectException("Connection refused"));
+    refused.addSuppressed(new SSLHandshakeException("Received fatal alert: protocol_version"));
+    TlsException e = assertInstanceOf(TlsException.class, transport(refused));
+    assertEquals("TLS handshake cannot succeed: Received fatal alert: protocol_version", e.getMessage());
+    assertSame(refused, e.getCause(), "the whole failure, every route's");
+  }
+
+  // #16 item 11
+  @Test
+  void aCertificateProblemBehindAnotherRoutesFailureIsATlsError() {
+    IOException reset = new IOException("reset");
+    SSLHandshakeException untrusted = new SSLHandshakeException("PKIX path building failed");
+    untrusted.initCause(new CertificateException("unable to find valid certification path"));
+    reset.addSuppressed(untrusted);
+    assertEquals("TLS certificate rejected: unable to find valid certification path",
+        assertInstanceOf(TlsException.class, transport(reset)).getMessage());
+  }
+
+  @Test
+  void aSuppressedHangUpIsNotATlsError() {
+    java.net.ConnectException refused = new java.net.ConnectException("Connection refused");
+    SSLHandshakeException hungUp = new SSLHandshakeException("Remote host terminated the handshake");
+    hungUp.initCause(new java.io.EOFException("SSL peer shut down incorrectly"));
+    refused.addSuppressed(hungUp);
+    assertInstanceOf(ConnectionLostException.class, transport(refused));
+  }
+
+  /** An exception that suppresses itself and its cause: the walk must end. */
+  @Test
+  void aFailureTreeWithCyclesIsWalkedToTheEnd() {
+    IOException a = new IOException("a");
+    IOException b = new IOException("b", a);
+    a.addSuppressed(b);
+    b.addSuppressed(new IOException("c"));
+    assertEquals("connection failed: IOException: a", transport(a).getMessage());
+  }
+
+  // #16 item 11: what a fatal alert from the server says, for the repeated-alert rule
+  @Test
+  void theFatalAlertAServerSentIsReadFromTheWholeFailure() {
+    assertEquals("internal_error", Failures.receivedAlert(new javax.net.ssl.SSLException("Received fatal alert: internal_error")));
+    IOException refused = new IOException("refused");
+    refused.addSuppressed(new javax.net.ssl.SSLException("Received fatal alert: decode_error"));
+    assertEquals("decode_error", Failures.receivedAlert(refused));
+    assertEquals("internal_error", Failures.receivedAlert(new javax.net.ssl.SSLException(
+        "Read error: ssl=0x1: Failure in SSL library, usually a protocol error\n"
+            + "error:10000438:SSL routines:OPENSSL_internal:TLSV1_ALERT_INTERNAL_ERROR")));
+    assertNull(Failures.receivedAlert(new javax.net.ssl.SSLException("Received fatal alert: close_notify")),
+        "a closure, not a refusal");
+    assertNull(Failures.receivedAlert(new SSLHandshakeException("Remote host terminated the handshake")));
+    assertNull(Failures.receivedAlert(new IOException("Received fatal alert: internal_error")), "not TLS's");
+  }
+
   /** An exception whose cause is itself: the chain walks must end. */
   static final class SelfCaused extends IOException {
     SelfCaused() {

@@ -4,14 +4,17 @@ import static dev.steadysocket.internal.InboundFramesTest.compress;
 import static dev.steadysocket.internal.InboundFramesTest.concat;
 import static dev.steadysocket.internal.InboundFramesTest.frame;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.steadysocket.ProtocolViolationException;
 import java.io.IOException;
 import java.net.ProtocolException;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.Deflater;
+import okhttp3.Headers;
 import okio.Buffer;
 import okio.ByteString;
 import okio.Sink;
@@ -49,8 +52,17 @@ class GuardedSocketTest {
     return concat(frame(0xc1, compress(shared, FIRST)), frame(0xc1, compress(shared, AGAIN)));
   }
 
+  /** A 101 response's headers with this Sec-WebSocket-Extensions value (any characters). */
+  static Headers answered(String extensions) {
+    return new Headers.Builder().addUnsafeNonAscii("Sec-WebSocket-Extensions", extensions).build();
+  }
+
+  private static GuardedSocket socket(String extensions, Buffer wire, InboundFrames.Tripped tripped) {
+    return new GuardedSocket(new RawSocket(wire), 1 << 20, Extensions.of(answered(extensions)), tripped);
+  }
+
   private static ByteString read(String extensions, Buffer wire) throws IOException {
-    GuardedSocket socket = new GuardedSocket(new RawSocket(wire), 1 << 20, extensions, (e, code) -> {
+    GuardedSocket socket = socket(extensions, wire, (e, code) -> {
       throw new AssertionError("tripped: " + e);
     });
     Buffer out = new Buffer();
@@ -69,21 +81,42 @@ class GuardedSocketTest {
         twoMessagesSharingAWindow()), "the server keeps its window: only ours is reset");
   }
 
+  // #16 part 1 item 1
+  /**
+   * OkHttp compares extension names with {@code equalsIgnoreCase}, which folds U+017F (the long s)
+   * to 'S': it inflates after such an answer, so we must too, under our limit.
+   */
   @Test
-  void withoutPermessageDeflateCompressedFramesReachOkHttpUntouched() throws IOException {
-    // OkHttp then refuses the RSV1 bit itself (it was never negotiated).
+  void aLookalikeNameThatOkHttpReadsAsPermessageDeflateTurnsOnInflatingHere() throws IOException {
+    for (String extensions : new String[] {"perme\u017fsage-deflate", "PERME\u017fSAGE-DEFLATE; server_max_window_bits=15"}) {
+      assertEquals(INFLATED, read(extensions, twoMessagesSharingAWindow()), "extensions: '" + extensions + "'");
+    }
+  }
+
+  // #16 part 1 item 1
+  @Test
+  void withoutPermessageDeflateACompressedFrameIsRefusedHere() throws IOException {
+    // Never handed to OkHttp, which would inflate it without our limit if its parser disagreed.
     for (String extensions : new String[] {"", "x-webkit-deflate-frame", "permessage-deflate-x",
-        "x-custom; param=permessage-deflate", "server_no_context_takeover"}) {
-      Buffer wire = twoMessagesSharingAWindow();
-      ByteString raw = wire.snapshot();
-      assertEquals(raw, read(extensions, wire), "extensions: '" + extensions + "'");
+        "x-custom; param=permessage-deflate", "server_no_context_takeover", "permessage-deflate=1"}) {
+      int[] code = {0};
+      GuardedSocket socket = socket(extensions, twoMessagesSharingAWindow(), (e, c) -> {
+        assertInstanceOf(ProtocolViolationException.class, e);
+        code[0] = c;
+      });
+      Buffer out = new Buffer();
+      while (socket.getSource().read(out, 8192) != -1) {}
+      assertEquals(1002, code[0], "extensions: '" + extensions + "'");
+      assertEquals(0x88, out.readByte() & 0xff, "only our close frame reaches OkHttp: '" + extensions + "'");
     }
   }
 
   @Test
   void serverNoContextTakeoverResetsTheWindowBetweenMessages() {
     for (String extensions : new String[] {"permessage-deflate; server_no_context_takeover",
-        "permessage-deflate;SERVER_NO_CONTEXT_TAKEOVER", "permessage-deflate; server_no_context_takeover=x"}) {
+        "permessage-deflate;SERVER_NO_CONTEXT_TAKEOVER", "permessage-deflate; server_no_context_takeover=x",
+        "permessage-deflate; server_no_context_ta\u212aeover", // the Kelvin sign: equalsIgnoreCase reads 'k'
+        "permessage-deflate; client_max_window_bits=10; server_no_context_takeover"}) { // OkHttp refuses, reads on
       ProtocolException e = assertThrows(ProtocolException.class, () -> read(extensions, twoMessagesSharingAWindow()),
           "a back reference across messages cannot inflate with '" + extensions + "'");
       assertTrue(e.getMessage().contains("malformed compressed message"), e.getMessage());
@@ -93,7 +126,7 @@ class GuardedSocketTest {
   @Test
   void theGuardsAreWhatOkHttpReadsAndWritesAndCancelReachesTheRawSocket() {
     RawSocket raw = new RawSocket(new Buffer());
-    GuardedSocket socket = new GuardedSocket(raw, 1_000, "", (e, code) -> {});
+    GuardedSocket socket = new GuardedSocket(raw, 1_000, Extensions.NONE, (e, code) -> {});
     assertSame(socket.inbound, socket.getSource());
     assertSame(socket.outbound, socket.getSink());
     socket.cancel();

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * for a call with nothing else pending. Also the ends of the stream inside a header or a payload.
  */
 class InboundFramesBatchTest {
-  private final OutboundFrames outbound = new OutboundFrames(new Buffer());
+  private final OutboundFrames outbound = new OutboundFrames(new Buffer(), System::nanoTime);
 
   /**
    * The network: each read hands over the next scripted chunk (at most what was asked). Past the
@@ -148,8 +148,8 @@ class InboundFramesBatchTest {
 
   @Test
   void aControlFrameWaitsUntilOkHttpHasTakenTheFramesBeforeIt() throws IOException {
-    // A ping may wait for OkHttp to write pongs, and OkHttp writes them only for pings it has read:
-    // the ping is judged (and counted) in a call with nothing else pending.
+    // A ping may be refused (a server that reads nothing), and the frames before it must reach
+    // OkHttp first: the ping is judged (and counted) in a call with nothing else pending.
     Buffer ping = frame(0x89, new byte[] {'p'});
     Network network = new Network().then(concat(A.copy(), ping.copy()));
     InboundFrames in = frames(network, false);

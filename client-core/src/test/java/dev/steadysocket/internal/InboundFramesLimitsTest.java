@@ -32,7 +32,9 @@ import org.junit.jupiter.api.Test;
 class InboundFramesLimitsTest {
   private SteadySocketException tripped;
   private int trippedCode;
-  private final OutboundFrames outbound = new OutboundFrames(new Buffer());
+  /** Virtual time for the pongs owed: it moves only when a test moves it. */
+  private long now;
+  private final OutboundFrames outbound = new OutboundFrames(new Buffer(), () -> now);
 
   private InboundFrames frames(Source upstream, long limit, boolean deflate, boolean noContextTakeover) {
     return new InboundFrames(upstream, limit, deflate, noContextTakeover, outbound, (e, code) -> {
@@ -70,19 +72,19 @@ class InboundFramesLimitsTest {
   }
 
   @Test
-  void aCompressedMessageIsMeasuredBothCompressedAndInflated() throws IOException {
+  void aCompressedMessageIsMeasuredInflated() throws IOException {
     byte[] random = new byte[200];
     new Random(7).nextBytes(random);
     byte[] z = deflate(random); // incompressible: z is longer than the 200 bytes it inflates to
     // An empty first fragment (legal: fragments split the compressed bytes anywhere), then all of it.
     Buffer wire = concat(frame(0x42, new byte[0]), frame(0x80, z));
-    assertEquals(frame(0x82, random).snapshot(), drain(frames(wire, z.length, true, false)));
+    assertEquals(frame(0x82, random).snapshot(), drain(frames(wire, 200, true, false)));
     assertNull(tripped);
 
-    // One compressed byte over: refused at the header, before the payload is collected.
-    ByteString out = drain(frames(frame(0xc2, z), z.length - 1, true, false));
+    // One inflated byte over: refused, and nothing of the message reaches OkHttp.
+    ByteString out = drain(frames(frame(0xc2, z), 199, true, false));
     assertEquals(1009, trippedCode);
-    assertTrue(tripped.getMessage().contains("at least " + z.length + " bytes"), tripped.getMessage());
+    assertTrue(tripped.getMessage().contains("at least 200 bytes (inflated)"), tripped.getMessage());
     assertEquals(closeFrame(1009, "message too large").snapshot(), out);
   }
 
@@ -119,6 +121,80 @@ class InboundFramesLimitsTest {
     assertEquals(closeFrame(1009, "message too large").snapshot(), out, "nothing of the message reaches OkHttp");
   }
 
+  // #16 part 1 item 12a
+  @Test
+  void aContinuationLengthThatOverflowsTheMessageSizeIsReportedAsTheLargestSize() throws IOException {
+    Buffer wire = frame(0x01, new byte[10]).writeByte(0x80).writeByte(127).writeLong(Long.MAX_VALUE);
+    drain(frames(wire, 1_000, false, false));
+    assertInstanceOf(MessageTooLargeException.class, tripped);
+    assertTrue(tripped.getMessage().contains("at least " + Long.MAX_VALUE + " bytes"), tripped.getMessage());
+  }
+
+  // #16 part 1 item 9
+  @Test
+  void incompressibleMessagesUpToTheLimitPassCompressedAsTheyDoPlain() throws IOException {
+    // Deflate makes incompressible bytes a little longer: the limit is on what the message inflates to.
+    for (int size : new int[] {10_000, 9_998}) {
+      byte[] random = new byte[size];
+      new Random(size).nextBytes(random);
+      byte[] z = deflate(random);
+      assertTrue(z.length > size, "incompressible: " + z.length);
+      ByteString out = drain(frames(frame(0xc2, z), 10_000, true, false));
+      assertNull(tripped, () -> "refused a message of " + size + " bytes: " + tripped.getMessage());
+      assertEquals(frame(0x82, random).snapshot(), out);
+    }
+  }
+
+  /** {@code blocks} empty stored deflate blocks (5 bytes each, inflating to nothing). */
+  static byte[] emptyBlocks(int blocks) {
+    Buffer b = new Buffer();
+    for (int i = 0; i < blocks; i++) b.writeByte(0).writeShort(0).writeShort(0xffff);
+    return b.readByteArray();
+  }
+
+  // #16 part 1 item 9
+  @Test
+  void compressedBytesHaveTheirOwnBoundAndTheErrorNamesIt() throws IOException {
+    // The limit 1,000 bounds the inflated size; the compressed bytes of one message are bounded at
+    // 1,000 + 1,000 / 8 + 1,024 = 2,149 (more than any deflate encoder's worst case), so that a
+    // stream of empty blocks cannot run forever. 428 empty blocks and a stored block of 4 bytes:
+    // exactly 2,149 compressed bytes, in frames of 500.
+    byte[] z = concat(new Buffer().write(emptyBlocks(428)),
+        new Buffer().writeByte(0).writeShortLe(4).writeShortLe(~4 & 0xffff).writeUtf8("abcd")).readByteArray();
+    assertEquals(2_149, z.length);
+    Buffer exact = new Buffer();
+    for (int off = 0; off < z.length; off += 500) {
+      int end = Math.min(z.length, off + 500);
+      exact.writeAll(frame((off == 0 ? 0x41 : 0x00) | (end == z.length ? 0x80 : 0), Arrays.copyOfRange(z, off, end)));
+    }
+    assertEquals(frame(0x81, "abcd".getBytes(StandardCharsets.UTF_8)).snapshot(), drain(frames(exact, 1_000, true, false)));
+    assertNull(tripped);
+
+    // One more compressed byte: refused at the header that crosses the bound, naming it.
+    Buffer over = concat(frame(0x42, emptyBlocks(400)), frame(0x80, new byte[150]));
+    ByteString out = drain(frames(over, 1_000, true, false));
+    assertInstanceOf(MessageTooLargeException.class, tripped);
+    assertEquals(1009, trippedCode);
+    assertTrue(tripped.getMessage().contains("2150 compressed bytes") && tripped.getMessage().contains("2149"),
+        tripped.getMessage());
+    assertEquals(closeFrame(1009, "message too large").snapshot(), out);
+  }
+
+  // #16 part 1 item 9
+  @Test
+  void aDeflateBombIsRefusedOnceItsInflatedBytesCrossTheLimitBeforeTheRestOfItArrives() throws IOException {
+    // 4 KiB of zeros per 8 bytes or so: the first 2 KiB of a 60 KiB compressed frame inflate far
+    // past the 64 KiB limit. Nothing more is available: waiting for the rest would end the stream.
+    Deflater d = new Deflater(Deflater.BEST_COMPRESSION, true);
+    byte[] z = compress(d, new byte[4 << 20]);
+    assertTrue(z.length > 2_048, "compressed: " + z.length);
+    Buffer wire = new Buffer().writeByte(0xc2).writeByte(126).writeShort(60_000).write(z, 0, 2_048);
+    ByteString out = drain(frames(new InboundFramesTest.Strict(wire), 64 << 10, true, false));
+    assertInstanceOf(MessageTooLargeException.class, tripped, "not refused before the stream ended");
+    assertTrue(tripped.getMessage().contains("(inflated)"), tripped.getMessage());
+    assertEquals(closeFrame(1009, "message too large").snapshot(), out);
+  }
+
   @Test
   void inflatedMessagesGetTheShortestLengthEncoding() throws IOException {
     // RFC 6455 5.2: 7 bits up to 125, then 16 bits up to 65,535, then 64 bits. OkHttp accepts
@@ -146,6 +222,24 @@ class InboundFramesLimitsTest {
     // Messages each compressed alone inflate one after the other.
     Buffer alone = concat(frame(0xc1, deflate(first)), frame(0xc1, deflate(again)));
     assertEquals(concat(frame(0x81, first), frame(0x81, again)).snapshot(), drain(frames(alone, 1_000, true, true)));
+  }
+
+  @Test
+  void aCompressedStreamThatEndsItselfIgnoresTheRestOfItsMessageAndTheNextStartsAfresh() throws IOException {
+    // A final deflate block (BFINAL) ends the stream: bytes after it in the same message are
+    // ignored, as OkHttp ignores them, and the next message inflates with a fresh window.
+    byte[] first = "a stream that ends itself".getBytes(StandardCharsets.UTF_8);
+    Deflater ending = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+    ending.setInput(first);
+    ending.finish();
+    Buffer z = new Buffer();
+    byte[] chunk = new byte[256];
+    while (!ending.finished()) z.write(chunk, 0, ending.deflate(chunk));
+    z.write(new byte[] {1, 2, 3}); // trailing bytes inside the message
+    byte[] next = "the next message".getBytes(StandardCharsets.UTF_8);
+    Buffer wire = concat(frame(0xc1, z.readByteArray()), frame(0xc1, deflate(next)));
+    assertEquals(concat(frame(0x81, first), frame(0x81, next)).snapshot(), drain(frames(wire, 1_000, true, false)));
+    assertNull(tripped);
   }
 
   @Test
@@ -179,47 +273,16 @@ class InboundFramesLimitsTest {
 
   @Test
   void pongsAlreadyWrittenCountAgainstThePongsOwed() throws IOException {
-    // 100 pongs written, 1,000 pings read: 900 owed, under the limit, so no waiting and no refusal
-    // even though the writer writes nothing more.
+    // 100 pongs written, 1,100 pings read: 1,000 owed, under the cap, so every ping is handed on.
     for (int i = 0; i < 100; i++) {
       Buffer pong = OutboundFramesTest.clientFrame(0x8a, 0);
       outbound.write(pong, pong.size());
     }
     Buffer wire = new Buffer();
-    for (int i = 0; i < 1_000; i++) wire.writeAll(frame(0x89, new byte[0]));
+    for (int i = 0; i < 1_100; i++) wire.writeAll(frame(0x89, new byte[0]));
     InboundFrames in = frames(wire, 1_000, false, false);
-    in.pongDrainNanos = 1_000_000;
-    drain(in);
+    assertEquals(1_100 * 2, drain(in).size());
     assertNull(tripped);
-    assertEquals(1_000, in.pingsReceived);
-  }
-
-  @Test
-  void aReaderWaitingForPongsResumesOnceHalfOfThemAreWritten() throws Exception {
-    // 1,025 pings, no pong written: at the last one 1,024 are owed and the reader waits until the
-    // writer has caught up to 512 owed. The writer writes exactly those 512 once the reader waits
-    // (its thread parked in a timed wait), so only that rule lets the reader go on.
-    Buffer wire = new Buffer();
-    for (int i = 0; i <= InboundFrames.MAX_OWED_PONGS; i++) wire.writeAll(frame(0x89, new byte[0]));
-    InboundFrames in = frames(wire, 1_000, false, false);
-    in.pongDrainNanos = 10_000_000_000L;
-    Thread reader = Thread.currentThread();
-    Thread writer = new Thread(() -> {
-      long deadline = System.nanoTime() + 10_000_000_000L;
-      while (reader.getState() != Thread.State.TIMED_WAITING && System.nanoTime() < deadline) Thread.onSpinWait();
-      try {
-        for (int i = 0; i < InboundFrames.MAX_OWED_PONGS / 2; i++) {
-          Buffer pong = OutboundFramesTest.clientFrame(0x8a, 0);
-          outbound.write(pong, pong.size());
-        }
-      } catch (IOException e) {
-        throw new AssertionError(e);
-      }
-    });
-    writer.start();
-    drain(in);
-    writer.join();
-    assertNull(tripped);
-    assertEquals(InboundFrames.MAX_OWED_PONGS + 1, in.pingsReceived);
+    assertEquals(1_100, in.pingsReceived);
   }
 }

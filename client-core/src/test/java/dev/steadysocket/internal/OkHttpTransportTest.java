@@ -194,6 +194,112 @@ class OkHttpTransportTest {
     assertEquals("failure 401 null", events.next());
   }
 
+  /** Answers every request with {@code response}. */
+  private void answerAlways(MockResponse response) throws IOException {
+    if (!server.getStarted()) server.start();
+    server.setDispatcher(new mockwebserver3.Dispatcher() {
+      @Override
+      public MockResponse dispatch(mockwebserver3.RecordedRequest request) {
+        return response;
+      }
+    });
+  }
+
+  // #16 item 6
+  @Test
+  void a503WithRetryAfterZeroIsReportedWithoutOkHttpRepeatingIt() throws Exception {
+    answerAlways(new MockResponse.Builder().code(503).addHeader("Retry-After", "0").build());
+    factory(base, 0).connect(false, Map.of(), events);
+    assertEquals("failure 503 0", events.next());
+    assertEquals(1, server.getRequestCount(), "handshakes sent");
+  }
+
+  // #16 item 6
+  @Test
+  void a408IsReportedWithoutOkHttpRepeatingIt() throws Exception {
+    answerAlways(new MockResponse.Builder().code(408).build());
+    factory(base, 0).connect(false, Map.of(), events);
+    assertEquals("failure 408 null", events.next());
+    assertEquals(1, server.getRequestCount(), "handshakes sent");
+  }
+
+  /** Answers a 401 with credentials, building the request anew as some authenticators do. */
+  private static OkHttpClient answeringChallenges(OkHttpClient base, int times) {
+    java.util.concurrent.atomic.AtomicInteger answered = new java.util.concurrent.atomic.AtomicInteger();
+    return base.newBuilder().authenticator((route, response) -> {
+      if (answered.incrementAndGet() > times) return null;
+      Request r = response.request();
+      return new Request.Builder().url(r.url()).headers(r.headers())
+          .header("Authorization", "Basic " + answered.get()).build();
+    }).build();
+  }
+
+  // #16 item 6: an application's Authenticator is configuration it asked for, and may answer
+  @Test
+  void anApplicationsAuthenticatorStillAnswersChallengesWithinTheAttempt() throws Exception {
+    if (!server.getStarted()) server.start();
+    server.enqueue(new MockResponse.Builder().code(401).build());
+    server.enqueue(new MockResponse.Builder().code(401).build());
+    server.enqueue(new MockResponse.Builder().webSocketUpgrade(peer).build());
+    factory(answeringChallenges(base, 2), 0).connect(false, Map.of(), events);
+    assertEquals("open", events.next());
+    assertNull(server.takeRequest().getHeaders().get("Authorization"));
+    assertEquals("Basic 1", server.takeRequest().getHeaders().get("Authorization"));
+    assertEquals("Basic 2", server.takeRequest().getHeaders().get("Authorization"));
+  }
+
+  // #16 item 6: the pass granted for a challenge is spent on its answer, not on OkHttp's repeat
+  @Test
+  void a503WithRetryAfterZeroAfterAnAnsweredChallengeIsStillNotRepeated() throws Exception {
+    if (!server.getStarted()) server.start();
+    server.enqueue(new MockResponse.Builder().code(401).build());
+    server.enqueue(new MockResponse.Builder().code(503).addHeader("Retry-After", "0").build());
+    server.enqueue(new MockResponse.Builder().webSocketUpgrade(peer).build());
+    factory(answeringChallenges(base, 5), 0).connect(false, Map.of(), events);
+    assertEquals("failure 503 0", events.next());
+    assertEquals(2, server.getRequestCount(), "handshakes sent");
+  }
+
+  // #16 item 6: only OkHttp's own repeats are refused; the application's interceptors are its code
+  @Test
+  void anApplicationInterceptorThatProceedsAgainIsNotRefused() throws Exception {
+    if (!server.getStarted()) server.start();
+    server.enqueue(new MockResponse.Builder().code(500).build());
+    server.enqueue(new MockResponse.Builder().webSocketUpgrade(peer).build());
+    OkHttpClient retrying = base.newBuilder().addInterceptor(chain -> {
+      Response first = chain.proceed(chain.request());
+      if (first.code() != 500) return first;
+      first.close();
+      return chain.proceed(chain.request());
+    }).build();
+    factory(retrying, 0).connect(false, Map.of(), events);
+    assertEquals("open", events.next());
+    assertEquals(2, server.getRequestCount(), "handshakes sent");
+  }
+
+  // #16 item 6: the call's own cookie jar wraps the application's
+  @Test
+  void theApplicationsCookieJarStillSuppliesAndReceivesCookies() throws Exception {
+    java.util.List<okhttp3.Cookie> saved = new java.util.concurrent.CopyOnWriteArrayList<>();
+    OkHttpClient withJar = base.newBuilder().cookieJar(new okhttp3.CookieJar() {
+      @Override
+      public void saveFromResponse(okhttp3.HttpUrl url, java.util.List<okhttp3.Cookie> cookies) {
+        saved.addAll(cookies);
+      }
+
+      @Override
+      public java.util.List<okhttp3.Cookie> loadForRequest(okhttp3.HttpUrl url) {
+        return java.util.List.of(okhttp3.Cookie.parse(url, "session=abc"));
+      }
+    }).build();
+    if (!server.getStarted()) server.start();
+    server.enqueue(new MockResponse.Builder().webSocketUpgrade(peer).addHeader("Set-Cookie", "seen=yes").build());
+    factory(withJar, 0).connect(false, Map.of(), events);
+    assertEquals("open", events.next());
+    assertEquals("session=abc", server.takeRequest().getHeaders().get("Cookie"));
+    assertEquals("seen=yes", saved.get(0).name() + "=" + saved.get(0).value());
+  }
+
   @Test
   void aConnectionWithoutAResponseReportsNoStatus() throws Exception {
     server.enqueue(new MockResponse.Builder().webSocketUpgrade(peer).build());

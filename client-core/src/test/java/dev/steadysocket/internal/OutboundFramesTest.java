@@ -7,19 +7,22 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.InterruptedIOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import okio.Buffer;
 import okio.ByteString;
 import org.junit.jupiter.api.Test;
 
 /**
- * Client frames through {@link OutboundFrames}: pongs counted (and waited for by the reader), our
+ * Client frames through {@link OutboundFrames}: pongs counted, progress noted chunk by chunk, our
  * pings between frames only, with fresh mask keys, and nothing after our close frame.
  */
 class OutboundFramesTest {
   private final Buffer network = new Buffer();
-  private final OutboundFrames frames = new OutboundFrames(network);
+  /** Virtual time: it moves only when a test moves it. */
+  private long now;
+  private final OutboundFrames frames = new OutboundFrames(network, () -> now);
 
   /** A masked client frame as OkHttp writes it (mask key 1 2 3 4, payload left unmasked here). */
   static Buffer clientFrame(int b0, int payloadLength) {
@@ -114,7 +117,7 @@ class OutboundFramesTest {
       @Override public okio.Timeout timeout() { return okio.Timeout.NONE; }
       @Override public void close() {}
     };
-    OutboundFrames frames = new OutboundFrames(breaksOnce);
+    OutboundFrames frames = new OutboundFrames(breaksOnce, () -> now);
     Buffer okhttp = new Buffer()
         .writeByte(0x82).writeByte(0x80 | 6) // binary, masked, 6 bytes
         .write(new byte[] {0x00, (byte) 0x8a, (byte) 0x80, 0x00}) // mask: 8A 80 reads as a pong header
@@ -137,7 +140,7 @@ class OutboundFramesTest {
       @Override public okio.Timeout timeout() { return okio.Timeout.NONE; }
       @Override public void close() {}
     };
-    OutboundFrames frames = new OutboundFrames(broken);
+    OutboundFrames frames = new OutboundFrames(broken, () -> now);
     Buffer firstHalf = clientFrame(0x82, 100);
     assertThrows(IOException.class, () -> frames.write(firstHalf, 50)); // inside the frame's payload
     assertThrows(IOException.class, frames::ping);
@@ -154,7 +157,7 @@ class OutboundFramesTest {
     Random rnd = new Random(42);
     for (int round = 0; round < 300; round++) {
       Buffer network = new Buffer();
-      OutboundFrames frames = new OutboundFrames(network);
+      OutboundFrames frames = new OutboundFrames(network, () -> now);
       Buffer wire = new Buffer();
       int n = 1 + rnd.nextInt(6);
       long pongs = 0;
@@ -227,40 +230,50 @@ class OutboundFramesTest {
     assertNotEquals(first, network.readByteString(4));
   }
 
+  // #16 part 1 item 7
+  /**
+   * The reader tells a server that reads slowly from one that reads nothing by when our bytes last
+   * reached the network: a long frame is handed on in chunks, the progress noted after each, not
+   * only at the frame's end.
+   */
   @Test
-  void theReaderReturnsAtOnceWhenThePongsAreWritten() throws IOException {
-    write(InboundFramesTest.concat(clientFrame(0x8a, 0), clientFrame(0x8a, 1)), 100);
-    long start = System.nanoTime();
-    assertTrue(frames.awaitPongs(2, 5_000_000_000L));
-    assertTrue(System.nanoTime() - start < 4_000_000_000L, "no wait for pongs already written");
-  }
-
-  @Test
-  void theReaderGivesUpWhenNoPongIsWrittenInTime() throws IOException {
-    assertFalse(frames.awaitPongs(1, 1_000_000));
-    assertFalse(frames.awaitPongs(1, 0));
-  }
-
-  @Test
-  void theReaderWakesForAPongWrittenByAnotherThread() throws Exception {
-    Thread writer = new Thread(() -> {
-      try {
-        Buffer pong = clientFrame(0x8a, 0);
-        frames.write(pong, pong.size());
-      } catch (IOException e) {
-        throw new AssertionError(e);
+  void progressIsNotedAfterEveryChunkOfALongFrameThatReachesTheNetwork() throws IOException {
+    List<Long> chunks = new ArrayList<>();
+    OutboundFrames slow = new OutboundFrames(new okio.ForwardingSink(new Buffer()) {
+      @Override
+      public void write(Buffer source, long byteCount) throws IOException {
+        now += 1_000_000_000L; // each chunk takes a second to cross
+        chunks.add(byteCount);
+        super.write(source, byteCount);
       }
-    });
-    writer.start();
-    assertTrue(frames.awaitPongs(1, 10_000_000_000L));
-    writer.join();
+    }, () -> now);
+    assertEquals(0, slow.lastProgressNanos(), "created at 0");
+    Buffer frame = clientFrame(0x82, 100_000);
+    long size = frame.size();
+    slow.write(frame, size);
+    assertEquals(size, chunks.stream().mapToLong(Long::longValue).sum());
+    assertTrue(chunks.stream().allMatch(n -> n <= OutboundFrames.PROGRESS_CHUNK), chunks.toString());
+    assertEquals(4, chunks.size(), chunks.toString());
+    assertEquals(4_000_000_000L, slow.lastProgressNanos(), "the last chunk's return");
+    assertTrue(slow.ping());
+    assertEquals(5_000_000_000L, slow.lastProgressNanos(), "a ping is progress too");
   }
 
+  // #16 part 1 item 7
   @Test
-  void anInterruptedReaderStopsWaitingAndStaysInterrupted() {
-    Thread.currentThread().interrupt();
-    assertThrows(InterruptedIOException.class, () -> frames.awaitPongs(1, 10_000_000_000L));
-    assertTrue(Thread.interrupted(), "the interrupt is kept for the caller (and cleared here)");
+  void aWriteThatFailsIsNoProgress() {
+    OutboundFrames failing = new OutboundFrames(new okio.ForwardingSink(new Buffer()) {
+      @Override
+      public void write(Buffer source, long byteCount) throws IOException {
+        now += 1_000_000_000L;
+        if (now > 1_000_000_000L) throw new IOException("the peer is gone");
+        super.write(source, byteCount);
+      }
+    }, () -> now);
+    Buffer frame = clientFrame(0x82, 100_000);
+    assertThrows(IOException.class, () -> failing.write(frame, frame.size()));
+    assertEquals(1_000_000_000L, failing.lastProgressNanos(), "only the first chunk reached the network");
+    assertEquals(2_000_000_000L, failing.nanoTime());
   }
 
   @Test
@@ -271,7 +284,7 @@ class OutboundFramesTest {
       public void close() {
         closed[0] = true;
       }
-    });
+    }, () -> now);
     closing.close();
     assertTrue(closed[0]);
   }

@@ -337,4 +337,47 @@ class SerialExecutorTest {
     SerialExecutor.Essential e = () -> {};
     assertSame(e, (Runnable) e);
   }
+
+  /** A held task gives its share back exactly once: after running, after throwing, or when dropped. */
+  @Test
+  void aHeldTaskIsReleasedExactlyOnceHoweverItEnds() {
+    List<String> log = new ArrayList<>();
+    class Held implements SerialExecutor.Held {
+      final String name;
+      final boolean throwing;
+
+      Held(String name, boolean throwing) {
+        this.name = name;
+        this.throwing = throwing;
+      }
+
+      @Override public void run() {
+        log.add("run " + name);
+        if (throwing) throw new IllegalStateException("task bug");
+      }
+
+      @Override public void release() {
+        log.add("release " + name);
+      }
+    }
+    boolean[] refusing = {false};
+    List<Integer> dropped = new ArrayList<>();
+    SerialExecutor serial = new SerialExecutor(task -> {
+      if (refusing[0]) throw new RejectedExecutionException("saturated");
+      task.run();
+    }, false, Runnable::run, new SerialExecutor.Failures() {
+      @Override public void taskThrew(Throwable error) { log.add("threw"); }
+      @Override public void rejected(int n, Throwable cause) { dropped.add(n); }
+      @Override public void reportRejection(Throwable cause) { log.add("reported"); }
+    });
+    serial.execute(new Held("a", false));
+    serial.execute(new Held("b", true));
+    refusing[0] = true;
+    serial.execute(new Held("c", false));
+    refusing[0] = false;
+    serial.execute(new Held("d", false));
+    assertEquals(List.of("run a", "release a", "run b", "threw", "release b", "release c", "reported",
+        "run d", "release d"), log);
+    assertEquals(List.of(1), dropped, "the dropped task was counted");
+  }
 }

@@ -80,6 +80,9 @@ final class HostileServer implements AutoCloseable {
   private final SSLContext tls;
   private final boolean needClientAuth;
   private final boolean deflate;
+  /** A Sec-WebSocket-Extensions answer sent whatever the client offered, or null. */
+  private final String extensionsAnswer;
+  private final int sendBuffer;
   private final List<Scenario> scenarios;
   private final Thread acceptor;
   private final long deadlineNanos;
@@ -93,6 +96,8 @@ final class HostileServer implements AutoCloseable {
     this.tls = b.tls;
     this.needClientAuth = b.needClientAuth;
     this.deflate = b.deflate;
+    this.extensionsAnswer = b.extensionsAnswer;
+    this.sendBuffer = b.sendBuffer;
     this.scenarios = new ArrayList<>(b.scenarios);
     if (scenarios.isEmpty()) scenarios.add(HostileServer::echo);
     ServerSocket ss = new ServerSocket();
@@ -117,7 +122,9 @@ final class HostileServer implements AutoCloseable {
     private SSLContext tls;
     private boolean needClientAuth;
     private boolean deflate;
+    private String extensionsAnswer;
     private int receiveBuffer;
+    private int sendBuffer;
 
     private Builder(String name) {
       this.name = name;
@@ -144,6 +151,21 @@ final class HostileServer implements AutoCloseable {
     /** Answers an offer of permessage-deflate (RFC 7692) by accepting it. */
     Builder deflate() {
       this.deflate = true;
+      return this;
+    }
+
+    /**
+     * Answers every upgrade with this Sec-WebSocket-Extensions value (written as UTF-8), whatever
+     * the client offered: a lookalike of permessage-deflate, for one.
+     */
+    Builder extensionsAnswer(String value) {
+      this.extensionsAnswer = value;
+      return this;
+    }
+
+    /** SO_SNDBUF of accepted sockets: what the kernel holds of the server's writes. */
+    Builder sendBuffer(int bytes) {
+      this.sendBuffer = bytes;
       return this;
     }
 
@@ -310,6 +332,7 @@ final class HostileServer implements AutoCloseable {
     private void run(Scenario scenario) {
       try {
         raw.setTcpNoDelay(true);
+        if (sendBuffer > 0) raw.setSendBufferSize(sendBuffer);
         if (tls != null) {
           SSLSocket ssl = (SSLSocket) tls.getSocketFactory().createSocket(raw, null, false);
           ssl.setUseClientMode(false);
@@ -394,15 +417,16 @@ final class HostileServer implements AutoCloseable {
       }
       String offered = header("Sec-WebSocket-Extensions");
       deflateNegotiated = deflate && offered != null && offered.toLowerCase(Locale.ROOT).contains("permessage-deflate");
+      String extensions = extensionsAnswer != null ? extensionsAnswer : deflateNegotiated ? "permessage-deflate" : null;
       String response = "HTTP/1.1 101 Switching Protocols\r\n"
           + "Upgrade: websocket\r\n"
           + "Connection: Upgrade\r\n"
           + "Sec-WebSocket-Accept: " + acceptKey(key) + "\r\n"
-          + (deflateNegotiated ? "Sec-WebSocket-Extensions: permessage-deflate\r\n" : "")
+          + (extensions != null ? "Sec-WebSocket-Extensions: " + extensions + "\r\n" : "")
           + "\r\n";
       writeLock.lock();
       try {
-        out.write(response.getBytes(StandardCharsets.US_ASCII));
+        out.write(response.getBytes(StandardCharsets.UTF_8));
         out.flush();
       } finally {
         writeLock.unlock();
@@ -633,6 +657,40 @@ final class HostileServer implements AutoCloseable {
       } finally {
         closeFrame.countDown();
       }
+    }
+
+    /** One ping frame (at most 125 bytes of payload). */
+    void ping(byte[] payload) throws IOException {
+      writeControl(PING, payload);
+    }
+
+    /**
+     * From now on reads at most {@code bytesPerSecond} (in reads of at most 4 KiB): a slow
+     * reader. Call before {@link #startReader}.
+     */
+    void throttleReads(long bytesPerSecond) {
+      InputStream raw = in;
+      in = new InputStream() {
+        private final long start = System.nanoTime();
+        private long total;
+
+        @Override
+        public int read() throws IOException {
+          byte[] one = new byte[1];
+          return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+          int n = raw.read(b, off, Math.min(len, 4096));
+          if (n > 0) {
+            total += n;
+            long due = start + total * 1_000_000_000L / bytesPerSecond;
+            for (long wait; !stop && (wait = due - System.nanoTime()) > 0; ) java.util.concurrent.locks.LockSupport.parkNanos(wait);
+          }
+          return n;
+        }
+      };
     }
 
     private void writeControl(int opcode, byte[] payload) throws IOException {

@@ -123,7 +123,7 @@ class HostileServerTest extends RealPeerTest {
   @Order(1)
   @Test
   void quarterGibTextMessageInContinuationFrames() throws Exception {
-    HostileServer server = track(HostileServer.builder("256MiB").then(c -> {
+    HostileServer server = track(HostileServer.builder("256MiB").sendBuffer(KERNEL_BUFFER).then(c -> {
       if (!c.upgrade()) return;
       c.startReader(false);
       c.markStart();
@@ -134,25 +134,29 @@ class HostileServerTest extends RealPeerTest {
       }
       c.flush();
     }).then(HostileServer::echo).start());
+    // 16 frames of 1 MiB fill the message to the limit and reach OkHttp; the 17th header crosses it.
     refusedAsTooLarge(server,
         "one 256 MiB text message in 256 continuation frames of 1 MiB",
-        "MessageTooLargeException to onError, close 1009 to the server, reconnect with backoff (default policy)");
+        "MessageTooLargeException to onError, close 1009 to the server, reconnect with backoff (default policy)",
+        16L * (MIB + 10) + 10, 96L * MIB);
   }
 
   @Order(2)
   @Test
   void twoGibMessageInOneFrame() throws Exception {
-    HostileServer server = track(HostileServer.builder("2GiB").then(c -> {
+    HostileServer server = track(HostileServer.builder("2GiB").sendBuffer(KERNEL_BUFFER).then(c -> {
       if (!c.upgrade()) return;
       c.startReader(false);
       c.markStart();
       long length = 1L << 31;
-      c.frame(true, false, HostileServer.TEXT, length, () -> c.stream(length, A_MIB));
+      c.frame(true, false, HostileServer.TEXT, length, () -> c.stream(length, A_64_KIB));
       c.flush();
     }).then(HostileServer::echo).start());
+    // Refused at the header: none of the payload is the client's to read.
     refusedAsTooLarge(server,
         "one 2 GiB text message: one frame declaring 2^31 bytes, then streaming them",
-        "MessageTooLargeException to onError, close 1009 to the server, reconnect with backoff (default policy)");
+        "MessageTooLargeException to onError, close 1009 to the server, reconnect with backoff (default policy)",
+        10, 32L * MIB);
   }
 
   @Order(3)
@@ -161,7 +165,7 @@ class HostileServerTest extends RealPeerTest {
     byte[] chunk = HostileServer.zeroDeflateChunk(MIB); // 1 MiB of zeros, sync-flushed
     int copies = 2048; // 2 GiB inflated
     long compressed = (long) chunk.length * copies - 4; // without the final 00 00 ff ff
-    HostileServer server = track(HostileServer.builder("deflate-bomb").deflate().then(c -> {
+    HostileServer server = track(HostileServer.builder("deflate-bomb").deflate().sendBuffer(KERNEL_BUFFER).then(c -> {
       if (!c.upgrade()) return;
       if (!c.deflateNegotiated) throw new IllegalStateException("the client did not offer permessage-deflate");
       c.startReader(false);
@@ -172,20 +176,60 @@ class HostileServerTest extends RealPeerTest {
       });
       c.flush();
     }).then(HostileServer::echo).start());
+    // Inflated as it arrives: refused within the 17th chunk, whose zeros take the message past 16 MiB.
     refusedAsTooLarge(server,
         String.format(Locale.ROOT, "permessage-deflate bomb: one compressed frame of %.1f MB (RSV1) inflating to 2 GiB of"
             + " zeros; the server accepts the client's permessage-deflate offer", compressed / 1e6),
-        "MessageTooLargeException to onError (counted in inflated bytes), close 1009, reconnect with backoff");
+        "MessageTooLargeException to onError (counted in inflated bytes), close 1009, reconnect with backoff",
+        10 + 17L * chunk.length, 64L * MIB);
   }
 
-  /** Rows 1-3: the first connection sends a message too large, the next ones echo. */
-  private void refusedAsTooLarge(HostileServer server, String scenario, String expected) throws Exception {
+  // #16 part 1 item 1
+  @Order(14)
+  @Test
+  void permessageDeflateBombBehindALookalikeExtensionName() throws Exception {
+    // "perme\u017fsage-deflate": OkHttp's equalsIgnoreCase folds the long s to 'S' and inflates.
+    byte[] chunk = HostileServer.zeroDeflateChunk(MIB);
+    int copies = 1024; // 1 GiB inflated
+    long compressed = (long) chunk.length * copies - 4;
+    HostileServer server = track(HostileServer.builder("lookalike").extensionsAnswer("perme\u017fsage-deflate")
+        .sendBuffer(KERNEL_BUFFER).then(c -> {
+          if (!c.upgrade()) return;
+          c.startReader(false);
+          c.markStart();
+          c.frame(true, true, HostileServer.TEXT, compressed, () -> {
+            for (int i = 0; i < copies - 1 && !c.stop; i++) c.write(chunk, 0, chunk.length);
+            if (!c.stop) c.write(chunk, 0, chunk.length - 4);
+          });
+          c.flush();
+        }).then(HostileServer::echo).start());
+    refusedAsTooLarge(server,
+        String.format(Locale.ROOT, "permessage-deflate bomb behind a lookalike extension name: the 101 answers"
+            + " 'Sec-WebSocket-Extensions: perme\u017fsage-deflate' (U+017F, which OkHttp's case-insensitive compare"
+            + " reads as permessage-deflate), then one compressed frame of %.1f MB inflating to 1 GiB", compressed / 1e6),
+        "MessageTooLargeException (counted in inflated bytes), close 1009, reconnect with backoff: the same as for"
+            + " the plain name",
+        10 + 17L * chunk.length, 64L * MIB);
+  }
+
+  /**
+   * Rows 1-3: the first connection sends a message too large, the next ones echo. {@code consumed}:
+   * the bytes the client may read before the frame header that crosses the limit (frames within
+   * the limit, the compressed bytes whose inflated size reaches it). Past them the promise is
+   * "refused before it is buffered": the server can have written no more than the kernel buffers
+   * hold on both sides, its own 64 KiB output buffer and two 8 KiB client reads. {@code heapBound}:
+   * what the scenario may add to the heap at peak (garbage included), far below the message.
+   */
+  private void refusedAsTooLarge(HostileServer server, String scenario, String expected, long consumed, long heapBound)
+      throws Exception {
     Events events = new Events();
     SteadySocket socket;
     Events.Error error;
     long peak;
+    long start;
     try (HeapWatch heap = new HeapWatch()) {
-      socket = track(builder(server.url("/big"), events).build());
+      start = heap.peak();
+      socket = track(builder(server.url("/big"), events).okHttpClient(smallReceiveBuffer()).build());
       socket.connect();
       events.awaitState(OPEN);
       error = awaitError(events, 30_000, heap, server);
@@ -203,6 +247,13 @@ class HostileServerTest extends RealPeerTest {
     assertTrue(r.delay.compareTo(Duration.ofMillis(10)) >= 0, "backoff delay " + r.delay);
     echo(socket, events, "after-too-large");
     assertAlive(peak);
+    // Linux doubles SO_SNDBUF / SO_RCVBUF for its bookkeeping: bound by twice what was asked.
+    long written = first.bytesWritten.get();
+    long writable = consumed + 2L * KERNEL_BUFFER + 2L * KERNEL_BUFFER + 64 * 1024 + 2 * 8192;
+    assertTrue(written <= writable, "the server wrote " + written + " bytes before the refusal; at most " + writable
+        + " fit before the frame that crosses the limit and the buffers: the client read past the refusal");
+    assertTrue(peak - start <= heapBound, "the scenario took the heap from " + Report.mb(start) + " to "
+        + Report.mb(peak) + "; at most " + Report.mb(heapBound) + " more: something buffered the message");
     Report.row(Section.HOSTILE, scenario, expected,
         error.error.getClass().getSimpleName() + " (" + shorten(error.error.getMessage()) + "); the server got close "
             + code + " after " + bytes(first.bytesWritten.get()) + " written; reconnect #1 after "
@@ -338,7 +389,9 @@ class HostileServerTest extends RealPeerTest {
       if (!c.upgrade()) return;
       c.markStart();
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
-      for (int i = 0; i < 200_000 && !c.stop && System.nanoTime() < deadline; i++) {
+      // Bounded by time, not count: the client reads the pings past the pongs owed as fast as they
+      // come (it leaves them unanswered), so a count would end the flood within seconds.
+      while (!c.stop && System.nanoTime() < deadline) {
         c.write(pings, 0, pings.length); // never reads: our pongs pile up in the client
         c.messagesWritten.addAndGet(64);
       }
@@ -353,7 +406,8 @@ class HostileServerTest extends RealPeerTest {
       events.awaitState(OPEN);
       error = awaitError(events, 30_000, heap, server);
       peak = heap.peak();
-      ProtocolViolationException pv = assertInstanceOf(ProtocolViolationException.class, error.error, "the typed error");
+      ProtocolViolationException pv = assertInstanceOf(ProtocolViolationException.class, error.error,
+          () -> "the typed error: " + text(error.error));
       assertTrue(pv.getMessage().contains("ping"), pv.getMessage());
       Events.Closed closed = events.awaitClosed();
       assertInstanceOf(ProtocolViolationException.class, closed.reason.error());
@@ -370,7 +424,60 @@ class HostileServerTest extends RealPeerTest {
             + String.format(Locale.ROOT, " server wrote %,d pings; a new socket to the same server: OPEN, echo works",
                 first.messagesWritten.get()),
         "peak heap " + Report.mb(peak) + "; typed error " + Report.ms(error.nanos - first.startNanos)
-            + " after the first ping (the core waits up to 5 s for owed pongs to drain)");
+            + " after the first ping (pings past 1,024 pongs owed go unanswered; refused once nothing we wrote"
+            + " reached the network for 5 s)");
+  }
+
+  // #16 part 1 item 7
+  @Order(15)
+  @Test
+  void pingsFromASlowReaderWhileALargeMessageCrossesAreNotAFlood() throws Exception {
+    int rate = 64 * 1024; // bytes per second the server reads
+    int size = 1_000_000; // within the outbox's 1 MiB per message
+    int sendBuffer = 64 * 1024; // the kernel takes little of the message at once: most of it crosses at the rate
+    byte[] ping = filled(8, (byte) 'p');
+    HostileServer server = track(HostileServer.builder("slow-reader").receiveBuffer(16 * 1024).then(c -> {
+      if (!c.upgrade()) return;
+      c.throttleReads(rate);
+      c.startReader(true);
+      c.markStart();
+      // A ping every 2 ms until the large message has arrived (bounded: 60 s).
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (!c.stop && System.nanoTime() < deadline
+          && c.frames.stream().noneMatch(f -> f.opcode == HostileServer.TEXT && f.length >= size)) {
+        c.ping(ping);
+        c.messagesWritten.incrementAndGet();
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
+      }
+    }).start());
+    Events events = new Events();
+    SteadySocket socket = open(builder(server.url("/slow"), events).okHttpClient(withSockets(s -> s.setSendBufferSize(sendBuffer))), events);
+    Conn c = server.connection(0, 1_000);
+    String pad = "x".repeat(size);
+    long t0 = System.nanoTime();
+    java.util.concurrent.CompletableFuture<Void> sent = socket.send(Envelope.of("big", Map.of("pad", pad)));
+    boolean arrived = poll(() -> c.frames.stream().anyMatch(f -> f.opcode == HostileServer.TEXT && f.length >= size)
+        || !events.recorded(Events.Error.class).isEmpty(), 60_000);
+    long nanos = System.nanoTime() - t0;
+    assertTrue(events.recorded(Events.Error.class).isEmpty(), "errors: " + summary(events.recorded(Events.Error.class))
+        + " after " + Report.ms(nanos) + "; the server had read " + c.frames.size() + " whole frames (pongs included)");
+    assertTrue(arrived, "the large message did not arrive within 60 s: " + sent + "; the server read "
+        + c.frames.size() + " frames, " + bytes(c.frames.stream().mapToLong(f -> f.length).sum()) + "; " + c);
+    assertTrue(nanos >= TimeUnit.SECONDS.toNanos(7), "the transfer took only " + Report.ms(nanos)
+        + ": too short for pongs to be owed past the cap for the old 5 s");
+    sent.get(10, TimeUnit.SECONDS);
+    assertEquals(OPEN, socket.state());
+    assertTrue(events.recorded(Events.Reconnecting.class).isEmpty(), "reconnected");
+    echo(socket, events, "after-slow-transfer");
+    assertAlive(0);
+    Report.row(Section.HOSTILE,
+        String.format(Locale.ROOT, "Pings every 2 ms from a server that reads at %d KiB/s (SO_RCVBUF 16 KiB) while the"
+            + " client sends one %s message (client SO_SNDBUF %d KiB)", rate / 1024, bytes(size), sendBuffer / 1024),
+        "no ping flood verdict: pongs owed behind our own frame are not the server's fault (RFC 6455 5.5.3: the"
+            + " pings past 1,024 owed go unanswered); the message arrives, the socket stays OPEN",
+        String.format(Locale.ROOT, "the message arrived whole after %s; the server sent %,d pings; 0 errors, 0"
+            + " reconnects, OPEN, echo works", Report.ms(nanos), c.messagesWritten.get()),
+        "transfer " + Report.ms(nanos));
   }
 
   // ------------------------------------------------------------------ 6: dedupe with long ids
@@ -757,6 +864,55 @@ class HostileServerTest extends RealPeerTest {
   // ------------------------------------------------------------------ helpers
 
   private static final byte[] A_MIB = filled(MIB, (byte) 'a');
+  private static final byte[] A_64_KIB = filled(64 * 1024, (byte) 'a');
+  /**
+   * SO_SNDBUF of the server's sockets and SO_RCVBUF of the client's where a scenario bounds the
+   * bytes in flight: without it Linux grows them (tcp_rmem allows 32 MiB here), past the limit itself.
+   */
+  private static final int KERNEL_BUFFER = 256 * 1024;
+
+  /** A client whose sockets hold at most {@link #KERNEL_BUFFER} received bytes in the kernel (set before connecting). */
+  private OkHttpClient smallReceiveBuffer() {
+    return withSockets(s -> s.setReceiveBufferSize(KERNEL_BUFFER));
+  }
+
+  /** Socket options set on each new client socket before it connects. */
+  private interface SocketSetup {
+    void apply(java.net.Socket socket) throws java.io.IOException;
+  }
+
+  /** A client that applies {@code setup} to each socket before it connects; its threads end with the test. */
+  private OkHttpClient withSockets(SocketSetup setup) {
+    javax.net.SocketFactory factory = new javax.net.SocketFactory() {
+      @Override public java.net.Socket createSocket() throws java.io.IOException {
+        java.net.Socket s = new java.net.Socket();
+        setup.apply(s);
+        return s;
+      }
+
+      @Override public java.net.Socket createSocket(String host, int port) {
+        throw new UnsupportedOperationException("OkHttp connects sockets itself");
+      }
+
+      @Override public java.net.Socket createSocket(String host, int port, java.net.InetAddress local, int localPort) {
+        throw new UnsupportedOperationException("OkHttp connects sockets itself");
+      }
+
+      @Override public java.net.Socket createSocket(java.net.InetAddress host, int port) {
+        throw new UnsupportedOperationException("OkHttp connects sockets itself");
+      }
+
+      @Override public java.net.Socket createSocket(java.net.InetAddress a, int port, java.net.InetAddress l, int lp) {
+        throw new UnsupportedOperationException("OkHttp connects sockets itself");
+      }
+    };
+    OkHttpClient client = new OkHttpClient.Builder().socketFactory(factory).build();
+    track(() -> {
+      client.dispatcher().executorService().shutdown();
+      client.connectionPool().evictAll();
+    });
+    return client;
+  }
 
   private static byte[] filled(int n, byte b) {
     byte[] a = new byte[n];

@@ -1,0 +1,136 @@
+package dev.steadysocket.internal;
+
+import java.io.IOException;
+import java.util.List;
+import okhttp3.Authenticator;
+import okhttp3.Cookie;
+import okhttp3.CookieJar;
+import okhttp3.HttpUrl;
+import okhttp3.Request;
+import okhttp3.Response;
+import okhttp3.Route;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The budget of passes through OkHttp's network chain of one handshake request, as OkHttp's
+ * follow-up loop receives it: one, plus one for each follow-up an application's {@link
+ * Authenticator} asked for. {@link OkHttpTransportFactory}'s last application interceptor installs
+ * it as that request's {@link CookieJar}, because OkHttp asks the jar for cookies on every pass
+ * of a request below its follow-up loop and a WebSocket call has no network interceptors to see
+ * them. A pass beyond the budget is OkHttp repeating the handshake by itself,
+ * which it does at once, without our backoff: the jar refuses it with {@link Refused}.
+ *
+ * <p>With redirects and connection-failure recovery off on the derived client, OkHttp 5 repeats a
+ * WebSocket handshake by itself only after a 503 whose {@code Retry-After} is zero (and after a 421
+ * on a coalesced HTTP/2 connection, which a WebSocket never uses), so a refused pass stands for
+ * that 503: {@link Refused} carries its status and Retry-After, and the attempt ends as that
+ * response would have without the repeat.
+ *
+ * <p>Threads: the jar's methods and {@link #grant} run on the thread executing the call; an
+ * authenticator for a proxy tunnel may run on another, but its CONNECT request carries no budget.
+ * The count is guarded by {@code this} all the same. The application's jar is called outside it.
+ */
+final class HandshakePasses implements CookieJar {
+  private final CookieJar cookies;
+  /** Passes still allowed; guarded by this. */
+  private int left = 1;
+
+  /** @param cookies the application's jar, which every allowed pass still consults */
+  HandshakePasses(CookieJar cookies) {
+    this.cookies = cookies;
+  }
+
+  /** An application's authenticator answered a challenge with a request: one more pass. */
+  synchronized void grant() {
+    left++;
+  }
+
+  private synchronized boolean take() {
+    if (left == 0) return false;
+    left--;
+    return true;
+  }
+
+  /** @throws Refused on a pass beyond the budget (unchecked: the jar's signature allows no other) */
+  @Override
+  public List<Cookie> loadForRequest(HttpUrl url) {
+    if (!take()) throw new Refused();
+    return cookies.loadForRequest(url);
+  }
+
+  @Override
+  public void saveFromResponse(HttpUrl url, List<Cookie> list) {
+    cookies.saveFromResponse(url, list);
+  }
+
+  /** OkHttp was about to repeat the handshake at once by itself; thrown out of the jar. */
+  static final class Refused extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Refused() {
+      super(null, null, false, false); // a control-flow marker: no stack trace to fill
+    }
+  }
+
+  /**
+   * What the attempt fails with when OkHttp's own repeat was refused: the HTTP 503 with {@code
+   * Retry-After: 0} it wanted to repeat, reported by {@link OkHttpTransport} as that response's
+   * status and header.
+   */
+  static final class ServiceUnavailableNotRepeated extends IOException {
+    private static final long serialVersionUID = 1L;
+    static final int STATUS = 503;
+    static final String RETRY_AFTER = "0";
+
+    ServiceUnavailableNotRepeated() {
+      super("HTTP 503 with Retry-After 0: not repeated at once by OkHttp, retried with backoff");
+    }
+  }
+
+  /**
+   * Grants a pass for each request the application's authenticator returns on a handshake. One
+   * per derived client (not per call): a proxy authenticator is part of OkHttp's {@code Address},
+   * which a per-call wrapper would make unique to each call. Equal to another wrapper of an equal
+   * authenticator, for the same reason.
+   */
+  static final class FollowUps implements Authenticator {
+    private final Authenticator app;
+
+    private FollowUps(Authenticator app) {
+      this.app = app;
+    }
+
+    /** {@code app} itself if it never answers ({@link Authenticator#NONE}), else a wrapper. */
+    static Authenticator of(Authenticator app) {
+      return app == Authenticator.NONE ? app : new FollowUps(app);
+    }
+
+    @Override
+    public @Nullable Request authenticate(@Nullable Route route, Response response) throws IOException {
+      Request next = app.authenticate(route, response);
+      // A tunnel's CONNECT is not a pass of the handshake and carries no budget.
+      HandshakePasses passes = response.request().tag(HandshakePasses.class);
+      if (next == null || passes == null) return next;
+      passes.grant();
+      // The budget travels with the request, so a further challenge to it finds it too.
+      return next.tag(HandshakePasses.class) == passes
+          ? next
+          : next.newBuilder().tag(HandshakePasses.class, passes).build();
+    }
+
+    @Override
+    public boolean equals(@Nullable Object o) {
+      return o instanceof FollowUps && ((FollowUps) o).app.equals(app);
+    }
+
+    @Override
+    public int hashCode() {
+      return 31 * app.hashCode() + 7;
+    }
+
+    @Override
+    public String toString() {
+      return "SteadySocket(follow-ups of " + app + ")";
+    }
+  }
+}
