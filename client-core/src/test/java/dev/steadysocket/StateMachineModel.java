@@ -11,6 +11,9 @@ import static dev.steadysocket.ConnectionState.RECONNECTING;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MonitorInfo;
+import java.lang.management.ThreadMXBean;
 import java.lang.reflect.RecordComponent;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -405,10 +408,30 @@ final class StateMachineModel {
       else if (violations.size() == 10) violations.add("(more)");
     }
 
-    /** Application code (policy, token provider) never runs on the loop, in any mode. */
+    /** Application code (policy, token provider) never runs on the loop, nor under an SDK lock, in any mode. */
     <T> T application(String what, T value) {
       if (clock.inTask()) violation(what + " ran on the loop");
+      noSdkLockHeld(what, true);
       return value;
+    }
+
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    /** Looks at held monitors cost ~50 µs each: every policy and token call, and the first 25 others of a run. */
+    private int lockLooks;
+
+    /**
+     * README: user code never runs while an SDK lock is held. Monitors the calling thread holds are
+     * attributed by the frame that took them; all of the SDK's locks are taken in its internal package.
+     */
+    void noSdkLockHeld(String what, boolean always) {
+      if (!always && lockLooks++ >= 25) return;
+      long id = Thread.currentThread().getId();
+      for (MonitorInfo m : THREADS.getThreadInfo(new long[] {id}, true, false)[0].getLockedMonitors()) {
+        StackTraceElement at = m.getLockedStackFrame();
+        if (at != null && at.getClassName().startsWith("dev.steadysocket.internal.")) {
+          violation(what + " ran under an SDK lock taken in " + at);
+        }
+      }
     }
 
     // ---------------------------------------------------------------- playing
@@ -615,6 +638,7 @@ final class StateMachineModel {
       if (setup.mode() == Mode.MANUAL || setup.mode() == Mode.SHARED_POOL) {
         if (clock.inTask()) violation("future #" + o.seq + " completed on the loop");
       }
+      noSdkLockHeld("the completion of future #" + o.seq, false);
       scanFrames(); // what was written up to now
       if (e == null) {
         if (o.kind == Kind.REQUEST) {
@@ -1179,6 +1203,7 @@ final class StateMachineModel {
       if ((run.setup.mode() == Mode.MANUAL || run.setup.mode() == Mode.SHARED_POOL) && run.clock.inTask()) {
         run.violation(callback + " ran on the loop");
       }
+      run.noSdkLockHeld(callback, false);
     }
 
     @Override

@@ -55,7 +55,8 @@ import net.jqwik.api.lifecycle.PropertyLifecycleContext;
  *   <li>a dead link is declared when, and only when, nothing arrived after a ping;
  *   <li>listener faults and executor refusals are reported to onError before any other callback;
  *       policies, token providers (and, with a queued executor, listeners and completions) never
- *       run on the loop; nothing is left in the scheduler at the moment of CLOSED.
+ *       run on the loop; none of them runs under an SDK lock; nothing is left in the scheduler at
+ *       the moment of CLOSED.
  * </ul>
  *
  * <p><b>Replaying a failure.</b> A failing property's message (which Maven prints on the console;
