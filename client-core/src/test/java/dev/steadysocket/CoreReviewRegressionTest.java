@@ -138,6 +138,7 @@ class CoreReviewRegressionTest {
   }
 
   /** Replacing a healthy connection starts a new outage: its first failure waits the minimum. */
+  // #16 part 2: the wait is checked at the floor (T-1 and T), not only "not at once"
   @Test
   void aFailureAfterReplacingAStableConnectionStillWaits() {
     SteadySocket s = open(builder().build());
@@ -147,7 +148,11 @@ class CoreReviewRegressionTest {
     int before = transports.count();
     transports.last().reject(503, "0");
     clock.runUntilIdle();
-    assertEquals(before, transports.count(), "retried at once: " + log);
+    Duration floor = Backoff.defaults().minimum();
+    clock.advanceBy(floor.minusNanos(1));
+    assertEquals(before, transports.count(), "retried before the backoff's floor (" + floor + "): " + log);
+    clock.advanceBy(Duration.ofNanos(1));
+    assertEquals(before + 1, transports.count(), "no retry at the floor (" + floor + "): " + log);
   }
 
   /** With minimumUptime(ZERO), a server that accepts then closes with 1008 still cannot make a loop. */

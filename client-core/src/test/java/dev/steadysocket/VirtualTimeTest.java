@@ -3,6 +3,7 @@ package dev.steadysocket;
 import static dev.steadysocket.ConnectionState.CONNECTING;
 import static dev.steadysocket.ConnectionState.IDLE;
 import static dev.steadysocket.ConnectionState.OPEN;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.util.Random;
@@ -61,10 +62,15 @@ abstract class VirtualTimeTest {
     return listener.assertReconnecting(1);
   }
 
-  /** The exception a future failed with. */
+  /**
+   * The exception a future failed with. In virtual time a future completes while the test drives
+   * the clock, never by waiting: one not complete yet fails the test here instead of blocking it.
+   */
+  // #16 part 2: an incomplete future fails the test instead of hanging the build
   static Throwable failure(java.util.concurrent.CompletableFuture<?> f) {
+    assertTrue(f.isDone(), "expected the future to have failed by now; it is not complete");
     try {
-      f.get();
+      f.get(); // complete: returns or throws at once
       throw new AssertionError("expected the future to fail");
     } catch (java.util.concurrent.ExecutionException e) {
       return e.getCause();

@@ -14,15 +14,19 @@ import android.net.Network;
 import android.os.Looper;
 import android.os.PowerManager;
 import dev.steadysocket.Backoff;
+import dev.steadysocket.CloseReason;
 import dev.steadysocket.ConnectionState;
 import dev.steadysocket.Envelope;
 import dev.steadysocket.Heartbeat;
 import dev.steadysocket.SteadySocket;
+import dev.steadysocket.SteadySocketException;
 import dev.steadysocket.SteadySocketListener;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
@@ -54,6 +58,8 @@ public class AndroidSteadySocketTest {
   /** What the client listener saw, in order; touched on the main thread only. */
   private final List<String> events = new ArrayList<>();
   private final List<ConnectionState> states = new ArrayList<>();
+  /** Callbacks that ran on another thread (any thread may add); every test ends with it empty. */
+  private final Queue<String> offMainThread = new ConcurrentLinkedQueue<>();
 
   private SteadySocket socket;
   private SocketAttachment attachment;
@@ -73,12 +79,16 @@ public class AndroidSteadySocketTest {
             .build();
   }
 
+  // #16 part 2: every test, not only the first, fails on a callback off the main thread
   @After
   public void tearDown() {
     if (attachment != null) attachment.close();
     socket.close();
     MainLooperAwait.until("CLOSED", () -> socket.closeFuture().isDone());
+    MainLooperAwait.until("onClosed", // the callbacks of the close are checked too
+        () -> events.contains("closed") || offMainThread.stream().anyMatch(c -> c.startsWith("onClosed")));
     server.close();
+    assertEquals("callbacks off the main thread", List.of(), new ArrayList<>(offMainThread));
   }
 
   @Test
@@ -209,25 +219,43 @@ public class AndroidSteadySocketTest {
     callback().onCapabilitiesChanged(network, NetworkMonitorTest.capabilities(true));
   }
 
-  /** Records on the main thread; a callback on any other thread is recorded as a failure. */
+  /**
+   * Records on the main thread; a callback on any other thread is recorded in {@link
+   * #offMainThread} instead, which {@link #tearDown} asserts empty.
+   */
   private final class RecordingListener implements SteadySocketListener {
     @Override
     public void onStateChanged(ConnectionState previous, ConnectionState current) {
-      checkMainThread();
+      if (!onMainThread("onStateChanged(" + previous + "->" + current + ")")) return;
       states.add(current);
       events.add(previous + "->" + current);
     }
 
     @Override
     public void onMessage(Envelope envelope) {
-      checkMainThread();
+      if (!onMainThread("onMessage(" + envelope.type() + ")")) return;
       events.add("message:" + envelope.type() + ":" + envelope.content());
     }
 
-    private void checkMainThread() {
-      if (Looper.myLooper() != Looper.getMainLooper()) {
-        events.add("OFF MAIN THREAD: " + Thread.currentThread().getName());
-      }
+    @Override
+    public void onReconnecting(int attempt, Duration delay, SteadySocketException cause) {
+      onMainThread("onReconnecting");
+    }
+
+    @Override
+    public void onError(SteadySocketException error) {
+      onMainThread("onError(" + error.getClass().getSimpleName() + ")");
+    }
+
+    @Override
+    public void onClosed(CloseReason reason) {
+      if (onMainThread("onClosed")) events.add("closed");
+    }
+
+    private boolean onMainThread(String callback) {
+      if (Looper.myLooper() == Looper.getMainLooper()) return true;
+      offMainThread.add(callback + " on " + Thread.currentThread().getName());
+      return false;
     }
   }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.steadysocket.FaultProxy;
@@ -43,7 +44,14 @@ import org.junit.jupiter.api.TestMethodOrder;
 class FaultRecoveryTest extends RealPeerTest {
   private static final Backoff SLOW_STEPS =
       Backoff.exponential(Duration.ofMillis(50), Duration.ofMillis(400)).withoutJitter();
-  private static final long SLACK_NANOS = Duration.ofSeconds(2).toNanos();
+  /**
+   * What a detection may take beyond interval + timeout: the lateness of the loop's tick and check
+   * timers and the hop from the loop to the listener's executor, nothing else. Measured on the
+   * 2-core build machine at a load average of 16 to 19 (other builds running): 40 detections with
+   * FAST_HEARTBEAT came 0 to 189 ms after the bound. 300 ms covers that with a margin and stays
+   * below the smallest slowness that breaks the promise: judging one timeout (500 ms) late.
+   */
+  private static final long DISPATCH_SLACK_NANOS = Duration.ofMillis(300).toNanos();
 
   private static NodeServer node;
 
@@ -60,6 +68,7 @@ class FaultRecoveryTest extends RealPeerTest {
 
   // ------------------------------------------------------------------ half-open links
 
+  // #16 part 2: the bound is asserted as stated (dispatch slack only), no false alarm tolerated
   @Order(1)
   @Test
   void halfOpenLinkThroughABlackholingProxyIsDetectedWithinTheBound() throws Exception {
@@ -70,13 +79,11 @@ class FaultRecoveryTest extends RealPeerTest {
     List<Long> detections = new ArrayList<>();
     int trials = 5;
     int byHeartbeat = 0;
-    int falseAlarms = 0;
     for (int i = 0; i < trials; i++) {
-      if (sendAndAwait(socket, events, Envelope.of("live-" + i, null), "live-" + i) == null) {
-        assertTrue(++falseAlarms <= 3, "the link kept failing before any fault");
-        i--;
-        continue;
-      }
+      // No false alarm is tolerated: declaring a healthy link dead breaks the promise too. It takes
+      // a stall longer than the 500 ms timeout; the timers measured at most 189 ms late (see above).
+      assertNotNull(sendAndAwait(socket, events, Envelope.of("live-" + i, null), "live-" + i),
+          "a healthy link was declared dead before the fault (trial " + i + ")");
       long faultAt = System.nanoTime();
       proxy.blackholeAll();
       Events.Error dead = events.await(Events.Error.class, e -> true);
@@ -85,17 +92,18 @@ class FaultRecoveryTest extends RealPeerTest {
       events.awaitState(RECONNECTING);
       events.awaitState(OPEN);
     }
-    assertEquals(trials + falseAlarms, socket.metrics().reconnects());
-    for (long d : detections) assertTrue(d <= bound + SLACK_NANOS, "detected after " + millis(d) + " ms");
+    assertEquals(trials, socket.metrics().reconnects());
+    assertWithinBound(detections, bound, "the fault");
     Report.row(Section.FAULTS,
         "Half-open link: the proxy silently drops all bytes both ways, both TCP connections stay up",
-        "DeadLinkException within interval + timeout (Heartbeat 500 ms / 250 ms: 750 ms), then reconnect",
+        "DeadLinkException within interval + timeout (Heartbeat 1 s / 500 ms: 1.5 s), then reconnect",
         trials + "/" + trials + " detected (" + detectedBy(byHeartbeat, trials)
-            + "), all reconnected (the proxy passes new links)" + falseAlarms(falseAlarms),
+            + "), all reconnected (the proxy passes new links), no false alarm",
         "detection " + spread(detections) + " after the fault, as seen by the listener's onError"
-            + " (bound 750 ms + callback dispatch)");
+            + " (asserted: at most 1.5 s + 300 ms for timers and callback dispatch)");
   }
 
+  // #16 part 2: the bound is asserted as stated (dispatch slack only), no false alarm tolerated
   @Order(2)
   @Test
   void serverThatStopsReadingAndAnsweringPingsIsDetectedWithinTheBound() throws Exception {
@@ -104,30 +112,32 @@ class FaultRecoveryTest extends RealPeerTest {
     List<Long> detections = new ArrayList<>();
     int trials = 3;
     int byHeartbeat = 0;
-    int falseAlarms = 0;
     for (int i = 0; i < trials; i++) {
       Events.Message lastSign = sendAndAwait(socket, events, command("silence"), "silenced"); // last frame
-      if (lastSign == null) {
-        assertTrue(++falseAlarms <= 3, "the link kept failing before any fault");
-        i--;
-        continue;
-      }
+      assertNotNull(lastSign, "a healthy link was declared dead before the server fell silent (trial " + i + ")");
       Events.Error dead = events.await(Events.Error.class, e -> true);
       if (assertDeadLinkDetection(dead.error)) byHeartbeat++;
       detections.add(dead.nanos - lastSign.nanos);
       events.awaitState(OPEN);
     }
     echo(socket, events, "after-silence");
-    for (long d : detections) {
-      assertTrue(d <= FAST_HEARTBEAT.worstCaseDetection().toNanos() + SLACK_NANOS, "detected after " + millis(d) + " ms");
-    }
+    assertWithinBound(detections, FAST_HEARTBEAT.worstCaseDetection().toNanos(), "the last frame");
     Report.row(Section.FAULTS,
         "Silent server (Node ws): socket paused, no pongs, no echoes, TCP kept open",
-        "DeadLinkException within 750 ms of the last frame, then reconnect",
-        trials + "/" + trials + " detected (" + detectedBy(byHeartbeat, trials) + "), reconnected, echo works afterwards"
-            + falseAlarms(falseAlarms),
+        "DeadLinkException within 1.5 s (interval + timeout) of the last frame, then reconnect",
+        trials + "/" + trials + " detected (" + detectedBy(byHeartbeat, trials) + "), reconnected, echo works afterwards,"
+            + " no false alarm",
         "detection " + spread(detections) + " after the last frame, as seen by the listener"
-            + " (bound 750 ms + callback dispatch)");
+            + " (asserted: at most 1.5 s + 300 ms for timers and callback dispatch)");
+  }
+
+  /** Each detection came within {@code boundNanos} of {@code since}, plus the dispatch slack only. */
+  private static void assertWithinBound(List<Long> detections, long boundNanos, String since) {
+    for (long d : detections) {
+      assertTrue(d <= boundNanos + DISPATCH_SLACK_NANOS, "detected " + millis(d) + " ms after " + since
+          + "; the bound is " + millis(boundNanos) + " ms + " + millis(DISPATCH_SLACK_NANOS) + " ms for dispatch: "
+          + spread(detections));
+    }
   }
 
   // ------------------------------------------------------------------ resets, drops, latency, bandwidth

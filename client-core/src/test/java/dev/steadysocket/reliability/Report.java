@@ -123,7 +123,7 @@ final class Report {
         .append(" against real peers (Node `ws`, nginx, a fault-injecting TCP proxy, OkHttp's")
         .append(" MockWebServer for TLS). Every row is a test that passed unless listed under")
         .append(" \"Failed or skipped\"; figures are measured on the machine below, not asserted")
-        .append(" (assertions use generous bounds).\n\n");
+        .append(" (assertions use generous bounds, except where a row says what it asserts).\n\n");
     md.append("Regenerate: `mvn -B -pl client-core -am verify -Dsoak.cycles=1000` (with node/npm and nginx")
         .append(" installed: the build runs `npm ci` in `test-servers/node-ws` itself), then copy")
         .append(" `client-core/target/reliability-report.md` to `docs/reliability-report.md`.")
