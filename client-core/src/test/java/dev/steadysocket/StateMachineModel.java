@@ -1138,14 +1138,15 @@ final class StateMachineModel {
    * executor refusals are reported, and application code never runs on the loop.
    */
   static final class Observer implements SteadySocketListener {
-    private static final Set<String> LEGAL = new HashSet<>(List.of(
+    /** The legal transitions, "PREVIOUS>CURRENT" (ConcurrencyStressTest checks real threads against them too). */
+    static final Set<String> LEGAL = Set.of(
         "IDLE>CONNECTING", "IDLE>PAUSED", "IDLE>CLOSING",
         "CONNECTING>OPEN", "CONNECTING>RECONNECTING", "CONNECTING>PAUSED", "CONNECTING>CLOSING",
         "CONNECTING>CLOSED",
         "OPEN>RECONNECTING", "OPEN>PAUSED", "OPEN>CLOSING", "OPEN>CLOSED", "OPEN>CONNECTING",
         "RECONNECTING>CONNECTING", "RECONNECTING>PAUSED", "RECONNECTING>CLOSING",
         "PAUSED>CONNECTING", "PAUSED>CLOSING",
-        "CLOSING>CLOSED"));
+        "CLOSING>CLOSED");
     private static final EnumSet<ConnectionState> CARRIES_MESSAGES = EnumSet.of(OPEN, CLOSING);
 
     private final Run run;
