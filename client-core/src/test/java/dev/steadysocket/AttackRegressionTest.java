@@ -214,4 +214,34 @@ class AttackRegressionTest {
     assertEquals(List.of(), escaped, "nothing escapes the loop task's guard");
   }
 
+  // README "Threading" invariants: "a settled request is never written again" (#16 items 3, 4)
+  /**
+   * In acknowledgement mode, a request whose reply arrived before its ack is settled: a drop before
+   * the ack must not write it again on the next connection.
+   */
+  @Test
+  void aRequestAnsweredBeforeItsAckIsNotWrittenAgain() throws Exception {
+    SteadySocket s = builder().acknowledgedSends(true).build();
+    s.connect();
+    pump();
+    FakeTransports.Fake t1 = transports.last();
+    t1.open();
+    pump();
+    CompletableFuture<Envelope> reply = s.request(Envelope.builder("question").id("q-1").build(), Duration.ofSeconds(60));
+    pump();
+    assertEquals(1, t1.sentMessages().size(), "the request was written");
+    t1.receive("{\"type\":\"answer\",\"meta\":{\"replyTo\":\"q-1\"}}"); // the reply, before the ack
+    pump();
+    assertTrue(reply.isDone() && !reply.isCompletedExceptionally(), "the request is settled by its reply");
+    t1.fail(new IOException("reset"));
+    pump();
+    clock.advanceBy(Duration.ofSeconds(31));
+    pump();
+    FakeTransports.Fake t2 = transports.last();
+    t2.open();
+    pump();
+    assertEquals(List.of(), t2.sentMessages(), "a settled request written again on the next connection");
+    s.close();
+    pump();
+  }
 }
