@@ -244,4 +244,39 @@ class AttackRegressionTest {
     s.close();
     pump();
   }
+
+  // README "Threading" invariants: "a settled request is never written again" (#16 item 3)
+  /**
+   * RequestRetention.RESEND: a kept request that waits in the replay queue (back-pressure) and is
+   * answered meanwhile (the server had it from the lost connection) is settled: it must not be
+   * written when the back-pressure lifts.
+   */
+  @Test
+  void aKeptRequestAnsweredWhileItWaitsToBeResentIsNotWritten() {
+    SteadySocket s = builder().requestRetention(RequestRetention.RESEND).build();
+    s.connect();
+    pump();
+    transports.last().open();
+    pump();
+    CompletableFuture<Envelope> reply = s.request(Envelope.builder("question").id("q-1").build(), Duration.ofHours(1));
+    pump();
+    transports.last().fail(new IOException("reset"));
+    pump();
+    clock.advanceBy(Duration.ofSeconds(31));
+    pump();
+    FakeTransports.Fake next = transports.last();
+    next.queueSize = 5L << 20; // OkHttp's buffer is above the high water: the request waits to be re-sent
+    next.open();
+    pump();
+    assertEquals(List.of(), next.sentMessages(), "held back by back-pressure");
+    next.receive("{\"type\":\"answer\",\"meta\":{\"replyTo\":\"q-1\"}}");
+    pump();
+    assertTrue(reply.isDone() && !reply.isCompletedExceptionally(), "the request is settled by its reply");
+    next.queueSize = 0;
+    clock.advanceBy(Duration.ofMillis(20));
+    pump();
+    assertEquals(List.of(), next.sentMessages(), "a settled request written again once the back-pressure lifted");
+    s.close();
+    pump();
+  }
 }
