@@ -55,4 +55,31 @@ class AuthenticatorLoopTest {
       }
     }
   }
+
+  // README "Handshake statuses": other 4xx stop with HandshakeException (statusCode())
+  /** A server (no proxy in between) that answers the handshake with 407 ends the socket with HandshakeException(407). */
+  @Test
+  void a407WithoutAProxyIsAHandshakeException() throws Exception {
+    try (MockWebServer server = new MockWebServer()) {
+      server.setDispatcher(new Dispatcher() {
+        @Override public MockResponse dispatch(RecordedRequest request) {
+          return new MockResponse.Builder().code(407).build();
+        }
+      });
+      server.start();
+      SteadySocket socket = SteadySocket.builder(server.url("/feed").toString())
+          .backoff(Backoff.exponential(Duration.ofMillis(50), Duration.ofMillis(100)))
+          .heartbeat(Heartbeat.disabled())
+          .build();
+      try {
+        socket.connect();
+        CloseReason closed = socket.closeFuture().get(20, TimeUnit.SECONDS);
+        HandshakeException e = assertInstanceOf(HandshakeException.class, closed.error(), String.valueOf(closed.error()));
+        assertEquals(407, e.statusCode());
+      } finally {
+        socket.close();
+        socket.closeFuture().get(10, TimeUnit.SECONDS);
+      }
+    }
+  }
 }
