@@ -69,7 +69,7 @@ public final class Assembly {
         try {
           resume = codec.encode(ledger.resumeFrame(tasks.currentTimeMillis()));
         } catch (RuntimeException e) { // the application's codec: the handshake header still carries them
-          log.warn("the codec cannot encode the resume frame; positions go in the handshake header only", e);
+          Quiet.log(() -> log.warn("the codec cannot encode the resume frame; positions go in the handshake header only", e));
         }
       }
       List<Requests.Request> resend =
@@ -113,7 +113,7 @@ public final class Assembly {
     try {
       p.bus.closed(reason, () -> closeFuture.complete(reason));
     } catch (Throwable t) {
-      log.error("could not deliver onClosed; completing the close future anyway", t);
+      Quiet.log(() -> log.error("could not deliver onClosed; completing the close future anyway", t));
       p.dispatch.execute(() -> closeFuture.complete(reason));
     }
   }
@@ -122,7 +122,7 @@ public final class Assembly {
     try {
       step.run();
     } catch (Throwable t) {
-      log.error("a step of closing a socket failed; the others go on", t);
+      Quiet.log(() -> log.error("a step of closing a socket failed; the others go on", t));
     }
   }
 
@@ -168,10 +168,13 @@ public final class Assembly {
         if (!config.subprotocols.isEmpty()) {
           request.header(OkHttpTransportFactory.SUBPROTOCOL, String.join(", ", config.subprotocols));
         }
+        List<String> tokenLabels = config.tokenHeader.equalsIgnoreCase(OkHttpTransportFactory.SUBPROTOCOL)
+            ? Subprotocols.labels(config.tokenPrefix)
+            : java.util.Collections.<String>emptyList();
         p.endpoints.add(new OkHttpTransportFactory(
             base, request.build(), LoopTasks.nanos(config.connectTimeout) / 1_000_000,
             LoopTasks.nanos(config.closeTimeout) / 1_000_000, config.maxInboundMessageBytes,
-            !config.subprotocols.isEmpty(), pool));
+            !config.subprotocols.isEmpty(), tokenLabels, pool));
       }
     }
     OkHttpClient clientToRelease = ownClient[0];
