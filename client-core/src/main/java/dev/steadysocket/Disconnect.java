@@ -117,6 +117,6 @@ public final class Disconnect {
   @Override
   public String toString() {
     return "Disconnect(" + kind + (httpStatus != -1 ? " http " + httpStatus : "")
-        + (closeCode != -1 ? " close " + closeCode : "") + ": " + error.getMessage() + ")";
+        + (closeCode != -1 ? " close " + closeCode : "") + ": " + dev.steadysocket.internal.Quiet.message(error) + ")";
   }
 }

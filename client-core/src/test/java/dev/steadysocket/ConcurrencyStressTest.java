@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.lang.reflect.Field;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -454,15 +453,8 @@ class ConcurrencyStressTest {
       this.replays = replays;
     }
 
-    @SuppressWarnings("unchecked")
     private static Set<String> legalTransitions() {
-      try {
-        Field f = StateMachineModelTest.Observer.class.getDeclaredField("LEGAL");
-        f.setAccessible(true);
-        return (Set<String>) f.get(null);
-      } catch (ReflectiveOperationException e) {
-        throw new AssertionError("StateMachineModelTest.Observer.LEGAL, the legal transitions, is gone", e);
-      }
+      return StateMachineModel.Observer.LEGAL;
     }
 
     private void check(String callback) {

@@ -34,6 +34,7 @@ class CoreReviewRegressionTest {
         .scheduler(scheduler)
         .transportFactory(transports)
         .callbackExecutor(Runnable::run)
+        .sharedDispatch(Runnable::run) // policies and token providers inline, as the tests step them
         .backoff(Backoff.defaults().withRandom(new Random(42)))
         .heartbeat(Heartbeat.disabled())
         .listener(new SteadySocketListener() {

@@ -19,6 +19,10 @@ final class FakeScheduler implements Scheduler {
    * otherwise hang the test instead of failing it.
    */
   static final int RUNAWAY_LIMIT = 100_000;
+  /** Runs after every task (on the test's thread), to look at the state between tasks; may be null. */
+  volatile Runnable afterEachTask;
+  /** True while a task runs: code that must never run on the loop can check it. */
+  private volatile boolean inTask;
 
   @Override
   public synchronized long nanoTime() {
@@ -33,13 +37,13 @@ final class FakeScheduler implements Scheduler {
 
   @Override
   public synchronized boolean execute(Runnable task) {
-    queue.add(new Task(now, sequence++, task));
+    queue.add(new Task(now, sequence++, task, false));
     return true;
   }
 
   @Override
   public synchronized Cancellable schedule(Runnable task, long delayNanos) {
-    Task t = new Task(now + delayNanos, sequence++, task);
+    Task t = new Task(now + delayNanos, sequence++, task, true);
     queue.add(t);
     return () -> {
       synchronized (FakeScheduler.this) {
@@ -53,6 +57,41 @@ final class FakeScheduler implements Scheduler {
     return queue.size();
   }
 
+  /** Timers (tasks given to {@code schedule}, whatever their delay) not yet run nor cancelled. */
+  synchronized int pendingTimers() {
+    int n = 0;
+    for (Task t : queue) if (t.timer) n++;
+    return n;
+  }
+
+  /** How long until the next task is due (0 if one is due now), or -1 if none is scheduled. */
+  synchronized long nanosToNextTask() {
+    Task next = queue.peek();
+    return next == null ? -1 : Math.max(0, next.at - now);
+  }
+
+  /** True if no task is due now: time would have to pass for the next one to run. */
+  synchronized boolean idleNow() {
+    Task next = queue.peek();
+    return next == null || next.at > now;
+  }
+
+  /** Whether the calling code runs inside one of this scheduler's tasks (on "the loop"). */
+  boolean inTask() {
+    return inTask;
+  }
+
+  private void run(Task t) {
+    inTask = true;
+    try {
+      t.task.run();
+    } finally {
+      inTask = false;
+    }
+    Runnable hook = afterEachTask;
+    if (hook != null) hook.run();
+  }
+
   /** Runs every task that is due now, including tasks those tasks post. */
   void runUntilIdle() {
     int ran = 0;
@@ -64,7 +103,7 @@ final class FakeScheduler implements Scheduler {
         queue.poll();
       }
       if (++ran > RUNAWAY_LIMIT) throw runaway();
-      next.task.run();
+      run(next);
     }
   }
 
@@ -97,7 +136,7 @@ final class FakeScheduler implements Scheduler {
         }
       }
       if (++ranAtThisInstant > RUNAWAY_LIMIT) throw runaway();
-      next.task.run();
+      run(next);
     }
     runUntilIdle();
   }
@@ -110,11 +149,13 @@ final class FakeScheduler implements Scheduler {
     final long at;
     final long seq;
     final Runnable task;
+    final boolean timer;
 
-    Task(long at, long seq, Runnable task) {
+    Task(long at, long seq, Runnable task, boolean timer) {
       this.at = at;
       this.seq = seq;
       this.task = task;
+      this.timer = timer;
     }
 
     @Override

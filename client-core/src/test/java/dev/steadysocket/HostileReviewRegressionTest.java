@@ -283,7 +283,7 @@ class HostileReviewRegressionTest {
   private static List<String> requestIds(List<String> sent) {
     List<String> out = new ArrayList<>();
     for (String text : sent) {
-      JsonNode n = StateMachineModelTest.parse(text);
+      JsonNode n = StateMachineModel.parse(text);
       if ("q".equals(n.path("type").asText())) out.add(n.path("id").asText());
     }
     return out;
@@ -328,7 +328,7 @@ class HostileReviewRegressionTest {
       List<String> ids() {
         List<String> out = new ArrayList<>();
         for (String text : sent) {
-          JsonNode n = StateMachineModelTest.parse(text);
+          JsonNode n = StateMachineModel.parse(text);
           if ("m".equals(n.path("type").asText())) out.add(n.path("id").asText());
         }
         return out;

@@ -44,4 +44,48 @@ class SecretsTest {
       assertEquals("Bearer " + SECRET, server.takeRequest().getHeaders().get("Authorization"));
     }
   }
+
+  // Found attacking the #16 fixes: a token offered as a subprotocol came back from subprotocol()
+  /**
+   * A token offered in Sec-WebSocket-Protocol is not a subprotocol the server may choose: a server
+   * that echoes it fails the handshake, and subprotocol() never returns the secret.
+   */
+  @Test
+  void aServerThatChoosesTheOfferedTokenAsItsSubprotocolIsRefused() throws Exception {
+    try (MockWebServer server = new MockWebServer()) {
+      server.setDispatcher(new mockwebserver3.Dispatcher() {
+        @Override public MockResponse dispatch(mockwebserver3.RecordedRequest request) {
+          return new MockResponse.Builder()
+              .webSocketUpgrade(new okhttp3.WebSocketListener() {})
+              .setHeader("Sec-WebSocket-Protocol", SECRET)
+              .build();
+        }
+      });
+      server.start();
+      RecordingListener listener = new RecordingListener();
+      SteadySocket socket = SteadySocket.builder(server.url("/feed").toString())
+          .subprotocols("app.v1")
+          .tokenProvider(refresh -> SECRET)
+          .tokenHeader("Sec-WebSocket-Protocol", "access_token, ")
+          .heartbeat(Heartbeat.disabled())
+          .listener(listener)
+          .build();
+      socket.connect();
+      try {
+        Object first;
+        do {
+          first = listener.next();
+        } while (!(first instanceof RecordingListener.Error || first instanceof CloseReason
+            || first.toString().contains("-> OPEN")));
+        assertFalse(SECRET.equals(socket.subprotocol()), "subprotocol() returned the token");
+        CloseReason closed = socket.closeFuture().get(10, TimeUnit.SECONDS);
+        assertEquals(ProtocolViolationException.class, closed.error().getClass(), String.valueOf(closed.error()));
+      } finally {
+        socket.close();
+        socket.closeFuture().get(10, TimeUnit.SECONDS);
+      }
+      assertEquals("app.v1, access_token, " + SECRET,
+          server.takeRequest().getHeaders().get("Sec-WebSocket-Protocol"), "the token was offered");
+    }
+  }
 }

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.AfterEach;
 
 /**
  * Base of the state-machine tests: a fake transport, a fake scheduler and a direct callback
- * executor, so every event happens on the test thread at the moment the test decides. Each test
+ * executor and dispatch pool, so every event happens on the test thread at the moment the test decides. Each test
  * must account for every callback: leftovers fail it.
  */
 abstract class VirtualTimeTest {
@@ -30,6 +30,9 @@ abstract class VirtualTimeTest {
         .scheduler(clock)
         .transportFactory(transports)
         .callbackExecutor(Runnable::run)
+        // Reconnect policies and token providers run inline too, asked for explicitly: SteadySocket
+        // runs them on its dispatch pool whatever the scheduler.
+        .sharedDispatch(Runnable::run)
         .backoff(Backoff.defaults().withRandom(new Random(42)))
         .heartbeat(Heartbeat.disabled())
         .listener(listener);

@@ -69,7 +69,7 @@ public final class Assembly {
         try {
           resume = codec.encode(ledger.resumeFrame(tasks.currentTimeMillis()));
         } catch (RuntimeException e) { // the application's codec: the handshake header still carries them
-          log.warn("the codec cannot encode the resume frame; positions go in the handshake header only", e);
+          Quiet.log(() -> log.warn("the codec cannot encode the resume frame; positions go in the handshake header only", e));
         }
       }
       List<Requests.Request> resend =
@@ -113,7 +113,7 @@ public final class Assembly {
     try {
       p.bus.closed(reason, () -> closeFuture.complete(reason));
     } catch (Throwable t) {
-      log.error("could not deliver onClosed; completing the close future anyway", t);
+      Quiet.log(() -> log.error("could not deliver onClosed; completing the close future anyway", t));
       p.dispatch.execute(() -> closeFuture.complete(reason));
     }
   }
@@ -122,7 +122,7 @@ public final class Assembly {
     try {
       step.run();
     } catch (Throwable t) {
-      log.error("a step of closing a socket failed; the others go on", t);
+      Quiet.log(() -> log.error("a step of closing a socket failed; the others go on", t));
     }
   }
 
@@ -144,12 +144,11 @@ public final class Assembly {
   private static SocketCore build(
       SocketConfig config, @Nullable ScheduledExecutorService loopThread, OkHttpClient[] ownClient) {
     Scheduler scheduler = loopThread != null ? SharedResources.scheduler(loopThread) : config.scheduler;
+    // Policies, token providers and the bus's fallback run on the dispatch pool, whatever the
+    // scheduler: a test that wants them inline says so with the sharedDispatch seam.
     Executor pool = config.dispatch != null ? config.dispatch : SharedResources.dispatch();
-    // Virtual-time tests run policies and token providers inline, so each step happens when the
-    // test says; callbacks still go where the test (or the default) sends them.
-    Executor dispatch = config.dispatch == null && config.scheduler != null ? Runnable::run : pool;
     Executor callbacks = config.callbackExecutor != null ? config.callbackExecutor : pool;
-    Parts p = new Parts(config, scheduler, dispatch, callbacks);
+    Parts p = new Parts(config, scheduler, pool, callbacks);
     for (HttpUrl u : config.urls) p.redactedUrls.add(redact(u));
     if (config.transportFactory != null) {
       for (HttpUrl ignored : config.urls) p.endpoints.add(config.transportFactory); // one per URL
@@ -169,10 +168,13 @@ public final class Assembly {
         if (!config.subprotocols.isEmpty()) {
           request.header(OkHttpTransportFactory.SUBPROTOCOL, String.join(", ", config.subprotocols));
         }
+        List<String> tokenLabels = config.tokenHeader.equalsIgnoreCase(OkHttpTransportFactory.SUBPROTOCOL)
+            ? Subprotocols.labels(config.tokenPrefix)
+            : java.util.Collections.<String>emptyList();
         p.endpoints.add(new OkHttpTransportFactory(
             base, request.build(), LoopTasks.nanos(config.connectTimeout) / 1_000_000,
             LoopTasks.nanos(config.closeTimeout) / 1_000_000, config.maxInboundMessageBytes,
-            !config.subprotocols.isEmpty(), pool));
+            !config.subprotocols.isEmpty(), tokenLabels, pool));
       }
     }
     OkHttpClient clientToRelease = ownClient[0];

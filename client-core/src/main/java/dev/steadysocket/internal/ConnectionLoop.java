@@ -206,7 +206,7 @@ final class ConnectionLoop {
     retire(c, cancelTransport);
     Disconnect d = tlsAlerts.observe(failure);
     SteadySocketException error = d.error();
-    log.info("{} {}: {}", c.wasOpen ? "lost connection to" : "could not connect to", url(), error.getMessage());
+    log.info("{} {}: {}", c.wasOpen ? "lost connection to" : "could not connect to", url(), Quiet.message(error));
     bus.error(error);
     parts.requests.connectionLost(c.transport, error);
     Object token = new Object();
@@ -222,7 +222,8 @@ final class ConnectionLoop {
     if (stop != null) {
       if (stop != d.error()) bus.error(stop);
       int code = stop instanceof ReconnectAttemptsExhaustedException ? -1 : d.closeCode();
-      terminate(stop, code, stop.getMessage(), false);
+      String text = Quiet.message(stop); // a policy's error may be the application's
+      terminate(stop, code, text != null ? text : "", false);
       return;
     }
     if (parts.redactedUrls.size() > 1) log.info("failing over to {}", url());
@@ -268,13 +269,16 @@ final class ConnectionLoop {
 
   /** A loop task threw: the socket cannot trust its state, so it closes with a typed error. */
   private void crashed(Throwable t) {
-    log.error("unexpected failure in SteadySocket's loop for {}; closing the socket; please report it", url(), t);
-    SteadySocketException error = new SteadySocketException("unexpected failure inside SteadySocket: " + t, t);
+    // What threw may be the application's (a codec's Error), whose toString() may throw too.
+    Quiet.log(() -> log.error(
+        "unexpected failure in SteadySocket's loop for {}; closing the socket; please report it", url(), t));
+    SteadySocketException error =
+        new SteadySocketException("unexpected failure inside SteadySocket: " + Quiet.describe(t), t);
     try {
       if (state != ConnectionState.CLOSED) bus.error(error);
       terminate(error, -1, "internal error", false); // does nothing if already CLOSED
     } catch (Throwable again) {
-      log.error("closing after the failure failed too", again);
+      Quiet.log(() -> log.error("closing after the failure failed too", again));
       setState(ConnectionState.CLOSED);
     } finally { // idempotent: settles whatever terminate did not get to
       Assembly.shutDown(parts, Api.get().closeReason(-1, "internal error", false, error), closeFuture);

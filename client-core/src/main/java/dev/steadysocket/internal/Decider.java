@@ -70,7 +70,7 @@ final class Decider {
       if (decision != null) return decision;
       throw new NullPointerException("reconnect policy returned null");
     } catch (Throwable t) {
-      log.warn("reconnect policy threw; using the defaults for {}", d, t);
+      Quiet.log(() -> log.warn("reconnect policy threw; using the defaults for {}", d, t));
       bus.error(Api.get().listener("reconnect policy threw", t));
       return ReconnectPolicy.defaults().decide(d);
     }

@@ -115,17 +115,17 @@ final class Failures {
 
   private static dev.steadysocket.SteadySocketException transportError(Throwable t) {
     if (t instanceof ProtocolException) {
-      return Api.get().protocolViolation(-1, "protocol error: " + t.getMessage(), t);
+      return Api.get().protocolViolation(-1, "protocol error: " + Quiet.message(t), t);
     }
     Throwable tls = certificateProblem(t);
     if (tls != null) return Api.get().tls("TLS certificate rejected: " + rootMessage(tls), t);
     tls = hopelessHandshake(t);
     if (tls != null) return Api.get().tls("TLS handshake cannot succeed: " + rootMessage(tls), t);
     if (t instanceof UnknownHostException) {
-      return Api.get().connectionLost("unknown host: " + t.getMessage(), t);
+      return Api.get().connectionLost("unknown host: " + Quiet.message(t), t);
     }
     return Api.get().connectionLost(
-        "connection failed: " + t.getClass().getSimpleName() + ": " + t.getMessage(), t);
+        "connection failed: " + t.getClass().getSimpleName() + ": " + Quiet.message(t), t);
   }
 
   /**
@@ -162,8 +162,9 @@ final class Failures {
 
   private static @Nullable Throwable hopelessHandshake(Throwable t) {
     return find(t, c -> {
-      if (!(c instanceof SSLException) || c.getMessage() == null) return false;
-      String m = c.getMessage().toLowerCase(Locale.ROOT);
+      String text = Quiet.message(c);
+      if (!(c instanceof SSLException) || text == null) return false;
+      String m = text.toLowerCase(Locale.ROOT);
       for (String s : HOPELESS_TLS) if (m.contains(s)) return true;
       return false;
     });
@@ -181,8 +182,9 @@ final class Failures {
   static @Nullable String receivedAlert(Throwable t) {
     String[] alert = new String[1];
     find(t, c -> {
-      if (!(c instanceof SSLException) || c.getMessage() == null) return false;
-      Matcher m = ALERT.matcher(c.getMessage().toLowerCase(Locale.ROOT));
+      String text = Quiet.message(c);
+      if (!(c instanceof SSLException) || text == null) return false;
+      Matcher m = ALERT.matcher(text.toLowerCase(Locale.ROOT));
       if (!m.find() || m.group(1).equals("close_notify") || m.group(1).equals("user_canceled")) return false;
       alert[0] = m.group(1);
       return true;
@@ -219,7 +221,8 @@ final class Failures {
   private static String rootMessage(Throwable t) {
     Throwable root = t;
     while (root.getCause() != null && root.getCause() != root) root = root.getCause();
-    return root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
+    String m = Quiet.message(root);
+    return m != null ? m : root.getClass().getSimpleName();
   }
 
   private static String handshakeMessage(int status) {

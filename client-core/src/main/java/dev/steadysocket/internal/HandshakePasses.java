@@ -73,17 +73,33 @@ final class HandshakePasses implements CookieJar {
   }
 
   /**
-   * What the attempt fails with when OkHttp's own repeat was refused: the HTTP 503 with {@code
-   * Retry-After: 0} it wanted to repeat, reported by {@link OkHttpTransport} as that response's
-   * status and header.
+   * What an attempt fails with when OkHttp's follow-up logic would have hidden the status that
+   * ended it; {@link OkHttpTransport} reports {@link #status} and {@link #retryAfter} as that
+   * response's, so the retry planner and the reconnect policy see the handshake as it was.
    */
-  static final class ServiceUnavailableNotRepeated extends IOException {
+  static final class StatusNotFollowed extends IOException {
     private static final long serialVersionUID = 1L;
-    static final int STATUS = 503;
-    static final String RETRY_AFTER = "0";
+    final int status;
+    final @Nullable String retryAfter;
 
-    ServiceUnavailableNotRepeated() {
-      super("HTTP 503 with Retry-After 0: not repeated at once by OkHttp, retried with backoff");
+    private StatusNotFollowed(int status, @Nullable String retryAfter, String message) {
+      super(message);
+      this.status = status;
+      this.retryAfter = retryAfter;
+    }
+
+    /** OkHttp's own repeat of a 503 with {@code Retry-After: 0} was refused. */
+    static StatusNotFollowed serviceUnavailable() {
+      return new StatusNotFollowed(503, "0",
+          "HTTP 503 with Retry-After 0: not repeated at once by OkHttp, retried with backoff");
+    }
+
+    /**
+     * A 407 without a proxy, which OkHttp's follow-up logic throws a {@code ProtocolException} for
+     * (losing the response): for us it is one more 4xx the server answered.
+     */
+    static StatusNotFollowed proxyAuthenticationWithoutProxy() {
+      return new StatusNotFollowed(407, null, "HTTP 407 (proxy authentication) from a server reached without a proxy");
     }
   }
 
@@ -105,17 +121,36 @@ final class HandshakePasses implements CookieJar {
       return app == Authenticator.NONE ? app : new FollowUps(app);
     }
 
+    /**
+     * Asks the application's authenticator at most {@link #MAX_ANSWERS} times per status and
+     * attempt (a two-step scheme, such as digest with a stale nonce, needs two): past it the
+     * credentials were refused and the status ends the attempt (401: the token path), instead of
+     * OkHttp repeating the handshake 20 times at once and ending it as a protocol error.
+     */
     @Override
     public @Nullable Request authenticate(@Nullable Route route, Response response) throws IOException {
-      Request next = app.authenticate(route, response);
       // A tunnel's CONNECT is not a pass of the handshake and carries no budget.
       HandshakePasses passes = response.request().tag(HandshakePasses.class);
+      if (passes != null && sameStatusBefore(response) >= MAX_ANSWERS) return null;
+      Request next = app.authenticate(route, response);
       if (next == null || passes == null) return next;
       passes.grant();
       // The budget travels with the request, so a further challenge to it finds it too.
       return next.tag(HandshakePasses.class) == passes
           ? next
           : next.newBuilder().tag(HandshakePasses.class, passes).build();
+    }
+
+    /** Answers one attempt may get from the application's authenticator for one status. */
+    static final int MAX_ANSWERS = 2;
+
+    /** The responses before {@code response} in this call with its status: answers already tried. */
+    private static int sameStatusBefore(Response response) {
+      int n = 0;
+      for (Response prior = response.priorResponse(); prior != null; prior = prior.priorResponse()) {
+        if (prior.code() == response.code()) n++;
+      }
+      return n;
     }
 
     @Override

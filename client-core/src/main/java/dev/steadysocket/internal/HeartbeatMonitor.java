@@ -100,7 +100,7 @@ final class HeartbeatMonitor {
     try {
       text = codec.encode(Envelope.builder("heartbeat").id(id).timestamp(loop.currentTimeMillis()).build());
     } catch (RuntimeException e) {
-      if (!encodeFailed) log.warn("the codec cannot encode a heartbeat envelope; sending pings only", e);
+      if (!encodeFailed) Quiet.log(() -> log.warn("the codec cannot encode a heartbeat envelope; sending pings only", e));
       encodeFailed = true;
       return;
     }

@@ -111,7 +111,7 @@ final class Inbound {
       DecodeException error =
           e instanceof DecodeException ? (DecodeException) e : new DecodeException("codec failed", text, e);
       metrics.decodeErrors.incrementAndGet();
-      log.debug("undecodable frame on {}: {}", c, error.getMessage());
+      Quiet.log(() -> log.debug("undecodable frame on {}: {}", c, error.getMessage()));
       throw error;
     }
   }

@@ -252,15 +252,15 @@ public final class ListenerBus implements SerialExecutor.Failures {
 
   @Override
   public void taskThrew(Throwable error) {
-    quietly(() -> log.error("unexpected failure in a SteadySocket callback task; please report it", error));
+    Quiet.log(() -> log.error("unexpected failure in a SteadySocket callback task; please report it", error));
   }
 
   @Override
   public void rejected(int dropped, Throwable cause) {
     callbacksRejected.addAndGet(dropped);
-    quietly(() -> log.warn(
+    Quiet.log(() -> log.warn(
         "the callback executor refused work ({}): {} callbacks dropped; futures were completed on"
-            + " SteadySocket's own threads", describe(cause), dropped, cause));
+            + " SteadySocket's own threads", Quiet.describe(cause), dropped, cause));
   }
 
   @Override
@@ -297,7 +297,7 @@ public final class ListenerBus implements SerialExecutor.Failures {
         l.onError(error);
       } catch (Throwable t) {
         // Logged, not reported again: an onError that throws on every error would loop forever.
-        quietly(() -> log.warn("listener {} threw from onError", name(l), t));
+        Quiet.log(() -> log.warn("listener {} threw from onError", Quiet.name(l), t));
       }
     }
   }
@@ -308,42 +308,12 @@ public final class ListenerBus implements SerialExecutor.Failures {
    * when the log line is built, may throw too): nothing it throws can escape into the delivery.
    */
   void listenerThrew(Object listener, String callback, Throwable t) {
-    String who = name(listener);
+    String who = Quiet.name(listener);
     if (t instanceof VirtualMachineError) {
-      quietly(() -> log.error("listener {} threw from {}; delivery goes on", who, callback, t));
+      Quiet.log(() -> log.error("listener {} threw from {}; delivery goes on", who, callback, t));
     } else {
-      quietly(() -> log.warn("listener {} threw from {}", who, callback, t));
+      Quiet.log(() -> log.warn("listener {} threw from {}", who, callback, t));
     }
     raise(Api.get().listener(who + " threw from " + callback, t));
-  }
-
-  /** The listener's {@code toString()}, isolated: if it throws, its class and identity hash. */
-  private static String name(Object listener) {
-    try {
-      return String.valueOf(listener);
-    } catch (Throwable t) {
-      return describe(listener);
-    }
-  }
-
-  /**
-   * Names an object of the application's without calling any of its methods: its class and
-   * identity hash, as {@code Object.toString()} would.
-   */
-  static String describe(Object o) {
-    return o.getClass().getName() + "@" + Integer.toHexString(System.identityHashCode(o));
-  }
-
-  /**
-   * Runs a log statement whose arguments came from the application: the logging backend calls their
-   * {@code toString()} and {@code getMessage()}, which may throw. A log line is not worth a
-   * callback.
-   */
-  private static void quietly(Runnable logStatement) {
-    try {
-      logStatement.run();
-    } catch (Throwable ignored) {
-      // the application's object broke the log line; delivery goes on
-    }
   }
 }

@@ -67,7 +67,11 @@ final class LoopTasks {
       task.run();
     } catch (Throwable t) {
       Consumer<Throwable> handler = crashHandler;
-      if (handler != null) handler.accept(t);
+      try {
+        if (handler != null) handler.accept(t);
+      } catch (Throwable again) {
+        // The handler guards itself; this is the last line: the shared loop thread goes on.
+      }
     }
   }
 

@@ -157,9 +157,9 @@ final class OkHttpTransport extends WebSocketListener implements Transport {
   public void onFailure(WebSocket webSocket, Throwable t, @Nullable Response response) {
     int status = response != null ? response.code() : -1;
     String retryAfter = response != null ? response.header("Retry-After") : null;
-    if (t instanceof HandshakePasses.ServiceUnavailableNotRepeated) { // the response OkHttp closed
-      status = HandshakePasses.ServiceUnavailableNotRepeated.STATUS;
-      retryAfter = HandshakePasses.ServiceUnavailableNotRepeated.RETRY_AFTER;
+    if (t instanceof HandshakePasses.StatusNotFollowed) { // the response OkHttp closed or lost
+      status = ((HandshakePasses.StatusNotFollowed) t).status;
+      retryAfter = ((HandshakePasses.StatusNotFollowed) t).retryAfter;
     }
     listener.onFailure(t, status, retryAfter);
   }

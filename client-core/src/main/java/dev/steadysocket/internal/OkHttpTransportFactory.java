@@ -1,6 +1,8 @@
 package dev.steadysocket.internal;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -39,9 +41,17 @@ final class OkHttpTransportFactory implements Transport.Factory {
   private final Request request;
   private final Executor dispatch;
 
+  /**
+   * @param request the handshake request with what the application configured (its subprotocols
+   *     among them); the token, if any, is added per attempt
+   * @param tokenLabels the items of the token prefix offered in {@code Sec-WebSocket-Protocol}
+   *     beside the token ({@code access_token} of {@code "access_token, "}), which the server may
+   *     choose; the token itself it may not
+   */
   OkHttpTransportFactory(
       OkHttpClient base, Request request, long connectTimeoutMillis, long closeTimeoutMillis,
-      long maxInboundMessageBytes, boolean subprotocolRequired, Executor dispatch) {
+      long maxInboundMessageBytes, boolean subprotocolRequired, List<String> tokenLabels,
+      Executor dispatch) {
     OkHttpClient.Builder b =
         base.newBuilder()
             .pingInterval(0, TimeUnit.MILLISECONDS)
@@ -60,7 +70,9 @@ final class OkHttpTransportFactory implements Transport.Factory {
       b.readTimeout(connectMillis, TimeUnit.MILLISECONDS);
     }
     b.interceptors().add(0, UNCHECKED_AS_IO); // first, so it wraps every other interceptor
-    b.interceptors().add(1, new GuardInterceptor(maxInboundMessageBytes, subprotocolRequired));
+    List<String> choices = new ArrayList<>(request.headers(SUBPROTOCOL));
+    choices.addAll(tokenLabels);
+    b.interceptors().add(1, new GuardInterceptor(maxInboundMessageBytes, choices, subprotocolRequired));
     b.interceptors().add(ONE_PASS); // last, below the application's
     this.client = b.build();
     this.request = request;
@@ -87,10 +99,14 @@ final class OkHttpTransportFactory implements Transport.Factory {
    */
   private static final class GuardInterceptor implements Interceptor {
     private final long maxMessageBytes;
+    /** What the server may choose: what was configured, never the token offered beside it. */
+    private final List<String> choices;
+
     private final boolean subprotocolRequired;
 
-    GuardInterceptor(long maxMessageBytes, boolean subprotocolRequired) {
+    GuardInterceptor(long maxMessageBytes, List<String> choices, boolean subprotocolRequired) {
       this.maxMessageBytes = maxMessageBytes;
+      this.choices = choices;
       this.subprotocolRequired = subprotocolRequired;
     }
 
@@ -102,7 +118,7 @@ final class OkHttpTransportFactory implements Transport.Factory {
       okio.Socket raw = response.socket();
       if (transport == null || raw == null || response.code() != 101) return response;
       String chosen = response.header(SUBPROTOCOL);
-      String problem = Subprotocols.problem(request.headers(SUBPROTOCOL), chosen, subprotocolRequired);
+      String problem = Subprotocols.problem(choices, chosen, subprotocolRequired);
       if (problem != null) {
         raw.cancel();
         throw new java.net.ProtocolException(problem);
@@ -158,7 +174,14 @@ final class OkHttpTransportFactory implements Transport.Factory {
       try {
         return chain.withCookieJar(passes).proceed(request);
       } catch (HandshakePasses.Refused e) {
-        throw new HandshakePasses.ServiceUnavailableNotRepeated();
+        throw HandshakePasses.StatusNotFollowed.serviceUnavailable();
+      } catch (java.net.ProtocolException e) {
+        // OkHttp 5's followUpRequest, word for word; AuthenticatorLoopTest notices if it changes.
+        String m = e.getMessage();
+        if (m != null && m.startsWith("Received HTTP_PROXY_AUTH (407)")) {
+          throw HandshakePasses.StatusNotFollowed.proxyAuthenticationWithoutProxy();
+        }
+        throw e;
       }
     }
 

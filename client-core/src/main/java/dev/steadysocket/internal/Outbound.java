@@ -23,8 +23,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>Threading:</b> entered by application threads ({@link #send}), the loop thread ({@link
  * #attach}, {@link #detach}, {@link #flush}, {@link #failAll}, {@link #withdraw}, the drain
- * timer) and the thread
- * that decodes frames ({@link #acked}). Every field below {@link #lock} is guarded by it, so the
+ * timer) and the thread that decodes frames ({@link #acked}, {@link #withdraw} for a reply). Every field below {@link #lock} is guarded by it, so the
  * order in which sends take the lock is the order in which messages leave. The one call made
  * under the lock is the transport's non-blocking enqueue (OkHttp's {@code WebSocket.send} and
  * {@code queueSize}, which never call back into us); futures are completed after it is released,
@@ -108,7 +107,7 @@ final class Outbound {
       text = codec.encode(envelope);
     } catch (RuntimeException | StackOverflowError e) {
       future.completeExceptionally(
-          e instanceof EncodeException ? e : new EncodeException("codec failed: " + e, e));
+          e instanceof EncodeException ? e : new EncodeException("codec failed: " + Quiet.describe(e), e));
       return future;
     }
     Outbox.Pending pending =
@@ -268,7 +267,10 @@ final class Outbound {
     if (blocked) flushLater();
   }
 
-  /** Loop thread: takes {@code p} out of what waits to be sent or acknowledged (a settled request). */
+  /**
+   * Any thread (the loop, or the reader when a reply arrives): takes {@code p} out of what waits to
+   * be sent or acknowledged, for a settled request; its future fails if it had not completed.
+   */
   void withdraw(Outbox.Pending p) {
     boolean removed;
     synchronized (lock) {

@@ -26,12 +26,12 @@ final class OutboundFrames implements Sink {
   private static final int OPCODE_CLOSE = 0x8;
   private static final SecureRandom MASKS = new SecureRandom();
   /**
-   * The most handed to the network in one write, so that progress is seen inside a long frame.
-   * OkHttp's write timeout (10 s by default) applies per 64 KiB (Okio's timeout chunk): a server
-   * that reads fast enough for it shows progress at least every 5 s ({@link
-   * InboundFrames#PONG_DRAIN_NANOS}) in chunks of half that.
+   * The most handed to the network in one write, so that progress is seen inside a long frame:
+   * a server that reads at least this much every {@link InboundFrames#PONG_DRAIN_NANOS} (5 s, so
+   * 1.6 KiB/s) is seen reading, however slowly. Okio's socket sink makes one system call per 8 KiB
+   * segment anyway, so writes of this size add at most one call per chunk.
    */
-  static final int PROGRESS_CHUNK = 32 * 1024;
+  static final int PROGRESS_CHUNK = 8 * 1024;
 
   private final Sink upstream;
   private final LongSupplier clock;

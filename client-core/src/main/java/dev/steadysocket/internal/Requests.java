@@ -87,6 +87,10 @@ final class Requests {
     }
     if (r == null) return false;
     bus.kick();
+    // Answered is settled: never written again, whether it waits to be re-sent (RESEND) or for its
+    // ack (acknowledgement mode; the reply says the server has it).
+    Outbox.Pending message = r.message;
+    if (message != null) outbound.withdraw(message);
     tasks.post(() -> cancel(r));
     return true;
   }

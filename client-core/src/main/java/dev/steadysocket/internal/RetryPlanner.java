@@ -50,7 +50,7 @@ final class RetryPlanner {
 
     @Override
     public String toString() {
-      return stop != null ? "Plan(stop: " + stop.getMessage() + ")" : "Plan(retry #" + attempt + " in " + delay + ")";
+      return stop != null ? "Plan(stop: " + Quiet.message(stop) + ")" : "Plan(retry #" + attempt + " in " + delay + ")";
     }
   }
 
@@ -104,8 +104,8 @@ final class RetryPlanner {
    * reject server into a loop without delay.
    */
   long stableAfter(Duration minimumUptime) {
-    Duration d = minimumUptime.compareTo(backoff.minimum()) < 0 ? backoff.minimum() : minimumUptime;
-    return LoopTasks.nanos(d);
+    Duration floor = minimum();
+    return LoopTasks.nanos(minimumUptime.compareTo(floor) < 0 ? floor : minimumUptime);
   }
 
   /** A connection stayed open for the minimum uptime: the outage (if any) is over. */
@@ -147,11 +147,26 @@ final class RetryPlanner {
       return new Plan(
           Api.get().attemptsExhausted(failedAttempts, maxAttempts, d.error()), Duration.ZERO, 0);
     }
-    Duration minimum = backoff.minimum();
+    Duration minimum = minimum();
     Duration delay = fixed != null ? fixed : backoffDelay(failedAttempts, minimum);
     if (fast && delay.compareTo(minimum) < 0) delay = minimum;
     if (delay.compareTo(MAX_DELAY) > 0) delay = MAX_DELAY;
     return new Plan(null, delay, failedAttempts);
+  }
+
+  /**
+   * The backoff's floor, which every "no retry without delay" decision rests on. The backoff may
+   * be the application's: a {@code minimum()} that throws or is not positive (the builder checked
+   * it once) gets the default strategy's floor, 100 ms, instead of closing the socket.
+   */
+  private Duration minimum() {
+    try {
+      Duration m = backoff.minimum();
+      if (m != null && !m.isNegative() && !m.isZero()) return m;
+    } catch (RuntimeException e) {
+      // fall through to the default floor
+    }
+    return Backoff.defaults().minimum();
   }
 
   /**
@@ -173,6 +188,6 @@ final class RetryPlanner {
     SteadySocketException error = d.error();
     if (error instanceof AuthenticationException) return (AuthenticationException) error;
     return Api.get().authentication(
-        d.httpStatus(), d.closeCode(), "credentials rejected: " + error.getMessage());
+        d.httpStatus(), d.closeCode(), "credentials rejected: " + Quiet.message(error));
   }
 }

@@ -8,20 +8,32 @@ final class Subprotocols {
   private Subprotocols() {}
 
   /**
-   * What is wrong with the server's choice, or null if nothing: it must be one of the offered
-   * values (the comma-separated items of every {@code Sec-WebSocket-Protocol} request header), and
-   * there must be one when {@code required}.
+   * What is wrong with the server's choice, or null if nothing: it must be one of the {@code
+   * choices} (comma-separated items of each; what the application configured, never a token
+   * offered beside them), and there must be one when {@code required}.
    */
-  static @Nullable String problem(List<String> offeredHeaders, @Nullable String chosen, boolean required) {
+  static @Nullable String problem(List<String> choices, @Nullable String chosen, boolean required) {
     if (chosen == null) {
       return required ? "the server chose none of the offered subprotocols" : null;
     }
-    for (String header : offeredHeaders) {
+    for (String header : choices) {
       for (String item : header.split(",")) {
         if (item.trim().equals(chosen.trim())) return null;
       }
     }
     // The offer is not quoted: it may hold a token offered as a subprotocol.
     return "the server chose a subprotocol that was not offered";
+  }
+
+  /**
+   * The items of a token prefix for {@code Sec-WebSocket-Protocol} ({@code "access_token, "} gives
+   * {@code access_token}): labels offered beside the token, which a server may choose.
+   */
+  static List<String> labels(String tokenPrefix) {
+    List<String> out = new java.util.ArrayList<>();
+    for (String item : tokenPrefix.split(",")) {
+      if (!item.trim().isEmpty()) out.add(item.trim());
+    }
+    return out;
   }
 }

@@ -167,7 +167,7 @@ class ListenerBusTest {
     bus.stateChanged(ConnectionState.IDLE, ConnectionState.CONNECTING);
     String expected = broken.getClass().getName() + "@" + Integer.toHexString(System.identityHashCode(broken));
     assertEquals(expected + " threw from onStateChanged", a.errors.get(0).getMessage());
-    assertEquals(expected, ListenerBus.describe(broken));
+    assertEquals(expected, Quiet.identity(broken));
   }
 
   @Test

@@ -201,4 +201,24 @@ class RetryPlannerTest {
     assertEquals(Duration.ofMillis(100).toNanos(), p.stableAfter(Duration.ofMillis(50)));
     assertEquals(LoopTasks.MAX_DELAY_NANOS, p.stableAfter(Duration.ofSeconds(Long.MAX_VALUE)));
   }
+
+  // Found attacking the #16 fixes: an application's Backoff whose minimum() throws closed the socket
+  /** A backoff whose floor throws, or is zero, gets the default floor (100 ms): no retry without delay. */
+  @Test
+  void aBackoffWhoseFloorIsBrokenGetsTheDefaultFloor() {
+    for (boolean throwing : new boolean[] {true, false}) {
+      Backoff broken = new Backoff() {
+        @Override public Duration delay(int attempt) { return Duration.ZERO; }
+        @Override public Duration minimum() {
+          if (throwing) throw new IllegalStateException("backoff bug");
+          return Duration.ZERO;
+        }
+        @Override public Duration max() { return Duration.ofSeconds(30); }
+      };
+      RetryPlanner p = new RetryPlanner(broken, -1, false, 1);
+      RetryPlanner.Plan plan = failedAttempt(p, Decision.retryAfter(Duration.ZERO));
+      assertEquals(Duration.ofMillis(100), plan.delay, "throwing: " + throwing);
+      assertEquals(Duration.ofMillis(100).toNanos(), p.stableAfter(Duration.ZERO), "throwing: " + throwing);
+    }
+  }
 }
