@@ -64,6 +64,28 @@ class HandshakePassesTest {
     assertEquals(HandshakePasses.FollowUps.of(zero).hashCode(), HandshakePasses.FollowUps.of(zero).hashCode());
   }
 
+  private static okhttp3.Response challenge(okhttp3.Request request, int code, okhttp3.Response prior) {
+    return new okhttp3.Response.Builder().request(request).protocol(okhttp3.Protocol.HTTP_1_1)
+        .code(code).message("challenge").priorResponse(prior).build();
+  }
+
+  /** #16 part 2: two answers per status and attempt (digest with a stale nonce needs two), no third. */
+  @Test
+  void theApplicationIsAskedAtMostTwicePerStatus() throws Exception {
+    okhttp3.Request tagged = new okhttp3.Request.Builder().url(URL).tag(HandshakePasses.class, new HandshakePasses(app)).build();
+    int[] asked = new int[1];
+    Authenticator follow = HandshakePasses.FollowUps.of((route, response) -> {
+      asked[0]++;
+      return response.request();
+    });
+    okhttp3.Response first = challenge(tagged, 401, null);
+    okhttp3.Response second = challenge(tagged, 401, first);
+    assertSame(tagged, follow.authenticate(null, first));
+    assertSame(tagged, follow.authenticate(null, second));
+    assertEquals(null, follow.authenticate(null, challenge(tagged, 401, second)));
+    assertEquals(2, asked[0]);
+  }
+
   /** #16 part 2: a proxy tunnel's CONNECT is no pass of the handshake: its answer passes unchanged. */
   @Test
   void theAnswerToATunnelsChallengeIsPassedOnUnchanged() throws Exception {
