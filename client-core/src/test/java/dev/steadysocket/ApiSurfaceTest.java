@@ -149,7 +149,7 @@ class ApiSurfaceTest extends VirtualTimeTest {
           .webSocketUpgrade(new ServerPeer(false)).build());
       RecordingListener events = new RecordingListener();
       SteadySocket socket = SteadySocket.builder(server.url("/").toString())
-          .subprotocols("chat.v2", "chat.v1")
+          .subprotocols("stale.v0").subprotocols("chat.v2", "chat.v1") // the second list replaces the first
           .heartbeat(Heartbeat.disabled())
           .header("X-Api-Key", "k").addHeader("X-Trace", "a").addHeader("X-Trace", "b")
           .listener(events).build();

@@ -92,6 +92,8 @@ final class FakeTransports implements Transport.Factory {
 
     /** A ping: when, and how many signs of life had arrived by then. */
     record Ping(long at, long lifeSignsBefore) {}
+    /** What the handshake negotiated (Sec-WebSocket-Extensions), as the transport reports it. */
+    String extensions = "";
 
     Fake(Transport.Listener listener, boolean refreshToken, Map<String, String> headers) {
       this(listener, refreshToken, headers, () -> 0);
@@ -144,6 +146,11 @@ final class FakeTransports implements Transport.Factory {
     boolean endedByServer;
 
     long endedByServerAt = -1;
+
+    @Override
+    public String extensions() {
+      return extensions;
+    }
 
     @Override
     public long queueSize() {

@@ -60,6 +60,7 @@ class JacksonCodecTest {
         codec.decode(
             "{\"type\":\"t\",\"id\":17,\"sender\":null,\"timestamp\":\"1700000000000\",\"extra\":{\"a\":[1]},\"meta\":null}");
     assertEquals("17", e.id());
+    assertNull(e.sender(), "a null field reads as null, not as an empty string");
     assertEquals(1_700_000_000_000L, e.timestamp());
     assertEquals(1_700_000_000_000L, codec.decode("{\"type\":\"t\",\"timestamp\":1.7e12}").timestamp());
   }
@@ -100,6 +101,51 @@ class JacksonCodecTest {
   void hugeNumbersAreRejected() {
     String huge = "{\"type\":\"x\",\"content\":" + "9".repeat(5_000) + "}";
     assertThrows(DecodeException.class, () -> codec.decode(huge));
+  }
+
+  @Test
+  void theEnvelopeIsCompleteWhateverTheMapperDoesAtClose() {
+    // #16 part 2: a mapper that does not close open JSON objects for us still gets whole envelopes.
+    ObjectMapper strict = new ObjectMapper()
+        .disable(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_JSON_CONTENT);
+    MessageCodec own = MessageCodec.jackson(strict);
+    Envelope e = Envelope.builder("t").id("1").timestamp(1_700_000_000_123L).meta("k", "v").build();
+    assertEquals("{\"id\":\"1\",\"type\":\"t\",\"timestamp\":1700000000123,\"meta\":{\"k\":\"v\"}}",
+        own.encode(e));
+    assertEquals(e, own.decode(own.encode(e)));
+  }
+
+  @Test
+  void defaultTypingOnTheMappersOwnTypesLeavesTheEnvelopeUntyped() {
+    // #16 part 2: an application mapper with default typing must not wrap the envelope in type info.
+    ObjectMapper typed = new ObjectMapper();
+    typed.activateDefaultTyping(
+        com.fasterxml.jackson.databind.jsontype.BasicPolymorphicTypeValidator.builder()
+            .allowIfBaseType(Object.class).build(),
+        ObjectMapper.DefaultTyping.EVERYTHING);
+    String text = MessageCodec.jackson(typed).encode(Envelope.builder("t").id("1").timestamp(5).build());
+    assertEquals("{\"id\":\"1\",\"type\":\"t\",\"timestamp\":5}", text);
+  }
+
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+      "99999999999       | 99999999999000",
+      "100000000000      | 100000000000",
+      "99999999999.5     | 99999999999500",
+      "1.0e11            | 100000000000",
+      "\"1.0e11\"        | 100000000000"})
+  void tenToTheElevenIsTheFirstTimestampReadAsMilliseconds(String json, long millis) {
+    // #16 part 2: the boundary between epoch seconds and epoch milliseconds.
+    assertEquals(millis, codec.decode("{\"type\":\"t\",\"timestamp\":" + json + "}").timestamp());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"9.2e18", "-9.2e18", "\"9.2e18\"", "\"-9.2e18\""})
+  void timestampsFromNinePointTwoTimesTenToTheEighteenAreRefused(String json) {
+    // #16 part 2: the largest magnitude a long of milliseconds is trusted to hold is below 9.2e18.
+    assertThrows(DecodeException.class, () -> codec.decode("{\"type\":\"t\",\"timestamp\":" + json + "}"));
+    assertEquals(9_100_000_000_000_000_000L,
+        codec.decode("{\"type\":\"t\",\"timestamp\":" + json.replace("9.2", "9.1").replace("-", "") + "}").timestamp());
   }
 
   /** Polymorphic typing stays off: a payload cannot make Jackson instantiate a class it names. */

@@ -46,6 +46,77 @@ class PoliciesValuesTest {
     assertEquals(Duration.ofMillis(1500), Backoff.defaults().withMultiplier(1.5).ceiling(2));
   }
 
+  /** A Random whose every draw is {@code draw}: pins the jitter to one end of its range. */
+  static Random fixed(double draw) {
+    return new Random() {
+      @Override
+      public double nextDouble() {
+        return draw;
+      }
+    };
+  }
+
+  @Test
+  void jitterReachesBothEndsOfTheRangeInWholeMilliseconds() {
+    // #16 part 2: ExponentialBackoff was never mutated; the bounds of [floor, ceiling] are the promise.
+    assertEquals(Duration.ofMillis(100), Backoff.defaults().withRandom(fixed(0.0)).delay(3), "the floor");
+    assertEquals(Duration.ofMillis(4000), Backoff.defaults().withRandom(fixed(Math.nextDown(1.0))).delay(3),
+        "the ceiling itself is a possible delay");
+    assertEquals(Duration.ofMillis(2050), Backoff.defaults().withRandom(fixed(0.5)).delay(3),
+        "uniform over the 3901 whole milliseconds of [100, 4000]");
+  }
+
+  @Test
+  void theFloorIsTheSmallerOfInitialAndOneHundredMilliseconds() {
+    // #16 part 2: minimum() is what the no-zero-delay promise rests on.
+    assertEquals(Duration.ofMillis(100), Backoff.defaults().minimum());
+    assertEquals(Duration.ofMillis(40), Backoff.exponential(Duration.ofMillis(40), Duration.ofSeconds(1)).minimum());
+    assertEquals(Duration.ofMillis(100), Backoff.exponential(Duration.ofMillis(250), Duration.ofSeconds(1)).minimum());
+    // With initial under the floor the first ceiling is the floor: no jitter range, the delay is exact.
+    Backoff small = Backoff.exponential(Duration.ofMillis(40), Duration.ofSeconds(1)).withRandom(fixed(0.99));
+    assertEquals(Duration.ofMillis(40), small.delay(1));
+    assertEquals(Duration.ofMillis(80), small.delay(2), "the top of [40, 80] ms");
+  }
+
+  @Test
+  void backoffLimitsAreInclusive() {
+    Duration year = Duration.ofDays(365);
+    assertEquals(year, Backoff.exponential(Duration.ofSeconds(1), year).max(), "365 days is allowed");
+    assertThrows(IllegalArgumentException.class, () -> Backoff.exponential(Duration.ofSeconds(1), year.plusNanos(1)));
+    assertThrows(IllegalArgumentException.class, () -> Backoff.exponential(Duration.ZERO, Duration.ofSeconds(1)));
+    Duration same = Duration.ofSeconds(2);
+    assertEquals(same, Backoff.exponential(same, same).withoutJitter().delay(9), "max == initial is allowed");
+    ExponentialBackoff flat = Backoff.defaults().withMultiplier(1.0).withoutJitter();
+    assertEquals(Duration.ofSeconds(1), flat.delay(1));
+    assertEquals(Duration.ofSeconds(1), flat.delay(50), "multiplier 1.0 keeps every ceiling at initial");
+    assertThrows(IllegalArgumentException.class, () -> Backoff.defaults().withMultiplier(Double.NaN));
+    assertEquals(Duration.ofSeconds(1), Backoff.defaults().initial());
+    assertEquals(Duration.ofSeconds(30), Backoff.defaults().max());
+  }
+
+  @Test
+  void theCapIsExactWhereDoublesRound() {
+    // #16 part 2: a ceiling computed in double precision must come back as max itself, not as the
+    // nearest double, which for 365 days less 1 ns is 1 ns longer than max.
+    Duration max = Duration.ofDays(365).minusNanos(1);
+    ExponentialBackoff flat = Backoff.exponential(max, max).withoutJitter();
+    assertEquals(max, flat.ceiling(1));
+    assertEquals(max, flat.delay(1));
+  }
+
+  @Test
+  void policyValuesDescribeThemselves() {
+    assertEquals("Backoff.exponential(PT1S, PT30S, ×2.0, full jitter)", Backoff.defaults().toString());
+    assertEquals("Backoff.exponential(PT1S, PT30S, ×1.5, no jitter)",
+        Backoff.defaults().withMultiplier(1.5).withoutJitter().toString());
+    assertEquals("Heartbeat.every(PT30S, timeout PT10S, ping + envelope)", Heartbeat.defaults().toString());
+    assertEquals("Heartbeat.every(PT5S, timeout PT2S, ping only)",
+        Heartbeat.every(Duration.ofSeconds(5)).withTimeout(Duration.ofSeconds(2)).withoutEnvelope().toString());
+    assertEquals("Heartbeat.disabled()", Heartbeat.disabled().toString());
+    assertEquals("OutboxPolicy(1000 messages, 1048576 bytes, REJECT_NEW)", OutboxPolicy.defaults().toString());
+    assertEquals("ReconnectPolicy.defaults()", ReconnectPolicy.defaults().toString());
+  }
+
   @Test
   void heartbeatDefaultsAndBound() {
     Heartbeat hb = Heartbeat.defaults();
@@ -68,6 +139,11 @@ class PoliciesValuesTest {
     assertEquals(1 << 20, p.maxBytes());
     assertEquals(OutboxPolicy.Overflow.REJECT_NEW, p.overflow());
     assertThrows(IllegalArgumentException.class, () -> OutboxPolicy.bounded(-1, 1, OutboxPolicy.Overflow.DROP_OLDEST));
+    assertThrows(IllegalArgumentException.class, () -> OutboxPolicy.bounded(1, 0, OutboxPolicy.Overflow.DROP_OLDEST));
+    OutboxPolicy smallest = OutboxPolicy.bounded(0, 1, OutboxPolicy.Overflow.DROP_OLDEST);
+    assertEquals(0, smallest.maxMessages());
+    assertEquals(1, smallest.maxBytes());
+    assertEquals(OutboxPolicy.Overflow.DROP_OLDEST, smallest.overflow());
   }
 
   @Test

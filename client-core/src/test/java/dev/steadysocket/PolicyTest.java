@@ -190,6 +190,7 @@ class PolicyTest extends VirtualTimeTest {
     listener.assertState(OPEN, CLOSED);
     CloseReason r = listener.assertClosed();
     assertEquals(code, r.code());
+    assertEquals(e.getMessage(), r.reason(), "the reason is the message of the error that ended it"); // #16 part 2
     assertFalse(r.initiatedByApp());
   }
 

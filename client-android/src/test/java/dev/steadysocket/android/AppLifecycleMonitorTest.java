@@ -1,5 +1,6 @@
 package dev.steadysocket.android;
 
+import static org.junit.Assert.assertEquals;
 import static org.robolectric.Shadows.shadowOf;
 
 import android.Manifest;
@@ -230,8 +231,64 @@ public class AppLifecycleMonitorTest {
 
     attachment.close();
     attachment = null;
+    // #16 part 2: the timer is removed, not left to find the monitor stopped.
+    assertEquals("no timer left on the main looper", Duration.ZERO, mainLooper.getNextScheduledTaskTime());
     mainLooper.idleFor(GRACE.multipliedBy(2));
     activity.start();
+    socket.assertExhausted();
+  }
+
+  /** #16 part 2: coming back cancels the grace timer; the next exit gets a whole grace period. */
+  @Test
+  public void aSecondExitGetsAWholeGracePeriod() {
+    attach(BackgroundPolicy.disconnectInBackground(GRACE));
+    ActivityController<Activity> activity = Robolectric.buildActivity(Activity.class).setup();
+    activity.pause().stop();
+    mainLooper.idleFor(GRACE.dividedBy(2));
+    activity.restart().resume(); // onRestart, onStart, onResume
+    socket.assertNext("reconnectNow");
+    activity.pause().stop();
+
+    mainLooper.idleFor(GRACE.dividedBy(2)); // the first exit's grace would end here
+    socket.assertExhausted();
+    mainLooper.idleFor(GRACE.dividedBy(2));
+    socket.assertNext("pause:background");
+    socket.assertExhausted();
+  }
+
+  /** #16 part 2: only a started activity is paused, so a pause proves the app is in the foreground. */
+  @Test
+  public void anActivityStartedBeforeAttachThatPausesIsForeground() {
+    ActivityController<Activity> early = Robolectric.buildActivity(Activity.class).setup();
+    setImportance(ActivityManager.RunningAppProcessInfo.IMPORTANCE_CACHED); // stale at attach
+    attach(BackgroundPolicy.disconnectInBackground(GRACE));
+
+    early.pause(); // on its way to another activity of the app, say
+    socket.assertNext("reconnectNow");
+    mainLooper.idleFor(GRACE.multipliedBy(2));
+    socket.assertExhausted();
+  }
+
+  /** #16 part 2: an activity that finishes in onCreate never started: no trip to the background. */
+  @Test
+  public void anActivityFinishedInOnCreateIsNoTripToTheBackground() {
+    setImportance(ActivityManager.RunningAppProcessInfo.IMPORTANCE_FOREGROUND);
+    attach(BackgroundPolicy.disconnectInBackground(Duration.ZERO));
+    ActivityController<Activity> trampoline = Robolectric.buildActivity(Activity.class).create();
+    trampoline.get().finish();
+    trampoline.destroy();
+    mainLooper.idleFor(Duration.ofMinutes(1));
+    socket.assertExhausted();
+  }
+
+  /** #16 part 2: the last started activity destroyed without a stop still leaves the foreground. */
+  @Test
+  public void theLastStartedActivityDestroyedWithoutAStopIsBackground() {
+    attach(BackgroundPolicy.disconnectInBackground(Duration.ZERO));
+    ActivityController<Activity> activity = Robolectric.buildActivity(Activity.class).setup();
+    activity.destroy();
+    mainLooper.idle();
+    socket.assertNext("pause:background");
     socket.assertExhausted();
   }
 

@@ -1,6 +1,7 @@
 package dev.steadysocket.android;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 import static org.robolectric.Shadows.shadowOf;
@@ -10,6 +11,7 @@ import android.app.Application;
 import android.net.ConnectivityManager;
 import android.os.Looper;
 import dev.steadysocket.SteadySocket;
+import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -129,6 +131,26 @@ public class AttachmentLifetimeTest {
     attach(socket, BackgroundPolicy.keepAlive());
 
     MainLooperAwait.until("detached", () -> connectivity().getNetworkCallbacks().isEmpty());
+  }
+
+  /**
+   * #16 part 2: a closed attachment stops watching its socket, so a socket that lives on does not
+   * keep the attachment (and through it the monitors) reachable.
+   */
+  @Test
+  public void aClosedAttachmentIsNotKeptReachableByItsSocket() {
+    SteadySocket socket = newSocket();
+    SocketAttachment attachment = AndroidSteadySocket.attach(app, socket, BackgroundPolicy.keepAlive());
+    shadowOf(Looper.getMainLooper()).idle();
+    attachment.close();
+    WeakReference<SocketAttachment> ref = new WeakReference<>(attachment);
+    attachment = null;
+
+    for (int i = 0; i < 20 && ref.get() != null; i++) {
+      System.gc(); // a bounded number of collections: a reachable attachment survives them all
+      shadowOf(Looper.getMainLooper()).idle();
+    }
+    assertNull("the socket still references the closed attachment", ref.get());
   }
 
   private SteadySocket newSocket() {

@@ -46,6 +46,11 @@ public class MainThreadExecutorTest {
     assertEquals(List.of(1, 2), ran);
   }
 
+  @Test
+  public void describesItself() {
+    assertEquals("MainThreadExecutor", MainThreadExecutor.get().toString());
+  }
+
   private void recordOnMain(int n) {
     assertEquals(Looper.getMainLooper().getThread(), Thread.currentThread());
     ran.add(n);

@@ -99,6 +99,20 @@ public class NetworkMonitorTest {
     socket.assertExhausted();
   }
 
+  /** #16 part 2: capabilities of another network, its onAvailable missed, still mean a switch. */
+  @Test
+  public void capabilitiesOfAnotherNetworkAreASwitchEvenWithoutItsOnAvailable() {
+    attach();
+    deliverAvailable(wifi, true);
+    socket.assertNext("reconnectNow");
+
+    callback().onCapabilitiesChanged(cellular, capabilities(true));
+    socket.assertNext("replaceConnection", "reconnectNow");
+    callback().onLost(cellular); // cellular is the default network now
+    socket.assertNext("pause:offline");
+    socket.assertExhausted();
+  }
+
   @Test
   public void lossOfANetworkThatIsNoLongerDefaultIsIgnored() {
     attach();

@@ -1,6 +1,7 @@
 package dev.steadysocket.android;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertSame;
 import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
@@ -85,6 +86,25 @@ public class SocketAttachmentTest {
         assertThrows(ExecutionException.class, () -> attempt.get(5, TimeUnit.SECONDS));
     assertTrue(e.getCause() instanceof IllegalStateException);
     assertTrue(e.getCause().getMessage().contains("main thread"));
+    assertTrue(connectivity().getNetworkCallbacks().isEmpty());
+  }
+
+  @Test
+  public void closeOffTheMainThreadFailsAndLeavesTheAttachmentInPlace() throws Exception {
+    // #16 part 2: close() promises that no monitor calls the socket after it returns, which only
+    // the main thread can promise.
+    SocketAttachment attachment = SocketAttachment.attach(app, socket, BackgroundPolicy.keepAlive());
+    CompletableFuture<Void> attempt = CompletableFuture.runAsync(attachment::close);
+
+    ExecutionException e =
+        assertThrows(ExecutionException.class, () -> attempt.get(5, TimeUnit.SECONDS));
+    assertTrue(e.getCause() instanceof IllegalStateException);
+    assertTrue(e.getCause().getMessage(), e.getCause().getMessage().contains("close() must be called on the main thread"));
+    assertFalse(attachment.isClosed());
+    assertEquals(1, connectivity().getNetworkCallbacks().size());
+
+    attachment.close();
+    assertTrue(attachment.isClosed());
     assertTrue(connectivity().getNetworkCallbacks().isEmpty());
   }
 

@@ -49,16 +49,31 @@ class ConnectionBackPressureTest {
     };
   }
 
-  /** A reader thread that delivers one message of {@code bytes}; completes when deliver returns. */
-  CompletableFuture<Boolean> readerDelivers(long bytes) {
+  /**
+   * A reader thread that delivers messages of these sizes; completes when the last deliver returns,
+   * with whether the thread was interrupted.
+   */
+  CompletableFuture<Boolean> readerDelivers(long... sizes) {
     CompletableFuture<Boolean> done = new CompletableFuture<>();
     Thread reader = new Thread(() -> {
-      c.deliver(slow(), bytes);
+      for (long bytes : sizes) c.deliver(slow(), bytes);
       done.complete(Thread.currentThread().isInterrupted());
     }, "test-reader");
     readers.add(reader);
     reader.start();
     return done;
+  }
+
+  /**
+   * Delivers messages of these sizes on a reader thread that must never be held: returns when it
+   * is done, and fails as soon as it is held (a held reader would otherwise wait forever).
+   */
+  // #16 part 2: these deliveries ran on the test thread, which a wrong limit held forever.
+  void deliverBelowTheLimit(long... sizes) {
+    CompletableFuture<Boolean> reader = readerDelivers(sizes);
+    await(() -> reader.isDone() || c.readerHeld, "the reader delivers " + sizes.length + " messages");
+    assertFalse(c.readerHeld, "below the limit the reader never waits");
+    assertTrue(reader.isDone());
   }
 
   /** Lets {@code n} more deliveries finish and waits until the one after them has started. */
@@ -91,8 +106,9 @@ class ConnectionBackPressureTest {
   @Test
   void aThousandWaitingMessagesHoldTheReaderUntilHalfOfThemAreDelivered() throws Exception {
     c.publishOpen(ConnectionState.CONNECTING);
-    for (int i = 0; i < Connection.BACKLOG_MESSAGES - 1; i++) c.deliver(slow(), 1); // returns at once
-    assertFalse(c.readerHeld);
+    long[] ones = new long[Connection.BACKLOG_MESSAGES - 1];
+    java.util.Arrays.fill(ones, 1);
+    deliverBelowTheLimit(ones);
     assertEquals(0, c.holds);
 
     CompletableFuture<Boolean> reader = readerDelivers(1); // the 1000th waiting message
@@ -112,10 +128,7 @@ class ConnectionBackPressureTest {
   @Test
   void sixteenMebibytesWaitingHoldTheReaderUntilEightAreDelivered() throws Exception {
     c.publishOpen(ConnectionState.CONNECTING);
-    c.deliver(slow(), Connection.BACKLOG_BYTES / 2);
-    c.deliver(slow(), 1);
-    c.deliver(slow(), Connection.BACKLOG_BYTES / 2 - 2); // one byte short of the limit
-    assertFalse(c.readerHeld, "below the limit the reader never waits");
+    deliverBelowTheLimit(Connection.BACKLOG_BYTES / 2, 1, Connection.BACKLOG_BYTES / 2 - 2); // 1 byte short
     assertEquals(0, c.holds);
 
     CompletableFuture<Boolean> reader = readerDelivers(1); // 16 MiB exactly
@@ -130,7 +143,7 @@ class ConnectionBackPressureTest {
   @Test
   void aHeldReaderWaitsWhileMoreThanHalfOfTheBytesWait() throws Exception {
     c.publishOpen(ConnectionState.CONNECTING);
-    c.deliver(slow(), 1);
+    deliverBelowTheLimit(1);
     CompletableFuture<Boolean> reader = readerDelivers(Connection.BACKLOG_BYTES); // one message of 16 MiB
     await(() -> c.readerHeld, "the reader is held");
     deliver(1, 1); // the small one: 16 MiB still wait

@@ -47,6 +47,8 @@ class ExtensionsTest {
       "permessage-deflate; server_no_context_takeover=\"x\"", "\u000bpermessage-deflate", "\tpermessage-deflate\r",
       "permessage-deflate\u00a0", "permessage\u2010deflate", "permessage-deflate ; server_no_context_takeover ",
       "", ",", ";", ";;,,", "permessage-deflate,", ",permessage-deflate",
+      // #16 part 2: empty names right after whitespace (trimming must stop at the name's start)
+      "permessage-deflate; ;", "permessage-deflate; ; server_no_context_takeover", "x ;permessage-deflate", " ,",
     };
     for (String c : cases) assertSameAsOkHttp(answered(c));
     assertSameAsOkHttp(answered("x-custom", "permessage-deflate; server_no_context_takeover"));

@@ -186,6 +186,11 @@ class FailuresTest {
 
     IOException pathCheck = new IOException("outer", new java.security.cert.CertPathValidatorException("expired"));
     assertEquals("TLS certificate rejected: expired", assertInstanceOf(TlsException.class, transport(pathCheck)).getMessage());
+
+    // #16 part 2: the message is the root cause's, also below the node that was recognised.
+    SSLPeerUnverifiedException withCause = new SSLPeerUnverifiedException("peer not verified");
+    withCause.initCause(new IOException("hostname example.org not in the certificate"));
+    assertEquals("TLS certificate rejected: hostname example.org not in the certificate", transport(withCause).getMessage());
   }
 
   @Test
@@ -262,6 +267,33 @@ class FailuresTest {
         "a closure, not a refusal");
     assertNull(Failures.receivedAlert(new SSLHandshakeException("Remote host terminated the handshake")));
     assertNull(Failures.receivedAlert(new IOException("Received fatal alert: internal_error")), "not TLS's");
+  }
+
+  /** #16 part 2: the first fatal alert of the walk counts; a closure before it does not hide it. */
+  @Test
+  void theFirstFatalAlertOfTheWalkIsTheOneReported() {
+    assertEquals("internal_error", Failures.receivedAlert(
+        new IOException("route failed", new javax.net.ssl.SSLException("Received fatal alert: internal_error"))));
+    javax.net.ssl.SSLException closed = new javax.net.ssl.SSLException("Received fatal alert: close_notify");
+    closed.addSuppressed(new javax.net.ssl.SSLException("Received fatal alert: decode_error"));
+    assertEquals("decode_error", Failures.receivedAlert(closed));
+    assertEquals("handshake_failure", Failures.receivedAlert(new javax.net.ssl.SSLException(
+        "Received fatal alert: handshake_failure",
+        new javax.net.ssl.SSLException("Received fatal alert: internal_error"))));
+  }
+
+  /** #16 part 2: the walk looks at 64 nodes at most, whatever the failure holds. */
+  @Test
+  void theWalkLooksAtSixtyFourNodes() {
+    assertEquals("internal_error", Failures.receivedAlert(behind(63)), "the 64th node");
+    assertNull(Failures.receivedAlert(behind(64)), "the 65th node is not looked at");
+  }
+
+  /** A fatal alert behind {@code hops} plain I/O errors, each the cause of the one before. */
+  private static Throwable behind(int hops) {
+    Throwable t = new javax.net.ssl.SSLException("Received fatal alert: internal_error");
+    for (int i = 0; i < hops; i++) t = new IOException("hop " + i, t);
+    return t;
   }
 
   /** An exception whose cause is itself: the chain walks must end. */

@@ -46,4 +46,54 @@ class HandshakePassesTest {
     assertNotEquals(HandshakePasses.FollowUps.of(auth), HandshakePasses.FollowUps.of((route, response) -> null));
     assertSame(Authenticator.NONE, HandshakePasses.FollowUps.of(Authenticator.NONE));
   }
+
+  /** #16 part 2: OkHttp hashes the authenticator into every Address; any application hash works. */
+  @Test
+  void anApplicationAuthenticatorHashingToZeroIsWrappedToo() {
+    Authenticator zero = new Authenticator() {
+      @Override
+      public okhttp3.Request authenticate(okhttp3.Route route, okhttp3.Response response) {
+        return null;
+      }
+
+      @Override
+      public int hashCode() {
+        return 0;
+      }
+    };
+    assertEquals(HandshakePasses.FollowUps.of(zero).hashCode(), HandshakePasses.FollowUps.of(zero).hashCode());
+  }
+
+  private static okhttp3.Response challenge(okhttp3.Request request, int code, okhttp3.Response prior) {
+    return new okhttp3.Response.Builder().request(request).protocol(okhttp3.Protocol.HTTP_1_1)
+        .code(code).message("challenge").priorResponse(prior).build();
+  }
+
+  /** #16 part 2: two answers per status and attempt (digest with a stale nonce needs two), no third. */
+  @Test
+  void theApplicationIsAskedAtMostTwicePerStatus() throws Exception {
+    okhttp3.Request tagged = new okhttp3.Request.Builder().url(URL).tag(HandshakePasses.class, new HandshakePasses(app)).build();
+    int[] asked = new int[1];
+    Authenticator follow = HandshakePasses.FollowUps.of((route, response) -> {
+      asked[0]++;
+      return response.request();
+    });
+    okhttp3.Response first = challenge(tagged, 401, null);
+    okhttp3.Response second = challenge(tagged, 401, first);
+    assertSame(tagged, follow.authenticate(null, first));
+    assertSame(tagged, follow.authenticate(null, second));
+    assertEquals(null, follow.authenticate(null, challenge(tagged, 401, second)));
+    assertEquals(2, asked[0]);
+  }
+
+  /** #16 part 2: a proxy tunnel's CONNECT is no pass of the handshake: its answer passes unchanged. */
+  @Test
+  void theAnswerToATunnelsChallengeIsPassedOnUnchanged() throws Exception {
+    okhttp3.Request answer = new okhttp3.Request.Builder().url(URL).header("Proxy-Authorization", "Basic x").build();
+    Authenticator proxyAuth = (route, response) -> answer;
+    okhttp3.Response challenge = new okhttp3.Response.Builder()
+        .request(new okhttp3.Request.Builder().url(URL).build()) // a CONNECT carries no HandshakePasses tag
+        .protocol(okhttp3.Protocol.HTTP_1_1).code(407).message("Proxy Authentication Required").build();
+    assertSame(answer, HandshakePasses.FollowUps.of(proxyAuth).authenticate(null, challenge));
+  }
 }

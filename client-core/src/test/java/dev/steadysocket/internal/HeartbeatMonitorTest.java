@@ -105,6 +105,18 @@ class HeartbeatMonitorTest {
     assertEquals(2, c.heartbeatRounds);
   }
 
+  /** #16 part 2: the saturation only takes over where rounds × interval cannot be counted. */
+  @Test
+  void anIntervalOfDecadesStillTicksAtOpenedPlusTheInterval() {
+    long interval = LoopTasks.MAX_DELAY_NANOS / 4 * 3; // about 55 years: one round still fits
+    HeartbeatMonitor m = monitor(Heartbeat.every(Duration.ofNanos(interval)).withoutEnvelope());
+    m.start(open(), dead::add);
+    scheduler.advance(interval - 1);
+    assertEquals(0, transport.pings);
+    scheduler.advance(1);
+    assertEquals(1, transport.pings, "round 1 at opened + interval, not at the saturated bound");
+  }
+
   @Test
   void disabledOrWithoutATransportNothingIsScheduled() {
     monitor(Heartbeat.disabled()).start(open(), dead::add);

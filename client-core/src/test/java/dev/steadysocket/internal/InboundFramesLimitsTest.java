@@ -45,7 +45,8 @@ class InboundFramesLimitsTest {
 
   private static ByteString drain(InboundFrames in) throws IOException {
     Buffer all = new Buffer();
-    while (in.read(all, 8192) != -1) {}
+    // #16 part 2: a read of 0 breaks the Source contract and would loop here forever.
+    for (long n; (n = in.read(all, 8192)) != -1; ) assertTrue(n > 0, "read returned " + n);
     return all.readByteString();
   }
 

@@ -38,7 +38,9 @@ class InboundFramesTest {
   /** Everything the source hands OkHttp until its end. */
   private static Buffer drain(InboundFrames in) throws IOException {
     Buffer all = new Buffer();
-    while (in.read(all, 3) != -1) {} // tiny reads: the parser must not depend on OkHttp's read sizes
+    // Tiny reads: the parser must not depend on OkHttp's read sizes. A read that returns 0 breaks
+    // the Source contract (OkHttp's reader would spin on it), so it fails here instead of looping.
+    for (long n; (n = in.read(all, 3)) != -1; ) assertTrue(n > 0, "read returned " + n); // #16 part 2
     return all;
   }
 
@@ -259,6 +261,17 @@ class InboundFramesTest {
     InboundFrames in = frames(wire, 1_000, false, false);
     drain(in);
     assertEquals(2, in.pongsReceived);
+  }
+
+  /** #16 part 2: 125 bytes is the largest control payload RFC 6455 allows: still a ping or a pong. */
+  @Test
+  void controlFramesOfTheLargestAllowedPayloadAreCounted() throws IOException {
+    Buffer wire = concat(frame(0x89, new byte[125]), frame(0x8a, new byte[125]));
+    ByteString expected = wire.snapshot();
+    InboundFrames in = frames(wire, 1_000, false, false);
+    assertEquals(expected, drain(in).readByteString());
+    assertEquals(1, in.pingsReceived);
+    assertEquals(1, in.pongsReceived);
   }
 
   @Test

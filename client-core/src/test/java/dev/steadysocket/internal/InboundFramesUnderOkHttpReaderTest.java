@@ -5,6 +5,7 @@ import static dev.steadysocket.internal.InboundFramesTest.concat;
 import static dev.steadysocket.internal.InboundFramesTest.frame;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.steadysocket.ProtocolViolationException;
 import dev.steadysocket.SteadySocketException;
@@ -126,6 +127,10 @@ class InboundFramesUnderOkHttpReaderTest {
         IOException failure = readToTheEnd(reader(frames(c.getValue(), 1_000, deflate), deflate), delivered);
         assertEquals(null, failure, what + ": OkHttp failed instead of reading our close frame");
         assertInstanceOf(ProtocolViolationException.class, error, what);
+        // #16 part 2: the error names the offending bit, so a server's bug can be told from another.
+        String named = c.getKey().startsWith("RSV2") || c.getKey().startsWith("RSV3") ? "RSV2 or RSV3"
+            : c.getKey().contains("ping") ? "RSV1 on a control frame" : "RSV1 on a continuation frame";
+        assertTrue(error.getMessage().contains(named), what + ": " + error.getMessage());
         assertEquals(1002, errorCode, what);
         assertEquals(List.of("close 1002"), delivered, what);
       }

@@ -121,6 +121,24 @@ class InboundLedgerTest {
     assertEquals(InboundLedger.fingerprint(base + "a"), InboundLedger.fingerprint(base + "a"));
   }
 
+  /** #16 part 2: what the window keeps per id is bounded, whatever the length of the id. */
+  @Test
+  @SuppressWarnings("unchecked")
+  void theWindowKeepsAtMostTheKeptLengthPerId() throws Exception {
+    InboundLedger l = new InboundLedger(10, false);
+    String shortId = "s".repeat(InboundLedger.MAX_KEPT_ID_CHARS);
+    l.isDuplicate(withId(shortId));
+    l.isDuplicate(withId("L".repeat(20_000)));
+    java.lang.reflect.Field f = InboundLedger.class.getDeclaredField("recentIds");
+    f.setAccessible(true);
+    java.util.Map<String, Boolean> kept = (java.util.Map<String, Boolean>) f.get(l);
+    assertEquals(2, kept.size());
+    assertTrue(kept.containsKey(shortId), "a short id is kept as it is");
+    for (String key : kept.keySet()) {
+      assertTrue(key.length() <= InboundLedger.MAX_KEPT_ID_CHARS, "kept " + key.length() + " chars");
+    }
+  }
+
   /** An id of exactly the kept length is kept as is: it can never collide with a fingerprint. */
   @Test
   void anIdOfTheKeptLengthIsNotConfusedWithAnotherIdEqualToItsFingerprint() {

@@ -150,6 +150,27 @@ class ListenerBusTest {
   }
 
   @Test
+  void aListenerWhoseToStringThrowsIsNamedByClassAndIdentity() {
+    // #16 part 2: the name in the ListenerException must not depend on the application's toString().
+    SteadySocketListener broken = new SteadySocketListener() {
+      @Override
+      public void onStateChanged(ConnectionState previous, ConnectionState current) {
+        throw new SteadySocketException("its bug");
+      }
+
+      @Override
+      public String toString() {
+        throw new IllegalStateException("toString bug");
+      }
+    };
+    bus.addListener(broken);
+    bus.stateChanged(ConnectionState.IDLE, ConnectionState.CONNECTING);
+    String expected = broken.getClass().getName() + "@" + Integer.toHexString(System.identityHashCode(broken));
+    assertEquals(expected + " threw from onStateChanged", a.errors.get(0).getMessage());
+    assertEquals(expected, Quiet.identity(broken));
+  }
+
+  @Test
   void anOnErrorThatThrowsIsNotReportedAgain() {
     a.throwOnError = new SteadySocketException("onError bug");
     bus.error(new SteadySocketException("x"));

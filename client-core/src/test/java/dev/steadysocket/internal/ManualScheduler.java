@@ -70,11 +70,19 @@ final class ManualScheduler implements Scheduler {
   /** Moves time forward by {@code nanos}, running each task at its due time. */
   void advance(long nanos) {
     long target = now + nanos;
+    int ranAtThisInstant = 0;
+    long instant = -1;
     while (true) {
       Task next = queue.peek();
       if (next == null || next.at > target) break;
       queue.poll();
       now = Math.max(now, next.at);
+      if (now != instant) {
+        instant = now;
+        ranAtThisInstant = 0;
+      }
+      // #16 part 2: a task that reschedules itself without delay fails the test instead of hanging it.
+      if (++ranAtThisInstant > 100_000) throw new AssertionError("runaway task loop at " + now + " ns");
       next.task.run();
     }
     now = target;

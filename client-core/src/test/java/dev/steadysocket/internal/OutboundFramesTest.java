@@ -62,6 +62,23 @@ class OutboundFramesTest {
     assertEquals(0x80, network.readByte() & 0xff, "masked, empty");
   }
 
+  /** #16 part 2: a ping written between frames is flushed: nothing else may come to push it out. */
+  @Test
+  void aPingAtAFrameBoundaryIsFlushedToTheNetwork() throws IOException {
+    int[] flushes = new int[1];
+    okio.Sink counting = new okio.ForwardingSink(network) {
+      @Override
+      public void flush() throws IOException {
+        flushes[0]++;
+        super.flush();
+      }
+    };
+    OutboundFrames flushed = new OutboundFrames(counting, () -> now);
+    assertTrue(flushed.ping());
+    assertEquals(1, flushes[0]);
+    assertEquals(6, network.size());
+  }
+
   @Test
   void aPingDuringAFrameWaitsForItsEnd() throws IOException {
     Buffer frame = clientFrame(0x82, 1_000);
