@@ -119,18 +119,8 @@ class AttackRegressionTest {
   /** A codec that throws an exception whose toString() throws fails the send's future; send itself never throws. */
   @Test
   void aCodecThrowingAnUnprintableExceptionFailsTheFutureNotTheCaller() throws Exception {
-    MessageCodec json = MessageCodec.jackson();
     SteadySocket s = builder()
-        .codec(new MessageCodec() {
-          @Override public String encode(Envelope e) {
-            if (e.type().equals("boom")) throw new Unprintable();
-            return json.encode(e);
-          }
-
-          @Override public Envelope decode(String text) {
-            return json.decode(text);
-          }
-        })
+        .codec(throwingOn("boom", Unprintable::new))
         .build();
     CompletableFuture<Void> f = assertDoesNotThrow(() -> s.send(Envelope.of("boom", 1)));
     assertTrue(f.isCompletedExceptionally());
@@ -147,19 +137,9 @@ class AttackRegressionTest {
    */
   @Test
   void aCodecFailingTheHeartbeatUnprintablyLeavesPingsAlone() {
-    MessageCodec json = MessageCodec.jackson();
     SteadySocket s = builder()
         .heartbeat(Heartbeat.every(Duration.ofSeconds(30)))
-        .codec(new MessageCodec() {
-          @Override public String encode(Envelope e) {
-            if (e.type().equals("heartbeat")) throw new Unprintable();
-            return json.encode(e);
-          }
-
-          @Override public Envelope decode(String text) {
-            return json.decode(text);
-          }
-        })
+        .codec(throwingOn("heartbeat", Unprintable::new))
         .build();
     s.connect();
     pump();
@@ -184,19 +164,9 @@ class AttackRegressionTest {
    */
   @Test
   void anUnprintableErrorOnTheLoopStillClosesTheSocket() {
-    MessageCodec json = MessageCodec.jackson();
     SteadySocket s = builder()
         .heartbeat(Heartbeat.every(Duration.ofSeconds(30)))
-        .codec(new MessageCodec() {
-          @Override public String encode(Envelope e) {
-            if (e.type().equals("heartbeat")) throw new UnprintableError();
-            return json.encode(e);
-          }
-
-          @Override public Envelope decode(String text) {
-            return json.decode(text);
-          }
-        })
+        .codec(throwingOn("heartbeat", UnprintableError::new))
         .build();
     s.connect();
     pump();
@@ -279,4 +249,25 @@ class AttackRegressionTest {
     s.close();
     pump();
   }
+
+  /** Jackson's codec, except that encoding an envelope of {@code type} throws what {@code thrown} makes. */
+  private static MessageCodec throwingOn(String type, java.util.function.Supplier<Throwable> thrown) {
+    MessageCodec json = MessageCodec.jackson();
+    return new MessageCodec() {
+      @Override public String encode(Envelope e) {
+        if (e.type().equals(type)) throwUnchecked(thrown.get());
+        return json.encode(e);
+      }
+
+      @Override public Envelope decode(String text) {
+        return json.decode(text);
+      }
+    };
+  }
+
+  private static void throwUnchecked(Throwable t) {
+    if (t instanceof RuntimeException) throw (RuntimeException) t;
+    throw (Error) t;
+  }
+
 }

@@ -53,13 +53,7 @@ class SteadySocketFacadeTest extends VirtualTimeTest {
     assertEquals(List.of("IDLE->CONNECTING", "CONNECTING->OPEN"), added);
 
     socket.removeListener(extra);
-    socket.close();
-    clock.runUntilIdle();
-    listener.assertState(OPEN, CLOSING);
-    transports.last().serverClose(1000, "");
-    clock.runUntilIdle();
-    listener.assertState(CLOSING, CLOSED);
-    listener.assertClosed();
+    closeOpen(socket);
     assertEquals(List.of("IDLE->CONNECTING", "CONNECTING->OPEN"), added, "removed: heard nothing more");
   }
 
@@ -85,13 +79,7 @@ class SteadySocketFacadeTest extends VirtualTimeTest {
     clock.runUntilIdle();
     listener.assertMessage("ints");
     assertEquals(List.of(List.of(1, 2)), got);
-    socket.close();
-    clock.runUntilIdle();
-    listener.assertState(OPEN, CLOSING);
-    transports.last().serverClose(1000, "");
-    clock.runUntilIdle();
-    listener.assertState(CLOSING, CLOSED);
-    listener.assertClosed();
+    closeOpen(socket);
   }
 
   @Test
@@ -105,13 +93,7 @@ class SteadySocketFacadeTest extends VirtualTimeTest {
     listener.assertState(IDLE, ConnectionState.CONNECTING);
     listener.assertState(ConnectionState.CONNECTING, OPEN);
     assertEquals("permessage-deflate", socket.extensions());
-    socket.close();
-    clock.runUntilIdle();
-    listener.assertState(OPEN, CLOSING);
-    transports.last().serverClose(1000, "");
-    clock.runUntilIdle();
-    listener.assertState(CLOSING, CLOSED);
-    listener.assertClosed();
+    closeOpen(socket);
   }
 
   /** Counts how often the codec built one: the application's class runs only for live handlers. */
@@ -141,13 +123,7 @@ class SteadySocketFacadeTest extends VirtualTimeTest {
     listener.assertMessage("n");
     assertEquals(1, got.size());
     assertEquals(built, Counted.BUILT.get(), "the content was converted for a cancelled handler");
-    socket.close();
-    clock.runUntilIdle();
-    listener.assertState(OPEN, CLOSING);
-    transports.last().serverClose(1000, "");
-    clock.runUntilIdle();
-    listener.assertState(CLOSING, CLOSED);
-    listener.assertClosed();
+    closeOpen(socket);
   }
 
   @Test

@@ -49,6 +49,17 @@ abstract class VirtualTimeTest {
     return socket;
   }
 
+  /** Closes an open socket and lets the server answer the close: the listener ends past CLOSED. */
+  void closeOpen(SteadySocket socket) {
+    socket.close();
+    clock.runUntilIdle();
+    listener.assertState(OPEN, ConnectionState.CLOSING);
+    transports.last().serverClose(1000, "");
+    clock.runUntilIdle();
+    listener.assertState(ConnectionState.CLOSING, ConnectionState.CLOSED);
+    listener.assertClosed();
+  }
+
   void dropWith(IOException e) {
     transports.last().fail(e);
     clock.runUntilIdle();
