@@ -1,5 +1,6 @@
 package dev.steadysocket;
 
+import dev.steadysocket.internal.Quiet;
 import org.jspecify.annotations.Nullable;
 
 /** Why a socket reached {@link ConnectionState#CLOSED}. Immutable and thread-safe; created by SteadySocket only. */
@@ -62,6 +63,6 @@ public final class CloseReason {
   @Override
   public String toString() {
     return "CloseReason(" + code + (reason.isEmpty() ? "" : " " + reason)
-        + (initiatedByApp ? ", by app" : "") + (error != null ? ", error=" + error : "") + ")";
+        + (initiatedByApp ? ", by app" : "") + (error != null ? ", error=" + Quiet.describe(error) : "") + ")";
   }
 }

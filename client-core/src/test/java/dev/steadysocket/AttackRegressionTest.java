@@ -3,6 +3,7 @@ package dev.steadysocket;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.steadysocket.internal.Transport;
@@ -248,6 +249,34 @@ class AttackRegressionTest {
     assertEquals(List.of(), next.sentMessages(), "a settled request written again once the back-pressure lifted");
     s.close();
     pump();
+  }
+
+
+  // Reviewer's finding on #16 item 8: CloseReason.toString() printed the error with its own
+  // toString(), which an application's exception (a policy's stop(error)) may throw from.
+  /** A close reason whose error cannot be printed still prints: class name, no message. */
+  @Test
+  void aCloseReasonWithAnUnprintableErrorStillPrints() throws Exception {
+    SteadySocketException unprintable = new SteadySocketException("hidden") {
+      private static final long serialVersionUID = 1L;
+
+      @Override public String getMessage() {
+        throw new IllegalStateException("getMessage bug");
+      }
+
+      @Override public String toString() {
+        throw new IllegalStateException("toString bug");
+      }
+    };
+    SteadySocket s = builder().reconnectPolicy(d -> ReconnectPolicy.Decision.stop(unprintable)).build();
+    s.connect();
+    pump();
+    transports.last().fail(new java.io.IOException("reset"));
+    pump();
+    CloseReason reason = s.closeFuture().getNow(null);
+    assertSame(unprintable, reason.error());
+    String printed = assertDoesNotThrow(reason::toString);
+    assertTrue(printed.contains(unprintable.getClass().getName()), printed);
   }
 
   /** Jackson's codec, except that encoding an envelope of {@code type} throws what {@code thrown} makes. */

@@ -366,4 +366,42 @@ class HostileReviewRegressionTest {
       }
     }
   }
+
+  // Reviewer's finding on #16 item 11 (RepeatedTlsAlert: "a connection that opened starts the count
+  // again"): a connection that opened and was then replaced (or paused) ended through abandon(),
+  // which the alert count never saw, so two alerts before it and one after ended the socket.
+  /** A connection that opened between fatal TLS alerts starts their count again, however it ended. */
+  @Test
+  void aConnectionThatOpenedBetweenTlsAlertsStartsTheCountAgain() {
+    List<CloseReason> closed = new CopyOnWriteArrayList<>();
+    SteadySocket s = builder().build();
+    s.closeFuture().thenAccept(closed::add);
+    s.connect();
+    clock.runUntilIdle();
+    for (int i = 0; i < 2; i++) {
+      transports.last().fail(new javax.net.ssl.SSLException("Received fatal alert: internal_error"));
+      nextAttempt();
+    }
+    transports.last().open();
+    clock.runUntilIdle();
+    s.replaceConnection();
+    clock.runUntilIdle();
+    transports.last().fail(new javax.net.ssl.SSLException("Received fatal alert: internal_error"));
+    clock.runUntilIdle();
+    assertEquals(List.of(), closed, "errors: " + errors);
+    assertEquals(3, errors.size(), "the three alerts, nothing else: " + errors);
+    assertEquals(ConnectionState.RECONNECTING, s.state());
+    s.close();
+    clock.runUntilIdle();
+  }
+
+  /** Advances virtual time until the next attempt's transport exists (short of its handshake timeout). */
+  private void nextAttempt() {
+    int before = transports.count();
+    for (int ms = 0; transports.count() == before; ms += 10) {
+      assertTrue(ms < 10_000, "no retry within 10 s");
+      clock.advanceBy(Duration.ofMillis(10));
+    }
+    clock.runUntilIdle();
+  }
 }

@@ -2,7 +2,6 @@ package dev.steadysocket.internal;
 
 import dev.steadysocket.CloseReason;
 import dev.steadysocket.MessageCodec;
-import dev.steadysocket.SocketClosedException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

@@ -1,7 +1,6 @@
 package dev.steadysocket.internal;
 
 import dev.steadysocket.CloseReason;
-import dev.steadysocket.ConnectionLostException;
 import dev.steadysocket.ConnectionState;
 import dev.steadysocket.Disconnect;
 import dev.steadysocket.ReconnectAttemptsExhaustedException;
@@ -142,6 +141,7 @@ final class ConnectionLoop {
     }
     LoopTasks.cancel(connectTimer);
     c.wasOpen = true;
+    tlsAlerts.opened(); // however this connection ends (abandon() included), the count starts again
     parts.metrics.opened(tasks.nanoTime());
     ConnectionState previous = state;
     state = ConnectionState.OPEN;
@@ -198,7 +198,7 @@ final class ConnectionLoop {
 
   /**
    * The single path from a lost connection or failed attempt to what comes next: count repeated
-   * TLS alerts ({@link RepeatedTlsAlert}, which sees every disconnect in order), report the
+   * TLS alerts ({@link RepeatedTlsAlert}, which sees every disconnect here and every open), report the
    * error, let the reconnect policy decide (on the dispatch pool if it is the application's), then
    * plan the retry or close for good.
    */

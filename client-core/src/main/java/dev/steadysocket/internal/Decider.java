@@ -1,7 +1,6 @@
 package dev.steadysocket.internal;
 
 import dev.steadysocket.Disconnect;
-import dev.steadysocket.ListenerException;
 import dev.steadysocket.ReconnectPolicy;
 import dev.steadysocket.ReconnectPolicy.Decision;
 import java.util.concurrent.Executor;

@@ -1,7 +1,5 @@
 package dev.steadysocket.internal;
 
-import dev.steadysocket.AuthenticationException;
-import dev.steadysocket.ConnectionLostException;
 import dev.steadysocket.SteadySocketException;
 import java.util.LinkedHashMap;
 import java.util.List;

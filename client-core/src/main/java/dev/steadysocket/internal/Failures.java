@@ -1,13 +1,7 @@
 package dev.steadysocket.internal;
 
-import dev.steadysocket.AuthenticationException;
-import dev.steadysocket.ConnectionLostException;
-import dev.steadysocket.DeadLinkException;
 import dev.steadysocket.Disconnect;
-import dev.steadysocket.HandshakeException;
-import dev.steadysocket.ProtocolViolationException;
 import dev.steadysocket.SteadySocketException;
-import dev.steadysocket.TlsException;
 import java.net.ProtocolException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;

@@ -27,7 +27,8 @@ import org.jspecify.annotations.Nullable;
  * response would have without the repeat.
  *
  * <p>Threads: the jar's methods and {@link #grant} run on the thread executing the call; an
- * authenticator for a proxy tunnel may run on another, but its CONNECT request carries no budget.
+ * authenticator for a proxy tunnel may run on another, but its CONNECT request carries no budget
+ * (its answers are counted on the request itself, {@link FollowUps#answerTunnel}).
  * The count is guarded by {@code this} all the same. The application's jar is called outside it.
  */
 final class HandshakePasses implements CookieJar {
@@ -103,6 +104,15 @@ final class HandshakePasses implements CookieJar {
     }
   }
 
+  /** How many answers a tunnel's CONNECT request has had; immutable, a tag of the request. */
+  private static final class TunnelAnswers {
+    final int count;
+
+    TunnelAnswers(int count) {
+      this.count = count;
+    }
+  }
+
   /**
    * Grants a pass for each request the application's authenticator returns on a handshake. One
    * per derived client (not per call): a proxy authenticator is part of OkHttp's {@code Address},
@@ -129,16 +139,31 @@ final class HandshakePasses implements CookieJar {
      */
     @Override
     public @Nullable Request authenticate(@Nullable Route route, Response response) throws IOException {
-      // A tunnel's CONNECT is not a pass of the handshake and carries no budget.
       HandshakePasses passes = response.request().tag(HandshakePasses.class);
-      if (passes != null && sameStatusBefore(response) >= MAX_ANSWERS) return null;
+      // A tunnel's CONNECT is not a pass of the handshake and carries no budget.
+      if (passes == null) return answerTunnel(route, response);
+      if (sameStatusBefore(response) >= MAX_ANSWERS) return null;
       Request next = app.authenticate(route, response);
-      if (next == null || passes == null) return next;
+      if (next == null) return null;
       passes.grant();
       // The budget travels with the request, so a further challenge to it finds it too.
       return next.tag(HandshakePasses.class) == passes
           ? next
           : next.newBuilder().tag(HandshakePasses.class, passes).build();
+    }
+
+    /**
+     * A proxy's 407 to a tunnel's CONNECT. OkHttp asks again for every 407 on it (without limit
+     * while the proxy keeps the connection open) and keeps no prior responses there, so the
+     * answers given travel as a tag on the CONNECT request returned: past {@link #MAX_ANSWERS},
+     * OkHttp fails the attempt ("Failed to authenticate with proxy"), retried with backoff.
+     */
+    private @Nullable Request answerTunnel(@Nullable Route route, Response response) throws IOException {
+      TunnelAnswers given = response.request().tag(TunnelAnswers.class);
+      int answers = given == null ? 0 : given.count;
+      if (answers >= MAX_ANSWERS) return null;
+      Request next = app.authenticate(route, response);
+      return next == null ? null : next.newBuilder().tag(TunnelAnswers.class, new TunnelAnswers(answers + 1)).build();
     }
 
     /** Answers one attempt may get from the application's authenticator for one status. */

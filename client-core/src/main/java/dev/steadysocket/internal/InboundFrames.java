@@ -21,7 +21,8 @@ import org.jspecify.annotations.Nullable;
  *       compressed bytes have a bound of their own ({@link #compressedBound}).
  *   <li>Reserved bits no negotiated extension defines (RSV2, RSV3; RSV1 without deflate, on a
  *       continuation or on a control frame) fail the connection here: an RSV1 frame never reaches
- *       OkHttp, which would inflate it unbounded.
+ *       OkHttp's inflater, which would inflate it unbounded (a masked one, or one whose length
+ *       overflows, is handed on for OkHttp's reader to refuse at its header, before any payload).
  *   <li>Pongs owed: past {@link #MAX_OWED_PONGS}, further pings are not handed to OkHttp (RFC 6455
  *       5.5.3 lets us answer only some); a server that reads none of what we write meanwhile is
  *       refused as a ping flood.

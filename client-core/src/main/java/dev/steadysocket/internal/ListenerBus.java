@@ -102,7 +102,8 @@ public final class ListenerBus implements SerialExecutor.Failures {
    * The delivery of {@code envelope} to onMessage and to the typed handlers registered for its type
    * now: content is converted here, on the calling thread (OkHttp's reader, not the callback
    * executor, which is often the UI thread), for a snapshot of the handlers, so a subscription
-   * cancelled before delivery is simply skipped. The caller queues it with {@link #enqueue}.
+   * cancelled before delivery is simply skipped. The caller queues it with {@link #enqueueHeld}
+   * (wrapped by {@link #held}).
    */
   Runnable message(Envelope envelope) {
     TypedHandlers.Converted converted = typed.convert(envelope);
@@ -190,17 +191,19 @@ public final class ListenerBus implements SerialExecutor.Failures {
   }
 
   /**
-   * Queues a delivery without starting the executor: for {@link Connection}, which orders
-   * deliveries under its lock and calls {@link #kick} after releasing it.
+   * Queues a delivery without starting the executor: for {@link #enqueueStateChanged}, which
+   * {@link Connection} calls under its lock, calling {@link #kick} after releasing it.
    */
   void enqueue(Runnable delivery) {
     executor.enqueue(new Delivery(delivery, null));
   }
 
   /**
-   * A delivery holding a share of the inbound backlog, for {@link #enqueueHeld}: {@code release}
-   * runs exactly once however it ends — delivered, skipped after onClosed, or dropped because the
-   * callback executor refused it ({@link SerialExecutor.Held}).
+   * A delivery holding a share of the inbound backlog, for {@link #enqueueHeld}: once queued,
+   * {@code release} runs exactly once however it ends — delivered, skipped after onClosed, or
+   * dropped because the callback executor refused it ({@link SerialExecutor.Held}). One never
+   * queued (still held by a retired {@link Connection}) is not released: nothing reads that
+   * connection's backlog again.
    */
   Runnable held(Runnable delivery, Runnable release) {
     return new Delivery(delivery, release);

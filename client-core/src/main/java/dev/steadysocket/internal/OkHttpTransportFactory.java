@@ -13,8 +13,8 @@ import okhttp3.Request;
 import okhttp3.Response;
 
 /**
- * Connects with one OkHttpClient derived once per socket (it shares the base's dispatcher and
- * threads), whatever client the application passed:
+ * Connects with one OkHttpClient derived once per socket and URL (it shares the base's dispatcher
+ * and threads, and has a connection pool of its own), whatever client the application passed:
  *
  * <ul>
  *   <li>every handshake OkHttp sends is one of our attempts, spaced by the retry planner: OkHttp

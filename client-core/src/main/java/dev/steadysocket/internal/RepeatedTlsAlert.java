@@ -27,6 +27,15 @@ final class RepeatedTlsAlert {
   private @Nullable String last;
   private int run;
 
+  /**
+   * A connection opened: the count starts again. Called at every open, because a connection that
+   * opened may end without a disconnect reaching {@link #observe} (pause, replaceConnection).
+   */
+  void opened() {
+    run = 0;
+    last = null;
+  }
+
   /** Every disconnect of the socket, in order: {@code d} itself, or the TLS failure it completes. */
   Disconnect observe(Disconnect d) {
     Throwable cause = d.error().getCause();

@@ -2,7 +2,6 @@ package dev.steadysocket.internal;
 
 import dev.steadysocket.Envelope;
 import dev.steadysocket.RequestRetention;
-import dev.steadysocket.RequestTimeoutException;
 import dev.steadysocket.SteadySocketException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,8 +27,11 @@ final class Requests {
   static final class Request {
     final String id;
     final CompletableFuture<Envelope> reply;
-    /** The encoded request; set before it is offered to the outbound path. */
-    Outbox.@Nullable Pending message;
+    /**
+     * The encoded request; set before it is offered to the outbound path, after the request is
+     * published, and read by a reply on the reader thread: volatile.
+     */
+    volatile Outbox.@Nullable Pending message;
     /** The transport the request was last written on; null until written. Written under Outbound's lock. */
     volatile @Nullable Transport sentOn;
     /** Loop thread only. */

@@ -3,7 +3,6 @@ package dev.steadysocket.internal;
 import dev.steadysocket.AuthenticationException;
 import dev.steadysocket.Backoff;
 import dev.steadysocket.Disconnect;
-import dev.steadysocket.ReconnectAttemptsExhaustedException;
 import dev.steadysocket.ReconnectPolicy.Decision;
 import dev.steadysocket.SteadySocketException;
 import java.time.Duration;

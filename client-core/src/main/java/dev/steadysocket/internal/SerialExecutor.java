@@ -38,9 +38,9 @@ final class SerialExecutor implements Executor {
 
   /**
    * A task that holds a share of something its submitter bounds (a message's place in the inbound
-   * backlog). {@link #release} is called exactly once however the task ends: after it ran (or
-   * threw), or instead of running when the executor refused it and it was dropped. Here, and only
-   * here, so no path can forget it.
+   * backlog). Once queued here, {@link #release} is called exactly once however the task ends:
+   * after it ran (or threw), or instead of running when the executor refused it and it was
+   * dropped. Here, and only here, so no path can forget it.
    */
   interface Held extends Runnable {
     /** Gives the share back. Must not throw (what it throws is ignored). */

@@ -21,7 +21,8 @@ final class Subprotocols {
         if (item.trim().equals(chosen.trim())) return null;
       }
     }
-    // The offer is not quoted: it may hold a token offered as a subprotocol.
+    // Neither the offer nor the choice is quoted: a token offered in the same header may be what
+    // the server chose.
     return "the server chose a subprotocol that was not offered";
   }
 

@@ -2,6 +2,7 @@ package dev.steadysocket.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -88,12 +89,28 @@ class HandshakePassesTest {
 
   /** #16 part 2: a proxy tunnel's CONNECT is no pass of the handshake: its answer passes unchanged. */
   @Test
-  void theAnswerToATunnelsChallengeIsPassedOnUnchanged() throws Exception {
+  void theAnswerToATunnelsChallengeIsPassedOnWithItsCountTwiceThenNoMore() throws Exception {
     okhttp3.Request answer = new okhttp3.Request.Builder().url(URL).header("Proxy-Authorization", "Basic x").build();
-    Authenticator proxyAuth = (route, response) -> answer;
-    okhttp3.Response challenge = new okhttp3.Response.Builder()
-        .request(new okhttp3.Request.Builder().url(URL).build()) // a CONNECT carries no HandshakePasses tag
+    java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+    Authenticator proxyAuth = (route, response) -> {
+      asked.incrementAndGet();
+      return answer;
+    };
+    Authenticator followUps = HandshakePasses.FollowUps.of(proxyAuth);
+    okhttp3.Request connect = new okhttp3.Request.Builder().url(URL).build(); // a CONNECT carries no HandshakePasses tag
+    for (int i = 1; i <= 2; i++) {
+      okhttp3.Request next = followUps.authenticate(null, challenge407(connect));
+      assertEquals(answer.headers(), next.headers(), "the application's answer, as it made it");
+      assertEquals(answer.url(), next.url());
+      connect = next;
+    }
+    assertNull(followUps.authenticate(null, challenge407(connect)), "a third 407 on the same tunnel");
+    assertEquals(2, asked.get());
+  }
+
+  private static okhttp3.Response challenge407(okhttp3.Request request) {
+    return new okhttp3.Response.Builder()
+        .request(request)
         .protocol(okhttp3.Protocol.HTTP_1_1).code(407).message("Proxy Authentication Required").build();
-    assertSame(answer, HandshakePasses.FollowUps.of(proxyAuth).authenticate(null, challenge));
   }
 }
