@@ -46,11 +46,14 @@ final class InboundFrames implements Source {
   static final long PONG_DRAIN_NANOS = 5_000_000_000L;
 
   private static final int OPCODE_CONTINUATION = 0x0;
+  private static final int OPCODE_TEXT = 0x1;
+  private static final int OPCODE_CLOSE = 0x8;
   private static final int OPCODE_PING = 0x9;
   private static final int OPCODE_PONG = 0xa;
   private static final int RSV1 = 0x40;
   private static final int RSV2_RSV3 = 0x30;
   private static final int CONTROL = 0x08;
+  private static final byte[] FILLER = new byte[8192];
 
   /** Told once when a limit is crossed, before the synthetic close frame is handed to OkHttp. */
   interface Tripped {
@@ -70,6 +73,10 @@ final class InboundFrames implements Source {
   private final OutboundFrames outbound;
   private final Tripped tripped;
   private final InboundInflater inflater;
+  /** The text message in progress, plain or inflated (RFC 6455 8.1). */
+  private final Utf8Validator utf8 = new Utf8Validator();
+  /** Close reasons: a close frame may arrive inside a fragmented text message. */
+  private final Utf8Validator closeReason = new Utf8Validator();
 
   /** Bytes read from the network, not yet handed on. */
   private final Buffer in = new Buffer();
@@ -88,6 +95,11 @@ final class InboundFrames implements Source {
    * message first with an empty final continuation, which {@link OkHttpTransport} discards.
    */
   private boolean okHttpMidMessage;
+  /** Whether the plain message in progress is text, and the frame passing through its last. */
+  private boolean text;
+  private boolean finalFrame;
+  /** Whether the payload passing through is a text message's, to be checked as it passes. */
+  private boolean checkText;
   private boolean finished;
   /** Pings handed to OkHttp, each owing a pong. */
   private long pingsHandedOn;
@@ -117,9 +129,7 @@ final class InboundFrames implements Source {
       if (passThrough > 0) {
         // Reads past the frame's end when the network has more: one read per 8 KiB, not per frame.
         if (in.size() == 0 && upstream.read(in, 8192) == -1) return -1;
-        long n = Math.min(passThrough, in.size());
-        out.write(in, n);
-        passThrough -= n;
+        if (!passPayload(Math.min(passThrough, in.size()))) invalidUtf8(); // OkHttp has all before it
       } else if (!nextFrame()) {
         return -1;
       }
@@ -127,9 +137,8 @@ final class InboundFrames implements Source {
     // Then, without blocking, what already waits in `in`: one call per network read, not two per frame.
     while (!finished && out.size() < byteCount && in.size() > 0) {
       if (passThrough > 0) {
-        long n = Math.min(passThrough, in.size());
-        out.write(in, n);
-        passThrough -= n;
+        // Invalid text waits for the next read, when OkHttp holds no message before it.
+        if (!passPayload(Math.min(passThrough, in.size()))) break;
       } else if (!plainFrameWaiting() || !nextFrame()) {
         break;
       }
@@ -148,7 +157,28 @@ final class InboundFrames implements Source {
     if (in.size() < 2) return false;
     int b0 = in.getByte(0) & 0xff;
     int b1 = in.getByte(1) & 0xff;
-    return in.size() >= headerLength(b1) && plainTotal(b0, b1, payloadLength(b1)) >= 0;
+    if (in.size() < headerLength(b1)) return false;
+    long length = payloadLength(b1);
+    // An empty last fragment that ends a text message inside a character is refused by nextFrame,
+    // so it waits like any frame that may be refused.
+    if (length == 0 && (b0 & 0x8f) == 0x80 && text && !utf8.complete()) return false;
+    return plainTotal(b0, b1, length) >= 0;
+  }
+
+  /**
+   * Moves {@code n} payload bytes of the plain frame passing through to {@link #out}, checking them
+   * first if its message is text (and, at the message's end, that it ends between characters).
+   * False, moving nothing, if they are not valid UTF-8: the caller refuses them when OkHttp holds
+   * no message before them.
+   */
+  private boolean passPayload(long n) {
+    if (checkText) {
+      if (!utf8.update(in, 0, n)) return false;
+      if (n == passThrough && finalFrame && !utf8.complete()) return false;
+    }
+    out.write(in, n);
+    passThrough -= n;
+    return true;
   }
 
   /**
@@ -189,9 +219,20 @@ final class InboundFrames implements Source {
     boolean fin = (b0 & 0x80) != 0;
     long plain = plainTotal(b0, b1, length);
     if (plain >= 0) {
+      int opcode = b0 & 0x0f;
+      if (opcode != OPCODE_CONTINUATION) {
+        text = opcode == OPCODE_TEXT;
+        utf8.reset();
+      }
+      finalFrame = fin;
+      if (length == 0 && fin && text && !utf8.complete()) {
+        invalidUtf8(); // the message ends inside a character
+        return true;
+      }
       messageBytes = plain;
       okHttpMidMessage = !fin;
       passFrame(headerLength, length);
+      checkText = text;
       return true;
     }
     int opcode = b0 & 0x0f;
@@ -243,6 +284,13 @@ final class InboundFrames implements Source {
       passFrame(headerLength, length); // OkHttp refuses an oversized control frame itself
       return;
     }
+    if (opcode == OPCODE_CLOSE && length > 2) {
+      closeReason.reset();
+      if (!closeReason.update(in, headerLength + 2, length - 2) || !closeReason.complete()) {
+        invalidUtf8();
+        return;
+      }
+    }
     if (opcode == OPCODE_PING) {
       pingsReceived++;
       if (pingsHandedOn - outbound.pongsWritten() >= MAX_OWED_PONGS) {
@@ -283,7 +331,7 @@ final class InboundFrames implements Source {
   private boolean compressedFrame(int opcode, boolean fin, int headerLength, long length) throws IOException {
     if (opcode != OPCODE_CONTINUATION) {
       compressedOpcode = opcode;
-      inflater.begin();
+      inflater.begin(opcode == OPCODE_TEXT);
     }
     messageBytes = saturatedAdd(messageBytes, length);
     if (messageBytes > compressedBound) {
@@ -298,7 +346,7 @@ final class InboundFrames implements Source {
       long n = Math.min(length, in.size());
       length -= n;
       if (!inflater.inflate(in, n)) {
-        tooLarge();
+        refuseInflated();
         return true;
       }
     }
@@ -306,13 +354,28 @@ final class InboundFrames implements Source {
     int messageOpcode = compressedOpcode;
     compressedOpcode = -1;
     if (!inflater.finish()) {
-      tooLarge();
+      refuseInflated();
       return true;
     }
     Buffer message = inflater.message();
     writeHeader(messageOpcode, message.size());
     out.writeAll(message);
     return true;
+  }
+
+  /** What stopped the inflater: the limit, or text that is not UTF-8. */
+  private void refuseInflated() {
+    if (inflater.invalidUtf8()) {
+      invalidUtf8();
+    } else {
+      tooLarge();
+    }
+  }
+
+  private void invalidUtf8() {
+    trip(Api.get().protocolViolation(1007,
+        "the server sent a text message or close reason that is not valid UTF-8 (RFC 6455 8.1)", null),
+        1007, "invalid UTF-8");
   }
 
   private void tooLarge() {
@@ -328,16 +391,22 @@ final class InboundFrames implements Source {
   /** Hands OkHttp a close frame in place of what broke the limit, then the end of the stream. */
   private void trip(SteadySocketException error, int code, String reason) {
     tripped.tripped(error, code);
-    byte[] text = reason.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] reasonBytes = reason.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    // Refused inside a frame OkHttp has begun (text found invalid as it passed): the rest of the
+    // frame, at most the message limit, is filler that completes it; the transport discards it.
+    for (; passThrough > 0; passThrough -= Math.min(passThrough, FILLER.length)) {
+      out.write(FILLER, 0, (int) Math.min(passThrough, FILLER.length));
+    }
     if (okHttpMidMessage) out.writeByte(0x80).writeByte(0); // see okHttpMidMessage
-    out.writeByte(0x88).writeByte(2 + text.length).writeShort(code).write(text);
+    out.writeByte(0x88).writeByte(2 + reasonBytes.length).writeShort(code).write(reasonBytes);
     finished = true;
     in.clear();
     inflater.clear();
   }
 
-  /** Moves a whole header to {@link #out} and lets the payload follow as it arrives. */
+  /** Moves a whole header to {@link #out} and lets the payload follow as it arrives, unchecked. */
   private void passFrame(int headerLength, long length) {
+    checkText = false;
     out.write(in, headerLength);
     passThrough = Math.max(0, length);
   }
