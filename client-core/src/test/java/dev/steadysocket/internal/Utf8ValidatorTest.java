@@ -42,12 +42,12 @@ class Utf8ValidatorTest {
       assertEquals(jdkAccepts(new byte[] {(byte) a}), validates(new byte[] {(byte) a}), "byte " + a);
       for (int b = 0x70; b < 256; b++) {
         byte[] two = {(byte) a, (byte) b};
-        assertEquals(jdkAccepts(two), validates(two), () -> "bytes " + a + " " + b);
+        assertEquals(jdkAccepts(two), validates(two), "bytes " + a + " " + b);
         assertEquals(jdkAccepts(two), validates(two, 1));
         if (a < 0xe0 || a > 0xf4) continue;
         for (int c = 0x70; c < 0xc8; c++) {
           byte[] three = {(byte) a, (byte) b, (byte) c};
-          assertEquals(jdkAccepts(three), validates(three), () -> "bytes " + a + " " + b + " " + c);
+          assertEquals(jdkAccepts(three), validates(three), "bytes " + a + " " + b + " " + c);
           assertEquals(jdkAccepts(three), validates(three, 1, 2));
         }
       }
