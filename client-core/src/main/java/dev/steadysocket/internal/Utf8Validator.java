@@ -6,6 +6,7 @@ import okio.Buffer;
  * Checks that bytes are well-formed UTF-8 (Unicode 15, table 3-7: no overlong forms, no encoded
  * surrogates, nothing above U+10FFFF) as they arrive, in any number of pieces: a character may be
  * split anywhere. One pass, no decoding, nothing allocated; an ASCII run costs one compare a byte.
+ * Only a message's text is checked here: whole messages are never buffered for it.
  *
  * <p><b>Threading:</b> one thread at a time (OkHttp's reader, through {@link InboundFrames}).
  */
@@ -16,6 +17,8 @@ final class Utf8Validator {
   private int lower = 0x80;
   private int upper = 0xbf;
   private boolean failed;
+  /** Reused: a cursor per call would allocate on every frame. */
+  private final Buffer.UnsafeCursor cursor = new Buffer.UnsafeCursor();
 
   /** Starts a new text: forgets any character in progress and any failure. */
   void reset() {
@@ -52,7 +55,7 @@ final class Utf8Validator {
   /** Takes {@code byteCount} bytes of {@code buffer} from {@code offset}, without moving them. */
   boolean update(Buffer buffer, long offset, long byteCount) {
     if (byteCount == 0) return !failed;
-    try (Buffer.UnsafeCursor cursor = buffer.readUnsafe()) {
+    try (Buffer.UnsafeCursor cursor = buffer.readUnsafe(this.cursor)) {
       long end = offset + byteCount;
       for (long pos = offset; pos < end; ) {
         cursor.seek(pos);
