@@ -23,9 +23,11 @@ import org.jspecify.annotations.Nullable;
  *       continuation or on a control frame) fail the connection here: an RSV1 frame never reaches
  *       OkHttp's inflater, which would inflate it unbounded (a masked one, or one whose length
  *       overflows, is handed on for OkHttp's reader to refuse at its header, before any payload).
- *   <li>Pongs owed: past {@link #MAX_OWED_PONGS}, further pings are not handed to OkHttp (RFC 6455
- *       5.5.3 lets us answer only some); a server that reads none of what we write meanwhile is
- *       refused as a ping flood.
+ *   <li>Pongs owed: past {@link PongsOwed#MAX_OWED_PONGS}, further pings are not handed to OkHttp
+ *       (RFC 6455 5.5.3 lets us answer only some); a server that reads none of what we write
+ *       meanwhile is refused as a ping flood.
+ *   <li>Text, plain or inflated, and close reasons must be UTF-8 (RFC 6455 8.1): checked as the
+ *       bytes pass ({@link Utf8Validator}), refused with 1007.
  * </ul>
  *
  * <p>A refusal hands OkHttp a synthetic close frame from the "server" (1009 for size, 1008 for the
@@ -36,15 +38,6 @@ import org.jspecify.annotations.Nullable;
  * <p><b>Threading:</b> OkHttp's reader thread only, except the counters, which other threads read.
  */
 final class InboundFrames implements Source {
-  /**
-   * Pongs OkHttp may owe the server (each up to 125 bytes, queued in memory until written). Past
-   * it pings go unanswered; once they have for {@link #PONG_DRAIN_NANOS} while nothing we wrote
-   * reached the network, the server is refused: it reads nothing.
-   */
-  static final int MAX_OWED_PONGS = 1024;
-
-  static final long PONG_DRAIN_NANOS = 5_000_000_000L;
-
   private static final int OPCODE_CONTINUATION = 0x0;
   private static final int OPCODE_TEXT = 0x1;
   private static final int OPCODE_CLOSE = 0x8;
@@ -70,7 +63,7 @@ final class InboundFrames implements Source {
    */
   private final long compressedBound;
   private final boolean deflate;
-  private final OutboundFrames outbound;
+  private final PongsOwed pongsOwed;
   private final Tripped tripped;
   private final InboundInflater inflater;
   /** The text message in progress, plain or inflated (RFC 6455 8.1). */
@@ -101,10 +94,6 @@ final class InboundFrames implements Source {
   /** Whether the payload passing through is a text message's, to be checked as it passes. */
   private boolean checkText;
   private boolean finished;
-  /** Pings handed to OkHttp, each owing a pong. */
-  private long pingsHandedOn;
-  /** {@link OutboundFrames#nanoTime} when pings were first left unanswered, or -1 while none are. */
-  private long owedSince = -1;
 
   /** Every complete ping, answered or not: a sign of life. */
   volatile long pingsReceived;
@@ -115,9 +104,9 @@ final class InboundFrames implements Source {
       OutboundFrames outbound, Tripped tripped) {
     this.upstream = upstream;
     this.maxMessageBytes = maxMessageBytes;
-    this.compressedBound = saturatedAdd(maxMessageBytes, maxMessageBytes / 8 + 1024);
+    this.compressedBound = FrameHeader.saturatedAdd(maxMessageBytes, maxMessageBytes / 8 + 1024);
     this.deflate = deflate;
-    this.outbound = outbound;
+    this.pongsOwed = new PongsOwed(outbound);
     this.tripped = tripped;
     this.inflater = new InboundInflater(maxMessageBytes, serverNoContextTakeover);
   }
@@ -157,8 +146,8 @@ final class InboundFrames implements Source {
     if (in.size() < 2) return false;
     int b0 = in.getByte(0) & 0xff;
     int b1 = in.getByte(1) & 0xff;
-    if (in.size() < headerLength(b1)) return false;
-    long length = payloadLength(b1);
+    if (in.size() < FrameHeader.length(b1)) return false;
+    long length = FrameHeader.payloadLength(in, b1);
     // An empty last fragment that ends a text message inside a character is refused by nextFrame,
     // so it waits like any frame that may be refused.
     if (length == 0 && (b0 & 0x8f) == 0x80 && text && !utf8.complete()) return false;
@@ -196,26 +185,14 @@ final class InboundFrames implements Source {
     return total >= 0 && total <= maxMessageBytes ? total : -1;
   }
 
-  private static int headerLength(int b1) {
-    int len7 = b1 & 0x7f;
-    return 2 + (len7 == 126 ? 2 : len7 == 127 ? 8 : 0) + ((b1 & 0x80) != 0 ? 4 : 0);
-  }
-
-  /** The payload length of the frame whose header starts {@link #in} (negative if absurd). */
-  private long payloadLength(int b1) {
-    int len7 = b1 & 0x7f;
-    return len7 == 126 ? in.getByte(2) << 8 & 0xff00 | in.getByte(3) & 0xff
-        : len7 == 127 ? peekLong(2) : len7;
-  }
-
   /** Reads and judges the next frame header; false at the end of the stream. */
   private boolean nextFrame() throws IOException {
     if (!require(2)) return false;
     int b0 = in.getByte(0) & 0xff;
     int b1 = in.getByte(1) & 0xff;
-    int headerLength = headerLength(b1);
+    int headerLength = FrameHeader.length(b1);
     if (!require(headerLength)) return false;
-    long length = payloadLength(b1);
+    long length = FrameHeader.payloadLength(in, b1);
     boolean fin = (b0 & 0x80) != 0;
     long plain = plainTotal(b0, b1, length);
     if (plain >= 0) {
@@ -259,7 +236,7 @@ final class InboundFrames implements Source {
       return compressedFrame(opcode, fin, headerLength, length);
     }
     // A plain data frame that plainTotal refused: its message crosses the limit.
-    messageBytes = saturatedAdd(messageBytes, length);
+    messageBytes = FrameHeader.saturatedAdd(messageBytes, length);
     trip(Api.get().messageTooLarge(
         "the server sent a message of at least " + messageBytes + " bytes; the limit is "
             + maxMessageBytes + " (SteadySocketBuilder.maxInboundMessageSize)"), 1009, "message too large");
@@ -293,35 +270,21 @@ final class InboundFrames implements Source {
     }
     if (opcode == OPCODE_PING) {
       pingsReceived++;
-      if (pingsHandedOn - outbound.pongsWritten() >= MAX_OWED_PONGS) {
-        leaveUnanswered(headerLength + length);
+      PongsOwed.Ping verdict = pongsOwed.ping();
+      if (verdict == PongsOwed.Ping.FLOOD) {
+        trip(Api.get().protocolViolation(1008, "the server sent pings while " + PongsOwed.MAX_OWED_PONGS
+            + " pongs were owed and read none of our bytes for " + PongsOwed.PONG_DRAIN_NANOS / 1_000_000_000L
+            + " s (a ping flood)", null), 1008, "ping flood");
         return;
       }
-      owedSince = -1;
-      pingsHandedOn++;
+      if (verdict == PongsOwed.Ping.UNANSWERED) {
+        in.skip(headerLength + length); // not handed to OkHttp, whose pong queue has no bound
+        return;
+      }
     } else if (opcode == OPCODE_PONG) {
       pongsReceived++;
     }
     passFrame(headerLength, length);
-  }
-
-  /**
-   * A ping past {@link #MAX_OWED_PONGS} owed is not handed to OkHttp (whose pong queue has no
-   * bound): the pongs may be owed only because our own large frame is still crossing a slow link.
-   * Once pings have gone unanswered for {@link #PONG_DRAIN_NANOS} while nothing we wrote reached
-   * the network, the server reads nothing and is refused.
-   */
-  private void leaveUnanswered(long frameLength) throws IOException {
-    long now = outbound.nanoTime();
-    if (owedSince == -1) owedSince = now;
-    // The writer may have been idle, its progress old, until this burst: count from the burst.
-    if (now - Math.max(owedSince, outbound.lastProgressNanos()) >= PONG_DRAIN_NANOS) {
-      trip(Api.get().protocolViolation(1008, "the server sent pings while " + MAX_OWED_PONGS
-          + " pongs were owed and read none of our bytes for " + PONG_DRAIN_NANOS / 1_000_000_000L
-          + " s (a ping flood)", null), 1008, "ping flood");
-    } else {
-      in.skip(frameLength);
-    }
   }
 
   /**
@@ -333,7 +296,7 @@ final class InboundFrames implements Source {
       compressedOpcode = opcode;
       inflater.begin(opcode == OPCODE_TEXT);
     }
-    messageBytes = saturatedAdd(messageBytes, length);
+    messageBytes = FrameHeader.saturatedAdd(messageBytes, length);
     if (messageBytes > compressedBound) {
       trip(Api.get().messageTooLarge("the server sent a compressed message of at least " + messageBytes
           + " compressed bytes; the bound on compressed bytes is " + compressedBound
@@ -358,7 +321,7 @@ final class InboundFrames implements Source {
       return true;
     }
     Buffer message = inflater.message();
-    writeHeader(messageOpcode, message.size());
+    FrameHeader.write(out, messageOpcode, message.size());
     out.writeAll(message);
     return true;
   }
@@ -409,29 +372,6 @@ final class InboundFrames implements Source {
     checkText = false;
     out.write(in, headerLength);
     passThrough = Math.max(0, length);
-  }
-
-  private void writeHeader(int opcode, long length) {
-    out.writeByte(0x80 | opcode);
-    if (length <= 125) {
-      out.writeByte((int) length);
-    } else if (length <= 0xffff) {
-      out.writeByte(126).writeShort((int) length);
-    } else {
-      out.writeByte(127).writeLong(length);
-    }
-  }
-
-  private long peekLong(int offset) {
-    long v = 0;
-    for (int i = 0; i < 8; i++) v = v << 8 | (in.getByte(offset + i) & 0xff);
-    return v;
-  }
-
-  /** {@code a + b} for non-negative values, at most {@link Long#MAX_VALUE}. */
-  private static long saturatedAdd(long a, long b) {
-    long sum = a + b;
-    return sum < 0 ? Long.MAX_VALUE : sum;
   }
 
   /** Reads until {@code n} bytes wait in {@link #in}; false if the stream ends first. */
