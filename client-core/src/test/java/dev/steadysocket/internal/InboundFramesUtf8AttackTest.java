@@ -177,4 +177,24 @@ class InboundFramesUtf8AttackTest {
     assertTrue(tripped instanceof ProtocolViolationException || tripped instanceof MessageTooLargeException,
         String.valueOf(tripped));
   }
+
+  /**
+   * maxInboundMessageSize accepts any limit of at least 1 (Long.MAX_VALUE included). An 11-byte
+   * attack: a text frame header announcing 256 MiB, then one invalid byte. The refusal writes the
+   * rest of the announced frame as filler into memory, all at once, before OkHttp reads any of it
+   * (announcing 64 GiB instead killed the forked test JVM with OutOfMemoryError). Expected: 1007,
+   * with memory held bounded by what the server sent, not by what it announced.
+   */
+  @Test
+  void elevenBytesDoNotMakeTheRefusalMaterializeTheAnnouncedFrame() throws Exception {
+    Buffer wire = new Buffer().writeByte(0x81).writeByte(127).writeLong(256L << 20).writeByte(0xff);
+    InboundFrames in = frames(new InboundFramesTest.Strict(wire), Long.MAX_VALUE, false);
+    // OkHttp's reader: the header, then the payload, 8 KiB a read.
+    for (int i = 0; i < 2 && tripped == null; i++) in.read(new Buffer(), 8192);
+    assertRefused1007(new Buffer(), "a 256 MiB frame announced, 1 invalid byte sent");
+    java.lang.reflect.Field f = InboundFrames.class.getDeclaredField("out");
+    f.setAccessible(true);
+    long held = ((Buffer) f.get(in)).size();
+    assertTrue(held <= 1 << 20, "bytes held for OkHttp after the refusal, from 11 bytes received: " + held);
+  }
 }
