@@ -197,4 +197,55 @@ class InboundFramesUtf8AttackTest {
     long held = ((Buffer) f.get(in)).size();
     assertTrue(held <= 1 << 20, "bytes held for OkHttp after the refusal, from 11 bytes received: " + held);
   }
+
+  private static byte[][] deflateSplit(byte[] data, int at) {
+    java.util.zip.Deflater d = new java.util.zip.Deflater(java.util.zip.Deflater.DEFAULT_COMPRESSION, true);
+    byte[] all = InboundFramesTest.compress(d, data);
+    d.end();
+    int cut = Math.min(at, all.length);
+    return new byte[][] {Arrays.copyOfRange(all, 0, cut), Arrays.copyOfRange(all, cut, all.length)};
+  }
+
+  @Test
+  void compressedTextEndingInsideACharacterFailsWith1007AtEverySplitOfTheCompressedBytes() throws IOException {
+    byte[] text = new Buffer().writeUtf8("{\"type\":\"t\",\"c\":\"€€€ 𝄞").write(hex("F09F98")).readByteArray();
+    int compressedLength = deflateSplit(text, Integer.MAX_VALUE)[0].length;
+    for (int at = 0; at <= compressedLength; at++) {
+      byte[][] parts = deflateSplit(text, at);
+      for (int readSize : new int[] {1, 8192}) {
+        tripped = null;
+        Buffer wire = concat(frame(0x41, parts[0]), frame(0x89, hex("EDA080")), frame(0x80, parts[1]));
+        Buffer out = drain(frames(wire, 1 << 20, true), readSize);
+        assertRefused1007(out, "compressed, split at " + at + ", read size " + readSize);
+      }
+    }
+  }
+
+  @Test
+  void compressedValidTextWithAPingBetweenFragmentsPassesUnchanged() throws IOException {
+    String s = "{\"type\":\"t\",\"c\":\"€ 𝄞 \uFFFF \uDBFF\uDFFF\"}";
+    byte[] text = s.getBytes(StandardCharsets.UTF_8);
+    byte[][] parts = deflateSplit(text, 5);
+    Buffer wire = concat(frame(0x41, parts[0]), frame(0x89, hex("C0AF")), frame(0x80, parts[1]));
+    Buffer out = drain(frames(wire, 1 << 20, true), 3);
+    assertNull(tripped);
+    ByteString expected = concat(frame(0x89, hex("C0AF")), frame(0x81, text)).readByteString();
+    assertEquals(expected, out.readByteString());
+  }
+
+  @Test
+  void reservedBitsStillFailWith1002InsideAnInvalidTextMessage() throws IOException {
+    Buffer wire = concat(frame(0x01, hex("61E2")), frame(0xA0, hex("FF")));
+    drain(frames(wire, 1 << 20, false), 8192);
+    assertInstanceOf(ProtocolViolationException.class, tripped);
+    assertEquals(1002, trippedCode);
+  }
+
+  @Test
+  void tooLargeAfterAnIncompleteCharacterStillFailsWith1009() throws IOException {
+    Buffer wire = concat(frame(0x01, hex("61E2")), frame(0x80, new byte[200]));
+    drain(frames(wire, 100, false), 8192);
+    assertInstanceOf(MessageTooLargeException.class, tripped);
+    assertEquals(1009, trippedCode);
+  }
 }
