@@ -1,8 +1,9 @@
 package dev.steadysocket.internal;
 
 import okio.Buffer;
+import org.jspecify.annotations.Nullable;
 
-/** RFC 6455 frame headers, read in place and written, for {@link InboundFrames}. Stateless. */
+/** RFC 6455 frame headers, read in place, judged and written, for {@link InboundFrames}. Stateless. */
 final class FrameHeader {
   private FrameHeader() {}
 
@@ -32,6 +33,19 @@ final class FrameHeader {
     } else {
       out.writeByte(127).writeLong(length);
     }
+  }
+
+  /**
+   * What is wrong with the frame's reserved bits (RFC 6455 5.2, RFC 7692 6.1), or null: RSV2 and
+   * RSV3 belong to no extension OkHttp negotiates, RSV1 only to the first frame of a data message
+   * and only with permessage-deflate.
+   */
+  static @Nullable String reservedBitViolation(int b0, int opcode, boolean deflate) {
+    if ((b0 & 0x30) != 0) return "the server set RSV2 or RSV3, which no negotiated extension defines";
+    if ((b0 & 0x40) == 0) return null;
+    if ((opcode & 0x08) != 0) return "the server set RSV1 on a control frame";
+    if (opcode == 0) return "the server set RSV1 on a continuation frame";
+    return deflate ? null : "the server set RSV1 (compressed) without permessage-deflate negotiated";
   }
 
   /** {@code a + b} for non-negative values, at most {@link Long#MAX_VALUE}. */

@@ -5,7 +5,6 @@ import java.io.IOException;
 import okio.Buffer;
 import okio.Source;
 import okio.Timeout;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The server's frames on their way to OkHttp's WebSocket reader, checked before OkHttp buffers
@@ -46,7 +45,6 @@ final class InboundFrames implements Source {
   private static final int RSV1 = 0x40;
   private static final int RSV2_RSV3 = 0x30;
   private static final int CONTROL = 0x08;
-  private static final byte[] FILLER = new byte[8192];
 
   /** Told once when a limit is crossed, before the synthetic close frame is handed to OkHttp. */
   interface Tripped {
@@ -88,11 +86,10 @@ final class InboundFrames implements Source {
    * message first with an empty final continuation, which {@link OkHttpTransport} discards.
    */
   private boolean okHttpMidMessage;
-  /** Whether the plain message in progress is text, and the frame passing through its last. */
+  /** Whether the plain message in progress is text. */
   private boolean text;
-  private boolean finalFrame;
-  /** Whether the payload passing through is a text message's, to be checked as it passes. */
-  private boolean checkText;
+  /** The next frame was admitted by {@link #plainFrameWaiting} (its text checked already). */
+  private boolean admitted;
   private boolean finished;
 
   /** Every complete ping, answered or not: a sign of life. */
@@ -118,7 +115,7 @@ final class InboundFrames implements Source {
       if (passThrough > 0) {
         // Reads past the frame's end when the network has more: one read per 8 KiB, not per frame.
         if (in.size() == 0 && upstream.read(in, 8192) == -1) return -1;
-        if (!passPayload(Math.min(passThrough, in.size()))) invalidUtf8(); // OkHttp has all before it
+        passPayload();
       } else if (!nextFrame()) {
         return -1;
       }
@@ -126,8 +123,7 @@ final class InboundFrames implements Source {
     // Then, without blocking, what already waits in `in`: one call per network read, not two per frame.
     while (!finished && out.size() < byteCount && in.size() > 0) {
       if (passThrough > 0) {
-        // Invalid text waits for the next read, when OkHttp holds no message before it.
-        if (!passPayload(Math.min(passThrough, in.size()))) break;
+        passPayload();
       } else if (!plainFrameWaiting() || !nextFrame()) {
         break;
       }
@@ -142,32 +138,56 @@ final class InboundFrames implements Source {
    * refused, after the frames before it), a compressed frame (inflating may fail), a frame that
    * trips a limit (the complete messages before it must reach OkHttp before the refusal does).
    */
-  private boolean plainFrameWaiting() {
+  private boolean plainFrameWaiting() throws IOException {
     if (in.size() < 2) return false;
     int b0 = in.getByte(0) & 0xff;
     int b1 = in.getByte(1) & 0xff;
-    if (in.size() < FrameHeader.length(b1)) return false;
+    int headerLength = FrameHeader.length(b1);
+    if (in.size() < headerLength) return false;
     long length = FrameHeader.payloadLength(in, b1);
-    // An empty last fragment that ends a text message inside a character is refused by nextFrame,
-    // so it waits like any frame that may be refused.
-    if (length == 0 && (b0 & 0x8f) == 0x80 && text && !utf8.complete()) return false;
-    return plainTotal(b0, b1, length) >= 0;
+    if (plainTotal(b0, b1, length) < 0) return false;
+    // Text that is not UTF-8 is refused by nextFrame, so it waits like any frame that may be.
+    admitted = admitText(b0, headerLength, length, false) == TEXT_OK;
+    return admitted;
   }
 
-  /**
-   * Moves {@code n} payload bytes of the plain frame passing through to {@link #out}, checking them
-   * first if its message is text (and, at the message's end, that it ends between characters).
-   * False, moving nothing, if they are not valid UTF-8: the caller refuses them when OkHttp holds
-   * no message before them.
-   */
-  private boolean passPayload(long n) {
-    if (checkText) {
-      if (!utf8.update(in, 0, n)) return false;
-      if (n == passThrough && finalFrame && !utf8.complete()) return false;
-    }
+  /** Moves what has arrived of the frame passing through to {@link #out}. */
+  private void passPayload() {
+    long n = Math.min(passThrough, in.size());
     out.write(in, n);
     passThrough -= n;
-    return true;
+  }
+
+  private static final int TEXT_OK = 1, TEXT_INVALID = 0, TEXT_WAITING = -1;
+
+  /**
+   * Judges a plain data frame's text (RFC 6455 8.1) before any of it reaches OkHttp, so a refusal
+   * never falls inside a frame OkHttp has begun: a text frame passes only whole and checked. The
+   * bytes are checked once, as they arrive. Not {@code blocking}: only a frame wholly in {@link
+   * #in}, else TEXT_WAITING with nothing changed. Blocking: reads the rest of the frame (at most
+   * the message limit, the bytes the server sent), TEXT_WAITING only at the end of the stream.
+   * After TEXT_INVALID the validator stays failed, so judging the frame again refuses it again.
+   */
+  private int admitText(int b0, int headerLength, long length, boolean blocking) throws IOException {
+    int opcode = b0 & 0x0f;
+    boolean isText = opcode == OPCODE_TEXT || opcode == OPCODE_CONTINUATION && text;
+    if (!isText) {
+      if (opcode != OPCODE_CONTINUATION) text = false;
+      return TEXT_OK;
+    }
+    if (!blocking && in.size() < headerLength + length) return TEXT_WAITING;
+    if (opcode == OPCODE_TEXT) {
+      text = true;
+      utf8.reset();
+    }
+    for (long checked = 0; ; ) {
+      long arrived = Math.min(in.size() - headerLength, length);
+      if (arrived > checked && !utf8.update(in, headerLength + checked, arrived - checked)) return TEXT_INVALID;
+      checked = arrived;
+      if (checked == length) break;
+      if (upstream.read(in, 8192) == -1) return TEXT_WAITING;
+    }
+    return (b0 & 0x80) == 0 || utf8.finish() ? TEXT_OK : TEXT_INVALID;
   }
 
   /**
@@ -196,24 +216,22 @@ final class InboundFrames implements Source {
     boolean fin = (b0 & 0x80) != 0;
     long plain = plainTotal(b0, b1, length);
     if (plain >= 0) {
-      int opcode = b0 & 0x0f;
-      if (opcode != OPCODE_CONTINUATION) {
-        text = opcode == OPCODE_TEXT;
-        utf8.reset();
+      if (!admitted) {
+        int verdict = admitText(b0, headerLength, length, true);
+        if (verdict == TEXT_WAITING) return false;
+        if (verdict == TEXT_INVALID) {
+          invalidUtf8();
+          return true;
+        }
       }
-      finalFrame = fin;
-      if (length == 0 && fin && text && !utf8.complete()) {
-        invalidUtf8(); // the message ends inside a character
-        return true;
-      }
+      admitted = false;
       messageBytes = plain;
       okHttpMidMessage = !fin;
       passFrame(headerLength, length);
-      checkText = text;
       return true;
     }
     int opcode = b0 & 0x0f;
-    String reserved = reservedBitViolation(b0, opcode);
+    String reserved = FrameHeader.reservedBitViolation(b0, opcode, deflate);
     if (reserved != null) {
       protocolError(reserved);
       return true;
@@ -241,19 +259,6 @@ final class InboundFrames implements Source {
         "the server sent a message of at least " + messageBytes + " bytes; the limit is "
             + maxMessageBytes + " (SteadySocketBuilder.maxInboundMessageSize)"), 1009, "message too large");
     return true;
-  }
-
-  /**
-   * What is wrong with the frame's reserved bits (RFC 6455 5.2, RFC 7692 6.1), or null: RSV2 and
-   * RSV3 belong to no extension OkHttp negotiates, RSV1 only to the first frame of a data message
-   * and only with permessage-deflate.
-   */
-  private @Nullable String reservedBitViolation(int b0, int opcode) {
-    if ((b0 & RSV2_RSV3) != 0) return "the server set RSV2 or RSV3, which no negotiated extension defines";
-    if ((b0 & RSV1) == 0) return null;
-    if ((opcode & CONTROL) != 0) return "the server set RSV1 on a control frame";
-    if (opcode == OPCODE_CONTINUATION) return "the server set RSV1 on a continuation frame";
-    return deflate ? null : "the server set RSV1 (compressed) without permessage-deflate negotiated";
   }
 
   private void controlFrame(int opcode, int headerLength, long length) throws IOException {
@@ -355,11 +360,6 @@ final class InboundFrames implements Source {
   private void trip(SteadySocketException error, int code, String reason) {
     tripped.tripped(error, code);
     byte[] reasonBytes = reason.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    // Refused inside a frame OkHttp has begun (text found invalid as it passed): the rest of the
-    // frame, at most the message limit, is filler that completes it; the transport discards it.
-    for (; passThrough > 0; passThrough -= Math.min(passThrough, FILLER.length)) {
-      out.write(FILLER, 0, (int) Math.min(passThrough, FILLER.length));
-    }
     if (okHttpMidMessage) out.writeByte(0x80).writeByte(0); // see okHttpMidMessage
     out.writeByte(0x88).writeByte(2 + reasonBytes.length).writeShort(code).write(reasonBytes);
     finished = true;
@@ -367,9 +367,8 @@ final class InboundFrames implements Source {
     inflater.clear();
   }
 
-  /** Moves a whole header to {@link #out} and lets the payload follow as it arrives, unchecked. */
+  /** Moves a whole header to {@link #out} and lets the payload follow as it arrives. */
   private void passFrame(int headerLength, long length) {
-    checkText = false;
     out.write(in, headerLength);
     passThrough = Math.max(0, length);
   }

@@ -33,6 +33,12 @@ final class Utf8Validator {
     return !failed && need == 0;
   }
 
+  /** The text ends here: {@link #complete}, and if not, failed from now on (until {@link #reset}). */
+  boolean finish() {
+    if (need != 0) failed = true;
+    return !failed;
+  }
+
   /** Takes {@code data[from..to)}; false once any byte so far was malformed. */
   boolean update(byte[] data, int from, int to) {
     if (failed) return false;
