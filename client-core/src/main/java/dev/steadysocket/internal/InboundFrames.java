@@ -64,6 +64,7 @@ final class InboundFrames implements Source {
   private final PongsOwed pongsOwed;
   private final Tripped tripped;
   private final InboundInflater inflater;
+  private final FrameTimeout timeout;
   /** The text message in progress, plain or inflated (RFC 6455 8.1). */
   private final Utf8Validator utf8 = new Utf8Validator();
   /** Close reasons: a close frame may arrive inside a fragmented text message. */
@@ -100,6 +101,7 @@ final class InboundFrames implements Source {
       Source upstream, long maxMessageBytes, boolean deflate, boolean serverNoContextTakeover,
       OutboundFrames outbound, Tripped tripped) {
     this.upstream = upstream;
+    this.timeout = new FrameTimeout(upstream.timeout());
     this.maxMessageBytes = maxMessageBytes;
     this.compressedBound = FrameHeader.saturatedAdd(maxMessageBytes, maxMessageBytes / 8 + 1024);
     this.deflate = deflate;
@@ -185,7 +187,7 @@ final class InboundFrames implements Source {
       if (arrived > checked && !utf8.update(in, headerLength + checked, arrived - checked)) return TEXT_INVALID;
       checked = arrived;
       if (checked == length) break;
-      if (upstream.read(in, 8192) == -1) return TEXT_WAITING;
+      if (timeout.readRest(upstream, in) == -1) return TEXT_WAITING;
     }
     return (b0 & 0x80) == 0 || utf8.finish() ? TEXT_OK : TEXT_INVALID;
   }
@@ -310,7 +312,7 @@ final class InboundFrames implements Source {
     }
     in.skip(headerLength);
     while (length > 0) {
-      if (in.size() == 0 && upstream.read(in, 8192) == -1) return false;
+      if (in.size() == 0 && timeout.readRest(upstream, in) == -1) return false;
       long n = Math.min(length, in.size());
       length -= n;
       if (!inflater.inflate(in, n)) {
@@ -373,17 +375,20 @@ final class InboundFrames implements Source {
     passThrough = Math.max(0, length);
   }
 
-  /** Reads until {@code n} bytes wait in {@link #in}; false if the stream ends first. */
+  /**
+   * Reads until {@code n} bytes wait in {@link #in}; false if the stream ends first. The wait for a
+   * frame's first byte is untimed, as OkHttp's reader makes it; the rest is timed.
+   */
   private boolean require(long n) throws IOException {
     while (in.size() < n) {
-      if (upstream.read(in, 8192) == -1) return false;
+      if ((in.size() == 0 ? upstream.read(in, 8192) : timeout.readRest(upstream, in)) == -1) return false;
     }
     return true;
   }
 
   @Override
   public Timeout timeout() {
-    return upstream.timeout();
+    return timeout;
   }
 
   @Override

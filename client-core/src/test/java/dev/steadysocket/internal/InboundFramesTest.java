@@ -292,8 +292,18 @@ class InboundFramesTest {
 
   @Test
   void theTimeoutIsTheNetworks() {
-    Buffer upstream = new Buffer();
-    assertEquals(upstream.timeout(), frames(upstream, 1, false, false).timeout());
+    okio.Timeout network = new okio.Timeout();
+    Source upstream = new okio.ForwardingSource(new Buffer()) {
+      @Override public okio.Timeout timeout() {
+        return network;
+      }
+    };
+    okio.Timeout timeout = frames(upstream, 1, false, false).timeout();
+    assertEquals(network, ((okio.ForwardingTimeout) timeout).delegate(), "forwarded to the network's");
+    timeout.timeout(7, java.util.concurrent.TimeUnit.SECONDS);
+    assertEquals(7_000_000_000L, network.timeoutNanos());
+    timeout.clearTimeout();
+    assertEquals(0, network.timeoutNanos());
   }
 
   /** RFC 7692: deflate with a sync flush, without the trailing 00 00 ff ff. */
