@@ -34,8 +34,10 @@ class InboundFramesUtf8Attack2Test {
   private SteadySocketException tripped;
   private int trippedCode;
 
+  private boolean deflate;
+
   private InboundFrames frames(Source upstream, long limit) {
-    return new InboundFrames(upstream, limit, false, false, new OutboundFrames(new Buffer(), System::nanoTime),
+    return new InboundFrames(upstream, limit, deflate, false, new OutboundFrames(new Buffer(), System::nanoTime),
         (e, code) -> {
           tripped = e;
           trippedCode = code;
@@ -49,6 +51,10 @@ class InboundFramesUtf8Attack2Test {
    * frame fails the read. Returns what processNextFrame threw within 5 s, or null if it still blocks.
    */
   private Throwable stallInsideFrame(int b0) throws Exception {
+    return stallInsideFrame(b0, ByteString.encodeUtf8("0123456789"));
+  }
+
+  private Throwable stallInsideFrame(int b0, ByteString first10) throws Exception {
     Pipe pipe = new Pipe(1 << 20);
     BufferedSink server = Okio.buffer(pipe.sink());
     Source source = pipe.source();
@@ -62,7 +68,7 @@ class InboundFramesUtf8Attack2Test {
       @Override public void onReadClose(int code, String reason) {}
     }, false, false);
     // A 1000-byte frame of which 10 bytes arrive; then the server goes silent (the TCP link stays up).
-    server.writeByte(b0).writeByte(126).writeShort(1000).writeUtf8("0123456789").flush();
+    server.writeByte(b0).writeByte(126).writeShort(1000).write(first10).flush();
     AtomicReference<Throwable> thrown = new AtomicReference<>();
     Thread t = new Thread(() -> {
       try {
@@ -98,6 +104,16 @@ class InboundFramesUtf8Attack2Test {
     Throwable e = stallInsideFrame(0x81);
     assertInstanceOf(InterruptedIOException.class, e,
         "text frame stalled mid-payload: the reader is still blocked after 5 s with a 300 ms read timeout (" + e + ")");
+  }
+
+  // #17: the compressed path read its frame inside OkHttp's untimed wait before #17 too.
+  /** A compressed frame the filter inflates that stalls mid-payload fails with the read timeout too. */
+  @Test
+  void aCompressedFrameThatStallsMidPayloadTimesOut() throws Exception {
+    deflate = true;
+    // A stored deflate block announcing 1,000 bytes (LEN e8 03, NLEN 17 fc), of which 5 arrive.
+    Throwable e = stallInsideFrame(0xc1, ByteString.decodeHex("00e80317fc" + "6162636465"));
+    assertInstanceOf(InterruptedIOException.class, e, "compressed frame stalled mid-payload: " + e);
   }
 
   /** Same for a continuation of a text message (the first fragment whole). */
