@@ -25,14 +25,16 @@ import okio.Timeout;
  *   <li>Pongs owed: past {@link PongsOwed#MAX_OWED_PONGS}, further pings are not handed to OkHttp
  *       (RFC 6455 5.5.3 lets us answer only some); a server that reads none of what we write
  *       meanwhile is refused as a ping flood.
- *   <li>Text, plain or inflated, and close reasons must be UTF-8 (RFC 6455 8.1): checked as the
- *       bytes pass ({@link Utf8Validator}), refused with 1007.
+ *   <li>Text, plain or inflated, and close reasons must be UTF-8 (RFC 6455 8.1): checked once as
+ *       the bytes arrive ({@link Utf8Validator}); a plain text frame reaches OkHttp only whole and
+ *       checked ({@link #admitText}), so no refusal falls inside a frame OkHttp has begun.
  * </ul>
  *
  * <p>A refusal hands OkHttp a synthetic close frame from the "server" (1009 for size, 1008 for the
- * ping flood, 1002 for a protocol error) instead of the offending bytes, and then end of stream.
- * OkHttp answers it like any close (our {@link OkHttpTransport} sends the close frame back) and the
- * socket sees the typed error from {@link Tripped}. Every byte OkHttp reads passes through here.
+ * ping flood, 1002 for a protocol error, 1007 for text that is not UTF-8) instead of the offending
+ * bytes, and then end of stream. OkHttp answers it like any close (our {@link OkHttpTransport}
+ * sends the close frame back) and the socket sees the typed error from {@link Tripped}. Every byte
+ * OkHttp reads passes through here.
  *
  * <p><b>Threading:</b> OkHttp's reader thread only, except the counters, which other threads read.
  */
