@@ -5,7 +5,6 @@ import java.io.IOException;
 import okio.Buffer;
 import okio.Source;
 import okio.Timeout;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The server's frames on their way to OkHttp's WebSocket reader, checked before OkHttp buffers
@@ -23,29 +22,26 @@ import org.jspecify.annotations.Nullable;
  *       continuation or on a control frame) fail the connection here: an RSV1 frame never reaches
  *       OkHttp's inflater, which would inflate it unbounded (a masked one, or one whose length
  *       overflows, is handed on for OkHttp's reader to refuse at its header, before any payload).
- *   <li>Pongs owed: past {@link #MAX_OWED_PONGS}, further pings are not handed to OkHttp (RFC 6455
- *       5.5.3 lets us answer only some); a server that reads none of what we write meanwhile is
- *       refused as a ping flood.
+ *   <li>Pongs owed: past {@link PongsOwed#MAX_OWED_PONGS}, further pings are not handed to OkHttp
+ *       (RFC 6455 5.5.3 lets us answer only some); a server that reads none of what we write
+ *       meanwhile is refused as a ping flood.
+ *   <li>Text, plain or inflated, and close reasons must be UTF-8 (RFC 6455 8.1): checked once as
+ *       the bytes arrive ({@link Utf8Validator}); a plain text frame reaches OkHttp only whole and
+ *       checked ({@link #admitText}), so no refusal falls inside a frame OkHttp has begun.
  * </ul>
  *
  * <p>A refusal hands OkHttp a synthetic close frame from the "server" (1009 for size, 1008 for the
- * ping flood, 1002 for a protocol error) instead of the offending bytes, and then end of stream.
- * OkHttp answers it like any close (our {@link OkHttpTransport} sends the close frame back) and the
- * socket sees the typed error from {@link Tripped}. Every byte OkHttp reads passes through here.
+ * ping flood, 1002 for a protocol error, 1007 for text that is not UTF-8) instead of the offending
+ * bytes, and then end of stream. OkHttp answers it like any close (our {@link OkHttpTransport}
+ * sends the close frame back) and the socket sees the typed error from {@link Tripped}. Every byte
+ * OkHttp reads passes through here.
  *
  * <p><b>Threading:</b> OkHttp's reader thread only, except the counters, which other threads read.
  */
 final class InboundFrames implements Source {
-  /**
-   * Pongs OkHttp may owe the server (each up to 125 bytes, queued in memory until written). Past
-   * it pings go unanswered; once they have for {@link #PONG_DRAIN_NANOS} while nothing we wrote
-   * reached the network, the server is refused: it reads nothing.
-   */
-  static final int MAX_OWED_PONGS = 1024;
-
-  static final long PONG_DRAIN_NANOS = 5_000_000_000L;
-
   private static final int OPCODE_CONTINUATION = 0x0;
+  private static final int OPCODE_TEXT = 0x1;
+  private static final int OPCODE_CLOSE = 0x8;
   private static final int OPCODE_PING = 0x9;
   private static final int OPCODE_PONG = 0xa;
   private static final int RSV1 = 0x40;
@@ -67,9 +63,14 @@ final class InboundFrames implements Source {
    */
   private final long compressedBound;
   private final boolean deflate;
-  private final OutboundFrames outbound;
+  private final PongsOwed pongsOwed;
   private final Tripped tripped;
   private final InboundInflater inflater;
+  private final FrameTimeout timeout;
+  /** The text message in progress, plain or inflated (RFC 6455 8.1). */
+  private final Utf8Validator utf8 = new Utf8Validator();
+  /** Close reasons: a close frame may arrive inside a fragmented text message. */
+  private final Utf8Validator closeReason = new Utf8Validator();
 
   /** Bytes read from the network, not yet handed on. */
   private final Buffer in = new Buffer();
@@ -88,11 +89,11 @@ final class InboundFrames implements Source {
    * message first with an empty final continuation, which {@link OkHttpTransport} discards.
    */
   private boolean okHttpMidMessage;
+  /** Whether the plain message in progress is text. */
+  private boolean text;
+  /** The next frame was admitted by {@link #plainFrameWaiting} (its text checked already). */
+  private boolean admitted;
   private boolean finished;
-  /** Pings handed to OkHttp, each owing a pong. */
-  private long pingsHandedOn;
-  /** {@link OutboundFrames#nanoTime} when pings were first left unanswered, or -1 while none are. */
-  private long owedSince = -1;
 
   /** Every complete ping, answered or not: a sign of life. */
   volatile long pingsReceived;
@@ -102,10 +103,11 @@ final class InboundFrames implements Source {
       Source upstream, long maxMessageBytes, boolean deflate, boolean serverNoContextTakeover,
       OutboundFrames outbound, Tripped tripped) {
     this.upstream = upstream;
+    this.timeout = new FrameTimeout(upstream.timeout());
     this.maxMessageBytes = maxMessageBytes;
-    this.compressedBound = saturatedAdd(maxMessageBytes, maxMessageBytes / 8 + 1024);
+    this.compressedBound = FrameHeader.saturatedAdd(maxMessageBytes, maxMessageBytes / 8 + 1024);
     this.deflate = deflate;
-    this.outbound = outbound;
+    this.pongsOwed = new PongsOwed(outbound);
     this.tripped = tripped;
     this.inflater = new InboundInflater(maxMessageBytes, serverNoContextTakeover);
   }
@@ -117,9 +119,7 @@ final class InboundFrames implements Source {
       if (passThrough > 0) {
         // Reads past the frame's end when the network has more: one read per 8 KiB, not per frame.
         if (in.size() == 0 && upstream.read(in, 8192) == -1) return -1;
-        long n = Math.min(passThrough, in.size());
-        out.write(in, n);
-        passThrough -= n;
+        passPayload();
       } else if (!nextFrame()) {
         return -1;
       }
@@ -127,9 +127,7 @@ final class InboundFrames implements Source {
     // Then, without blocking, what already waits in `in`: one call per network read, not two per frame.
     while (!finished && out.size() < byteCount && in.size() > 0) {
       if (passThrough > 0) {
-        long n = Math.min(passThrough, in.size());
-        out.write(in, n);
-        passThrough -= n;
+        passPayload();
       } else if (!plainFrameWaiting() || !nextFrame()) {
         break;
       }
@@ -144,11 +142,56 @@ final class InboundFrames implements Source {
    * refused, after the frames before it), a compressed frame (inflating may fail), a frame that
    * trips a limit (the complete messages before it must reach OkHttp before the refusal does).
    */
-  private boolean plainFrameWaiting() {
+  private boolean plainFrameWaiting() throws IOException {
     if (in.size() < 2) return false;
     int b0 = in.getByte(0) & 0xff;
     int b1 = in.getByte(1) & 0xff;
-    return in.size() >= headerLength(b1) && plainTotal(b0, b1, payloadLength(b1)) >= 0;
+    int headerLength = FrameHeader.length(b1);
+    if (in.size() < headerLength) return false;
+    long length = FrameHeader.payloadLength(in, b1);
+    if (plainTotal(b0, b1, length) < 0) return false;
+    // Text that is not UTF-8 is refused by nextFrame, so it waits like any frame that may be.
+    admitted = admitText(b0, headerLength, length, false) == TEXT_OK;
+    return admitted;
+  }
+
+  /** Moves what has arrived of the frame passing through to {@link #out}. */
+  private void passPayload() {
+    long n = Math.min(passThrough, in.size());
+    out.write(in, n);
+    passThrough -= n;
+  }
+
+  private static final int TEXT_OK = 1, TEXT_INVALID = 0, TEXT_WAITING = -1;
+
+  /**
+   * Judges a plain data frame's text (RFC 6455 8.1) before any of it reaches OkHttp, so a refusal
+   * never falls inside a frame OkHttp has begun: a text frame passes only whole and checked. The
+   * bytes are checked once, as they arrive. Not {@code blocking}: only a frame wholly in {@link
+   * #in}, else TEXT_WAITING with nothing changed. Blocking: reads the rest of the frame (at most
+   * the message limit, the bytes the server sent), TEXT_WAITING only at the end of the stream.
+   * After TEXT_INVALID the validator stays failed, so judging the frame again refuses it again.
+   */
+  private int admitText(int b0, int headerLength, long length, boolean blocking) throws IOException {
+    int opcode = b0 & 0x0f;
+    boolean isText = opcode == OPCODE_TEXT || opcode == OPCODE_CONTINUATION && text;
+    if (!isText) {
+      if (opcode != OPCODE_CONTINUATION) text = false;
+      return TEXT_OK;
+    }
+    if (!blocking && in.size() < headerLength + length) return TEXT_WAITING;
+    if (opcode == OPCODE_TEXT) {
+      text = true;
+      utf8.reset();
+    }
+    for (long checked = 0; ; ) {
+      long arrived = Math.min(in.size() - headerLength, length);
+      if (arrived > checked && !utf8.update(in, headerLength + checked, arrived - checked)) return TEXT_INVALID;
+      checked = arrived;
+      if (checked == length) break;
+      if (timeout.readRest(upstream, in) == -1) return TEXT_WAITING;
+    }
+    return (b0 & 0x80) == 0 || utf8.finish() ? TEXT_OK : TEXT_INVALID;
   }
 
   /**
@@ -166,36 +209,33 @@ final class InboundFrames implements Source {
     return total >= 0 && total <= maxMessageBytes ? total : -1;
   }
 
-  private static int headerLength(int b1) {
-    int len7 = b1 & 0x7f;
-    return 2 + (len7 == 126 ? 2 : len7 == 127 ? 8 : 0) + ((b1 & 0x80) != 0 ? 4 : 0);
-  }
-
-  /** The payload length of the frame whose header starts {@link #in} (negative if absurd). */
-  private long payloadLength(int b1) {
-    int len7 = b1 & 0x7f;
-    return len7 == 126 ? in.getByte(2) << 8 & 0xff00 | in.getByte(3) & 0xff
-        : len7 == 127 ? peekLong(2) : len7;
-  }
-
   /** Reads and judges the next frame header; false at the end of the stream. */
   private boolean nextFrame() throws IOException {
     if (!require(2)) return false;
     int b0 = in.getByte(0) & 0xff;
     int b1 = in.getByte(1) & 0xff;
-    int headerLength = headerLength(b1);
+    int headerLength = FrameHeader.length(b1);
     if (!require(headerLength)) return false;
-    long length = payloadLength(b1);
+    long length = FrameHeader.payloadLength(in, b1);
     boolean fin = (b0 & 0x80) != 0;
     long plain = plainTotal(b0, b1, length);
     if (plain >= 0) {
+      if (!admitted) {
+        int verdict = admitText(b0, headerLength, length, true);
+        if (verdict == TEXT_WAITING) return false;
+        if (verdict == TEXT_INVALID) {
+          invalidUtf8();
+          return true;
+        }
+      }
+      admitted = false;
       messageBytes = plain;
       okHttpMidMessage = !fin;
       passFrame(headerLength, length);
       return true;
     }
     int opcode = b0 & 0x0f;
-    String reserved = reservedBitViolation(b0, opcode);
+    String reserved = FrameHeader.reservedBitViolation(b0, opcode, deflate);
     if (reserved != null) {
       protocolError(reserved);
       return true;
@@ -218,24 +258,11 @@ final class InboundFrames implements Source {
       return compressedFrame(opcode, fin, headerLength, length);
     }
     // A plain data frame that plainTotal refused: its message crosses the limit.
-    messageBytes = saturatedAdd(messageBytes, length);
+    messageBytes = FrameHeader.saturatedAdd(messageBytes, length);
     trip(Api.get().messageTooLarge(
         "the server sent a message of at least " + messageBytes + " bytes; the limit is "
             + maxMessageBytes + " (SteadySocketBuilder.maxInboundMessageSize)"), 1009, "message too large");
     return true;
-  }
-
-  /**
-   * What is wrong with the frame's reserved bits (RFC 6455 5.2, RFC 7692 6.1), or null: RSV2 and
-   * RSV3 belong to no extension OkHttp negotiates, RSV1 only to the first frame of a data message
-   * and only with permessage-deflate.
-   */
-  private @Nullable String reservedBitViolation(int b0, int opcode) {
-    if ((b0 & RSV2_RSV3) != 0) return "the server set RSV2 or RSV3, which no negotiated extension defines";
-    if ((b0 & RSV1) == 0) return null;
-    if ((opcode & CONTROL) != 0) return "the server set RSV1 on a control frame";
-    if (opcode == OPCODE_CONTINUATION) return "the server set RSV1 on a continuation frame";
-    return deflate ? null : "the server set RSV1 (compressed) without permessage-deflate negotiated";
   }
 
   private void controlFrame(int opcode, int headerLength, long length) throws IOException {
@@ -243,37 +270,30 @@ final class InboundFrames implements Source {
       passFrame(headerLength, length); // OkHttp refuses an oversized control frame itself
       return;
     }
-    if (opcode == OPCODE_PING) {
-      pingsReceived++;
-      if (pingsHandedOn - outbound.pongsWritten() >= MAX_OWED_PONGS) {
-        leaveUnanswered(headerLength + length);
+    if (opcode == OPCODE_CLOSE && length > 2) {
+      closeReason.reset();
+      if (!closeReason.update(in, headerLength + 2, length - 2) || !closeReason.complete()) {
+        invalidUtf8();
         return;
       }
-      owedSince = -1;
-      pingsHandedOn++;
+    }
+    if (opcode == OPCODE_PING) {
+      pingsReceived++;
+      PongsOwed.Ping verdict = pongsOwed.ping();
+      if (verdict == PongsOwed.Ping.FLOOD) {
+        trip(Api.get().protocolViolation(1008, "the server sent pings while " + PongsOwed.MAX_OWED_PONGS
+            + " pongs were owed and read none of our bytes for " + PongsOwed.PONG_DRAIN_NANOS / 1_000_000_000L
+            + " s (a ping flood)", null), 1008, "ping flood");
+        return;
+      }
+      if (verdict == PongsOwed.Ping.UNANSWERED) {
+        in.skip(headerLength + length); // not handed to OkHttp, whose pong queue has no bound
+        return;
+      }
     } else if (opcode == OPCODE_PONG) {
       pongsReceived++;
     }
     passFrame(headerLength, length);
-  }
-
-  /**
-   * A ping past {@link #MAX_OWED_PONGS} owed is not handed to OkHttp (whose pong queue has no
-   * bound): the pongs may be owed only because our own large frame is still crossing a slow link.
-   * Once pings have gone unanswered for {@link #PONG_DRAIN_NANOS} while nothing we wrote reached
-   * the network, the server reads nothing and is refused.
-   */
-  private void leaveUnanswered(long frameLength) throws IOException {
-    long now = outbound.nanoTime();
-    if (owedSince == -1) owedSince = now;
-    // The writer may have been idle, its progress old, until this burst: count from the burst.
-    if (now - Math.max(owedSince, outbound.lastProgressNanos()) >= PONG_DRAIN_NANOS) {
-      trip(Api.get().protocolViolation(1008, "the server sent pings while " + MAX_OWED_PONGS
-          + " pongs were owed and read none of our bytes for " + PONG_DRAIN_NANOS / 1_000_000_000L
-          + " s (a ping flood)", null), 1008, "ping flood");
-    } else {
-      in.skip(frameLength);
-    }
   }
 
   /**
@@ -283,9 +303,9 @@ final class InboundFrames implements Source {
   private boolean compressedFrame(int opcode, boolean fin, int headerLength, long length) throws IOException {
     if (opcode != OPCODE_CONTINUATION) {
       compressedOpcode = opcode;
-      inflater.begin();
+      inflater.begin(opcode == OPCODE_TEXT);
     }
-    messageBytes = saturatedAdd(messageBytes, length);
+    messageBytes = FrameHeader.saturatedAdd(messageBytes, length);
     if (messageBytes > compressedBound) {
       trip(Api.get().messageTooLarge("the server sent a compressed message of at least " + messageBytes
           + " compressed bytes; the bound on compressed bytes is " + compressedBound
@@ -294,11 +314,11 @@ final class InboundFrames implements Source {
     }
     in.skip(headerLength);
     while (length > 0) {
-      if (in.size() == 0 && upstream.read(in, 8192) == -1) return false;
+      if (in.size() == 0 && timeout.readRest(upstream, in) == -1) return false;
       long n = Math.min(length, in.size());
       length -= n;
       if (!inflater.inflate(in, n)) {
-        tooLarge();
+        refuseInflated();
         return true;
       }
     }
@@ -306,13 +326,28 @@ final class InboundFrames implements Source {
     int messageOpcode = compressedOpcode;
     compressedOpcode = -1;
     if (!inflater.finish()) {
-      tooLarge();
+      refuseInflated();
       return true;
     }
     Buffer message = inflater.message();
-    writeHeader(messageOpcode, message.size());
+    FrameHeader.write(out, messageOpcode, message.size());
     out.writeAll(message);
     return true;
+  }
+
+  /** What stopped the inflater: the limit, or text that is not UTF-8. */
+  private void refuseInflated() {
+    if (inflater.invalidUtf8()) {
+      invalidUtf8();
+    } else {
+      tooLarge();
+    }
+  }
+
+  private void invalidUtf8() {
+    trip(Api.get().protocolViolation(1007,
+        "the server sent a text message or close reason that is not valid UTF-8 (RFC 6455 8.1)", null),
+        1007, "invalid UTF-8");
   }
 
   private void tooLarge() {
@@ -328,9 +363,9 @@ final class InboundFrames implements Source {
   /** Hands OkHttp a close frame in place of what broke the limit, then the end of the stream. */
   private void trip(SteadySocketException error, int code, String reason) {
     tripped.tripped(error, code);
-    byte[] text = reason.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] reasonBytes = reason.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     if (okHttpMidMessage) out.writeByte(0x80).writeByte(0); // see okHttpMidMessage
-    out.writeByte(0x88).writeByte(2 + text.length).writeShort(code).write(text);
+    out.writeByte(0x88).writeByte(2 + reasonBytes.length).writeShort(code).write(reasonBytes);
     finished = true;
     in.clear();
     inflater.clear();
@@ -342,40 +377,20 @@ final class InboundFrames implements Source {
     passThrough = Math.max(0, length);
   }
 
-  private void writeHeader(int opcode, long length) {
-    out.writeByte(0x80 | opcode);
-    if (length <= 125) {
-      out.writeByte((int) length);
-    } else if (length <= 0xffff) {
-      out.writeByte(126).writeShort((int) length);
-    } else {
-      out.writeByte(127).writeLong(length);
-    }
-  }
-
-  private long peekLong(int offset) {
-    long v = 0;
-    for (int i = 0; i < 8; i++) v = v << 8 | (in.getByte(offset + i) & 0xff);
-    return v;
-  }
-
-  /** {@code a + b} for non-negative values, at most {@link Long#MAX_VALUE}. */
-  private static long saturatedAdd(long a, long b) {
-    long sum = a + b;
-    return sum < 0 ? Long.MAX_VALUE : sum;
-  }
-
-  /** Reads until {@code n} bytes wait in {@link #in}; false if the stream ends first. */
+  /**
+   * Reads until {@code n} bytes wait in {@link #in}; false if the stream ends first. The wait for a
+   * frame's first byte is untimed, as OkHttp's reader makes it; the rest is timed.
+   */
   private boolean require(long n) throws IOException {
     while (in.size() < n) {
-      if (upstream.read(in, 8192) == -1) return false;
+      if ((in.size() == 0 ? upstream.read(in, 8192) : timeout.readRest(upstream, in)) == -1) return false;
     }
     return true;
   }
 
   @Override
   public Timeout timeout() {
-    return upstream.timeout();
+    return timeout;
   }
 
   @Override

@@ -32,14 +32,23 @@ final class InboundInflater {
   private byte @Nullable [] output;
   /** The inflated message so far. */
   private final Buffer message = new Buffer();
+  /** Checks a text message's inflated bytes as they come (RFC 6455 8.1). */
+  private final Utf8Validator utf8 = new Utf8Validator();
+  private boolean text;
 
   InboundInflater(long maxInflatedBytes, boolean serverNoContextTakeover) {
     this.maxInflatedBytes = maxInflatedBytes;
     this.serverNoContextTakeover = serverNoContextTakeover;
   }
 
-  /** Starts a message: a fresh window if the server asked for it or its last stream ended. */
-  void begin() {
+  /**
+   * Starts a message: a fresh window if the server asked for it or its last stream ended.
+   *
+   * @param text whether the message is text, whose inflated bytes must be UTF-8
+   */
+  void begin(boolean text) {
+    this.text = text;
+    utf8.reset();
     Inflater inf = inflater;
     if (inf == null) {
       inflater = new Inflater(true);
@@ -55,7 +64,8 @@ final class InboundInflater {
    * Inflates the next {@code byteCount} compressed bytes of the message from {@code source}, which
    * must hold them.
    *
-   * @return false once the message inflated past the limit (it then stops)
+   * @return false once the message inflated past the limit or is text that is not UTF-8 (it then
+   *     stops; {@link #invalidUtf8} says which)
    * @throws ProtocolException if the bytes are not a deflate stream
    */
   boolean inflate(Buffer source, long byteCount) throws IOException {
@@ -71,10 +81,16 @@ final class InboundInflater {
   /**
    * Ends the message: inflates RFC 7692's implied tail ({@code 00 00 ff ff}).
    *
-   * @return false if the message inflated past the limit
+   * @return false if the message inflated past the limit or is text that is not UTF-8 (a
+   *     character left unfinished included)
    */
   boolean finish() throws IOException {
-    return inflateInput(DEFLATE_TAIL, DEFLATE_TAIL.length);
+    return inflateInput(DEFLATE_TAIL, DEFLATE_TAIL.length) && (!text || utf8.complete());
+  }
+
+  /** Whether the message was stopped for text that is not UTF-8, not for its size. */
+  boolean invalidUtf8() {
+    return text && !utf8.complete() && message.size() <= maxInflatedBytes;
   }
 
   /** The inflated message, once {@link #finish} returned true; the caller takes its bytes. */
@@ -112,6 +128,7 @@ final class InboundInflater {
 
   /** Every inflated byte of a message passes here: the one place to check or count them. */
   private boolean inflated(byte[] bytes, int n) {
+    if (text && !utf8.update(bytes, 0, n)) return false;
     message.write(bytes, 0, n);
     return message.size() <= maxInflatedBytes;
   }

@@ -10,7 +10,7 @@ import okio.Timeout;
 /**
  * Our frames on their way from OkHttp's WebSocket writer to the network. It follows the frame
  * boundaries of what OkHttp writes, so it can count the pongs OkHttp sent (see {@link
- * InboundFrames#MAX_OWED_PONGS}) and slip our own ping frames in between OkHttp's frames: the
+ * PongsOwed#MAX_OWED_PONGS}) and slip our own ping frames in between OkHttp's frames: the
  * heartbeat sends its pings here, not through OkHttp's pinger, whose "no pong since the last ping"
  * rule would declare a link dead while SteadySocket itself holds the reader back (inbound
  * back-pressure). It also notes when bytes last reached the network, so the reader can tell a
@@ -27,7 +27,7 @@ final class OutboundFrames implements Sink {
   private static final SecureRandom MASKS = new SecureRandom();
   /**
    * The most handed to the network in one write, so that progress is seen inside a long frame:
-   * a server that reads at least this much every {@link InboundFrames#PONG_DRAIN_NANOS} (5 s, so
+   * a server that reads at least this much every {@link PongsOwed#PONG_DRAIN_NANOS} (5 s, so
    * 1.6 KiB/s) is seen reading, however slowly. Okio's socket sink makes one system call per 8 KiB
    * segment anyway, so writes of this size add at most one call per chunk.
    */

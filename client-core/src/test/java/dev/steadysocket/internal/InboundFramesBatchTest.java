@@ -121,12 +121,23 @@ class InboundFramesBatchTest {
   }
 
   @Test
-  void aFrameWhosePayloadIsStillArrivingIsStartedAndItsRestFollows() throws IOException {
-    Buffer hello = frame(0x81, "hello".getBytes(StandardCharsets.UTF_8));
+  void aBinaryFrameWhosePayloadIsStillArrivingIsStartedAndItsRestFollows() throws IOException {
+    Buffer hello = frame(0x82, "hello".getBytes(StandardCharsets.UTF_8));
     Network network = new Network().then(concat(A.copy(), prefix(hello, 3))).then(suffix(hello, 3));
     InboundFrames in = frames(network, false);
     assertEquals(concat(A.copy(), prefix(hello, 3)).snapshot(), readOnce(in), "the started frame is handed on");
     assertEquals(suffix(hello, 3).snapshot(), readOnce(in));
+  }
+
+  // #17: a text frame reaches OkHttp only whole and checked, so a refusal never falls inside it.
+  @Test
+  void aTextFrameWhosePayloadIsStillArrivingWaitsUntilItIsWhole() throws IOException {
+    Buffer hello = frame(0x81, "hello".getBytes(StandardCharsets.UTF_8));
+    Network network = new Network().then(concat(A.copy(), prefix(hello, 3))).then(suffix(hello, 3));
+    InboundFrames in = frames(network, false);
+    assertEquals(A.snapshot(), readOnce(in), "the frames before it");
+    assertEquals(1, network.reads, "no second network read while frame A waits for OkHttp");
+    assertEquals(hello.snapshot(), readOnce(in), "then the text frame, whole");
   }
 
   /** A header cut by the network read: judging it would need another read, which could block. */

@@ -160,8 +160,8 @@ class InboundFramesTest {
   /** The pongs owed at the cap, all pings handed on at virtual time 0. */
   private InboundFrames owingAllThePongsItMay(Buffer wire) throws IOException {
     InboundFrames in = frames(wire, 1_000, false, false);
-    for (int i = 0; i < InboundFrames.MAX_OWED_PONGS; i++) wire.writeAll(ping(i));
-    assertEquals(InboundFrames.MAX_OWED_PONGS * 3L, take(in).size());
+    for (int i = 0; i < PongsOwed.MAX_OWED_PONGS; i++) wire.writeAll(ping(i));
+    assertEquals(PongsOwed.MAX_OWED_PONGS * 3L, take(in).size());
     return in;
   }
 
@@ -173,7 +173,7 @@ class InboundFramesTest {
     now = 1_000_000_000L; // the writer has been idle since 0: only the time since the cap counts
     wire.writeAll(ping(1));
     assertEquals(0, take(in).size(), "unanswered");
-    now += InboundFrames.PONG_DRAIN_NANOS - 1;
+    now += PongsOwed.PONG_DRAIN_NANOS - 1;
     wire.writeAll(ping(2));
     assertEquals(0, take(in).size(), "unanswered, not yet refused");
     assertNull(tripped);
@@ -184,7 +184,7 @@ class InboundFramesTest {
     assertTrue(e.getMessage().contains("ping flood"), e.getMessage());
     assertEquals(1008, trippedCode);
     assertEquals(ByteString.decodeHex("880c03f0" + ByteString.encodeUtf8("ping flood").hex()), out);
-    assertEquals(InboundFrames.MAX_OWED_PONGS + 3, in.pingsReceived, "every ping counted as a sign of life");
+    assertEquals(PongsOwed.MAX_OWED_PONGS + 3, in.pingsReceived, "every ping counted as a sign of life");
   }
 
   // #16 part 1 item 7
@@ -203,7 +203,7 @@ class InboundFramesTest {
     }
     assertNull(tripped);
     // The server stops reading: refused once nothing reached the network for the drain time.
-    now += InboundFrames.PONG_DRAIN_NANOS;
+    now += PongsOwed.PONG_DRAIN_NANOS;
     wire.writeAll(ping(0));
     take(in);
     assertEquals(1008, trippedCode);
@@ -216,16 +216,16 @@ class InboundFramesTest {
     InboundFrames in = owingAllThePongsItMay(wire);
     wire.writeAll(ping(1));
     assertEquals(0, take(in).size());
-    now = InboundFrames.PONG_DRAIN_NANOS - 1;
+    now = PongsOwed.PONG_DRAIN_NANOS - 1;
     Buffer pong = OutboundFramesTest.clientFrame(0x8a, 1); // OkHttp's writer catches up by one
     outbound.write(pong, pong.size());
     wire.writeAll(ping(2));
     assertEquals(ping(2).snapshot(), take(in), "handed on: one pong less is owed");
-    now = InboundFrames.PONG_DRAIN_NANOS + 1; // past 0 + the drain time, but the cap was left meanwhile
+    now = PongsOwed.PONG_DRAIN_NANOS + 1; // past 0 + the drain time, but the cap was left meanwhile
     wire.writeAll(ping(3));
     assertEquals(0, take(in).size());
     assertNull(tripped);
-    now = 2 * InboundFrames.PONG_DRAIN_NANOS;
+    now = 2 * PongsOwed.PONG_DRAIN_NANOS;
     wire.writeAll(ping(4));
     assertEquals(0, take(in).size(), "the drain time runs from drain + 1, when the cap was reached again");
     assertNull(tripped);
@@ -241,14 +241,14 @@ class InboundFramesTest {
   @Test
   void pingsPastThePongsOwedGoUnansweredWithoutHoldingTheReader() throws IOException {
     Buffer wire = new Buffer();
-    int pings = InboundFrames.MAX_OWED_PONGS + 100;
+    int pings = PongsOwed.MAX_OWED_PONGS + 100;
     for (int i = 0; i < pings; i++) wire.writeAll(frame(0x89, new byte[] {(byte) i}));
     wire.writeAll(frame(0x81, "after".getBytes(StandardCharsets.UTF_8)));
     InboundFrames in = frames(wire, 1_000, false, false); // no pong is written here
     Buffer out = assertTimeoutPreemptively(Duration.ofSeconds(3), () -> drain(in), "the reader waited for pongs");
     assertNull(tripped);
     assertEquals(pings, in.pingsReceived, "every ping is a sign of life");
-    for (int i = 0; i < InboundFrames.MAX_OWED_PONGS; i++) {
+    for (int i = 0; i < PongsOwed.MAX_OWED_PONGS; i++) {
       assertEquals(frame(0x89, new byte[] {(byte) i}).snapshot(), out.readByteString(3), "ping " + i);
     }
     assertEquals(frame(0x81, "after".getBytes(StandardCharsets.UTF_8)).snapshot(), out.readByteString(),
@@ -292,8 +292,18 @@ class InboundFramesTest {
 
   @Test
   void theTimeoutIsTheNetworks() {
-    Buffer upstream = new Buffer();
-    assertEquals(upstream.timeout(), frames(upstream, 1, false, false).timeout());
+    okio.Timeout network = new okio.Timeout();
+    Source upstream = new okio.ForwardingSource(new Buffer()) {
+      @Override public okio.Timeout timeout() {
+        return network;
+      }
+    };
+    okio.Timeout timeout = frames(upstream, 1, false, false).timeout();
+    assertEquals(network, ((okio.ForwardingTimeout) timeout).delegate(), "forwarded to the network's");
+    timeout.timeout(7, java.util.concurrent.TimeUnit.SECONDS);
+    assertEquals(7_000_000_000L, network.timeoutNanos());
+    timeout.clearTimeout();
+    assertEquals(0, network.timeoutNanos());
   }
 
   /** RFC 7692: deflate with a sync flush, without the trailing 00 00 ff ff. */

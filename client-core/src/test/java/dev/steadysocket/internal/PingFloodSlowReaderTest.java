@@ -64,7 +64,7 @@ class PingFloodSlowReaderTest {
   @Test
   void aServerThatReadsSteadilyButSlowlyIsNoPingFlood() throws IOException {
     in = new InboundFrames(wire, 1_000, false, false, outbound, (e, code) -> tripped = e);
-    for (int i = 0; i < InboundFrames.MAX_OWED_PONGS; i++) wire.writeAll(frame(0x89, new byte[] {(byte) i}));
+    for (int i = 0; i < PongsOwed.MAX_OWED_PONGS; i++) wire.writeAll(frame(0x89, new byte[] {(byte) i}));
     drain(); // every pong it may owe is owed: OkHttp's writer is busy with our large message
     Buffer large = OutboundFramesTest.clientFrame(0x82, 64 * 1024);
     outbound.write(large, large.size()); // crosses the link at 5 KiB/s, about 13 s
