@@ -126,7 +126,7 @@ class InboundFramesUtf8Test {
   void invalidUtf8InACompressedMessageFailsWith1007() throws IOException {
     for (byte[] payload : INVALID) {
       tripped = null;
-      assertRefused1007(drain(frames(frame(0xc1, deflate(payload)), true), 8192));
+      assertRefused1007(drain(frames(frame(0xc1, InboundFramesTest.compress(new Deflater(Deflater.DEFAULT_COMPRESSION, true), payload)), true), 8192));
     }
   }
 
@@ -143,15 +143,5 @@ class InboundFramesUtf8Test {
     ByteString expected = wire.snapshot();
     assertEquals(expected, drain(frames(wire, false), 8192).readByteString());
     assertNull(tripped);
-  }
-
-  /** permessage-deflate payload: raw deflate, sync-flushed, without the 00 00 ff ff tail. */
-  static byte[] deflate(byte[] data) {
-    Deflater d = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
-    d.setInput(data);
-    byte[] out = new byte[data.length + 64];
-    int n = d.deflate(out, 0, out.length, Deflater.SYNC_FLUSH);
-    d.end();
-    return java.util.Arrays.copyOf(out, n - 4);
   }
 }
