@@ -14,6 +14,7 @@ final class Catalog {
   static List<Case> all() {
     List<Case> all = new ArrayList<>();
     all.addAll(FramingCases.cases());
+    all.addAll(ProtocolCases.cases());
     return all;
   }
 }

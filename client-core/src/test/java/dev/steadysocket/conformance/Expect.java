@@ -120,6 +120,7 @@ final class Expect {
       if (!o.app.typedError()) return failed(o, "the application got no typed error");
       if (tail.size() == 1) return ok(o); // TCP closed without a close frame: failed, as RFC 6455 7.1.7 allows
       int sent = tail.get(0).code;
+      if (sent == 1000) return failed(o, "closed with 1000 (normal closure), which does not fail the connection");
       if (sent != code) return nonStrict(o, "failed the connection with close " + (sent < 0 ? "(no code)" : sent) + ", not " + code);
       return ok(o);
     };
