@@ -15,6 +15,7 @@ final class Catalog {
     List<Case> all = new ArrayList<>();
     all.addAll(FramingCases.cases());
     all.addAll(ProtocolCases.cases());
+    all.addAll(Utf8Cases.cases());
     return all;
   }
 }

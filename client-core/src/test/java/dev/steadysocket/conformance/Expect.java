@@ -50,7 +50,21 @@ final class Expect {
   }
 
   static String observed(Observation o) {
-    String s = o.server.stream().map(Event::toString).collect(Collectors.joining(", "));
+    List<String> parts = new ArrayList<>();
+    String previous = null;
+    int repeats = 0;
+    for (Event e : o.server) { // runs of the same event as "text(4) x6"
+      String t = e.toString();
+      if (t.equals(previous)) {
+        repeats++;
+        continue;
+      }
+      if (previous != null) parts.add(previous + (repeats > 1 ? " x" + repeats : ""));
+      previous = t;
+      repeats = 1;
+    }
+    if (previous != null) parts.add(previous + (repeats > 1 ? " x" + repeats : ""));
+    String s = String.join(", ", parts);
     return s + "; " + o.app + (o.connections > 1 ? "; " + o.connections + " connections" : "");
   }
 

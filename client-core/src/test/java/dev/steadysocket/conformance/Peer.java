@@ -55,6 +55,8 @@ final class Peer {
   volatile String offered;
   private volatile boolean closeSent;
   private volatile boolean ended;
+  /** The client's close frame arrived; guarded by writeLock. */
+  private boolean clientClosed;
   /** Write each frame in pieces of this many bytes, each flushed; 0: whole. */
   int chop;
   private Deflate.Compressor compressor;
@@ -87,12 +89,17 @@ final class Peer {
       try {
         script.run(this);
       } catch (IOException e) {
-        // a write failed: the client closed; its frames up to then are recorded by the reader
+        // A write failed or was refused: the client closed. Its frames up to then reach the reader.
+        awaitEnd(PATIENCE_MILLIS);
       }
       // The script's end: a case that expects the client to fail has waited for that already.
       if (!ended && !closeSent) {
         mark(Expect.SERVER_CLOSED);
-        sendClose(1000, "");
+        try {
+          sendClose(1000, "");
+        } catch (IOException e) {
+          // the client closed meanwhile: the reader records how
+        }
       }
       if (!awaitEnd(PATIENCE_MILLIS)) record(Event.note(Event.Kind.END, "client kept the connection open; server closed it"));
     } catch (Exception e) {
@@ -189,14 +196,21 @@ final class Peer {
     return compressor.farthest;
   }
 
+  /**
+   * The script's writes stop once the client's close frame arrived (the reader answers it, and the
+   * client then closes the TCP connection): a write after that would draw a reset, which can discard
+   * the client's close frame before the reader has it.
+   */
   private void write(byte[] bytes, int pieces) throws IOException {
     synchronized (writeLock) {
+      if (clientClosed) throw new IOException("the client sent its close frame");
       if (pieces <= 0) {
         out.write(bytes);
         out.flush();
         return;
       }
       for (int i = 0; i < bytes.length; i += pieces) {
+        if (clientClosed) throw new IOException("the client sent its close frame");
         out.write(bytes, i, Math.min(pieces, bytes.length - i));
         out.flush();
       }
@@ -320,15 +334,19 @@ final class Peer {
   private void control(int opcode, byte[] payload) throws IOException {
     if (opcode == Frames.PING) {
       record(Event.control(Event.Kind.PING, payload));
-      if (!closeSent) write(Frames.frame(Frames.FIN | Frames.PONG, payload), 0);
+      if (!closeSent) write(Frames.frame(Frames.FIN | Frames.PONG, payload), 0); // never after the client's close
     } else if (opcode == Frames.PONG) {
       record(Event.control(Event.Kind.PONG, payload));
     } else if (opcode == Frames.CLOSE) {
       Event close = Event.control(Event.Kind.CLOSE, payload);
       record(close);
-      if (!closeSent) { // answer with the client's code: the close handshake (RFC 6455 5.5.1)
-        closeSent = true;
-        write(Frames.frame(Frames.FIN | Frames.CLOSE, close.code < 0 ? new byte[0] : Frames.closePayload(close.code, new byte[0])), 0);
+      synchronized (writeLock) {
+        clientClosed = true;
+        if (!closeSent) { // answer with the client's code: the close handshake (RFC 6455 5.5.1)
+          closeSent = true;
+          out.write(Frames.frame(Frames.FIN | Frames.CLOSE, close.code < 0 ? new byte[0] : Frames.closePayload(close.code, new byte[0])));
+          out.flush();
+        }
       }
     } else {
       throw new Bad("opcode " + opcode);
