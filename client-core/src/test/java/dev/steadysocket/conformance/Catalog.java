@@ -16,6 +16,7 @@ final class Catalog {
     all.addAll(FramingCases.cases());
     all.addAll(ProtocolCases.cases());
     all.addAll(Utf8Cases.cases());
+    all.addAll(CloseCases.cases());
     return all;
   }
 }
