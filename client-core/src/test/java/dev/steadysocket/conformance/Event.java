@@ -15,6 +15,8 @@ final class Event {
   final byte[] payload;
   /** RSV1 was set on the client's message. */
   final boolean compressed;
+  /** An expected message that may come compressed or not (the client chooses). */
+  private boolean anyCompression;
   /** CLOSE: the code, or -1 for an empty close payload. END/BAD/MARK: a deterministic note. */
   final int code;
   final String note;
@@ -29,6 +31,13 @@ final class Event {
 
   static Event message(boolean text, byte[] payload, boolean compressed) {
     return new Event(text ? Kind.TEXT : Kind.BINARY, payload, compressed, 0, "");
+  }
+
+  /** An expected message the client may send compressed or not. */
+  static Event messageAnyCompression(boolean text, byte[] payload) {
+    Event e = new Event(text ? Kind.TEXT : Kind.BINARY, payload, false, 0, "");
+    e.anyCompression = true;
+    return e;
   }
 
   static Event control(Kind kind, byte[] payload) {
@@ -48,7 +57,7 @@ final class Event {
   /** Same kind and payload (for messages, also the same compression). */
   boolean sameAs(Event o) {
     return kind == o.kind && Arrays.equals(payload, o.payload) && code == o.code
-        && (!isMessage() || compressed == o.compressed);
+        && (!isMessage() || anyCompression || o.anyCompression || compressed == o.compressed);
   }
 
   /** The report's form: deterministic, payloads by size only. */

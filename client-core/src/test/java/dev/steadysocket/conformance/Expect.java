@@ -123,7 +123,7 @@ final class Expect {
         }
       }
       long prefixMessages = prefix.stream().filter(Event::isMessage).count();
-      if (o.app.messages.size() > prefixMessages) return failed(o, "the application received the bad message");
+      if (o.app.messages.size() > prefixMessages) return failed(o, "the application received a message it must not see (the bad one, or one that arrived after the client failed the connection: RFC 6455 7.1.7)");
       List<Event> tail = got.subList(prefix.size(), got.size());
       if (tail.isEmpty() || tail.get(tail.size() - 1).kind != Event.Kind.END) return failed(o, "the connection did not end");
       Event end = tail.get(tail.size() - 1);

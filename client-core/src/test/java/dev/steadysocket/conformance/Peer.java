@@ -36,6 +36,11 @@ final class Peer {
     void run(Peer p) throws Exception;
   }
 
+  /** A script whose first frames go out in the same write as the 101 response. */
+  interface Greeting extends Script {
+    byte[] greeting();
+  }
+
   private static final String GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
   /** How long the server waits for the client, at most, where a wait ends a case. */
   static final long PATIENCE_MILLIS = 4_000;
@@ -135,7 +140,8 @@ final class Peer {
     String response = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
         + "Sec-WebSocket-Accept: " + acceptKey(key) + "\r\n"
         + (extensionsAnswer != null ? "Sec-WebSocket-Extensions: " + extensionsAnswer + "\r\n" : "") + "\r\n";
-    write(response.getBytes(StandardCharsets.ISO_8859_1), 0);
+    byte[] ok = response.getBytes(StandardCharsets.ISO_8859_1);
+    write(script instanceof Greeting ? Frames.concat(ok, ((Greeting) script).greeting()) : ok, 0);
   }
 
   private static int windowBits(String answer) {
