@@ -1,7 +1,6 @@
 package dev.steadysocket.conformance;
 
 import dev.steadysocket.conformance.Case.Result;
-import dev.steadysocket.conformance.Case.Verdict;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -117,9 +116,5 @@ final class Report {
     if (diffs.isEmpty()) return null;
     return doc + " is out of date (" + diffs.size() + " rows differ, e.g. " + diffs.subList(0, Math.min(5, diffs.size()))
         + "); regenerate it with: " + REGENERATE;
-  }
-
-  static long count(List<Result> results, Verdict v) {
-    return results.stream().filter(r -> r.verdict == v).count();
   }
 }
