@@ -88,10 +88,4 @@ final class Case {
   static Case of(String id, String description, String expected, String extensions, Peer.Script script, Judge judge) {
     return new Case(id, description, expected, List.of(new Run("", extensions, script, judge)));
   }
-
-  /** The case class: "6.3" for "6.3.12", "1.1" for "1.1.1". */
-  String group() {
-    String[] parts = id.split("\\.");
-    return parts.length <= 2 ? parts[0] : parts[0] + "." + parts[1];
-  }
 }
