@@ -5,6 +5,7 @@ import java.io.IOException;
 import okio.Buffer;
 import okio.Source;
 import okio.Timeout;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The server's frames on their way to OkHttp's WebSocket reader, checked before OkHttp buffers
@@ -15,9 +16,9 @@ import okio.Timeout;
  *   <li>A message (all its frames) longer than the limit is refused as soon as a frame header
  *       says it would pass the limit, before a byte of it is buffered.
  *   <li>Compressed messages (permessage-deflate, RFC 7692) are inflated here as they arrive
- *       ({@link InboundInflater}), the limit counted in inflated bytes, and handed to OkHttp as
- *       one uncompressed frame: OkHttp never inflates, so no deflate bomb reaches it. Their
- *       compressed bytes have a bound of their own ({@link #compressedBound}).
+ *       ({@link InboundInflater}, none unless negotiated), the limit counted in inflated bytes,
+ *       and handed to OkHttp as one uncompressed frame: OkHttp never inflates, so no deflate bomb
+ *       reaches it. Their compressed bytes have a bound of their own ({@link #compressedBound}).
  *   <li>Reserved bits no negotiated extension defines (RSV2, RSV3; RSV1 without deflate, on a
  *       continuation or on a control frame) fail the connection here: an RSV1 frame never reaches
  *       OkHttp's inflater, which would inflate it unbounded (a masked one, or one whose length
@@ -62,10 +63,9 @@ final class InboundFrames implements Source {
    * blocks) meets it.
    */
   private final long compressedBound;
-  private final boolean deflate;
   private final PongsOwed pongsOwed;
   private final Tripped tripped;
-  private final InboundInflater inflater;
+  private final @Nullable InboundInflater inflater;
   private final FrameTimeout timeout;
   /** The text message in progress, plain or inflated (RFC 6455 8.1). */
   private final Utf8Validator utf8 = new Utf8Validator();
@@ -106,10 +106,9 @@ final class InboundFrames implements Source {
     this.timeout = new FrameTimeout(upstream.timeout());
     this.maxMessageBytes = maxMessageBytes;
     this.compressedBound = FrameHeader.saturatedAdd(maxMessageBytes, maxMessageBytes / 8 + 1024);
-    this.deflate = deflate;
     this.pongsOwed = new PongsOwed(outbound);
     this.tripped = tripped;
-    this.inflater = new InboundInflater(maxMessageBytes, serverNoContextTakeover);
+    this.inflater = deflate ? new InboundInflater(maxMessageBytes, serverNoContextTakeover) : null;
   }
 
   @Override
@@ -235,7 +234,7 @@ final class InboundFrames implements Source {
       return true;
     }
     int opcode = b0 & 0x0f;
-    String reserved = FrameHeader.reservedBitViolation(b0, opcode, deflate);
+    String reserved = FrameHeader.reservedBitViolation(b0, opcode, inflater != null);
     if (reserved != null) {
       protocolError(reserved);
       return true;
@@ -368,7 +367,7 @@ final class InboundFrames implements Source {
     out.writeByte(0x88).writeByte(2 + reasonBytes.length).writeShort(code).write(reasonBytes);
     finished = true;
     in.clear();
-    inflater.clear();
+    if (inflater != null) inflater.clear();
   }
 
   /** Moves a whole header to {@link #out} and lets the payload follow as it arrives. */

@@ -1,5 +1,6 @@
 package dev.steadysocket.internal;
 
+import dev.steadysocket.Compression;
 import dev.steadysocket.SteadySocketException;
 import java.io.IOException;
 import java.util.concurrent.Executor;
@@ -32,6 +33,7 @@ final class OkHttpTransport extends WebSocketListener implements Transport {
   private volatile @Nullable String subprotocol;
 
   private volatile String extensions = "";
+  private volatile Compression compression = Compression.disabled();
 
   OkHttpTransport(Transport.Listener listener, Executor dispatch) {
     this.listener = listener;
@@ -39,9 +41,10 @@ final class OkHttpTransport extends WebSocketListener implements Transport {
   }
 
   /** The handshake's outcome, recorded by the factory's interceptor before OkHttp reports OPEN. */
-  void negotiated(@Nullable String subprotocol, String extensions) {
+  void negotiated(@Nullable String subprotocol, String extensions, Compression compression) {
     this.subprotocol = subprotocol;
     this.extensions = extensions;
+    this.compression = compression;
   }
 
   @Override
@@ -52,6 +55,11 @@ final class OkHttpTransport extends WebSocketListener implements Transport {
   @Override
   public String extensions() {
     return extensions;
+  }
+
+  @Override
+  public Compression compression() {
+    return compression;
   }
 
   /** The guard's report, on the reader thread, just before OkHttp reads the synthetic close frame. */

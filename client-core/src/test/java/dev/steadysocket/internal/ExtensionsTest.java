@@ -27,6 +27,10 @@ class ExtensionsTest {
     // OkHttp's reader resets its window only when it inflates: compare what the reader uses.
     assertEquals(okHttp.perMessageDeflate && okHttp.serverNoContextTakeover, ours.serverNoContextTakeover,
         "server_no_context_takeover for " + what);
+    assertEquals(okHttp.clientNoContextTakeover, ours.clientNoContextTakeover, "client_no_context_takeover for " + what);
+    assertEquals(okHttp.serverMaxWindowBits, ours.serverMaxWindowBits, "server_max_window_bits for " + what);
+    assertEquals(okHttp.clientMaxWindowBits, ours.clientMaxWindowBits, "client_max_window_bits for " + what);
+    assertEquals(okHttp.unknownValues, ours.unexpected, "unknown values for " + what);
   }
 
   private static Headers answered(String... values) {
@@ -65,7 +69,8 @@ class ExtensionsTest {
     String[] pieces = {
       "permessage-deflate", "PerMessage-Deflate", "perme\u017fsage-deflate", "permessage-deflate-x", "x-custom",
       "server_no_context_takeover", "SERVER_NO_CONTEXT_TA\u212aEOVER", "client_no_context_takeover",
-      "server_max_window_bits=15", "client_max_window_bits", "=", "\"", "x=y", ",", ";", " ", "\t", "\u000b", "\r",
+      "server_max_window_bits=15", "client_max_window_bits", "=", "\"", "x=y", "server_max_window_bits",
+      "client_max_window_bits=", "1", "+", "-", "\u0661", "99999999999", "\"10\"", "server_max_window_bits=\"", ",", ";", " ", "\t", "\u000b", "\r",
       "\u00a0", "\u0130", "\u0131",
     };
     long seed = new Random().nextLong();

@@ -35,6 +35,15 @@ class InboundFramesTest {
     });
   }
 
+  // #17 part 3: with compression off, no inflater exists at all (an RSV1 frame is a protocol error).
+  @Test
+  void noInflaterExistsUnlessCompressionWasNegotiated() throws Exception {
+    java.lang.reflect.Field inflater = InboundFrames.class.getDeclaredField("inflater");
+    inflater.setAccessible(true);
+    org.junit.jupiter.api.Assertions.assertNull(inflater.get(frames(new Buffer(), 1024, false, false)));
+    org.junit.jupiter.api.Assertions.assertNotNull(inflater.get(frames(new Buffer(), 1024, true, false)));
+  }
+
   /** Everything the source hands OkHttp until its end. */
   private static Buffer drain(InboundFrames in) throws IOException {
     Buffer all = new Buffer();

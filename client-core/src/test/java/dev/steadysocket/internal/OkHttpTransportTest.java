@@ -108,7 +108,8 @@ class OkHttpTransportTest {
   OkHttpTransportFactory factory(OkHttpClient client, long unused) throws IOException {
     if (!server.getStarted()) server.start();
     Request request = new Request.Builder().url(server.url("/feed")).header("X-Fixed", "yes").build();
-    return new OkHttpTransportFactory(client, request, 5_000, 1_000, 16 << 20, false, java.util.List.of(), Runnable::run);
+    return new OkHttpTransportFactory(client, request, 5_000, 1_000, 16 << 20, false, java.util.List.of(),
+        dev.steadysocket.Compression.defaults(), Runnable::run);
   }
 
   OkHttpTransport openTransport(long unused) throws Exception {

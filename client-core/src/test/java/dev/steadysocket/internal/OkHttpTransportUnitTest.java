@@ -102,7 +102,9 @@ class OkHttpTransportUnitTest {
   @Test
   void theNegotiatedSubprotocolAndExtensionsAreReported() {
     assertEquals("", transport.extensions());
-    transport.negotiated("chat.v2", "permessage-deflate; server_no_context_takeover");
+    dev.steadysocket.Compression agreed = dev.steadysocket.Compression.defaults().withServerNoContextTakeover();
+    transport.negotiated("chat.v2", "permessage-deflate; server_no_context_takeover", agreed);
+    assertEquals(agreed, transport.compression());
     assertEquals("chat.v2", transport.subprotocol());
     assertEquals("permessage-deflate; server_no_context_takeover", transport.extensions());
   }
