@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Compression control against Node's {@code ws} with permessage-deflate on (it accepts what the
- * client offers and compresses every message it sends): what the server saw offered, what it
+ * client offers and compresses every message it sends) and off (it declines): what the server saw offered, what it
  * agreed to, what the client reports, and (from the server's TCP byte count) whether the client's
  * messages travelled compressed. The server's own compressed messages, with the windows and
  * context-takeover settings the client asked for, must arrive intact.
@@ -99,6 +99,20 @@ class CompressionPeerTest extends RealPeerTest {
     }
     long bytes = bytesForBigMessage(socket, events);
     assertTrue(bytes < BIG.length() / 10, "sent compressed: " + bytes + " bytes for " + BIG.length());
+  }
+
+  @Test
+  void aServerWithoutDeflateDeclinesAndNothingIsCompressed() throws Exception {
+    NodeServer plain = track(NodeServer.start());
+    Events events = new Events();
+    SteadySocket socket = open(builder(plain.url("/echo"), events).compression(Compression.defaults()), events);
+    JsonNode seen = whoami(socket, events);
+    assertEquals("permessage-deflate", seen.get("offered").asText());
+    assertTrue(seen.get("deflate").isNull(), "declined: " + seen);
+    assertEquals("", socket.extensions());
+    assertEquals(Compression.disabled(), socket.compression());
+    long bytes = bytesForBigMessage(socket, events);
+    assertTrue(bytes > BIG.length(), "sent uncompressed: " + bytes + " bytes");
   }
 
   @Test
