@@ -16,7 +16,7 @@ import org.jspecify.annotations.Nullable;
  * GuardedSocket} (by {@link OkHttpTransportFactory}'s interceptor) for limits, pong counts and our
  * own pings.
  */
-final class OkHttpTransport extends WebSocketListener implements Transport {
+final class OkHttpTransport extends WebSocketListener implements Transport, GuardEvents {
   private final Transport.Listener listener;
   private final Executor dispatch;
   /** Null only until {@link Factory#connect} assigns it, before any callback can matter. */
@@ -27,6 +27,8 @@ final class OkHttpTransport extends WebSocketListener implements Transport {
   private volatile @Nullable SteadySocketException refused;
 
   private volatile int refusedCode;
+  /** Set by {@link #endedMidMessage}; OkHttp's reader thread only. */
+  private boolean dropNextMessage;
 
   private final AtomicBoolean pinging = new AtomicBoolean();
   /** Set during the handshake, before onOpen. */
@@ -63,9 +65,23 @@ final class OkHttpTransport extends WebSocketListener implements Transport {
   }
 
   /** The guard's report, on the reader thread, just before OkHttp reads the synthetic close frame. */
-  void refused(SteadySocketException error, int closeCode) {
+  @Override
+  public void tripped(SteadySocketException error, int closeCode) {
     refusedCode = closeCode;
     refused = error;
+  }
+
+  /** On the reader thread, before OkHttp delivers the message the guard ended unfinished. */
+  @Override
+  public void endedMidMessage() {
+    dropNextMessage = true;
+  }
+
+  /** Whether this message is the one the guard ended unfinished (reader thread only). */
+  private boolean unfinished() {
+    boolean drop = dropNextMessage;
+    dropNextMessage = false;
+    return drop;
   }
 
   @Override
@@ -136,13 +152,13 @@ final class OkHttpTransport extends WebSocketListener implements Transport {
 
   @Override
   public void onMessage(WebSocket webSocket, String text) {
-    if (refused != null) return; // the truncated message the guard ended before its close frame
+    if (unfinished() || refused != null) return; // ended before a close, or after a refusal
     listener.onText(text);
   }
 
   @Override
   public void onMessage(WebSocket webSocket, ByteString bytes) {
-    if (refused != null) return; // the truncated message the guard ended before its close frame
+    if (unfinished() || refused != null) return; // ended before a close, or after a refusal
     listener.onBinary(bytes.toByteArray());
   }
 

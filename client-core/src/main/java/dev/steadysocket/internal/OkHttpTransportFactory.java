@@ -139,7 +139,7 @@ final class OkHttpTransportFactory implements Transport.Factory {
       }
       String extensions = String.join(", ", response.headers(Extensions.HEADER));
       transport.negotiated(chosen, extensions, answer.negotiated(compression));
-      GuardedSocket guard = new GuardedSocket(raw, maxMessageBytes, answer, transport::refused);
+      GuardedSocket guard = new GuardedSocket(raw, maxMessageBytes, answer, transport);
       transport.guard = guard;
       return response.newBuilder().socket(guard).build();
     }
