@@ -93,35 +93,6 @@ class CompressionAttackTest {
     }
   }
 
-  /** Promise 4: compression() reports what the current connection agreed, after a reconnect too. */
-  @Test
-  void compressionIsReportedAgainAfterAReconnectToAServerThatDeclines() throws Exception {
-    List<ConnectionState> states = new CopyOnWriteArrayList<>();
-    try (HostileServer server = HostileServer.builder("reconnect")
-        .then(c -> {
-          answer(c, "permessage-deflate; server_no_context_takeover");
-          Thread.sleep(300);
-          c.drop();
-        })
-        .then(c -> {
-          answer(c, null);
-          c.serve(false);
-        }).start()) {
-      SteadySocket socket = SteadySocket.builder(server.url("/")).heartbeat(Heartbeat.disabled())
-          .compression(Compression.defaults().withServerNoContextTakeover()).listener(recording(states)).build();
-      try {
-        socket.connect();
-        awaitOpen(socket, 1, states);
-        assertEquals(Compression.defaults().withServerNoContextTakeover(), socket.compression());
-        awaitOpen(socket, 2, states);
-        assertEquals(Compression.disabled(), socket.compression(), "second connection declined");
-        assertEquals("", socket.extensions());
-      } finally {
-        socket.close();
-      }
-    }
-  }
-
   /** Promise 4: a malformed server_max_window_bits value (RFC 7692 7.1.2.2: 8..15, no sign, no leading zero) is refused. */
   @Test
   void aMalformedWindowValueIsRefused() throws Exception {
