@@ -119,4 +119,44 @@ class CompressionAttackTest {
       }
     }
   }
+
+  /**
+   * The application's OkHttpClient says compress every message ({@code minWebSocketMessageToCompress(0)})
+   * and the builder's compression is left at its default. Before #17 part 3 the derived client
+   * inherited the setting; now OkHttpTransportFactory overwrites it with Compression.defaults()'s
+   * 1,024 whenever compression is enabled, silently: okHttpClient(...)'s Javadoc lists what the
+   * derived client changes, and this is not in the list.
+   */
+  @Test
+  void theApplicationClientsMinimumCompressSizeIsNotSilentlyOverwritten() throws Exception {
+    okhttp3.OkHttpClient app = new okhttp3.OkHttpClient.Builder().minWebSocketMessageToCompress(0).build();
+    List<ConnectionState> states = new CopyOnWriteArrayList<>();
+    try (HostileServer server = HostileServer.builder("min-size").deflate().then(c -> {
+      if (c.upgrade()) c.serve(false);
+    }).start()) {
+      SteadySocket socket = SteadySocket.builder(server.url("/")).heartbeat(Heartbeat.disabled())
+          .okHttpClient(app).listener(recording(states)).build();
+      try {
+        socket.connect();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!states.contains(ConnectionState.OPEN)) {
+          assertTrue(System.nanoTime() < deadline, "never OPEN: " + states);
+          LockSupport.parkNanos(1_000_000);
+        }
+        socket.send("tiny");
+        HostileServer.Conn conn = server.connection(0, 10_000);
+        HostileServer.Frame text = null;
+        while (text == null) {
+          for (HostileServer.Frame f : conn.frames) if (f.opcode == HostileServer.TEXT) text = f;
+          assertTrue(System.nanoTime() < deadline, "no text frame");
+          LockSupport.parkNanos(1_000_000);
+        }
+        assertTrue(text.rsv1, "the application's client compresses every message; the 4-byte message went uncompressed");
+      } finally {
+        socket.close();
+        app.dispatcher().executorService().shutdown();
+        app.connectionPool().evictAll();
+      }
+    }
+  }
 }
