@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
  */
 class ExtensionsAttackTest {
   /**
-   * A header of n empty extension tokens (";;;;…") makes the parser look for the next ',' from
+   * A complexity check, not a speed target: the quadratic parse took 5.5 s here (and grows with
+   * the square of the size); a linear one takes about a millisecond. A header of n empty extension tokens (";;;;…") makes the parser look for the next ',' from
    * each token to the end of the value: n²/2 character reads. 200,000 characters (under OkHttp's
    * 256 KiB header limit) take seconds; an answer refused at its first character should not.
    */
@@ -23,6 +24,6 @@ class ExtensionsAttackTest {
     Extensions e = Extensions.of(h);
     long millis = (System.nanoTime() - t0) / 1_000_000;
     assertTrue(e.unexpected, "refused");
-    assertTrue(millis < 200, "Extensions.of took " + millis + " ms on a 200,000-character answer");
+    assertTrue(millis < 1_000, "quadratic: Extensions.of took " + millis + " ms on a 200,000-character answer");
   }
 }
