@@ -124,7 +124,9 @@ public final class Compression {
 
   /**
    * A copy that sends outgoing messages smaller than {@code bytes} uncompressed (OkHttp's {@code
-   * minWebSocketMessageToCompress}; 1,024 by default). It does not affect what the server sends.
+   * minWebSocketMessageToCompress}). By default, and if set to 1,024, the {@link
+   * SteadySocketBuilder#okHttpClient} decides (1,024 unless its builder set another value); {@link
+   * SteadySocket#compression()} reports the size in force. It does not affect what the server sends.
    *
    * @param bytes the smallest message compressed, in (UTF-8) bytes; 0 compresses every message
    * @return a new compression with this threshold

@@ -68,6 +68,10 @@ final class OkHttpTransportFactory implements Transport.Factory {
             .proxyAuthenticator(HandshakePasses.FollowUps.of(base.proxyAuthenticator()))
             .webSocketCloseTimeout(okHttpMillis(closeTimeoutMillis), TimeUnit.MILLISECONDS);
     long connectMillis = okHttpMillis(connectTimeoutMillis);
+    // A minimum size left at its default is the application client's (1,024 unless it set one).
+    if (compression.isEnabled() && compression.minimumSize() == Compression.defaults().minimumSize()) {
+      compression = compression.withMinimumSize(base.minWebSocketMessageToCompress());
+    }
     if (compression.isEnabled()) b.minWebSocketMessageToCompress(compression.minimumSize());
     if (shorter(base.connectTimeoutMillis(), connectMillis)) {
       b.connectTimeout(connectMillis, TimeUnit.MILLISECONDS);
