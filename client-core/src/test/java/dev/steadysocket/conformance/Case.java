@@ -1,5 +1,6 @@
 package dev.steadysocket.conformance;
 
+import dev.steadysocket.Compression;
 import java.util.List;
 
 /**
@@ -64,12 +65,19 @@ final class Case {
     final String extensions;
     final Peer.Script script;
     final Judge judge;
+    /** What the client offers ({@code SteadySocketBuilder.compression}). */
+    final Compression offer;
 
     Run(String label, String extensions, Peer.Script script, Judge judge) {
+      this(label, extensions, script, judge, Compression.defaults());
+    }
+
+    Run(String label, String extensions, Peer.Script script, Judge judge, Compression offer) {
       this.label = label;
       this.extensions = extensions;
       this.script = script;
       this.judge = judge;
+      this.offer = offer;
     }
   }
 
@@ -87,5 +95,11 @@ final class Case {
 
   static Case of(String id, String description, String expected, String extensions, Peer.Script script, Judge judge) {
     return new Case(id, description, expected, List.of(new Run("", extensions, script, judge)));
+  }
+
+  /** A case whose client offers {@code offer} instead of the default. */
+  static Case of(String id, String description, String expected, Compression offer, String extensions,
+      Peer.Script script, Judge judge) {
+    return new Case(id, description, expected, List.of(new Run("", extensions, script, judge, offer)));
   }
 }

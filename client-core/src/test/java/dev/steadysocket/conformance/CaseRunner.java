@@ -41,7 +41,7 @@ final class CaseRunner {
   private static Result runOnce(Case.Run run) throws Exception {
     RawServer server = new RawServer(run.extensions, run.script);
     Case.Observation o;
-    try (server; Testee testee = new Testee(server.url())) {
+    try (server; Testee testee = new Testee(server.url(), run.offer)) {
       testee.connect();
       Peer peer = server.awaitPeer(Peer.PATIENCE_MILLIS);
       if (peer == null) {

@@ -1,6 +1,7 @@
 package dev.steadysocket.conformance;
 
 import dev.steadysocket.CloseReason;
+import dev.steadysocket.Compression;
 import dev.steadysocket.Envelope;
 import dev.steadysocket.Heartbeat;
 import dev.steadysocket.MessageCodec;
@@ -58,11 +59,12 @@ final class Testee implements AutoCloseable {
   private final SteadySocket socket;
   private final Seen seen = new Seen();
 
-  Testee(String url) {
+  Testee(String url, Compression offer) {
     AtomicReference<SteadySocket> self = new AtomicReference<>();
     socket = SteadySocket.builder(url)
         .heartbeat(Heartbeat.disabled())
         .maxReconnectAttempts(0)
+        .compression(offer)
         .codec(PASS_THROUGH)
         .outbox(OutboxPolicy.bounded(10_000, 64L << 20, OutboxPolicy.Overflow.REJECT_NEW))
         .listener(new SteadySocketListener() {
