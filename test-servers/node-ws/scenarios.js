@@ -6,6 +6,8 @@
 // Usage: node scenarios.js [PORT]         (0 or absent = random; prints "LISTENING <port>" on stdout)
 //   env MAX_LIFETIME_MS=N   exit after N ms (default 600000)
 //   env VERBOSE=1           log every connection to stderr
+//   env DEFLATE=1           accepts permessage-deflate (ws's defaults, which follow the client's
+//                           offer) and compresses every message, whatever its size
 //   env SINK_LOG=FILE       /sink also appends its SEQ/DUP lines to FILE, synchronously, before it
 //                           acks: unlike stdout (asynchronous on a full pipe), the record survives
 //                           a SIGKILL
@@ -39,7 +41,10 @@
 //   silence                 sends {"type":"silenced"} and then stops reading (half-open)
 //   destroy | reset         destroys the TCP connection (FIN | RST)
 //   close {code,reason}     starts a close handshake with that code
-//   whoami                  answers {"type":"whoami","content":{"authorization":<the header>}}
+//   whoami                  answers {"type":"whoami","content":{"authorization":<the header>,
+//                           "offered":<Sec-WebSocket-Extensions of the request>,"deflate":<the
+//                           permessage-deflate parameters agreed, or null>,"bytesRead":<TCP bytes
+//                           read from this client so far>}}
 // stdin: the line "drop" destroys every connection; the server exits when stdin closes.
 'use strict';
 
@@ -209,7 +214,10 @@ const rejections = new Map(); // key -> how many upgrades were rejected so far
 const sinkIds = new Set(); // ids /sink has printed, to report re-sends as DUP
 const sockets = new Set(); // every TCP socket we were handed (for drop and shutdown)
 
-const wss = new WebSocketServer({ noServer: true });
+const wss = new WebSocketServer({
+  noServer: true,
+  perMessageDeflate: process.env.DEFLATE === '1' ? { threshold: 0 } : false,
+});
 const server = http.createServer((req, res) => {
   res.writeHead(404, { 'Content-Type': 'text/plain' });
   res.end('WebSocket only\n');
@@ -281,7 +289,12 @@ function command(ws, content) {
     case 'close':
       return ws.close(content.code ?? 1000, content.reason ?? '');
     case 'whoami':
-      return ws.send(envelope('whoami', { authorization: ws.authorization ?? null }));
+      return ws.send(envelope('whoami', {
+        authorization: ws.authorization ?? null,
+        offered: ws.offered ?? null,
+        deflate: ws._extensions['permessage-deflate']?.params ?? null,
+        bytesRead: ws._socket.bytesRead,
+      }));
     default:
       return ws.send(envelope('error', { unknownCommand: String(content.command) }));
   }
@@ -291,6 +304,7 @@ wss.on('connection', (ws, req, url) => {
   const mode = url.pathname.startsWith('/status/') ? 'echo' : url.pathname.slice(1);
   const trace = url.searchParams.get('trace') === '1';
   ws.authorization = req.headers.authorization;
+  ws.offered = req.headers['sec-websocket-extensions'];
   ws.mode = mode;
   ws.on('error', (err) => log(`ws error: ${err.message}`));
 

@@ -166,6 +166,17 @@ public final class SteadySocket implements AutoCloseable {
   }
 
   /**
+   * The compression in force on the current (or last) connection: what the server agreed to of
+   * the offer made with {@link SteadySocketBuilder#compression}, with the offer's minimum size.
+   *
+   * @return {@link Compression#disabled()} before the first OPEN, when nothing was offered or the
+   *     server declined; never null
+   */
+  public Compression compression() {
+    return core.compression();
+  }
+
+  /**
    * The current state; may change the moment after it is read. Use {@link
    * SteadySocketListener#onStateChanged} to follow transitions.
    *

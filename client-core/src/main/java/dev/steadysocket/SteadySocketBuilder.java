@@ -90,12 +90,11 @@ public final class SteadySocketBuilder {
   }
 
   /**
-   * The OkHttpClient to connect with (proxy, TLS, DNS, interceptors); never shut down by us. It
+   * The OkHttpClient to connect with (proxy, TLS, DNS, interceptors); never shut down by us; it
    * needs a {@code maxRequestsPerHost} slot per open socket (below 64 logs a warning). Sockets
-   * derive a client from it: no redirects, no OkHttp pinger, timeouts of {@link #connectTimeout},
-   * no repeat of a handshake by OkHttp itself (the client's {@code Authenticator}s may still
-   * answer a 401/407, and its interceptors call {@code proceed} again), and a connection pool of
-   * its own that keeps no idle connection.
+   * derive a client from it: no redirects or OkHttp pinger, timeouts of {@link #connectTimeout},
+   * no handshake repeated by OkHttp itself (its {@code Authenticator}s may answer a 401/407, its
+   * interceptors call {@code proceed} again), an own pool that keeps no idle connection.
    *
    * @param client the base client
    * @return this builder
@@ -234,14 +233,14 @@ public final class SteadySocketBuilder {
   /**
    * Sets a handshake header, replacing earlier values; values are never logged or printed.
    *
-   * @param name the header name, an HTTP token
+   * @param name the header name, an HTTP token; not {@code Sec-WebSocket-Extensions} ({@link #compression})
    * @param value the header value: tab, space and visible ASCII only
    * @return this builder
-   * @throws IllegalArgumentException if the name is not an HTTP token or the value has a character
+   * @throws IllegalArgumentException if the name is not an HTTP token (or is refused) or the value has a character
    *     HTTP headers may not carry (the message names the position, never the value)
    */
   public SteadySocketBuilder header(String name, String value) {
-    config.headers.set(Checks.headerName(name), Checks.headerValue(name, value));
+    config.headers.set(Checks.requestHeader(name), Checks.headerValue(name, value));
     return this;
   }
 
@@ -254,7 +253,7 @@ public final class SteadySocketBuilder {
    * @throws IllegalArgumentException as {@link #header}
    */
   public SteadySocketBuilder addHeader(String name, String value) {
-    config.headers.add(Checks.headerName(name), Checks.headerValue(name, value));
+    config.headers.add(Checks.requestHeader(name), Checks.headerValue(name, value));
     return this;
   }
 
@@ -295,7 +294,7 @@ public final class SteadySocketBuilder {
    * @throws IllegalArgumentException as {@link #header}
    */
   public SteadySocketBuilder tokenHeader(String name, String prefix) {
-    config.tokenHeader = Checks.headerName(name);
+    config.tokenHeader = Checks.requestHeader(name);
     Checks.headerValue(name, prefix); // validates now, not at the first connect
     config.tokenPrefix = prefix;
     return this;
@@ -312,6 +311,18 @@ public final class SteadySocketBuilder {
   public SteadySocketBuilder maxInboundMessageSize(long bytes) {
     if (bytes < 1) throw new IllegalArgumentException("bytes < 1: " + bytes);
     config.maxInboundMessageBytes = bytes;
+    return this;
+  }
+
+  /**
+   * Whether to offer permessage-deflate, and how. Default {@link Compression#defaults()}, as
+   * OkHttp does; {@link Compression#disabled()} makes no offer. Trade-off: {@link Compression}.
+   *
+   * @param compression the offer; the server's answer is checked against it
+   * @return this builder
+   */
+  public SteadySocketBuilder compression(Compression compression) {
+    config.compression = Objects.requireNonNull(compression, "compression == null");
     return this;
   }
 
@@ -361,27 +372,15 @@ public final class SteadySocketBuilder {
    * @param handler receives each converted content, on the callback executor
    * @return this builder
    */
-  public <T> SteadySocketBuilder on(
-      String type, TypeReference<T> ref, Consumer<? super T> handler) {
+  public <T> SteadySocketBuilder on(String type, TypeReference<T> ref, Consumer<? super T> handler) {
     config.addHandler(type, ref, handler);
     return this;
   }
 
-  // Test seams: virtual time, a fake transport, a stand-in for the shared dispatch pool.
-  SteadySocketBuilder scheduler(Scheduler scheduler) {
-    config.scheduler = scheduler;
-    return this;
-  }
-
-  SteadySocketBuilder transportFactory(Transport.Factory factory) {
-    config.transportFactory = factory;
-    return this;
-  }
-
-  SteadySocketBuilder sharedDispatch(Executor dispatch) {
-    config.dispatch = dispatch;
-    return this;
-  }
+  // Test seams (virtual time, a fake transport, a stand-in for the shared dispatch pool); #20 moves them.
+  SteadySocketBuilder scheduler(Scheduler s) { config.scheduler = s; return this; }
+  SteadySocketBuilder transportFactory(Transport.Factory f) { config.transportFactory = f; return this; }
+  SteadySocketBuilder sharedDispatch(Executor d) { config.dispatch = d; return this; }
 
   /**
    * Builds a socket in state IDLE; {@link SteadySocket#connect()} starts it, close() releases it.

@@ -1,6 +1,7 @@
 package dev.steadysocket;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -118,5 +119,42 @@ class PublicValuesTest {
     assertTrue(Envelope.builder("t").content(fits).build().toString().endsWith("content=\"" + fits + "\"}"));
     String cut = Envelope.builder("t").content(fits + "x").build().toString();
     assertTrue(cut.endsWith("content=\"" + fits + "x…}"), cut);
+  }
+
+  @Test
+  void compressionIsAValueWhoseWithersValidateAndKeepTheRest() {
+    Compression tuned = Compression.defaults().withServerNoContextTakeover().withClientNoContextTakeover()
+        .withServerMaxWindowBits(8).withMinimumSize(0);
+    assertTrue(tuned.isEnabled() && tuned.serverNoContextTakeover() && tuned.clientNoContextTakeover());
+    assertEquals(8, tuned.serverMaxWindowBits());
+    assertEquals(0, tuned.minimumSize());
+    assertEquals(tuned, Compression.defaults().withMinimumSize(0).withServerMaxWindowBits(8)
+        .withClientNoContextTakeover().withServerNoContextTakeover(), "order does not matter");
+    assertEquals(tuned.hashCode(), Compression.defaults().withMinimumSize(0).withServerMaxWindowBits(8)
+        .withClientNoContextTakeover().withServerNoContextTakeover().hashCode());
+    assertEquals("Compression{permessage-deflate, client_no_context_takeover, server_no_context_takeover, "
+        + "server_max_window_bits=8, minimumSize=0}", tuned.toString());
+    assertEquals("Compression{permessage-deflate, minimumSize=1024}", Compression.defaults().toString());
+    assertEquals(15, Compression.defaults().serverMaxWindowBits());
+    assertEquals(1024, Compression.defaults().minimumSize());
+    assertFalse(Compression.defaults().serverNoContextTakeover() || Compression.defaults().clientNoContextTakeover());
+    for (Compression one : new Compression[] {Compression.defaults().withServerNoContextTakeover(),
+        Compression.defaults().withClientNoContextTakeover(), Compression.defaults().withServerMaxWindowBits(14),
+        Compression.defaults().withMinimumSize(1023), Compression.disabled()}) {
+      assertNotEquals(Compression.defaults(), one, one.toString());
+      assertNotEquals(Compression.defaults().hashCode(), one.hashCode(), one.toString());
+    }
+    assertFalse(Compression.disabled().isEnabled());
+    assertEquals(0, Compression.disabled().minimumSize());
+    assertEquals("Compression{disabled}", Compression.disabled().toString());
+    assertNotEquals(Compression.defaults(), (Object) "permessage-deflate");
+    assertThrows(IllegalArgumentException.class, () -> Compression.defaults().withServerMaxWindowBits(7));
+    assertThrows(IllegalArgumentException.class, () -> Compression.defaults().withServerMaxWindowBits(16));
+    assertEquals(15, Compression.defaults().withServerMaxWindowBits(15).serverMaxWindowBits());
+    assertThrows(IllegalArgumentException.class, () -> Compression.defaults().withMinimumSize(-1));
+    assertThrows(IllegalStateException.class, () -> Compression.disabled().withServerNoContextTakeover());
+    assertThrows(IllegalStateException.class, () -> Compression.disabled().withClientNoContextTakeover());
+    assertThrows(IllegalStateException.class, () -> Compression.disabled().withServerMaxWindowBits(10));
+    assertThrows(IllegalStateException.class, () -> Compression.disabled().withMinimumSize(10));
   }
 }

@@ -1,6 +1,7 @@
 package dev.steadysocket.internal;
 
 import dev.steadysocket.CloseReason;
+import dev.steadysocket.Compression;
 import dev.steadysocket.MessageCodec;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,6 +48,7 @@ public final class Assembly {
     volatile @Nullable String subprotocol;
 
     volatile String extensions = "";
+    volatile Compression compression = Compression.disabled();
     /** Gives back the shared loop thread and client this socket acquired; see {@link #shutDown}. */
     Runnable release = () -> {};
     private final AtomicBoolean released = new AtomicBoolean();
@@ -55,6 +57,7 @@ public final class Assembly {
     void negotiated(Transport t) {
       subprotocol = t.subprotocol();
       extensions = t.extensions();
+      compression = t.compression();
     }
 
     /**
@@ -173,7 +176,7 @@ public final class Assembly {
         p.endpoints.add(new OkHttpTransportFactory(
             base, request.build(), LoopTasks.nanos(config.connectTimeout) / 1_000_000,
             LoopTasks.nanos(config.closeTimeout) / 1_000_000, config.maxInboundMessageBytes,
-            !config.subprotocols.isEmpty(), tokenLabels, pool));
+            !config.subprotocols.isEmpty(), tokenLabels, config.compression, pool));
       }
     }
     OkHttpClient clientToRelease = ownClient[0];

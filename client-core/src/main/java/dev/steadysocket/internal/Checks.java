@@ -42,6 +42,19 @@ public final class Checks {
   }
 
   /**
+   * A handshake header the application may set: an HTTP token, and not {@code
+   * Sec-WebSocket-Extensions}, which OkHttp refuses on every attempt (compression is the
+   * builder's {@code compression}).
+   */
+  public static String requestHeader(String name) {
+    if (headerName(name).equalsIgnoreCase("Sec-WebSocket-Extensions")) {
+      throw new IllegalArgumentException(
+          "Sec-WebSocket-Extensions cannot be set: OkHttp refuses it; offer compression with compression(...)");
+    }
+    return name;
+  }
+
+  /**
    * A header value HTTP can carry (tab, and visible ASCII and space); the message names the
    * position, never the value, which may be a secret.
    */

@@ -18,7 +18,7 @@ final class GuardedSocket implements Socket {
    * @param extensions what OkHttp's reader will make of RSV1 frames ({@link Extensions#of} on the
    *     101 response's headers)
    */
-  GuardedSocket(Socket raw, long maxMessageBytes, Extensions extensions, InboundFrames.Tripped tripped) {
+  GuardedSocket(Socket raw, long maxMessageBytes, Extensions extensions, GuardEvents tripped) {
     this.raw = raw;
     this.outbound = new OutboundFrames(raw.getSink(), System::nanoTime);
     this.inbound = new InboundFrames(raw.getSource(), maxMessageBytes, extensions.perMessageDeflate,

@@ -5,6 +5,7 @@ import java.io.IOException;
 import okio.Buffer;
 import okio.Source;
 import okio.Timeout;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The server's frames on their way to OkHttp's WebSocket reader, checked before OkHttp buffers
@@ -15,9 +16,9 @@ import okio.Timeout;
  *   <li>A message (all its frames) longer than the limit is refused as soon as a frame header
  *       says it would pass the limit, before a byte of it is buffered.
  *   <li>Compressed messages (permessage-deflate, RFC 7692) are inflated here as they arrive
- *       ({@link InboundInflater}), the limit counted in inflated bytes, and handed to OkHttp as
- *       one uncompressed frame: OkHttp never inflates, so no deflate bomb reaches it. Their
- *       compressed bytes have a bound of their own ({@link #compressedBound}).
+ *       ({@link InboundInflater}, none unless negotiated), the limit counted in inflated bytes,
+ *       and handed to OkHttp as one uncompressed frame: OkHttp never inflates, so no deflate bomb
+ *       reaches it. Their compressed bytes have a bound of their own ({@link #compressedBound}).
  *   <li>Reserved bits no negotiated extension defines (RSV2, RSV3; RSV1 without deflate, on a
  *       continuation or on a control frame) fail the connection here: an RSV1 frame never reaches
  *       OkHttp's inflater, which would inflate it unbounded (a masked one, or one whose length
@@ -33,7 +34,7 @@ import okio.Timeout;
  * <p>A refusal hands OkHttp a synthetic close frame from the "server" (1009 for size, 1008 for the
  * ping flood, 1002 for a protocol error, 1007 for text that is not UTF-8) instead of the offending
  * bytes, and then end of stream. OkHttp answers it like any close (our {@link OkHttpTransport}
- * sends the close frame back) and the socket sees the typed error from {@link Tripped}. Every byte
+ * sends the close frame back) and the socket sees the typed error from {@link GuardEvents}. Every byte
  * OkHttp reads passes through here.
  *
  * <p><b>Threading:</b> OkHttp's reader thread only, except the counters, which other threads read.
@@ -48,11 +49,6 @@ final class InboundFrames implements Source {
   private static final int RSV2_RSV3 = 0x30;
   private static final int CONTROL = 0x08;
 
-  /** Told once when a limit is crossed, before the synthetic close frame is handed to OkHttp. */
-  interface Tripped {
-    void tripped(SteadySocketException error, int closeCode);
-  }
-
   private final Source upstream;
   private final long maxMessageBytes;
   /**
@@ -62,10 +58,9 @@ final class InboundFrames implements Source {
    * blocks) meets it.
    */
   private final long compressedBound;
-  private final boolean deflate;
   private final PongsOwed pongsOwed;
-  private final Tripped tripped;
-  private final InboundInflater inflater;
+  private final GuardEvents tripped;
+  private final @Nullable InboundInflater inflater;
   private final FrameTimeout timeout;
   /** The text message in progress, plain or inflated (RFC 6455 8.1). */
   private final Utf8Validator utf8 = new Utf8Validator();
@@ -85,8 +80,9 @@ final class InboundFrames implements Source {
   /**
    * True while OkHttp holds a non-final frame of an uncompressed message. OkHttp cannot take a
    * close frame inside a fragmented message (it reads the close, then throws "Expected continuation
-   * opcode" and drops the connection before our close frame is written), so a refusal ends that
-   * message first with an empty final continuation, which {@link OkHttpTransport} discards.
+   * opcode" and drops the connection before our close frame is written), so before a close, the
+   * server's or a refusal's, that message is ended with an empty final continuation, which {@link
+   * OkHttpTransport} drops ({@link GuardEvents#endedMidMessage}).
    */
   private boolean okHttpMidMessage;
   /** Whether the plain message in progress is text. */
@@ -101,15 +97,14 @@ final class InboundFrames implements Source {
 
   InboundFrames(
       Source upstream, long maxMessageBytes, boolean deflate, boolean serverNoContextTakeover,
-      OutboundFrames outbound, Tripped tripped) {
+      OutboundFrames outbound, GuardEvents tripped) {
     this.upstream = upstream;
     this.timeout = new FrameTimeout(upstream.timeout());
     this.maxMessageBytes = maxMessageBytes;
     this.compressedBound = FrameHeader.saturatedAdd(maxMessageBytes, maxMessageBytes / 8 + 1024);
-    this.deflate = deflate;
     this.pongsOwed = new PongsOwed(outbound);
     this.tripped = tripped;
-    this.inflater = new InboundInflater(maxMessageBytes, serverNoContextTakeover);
+    this.inflater = deflate ? new InboundInflater(maxMessageBytes, serverNoContextTakeover) : null;
   }
 
   @Override
@@ -235,7 +230,7 @@ final class InboundFrames implements Source {
       return true;
     }
     int opcode = b0 & 0x0f;
-    String reserved = FrameHeader.reservedBitViolation(b0, opcode, deflate);
+    String reserved = FrameHeader.reservedBitViolation(b0, opcode, inflater != null);
     if (reserved != null) {
       protocolError(reserved);
       return true;
@@ -259,9 +254,7 @@ final class InboundFrames implements Source {
     }
     // A plain data frame that plainTotal refused: its message crosses the limit.
     messageBytes = FrameHeader.saturatedAdd(messageBytes, length);
-    trip(Api.get().messageTooLarge(
-        "the server sent a message of at least " + messageBytes + " bytes; the limit is "
-            + maxMessageBytes + " (SteadySocketBuilder.maxInboundMessageSize)"), 1009, "message too large");
+    tooLarge(messageBytes, "");
     return true;
   }
 
@@ -277,13 +270,12 @@ final class InboundFrames implements Source {
         return;
       }
     }
+    if (opcode == OPCODE_CLOSE) endOkHttpMessage(); // RFC 6455 5.4 allows it between fragments
     if (opcode == OPCODE_PING) {
       pingsReceived++;
       PongsOwed.Ping verdict = pongsOwed.ping();
       if (verdict == PongsOwed.Ping.FLOOD) {
-        trip(Api.get().protocolViolation(1008, "the server sent pings while " + PongsOwed.MAX_OWED_PONGS
-            + " pongs were owed and read none of our bytes for " + PongsOwed.PONG_DRAIN_NANOS / 1_000_000_000L
-            + " s (a ping flood)", null), 1008, "ping flood");
+        trip(PongsOwed.flood(), 1008, "ping flood");
         return;
       }
       if (verdict == PongsOwed.Ping.UNANSWERED) {
@@ -340,7 +332,7 @@ final class InboundFrames implements Source {
     if (inflater.invalidUtf8()) {
       invalidUtf8();
     } else {
-      tooLarge();
+      tooLarge(inflater.inflatedBytes(), " (inflated)");
     }
   }
 
@@ -350,10 +342,9 @@ final class InboundFrames implements Source {
         1007, "invalid UTF-8");
   }
 
-  private void tooLarge() {
-    trip(Api.get().messageTooLarge(
-        "the server sent a message of at least " + inflater.inflatedBytes() + " bytes (inflated); the limit is "
-            + maxMessageBytes + " (SteadySocketBuilder.maxInboundMessageSize)"), 1009, "message too large");
+  private void tooLarge(long bytes, String inflated) {
+    trip(Api.get().messageTooLarge("the server sent a message of at least " + bytes + " bytes" + inflated
+        + "; the limit is " + maxMessageBytes + " (SteadySocketBuilder.maxInboundMessageSize)"), 1009, "message too large");
   }
 
   private void protocolError(String message) {
@@ -364,11 +355,19 @@ final class InboundFrames implements Source {
   private void trip(SteadySocketException error, int code, String reason) {
     tripped.tripped(error, code);
     byte[] reasonBytes = reason.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    if (okHttpMidMessage) out.writeByte(0x80).writeByte(0); // see okHttpMidMessage
+    endOkHttpMessage();
     out.writeByte(0x88).writeByte(2 + reasonBytes.length).writeShort(code).write(reasonBytes);
     finished = true;
     in.clear();
-    inflater.clear();
+    if (inflater != null) inflater.clear();
+  }
+
+  /** Before a close frame: ends the message OkHttp holds, if any (see {@link #okHttpMidMessage}). */
+  private void endOkHttpMessage() {
+    if (!okHttpMidMessage) return;
+    tripped.endedMidMessage();
+    out.writeByte(0x80).writeByte(0);
+    okHttpMidMessage = false;
   }
 
   /** Moves a whole header to {@link #out} and lets the payload follow as it arrives. */

@@ -1,5 +1,6 @@
 package dev.steadysocket.internal;
 
+import dev.steadysocket.Compression;
 import dev.steadysocket.SteadySocketException;
 import java.io.IOException;
 import java.util.concurrent.Executor;
@@ -15,7 +16,7 @@ import org.jspecify.annotations.Nullable;
  * GuardedSocket} (by {@link OkHttpTransportFactory}'s interceptor) for limits, pong counts and our
  * own pings.
  */
-final class OkHttpTransport extends WebSocketListener implements Transport {
+final class OkHttpTransport extends WebSocketListener implements Transport, GuardEvents {
   private final Transport.Listener listener;
   private final Executor dispatch;
   /** Null only until {@link Factory#connect} assigns it, before any callback can matter. */
@@ -26,12 +27,15 @@ final class OkHttpTransport extends WebSocketListener implements Transport {
   private volatile @Nullable SteadySocketException refused;
 
   private volatile int refusedCode;
+  /** Set by {@link #endedMidMessage}; OkHttp's reader thread only. */
+  private boolean dropNextMessage;
 
   private final AtomicBoolean pinging = new AtomicBoolean();
   /** Set during the handshake, before onOpen. */
   private volatile @Nullable String subprotocol;
 
   private volatile String extensions = "";
+  private volatile Compression compression = Compression.disabled();
 
   OkHttpTransport(Transport.Listener listener, Executor dispatch) {
     this.listener = listener;
@@ -39,9 +43,10 @@ final class OkHttpTransport extends WebSocketListener implements Transport {
   }
 
   /** The handshake's outcome, recorded by the factory's interceptor before OkHttp reports OPEN. */
-  void negotiated(@Nullable String subprotocol, String extensions) {
+  void negotiated(@Nullable String subprotocol, String extensions, Compression compression) {
     this.subprotocol = subprotocol;
     this.extensions = extensions;
+    this.compression = compression;
   }
 
   @Override
@@ -54,10 +59,29 @@ final class OkHttpTransport extends WebSocketListener implements Transport {
     return extensions;
   }
 
+  @Override
+  public Compression compression() {
+    return compression;
+  }
+
   /** The guard's report, on the reader thread, just before OkHttp reads the synthetic close frame. */
-  void refused(SteadySocketException error, int closeCode) {
+  @Override
+  public void tripped(SteadySocketException error, int closeCode) {
     refusedCode = closeCode;
     refused = error;
+  }
+
+  /** On the reader thread, before OkHttp delivers the message the guard ended unfinished. */
+  @Override
+  public void endedMidMessage() {
+    dropNextMessage = true;
+  }
+
+  /** Whether this message is the one the guard ended unfinished (reader thread only). */
+  private boolean unfinished() {
+    boolean drop = dropNextMessage;
+    dropNextMessage = false;
+    return drop;
   }
 
   @Override
@@ -128,13 +152,13 @@ final class OkHttpTransport extends WebSocketListener implements Transport {
 
   @Override
   public void onMessage(WebSocket webSocket, String text) {
-    if (refused != null) return; // the truncated message the guard ended before its close frame
+    if (unfinished() || refused != null) return; // ended before a close, or after a refusal
     listener.onText(text);
   }
 
   @Override
   public void onMessage(WebSocket webSocket, ByteString bytes) {
-    if (refused != null) return; // the truncated message the guard ended before its close frame
+    if (unfinished() || refused != null) return; // ended before a close, or after a refusal
     listener.onBinary(bytes.toByteArray());
   }
 

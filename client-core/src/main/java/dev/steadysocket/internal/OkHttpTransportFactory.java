@@ -1,5 +1,6 @@
 package dev.steadysocket.internal;
 
+import dev.steadysocket.Compression;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,6 +12,7 @@ import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Connects with one OkHttpClient derived once per socket and URL (it shares the base's dispatcher
@@ -31,7 +33,10 @@ import okhttp3.Response;
  *       connect timeout (a read timeout no longer applies once the socket is upgraded);
  *   <li>OkHttp's pinger is off: the heartbeat sends its own pings ({@link OutboundFrames});
  *   <li>the upgraded socket is wrapped in a {@link GuardedSocket}, which bounds what the server
- *       can make us buffer.
+ *       can make us buffer;
+ *   <li>permessage-deflate is offered as the socket's {@link Compression} says (OkHttp always
+ *       offers it and refuses a request that sets the header, so the offer is rewritten below
+ *       OkHttp's), and the server's answer is checked against that offer ({@link Extensions}).
  * </ul>
  */
 final class OkHttpTransportFactory implements Transport.Factory {
@@ -51,7 +56,7 @@ final class OkHttpTransportFactory implements Transport.Factory {
   OkHttpTransportFactory(
       OkHttpClient base, Request request, long connectTimeoutMillis, long closeTimeoutMillis,
       long maxInboundMessageBytes, boolean subprotocolRequired, List<String> tokenLabels,
-      Executor dispatch) {
+      Compression compression, Executor dispatch) {
     OkHttpClient.Builder b =
         base.newBuilder()
             .pingInterval(0, TimeUnit.MILLISECONDS)
@@ -63,6 +68,11 @@ final class OkHttpTransportFactory implements Transport.Factory {
             .proxyAuthenticator(HandshakePasses.FollowUps.of(base.proxyAuthenticator()))
             .webSocketCloseTimeout(okHttpMillis(closeTimeoutMillis), TimeUnit.MILLISECONDS);
     long connectMillis = okHttpMillis(connectTimeoutMillis);
+    // A minimum size left at its default is the application client's (1,024 unless it set one).
+    if (compression.isEnabled() && compression.minimumSize() == Compression.defaults().minimumSize()) {
+      compression = compression.withMinimumSize(base.minWebSocketMessageToCompress());
+    }
+    if (compression.isEnabled()) b.minWebSocketMessageToCompress(compression.minimumSize());
     if (shorter(base.connectTimeoutMillis(), connectMillis)) {
       b.connectTimeout(connectMillis, TimeUnit.MILLISECONDS);
     }
@@ -72,7 +82,7 @@ final class OkHttpTransportFactory implements Transport.Factory {
     b.interceptors().add(0, UNCHECKED_AS_IO); // first, so it wraps every other interceptor
     List<String> choices = new ArrayList<>(request.headers(SUBPROTOCOL));
     choices.addAll(tokenLabels);
-    b.interceptors().add(1, new GuardInterceptor(maxInboundMessageBytes, choices, subprotocolRequired));
+    b.interceptors().add(1, new GuardInterceptor(maxInboundMessageBytes, choices, subprotocolRequired, compression));
     b.interceptors().add(ONE_PASS); // last, below the application's
     this.client = b.build();
     this.request = request;
@@ -93,9 +103,10 @@ final class OkHttpTransportFactory implements Transport.Factory {
   }
 
   /**
-   * On the 101 response of a request that carries an {@link OkHttpTransport} tag: checks the
-   * server's subprotocol against what was offered (OkHttp does not), records what was negotiated,
-   * and wraps the socket in a {@link GuardedSocket}.
+   * Offers compression as configured; on the 101 response of a request that carries an {@link
+   * OkHttpTransport} tag: checks the server's subprotocol and extensions against what was offered
+   * (OkHttp checks neither before it opens), records what was negotiated, and wraps the socket in
+   * a {@link GuardedSocket}.
    */
   private static final class GuardInterceptor implements Interceptor {
     private final long maxMessageBytes;
@@ -103,30 +114,36 @@ final class OkHttpTransportFactory implements Transport.Factory {
     private final List<String> choices;
 
     private final boolean subprotocolRequired;
+    private final Compression compression;
+    private final @Nullable String offer;
 
-    GuardInterceptor(long maxMessageBytes, List<String> choices, boolean subprotocolRequired) {
+    GuardInterceptor(long maxMessageBytes, List<String> choices, boolean subprotocolRequired, Compression compression) {
       this.maxMessageBytes = maxMessageBytes;
       this.choices = choices;
       this.subprotocolRequired = subprotocolRequired;
+      this.compression = compression;
+      this.offer = Extensions.offer(compression);
     }
 
     @Override
     public Response intercept(Chain chain) throws IOException {
-      Request request = chain.request();
+      Request.Builder offering = chain.request().newBuilder();
+      Request request = (offer == null ? offering.removeHeader(Extensions.HEADER) : offering.header(Extensions.HEADER, offer)).build();
       Response response = chain.proceed(request);
       OkHttpTransport transport = request.tag(OkHttpTransport.class);
       okio.Socket raw = response.socket();
       if (transport == null || raw == null || response.code() != 101) return response;
       String chosen = response.header(SUBPROTOCOL);
+      Extensions answer = Extensions.of(response.headers());
       String problem = Subprotocols.problem(choices, chosen, subprotocolRequired);
+      if (problem == null) problem = answer.problem(compression);
       if (problem != null) {
         raw.cancel();
         throw new java.net.ProtocolException(problem);
       }
-      String extensions = String.join(", ", response.headers("Sec-WebSocket-Extensions"));
-      transport.negotiated(chosen, extensions);
-      GuardedSocket guard =
-          new GuardedSocket(raw, maxMessageBytes, Extensions.of(response.headers()), transport::refused);
+      String extensions = String.join(", ", response.headers(Extensions.HEADER));
+      transport.negotiated(chosen, extensions, answer.negotiated(compression));
+      GuardedSocket guard = new GuardedSocket(raw, maxMessageBytes, answer, transport);
       transport.guard = guard;
       return response.newBuilder().socket(guard).build();
     }

@@ -1,5 +1,7 @@
 package dev.steadysocket.internal;
 
+import dev.steadysocket.SteadySocketException;
+
 /**
  * The pongs OkHttp owes the server, for {@link InboundFrames}: each ping handed to OkHttp queues a
  * pong (up to 125 bytes, in memory until written). Past {@link #MAX_OWED_PONGS} further pings go
@@ -45,5 +47,12 @@ final class PongsOwed {
     if (owedSince == -1) owedSince = now;
     // The writer may have been idle, its progress old, until this burst: count from the burst.
     return now - Math.max(owedSince, outbound.lastProgressNanos()) >= PONG_DRAIN_NANOS ? Ping.FLOOD : Ping.UNANSWERED;
+  }
+
+  /** The refusal of a ping flood (close 1008). */
+  static SteadySocketException flood() {
+    return Api.get().protocolViolation(1008, "the server sent pings while " + MAX_OWED_PONGS
+        + " pongs were owed and read none of our bytes for " + PONG_DRAIN_NANOS / 1_000_000_000L
+        + " s (a ping flood)", null);
   }
 }

@@ -2,6 +2,7 @@ package dev.steadysocket.internal;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.steadysocket.Backoff;
+import dev.steadysocket.Compression;
 import dev.steadysocket.Heartbeat;
 import dev.steadysocket.MessageCodec;
 import dev.steadysocket.OutboxPolicy;
@@ -45,6 +46,7 @@ public final class SocketConfig {
   public @Nullable Duration maxRetryAfter;
   public OutboxPolicy outbox = OutboxPolicy.defaults();
   public long maxInboundMessageBytes = 16L << 20;
+  public Compression compression = Compression.defaults();
   public ReconnectPolicy reconnectPolicy = ReconnectPolicy.defaults();
   public @Nullable MessageCodec codec;
 
@@ -81,6 +83,7 @@ public final class SocketConfig {
     c.maxRetryAfter = maxRetryAfter;
     c.outbox = outbox;
     c.maxInboundMessageBytes = maxInboundMessageBytes;
+    c.compression = compression;
     c.reconnectPolicy = reconnectPolicy;
     c.codec = codec;
     c.acknowledgedSends = acknowledgedSends;

@@ -43,6 +43,10 @@ public final class SocketCore {
     return parts.extensions;
   }
 
+  public dev.steadysocket.Compression compression() {
+    return parts.compression;
+  }
+
   public ConnectionState state() {
     return loop.state();
   }

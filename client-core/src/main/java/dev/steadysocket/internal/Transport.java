@@ -30,6 +30,11 @@ public interface Transport {
     return "";
   }
 
+  /** The compression the server agreed to; known once open. */
+  default dev.steadysocket.Compression compression() {
+    return dev.steadysocket.Compression.disabled();
+  }
+
   /** Starts a graceful close. */
   void close(int code, String reason);
 

@@ -2,8 +2,11 @@ package dev.steadysocket.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.steadysocket.Compression;
 import java.io.IOException;
 import java.util.Random;
 import okhttp3.Headers;
@@ -19,14 +22,31 @@ import org.junit.jupiter.api.Test;
 class ExtensionsTest {
   private static final String NAME = "Sec-WebSocket-Extensions";
 
+  /**
+   * Whatever OkHttp's parser flags, ours refuses; whatever ours accepts, both read the same. Ours
+   * refuses beside OkHttp only window sizes OkHttp took as numbers but RFC 7692 does not ("+9",
+   * "09", non-ASCII digits).
+   */
   private static void assertSameAsOkHttp(Headers headers) throws IOException {
     WebSocketExtensions okHttp = WebSocketExtensions.Companion.parse(headers);
     Extensions ours = Extensions.of(headers);
     String what = headers.toString().replace("\n", " | ");
+    if (okHttp.unknownValues) {
+      assertTrue(ours.unexpected, "OkHttp flags it, ours must refuse: " + what);
+      return;
+    }
+    if (ours.unexpected) {
+      assertTrue(okHttp.serverMaxWindowBits != null || okHttp.clientMaxWindowBits != null,
+          "refused beside OkHttp for something other than a window size: " + what);
+      return;
+    }
     assertEquals(okHttp.perMessageDeflate, ours.perMessageDeflate, "permessage-deflate for " + what);
     // OkHttp's reader resets its window only when it inflates: compare what the reader uses.
     assertEquals(okHttp.perMessageDeflate && okHttp.serverNoContextTakeover, ours.serverNoContextTakeover,
         "server_no_context_takeover for " + what);
+    assertEquals(okHttp.clientNoContextTakeover, ours.clientNoContextTakeover, "client_no_context_takeover for " + what);
+    assertEquals(okHttp.serverMaxWindowBits, ours.serverMaxWindowBits, "server_max_window_bits for " + what);
+    assertEquals(okHttp.clientMaxWindowBits, ours.clientMaxWindowBits, "client_max_window_bits for " + what);
   }
 
   private static Headers answered(String... values) {
@@ -56,6 +76,9 @@ class ExtensionsTest {
     assertSameAsOkHttp(new Headers.Builder().addUnsafeNonAscii("sec-websocket-EXTENSIONS", "permessage-deflate").build());
     assertSameAsOkHttp(new Headers.Builder().addUnsafeNonAscii("Sec-WebSocket-Extension", "permessage-deflate").build());
     assertTrue(Extensions.of(answered("perme\u017fsage-deflate")).perMessageDeflate, "the issue's header");
+    for (String window : new String[] {"+9", "09", "\u0669", "-9", "\"9"}) {
+      assertTrue(Extensions.of(answered("permessage-deflate; server_max_window_bits=" + window)).unexpected, window);
+    }
     assertFalse(Extensions.of(Headers.of()).perMessageDeflate);
   }
 
@@ -65,7 +88,8 @@ class ExtensionsTest {
     String[] pieces = {
       "permessage-deflate", "PerMessage-Deflate", "perme\u017fsage-deflate", "permessage-deflate-x", "x-custom",
       "server_no_context_takeover", "SERVER_NO_CONTEXT_TA\u212aEOVER", "client_no_context_takeover",
-      "server_max_window_bits=15", "client_max_window_bits", "=", "\"", "x=y", ",", ";", " ", "\t", "\u000b", "\r",
+      "server_max_window_bits=15", "client_max_window_bits", "=", "\"", "x=y", "server_max_window_bits",
+      "client_max_window_bits=", "1", "+", "-", "\u0661", "99999999999", "\"10\"", "server_max_window_bits=\"", ",", ";", " ", "\t", "\u000b", "\r",
       "\u00a0", "\u0130", "\u0131",
     };
     long seed = new Random().nextLong();
@@ -83,5 +107,62 @@ class ExtensionsTest {
         throw new AssertionError("seed " + seed + ": " + e.getMessage(), e);
       }
     }
+  }
+
+  // #17 part 3
+  @Test
+  void offersOnlyWhatTheCompressionAsks() {
+    assertEquals(null, Extensions.offer(Compression.disabled()));
+    assertEquals("permessage-deflate", Extensions.offer(Compression.defaults().withServerMaxWindowBits(15)));
+    assertEquals("permessage-deflate; client_no_context_takeover",
+        Extensions.offer(Compression.defaults().withClientNoContextTakeover()));
+    assertEquals("permessage-deflate; server_no_context_takeover; server_max_window_bits=8",
+        Extensions.offer(Compression.defaults().withServerMaxWindowBits(8).withServerNoContextTakeover()));
+    assertEquals("permessage-deflate; server_max_window_bits=14",
+        Extensions.offer(Compression.defaults().withServerMaxWindowBits(14)));
+  }
+
+  // #17 part 3: every answer OkHttp refuses is refused by us first, beside what RFC 7692 forbids.
+  @Test
+  void refusesWhatWasNotOfferedAndAcceptsWhatWasOrMayBeDeclined() {
+    Compression off = Compression.disabled();
+    Compression on = Compression.defaults();
+    Compression window10 = Compression.defaults().withServerMaxWindowBits(10);
+    String[][] refused = {
+      {"off", "permessage-deflate"}, {"off", "x-custom"}, {"off", "permessage-deflate; server_no_context_takeover"},
+      {"on", "x-custom"}, {"on", "permessage-deflate, permessage-deflate"}, {"on", "permessage-deflate, x"},
+      {"on", "permessage-deflate; client_max_window_bits=15"}, {"on", "permessage-deflate; client_max_window_bits"},
+      {"on", "permessage-deflate; server_max_window_bits=16"}, {"on", "permessage-deflate; server_max_window_bits=7"},
+      {"on", "permessage-deflate; server_max_window_bits"}, {"on", "permessage-deflate; server_max_window_bits=x"},
+      {"on", "permessage-deflate; server_no_context_takeover=1"}, {"on", "permessage-deflate; foo"},
+      {"on", "permessage-deflate; client_no_context_takeover; client_no_context_takeover"},
+      {"10", "permessage-deflate; server_max_window_bits=11"}, {"10", "permessage-deflate; server_max_window_bits=15"},
+    };
+    for (String[] r : refused) {
+      Compression offer = r[0].equals("off") ? off : r[0].equals("on") ? on : window10;
+      assertNotNull(Extensions.of(answered(r[1])).problem(offer), r[0] + " answered " + r[1]);
+    }
+    String[][] accepted = {
+      {"off", ""}, {"on", ""}, {"on", "permessage-deflate"}, {"on", "PerMessage-Deflate ; Server_No_Context_Takeover"},
+      {"on", "permessage-deflate; server_max_window_bits=8"}, {"on", "permessage-deflate; server_max_window_bits=\"15\""},
+      {"on", "permessage-deflate; client_no_context_takeover"}, {"10", "permessage-deflate"},
+      {"10", "permessage-deflate; server_max_window_bits=10"}, {"10", "permessage-deflate; server_max_window_bits=8"},
+    };
+    for (String[] a : accepted) {
+      Compression offer = a[0].equals("off") ? off : a[0].equals("on") ? on : window10;
+      assertNull(Extensions.of(answered(a[1])).problem(offer), a[0] + " answered " + a[1]);
+    }
+  }
+
+  // #17 part 3
+  @Test
+  void whatWasAgreedKeepsTheOffersMinimumSize() {
+    Compression offer = Compression.defaults().withServerNoContextTakeover().withServerMaxWindowBits(10).withMinimumSize(5);
+    assertEquals(Compression.disabled(), Extensions.of(answered("")).negotiated(offer));
+    assertEquals(Compression.defaults().withMinimumSize(5), Extensions.of(answered("permessage-deflate")).negotiated(offer));
+    assertEquals(Compression.defaults().withMinimumSize(5).withServerNoContextTakeover().withClientNoContextTakeover()
+            .withServerMaxWindowBits(9),
+        Extensions.of(answered("permessage-deflate; server_no_context_takeover; client_no_context_takeover; "
+            + "server_max_window_bits=9")).negotiated(offer));
   }
 }

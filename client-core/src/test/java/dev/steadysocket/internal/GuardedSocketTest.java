@@ -57,7 +57,7 @@ class GuardedSocketTest {
     return new Headers.Builder().addUnsafeNonAscii("Sec-WebSocket-Extensions", extensions).build();
   }
 
-  private static GuardedSocket socket(String extensions, Buffer wire, InboundFrames.Tripped tripped) {
+  private static GuardedSocket socket(String extensions, Buffer wire, GuardEvents tripped) {
     return new GuardedSocket(new RawSocket(wire), 1 << 20, Extensions.of(answered(extensions)), tripped);
   }
 

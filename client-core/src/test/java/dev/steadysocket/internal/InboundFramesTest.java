@@ -35,6 +35,41 @@ class InboundFramesTest {
     });
   }
 
+  // #17 part 2 (conformance 7.1.5): OkHttp threw "Expected continuation opcode" at a close between
+  // fragments and dropped the connection before our answer was written.
+  @Test
+  void aCloseBetweenFragmentsEndsOkHttpsMessageFirstAndSaysSo() throws Exception {
+    Buffer wire = new Buffer()
+        .writeByte(0x01).writeByte(3).writeUtf8("hel") // text, not final
+        .writeByte(0x88).writeByte(2).writeShort(1000) // close
+        .writeByte(0x80).writeByte(2).writeUtf8("lo"); // the rest, after the close
+    int[] ended = {0};
+    InboundFrames in = new InboundFrames(wire, 1024, false, false, outbound, new GuardEvents() {
+      @Override public void tripped(SteadySocketException e, int code) {
+        tripped = e;
+      }
+
+      @Override public void endedMidMessage() {
+        ended[0]++;
+      }
+    });
+    Buffer expected = new Buffer().writeByte(0x01).writeByte(3).writeUtf8("hel")
+        .writeByte(0x80).writeByte(0) // an empty final continuation OkHttpTransport drops
+        .writeByte(0x88).writeByte(2).writeShort(1000).writeByte(0x80).writeByte(2).writeUtf8("lo");
+    assertEquals(expected.readByteString(), drain(in).readByteString());
+    assertEquals(1, ended[0]);
+    org.junit.jupiter.api.Assertions.assertNull(tripped, "not a refusal");
+  }
+
+  // #17 part 3: with compression off, no inflater exists at all (an RSV1 frame is a protocol error).
+  @Test
+  void noInflaterExistsUnlessCompressionWasNegotiated() throws Exception {
+    java.lang.reflect.Field inflater = InboundFrames.class.getDeclaredField("inflater");
+    inflater.setAccessible(true);
+    org.junit.jupiter.api.Assertions.assertNull(inflater.get(frames(new Buffer(), 1024, false, false)));
+    org.junit.jupiter.api.Assertions.assertNotNull(inflater.get(frames(new Buffer(), 1024, true, false)));
+  }
+
   /** Everything the source hands OkHttp until its end. */
   private static Buffer drain(InboundFrames in) throws IOException {
     Buffer all = new Buffer();

@@ -34,7 +34,8 @@ class OkHttpTransportFactoryTest {
   private void connect(OkHttpClient.Builder client, Interceptor server) {
     base = client.addInterceptor(server).build();
     Request request = new Request.Builder().url("http://example.invalid/feed").build();
-    new OkHttpTransportFactory(base, request, 5_000, 1_000, 1 << 20, false, java.util.List.of(), Runnable::run)
+    new OkHttpTransportFactory(base, request, 5_000, 1_000, 1 << 20, false, java.util.List.of(),
+        dev.steadysocket.Compression.defaults(), Runnable::run)
         .connect(false, Map.of(), events);
   }
 

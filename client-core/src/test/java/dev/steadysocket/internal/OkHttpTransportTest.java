@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.steadysocket.Compression;
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -106,9 +107,53 @@ class OkHttpTransportTest {
   }
 
   OkHttpTransportFactory factory(OkHttpClient client, long unused) throws IOException {
+    return factory(client, Compression.defaults());
+  }
+
+  OkHttpTransportFactory factory(OkHttpClient client, Compression compression) throws IOException {
     if (!server.getStarted()) server.start();
     Request request = new Request.Builder().url(server.url("/feed")).header("X-Fixed", "yes").build();
-    return new OkHttpTransportFactory(client, request, 5_000, 1_000, 16 << 20, false, java.util.List.of(), Runnable::run);
+    return new OkHttpTransportFactory(client, request, 5_000, 1_000, 16 << 20, false, java.util.List.of(),
+        compression, Runnable::run);
+  }
+
+  // #17 part 3
+  @Test
+  void theOfferIsRewrittenBelowOkHttpsAsTheCompressionSays() throws Exception {
+    Compression tuned = Compression.defaults().withClientNoContextTakeover().withServerNoContextTakeover()
+        .withServerMaxWindowBits(9);
+    String[] expected = {null, "permessage-deflate",
+        "permessage-deflate; client_no_context_takeover; server_no_context_takeover; server_max_window_bits=9"};
+    Compression[] offers = {Compression.disabled(), Compression.defaults(), tuned};
+    for (int i = 0; i < offers.length; i++) {
+      server.enqueue(new MockResponse.Builder().webSocketUpgrade(peer).build());
+      Events events = new Events(); // each its own: a cancelled transport reports later
+      OkHttpTransport t = (OkHttpTransport) factory(base, offers[i]).connect(false, Map.of(), events);
+      assertEquals("open", events.next(), "for " + offers[i] + ": " + events.failure);
+      assertEquals(expected[i], server.takeRequest().getHeaders().get("Sec-WebSocket-Extensions"));
+      t.cancel();
+    }
+  }
+
+  // #17 part 3
+  @Test
+  void theAnswerIsCheckedAgainstTheOfferAndWhatWasAgreedIsRecorded() throws Exception {
+    Compression offer = Compression.defaults().withServerMaxWindowBits(12).withMinimumSize(7);
+    server.enqueue(new MockResponse.Builder().webSocketUpgrade(peer)
+        .addHeader("Sec-WebSocket-Extensions", "permessage-deflate; server_max_window_bits=10").build());
+    OkHttpTransport t = (OkHttpTransport) factory(base, offer).connect(false, Map.of(), events);
+    assertEquals("open", events.next());
+    assertEquals(Compression.defaults().withServerMaxWindowBits(10).withMinimumSize(7), t.compression());
+    t.cancel();
+    Events refusal = new Events();
+    server.enqueue(new MockResponse.Builder().webSocketUpgrade(peer)
+        .addHeader("Sec-WebSocket-Extensions", "permessage-deflate; server_max_window_bits=13").build());
+    t = (OkHttpTransport) factory(base, offer).connect(false, Map.of(), refusal);
+    assertEquals("failure -1 null", refusal.next(), "refused before OkHttp saw the 101");
+    assertInstanceOf(java.net.ProtocolException.class, refusal.failure);
+    assertTrue(refusal.failure.getMessage().contains("server_max_window_bits=13"), refusal.failure.getMessage());
+    assertEquals(Compression.disabled(), t.compression());
+    assertNull(t.guard, "no socket was guarded: OkHttp never read from it");
   }
 
   OkHttpTransport openTransport(long unused) throws Exception {

@@ -85,7 +85,7 @@ class OkHttpTransportUnitTest {
 
   private GuardedSocketTest.RawSocket guard(Buffer serverFrames) {
     GuardedSocketTest.RawSocket raw = new GuardedSocketTest.RawSocket(serverFrames);
-    transport.guard = new GuardedSocket(raw, 1_000, Extensions.NONE, transport::refused);
+    transport.guard = new GuardedSocket(raw, 1_000, Extensions.NONE, transport);
     return raw;
   }
 
@@ -102,7 +102,9 @@ class OkHttpTransportUnitTest {
   @Test
   void theNegotiatedSubprotocolAndExtensionsAreReported() {
     assertEquals("", transport.extensions());
-    transport.negotiated("chat.v2", "permessage-deflate; server_no_context_takeover");
+    dev.steadysocket.Compression agreed = dev.steadysocket.Compression.defaults().withServerNoContextTakeover();
+    transport.negotiated("chat.v2", "permessage-deflate; server_no_context_takeover", agreed);
+    assertEquals(agreed, transport.compression());
     assertEquals("chat.v2", transport.subprotocol());
     assertEquals("permessage-deflate; server_no_context_takeover", transport.extensions());
   }
@@ -110,13 +112,27 @@ class OkHttpTransportUnitTest {
   @Test
   void aRefusalIsReportedInsteadOfTheSyntheticCloseAndItsTruncatedMessageDropped() throws Exception {
     SteadySocketException error = Api.get().messageTooLarge("too large");
-    transport.refused(error, 1009);
+    transport.tripped(error, 1009);
     transport.onMessage(ws, "the truncated message");
     transport.onMessage(ws, ByteString.of((byte) 1));
     transport.onClosing(ws, 1009, "message too large");
     assertEquals(List.of("close 1009 null"), ws.calls, "the close frame is answered");
     assertEquals("refused 1009", events.next());
     assertTrue(events.queue.isEmpty(), "no message, no onClosing: " + events.queue);
+  }
+
+  // #17 part 2 (conformance 7.1.5)
+  @Test
+  void theMessageEndedBeforeACloseIsDroppedAndTheOneAfterDelivered() throws Exception {
+    transport.endedMidMessage();
+    transport.onMessage(ws, "the unfinished message");
+    transport.onMessage(ws, "the next");
+    transport.endedMidMessage();
+    transport.onMessage(ws, ByteString.of((byte) 1));
+    transport.onMessage(ws, ByteString.of((byte) 2, (byte) 3));
+    assertEquals("text the next", events.next());
+    assertEquals("binary 2", events.next());
+    assertTrue(events.queue.isEmpty(), "" + events.queue);
   }
 
   @Test
@@ -175,7 +191,7 @@ class OkHttpTransportUnitTest {
       @Override public okio.Sink getSink() { return broken; }
       @Override public void cancel() {}
     };
-    transport.guard = new GuardedSocket(raw, 1_000, Extensions.NONE, transport::refused);
+    transport.guard = new GuardedSocket(raw, 1_000, Extensions.NONE, transport);
     assertTrue(transport.ping());
     dispatch.runAll(); // the writer meets the same failure and reports it; the ping stays quiet
     assertTrue(transport.ping());
