@@ -244,8 +244,8 @@ final class InboundFrames implements Source {
       return true;
     }
     boolean first = opcode != OPCODE_CONTINUATION;
-    if (first && compressedOpcode != -1) {
-      protocolError("the server started a message inside a fragmented compressed one");
+    if (first && (compressedOpcode != -1 || okHttpMidMessage)) { // RFC 6455 5.4: never interleaved
+      protocolError("the server started a message inside a fragmented one");
       return true;
     }
     if (first) messageBytes = 0;

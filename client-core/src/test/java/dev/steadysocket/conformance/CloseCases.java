@@ -1,10 +1,12 @@
 package dev.steadysocket.conformance;
 
 import static dev.steadysocket.conformance.Expect.text;
+import static dev.steadysocket.conformance.Frames.BINARY;
 import static dev.steadysocket.conformance.Frames.CLOSE;
 import static dev.steadysocket.conformance.Frames.CONTINUATION;
 import static dev.steadysocket.conformance.Frames.FIN;
 import static dev.steadysocket.conformance.Frames.PING;
+import static dev.steadysocket.conformance.Frames.RSV1;
 import static dev.steadysocket.conformance.Frames.TEXT;
 import static dev.steadysocket.conformance.Frames.closePayload;
 import static dev.steadysocket.conformance.Frames.frame;
@@ -53,6 +55,19 @@ final class CloseCases {
     }
     cases.add(new Case("7.1.5", "Send the first fragment of a text message, a close 1000, then the last fragment (10 runs)",
         "The close answered (1000) every time; the message never delivered", runs));
+    cases.add(closeMidMessage("7.1.6", "a binary message", "a close 4001", null, p -> {
+      p.sendRaw(Frames.concat(frame(BINARY, utf8("fragment1")), frame(FIN | CLOSE, closePayload(4001, new byte[0])),
+          frame(FIN | CONTINUATION, utf8("fragment2"))));
+      p.awaitEnd(Peer.PATIENCE_MILLIS);
+    }, 4001));
+    cases.add(closeMidMessage("7.1.7", "a compressed text message", "a close 1001", "permessage-deflate", p -> {
+      byte[] deflated = p.compress(Frames.filled(3000, 'a'));
+      int half = deflated.length / 2;
+      p.sendRaw(Frames.concat(frame(RSV1 | TEXT, java.util.Arrays.copyOf(deflated, half)),
+          frame(FIN | CLOSE, closePayload(1001, new byte[0])),
+          frame(FIN | CONTINUATION, java.util.Arrays.copyOfRange(deflated, half, deflated.length))));
+      p.awaitEnd(Peer.PATIENCE_MILLIS);
+    }, 1001));
     cases.add(Case.of("7.3.1", "Send a close with an empty payload", "The close answered (empty, or 1000)", null,
         closeFrame(new byte[0]), answered(Set.of(1000), true)));
     cases.add(Case.of("7.3.2", "Send a close with a 1-byte payload", "Fail the connection (1002)", null,
@@ -99,6 +114,14 @@ final class CloseCases {
    * The client answers the server's close once, with one of {@code codes} (or an empty payload if
    * {@code emptyToo}), delivers nothing, and ends the TCP connection.
    */
+  /** A close (with its own code, which must be echoed) between the fragments of {@code what} (10 runs). */
+  private static Case closeMidMessage(String id, String what, String close, String extensions, Peer.Script script, int code) {
+    List<Case.Run> runs = new ArrayList<>();
+    for (int k = 1; k <= 10; k++) runs.add(new Case.Run("a run", extensions, script, answered(Set.of(code), false)));
+    return new Case(id, "Send the first fragment of " + what + ", " + close + ", then the last fragment (10 runs)",
+        "The close answered with its code (" + code + ") every time; the message never delivered", runs);
+  }
+
   static Case.Judge answered(Set<Integer> codes, boolean emptyToo) {
     return o -> {
       List<Event> got = Expect.frames(o);

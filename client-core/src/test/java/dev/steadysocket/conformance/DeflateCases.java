@@ -162,6 +162,12 @@ final class DeflateCases {
         p -> p.sendCompressed(TEXT, bad)));
     cases.add(failCase("12.8." + n++, "Send a compressed text message whose inflated text ends inside a character (κόσμε + CE)",
         1007, p -> p.sendCompressed(TEXT, Frames.unhex(Utf8Vectors.KOSME + "ce"))));
+    cases.add(failCase("12.8." + n++, "Send a text frame (FIN false), then the first frame of a compressed message (a new"
+        + " message inside it: RFC 6455 5.4), then a close 1000, in one write", 1002, p -> {
+          byte[] c = p.compress(data(true, 1024, 4));
+          p.sendRaw(Frames.concat(frame(TEXT, hello), frame(RSV1 | TEXT, slice(c, 0, c.length / 2)),
+              frame(FIN | CLOSE, Frames.closePayload(1000, new byte[0]))));
+        }));
   }
 
   private static Case failCase(String id, String description, int code, Peer.Script bad) {

@@ -131,7 +131,10 @@ final class Expect {
       if (tail.size() > 2 || tail.size() == 2 && tail.get(0).kind != Event.Kind.CLOSE) {
         return failed(o, "the client sent " + tail.get(0) + " after the bad frame");
       }
-      if (!o.app.typedError()) return failed(o, "the application got no typed error");
+      // A lost connection is not a failed one: the application must learn why (#17).
+      if (!o.app.protocolViolation(code == 1007 ? 1007 : 0)) {
+        return failed(o, "the application got no ProtocolViolationException" + (code == 1007 ? "(1007)" : ""));
+      }
       if (tail.size() == 1) return ok(o); // TCP closed without a close frame: failed, as RFC 6455 7.1.7 allows
       int sent = tail.get(0).code;
       if (sent == 1000) return failed(o, "closed with 1000 (normal closure), which does not fail the connection");

@@ -32,9 +32,9 @@ final class Testee implements AutoCloseable {
     final List<String> errors = new ArrayList<>();
     CloseReason closed;
 
-    /** Whether a typed error (a proper subclass of SteadySocketException) reached onError. */
-    boolean typedError() {
-      return errors.stream().anyMatch(e -> !e.equals("SteadySocket"));
+    /** Whether the application was told of a protocol violation (with {@code code}, unless 0). */
+    boolean protocolViolation(int code) {
+      return errors.stream().anyMatch(e -> e.startsWith(code == 0 ? "ProtocolViolation(" : "ProtocolViolation(" + code + ")"));
     }
 
     @Override
