@@ -1,15 +1,12 @@
 package dev.steadysocket.reliability;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.steadysocket.CloseReason;
 import dev.steadysocket.Compression;
 import dev.steadysocket.ConnectionState;
 import dev.steadysocket.Heartbeat;
 import dev.steadysocket.SteadySocket;
-import dev.steadysocket.SteadySocketListener;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -23,23 +20,6 @@ import org.junit.jupiter.api.Test;
 class CompressionAttackHeldTest {
   static void answer(HostileServer.Conn c, String extensions) throws Exception {
     CompressionAttackTest.answer(c, extensions);
-  }
-
-  private static void awaitOpen(SteadySocket socket, int opens, List<ConnectionState> states) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (states.stream().filter(s -> s == ConnectionState.OPEN).count() < opens) {
-      assertTrue(System.nanoTime() < deadline, "never OPEN x" + opens + ": " + states);
-      assertFalse(socket.closeFuture().isDone(), "closed: " + socket.closeFuture().getNow(null));
-      LockSupport.parkNanos(1_000_000);
-    }
-  }
-
-  private static SteadySocketListener recording(List<ConnectionState> states) {
-    return new SteadySocketListener() {
-      @Override public void onStateChanged(ConnectionState previous, ConnectionState current) {
-        states.add(current);
-      }
-    };
   }
 
   static byte[] deflate(String text) {
@@ -69,12 +49,12 @@ class CompressionAttackHeldTest {
           c.serve(false);
         }).start()) {
       SteadySocket socket = SteadySocket.builder(server.url("/")).heartbeat(Heartbeat.disabled())
-          .compression(Compression.defaults().withServerNoContextTakeover()).listener(recording(states)).build();
+          .compression(Compression.defaults().withServerNoContextTakeover()).listener(CompressionAttackTest.recording(states)).build();
       try {
         socket.connect();
-        awaitOpen(socket, 1, states);
+        CompressionAttackTest.awaitOpen(socket, 1, states);
         assertEquals(Compression.defaults().withServerNoContextTakeover(), socket.compression());
-        awaitOpen(socket, 2, states);
+        CompressionAttackTest.awaitOpen(socket, 2, states);
         assertEquals(Compression.disabled(), socket.compression(), "second connection declined");
         assertEquals("", socket.extensions());
       } finally {
@@ -98,7 +78,7 @@ class CompressionAttackHeldTest {
         conn.serve(false);
       }).start()) {
         SteadySocket socket = SteadySocket.builder(server.url("/")).heartbeat(Heartbeat.disabled())
-            .compression(c).listener(recording(states)).build();
+            .compression(c).listener(CompressionAttackTest.recording(states)).build();
         try {
           socket.connect();
           HostileServer.Conn conn = server.connection(0, 10_000);
@@ -125,10 +105,10 @@ class CompressionAttackHeldTest {
       conn.serve(false);
     }).start()) {
       SteadySocket socket = SteadySocket.builder(server.url("/")).heartbeat(Heartbeat.disabled())
-          .compression(Compression.defaults()).listener(recording(states)).build();
+          .compression(Compression.defaults()).listener(CompressionAttackTest.recording(states)).build();
       try {
         socket.connect();
-        awaitOpen(socket, 1, states);
+        CompressionAttackTest.awaitOpen(socket, 1, states);
         assertEquals(Compression.defaults().withClientNoContextTakeover(), socket.compression());
       } finally {
         socket.close();

@@ -35,7 +35,7 @@ class CompressionAttackTest {
     c.flush();
   }
 
-  private static void awaitOpen(SteadySocket socket, int opens, List<ConnectionState> states) {
+  static void awaitOpen(SteadySocket socket, int opens, List<ConnectionState> states) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
     while (states.stream().filter(s -> s == ConnectionState.OPEN).count() < opens) {
       assertTrue(System.nanoTime() < deadline, "never OPEN x" + opens + ": " + states);
@@ -44,7 +44,7 @@ class CompressionAttackTest {
     }
   }
 
-  private static SteadySocketListener recording(List<ConnectionState> states) {
+  static SteadySocketListener recording(List<ConnectionState> states) {
     return new SteadySocketListener() {
       @Override public void onStateChanged(ConnectionState previous, ConnectionState current) {
         states.add(current);
