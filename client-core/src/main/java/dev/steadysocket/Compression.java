@@ -1,5 +1,6 @@
 package dev.steadysocket;
 
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -199,11 +200,7 @@ public final class Compression {
 
   @Override
   public int hashCode() {
-    int h = Boolean.hashCode(enabled);
-    h = 31 * h + Boolean.hashCode(serverNoContextTakeover);
-    h = 31 * h + Boolean.hashCode(clientNoContextTakeover);
-    h = 31 * h + serverMaxWindowBits;
-    return 31 * h + Long.hashCode(minimumSize);
+    return Objects.hash(enabled, serverNoContextTakeover, clientNoContextTakeover, serverMaxWindowBits, minimumSize);
   }
 
   @Override

@@ -31,7 +31,6 @@ final class Extensions {
   final boolean clientNoContextTakeover;
   /** {@code server_max_window_bits}, or null if absent (or not a number: then {@link #unexpected}). */
   final @Nullable Integer serverMaxWindowBits;
-  final @Nullable Integer clientMaxWindowBits;
   /**
    * Another extension, a repeat, an unknown parameter or a bad value: what OkHttp calls {@code
    * unknownValues}, and a window size not written as RFC 7692 writes it. The other fields are
@@ -40,18 +39,17 @@ final class Extensions {
   final boolean unexpected;
 
   private Extensions(boolean perMessageDeflate, boolean serverNoContextTakeover, boolean clientNoContextTakeover,
-      @Nullable Integer serverMaxWindowBits, @Nullable Integer clientMaxWindowBits, boolean unexpected) {
+      @Nullable Integer serverMaxWindowBits, boolean unexpected) {
     this.perMessageDeflate = perMessageDeflate;
     this.serverNoContextTakeover = serverNoContextTakeover;
     this.clientNoContextTakeover = clientNoContextTakeover;
     this.serverMaxWindowBits = serverMaxWindowBits;
-    this.clientMaxWindowBits = clientMaxWindowBits;
     this.unexpected = unexpected;
   }
 
-  static final Extensions NONE = new Extensions(false, false, false, null, null, false);
+  static final Extensions NONE = new Extensions(false, false, false, null, false);
   /** Any answer {@link #problem} refuses for what it says, whatever else it says. */
-  private static final Extensions UNEXPECTED = new Extensions(false, false, false, null, null, true);
+  private static final Extensions UNEXPECTED = new Extensions(false, false, false, null, true);
 
   /** The {@code Sec-WebSocket-Extensions} value we offer for {@code c}, or null for none. */
   static @Nullable String offer(Compression c) {
@@ -67,11 +65,11 @@ final class Extensions {
   @Nullable String problem(Compression offered) {
     if (unexpected) {
       return "the server's Sec-WebSocket-Extensions names an extension other than permessage-deflate, "
-          + "repeats one, or has a parameter that is unknown, repeated or malformed";
+          + "repeats one, has client_max_window_bits (never offered), or a parameter that is unknown, repeated "
+          + "or malformed";
     }
     if (!perMessageDeflate) return null;
     if (!offered.isEnabled()) return "the server answered with permessage-deflate, which was not offered";
-    if (clientMaxWindowBits != null) return "the server answered with client_max_window_bits, which was not offered";
     if (serverMaxWindowBits != null && (serverMaxWindowBits < 8 || serverMaxWindowBits > offered.serverMaxWindowBits())) {
       return "the server answered with server_max_window_bits=" + serverMaxWindowBits + ", outside 8.."
           + offered.serverMaxWindowBits();
@@ -94,7 +92,6 @@ final class Extensions {
     boolean serverNoContextTakeover = false;
     boolean clientNoContextTakeover = false;
     Integer serverMaxWindowBits = null;
-    Integer clientMaxWindowBits = null;
     for (int i = 0; i < responseHeaders.size(); i++) {
       if (!responseHeaders.name(i).equalsIgnoreCase(HEADER)) continue;
       String header = responseHeaders.value(i);
@@ -117,7 +114,7 @@ final class Extensions {
           String value = equals < parameterEnd ? unquote(trimSubstring(header, equals + 1, parameterEnd)) : null;
           pos = parameterEnd + 1;
           if (name.equalsIgnoreCase("client_max_window_bits")) {
-            if (clientMaxWindowBits != null || (clientMaxWindowBits = windowBits(value)) == null) return UNEXPECTED;
+            return UNEXPECTED; // never offered (OkHttp's compressor cannot limit its window): RFC 7692 7.1.2.2
           } else if (name.equalsIgnoreCase("client_no_context_takeover")) {
             if (clientNoContextTakeover || value != null) return UNEXPECTED;
             clientNoContextTakeover = true;
@@ -133,8 +130,7 @@ final class Extensions {
       }
     }
     if (!deflate) return NONE;
-    return new Extensions(true, serverNoContextTakeover, clientNoContextTakeover, serverMaxWindowBits,
-        clientMaxWindowBits, false);
+    return new Extensions(true, serverNoContextTakeover, clientNoContextTakeover, serverMaxWindowBits, false);
   }
 
   /**

@@ -72,7 +72,7 @@ final class OkHttpTransportFactory implements Transport.Factory {
     if (compression.isEnabled() && compression.minimumSize() == Compression.defaults().minimumSize()) {
       compression = compression.withMinimumSize(base.minWebSocketMessageToCompress());
     }
-    if (compression.isEnabled()) b.minWebSocketMessageToCompress(compression.minimumSize());
+    b.minWebSocketMessageToCompress(compression.minimumSize()); // 0 when disabled: nothing is compressed anyway
     if (shorter(base.connectTimeoutMillis(), connectMillis)) {
       b.connectTimeout(connectMillis, TimeUnit.MILLISECONDS);
     }

@@ -92,4 +92,18 @@ class Utf8ValidatorTest {
     assertTrue(v.complete());
     assertEquals(8191 + 3 + 9000, buffer.size(), "nothing consumed");
   }
+
+  // #17 mutation run: the ASCII fast path must stop at the range's end, and a failed validator
+  // stays failed for an empty update.
+  @org.junit.jupiter.api.Test
+  void onlyTheGivenRangeIsReadAndAFailureStays() {
+    Utf8Validator v = new Utf8Validator();
+    byte[] bytes = {'a', 'b', (byte) 0xff};
+    org.junit.jupiter.api.Assertions.assertTrue(v.update(bytes, 0, 1), "ASCII after the range is not read");
+    org.junit.jupiter.api.Assertions.assertTrue(v.update(bytes, 1, 2));
+    org.junit.jupiter.api.Assertions.assertTrue(v.complete());
+    org.junit.jupiter.api.Assertions.assertFalse(v.update(bytes, 2, 3), "0xFF is never UTF-8");
+    org.junit.jupiter.api.Assertions.assertFalse(v.update(new okio.Buffer(), 0, 0), "failed stays failed");
+    org.junit.jupiter.api.Assertions.assertFalse(v.update(bytes, 0, 1), "failed stays failed");
+  }
 }
