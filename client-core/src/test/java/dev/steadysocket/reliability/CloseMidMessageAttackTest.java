@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.Deflater;
 import org.junit.jupiter.api.Test;
@@ -86,6 +87,9 @@ class CloseMidMessageAttackTest {
 
   static Seen run(byte[] wire, boolean deflate) throws Exception {
     Seen seen = new Seen();
+    // Every run ends the connection, reported to onError; callbacks run one at a time in order, so
+    // once it is reported, whatever the reader delivered before it has reached the listener.
+    CountDownLatch reported = new CountDownLatch(1);
     HostileServer.Builder b = HostileServer.builder("close-mid-attack").then(c -> {
       if (!c.upgrade()) return;
       c.write(wire, 0, wire.length);
@@ -109,13 +113,14 @@ class CloseMidMessageAttackTest {
 
             @Override public void onError(SteadySocketException e) {
               seen.errors.add(e);
+              reported.countDown();
             }
           }).build();
       try {
         socket.connect();
         HostileServer.Conn conn = server.connection(0, 10_000);
         seen.clientCloseCode = conn.awaitClientClose(10_000);
-        Thread.sleep(300); // let what the reader delivers reach the listener
+        assertTrue(reported.await(10, TimeUnit.SECONDS), "the connection's end was reported");
         seen.clientFrames = List.copyOf(conn.frames);
         try {
           seen.closed = socket.closeFuture().get(300, TimeUnit.MILLISECONDS);

@@ -11,6 +11,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.zip.Deflater;
@@ -38,10 +39,11 @@ class CompressionAttackHeldTest {
   @Test
   void compressionIsReportedAgainAfterAReconnectToAServerThatDeclines() throws Exception {
     List<ConnectionState> states = new CopyOnWriteArrayList<>();
+    CountDownLatch firstChecked = new CountDownLatch(1);
     try (HostileServer server = HostileServer.builder("reconnect")
         .then(c -> {
           answer(c, "permessage-deflate; server_no_context_takeover");
-          Thread.sleep(300);
+          firstChecked.await(10, TimeUnit.SECONDS); // drops once the test has read the first agreement
           c.drop();
         })
         .then(c -> {
@@ -54,6 +56,7 @@ class CompressionAttackHeldTest {
         socket.connect();
         CompressionAttackTest.awaitOpen(socket, 1, states);
         assertEquals(Compression.defaults().withServerNoContextTakeover(), socket.compression());
+        firstChecked.countDown();
         CompressionAttackTest.awaitOpen(socket, 2, states);
         assertEquals(Compression.disabled(), socket.compression(), "second connection declined");
         assertEquals("", socket.extensions());
@@ -62,7 +65,6 @@ class CompressionAttackHeldTest {
       }
     }
   }
-
 
   /** Promise 1: disabled (no offer) or declined (no answer): an RSV1 frame is a protocol error, 1002. */
   @Test
