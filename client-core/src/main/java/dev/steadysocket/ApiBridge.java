@@ -86,4 +86,19 @@ final class ApiBridge extends Api {
   public ListenerException listener(String message, Throwable cause) {
     return new ListenerException(message, cause);
   }
+
+  @Override
+  public SetupRejectedException setupRejected(SetupRegistration registration, Envelope reply) {
+    return new SetupRejectedException(registration, reply);
+  }
+
+  @Override
+  public SetupTimeoutException setupTimeout(SetupRegistration registration, Duration timeout) {
+    return new SetupTimeoutException(registration, timeout);
+  }
+
+  @Override
+  public Envelope setupEnvelope(SetupMessage message, @Nullable String token, String id) {
+    return message.build(token, id);
+  }
 }

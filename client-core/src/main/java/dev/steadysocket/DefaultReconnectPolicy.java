@@ -24,6 +24,12 @@ final class DefaultReconnectPolicy implements ReconnectPolicy {
         return e instanceof TlsException || e instanceof ProtocolViolationException
             ? Decision.stop()
             : Decision.retry();
+      case SETUP_FAILED:
+        SteadySocketException cause = d.error();
+        return cause instanceof SetupRejectedException
+                && ((SetupRejectedException) cause).registration().message().usesToken()
+            ? Decision.refreshTokenAndRetry()
+            : Decision.retry();
       case DEAD_LINK:
       default:
         return Decision.retry();

@@ -29,7 +29,13 @@ public final class Disconnect {
      */
     TRANSPORT_FAILURE,
     /** The heartbeat found the link dead; the error is a {@link DeadLinkException}. */
-    DEAD_LINK
+    DEAD_LINK,
+    /**
+     * A {@link SetupMessage} failed the open connection: a {@link SetupTimeoutException}, a {@link
+     * SetupRejectedException} ({@link SetupMessage.OnRejection#CLOSE_CONNECTION}), or a {@link
+     * ListenerException} or {@link EncodeException} when the message could not be built.
+     */
+    SETUP_FAILED
   }
 
   private final Kind kind;

@@ -122,4 +122,14 @@ public interface Metrics {
    * @return callbacks dropped; always 0 with the default executor, which never refuses
    */
   long callbacksRejected();
+
+  /**
+   * Setup messages written ({@link SetupMessage}s and their closing messages), counted apart from
+   * {@link #messagesSent()}: they are not application messages.
+   *
+   * @return setup messages written since the socket was built
+   */
+  default long setupMessagesSent() {
+    return 0;
+  }
 }

@@ -146,6 +146,23 @@ public final class SteadySocket implements AutoCloseable {
   }
 
   /**
+   * Registers a message to send first on every connection — after the resume frame, before what
+   * waits to be sent and anything newer — in registration order, until the registration is
+   * cancelled: subscriptions, room joins, first-frame authentication. If a connection is open it is
+   * sent on it at once, ahead of the outbox. Messages sent after this call are written after it on
+   * every connection. See {@link SetupMessage} for replies, rejections and the token form, and the
+   * README's "Setup messages".
+   *
+   * @param message what to send on every connection
+   * @return the registration: its status on the current connection, and {@code cancel()}; after
+   *     {@link #close()} it is born {@link SetupStatus#CANCELLED}
+   * @throws EncodeException if the codec cannot encode the message's envelope or its closing message
+   */
+  public SetupRegistration setup(SetupMessage message) {
+    return core.setup(Objects.requireNonNull(message, "message == null"));
+  }
+
+  /**
    * The subprotocol the server chose when the current (or last) connection opened, from those
    * offered with {@link SteadySocketBuilder#subprotocols}.
    *

@@ -285,16 +285,16 @@ public final class SteadySocketBuilder {
   }
 
   /**
-   * Where the token goes. Default {@code ("Authorization", "Bearer ")}; {@code
-   * Sec-WebSocket-Protocol} appends it to the {@link #subprotocols} offered.
+   * Where the token goes. Default {@code ("Authorization", "Bearer ")}; {@code Sec-WebSocket-Protocol}
+   * joins the {@link #subprotocols}; an empty name leaves it to {@link SetupMessage#fromToken}.
    *
-   * @param name the header that carries the token, an HTTP token
+   * @param name the header that carries the token, an HTTP token, or empty for none
    * @param prefix put before the token, for example {@code "Bearer "}; may be empty
    * @return this builder
    * @throws IllegalArgumentException as {@link #header}
    */
   public SteadySocketBuilder tokenHeader(String name, String prefix) {
-    config.tokenHeader = Checks.requestHeader(name);
+    config.tokenHeader = name.isEmpty() ? name : Checks.requestHeader(name);
     Checks.headerValue(name, prefix); // validates now, not at the first connect
     config.tokenPrefix = prefix;
     return this;

@@ -71,6 +71,16 @@ public interface SteadySocketListener {
   default void onError(SteadySocketException error) {}
 
   /**
+   * The server confirmed a setup message that {@linkplain SetupMessage#awaitReply awaits its reply}
+   * on the open connection; called once per connection, in order with the messages received (a
+   * rejection goes to {@link #onError} as a {@link SetupRejectedException}).
+   *
+   * @param setup the registration returned by {@link SteadySocket#setup}
+   * @param reply the server's reply, whose {@code meta.replyTo} is this connection's copy's id
+   */
+  default void onSetupConfirmed(SetupRegistration setup, Envelope reply) {}
+
+  /**
    * The socket is {@link ConnectionState#CLOSED} for good. No further callback follows this one;
    * what this callback throws is logged only. Every send and request future is complete by now;
    * {@link SteadySocket#closeFuture()} completes right after this callback.

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.time.Duration;
@@ -102,6 +103,19 @@ final class RecordingListener implements SteadySocketListener {
   @Override
   public void onClosed(CloseReason reason) {
     record(reason);
+  }
+
+  record SetupConfirmed(SetupRegistration setup, Envelope reply) {}
+
+  @Override
+  public void onSetupConfirmed(SetupRegistration setup, Envelope reply) {
+    record(new SetupConfirmed(setup, reply));
+  }
+
+  SetupConfirmed assertSetupConfirmed(SetupRegistration setup) {
+    SetupConfirmed c = next(SetupConfirmed.class);
+    assertSame(setup, c.setup(), "confirmed registration");
+    return c;
   }
 
   private void record(Object event) {

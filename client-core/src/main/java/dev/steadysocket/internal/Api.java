@@ -74,4 +74,14 @@ public abstract class Api {
   public abstract RequestTimeoutException requestTimeout(String requestId, Duration timeout);
 
   public abstract ListenerException listener(String message, Throwable cause);
+
+  public abstract dev.steadysocket.SetupRejectedException setupRejected(
+      dev.steadysocket.SetupRegistration registration, dev.steadysocket.Envelope reply);
+
+  public abstract dev.steadysocket.SetupTimeoutException setupTimeout(
+      dev.steadysocket.SetupRegistration registration, Duration timeout);
+
+  /** A setup message's envelope for one connection: the application's function may run here. */
+  public abstract dev.steadysocket.Envelope setupEnvelope(
+      dev.steadysocket.SetupMessage message, @Nullable String token, String id);
 }

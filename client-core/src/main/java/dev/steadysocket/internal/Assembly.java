@@ -40,6 +40,7 @@ public final class Assembly {
     final Outbound outbound;
     final Inbound inbound;
     final Requests requests;
+    final Setups setups;
     final RetryPlanner planner;
     final Dialer dialer;
     final Decider decider;
@@ -62,10 +63,11 @@ public final class Assembly {
 
     /**
      * Loop thread, on OPEN, before listeners hear of it: hands {@code t} to the outbound path with
-     * what must precede every newer message: the resume positions and the requests kept from
-     * earlier connections.
+     * what must precede every newer message, in this order: the resume positions, the setup
+     * messages ({@link Setups}, held until they are written) and the requests kept from earlier
+     * connections.
      */
-    void attach(Transport t) {
+    void attach(Connection c, Transport t) {
       String resume = null;
       if (ledger.resumes()) {
         try {
@@ -76,7 +78,7 @@ public final class Assembly {
       }
       List<Requests.Request> resend =
           config.acknowledgedSends ? new ArrayList<Requests.Request>(0) : requests.toResend(t);
-      outbound.attach(t, resume, resend);
+      outbound.attach(t, resume, resend, setups.opened(c, t));
     }
 
     private Parts(SocketConfig config, Scheduler scheduler, Executor dispatch, Executor callbacks) {
@@ -89,7 +91,8 @@ public final class Assembly {
       this.outbound = new Outbound(config.outbox, codec, config.acknowledgedSends, bus, metrics, tasks);
       this.inbound = new Inbound(codec, bus, metrics, ledger, outbound, config.acknowledgedSends, tasks);
       this.requests = new Requests(config.requestRetention, bus, outbound, tasks);
-      inbound.requests(requests);
+      this.setups = new Setups(outbound, codec, dispatch, tasks, bus);
+      inbound.requests(requests, setups);
       this.planner = new RetryPlanner(config.backoff, config.maxReconnectAttempts,
           config.tokenProvider != null, config.urls.size());
       TokenFetcher tokens =
@@ -107,6 +110,7 @@ public final class Assembly {
    */
   static void shutDown(Parts p, CloseReason reason, CompletableFuture<CloseReason> closeFuture) {
     quietly(p.dialer::close);
+    quietly(p.setups::closed);
     quietly(p.outbound::failAll);
     quietly(() -> p.requests.failAll(Api.get().socketClosed("socket closed before the reply arrived")));
     // Released before the terminal callback is queued, so whoever waits on closeFuture finds our

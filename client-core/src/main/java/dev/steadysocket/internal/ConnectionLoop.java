@@ -58,6 +58,7 @@ final class ConnectionLoop {
     this.tasks = parts.tasks;
     this.bus = parts.bus;
     tasks.onCrash(this::crashed);
+    parts.setups.onFailure(this::setupFailed);
   }
 
   ConnectionState state() {
@@ -148,13 +149,21 @@ final class ConnectionLoop {
     parts.negotiated(t); // visible before OPEN is
     // The lane opens, and what waited is written, before anyone hears of OPEN: a close() from
     // onStateChanged(OPEN) then finds the queued messages written, not failed.
-    parts.attach(t);
+    parts.attach(c, t);
     c.publishOpen(previous); // ordered before the frames that arrived meanwhile
     log.info("connected to {}", url());
     stableTimer = tasks.schedule(() -> {
       if (connection == c && state == ConnectionState.OPEN) parts.planner.connectionStable();
     }, parts.planner.stableAfter(config.minimumUptime));
     parts.heartbeats.start(c, dead -> disconnected(dead, Failures.deadLink(config.heartbeat.timeout()), true));
+  }
+
+  /** A setup message failed the open connection: it is closed and the reconnect policy decides. */
+  private void setupFailed(Connection c, Disconnect d, String reason) {
+    if (c != connection || state != ConnectionState.OPEN) return;
+    Transport t = c.transport;
+    disconnected(c, d, false);
+    if (t != null) t.close(Closes.NORMAL, reason);
   }
 
   /** The server closed, or the transport refused what it sent; the close handshake runs on. */
@@ -238,6 +247,7 @@ final class ConnectionLoop {
     c.retire();
     if (connection == c) connection = null;
     parts.outbound.detach(c.transport);
+    parts.setups.lost(c);
     parts.dialer.abandon();
     cancelTimers();
     if (cancelTransport && c.transport != null) c.transport.cancel();

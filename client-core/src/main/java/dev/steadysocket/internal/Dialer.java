@@ -69,7 +69,8 @@ final class Dialer {
   private void connect(
       Connection c, int endpoint, boolean refresh, @Nullable String token, Failed failed) {
     Map<String, String> headers = ledger.handshakeHeaders();
-    if (token != null) {
+    c.token = token;
+    if (token != null && !tokenHeader.isEmpty()) { // empty: the token goes only to setup messages
       String value = tokenPrefix + token;
       int bad = Checks.firstForbiddenChar(value);
       if (bad >= 0) {

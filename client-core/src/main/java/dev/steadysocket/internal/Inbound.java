@@ -29,8 +29,10 @@ final class Inbound {
   private final boolean ackMode;
   private final boolean pipelined;
   private final LoopTasks clock;
-  /** Set once, right after construction (the two reference each other). */
+  /** Set once, right after construction (they reference each other). */
   private Requests requests;
+
+  private Setups setups;
 
   Inbound(
       MessageCodec codec,
@@ -50,13 +52,14 @@ final class Inbound {
     this.pipelined = bus.isSharedDispatch() && !ackMode && !ledger.needsArrivalOrder();
   }
 
-  void requests(Requests requests) {
+  void requests(Requests requests, Setups setups) {
     this.requests = requests;
+    this.setups = setups;
   }
 
   /** Reader thread. */
   void text(Connection c, String text) {
-    if (pipelined && requests.isEmpty()) {
+    if (pipelined && requests.isEmpty() && setups.noneAwaited()) {
       // Sized here, not where it is admitted (the dispatch thread, which decodes: a scan of every
       // text there slowed delivery, ~20 % of that thread's time for 100 B frames).
       long bytes = Utf8.size(text);
@@ -118,7 +121,7 @@ final class Inbound {
 
   /**
    * Consumes what is for SteadySocket itself (heartbeat echoes, acknowledgements, replies to
-   * requests); true if {@code envelope} is for the application.
+   * setup messages and requests); true if {@code envelope} is for the application.
    */
   private boolean forApplication(Connection c, Envelope envelope) {
     if ("heartbeat".equals(envelope.type())) {
@@ -134,7 +137,7 @@ final class Inbound {
         outbound.acked(replyTo);
         return false;
       }
-      if (requests.reply(replyTo, envelope)) return false;
+      if (setups.reply(c, replyTo, envelope) || requests.reply(replyTo, envelope)) return false;
     }
     if (log.isTraceEnabled()) log.trace("received {} on {}", envelope.type(), c);
     return true;

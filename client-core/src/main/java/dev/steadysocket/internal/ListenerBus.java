@@ -115,6 +115,16 @@ public final class ListenerBus implements SerialExecutor.Failures {
     deliverMessage(envelope, typed.convert(envelope));
   }
 
+  /** The delivery of a setup message's confirmation, for {@link Connection#deliver}. */
+  Runnable setupConfirmed(dev.steadysocket.SetupRegistration setup, Envelope reply) {
+    return () -> each("onSetupConfirmed", l -> l.onSetupConfirmed(setup, reply));
+  }
+
+  /** The delivery of a rejection (connection kept) to onError, for {@link Connection#deliver}. */
+  Runnable setupRejected(SteadySocketException rejection) {
+    return () -> raise(rejection);
+  }
+
   Runnable binary(byte[] bytes) {
     return () -> {
       boolean shared = listeners.size() > 1;

@@ -19,6 +19,7 @@ final class MetricsRecorder {
   final AtomicLong decodeErrors = new AtomicLong();
   final AtomicLong duplicatesDropped = new AtomicLong();
   final AtomicLong resent = new AtomicLong();
+  final AtomicLong setupSent = new AtomicLong();
   final AtomicLong callbacksRejected = new AtomicLong();
   volatile int unacknowledged;
   volatile long heartbeatRttNanos = -1;
@@ -57,7 +58,7 @@ final class MetricsRecorder {
         connectionAttempts.get(), reconnects.get(), messagesReceived.get(), messagesSent.get(),
         bytesReceived.get(), bytesSent.get(), outboxDepth, dropped.get(), decodeErrors.get(),
         heartbeatRttNanos < 0 ? -1 : heartbeatRttNanos / 1_000_000, disconnected / 1_000_000,
-        duplicatesDropped.get(), unacknowledged, resent.get(), callbacksRejected.get());
+        duplicatesDropped.get(), unacknowledged, resent.get(), callbacksRejected.get(), setupSent.get());
   }
 
   private static final class Snapshot implements Metrics {
@@ -65,12 +66,13 @@ final class MetricsRecorder {
     private final int depth;
     private final long dropped, decodeErrors, rtt, disconnected, duplicates, resent;
     private final int unacked;
-    private final long rejected;
+    private final long rejected, setup;
 
     Snapshot(long attempts, long reconnects, long received, long sent, long bytesIn, long bytesOut,
         int depth, long dropped, long decodeErrors, long rtt, long disconnected, long duplicates,
-        int unacked, long resent, long rejected) {
+        int unacked, long resent, long rejected, long setup) {
       this.rejected = rejected;
+      this.setup = setup;
       this.duplicates = duplicates;
       this.unacked = unacked;
       this.resent = resent;
@@ -102,6 +104,7 @@ final class MetricsRecorder {
     @Override public int unacknowledged() { return unacked; }
     @Override public long messagesResent() { return resent; }
     @Override public long callbacksRejected() { return rejected; }
+    @Override public long setupMessagesSent() { return setup; }
 
     @Override
     public String toString() {
@@ -110,7 +113,7 @@ final class MetricsRecorder {
           + ", outbox=" + depth + ", dropped=" + dropped + ", decodeErrors=" + decodeErrors
           + ", heartbeatRttMs=" + rtt + ", disconnectedMs=" + disconnected
           + ", duplicatesDropped=" + duplicates + ", unacknowledged=" + unacked
-          + ", resent=" + resent + ", callbacksRejected=" + rejected + "}";
+          + ", resent=" + resent + ", callbacksRejected=" + rejected + ", setupSent=" + setup + "}";
     }
   }
 }

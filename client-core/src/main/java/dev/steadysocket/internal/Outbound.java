@@ -9,7 +9,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -27,8 +26,8 @@ import org.jspecify.annotations.Nullable;
  * {@code queueSize}, which never call back into us); futures are completed after it is released,
  * on the calling thread only if they have not been returned yet, otherwise through the bus.
  *
- * <p><b>Invariants:</b> a message is written at once only when nothing waits before it (the lane
- * rule, {@link #offer}); each message's future completes exactly once: written (or acknowledged),
+ * <p><b>Invariants:</b> a message is written at once only when nothing waits before it, the open
+ * connection's setup included ({@link SetupGate}; the lane rule, {@link #offer}); each message's future completes exactly once: written (or acknowledged),
  * refused, evicted, withdrawn or failed at CLOSED. A completion that races the close (from a sending
  * or reading thread) is queued on the bus while the lock is held, so {@link #failAll}, which takes
  * the lock before onClosed is queued, orders it before onClosed.
@@ -58,6 +57,8 @@ final class Outbound {
   private @Nullable Transport writable;
 
   private final Outbox outbox;
+  /** The open connection's setup messages, written before everything else, and its hold on the rest. */
+  private final SetupGate setup = new SetupGate();
   /** Acknowledgement mode: written and not yet acknowledged, oldest first; tracked per send. */
   private final ArrayDeque<Outbox.Pending> unacked = new ArrayDeque<>();
   /**
@@ -187,10 +188,11 @@ final class Outbound {
    * messages), in send order, then the outbox — as far as back-pressure allows. Also after {@code
    * close()}: what was queued before it is written before the close frame.
    */
-  void attach(Transport t, @Nullable String resumeFrame, List<Requests.Request> resend) {
+  void attach(Transport t, @Nullable String resumeFrame, List<Requests.Request> resend, boolean setupHolds) {
     boolean blocked;
     synchronized (lock) {
       writable = t;
+      setup.reset(setupHolds);
       if (resumeFrame != null) t.send(resumeFrame);
       Set<Outbox.Pending> again = Collections.newSetFromMap(new IdentityHashMap<>());
       again.addAll(replay); // left over from a replay that back-pressure cut short
@@ -214,7 +216,29 @@ final class Outbound {
   void detach(@Nullable Transport t) {
     synchronized (lock) {
       if (t != null && writable == t) writable = null;
+      setup.reset(false);
     }
+  }
+
+  /** Any thread: a setup registration is on its way to the loop; nothing newer is written before it. */
+  void setupArriving() {
+    synchronized (lock) {
+      setup.arriving();
+    }
+  }
+
+  /**
+   * Loop thread ({@link Setups}): {@code arrived} arrivals were taken in; if {@code t} is the open
+   * transport, {@code frames} are written first and newer messages wait while {@code hold}.
+   */
+  void setup(@Nullable Transport t, List<String> frames, boolean hold, int arrived) {
+    boolean blocked;
+    synchronized (lock) {
+      setup.update(t != null && t == writable, frames, hold, arrived);
+      blocked = flushLocked();
+    }
+    bus.kick();
+    if (blocked) flushLater();
   }
 
   /** Any thread: writes what the transport takes now (after back-pressure, or before a close frame). */
@@ -254,8 +278,8 @@ final class Outbound {
   void acked(String id) {
     boolean blocked;
     synchronized (lock) {
-      Outbox.Pending p = removeById(unacked, id);
-      if (p == null) p = removeById(replay, id); // acknowledged just before its connection was lost
+      Outbox.Pending p = Outbox.removeById(unacked, id);
+      if (p == null) p = Outbox.removeById(replay, id); // acknowledged just before its connection was lost
       if (p == null) return; // a duplicate ack, or one for a message we already gave up on
       countUnacknowledged();
       bus.enqueueCompletion(p.future, null, null);
@@ -285,10 +309,11 @@ final class Outbound {
     synchronized (lock) {
       refusing = true;
       writable = null;
+      setup.reset(false);
       LoopTasks.cancel(drainTimer);
       drainTimer = null;
-      List<CompletableFuture<Void>> queued = futures(outbox.drain());
-      List<CompletableFuture<Void>> inFlight = futures(unacked);
+      List<CompletableFuture<Void>> queued = Outbox.futures(outbox.drain());
+      List<CompletableFuture<Void>> inFlight = Outbox.futures(unacked);
       for (Outbox.Pending p : replay) {
         if (waitsForAck(p)) inFlight.add(p.future); // a kept request's send succeeded already
       }
@@ -305,7 +330,7 @@ final class Outbound {
 
   /** Under the lock: the lane is open only when nothing waits to be written before a new message. */
   private boolean nothingWaiting() {
-    return replay.isEmpty() && outbox.isEmpty();
+    return !setup.holdsSends() && replay.isEmpty() && outbox.isEmpty();
   }
 
   /**
@@ -316,6 +341,8 @@ final class Outbound {
   private boolean flushLocked() {
     Transport t = writable;
     if (t == null) return false;
+    if (setup.write(t, metrics)) return true;
+    if (setup.holdsSends()) return false; // the setup is not finished: the rest waits
     List<CompletableFuture<Void>> done = new ArrayList<>();
     boolean blocked = false;
     while (!nothingWaiting()) {
@@ -367,22 +394,5 @@ final class Outbound {
 
   private OutboxOverflowException overflow(String what) {
     return Api.get().outboxOverflow(what + " (" + outboxDescription + ")");
-  }
-
-  private static Outbox.@Nullable Pending removeById(ArrayDeque<Outbox.Pending> queue, String id) {
-    for (Iterator<Outbox.Pending> it = queue.iterator(); it.hasNext(); ) {
-      Outbox.Pending p = it.next();
-      if (id.equals(p.id)) {
-        it.remove();
-        return p;
-      }
-    }
-    return null;
-  }
-
-  private static List<CompletableFuture<Void>> futures(Iterable<Outbox.Pending> messages) {
-    List<CompletableFuture<Void>> out = new ArrayList<>();
-    for (Outbox.Pending p : messages) out.add(p.future);
-    return out;
   }
 }

@@ -4,6 +4,7 @@ import dev.steadysocket.OutboxPolicy;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
@@ -131,5 +132,24 @@ final class Outbox {
   private void add(Pending message) {
     queue.addLast(message);
     bytes += message.bytes;
+  }
+
+  /** Removes and returns the oldest message in {@code queue} with {@code id}, or null. */
+  static @Nullable Pending removeById(ArrayDeque<Pending> queue, String id) {
+    for (Iterator<Pending> it = queue.iterator(); it.hasNext(); ) {
+      Pending p = it.next();
+      if (id.equals(p.id)) {
+        it.remove();
+        return p;
+      }
+    }
+    return null;
+  }
+
+  /** The futures of {@code messages}, in order. */
+  static List<CompletableFuture<Void>> futures(Iterable<Pending> messages) {
+    List<CompletableFuture<Void>> out = new ArrayList<>();
+    for (Pending p : messages) out.add(p.future);
+    return out;
   }
 }

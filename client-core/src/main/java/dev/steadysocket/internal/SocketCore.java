@@ -75,6 +75,10 @@ public final class SocketCore {
     return outbound.sendRaw(null, bytes);
   }
 
+  public dev.steadysocket.SetupRegistration setup(dev.steadysocket.SetupMessage message) {
+    return parts.setups.register(message);
+  }
+
   public CompletableFuture<Envelope> request(Envelope request, Duration timeout) {
     return requests.request(request, timeout);
   }

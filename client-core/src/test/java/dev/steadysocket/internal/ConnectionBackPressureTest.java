@@ -203,7 +203,8 @@ class ConnectionBackPressureTest {
     Outbound outbound = new Outbound(OutboxPolicy.defaults(), MessageCodec.jackson(), false, inline, metrics, tasks);
     Inbound inbound = new Inbound(MessageCodec.jackson(), inline, metrics, new InboundLedger(0, false), outbound,
         false, tasks);
-    inbound.requests(new Requests(RequestRetention.FAIL, inline, outbound, tasks));
+    inbound.requests(new Requests(RequestRetention.FAIL, inline, outbound, tasks),
+        new Setups(outbound, MessageCodec.jackson(), Runnable::run, tasks, inline));
     Connection counted = new Connection(null, tasks, inbound, inline, 3);
     counted.publishOpen(ConnectionState.CONNECTING);
     counted.onText("{\"type\":\"tick\"}");

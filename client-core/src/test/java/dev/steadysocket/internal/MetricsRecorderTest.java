@@ -22,6 +22,7 @@ class MetricsRecorderTest {
     m.duplicatesDropped.set(9);
     m.resent.set(10);
     m.callbacksRejected.set(11);
+    m.setupSent.set(15);
     m.unacknowledged = 12;
     m.outboxDepth = 13;
     m.heartbeatRttNanos = 14 * MS + 999_999;
@@ -40,11 +41,12 @@ class MetricsRecorderTest {
     assertEquals(12, s.unacknowledged());
     assertEquals(13, s.outboxDepth());
     assertEquals(14, s.lastHeartbeatRttMillis());
+    assertEquals(15, s.setupMessagesSent());
     assertEquals(0, s.disconnectedMillis());
     assertEquals(
         "Metrics{attempts=1, reconnects=2, received=3, sent=5, bytesIn=4, bytesOut=6, outbox=13,"
             + " dropped=7, decodeErrors=8, heartbeatRttMs=14, disconnectedMs=0, duplicatesDropped=9,"
-            + " unacknowledged=12, resent=10, callbacksRejected=11}",
+            + " unacknowledged=12, resent=10, callbacksRejected=11, setupSent=15}",
         s.toString());
   }
 

@@ -86,7 +86,7 @@ class OutboundTest {
     assertEquals(2, metrics.outboxDepth);
     assertEquals(0, scheduler.pending(), "no drain timer while nothing is writable");
     FakeTransport t = new FakeTransport();
-    o.attach(t, null, List.of());
+    o.attach(t, null, List.of(), false);
     assertEquals(List.of("a", "bb"), t.sent);
     assertSucceeded(a);
     assertSucceeded(b);
@@ -102,7 +102,7 @@ class OutboundTest {
   void aWaitingMessageKeepsTheLaneClosedToNewerOnes() {
     Outbound o = outbound();
     FakeTransport t = new FakeTransport();
-    o.attach(t, null, List.of());
+    o.attach(t, null, List.of(), false);
     t.acceptSends = false; // closing: send() says no
     CompletableFuture<Void> a = send(o, "a");
     assertFalse(a.isDone());
@@ -120,7 +120,7 @@ class OutboundTest {
   void aFullSendBufferHoldsMessagesBackAndAPollWritesThemLater() {
     Outbound o = outbound();
     FakeTransport t = new FakeTransport();
-    o.attach(t, null, List.of());
+    o.attach(t, null, List.of(), false);
     t.queueSize = Outbound.SEND_BUFFER_HIGH_WATER - 10;
     CompletableFuture<Void> fits = send(o, "x".repeat(10));
     assertSucceeded(fits);
@@ -145,7 +145,7 @@ class OutboundTest {
     CompletableFuture<Void> a = send(o, "a");
     FakeTransport t = new FakeTransport();
     t.queueSize = Outbound.SEND_BUFFER_HIGH_WATER;
-    o.attach(t, null, List.of());
+    o.attach(t, null, List.of(), false);
     assertEquals(List.of(), t.sent);
     assertEquals(1, scheduler.pending());
     t.queueSize = 0;
@@ -158,7 +158,7 @@ class OutboundTest {
   void aMessageLargerThanTheHighWaterGoesToAnEmptyBuffer() {
     Outbound o = outbound(OutboxPolicy.bounded(10, Outbound.SEND_BUFFER_HIGH_WATER * 2, Overflow.REJECT_NEW), false);
     FakeTransport t = new FakeTransport();
-    o.attach(t, null, List.of());
+    o.attach(t, null, List.of(), false);
     String big = "b".repeat((int) Outbound.SEND_BUFFER_HIGH_WATER + 1);
     assertSucceeded(send(o, big));
     t.queueSize = 1;
@@ -169,7 +169,7 @@ class OutboundTest {
   void theDrainPollStopsWhenTheTransportIsDetached() {
     Outbound o = outbound();
     FakeTransport t = new FakeTransport();
-    o.attach(t, null, List.of());
+    o.attach(t, null, List.of(), false);
     t.queueSize = Outbound.SEND_BUFFER_HIGH_WATER;
     CompletableFuture<Void> a = send(o, "a");
     o.detach(new FakeTransport()); // another transport: no effect
@@ -193,7 +193,7 @@ class OutboundTest {
     kept.message = new Outbox.Pending("request-r1", 10, new CompletableFuture<>(), "r1", kept);
     Requests.Request unsent = new Requests.Request("r2", new CompletableFuture<>());
     FakeTransport t = new FakeTransport();
-    o.attach(t, "resume", List.of(kept, unsent));
+    o.attach(t, "resume", List.of(kept, unsent), false);
     assertEquals(List.of("resume", "request-r1", "queued"), t.sent);
     assertSame(t, kept.sentOn);
     assertNull(unsent.sentOn);
@@ -203,7 +203,7 @@ class OutboundTest {
     FakeTransport refusing = new FakeTransport();
     refusing.acceptSends = false;
     kept.sentOn = null;
-    o.attach(refusing, null, List.of(kept));
+    o.attach(refusing, null, List.of(kept), false);
     assertNull(kept.sentOn, "not written, not marked");
     assertEquals(1, metrics.resent.get(), "counted only when written");
   }
@@ -212,7 +212,7 @@ class OutboundTest {
   void aWrittenRequestRemembersItsTransport() {
     Outbound o = outbound();
     FakeTransport t = new FakeTransport();
-    o.attach(t, null, List.of());
+    o.attach(t, null, List.of(), false);
     Requests.Request r = new Requests.Request("r", new CompletableFuture<>());
     CompletableFuture<Void> f = o.send(Envelope.builder("req").id("r").build(), r);
     assertSucceeded(f);
@@ -228,7 +228,7 @@ class OutboundTest {
     assertInstanceOf(SocketClosedException.class, failure(send(o, "a")));
     assertEquals(1, metrics.dropped.get());
     FakeTransport t = new FakeTransport();
-    o.attach(t, null, List.of());
+    o.attach(t, null, List.of(), false);
     assertEquals(List.of(), t.sent, "attach after close does nothing");
     assertInstanceOf(SocketClosedException.class, failure(send(o, "b")));
   }
@@ -237,7 +237,7 @@ class OutboundTest {
   void failAllFailsWhatWaitsAndStopsPolling() {
     Outbound o = outbound();
     FakeTransport t = new FakeTransport();
-    o.attach(t, null, List.of());
+    o.attach(t, null, List.of(), false);
     t.queueSize = Outbound.SEND_BUFFER_HIGH_WATER;
     CompletableFuture<Void> a = send(o, "a"), b = send(o, "b");
     assertEquals(1, scheduler.pending());
@@ -306,7 +306,7 @@ class OutboundTest {
   void ackModeMarksTheEnvelopeAndCompletesOnTheAck() {
     Outbound o = outbound(OutboxPolicy.defaults(), true);
     FakeTransport t = new FakeTransport();
-    o.attach(t, null, List.of());
+    o.attach(t, null, List.of(), false);
     CompletableFuture<Void> f = o.send(Envelope.builder("a").id(null).build(), null);
     Envelope sent = codec.encoded.get(0);
     assertNotNull(sent.id(), "ack mode needs an id");
@@ -328,7 +328,7 @@ class OutboundTest {
   void theAckWindowHoldsBackMessagesUntilAnAckOpensIt() {
     Outbound o = outbound(OutboxPolicy.bounded(2, 1000, Overflow.REJECT_NEW), true);
     FakeTransport t = new FakeTransport();
-    o.attach(t, null, List.of());
+    o.attach(t, null, List.of(), false);
     CompletableFuture<Void> a = send(o, "a"), b = send(o, "b"), c = send(o, "c");
     assertEquals(List.of("a", "b"), t.sent);
     scheduler.advance(Outbound.DRAIN_POLL_NANOS);
@@ -348,7 +348,7 @@ class OutboundTest {
   void anAckThatOpensTheWindowIntoAFullBufferSchedulesAPoll() {
     Outbound o = outbound(OutboxPolicy.bounded(1, 1000, Overflow.REJECT_NEW), true);
     FakeTransport t = new FakeTransport();
-    o.attach(t, null, List.of());
+    o.attach(t, null, List.of(), false);
     send(o, "a");
     send(o, "b");
     scheduler.advance(Outbound.DRAIN_POLL_NANOS); // the poll the full window caused finds it still full
@@ -365,7 +365,7 @@ class OutboundTest {
   void aZeroMessageOutboxStillAllowsOneMessageInFlight() {
     Outbound o = outbound(OutboxPolicy.bounded(0, 1000, Overflow.REJECT_NEW), true);
     FakeTransport t = new FakeTransport();
-    o.attach(t, null, List.of());
+    o.attach(t, null, List.of(), false);
     CompletableFuture<Void> a = send(o, "a");
     assertEquals(List.of("a"), t.sent);
     assertFalse(a.isDone());
@@ -376,13 +376,13 @@ class OutboundTest {
   void unacknowledgedMessagesAreReplayedOnTheNextConnectionBeforeNewOnes() {
     Outbound o = outbound(OutboxPolicy.defaults(), true);
     FakeTransport first = new FakeTransport();
-    o.attach(first, null, List.of());
+    o.attach(first, null, List.of(), false);
     CompletableFuture<Void> a = send(o, "a"), b = send(o, "b");
     o.detach(first);
     CompletableFuture<Void> c = send(o, "c");
     FakeTransport second = new FakeTransport();
     second.acceptSends = false;
-    o.attach(second, null, List.of());
+    o.attach(second, null, List.of(), false);
     assertEquals(2, metrics.unacknowledged + 0 * metrics.outboxDepth);
     CompletableFuture<Void> d = send(o, "d");
     assertEquals(List.of(), second.sent);
@@ -407,7 +407,7 @@ class OutboundTest {
   void failAllForgetsTheAckWindow() {
     Outbound o = outbound(OutboxPolicy.defaults(), true);
     FakeTransport t = new FakeTransport();
-    o.attach(t, null, List.of());
+    o.attach(t, null, List.of(), false);
     send(o, "a");
     send(o, "b");
     o.failAll();
@@ -419,14 +419,14 @@ class OutboundTest {
   void theUnacknowledgedCountIsExactWhileAReplayIsCutShort() {
     Outbound o = outbound(OutboxPolicy.defaults(), true);
     FakeTransport first = new FakeTransport();
-    o.attach(first, null, List.of());
+    o.attach(first, null, List.of(), false);
     send(o, "a");
     send(o, "b");
     o.detach(first);
     assertEquals(2, metrics.unacknowledged);
     FakeTransport second = new FakeTransport();
     second.sendsLeft = 1; // it starts closing after one frame
-    o.attach(second, null, List.of());
+    o.attach(second, null, List.of(), false);
     assertEquals(List.of("a"), second.sent);
     assertEquals(2, metrics.unacknowledged, "a written again, b still waiting: two, not three");
     o.acked("a");
@@ -437,11 +437,11 @@ class OutboundTest {
   void failAllAlsoFailsWhatWaitsToBeReplayed() {
     Outbound o = outbound(OutboxPolicy.defaults(), true);
     FakeTransport first = new FakeTransport();
-    o.attach(first, null, List.of());
+    o.attach(first, null, List.of(), false);
     CompletableFuture<Void> a = send(o, "a"), c = send(o, "c");
     FakeTransport second = new FakeTransport();
     second.acceptSends = false;
-    o.attach(second, null, List.of()); // a and c wait to be replayed
+    o.attach(second, null, List.of(), false); // a and c wait to be replayed
     CompletableFuture<Void> b = send(o, "b"); // queued behind the replay
     o.failAll();
     assertInstanceOf(SocketClosedException.class, failure(a));
@@ -466,7 +466,7 @@ class OutboundTest {
     assertEquals(1, metrics.outboxDepth);
     o.withdraw(r.message); // again: nothing
     FakeTransport t = new FakeTransport();
-    o.attach(t, null, List.of());
+    o.attach(t, null, List.of(), false);
     assertEquals(List.of("other"), t.sent);
     assertSucceeded(other);
   }
@@ -475,7 +475,7 @@ class OutboundTest {
   void withdrawTakesAMessageOutOfTheAckWindowAndTheReplay() {
     Outbound o = outbound(OutboxPolicy.bounded(1, 1000, Overflow.REJECT_NEW), true);
     FakeTransport t = new FakeTransport();
-    o.attach(t, null, List.of());
+    o.attach(t, null, List.of(), false);
     Requests.Request r = new Requests.Request("r", new CompletableFuture<>());
     CompletableFuture<Void> f = o.send(Envelope.builder("req").id("r").build(), r);
     CompletableFuture<Void> next = send(o, "next");
@@ -490,12 +490,12 @@ class OutboundTest {
     Requests.Request r2 = new Requests.Request("r2", new CompletableFuture<>());
     Outbound o2 = outbound(OutboxPolicy.defaults(), true);
     FakeTransport first = new FakeTransport();
-    o2.attach(first, null, List.of());
+    o2.attach(first, null, List.of(), false);
     CompletableFuture<Void> f2 = o2.send(Envelope.builder("req2").id("r2").build(), r2);
     CompletableFuture<Void> other = send(o2, "other");
     FakeTransport second = new FakeTransport();
     second.acceptSends = false;
-    o2.attach(second, null, List.of()); // both wait to be replayed
+    o2.attach(second, null, List.of(), false); // both wait to be replayed
     o2.withdraw(r2.message);
     assertInstanceOf(SocketClosedException.class, failure(f2));
     assertEquals(1, metrics.unacknowledged);

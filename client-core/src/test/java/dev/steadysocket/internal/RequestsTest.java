@@ -65,7 +65,7 @@ class RequestsTest {
   void aRequestWithoutAnIdGetsOne() {
     Requests r = requests(RequestRetention.FAIL);
     FakeTransport t = new FakeTransport();
-    outbound.attach(t, null, List.of());
+    outbound.attach(t, null, List.of(), false);
     CompletableFuture<Envelope> f = r.request(Envelope.builder("question").id(null).build(), TIMEOUT);
     Envelope sent = MessageCodec.jackson().decode(t.sent.get(0));
     assertNotNull(sent.id());
@@ -97,7 +97,7 @@ class RequestsTest {
     assertTrue(r.isEmpty());
     assertEquals(0, metrics.outboxDepth, "withdrawn from the outbox");
     FakeTransport t = new FakeTransport();
-    outbound.attach(t, null, List.of());
+    outbound.attach(t, null, List.of(), false);
     assertEquals(List.of(), t.sent);
     assertFalse(r.reply("slow", answer("slow")), "a late reply finds nothing");
   }
@@ -129,7 +129,7 @@ class RequestsTest {
   void withFailALostConnectionFailsTheRequestsWrittenOnIt() {
     Requests r = requests(RequestRetention.FAIL);
     FakeTransport t = new FakeTransport();
-    outbound.attach(t, null, List.of());
+    outbound.attach(t, null, List.of(), false);
     CompletableFuture<Envelope> written = r.request(req("w"), TIMEOUT);
     outbound.detach(t);
     CompletableFuture<Envelope> waiting = r.request(req("q"), TIMEOUT);
@@ -150,7 +150,7 @@ class RequestsTest {
   void withResendTheRequestsWrittenEarlierAreResentOnTheNextConnection() {
     Requests r = requests(RequestRetention.RESEND);
     FakeTransport first = new FakeTransport();
-    outbound.attach(first, null, List.of());
+    outbound.attach(first, null, List.of(), false);
     CompletableFuture<Envelope> written = r.request(req("w"), TIMEOUT);
     outbound.detach(first);
     r.request(req("q"), TIMEOUT); // not written yet
@@ -161,7 +161,7 @@ class RequestsTest {
     List<Requests.Request> resend = r.toResend(second);
     assertEquals(1, resend.size());
     assertEquals("w", resend.get(0).id);
-    outbound.attach(second, null, resend);
+    outbound.attach(second, null, resend, false);
     assertEquals(2, second.sent.size(), "the resent request, then the queued one");
     assertTrue(second.sent.get(0).contains("\"w\""));
     assertTrue(r.toResend(second).isEmpty(), "both are now written on it");
