@@ -54,6 +54,11 @@ class SetupModelTest {
     new History(7).run(List.of(0, 10, 40, 50, 60, 30, 70, 40, 50, 20, 80, 40, 50, 90));
   }
 
+  @net.jqwik.api.Example
+  void registerThenSendWhileOpen() {
+    new History(3).run(List.of(84, 40, 84, 0, 22, 84));
+  }
+
   /** One generated history and the model it is checked against. */
   static final class History {
     final Random random;
@@ -196,8 +201,10 @@ class SetupModelTest {
         log.append(" | ").append(step).append(":drop");
       } else if (s < 74) { // one dispatch task, in random order
         if (!pool.isEmpty()) pool.remove(random.nextInt(pool.size())).run();
-      } else if (s < 90) {
+      } else if (s < 84) {
         clock.runUntilIdle();
+      } else if (s < 92) {
+        settle();
       } else {
         clock.advanceBy(Duration.ofMillis(random.nextInt(8_000)));
         log.append(" | ").append(step).append(":advance");
@@ -238,6 +245,7 @@ class SetupModelTest {
       List<Integer> stamps = writtenAt.get(c);
       Map<Integer, Integer> setupPos = new HashMap<>(); // registration -> frame index
       Map<Integer, String> setupId = new HashMap<>();
+      Map<Integer, Integer> closingPos = new HashMap<>(); // registration -> its closing message's index
       int lastSetup = -1;
       Integer heldBy = null; // a registration that holds sends, not yet answered at the frame's step
       for (int i = 0; i < t.sent.size(); i++) {
@@ -258,6 +266,11 @@ class SetupModelTest {
           setupPos.put(k, i);
           setupId.put(k, e.id());
           if (regs.get(k).message.holdsSends()) heldBy = k;
+        } else if (e.type().equals("unsetup")) {
+          int k = e.content().path("k").asInt();
+          assertTrue(setupPos.containsKey(k), "connection " + c + ": closing message of #" + k + " without its setup");
+          assertTrue(regs.get(k).cancelledAt <= at, "closing message of #" + k + " before its cancel");
+          assertTrue(closingPos.put(k, i) == null, "one closing message of #" + k);
         } else if (e.type().equals("publish")) {
           int n = e.content().path("n").asInt();
           int sent = sentAt.get(n);
@@ -265,6 +278,12 @@ class SetupModelTest {
             if (r.registeredAt < sent && r.cancelledAt > at && !setupPos.containsKey(r.n)) {
               fail("connection " + c + ": publish " + n + " (sent at step " + sent + ", written at " + at
                   + ") before setup #" + r.n + " (registered at " + r.registeredAt + ")");
+            }
+            // Cancelled after it stood on this connection and before the send: its closing message first.
+            if (r.message.cancelMessage() != null && r.cancelledAt < sent && setupPos.containsKey(r.n)
+                && stamps.get(setupPos.get(r.n)) < r.cancelledAt && !closingPos.containsKey(r.n)) {
+              fail("connection " + c + ": publish " + n + " (sent at step " + sent + ") before the closing message of #"
+                  + r.n + " (cancelled at " + r.cancelledAt + ")");
             }
           }
         }
@@ -275,6 +294,9 @@ class SetupModelTest {
       for (Reg r : regs) {
         if (r.cancelledAt == Integer.MAX_VALUE) {
           assertTrue(setupPos.containsKey(r.n), "idle and open: live setup #" + r.n + " written on " + c);
+        } else if (r.message.cancelMessage() != null && setupPos.containsKey(r.n)
+            && stamps.get(setupPos.get(r.n)) < r.cancelledAt) {
+          assertTrue(closingPos.containsKey(r.n), "idle and open: the closing message of #" + r.n + " written on " + c);
         }
       }
       assertEquals(0, socket.metrics().outboxDepth(), "idle and open: nothing left in the outbox");
