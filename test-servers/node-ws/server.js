@@ -35,6 +35,15 @@
 //     {"type":"resume","content":{"ticker":"<id>"}} frame; then it goes live. Without a position:
 //     after ?from=<id> if given (?from=0: all that is kept), else live from the connection's start
 //
+// Setup messages (the README's "Setup messages"), on every path; replies carry meta.replyTo = the id:
+//   {"type":"auth","content":{"token":T}}       -> "authenticated", or "error" if env AUTH_TOKEN is
+//                                                  set and T differs
+//   {"type":"subscribe","content":{"symbol":S}} -> "subscribed" for a ticker symbol, else "error"
+//                                                  (content {"reason":"unknown symbol"})
+//   {"type":"unsubscribe",...}                  -> no reply
+//   ?frames=1 prints "FRAME <connection> <type> <content.symbol|content.n|->" on stdout for every
+//   envelope received but heartbeats, connections numbered from 1 in the order they opened
+//
 // Forcing reconnects (for tests):
 //   - an envelope {"type":"system","content":{"command":"drop"}}  -> all connections are cut abruptly
 //   - {"type":"system","content":{"command":"close","code":1001,"reason":"bye"}} -> close handshake
@@ -51,6 +60,8 @@ const maxLifetimeMs = Number(process.env.MAX_LIFETIME_MS ?? 300000);
 const defaultTickerMs = Number(process.env.TICKER_INTERVAL_MS ?? 200);
 const historySize = Number(process.env.HISTORY_SIZE ?? 10000);
 const resumeGraceMs = Number(process.env.RESUME_GRACE_MS ?? 500);
+const authToken = process.env.AUTH_TOKEN || null;
+let connections = 0;
 
 function log(...args) {
   process.stderr.write(`[node-ws] ${args.join(' ')}\n`);
@@ -200,6 +211,9 @@ wss.on('connection', (ws, req) => {
   log(`connected mode=${mode} clients=${wss.clients.size}`);
 
   const logReceived = url.searchParams.get('log') === '1';
+  const logFrames = url.searchParams.get('frames') === '1';
+  connections += 1;
+  const connection = connections;
   const dropBeforeAck = Number(url.searchParams.get('dropBeforeAck') ?? 0);
 
   let ticker = null;
@@ -236,6 +250,10 @@ wss.on('connection', (ws, req) => {
     if (mode === 'feed' && !ws.feedStarted) {
       startFeed(ws, env && env.type === 'resume' ? positionOf(env.content) : null, 'frame');
     }
+    if (logFrames && env && env.type !== 'heartbeat') {
+      const c = env.content && typeof env.content === 'object' ? env.content : {};
+      out(`FRAME ${connection} ${env.type} ${c.symbol ?? c.n ?? '-'}`);
+    }
     if (env && env.type === 'resume') return; // handled above, or too late to matter
     if (env && env.type === 'heartbeat') {
       ws.send(envelope('heartbeat', env.content, { id: env.id, receiver: env.sender ?? null }));
@@ -249,6 +267,24 @@ wss.on('connection', (ws, req) => {
       }
     }
     const id = env && (typeof env.id === 'string' || typeof env.id === 'number') ? String(env.id) : null;
+    if (env && (env.type === 'auth' || env.type === 'subscribe' || env.type === 'unsubscribe')) {
+      if (env.type === 'unsubscribe' || id === null) return;
+      const c = env.content && typeof env.content === 'object' ? env.content : {};
+      let type;
+      let content = null;
+      if (env.type === 'auth') {
+        type = authToken === null || c.token === authToken ? 'authenticated' : 'error';
+        if (type === 'error') content = { reason: 'bad token' };
+      } else if (Object.prototype.hasOwnProperty.call(prices, c.symbol)) {
+        type = 'subscribed';
+        content = { symbol: c.symbol, price: prices[c.symbol] };
+      } else {
+        type = 'error';
+        content = { reason: 'unknown symbol', symbol: c.symbol ?? null };
+      }
+      ws.send(envelope(type, content, { receiver: env.sender ?? null, meta: { replyTo: id } }));
+      return;
+    }
     if (id !== null && env.meta && env.meta.ack === true) {
       if (seen.has(id)) {
         ws.send(JSON.stringify({ type: 'ack', timestamp: Date.now(), meta: { replyTo: id } }));

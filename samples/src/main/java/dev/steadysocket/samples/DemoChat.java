@@ -23,9 +23,18 @@ final class DemoChat implements FeedProtocol.Handler {
   /** The chat name (the sender it last used) of each session; read by other sessions' threads. */
   private final Map<ServerSession, String> names = new ConcurrentHashMap<>();
 
+  /** Subscriptions and first-frame authentication: see {@link DemoSetup}. */
+  private final DemoSetup setup;
+
   DemoChat(DemoFeedServer server, DemoFeedServer.Options options) {
     this.server = server;
     this.options = options;
+    this.setup = new DemoSetup(server, options);
+  }
+
+  @Override
+  public boolean wants(ServerSession session, dev.steadysocket.samples.delivery.FeedEntry entry) {
+    return setup.wants(session, entry);
   }
 
   @Override
@@ -54,6 +63,11 @@ final class DemoChat implements FeedProtocol.Handler {
       case "join":
         forward(session, text, null);
         break;
+      case "subscribe":
+      case "unsubscribe":
+      case "auth":
+        setup.handle(session, type, message);
+        break;
       case "system":
         if ("drop".equals(message.path("content").path("command").asText())) {
           server.log("drop requested: dropped " + server.dropAll() + " connection(s)");
@@ -65,6 +79,10 @@ final class DemoChat implements FeedProtocol.Handler {
     @Nullable Consumer<ObjectNode> hook = options.onMessage;
     if (hook != null) {
       hook.accept(message);
+    }
+    java.util.function.@Nullable BiConsumer<Object, ObjectNode> perConnection = options.onConnectionMessage;
+    if (perConnection != null) {
+      perConnection.accept(session, message);
     }
   }
 
@@ -85,6 +103,7 @@ final class DemoChat implements FeedProtocol.Handler {
   @Override
   public void onClose(ServerSession session, int code, @Nullable Throwable failure) {
     names.remove(session);
+    setup.ended(session);
     int online = server.sessions().size();
     server.log(failure == null
         ? "disconnected (" + code + "), online: " + online

@@ -12,7 +12,6 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -31,7 +30,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import javax.net.ServerSocketFactory;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -51,6 +49,8 @@ import org.jspecify.annotations.Nullable;
  *       only to the clients whose name (the {@code sender} they last used) equals its {@code
  *       receiver}, unless that is absent or {@code "room"}; {@code join} envelopes go to all others;
  *   <li>{@code heartbeat} envelopes are echoed with the same id;
+ *   <li>setup messages: {@code subscribe} and {@code unsubscribe} a ticker symbol, {@code auth}
+ *       (see {@link DemoSetup}), confirmed or rejected by a reply;
  *   <li>{@code {"type":"system","content":{"command":"drop"}}} cuts every connection, as does chaos
  *       mode every few seconds; each new connection gets a {@code system} welcome envelope.
  * </ul>
@@ -84,6 +84,8 @@ public final class DemoFeedServer implements Closeable {
     int historySize = 16_384;
     final List<String> streams = new ArrayList<>();
     @Nullable Consumer<ObjectNode> onMessage;
+    java.util.function.@Nullable BiConsumer<Object, ObjectNode> onConnectionMessage;
+    @Nullable String authToken;
     Duration resumeGrace = Duration.ofMillis(500);
 
     public Options port(int port) {
@@ -122,6 +124,21 @@ public final class DemoFeedServer implements Closeable {
      */
     public Options onMessage(@Nullable Consumer<ObjectNode> onMessage) {
       this.onMessage = onMessage;
+      return this;
+    }
+
+    /**
+     * Like {@link #onMessage}, with the connection it came on (an object that identifies it; the
+     * same for all of a connection's messages): to check what each connection saw, in order.
+     */
+    public Options onConnectionMessage(java.util.function.@Nullable BiConsumer<Object, ObjectNode> hook) {
+      this.onConnectionMessage = hook;
+      return this;
+    }
+
+    /** The token an {@code auth} setup message must carry; null accepts any (see {@link DemoSetup}). */
+    public Options authToken(@Nullable String token) {
+      this.authToken = token;
       return this;
     }
 
@@ -185,7 +202,7 @@ public final class DemoFeedServer implements Closeable {
   public static DemoFeedServer start(Options options) throws IOException {
     MOCK_WEB_SERVER_LOGGER.setLevel(Level.WARNING);
     DemoFeedServer feed = new DemoFeedServer(options);
-    feed.server.setServerSocketFactory(feed.new TrackingServerSocketFactory());
+    feed.server.setServerSocketFactory(new TrackingServerSocketFactory(feed.sockets));
     feed.server.setDispatcher(feed.new UpgradeDispatcher());
     feed.server.start(InetAddress.getByName("127.0.0.1"), options.port);
     if (options.tickerMillis > 0) {
@@ -320,36 +337,6 @@ public final class DemoFeedServer implements Closeable {
     PrintStream log = options.log;
     if (log != null) {
       log.println("[demo] " + line);
-    }
-  }
-
-  private final class TrackingServerSocketFactory extends ServerSocketFactory {
-    @Override
-    public ServerSocket createServerSocket() throws IOException {
-      return new ServerSocket() {
-        @Override
-        public Socket accept() throws IOException {
-          Socket socket = new Socket();
-          implAccept(socket);
-          sockets.add(socket);
-          return socket;
-        }
-      };
-    }
-
-    @Override
-    public ServerSocket createServerSocket(int port) {
-      throw new UnsupportedOperationException("MockWebServer binds an unbound socket");
-    }
-
-    @Override
-    public ServerSocket createServerSocket(int port, int backlog) {
-      throw new UnsupportedOperationException("MockWebServer binds an unbound socket");
-    }
-
-    @Override
-    public ServerSocket createServerSocket(int port, int backlog, InetAddress address) {
-      throw new UnsupportedOperationException("MockWebServer binds an unbound socket");
     }
   }
 

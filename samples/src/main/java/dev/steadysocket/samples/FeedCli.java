@@ -15,6 +15,7 @@ import dev.steadysocket.HandshakeException;
 import dev.steadysocket.Heartbeat;
 import dev.steadysocket.MessageCodec;
 import dev.steadysocket.ReconnectAttemptsExhaustedException;
+import dev.steadysocket.SetupRegistration;
 import dev.steadysocket.SteadySocket;
 import dev.steadysocket.SteadySocketListener;
 import java.io.FileDescriptor;
@@ -122,6 +123,7 @@ public final class FeedCli {
     Thread shutdownHook = new Thread(() -> closeGracefully(socket, demoToClose), "feed-cli-shutdown");
     Runtime.getRuntime().addShutdownHook(shutdownHook);
 
+    FeedSubscriptions.register(socket, options.subscribe);
     state("connecting to " + socket.redactedUrl());
     socket.connect();
     if (options.sendText != null) {
@@ -259,7 +261,17 @@ public final class FeedCli {
     }
 
     @Override
+    public void onSetupConfirmed(SetupRegistration setup, Envelope reply) {
+      state(FeedSubscriptions.confirmed(setup));
+    }
+
+    @Override
     public void onError(SteadySocketException error) {
+      String rejected = FeedSubscriptions.rejected(error);
+      if (rejected != null) {
+        state(rejected);
+        return;
+      }
       // Connection failures already show in the reconnecting/closed lines.
       if (options.verbose || error instanceof DecodeException || !isConnectionError(error)) {
         state("error: " + error.getClass().getSimpleName() + ": " + ErrorText.describe(error));

@@ -38,6 +38,9 @@ final class FeedOptions {
           "  --header K:V          add a handshake header (repeatable)",
           "  --token T             bearer token, sent as 'Authorization: Bearer T' (never printed)",
           "  --send TEXT|@FILE     send TEXT (or FILE's content) once as a 'text' envelope",
+          "  --subscribe SYMBOL    subscribe to SYMBOL on every connection, before anything else is",
+          "                        sent; the server confirms or rejects it (repeatable, or",
+          "                        comma-separated; the demo server then sends only those symbols)",
           "  --ack                 acknowledged sends: --send completes on the server's ack and is",
           "                        sent again after a reconnect until then",
           "  --failover URL        another URL of the same service, tried when the current one",
@@ -61,6 +64,7 @@ final class FeedOptions {
   @Nullable String token;
   @Nullable String sendText;
   Set<String> types = Collections.emptySet();
+  final List<String> subscribe = new ArrayList<>();
   int count; // 0 = unlimited
   @Nullable Duration heartbeat; // null = library default, ZERO = disabled
   @Nullable Duration maxBackoff; // null = library default
@@ -100,6 +104,13 @@ final class FeedOptions {
           for (String type : args.value(arg).split(",")) {
             if (!type.trim().isEmpty()) {
               types.add(type.trim());
+            }
+          }
+          break;
+        case "--subscribe":
+          for (String symbol : args.value(arg).split(",")) {
+            if (!symbol.trim().isEmpty() && !o.subscribe.contains(symbol.trim())) {
+              o.subscribe.add(symbol.trim());
             }
           }
           break;

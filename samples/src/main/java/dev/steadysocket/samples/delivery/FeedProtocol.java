@@ -58,6 +58,11 @@ public final class FeedProtocol {
      */
     default void onMessage(ServerSession session, ObjectNode message, String text) {}
 
+    /** Whether a stream entry goes to this session (a per-session filter); by default all do. */
+    default boolean wants(ServerSession session, FeedEntry entry) {
+      return true;
+    }
+
     /** The content of the reply to a {@code request}; by default the request's own content. */
     default @Nullable JsonNode onRequest(ServerSession session, ObjectNode request) {
       return request.get("content");

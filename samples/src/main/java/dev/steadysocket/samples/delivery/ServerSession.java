@@ -161,7 +161,11 @@ public final class ServerSession extends WebSocketListener {
       FeedStream stream = open.getKey();
       StreamId position = positions.get(stream.name());
       StreamId after = position != null ? position : from != null ? from : open.getValue();
-      FeedStream.Subscriber subscriber = entry -> send(entry.text());
+      FeedStream.Subscriber subscriber = entry -> {
+        if (protocol.handler.wants(this, entry)) {
+          send(entry.text());
+        }
+      };
       mine.put(stream, subscriber);
       subscriptions.put(stream, subscriber);
       try {
