@@ -252,7 +252,8 @@ wss.on('connection', (ws, req) => {
     }
     if (logFrames && env && env.type !== 'heartbeat') {
       const c = env.content && typeof env.content === 'object' ? env.content : {};
-      out(`FRAME ${connection} ${env.type} ${c.symbol ?? c.n ?? '-'}`);
+      // Client values escaped: one line, no spaces, whatever the client sent.
+      out(`FRAME ${connection} ${encodeURIComponent(String(env.type))} ${encodeURIComponent(String(c.symbol ?? c.n ?? '-'))}`);
     }
     if (env && env.type === 'resume') return; // handled above, or too late to matter
     if (env && env.type === 'heartbeat') {

@@ -125,7 +125,7 @@ public interface Metrics {
 
   /**
    * Setup messages written ({@link SetupMessage}s and their closing messages), counted apart from
-   * {@link #messagesSent()}: they are not application messages.
+   * {@link #messagesSent()} (and not in {@link #bytesSent()}): they are not application messages.
    *
    * @return setup messages written since the socket was built
    */

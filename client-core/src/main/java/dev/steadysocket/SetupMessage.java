@@ -16,12 +16,15 @@ import org.jspecify.annotations.Nullable;
  * <p>Each connection's copy gets a fresh random id (an id set on the envelope is replaced), so a
  * server that drops repeated ids never drops a re-subscription, and a reply names the connection
  * it belongs to. A setup message may {@link #awaitReply await its reply}: an envelope whose {@code
- * meta.replyTo} is that id confirms it, unless its type is {@code "error"}, which rejects it.
+ * meta.replyTo} is that id confirms it, unless its type is {@code "error"}, which rejects it. Such a
+ * reply (and a repeat of it) is consumed; a reply to a message that awaits none reaches {@code
+ * onMessage} like any message.
  *
  * <p>Setup messages are never logged, and {@link #toString()} shows the envelope's type only: a
  * token inside one stays out of logs, exceptions and {@code toString()}. Setup messages are not
- * application messages: they are not acknowledged, queued, re-sent or counted in {@link
- * Metrics#messagesSent()} ({@link Metrics#setupMessagesSent()} counts them).
+ * application messages: they are not acknowledged, not kept in the outbox, not re-sent (each
+ * connection builds its own copies) and not counted in {@link Metrics#messagesSent()} ({@link
+ * Metrics#setupMessagesSent()} counts them).
  *
  * <p>Immutable and thread-safe; every {@code with…} method returns a new value.
  */
@@ -37,9 +40,11 @@ public final class SetupMessage {
     /**
      * The connection is closed as failed, with a {@link SetupRejectedException} ({@link
      * Disconnect.Kind#SETUP_FAILED}), and the reconnect policy decides; the default one retries
-     * with backoff, asking the token provider for a fresh token first if the message was built
-     * {@link #fromToken from the token}. For messages the rest of the session depends on, such as
-     * authentication.
+     * with backoff. For a message built {@link #fromToken from the token} on a socket with a {@link
+     * TokenProvider}, it asks for a fresh token first, once per outage, as for an HTTP 401: a
+     * second rejection in the same outage stops the socket with an {@link AuthenticationException}.
+     * For messages the rest of the session depends on, such as authentication. Only for a message
+     * that {@link #awaitReply awaits its reply}.
      */
     CLOSE_CONNECTION
   }
@@ -93,9 +98,11 @@ public final class SetupMessage {
    * Awaits the server's reply on every connection: {@link SetupStatus#CONFIRMED} or {@link
    * SetupStatus#REJECTED}. No reply within {@code timeout} fails the connection with a {@link
    * SetupTimeoutException} (it is closed and the reconnect policy decides): never a silent gap.
+   * Until every awaited reply is in, the connection does not end an outage, whatever its uptime.
    * Sends are not held back for the reply; see {@link #awaitReplyBeforeSends}.
    *
-   * @param timeout how long each connection waits for the reply, from the moment it is written
+   * @param timeout how long each connection waits for the reply, from the moment the message is
+   *     handed to it (written at once, unless over 4 MiB wait in OkHttp's buffer)
    * @return a copy that awaits its reply
    * @throws IllegalArgumentException if {@code timeout} is zero or negative
    */
@@ -105,11 +112,14 @@ public final class SetupMessage {
 
   /**
    * Like {@link #awaitReply}, and on every connection nothing after this message (later setup
-   * messages, messages sent again, the outbox) is written until its reply arrives, it is cancelled
-   * or the connection ends: for an authentication the server must have accepted before anything
-   * else.
+   * messages, messages sent again, the outbox, the heartbeat envelope; the ping frame still goes) is
+   * written until its reply arrives, it is cancelled or the connection ends: for an authentication
+   * the server must have accepted before anything else. A rejection that keeps the connection
+   * ({@link OnRejection#KEEP_CONNECTION}, the default) lets what waited go on: choose {@link
+   * OnRejection#CLOSE_CONNECTION} if nothing may follow a refused authentication.
    *
-   * @param timeout how long each connection waits for the reply, from the moment it is written
+   * @param timeout how long each connection waits for the reply, from the moment the message is
+   *     handed to it
    * @return a copy that awaits its reply before anything newer is written
    * @throws IllegalArgumentException if {@code timeout} is zero or negative
    */
@@ -118,7 +128,9 @@ public final class SetupMessage {
   }
 
   /**
-   * What a rejection does to the connection. Default {@link OnRejection#KEEP_CONNECTION}.
+   * What a rejection does to the connection. Default {@link OnRejection#KEEP_CONNECTION}. {@link
+   * OnRejection#CLOSE_CONNECTION} needs {@link #awaitReply}: {@link SteadySocket#setup} refuses it
+   * otherwise (a message that awaits no reply is never rejected).
    *
    * @param onRejection keep the connection or close it as failed
    * @return a copy with this choice

@@ -157,6 +157,7 @@ public final class SteadySocket implements AutoCloseable {
    * @return the registration: its status on the current connection, and {@code cancel()}; after
    *     {@link #close()} it is born {@link SetupStatus#CANCELLED}
    * @throws EncodeException if the codec cannot encode the message's envelope or its closing message
+   * @throws IllegalArgumentException if it closes the connection on rejection but awaits no reply
    */
   public SetupRegistration setup(SetupMessage message) {
     return core.setup(Objects.requireNonNull(message, "message == null"));

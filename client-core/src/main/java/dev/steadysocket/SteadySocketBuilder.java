@@ -286,7 +286,7 @@ public final class SteadySocketBuilder {
 
   /**
    * Where the token goes. Default {@code ("Authorization", "Bearer ")}; {@code Sec-WebSocket-Protocol}
-   * joins the {@link #subprotocols}; an empty name leaves it to {@link SetupMessage#fromToken}.
+   * joins the {@link #subprotocols}; an empty name (prefix ignored) leaves it to {@link SetupMessage#fromToken}.
    *
    * @param name the header that carries the token, an HTTP token, or empty for none
    * @param prefix put before the token, for example {@code "Bearer "}; may be empty

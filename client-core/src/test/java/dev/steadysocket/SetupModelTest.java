@@ -65,7 +65,7 @@ class SetupModelTest {
     final FakeScheduler clock = new FakeScheduler();
     final FakeTransports transports = new FakeTransports();
     final List<Runnable> pool = new ArrayList<>();
-    final boolean ackMode, resume;
+    final boolean ackMode, resume, heartbeats;
     final SteadySocket socket;
     final List<Reg> regs = new ArrayList<>();
     final List<CompletableFuture<Void>> futures = new ArrayList<>();
@@ -77,6 +77,7 @@ class SetupModelTest {
     final Map<String, Integer> answered = new HashMap<>();
     final StringBuilder log = new StringBuilder();
     final java.util.Set<Integer> opened = new java.util.HashSet<>();
+    boolean paused;
     int step;
 
     static final class Reg {
@@ -98,7 +99,9 @@ class SetupModelTest {
       random = new Random(seed);
       ackMode = random.nextBoolean();
       resume = random.nextBoolean();
-      log.append("seed=").append(seed).append(" ack=").append(ackMode).append(" resume=").append(resume);
+      heartbeats = random.nextBoolean();
+      log.append("seed=").append(seed).append(" ack=").append(ackMode).append(" resume=").append(resume)
+          .append(" heartbeats=").append(heartbeats);
       Executor manual = pool::add;
       socket = SteadySocket.builder("wss://example.com/feed")
           .scheduler(clock)
@@ -107,7 +110,7 @@ class SetupModelTest {
           .sharedDispatch(manual)
           .tokenProvider(refresh -> "token-" + random.nextInt(1000))
           .backoff(Backoff.defaults().withRandom(new Random(seed)))
-          .heartbeat(Heartbeat.disabled())
+          .heartbeat(heartbeats ? Heartbeat.every(Duration.ofSeconds(3)).withTimeout(Duration.ofSeconds(3)) : Heartbeat.disabled())
           .acknowledgedSends(ackMode)
           .resumeStreams(resume)
           .build();
@@ -164,7 +167,7 @@ class SetupModelTest {
           case 2: m = m.awaitReplyBeforeSends(Duration.ofSeconds(5)); break;
           default: break;
         }
-        if (random.nextInt(3) == 0) m = m.onRejection(SetupMessage.OnRejection.CLOSE_CONNECTION);
+        if (m.replyTimeout() != null && random.nextInt(3) == 0) m = m.onRejection(SetupMessage.OnRejection.CLOSE_CONNECTION);
         if (random.nextBoolean()) m = m.cancelWith(Envelope.of("unsetup", Map.of("k", n)));
         regs.add(new Reg(n, m, socket.setup(m), step));
         log.append(" | ").append(step).append(":register#").append(n).append(m);
@@ -193,12 +196,20 @@ class SetupModelTest {
         if (ids.isEmpty()) return;
         String id = ids.get(random.nextInt(ids.size()));
         answered.put(id, step);
-        String type = random.nextInt(4) == 0 ? "error" : "ok";
+        String type = random.nextInt(4) == 0 ? "error" : random.nextBoolean() ? "ok" : "ack"; // "ack" confirms too
         f.transport.receive("{\"type\":\"" + type + "\",\"meta\":{\"replyTo\":\"" + id + "\"}}");
         log.append(" | ").append(step).append(":").append(type);
-      } else if (s < 64) { // drop
+      } else if (s < 61) { // drop
         if (f != null && !f.ended()) f.transport.fail(new IOException("reset"));
         log.append(" | ").append(step).append(":drop");
+      } else if (s < 62) {
+        socket.replaceConnection();
+        log.append(" | ").append(step).append(":replace");
+      } else if (s < 64) {
+        if (paused) socket.resume("model");
+        else socket.pause("model");
+        paused = !paused;
+        log.append(" | ").append(step).append(paused ? ":pause" : ":resume");
       } else if (s < 74) { // one dispatch task, in random order
         if (!pool.isEmpty()) pool.remove(random.nextInt(pool.size())).run();
       } else if (s < 84) {
@@ -254,6 +265,14 @@ class SetupModelTest {
         if (i == 0 && resume) assertEquals("resume", e.type(), "resume frame first");
         if (e.type().equals("resume")) {
           assertEquals(0, i, "resume only first");
+          continue;
+        }
+        if (e.type().equals("heartbeat")) { // the heartbeat envelope waits for the setup too
+          for (Reg r : regs) {
+            if (r.registeredAt < at && r.cancelledAt > at && !setupPos.containsKey(r.n)) {
+              fail("connection " + c + ": heartbeat (written at " + at + ") before setup #" + r.n);
+            }
+          }
           continue;
         }
         if (heldBy != null && !released(heldBy, setupId.get(heldBy), at)) {

@@ -99,7 +99,7 @@ public final class Assembly {
           config.tokenProvider == null ? null : new TokenFetcher(config.tokenProvider, dispatch, tasks);
       this.dialer = new Dialer(endpoints, tokens, config.tokenHeader, config.tokenPrefix, ledger);
       this.decider = new Decider(config.reconnectPolicy, dispatch, tasks, bus);
-      this.heartbeats = new HeartbeatMonitor(config.heartbeat, tasks, codec);
+      this.heartbeats = new HeartbeatMonitor(config.heartbeat, tasks, codec, setups::holdsSends);
     }
   }
 

@@ -28,6 +28,8 @@ final class Connection implements Transport.Listener {
   @Nullable Transport transport;
   /** Loop thread only. */
   boolean wasOpen;
+  /** Loop thread only: open for the minimum uptime (it ends the outage once its setup is complete too). */
+  boolean uptimeReached;
   /** Loop thread only: the token this attempt connected with, for setup messages; a secret, never printed. */
   @Nullable String token;
   /** Loop thread only: the attempt is waiting for the token provider, not yet for the handshake. */

@@ -58,7 +58,18 @@ final class ConnectionLoop {
     this.tasks = parts.tasks;
     this.bus = parts.bus;
     tasks.onCrash(this::crashed);
-    parts.setups.onFailure(this::setupFailed);
+    parts.setups.onLoop(new Setups.Loop() {
+      @Override
+      public void failed(Connection c, Disconnect d, String reason) {
+        setupFailed(c, d, reason);
+      }
+
+      @Override
+      public void settled(Connection c) {
+        // An open connection ends an outage only once its setup is complete, too (see onOpen).
+        if (c == connection && state == ConnectionState.OPEN && c.uptimeReached) parts.planner.connectionStable();
+      }
+    });
   }
 
   ConnectionState state() {
@@ -91,8 +102,13 @@ final class ConnectionLoop {
       terminate(null, code, reason, true);
       return;
     }
-    parts.outbound.flush(); // whatever fits goes out before the close frame; the rest fails at CLOSED
-    open.close(code, reason);
+    // Whatever fits goes out before the close frame (the rest fails at CLOSED): the setup messages
+    // still being encoded first, then what they held.
+    parts.setups.afterPrepared(c, () -> {
+      if (state != ConnectionState.CLOSING || connection != c) return;
+      parts.outbound.flush();
+      open.close(code, reason);
+    });
     closeTimer = tasks.schedule(() -> {
       if (state != ConnectionState.CLOSING) return;
       log.debug("server did not finish the close handshake in {}", config.closeTimeout);
@@ -152,8 +168,12 @@ final class ConnectionLoop {
     parts.attach(c, t);
     c.publishOpen(previous); // ordered before the frames that arrived meanwhile
     log.info("connected to {}", url());
+    // The outage ends after the minimum uptime and once the setup is complete: a connection whose
+    // setup reply times out is a failed connection, whatever its uptime.
     stableTimer = tasks.schedule(() -> {
-      if (connection == c && state == ConnectionState.OPEN) parts.planner.connectionStable();
+      if (connection != c || state != ConnectionState.OPEN) return;
+      c.uptimeReached = true;
+      if (parts.setups.settled(c)) parts.planner.connectionStable();
     }, parts.planner.stableAfter(config.minimumUptime));
     parts.heartbeats.start(c, dead -> disconnected(dead, Failures.deadLink(config.heartbeat.timeout()), true));
   }

@@ -23,6 +23,8 @@ final class HeartbeatMonitor {
   private final Heartbeat heartbeat;
   private final LoopTasks loop;
   private final MessageCodec codec;
+  /** Whether the open connection's setup holds newer messages back (the envelope waits then). */
+  private final java.util.function.BooleanSupplier setupHolds;
   /** The connection being watched, and what to tell when it is found dead; null while none is. */
   private @Nullable Connection watched;
 
@@ -39,10 +41,11 @@ final class HeartbeatMonitor {
   /** Loop thread: the codec failed once (logged once). */
   private boolean encodeFailed;
 
-  HeartbeatMonitor(Heartbeat heartbeat, LoopTasks loop, MessageCodec codec) {
+  HeartbeatMonitor(Heartbeat heartbeat, LoopTasks loop, MessageCodec codec, java.util.function.BooleanSupplier setupHolds) {
     this.heartbeat = heartbeat;
     this.loop = loop;
     this.codec = codec;
+    this.setupHolds = setupHolds;
   }
 
   /** Watches the open connection {@code c} until {@link #stop}; {@code onDead} is told if it dies. */
@@ -84,7 +87,8 @@ final class HeartbeatMonitor {
     long pongsBefore = c.pongsAtCheck;
     long holdsAtTick = c.holds;
     t.ping();
-    if (heartbeat.sendsEnvelope()) sendEnvelope(c, t);
+    // The envelope waits behind a setup that holds sends (a first-frame auth); the ping does not.
+    if (heartbeat.sendsEnvelope() && !setupHolds.getAsBoolean()) sendEnvelope(c, t);
     previousCheck = check;
     check = loop.schedule(() -> check(c, framesAtTick, pongsBefore, holdsAtTick), LoopTasks.nanos(heartbeat.timeout()));
     scheduleTick(c);

@@ -77,7 +77,7 @@ final class Inbound {
       c.deliver(() -> bus.raise(error), text.length());
       return;
     }
-    if (!forApplication(c, envelope)) return;
+    if (!forApplication(c, envelope, false)) return;
     long bytes = Utf8.size(text);
     Runnable delivery = bus.message(envelope); // converted for typed handlers here, outside any lock
     c.deliver(() -> {
@@ -104,7 +104,7 @@ final class Inbound {
       bus.raise(error); // delivered to onError right after this delivery
       return;
     }
-    if (forApplication(c, envelope) && admit(envelope, bytes)) bus.deliverMessage(envelope);
+    if (forApplication(c, envelope, true) && admit(envelope, bytes)) bus.deliverMessage(envelope);
   }
 
   private Envelope decode(Connection c, String text) {
@@ -123,7 +123,7 @@ final class Inbound {
    * Consumes what is for SteadySocket itself (heartbeat echoes, acknowledgements, replies to
    * setup messages and requests); true if {@code envelope} is for the application.
    */
-  private boolean forApplication(Connection c, Envelope envelope) {
+  private boolean forApplication(Connection c, Envelope envelope, boolean inDelivery) {
     if ("heartbeat".equals(envelope.type())) {
       String id = c.heartbeatId;
       if (id != null && id.equals(envelope.id())) {
@@ -133,11 +133,18 @@ final class Inbound {
     }
     String replyTo = envelope.metaText(InboundLedger.META_REPLY_TO);
     if (replyTo != null) {
+      // Setup replies first: their ids are fresh per connection, and a server may confirm with "ack".
+      Runnable setupReply = setups.reply(c, replyTo, envelope);
+      if (setupReply != null) {
+        if (inDelivery) setupReply.run(); // pipelined: already in order, inside a delivery
+        else if (setupReply != Setups.CONSUMED) c.deliver(setupReply, 0);
+        return false;
+      }
       if (ackMode && InboundLedger.TYPE_ACK.equals(envelope.type())) {
         outbound.acked(replyTo);
         return false;
       }
-      if (setups.reply(c, replyTo, envelope) || requests.reply(replyTo, envelope)) return false;
+      if (requests.reply(replyTo, envelope)) return false;
     }
     if (log.isTraceEnabled()) log.trace("received {} on {}", envelope.type(), c);
     return true;

@@ -132,6 +132,8 @@ final class RetryPlanner {
         SteadySocketException error = decision.error();
         return new Plan(error != null ? error : d.error(), Duration.ZERO, 0);
       case REFRESH_TOKEN_AND_RETRY:
+        // A rejected setup message with no token to refresh: retried like any failed connection.
+        if (!hasTokenProvider && d.kind() == Disconnect.Kind.SETUP_FAILED) break;
         if (!hasTokenProvider || refreshUsed) return new Plan(authFailure(d), Duration.ZERO, 0);
         refreshUsed = true;
         refreshNext = true;

@@ -87,6 +87,7 @@ public final class SocketCore {
   public void close(int code, String reason) {
     Closes.validate(code, reason);
     outbound.refuseNewSends();
+    parts.setups.refuse();
     tasks.post(() -> loop.doClose(code, reason));
   }
 

@@ -30,7 +30,7 @@ class HeartbeatMonitorTest {
   }
 
   HeartbeatMonitor monitor(Heartbeat h) {
-    return new HeartbeatMonitor(h, tasks, MessageCodec.jackson());
+    return new HeartbeatMonitor(h, tasks, MessageCodec.jackson(), () -> false);
   }
 
   @Test
@@ -175,7 +175,7 @@ class HeartbeatMonitorTest {
       }
     };
     HeartbeatMonitor m = new HeartbeatMonitor(
-        Heartbeat.every(Duration.ofSeconds(30)).withTimeout(Duration.ofSeconds(10)), tasks, failing);
+        Heartbeat.every(Duration.ofSeconds(30)).withTimeout(Duration.ofSeconds(10)), tasks, failing, () -> false);
     Connection c = open();
     List<Connection> died = new ArrayList<>();
     m.start(c, died::add);

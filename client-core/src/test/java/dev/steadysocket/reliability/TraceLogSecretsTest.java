@@ -72,7 +72,8 @@ class TraceLogSecretsTest extends RealPeerTest {
     String token2 = "tok2-" + UUID.randomUUID();
     String header = "hdr-" + UUID.randomUUID();
     String query = "qry-" + UUID.randomUUID();
-    List<String> secrets = List.of(token1, token2, header, query);
+    String token3 = "tok3-" + UUID.randomUUID();
+    List<String> secrets = List.of(token1, token2, header, query, token3);
     CapturingLogProvider.LINES.clear();
     NodeServer node = track(NodeServer.start());
 
@@ -116,6 +117,28 @@ class TraceLogSecretsTest extends RealPeerTest {
         .header("X-Api-Key", header)
         .tokenProvider(refresh -> token1).build()).connect();
     refused.await(Events.Reconnecting.class, r -> r.attempt == 2);
+
+    // 4. #18: a first-frame auth built from the token, echoed back (no reply): it times out, the
+    // connection fails and the next one sends it again; a rejection's and a timeout's text.
+    Events setup = new Events();
+    SteadySocket auth = track(builder(node.url("/echo"), setup)
+        .tokenProvider(refresh -> token3)
+        .tokenHeader("", "")
+        .build());
+    dev.steadysocket.SetupRegistration registration = auth.setup(dev.steadysocket.SetupMessage
+        .fromToken(t -> Envelope.of("auth", Map.of("token", t)))
+        .awaitReply(java.time.Duration.ofMillis(500))
+        .cancelWith(Envelope.of("logout", Map.of("token", token3))));
+    auth.connect();
+    assertEquals(token3, setup.awaitMessage("auth").envelope.content().path("token").asText(), "sent with the token");
+    Throwable timeout = setup.await(Events.Error.class, e -> e.error instanceof dev.steadysocket.SetupTimeoutException).error;
+    setup.awaitMessage("auth"); // the next connection sends it again
+    List<String> texts = new ArrayList<>(List.of(registration.toString(), registration.message().toString(),
+        String.valueOf(timeout), String.valueOf(timeout.getMessage()), auth.toString(), auth.metrics().toString()));
+    registration.cancel();
+    for (String text : texts) {
+      assertTrue(!text.contains(token3), "a setup message's token in toString or an exception: " + text);
+    }
     closeEverything(); // close() paths log too
 
     List<String> lines = new ArrayList<>(CapturingLogProvider.LINES);
@@ -135,9 +158,10 @@ class TraceLogSecretsTest extends RealPeerTest {
     Report.row(Section.SECURITY,
         "Token, Authorization, X-Api-Key header and ?access_token= query in every log line: every SLF4J logger at"
             + " TRACE (capturing provider, own JVM) and OkHttp's java.util.logging at ALL, over connect, messages,"
-            + " heartbeats, a decode error, close 1008 → token refresh, a drop, 401 twice, connection refused, close",
+            + " heartbeats, a decode error, close 1008 → token refresh, a drop, 401 twice, connection refused,"
+            + " a first-frame auth setup message built from the token (timed out, sent again, cancelled), close",
         "never logged (URLs are logged redacted, header values never)",
-        "0 of " + lines.size() + " captured lines contain any of the 4 secrets; the server saw both tokens"
+        "0 of " + lines.size() + " captured lines contain any of the 5 secrets; the server saw both tokens"
             + " (Bearer <token1>, then Bearer <token2> after 1008)",
         CapturingLogProvider.LINES.size() + " SLF4J lines (" + trace + " at TRACE) + " + jul.size() + " JUL lines scanned");
   }

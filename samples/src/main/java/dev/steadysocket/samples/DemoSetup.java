@@ -19,7 +19,8 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@code {"type":"subscribe","content":{"symbol":S}}}: for a ticker symbol, the reply {@code
  *       subscribed} (content: the symbol and its price) and from then on this connection's ticker
  *       carries only its subscribed symbols; for any other, the reply {@code error} (content {@code
- *       {"reason":"unknown symbol"}}). Without subscriptions a connection gets every symbol.
+ *       {"reason":"unknown symbol"}}). Without subscriptions a connection gets every symbol; other
+ *       streams are never filtered.
  *   <li>{@code {"type":"unsubscribe","content":{"symbol":S}}}: no reply; the symbol leaves the filter.
  *   <li>{@code {"type":"auth","content":{"token":T}}}: the reply {@code authenticated}, or {@code
  *       error} if the server was started with an auth token and T differs.
@@ -73,14 +74,20 @@ final class DemoSetup {
     }
   }
 
-  /** Whether a stream entry goes to {@code session}: every symbol until it subscribes to some. */
+  /**
+   * Whether a stream entry goes to {@code session}: entries of other streams always; ticker entries
+   * of every symbol until the session subscribes, then only its symbols (none, once it unsubscribed
+   * from all). A replay that a resume starts before the subscriptions arrive is not filtered.
+   */
   boolean wants(ServerSession session, FeedEntry entry) {
     Set<String> mine = symbols.get(session);
-    if (mine == null || mine.isEmpty()) {
+    if (mine == null) {
       return true;
     }
     ObjectNode e = Envelopes.parseObject(entry.text());
-    return e != null && mine.contains(e.path("content").path("symbol").asText(""));
+    return e == null
+        || !"ticker".equals(e.path("meta").path(Envelopes.META_STREAM).asText(""))
+        || mine.contains(e.path("content").path("symbol").asText(""));
   }
 
   void ended(ServerSession session) {
