@@ -329,6 +329,28 @@ class SetupMessagesTest extends VirtualTimeTest {
   }
 
   @Test
+  void everyUrlsConnectionGetsTheSetupMessagesWhenFailingOver() {
+    SteadySocket socket = builder().failoverUrls("wss://b.example.com/feed").build();
+    socket.setup(SetupMessage.of(subscribe("ACME")));
+    open(socket);
+    assertEquals(List.of("subscribe:ACME"), wire());
+    reconnectAfterDrop(); // the next attempt goes to the failover URL
+    assertEquals(List.of("subscribe:ACME"), wire());
+    closeOpen(socket);
+  }
+
+  @Test
+  void aRepliedSetupMessageThatAwaitsNoReplyLetsTheReplyThrough() {
+    SteadySocket socket = builder().build();
+    socket.setup(SetupMessage.of(subscribe("ACME")));
+    open(socket);
+    transports.last().receive(reply("subscribed", sent(0).id()));
+    clock.runUntilIdle();
+    listener.assertMessage("subscribed"); // nobody awaited it: an ordinary message
+    closeOpen(socket);
+  }
+
+  @Test
   void afterCloseARegistrationIsBornCancelled() {
     SteadySocket socket = builder().build();
     socket.close();

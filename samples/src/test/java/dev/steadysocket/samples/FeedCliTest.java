@@ -29,7 +29,7 @@ class FeedCliTest {
     try (ChildProcess cli = ChildProcess.java(FeedCli.class, "--help")) {
       cli.awaitStdout("^Usage: feed-cli \\[URL\\]", SOON);
       String rest = String.join("\n", cli.remainingStdout(SOON));
-      for (String option : new String[] {"--header", "--token", "--send", "--type", "--count",
+      for (String option : new String[] {"--header", "--token", "--send", "--subscribe", "--type", "--count",
           "--heartbeat", "--max-backoff", "--json", "--pretty", "--raw", "--chaos", "--verbose"}) {
         assertTrue(rest.contains(option), "help mentions " + option + ":\n" + rest);
       }
@@ -63,6 +63,22 @@ class FeedCliTest {
       assertEquals(5, lines.size(), cli.transcript());
       for (String line : lines) {
         assertTrue(line.matches(TICKER_LINE), "ticker line: " + line);
+      }
+      assertEquals(0, cli.awaitExit(SOON));
+    }
+  }
+
+  @Test
+  void subscribeConfirmsKnownSymbolsRejectsOthersAndTheTickerCarriesOnlyThose() throws Exception {
+    ObjectMapper mapper = new ObjectMapper();
+    try (ChildProcess cli = ChildProcess.java(FeedCli.class,
+        "--subscribe", "ACME,NOPE", "--json", "--type", "ticker", "--count", "3")) {
+      cli.awaitStderr("\\* subscribed ACME$", SOON);
+      cli.awaitStderr("\\* subscription to NOPE rejected: unknown symbol$", SOON);
+      List<String> lines = cli.remainingStdout(SOON);
+      assertEquals(3, lines.size(), cli.transcript());
+      for (String line : lines) {
+        assertEquals("ACME", mapper.readTree(line).path("content").path("symbol").asText(), line);
       }
       assertEquals(0, cli.awaitExit(SOON));
     }

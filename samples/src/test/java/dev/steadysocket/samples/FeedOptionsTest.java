@@ -63,6 +63,13 @@ class FeedOptionsTest {
   }
 
   @Test
+  void subscribeIsRepeatableAndCommaSeparatedWithoutRepeats() throws Exception {
+    FeedOptions o = FeedOptions.parse(new String[] {"--subscribe", "ACME, GLOBX", "--subscribe", "ACME", "--subscribe", "WAYNE"});
+    assertEquals(java.util.List.of("ACME", "GLOBX", "WAYNE"), o.subscribe);
+    assertTrue(FeedOptions.parse(new String[0]).subscribe.isEmpty());
+  }
+
+  @Test
   void chaosImpliesResume() throws Exception {
     assertTrue(FeedOptions.parse(new String[] {"--chaos"}).resume);
     assertFalse(FeedOptions.parse(new String[0]).resume);

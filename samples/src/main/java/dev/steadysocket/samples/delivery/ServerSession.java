@@ -89,12 +89,24 @@ public final class ServerSession extends WebSocketListener {
     }
     String type = message.path("type").asText("");
     if (subscribes && !streamsStarted.get()) {
-      // The first frame decides: a resume names positions, anything else means "live".
-      startStreams(type.equals(Envelopes.TYPE_RESUME) ? positionsOf(message.get("content")) : Map.of(), "frame");
+      // The first frame decides: a resume names positions, anything else means "live" (from the
+      // open). That frame is handled first, so what it sets up (a setup message's subscription
+      // filter) applies to the entries published since the open too.
       if (type.equals(Envelopes.TYPE_RESUME)) {
+        startStreams(positionsOf(message.get("content")), "frame");
         return;
       }
+      try {
+        handle(message, type, text);
+      } finally {
+        startStreams(Map.of(), "frame");
+      }
+      return;
     }
+    handle(message, type, text);
+  }
+
+  private void handle(ObjectNode message, String type, String text) {
     String id = Envelopes.text(message, "id");
     switch (type) {
       case Envelopes.TYPE_HEARTBEAT:
