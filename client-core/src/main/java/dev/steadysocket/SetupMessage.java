@@ -17,8 +17,8 @@ import org.jspecify.annotations.Nullable;
  * server that drops repeated ids never drops a re-subscription, and a reply names the connection
  * it belongs to. A setup message may {@link #awaitReply await its reply}: an envelope whose {@code
  * meta.replyTo} is that id confirms it, unless its type is {@code "error"}, which rejects it. Such a
- * reply (and a repeat of it) is consumed; a reply to a message that awaits none reaches {@code
- * onMessage} like any message.
+ * reply (and a repeat of one of the latest 256) is consumed; a reply to a message that awaits none
+ * reaches {@code onMessage} like any message.
  *
  * <p>Setup messages are never logged, and {@link #toString()} shows the envelope's type only: a
  * token inside one stays out of logs, exceptions and {@code toString()}. Setup messages are not

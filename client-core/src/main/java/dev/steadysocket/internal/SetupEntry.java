@@ -74,13 +74,11 @@ final class SetupEntry implements SetupRegistration {
     owner.cancelled(this, held);
   }
 
-  /** Cancels without a closing message (the socket closed); false if it already was. */
-  boolean cancelSilently() {
+  /** Cancels without a closing message (the socket closed or refuses registrations). */
+  void cancelSilently() {
     synchronized (lock) {
-      if (status == SetupStatus.CANCELLED) return false;
       status = SetupStatus.CANCELLED;
       reply = null;
-      return true;
     }
   }
 

@@ -21,6 +21,8 @@ final class SetupPhase {
     final String id;
     /** Loop thread only. */
     Scheduler.@Nullable Cancellable timer;
+    /** Loop thread only: the connection's count of reader holds when the timer was armed. */
+    long holdsAtStart;
 
     Awaited(SetupEntry entry, SetupPhase phase, String id) {
       this.entry = entry;

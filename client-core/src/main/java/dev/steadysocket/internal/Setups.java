@@ -201,12 +201,10 @@ final class Setups implements SetupEntry.Owner {
     for (SetupEntry e : entries) e.reset();
   }
 
-  /** At CLOSED: every registration is cancelled, and later ones are born cancelled. */
+  /** At CLOSED (the connection already retired, so no phase is left): every registration is cancelled, later ones are born cancelled. */
   void closed() {
     closed = true;
     refusing = true;
-    SetupPhase p = phase;
-    if (p != null) lost(p.c);
     for (SetupEntry e : entries) e.cancelSilently();
     entries.clear();
   }
@@ -264,6 +262,7 @@ final class Setups implements SetupEntry.Owner {
       awaiting.put(r.id, a); // before it is written: the reply cannot come first
       p.awaited.add(a);
       e.sent(p.c.id, SetupStatus.AWAITING_REPLY);
+      a.holdsAtStart = p.c.holds;
       a.timer = tasks.schedule(() -> timedOut(a, timeout), timeout);
       if (e.message.holdsSends()) p.barrier = a;
     }
@@ -312,9 +311,10 @@ final class Setups implements SetupEntry.Owner {
     if (!awaiting.remove(replyTo, a)) return CONSUMED; // timed out, cancelled or lost meanwhile
     remember(replyTo);
     boolean rejected = REJECTED.equals(answer.type());
-    boolean closes = rejected && a.entry.message.rejection() == SetupMessage.OnRejection.CLOSE_CONNECTION;
+    boolean settled = a.entry.settle(c.id, rejected ? SetupStatus.REJECTED : SetupStatus.CONFIRMED, answer);
+    boolean closes = settled && rejected && a.entry.message.rejection() == SetupMessage.OnRejection.CLOSE_CONNECTION;
     Runnable delivery = CONSUMED;
-    if (a.entry.settle(c.id, rejected ? SetupStatus.REJECTED : SetupStatus.CONFIRMED, answer) && !closes) {
+    if (settled && !closes) {
       delivery = rejected
           ? bus.setupRejected(Api.get().setupRejected(a.entry, answer))
           : bus.setupConfirmed(a.entry, answer);
@@ -333,6 +333,22 @@ final class Setups implements SetupEntry.Owner {
   }
 
   private void timedOut(SetupPhase.Awaited a, Duration timeout) {
+    SetupPhase q = a.phase;
+    // The reply may be waiting behind a reader held by inbound back-pressure (a slow listener):
+    // no verdict then, as for the heartbeat; the wait starts over.
+    if (q == phase && (q.c.readerHeld || q.c.holds != a.holdsAtStart)) {
+      a.holdsAtStart = q.c.holds;
+      a.timer = tasks.schedule(() -> timedOut(a, timeout), timeout);
+      return;
+    }
+    if (a.entry.isCancelled()) { // cancel() returned first: its cancellation follows on the loop
+      forget(a);
+      if (q == phase) {
+        q.remove(a);
+        advance(q, 0);
+      }
+      return;
+    }
     if (!awaiting.remove(a.id, a)) return;
     remember(a.id);
     SetupPhase p = a.phase;
@@ -374,10 +390,5 @@ final class Setups implements SetupEntry.Owner {
   int retained() {
     SetupPhase p = phase;
     return entries.size() + awaiting.size() + (p == null ? 0 : p.size());
-  }
-
-  @Override
-  public String toString() {
-    return "Setups{" + entries.size() + " registered}";
   }
 }
