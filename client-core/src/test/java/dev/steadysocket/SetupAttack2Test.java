@@ -19,40 +19,12 @@ import org.junit.jupiter.api.Test;
  * each failed first) and the deferred close, heartbeat, replay and pipelined paths that held.
  */
 @org.junit.jupiter.api.Timeout(60)
-class SetupAttack2Test extends VirtualTimeTest {
-  private static final MessageCodec CODEC = MessageCodec.jackson();
+class SetupAttack2Test extends SetupTestBase {
 
-  private static Envelope subscribe(String symbol) {
-    return Envelope.of("subscribe", Map.of("symbol", symbol));
-  }
 
-  private List<String> wire() {
-    List<String> out = new ArrayList<>();
-    for (String frame : transports.last().sentMessages()) {
-      Envelope e = CODEC.decode(frame);
-      String symbol = e.content().path("symbol").asText("");
-      out.add(symbol.isEmpty() ? e.type() : e.type() + ":" + symbol);
-    }
-    return out;
-  }
 
-  private Envelope sent(int index) {
-    return CODEC.decode(transports.last().sentMessages().get(index));
-  }
 
-  private static String reply(String type, String replyTo) {
-    return "{\"type\":\"" + type + "\",\"meta\":{\"replyTo\":\"" + replyTo + "\"}}";
-  }
 
-  private void drain() {
-    while (true) {
-      try {
-        listener.next();
-      } catch (AssertionError none) {
-        return;
-      }
-    }
-  }
 
   // cancel() returned, then the server's rejection of it (CLOSE_CONNECTION) is read: the connection must stay
   @Test
@@ -389,13 +361,13 @@ class SetupAttack2Test extends VirtualTimeTest {
     socket.setup(SetupMessage.of(subscribe("B")));
     clock.runUntilIdle();
     // two registrations, one reply awaited (in the table and in the connection's list)
-    assertEquals(4, SetupAttackTest.retained(socket));
+    assertEquals(4, retained(socket));
     transports.last().fail(new java.io.IOException("reset"));
     clock.runUntilIdle();
-    assertEquals(2, SetupAttackTest.retained(socket), "the lost connection's awaited reply is forgotten");
+    assertEquals(2, retained(socket), "the lost connection's awaited reply is forgotten");
     socket.close();
     clock.runUntilIdle();
-    assertEquals(0, SetupAttackTest.retained(socket), "CLOSED lets go of every registration");
+    assertEquals(0, retained(socket), "CLOSED lets go of every registration");
     drain();
   }
 
@@ -493,6 +465,52 @@ class SetupAttack2Test extends VirtualTimeTest {
     assertEquals(List.of("subscribe:ACME"), wire(), "once, with this connection's id");
     socket.close();
     clock.runUntilIdle();
+    drain();
+  }
+
+  /** A close while a reply holds sends goes out at once: the reply is not waited for. */
+  @Test
+  void aCloseDuringAReplyThatHoldsSendsIsSentAtOnce() {
+    SteadySocket socket = builder().build();
+    socket.setup(SetupMessage.of(Envelope.of("auth", "t")).awaitReplyBeforeSends(Duration.ofSeconds(30)));
+    CompletableFuture<Void> queued = socket.send(Envelope.of("publish", "x"));
+    open(socket);
+    assertEquals(List.of("auth"), wire());
+    socket.close();
+    clock.runUntilIdle();
+    assertEquals(1000, transports.last().closeCode, "closed without waiting for the reply");
+    assertEquals(List.of("auth"), wire(), "what the reply held is not written");
+    transports.last().serverClose(1000, "");
+    clock.runUntilIdle();
+    assertTrue(queued.isCompletedExceptionally(), "it fails at CLOSED with SocketClosedException");
+    drain();
+  }
+
+  /** The retained count includes what waits to be written and what is encoded but held. */
+  @Test
+  void retainedStateCountsWhatWaitsBehindAReply() throws Exception {
+    SteadySocket socket = open(builder().build());
+    socket.setup(SetupMessage.of(Envelope.of("auth", "t")).awaitReplyBeforeSends(Duration.ofSeconds(30)));
+    socket.setup(SetupMessage.of(subscribe("A")));
+    clock.runUntilIdle();
+    // two registrations; the reply awaited (table and list); "A" to write, encoded and held
+    assertEquals(6, retained(socket));
+    transports.last().receive(reply("ok", sent(0).id()));
+    clock.runUntilIdle();
+    listener.next(RecordingListener.SetupConfirmed.class);
+    assertEquals(2, retained(socket), "only the registrations are left");
+    closeOpen(socket);
+  }
+
+  /** A registration racing a terminal failure is cancelled at CLOSED, never left pending. */
+  @Test
+  void aRegistrationRacingATerminalFailureIsCancelled() {
+    SteadySocket socket = open(builder().build());
+    transports.last().serverClose(1002, "protocol error"); // the default policy stops
+    SetupRegistration late = socket.setup(SetupMessage.of(subscribe("ACME"))); // queued behind it on the loop
+    clock.runUntilIdle();
+    assertEquals(ConnectionState.CLOSED, socket.state());
+    assertEquals(SetupStatus.CANCELLED, late.status());
     drain();
   }
 }

@@ -4,10 +4,8 @@ import static dev.steadysocket.ConnectionState.OPEN;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.reflect.Field;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -17,56 +15,14 @@ import org.junit.jupiter.api.Test;
  * that failed on the first version (reproductions of the review's C, E, F, G included).
  */
 @org.junit.jupiter.api.Timeout(60)
-class SetupAttackTest extends VirtualTimeTest {
-  private static final MessageCodec CODEC = MessageCodec.jackson();
+class SetupAttackTest extends SetupTestBase {
 
-  private static Envelope subscribe(String symbol) {
-    return Envelope.of("subscribe", Map.of("symbol", symbol));
-  }
 
-  private List<String> wire() {
-    List<String> out = new ArrayList<>();
-    for (String frame : transports.last().sentMessages()) {
-      Envelope e = CODEC.decode(frame);
-      String symbol = e.content().path("symbol").asText("");
-      out.add(symbol.isEmpty() ? e.type() : e.type() + ":" + symbol);
-    }
-    return out;
-  }
 
-  private Envelope sent(int index) {
-    return CODEC.decode(transports.last().sentMessages().get(index));
-  }
 
-  private static String reply(String type, String replyTo) {
-    return "{\"type\":\"" + type + "\",\"meta\":{\"replyTo\":\"" + replyTo + "\"}}";
-  }
 
-  static Object field(Object o, String name) throws Exception {
-    Class<?> c = o.getClass();
-    while (c != null) {
-      try {
-        Field f = c.getDeclaredField(name);
-        f.setAccessible(true);
-        return f.get(o);
-      } catch (NoSuchFieldException e) {
-        c = c.getSuperclass();
-      }
-    }
-    throw new NoSuchFieldException(name);
-  }
 
-  static Object setups(SteadySocket s) throws Exception {
-    return field(field(field(s, "core"), "parts"), "setups");
-  }
 
-  /** What the socket's setup machinery keeps: registrations, awaited replies, the open connection's bookkeeping. */
-  static int retained(SteadySocket s) throws Exception {
-    Object setups = setups(s);
-    java.lang.reflect.Method m = setups.getClass().getDeclaredMethod("retained");
-    m.setAccessible(true);
-    return (Integer) m.invoke(setups);
-  }
 
   // ---- A: setup() after close() returned, before CLOSED is reached -------------------------
 
@@ -350,13 +306,4 @@ class SetupAttackTest extends VirtualTimeTest {
     closeOpen(socket);
   }
 
-  private void drain() {
-    while (true) {
-      try {
-        listener.next();
-      } catch (AssertionError none) {
-        return;
-      }
-    }
-  }
 }

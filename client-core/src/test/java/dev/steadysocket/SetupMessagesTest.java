@@ -12,7 +12,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -20,31 +19,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** Setup messages (#18) in virtual time: order, replies, rejections, timeouts, cancellation, tokens. */
-class SetupMessagesTest extends VirtualTimeTest {
-  private static final MessageCodec CODEC = MessageCodec.jackson();
+class SetupMessagesTest extends SetupTestBase {
 
-  private static Envelope subscribe(String symbol) {
-    return Envelope.of("subscribe", Map.of("symbol", symbol));
-  }
 
-  /** type:symbol (or type) of every frame the current connection wrote. */
-  private List<String> wire() {
-    List<String> out = new ArrayList<>();
-    for (String frame : transports.last().sentMessages()) {
-      Envelope e = CODEC.decode(frame);
-      String symbol = e.content().path("symbol").asText("");
-      out.add(symbol.isEmpty() ? e.type() : e.type() + ":" + symbol);
-    }
-    return out;
-  }
 
-  private Envelope sent(int index) {
-    return CODEC.decode(transports.last().sentMessages().get(index));
-  }
 
-  private static String reply(String type, String replyTo) {
-    return "{\"type\":\"" + type + "\",\"meta\":{\"replyTo\":\"" + replyTo + "\"}}";
-  }
 
   private void reconnectAfterDrop() {
     clock.advanceBy(dropOpenConnection().delay);

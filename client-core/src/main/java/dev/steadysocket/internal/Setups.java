@@ -341,20 +341,10 @@ final class Setups implements SetupEntry.Owner {
       a.timer = tasks.schedule(() -> timedOut(a, timeout), timeout);
       return;
     }
-    if (a.entry.isCancelled()) { // cancel() returned first: its cancellation follows on the loop
-      forget(a);
-      if (q == phase) {
-        q.remove(a);
-        advance(q, 0);
-      }
-      return;
-    }
-    if (!awaiting.remove(a.id, a)) return;
-    remember(a.id);
-    SetupPhase p = a.phase;
-    if (p != phase) return;
-    p.remove(a);
-    fail(p, Api.get().setupTimeout(a.entry, timeout), "setup reply timed out");
+    // cancel() returned first: its cancellation, queued on the loop, forgets the reply and goes on.
+    if (a.entry.isCancelled()) return;
+    // The connection fails: losing it forgets what it awaited.
+    if (awaiting.remove(a.id, a) && q == phase) fail(q, Api.get().setupTimeout(a.entry, timeout), "setup reply timed out");
   }
 
   /** A close waiting for the setup goes out now; otherwise the connection fails. */

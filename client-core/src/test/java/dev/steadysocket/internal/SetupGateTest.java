@@ -58,4 +58,12 @@ class SetupGateTest {
     assertFalse(gate.write(t, metrics));
     assertTrue(t.sent.isEmpty());
   }
+
+  @Test
+  void aFrameLargerThanTheHighWaterIsWrittenWhenNothingElseWaits() {
+    String big = "x".repeat((int) Outbound.SEND_BUFFER_HIGH_WATER + 1);
+    gate.update(true, List.of(big), false, 0);
+    assertFalse(gate.write(t, metrics), "an empty buffer takes any frame (OkHttp's own limit is 16 MiB)");
+    assertEquals(1, t.sent.size());
+  }
 }
