@@ -10,6 +10,7 @@ import java.time.Duration;
 public final class SetupTimeoutException extends SteadySocketException {
   private static final long serialVersionUID = 1L;
   private final transient SetupRegistration registration;
+  /** The reply timeout that passed. */
   private final Duration timeout;
 
   SetupTimeoutException(SetupRegistration registration, Duration timeout) {
