@@ -67,7 +67,9 @@ final class ConnectionLoop {
       @Override
       public void settled(Connection c) {
         // An open connection ends an outage only once its setup is complete, too (see onOpen).
-        if (c == connection && state == ConnectionState.OPEN && c.uptimeReached) parts.planner.connectionStable();
+        if (c == connection && state == ConnectionState.OPEN && c.uptimeReached) {
+          parts.planner.connectionStable();
+        }
       }
     });
   }
@@ -163,8 +165,9 @@ final class ConnectionLoop {
     ConnectionState previous = state;
     state = ConnectionState.OPEN;
     parts.negotiated(t); // visible before OPEN is
-    // The lane opens, and what waited is written, before anyone hears of OPEN: a close() from
-    // onStateChanged(OPEN) then finds the queued messages written, not failed.
+    // The lane opens, and what waited is written (or, behind setup messages still being built,
+    // held), before anyone hears of OPEN: a close() from onStateChanged(OPEN) then finds the queued
+    // messages written, or waits for the setup messages to be built (doClose), not failed.
     parts.attach(c, t);
     c.publishOpen(previous); // ordered before the frames that arrived meanwhile
     log.info("connected to {}", url());

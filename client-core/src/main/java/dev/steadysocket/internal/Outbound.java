@@ -27,8 +27,9 @@ import org.jspecify.annotations.Nullable;
  * on the calling thread only if they have not been returned yet, otherwise through the bus.
  *
  * <p><b>Invariants:</b> a message is written at once only when nothing waits before it, the open
- * connection's setup included ({@link SetupGate}; the lane rule, {@link #offer}); each message's future completes exactly once: written (or acknowledged),
- * refused, evicted, withdrawn or failed at CLOSED. A completion that races the close (from a sending
+ * connection's setup included ({@link SetupGate}; the lane rule, {@link #offer}); each message's
+ * future completes exactly once: written (or acknowledged), refused, evicted, withdrawn or failed
+ * at CLOSED. A completion that races the close (from a sending
  * or reading thread) is queued on the bus while the lock is held, so {@link #failAll}, which takes
  * the lock before onClosed is queued, orders it before onClosed.
  */
@@ -183,10 +184,10 @@ final class Outbound {
 
   /**
    * Loop thread, on OPEN, before listeners hear of it: opens the lane on {@code t} and writes what
-   * must precede everything newer — the resume frame, then the messages to write again ({@code
-   * resend}: requests kept from earlier connections; in acknowledgement mode the unacknowledged
-   * messages), in send order, then the outbox — as far as back-pressure allows. Also after {@code
-   * close()}: what was queued before it is written before the close frame.
+   * must precede everything newer — the resume frame, then (once {@link Setups} hands them over,
+   * while {@code setupHolds} holds the rest) the setup messages, then the messages to write again
+   * ({@code resend}: requests kept from earlier connections; in acknowledgement mode the
+   * unacknowledged messages), in send order, then the outbox — as far as back-pressure allows.
    */
   void attach(Transport t, @Nullable String resumeFrame, List<Requests.Request> resend, boolean setupHolds) {
     boolean blocked;
