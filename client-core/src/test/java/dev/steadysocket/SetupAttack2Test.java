@@ -153,15 +153,17 @@ class SetupAttack2Test extends SetupTestBase {
       t.receive(reply("subscribed", id));
     }, "okhttp-reader");
     reader.start();
-    while (reader.getState() != Thread.State.WAITING) Thread.onSpinWait(); // held: 1000 wait for the listener
+    awaitState(reader, Thread.State.WAITING); // held: 1000 wait for the listener
     clock.advanceBy(Duration.ofSeconds(10)); // the listener is slow: 10 s pass
     ConnectionState during = socket.state();
     // the listener catches up
-    while (reader.isAlive() || !callbacks.isEmpty()) {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+    while ((reader.isAlive() || !callbacks.isEmpty()) && System.nanoTime() < deadline) {
       Runnable x = callbacks.poll();
       if (x != null) x.run();
       else Thread.onSpinWait();
     }
+    assertFalse(reader.isAlive(), "the reader finished once the listener caught up");
     clock.runUntilIdle();
     Runnable x;
     while ((x = callbacks.poll()) != null) x.run();

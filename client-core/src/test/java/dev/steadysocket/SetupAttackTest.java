@@ -123,14 +123,14 @@ class SetupAttackTest extends SetupTestBase {
     synchronized (outboundLock) { // stands in for the scheduler pausing the first canceller there
       first = new Thread(r::cancel, "first-canceller");
       first.start();
-      while (first.getState() != Thread.State.BLOCKED) Thread.onSpinWait();
+      awaitState(first, Thread.State.BLOCKED);
       // A second canceller, then a send after its cancel() returned: the send must wait for the hold.
       second = new Thread(() -> {
         r.cancel();
         socket.send(Envelope.of("publish", "after cancel() returned"));
       }, "second-canceller");
       second.start();
-      while (second.getState() != Thread.State.BLOCKED) Thread.onSpinWait();
+      awaitState(second, Thread.State.BLOCKED);
     }
     first.join();
     second.join();

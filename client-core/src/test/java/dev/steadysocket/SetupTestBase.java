@@ -44,6 +44,15 @@ abstract class SetupTestBase extends VirtualTimeTest {
     }
   }
 
+  /** Spins until {@code t} is in {@code state} (it parks on a lock or a monitor); fails after 10 s instead of hanging. */
+  static void awaitState(Thread t, Thread.State state) {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    while (t.getState() != state) {
+      if (System.nanoTime() > deadline) throw new AssertionError(t.getName() + " never became " + state + ": " + t.getState());
+      Thread.onSpinWait();
+    }
+  }
+
   static Object field(Object o, String name) throws Exception {
     for (Class<?> c = o.getClass(); c != null; c = c.getSuperclass()) {
       try {
