@@ -38,6 +38,10 @@ import org.jspecify.annotations.Nullable;
  *       <td>stop with {@link TlsException}</td></tr>
  *   <tr><td>I/O errors, DNS failures, timeouts, dead link, a token provider that threw, a message
  *       over {@link SteadySocketBuilder#maxInboundMessageSize}</td><td>retry with backoff</td></tr>
+ *   <tr><td>a setup message failed the connection ({@link Disconnect.Kind#SETUP_FAILED}): no reply
+ *       in time, a rejection that closes, a message that could not be built</td><td>retry with
+ *       backoff; a rejected {@link SetupMessage#fromToken} message first refreshes the token (with
+ *       a token provider: once per outage, then stop with {@link AuthenticationException})</td></tr>
  * </table>
  *
  * <p>A policy other than the defaults is called on a dispatch thread; the defaults decide at once,

@@ -216,8 +216,7 @@ final class Outbound {
   /** Loop thread: {@code t} no longer takes messages; later sends wait in the outbox. */
   void detach(@Nullable Transport t) {
     synchronized (lock) {
-      if (t != null && writable == t) writable = null;
-      setup.reset(false);
+      if (t != null && writable == t) writable = null; // the gate's frames wait for attach() to drop them
     }
   }
 
@@ -310,7 +309,6 @@ final class Outbound {
     synchronized (lock) {
       refusing = true;
       writable = null;
-      setup.reset(false);
       LoopTasks.cancel(drainTimer);
       drainTimer = null;
       List<CompletableFuture<Void>> queued = Outbox.futures(outbox.drain());
