@@ -17,8 +17,8 @@ public final class RequestTimeoutException extends SteadySocketException {
     this.requestId = requestId;
   }
 
-  /** Saturated: a Duration too long for a long of milliseconds cannot make this throw. */
-  private static long millis(Duration d) {
+  /** Saturated: a Duration too long for a long of milliseconds cannot make this throw (a setup timeout's text too). */
+  static long millis(Duration d) {
     return d.getSeconds() < Long.MAX_VALUE / 1000 - 1 ? d.toMillis() : Long.MAX_VALUE;
   }
 

@@ -14,7 +14,7 @@ public final class SetupTimeoutException extends SteadySocketException {
   private final Duration timeout;
 
   SetupTimeoutException(SetupRegistration registration, Duration timeout) {
-    super("no reply to " + registration.message() + " within " + (timeout.getSeconds() < Long.MAX_VALUE / 1000 - 1 ? timeout.toMillis() : Long.MAX_VALUE) + " ms");
+    super("no reply to " + registration.message() + " within " + RequestTimeoutException.millis(timeout) + " ms");
     this.registration = registration;
     this.timeout = timeout;
   }

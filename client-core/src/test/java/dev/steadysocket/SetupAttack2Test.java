@@ -71,12 +71,7 @@ class SetupAttack2Test extends SetupTestBase {
     SteadySocket socket = builder().sharedDispatch(pool::add).build();
     socket.setup(SetupMessage.fromToken(t -> Envelope.of("auth", "x")));
     CompletableFuture<Void> queued = socket.send(Envelope.of("publish", "x"));
-    socket.connect();
-    clock.runUntilIdle();
-    transports.last().open();
-    clock.runUntilIdle();
-    listener.assertState(ConnectionState.IDLE, ConnectionState.CONNECTING);
-    listener.assertState(ConnectionState.CONNECTING, OPEN);
+    open(socket);
     socket.close();
     clock.runUntilIdle();
     listener.assertState(OPEN, ConnectionState.CLOSING);
@@ -85,10 +80,7 @@ class SetupAttack2Test extends SetupTestBase {
     listener.assertState(ConnectionState.CLOSING, ConnectionState.CLOSED);
     listener.assertClosed();
     assertTrue(queued.isDone() && queued.isCompletedExceptionally());
-    while (!pool.isEmpty()) {
-      pool.remove(0).run();
-      clock.runUntilIdle();
-    }
+    runPool(pool);
     assertEquals(List.of(), wire());
     assertEquals(-1, transports.last().closeCode);
   }
@@ -208,22 +200,14 @@ class SetupAttack2Test extends SetupTestBase {
     SteadySocket socket = builder().sharedDispatch(pool::add).build();
     socket.setup(SetupMessage.fromToken(t -> Envelope.of("auth", "x")));
     CompletableFuture<Void> queued = socket.send(Envelope.of("publish", "x"));
-    socket.connect();
-    clock.runUntilIdle();
-    transports.last().open();
-    clock.runUntilIdle();
-    listener.assertState(ConnectionState.IDLE, ConnectionState.CONNECTING);
-    listener.assertState(ConnectionState.CONNECTING, OPEN);
+    open(socket);
     socket.close();
     socket.pause("x");
     socket.replaceConnection();
     socket.close(4000, "again");
     clock.runUntilIdle();
     listener.assertState(OPEN, ConnectionState.CLOSING);
-    while (!pool.isEmpty()) {
-      pool.remove(0).run();
-      clock.runUntilIdle();
-    }
+    runPool(pool);
     assertEquals(List.of("auth", "publish"), wire());
     assertEquals(1000, transports.last().closeCode);
     assertEquals(1, transports.count());
@@ -240,12 +224,7 @@ class SetupAttack2Test extends SetupTestBase {
     SteadySocket socket = builder().sharedDispatch(pool::add).closeTimeout(Duration.ofSeconds(2)).build();
     SetupRegistration r = socket.setup(SetupMessage.fromToken(t -> Envelope.of("auth", "x")));
     CompletableFuture<Void> queued = socket.send(Envelope.of("publish", "x"));
-    socket.connect();
-    clock.runUntilIdle();
-    transports.last().open();
-    clock.runUntilIdle();
-    listener.assertState(ConnectionState.IDLE, ConnectionState.CONNECTING);
-    listener.assertState(ConnectionState.CONNECTING, OPEN);
+    open(socket);
     socket.close();
     clock.advanceBy(Duration.ofSeconds(2));
     listener.assertState(OPEN, ConnectionState.CLOSING);
@@ -253,10 +232,7 @@ class SetupAttack2Test extends SetupTestBase {
     listener.assertClosed();
     assertTrue(queued.isCompletedExceptionally());
     assertEquals(SetupStatus.CANCELLED, r.status());
-    while (!pool.isEmpty()) {
-      pool.remove(0).run();
-      clock.runUntilIdle();
-    }
+    runPool(pool);
     assertEquals(List.of(), wire());
   }
 
@@ -385,10 +361,7 @@ class SetupAttack2Test extends SetupTestBase {
     clock.runUntilIdle();
     transports.last().open();
     clock.runUntilIdle();
-    while (!pool.isEmpty()) {
-      pool.remove(0).run();
-      clock.runUntilIdle();
-    }
+    runPool(pool);
     transports.last().receive(reply("subscribed", sent(0).id()));
     assertEquals(SetupStatus.CONFIRMED, r.status(), "matched on arrival, not after the deliveries queued before it");
     clock.advanceBy(Duration.ofSeconds(10)); // the pool has not run: the timer was cancelled all the same
@@ -436,10 +409,7 @@ class SetupAttack2Test extends SetupTestBase {
     socket.close();
     clock.runUntilIdle();
     assertEquals(-1, transports.last().closeCode);
-    while (!pool.isEmpty()) {
-      pool.remove(0).run();
-      clock.runUntilIdle();
-    }
+    runPool(pool);
     assertEquals(1000, transports.last().closeCode, "the close frame, not a failed connection");
     transports.last().serverClose(1000, "");
     clock.runUntilIdle();

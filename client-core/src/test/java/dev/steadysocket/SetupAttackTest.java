@@ -216,20 +216,12 @@ class SetupAttackTest extends SetupTestBase {
     socket.setup(SetupMessage.of(subscribe("ACME")));
     socket.setup(SetupMessage.fromToken(t -> Envelope.of("auth", "x")));
     java.util.concurrent.CompletableFuture<Void> queued = socket.send(Envelope.of("publish", "x"));
-    socket.connect();
-    clock.runUntilIdle();
-    transports.last().open();
-    clock.runUntilIdle();
-    listener.assertState(ConnectionState.IDLE, ConnectionState.CONNECTING);
-    listener.assertState(ConnectionState.CONNECTING, OPEN);
+    open(socket);
     socket.close(); // as from onStateChanged(OPEN), before the dispatch pool built the setup messages
     clock.runUntilIdle();
     listener.assertState(OPEN, ConnectionState.CLOSING);
     assertEquals(-1, transports.last().closeCode, "no close frame before the setup messages are written");
-    while (!pool.isEmpty()) {
-      pool.remove(0).run();
-      clock.runUntilIdle();
-    }
+    runPool(pool);
     assertEquals(List.of("subscribe:ACME", "auth", "publish"), wire());
     assertEquals(1000, transports.last().closeCode, "then the close frame");
     assertTrue(queued.isDone() && !queued.isCompletedExceptionally(), "the queued message was written");

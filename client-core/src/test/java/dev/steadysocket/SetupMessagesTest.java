@@ -150,11 +150,7 @@ class SetupMessagesTest extends SetupTestBase {
     listener.assertState(OPEN, RECONNECTING);
     listener.assertReconnecting(1);
     assertEquals(SetupStatus.PENDING, r.status());
-    socket.close();
-    clock.runUntilIdle();
-    listener.assertState(RECONNECTING, ConnectionState.CLOSING);
-    listener.assertState(ConnectionState.CLOSING, ConnectionState.CLOSED);
-    listener.assertClosed();
+    closeWhileReconnecting(socket);
   }
 
   @Test
@@ -264,11 +260,7 @@ class SetupMessagesTest extends SetupTestBase {
     listener.assertReconnecting(1);
     assertEquals(List.of(), wire());
     assertFalse(queued.isDone(), "still queued for the next connection");
-    socket.close();
-    clock.runUntilIdle();
-    listener.assertState(RECONNECTING, ConnectionState.CLOSING);
-    listener.assertState(ConnectionState.CLOSING, ConnectionState.CLOSED);
-    listener.assertClosed();
+    closeWhileReconnecting(socket);
   }
 
   @Test

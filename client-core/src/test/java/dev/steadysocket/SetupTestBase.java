@@ -33,6 +33,23 @@ abstract class SetupTestBase extends VirtualTimeTest {
     return "{\"type\":\"" + type + "\",\"meta\":{\"replyTo\":\"" + replyTo + "\"}}";
   }
 
+  /** Runs the dispatch pool's tasks, and the loop after each, until the pool is empty. */
+  void runPool(List<Runnable> pool) {
+    while (!pool.isEmpty()) {
+      pool.remove(0).run();
+      clock.runUntilIdle();
+    }
+  }
+
+  /** Closes a RECONNECTING socket: the listener ends past CLOSED. */
+  void closeWhileReconnecting(SteadySocket socket) {
+    socket.close();
+    clock.runUntilIdle();
+    listener.assertState(ConnectionState.RECONNECTING, ConnectionState.CLOSING);
+    listener.assertState(ConnectionState.CLOSING, ConnectionState.CLOSED);
+    listener.assertClosed();
+  }
+
   /** Takes every event left, for tests that end on a path whose callbacks they do not spell out. */
   void drain() {
     while (true) {

@@ -66,10 +66,7 @@ final class ConnectionLoop {
 
       @Override
       public void settled(Connection c) {
-        // An open connection ends an outage only once its setup is complete, too (see onOpen).
-        if (c == connection && state == ConnectionState.OPEN && c.uptimeReached) {
-          parts.planner.connectionStable();
-        }
+        endOutageIfStable(c);
       }
     });
   }
@@ -171,14 +168,22 @@ final class ConnectionLoop {
     parts.attach(c, t);
     c.publishOpen(previous); // ordered before the frames that arrived meanwhile
     log.info("connected to {}", url());
-    // The outage ends after the minimum uptime and once the setup is complete: a connection whose
-    // setup reply times out is a failed connection, whatever its uptime.
     stableTimer = tasks.schedule(() -> {
-      if (connection != c || state != ConnectionState.OPEN) return;
       c.uptimeReached = true;
-      if (parts.setups.settled(c)) parts.planner.connectionStable();
+      endOutageIfStable(c);
     }, parts.planner.stableAfter(config.minimumUptime));
     parts.heartbeats.start(c, dead -> disconnected(dead, Failures.deadLink(config.heartbeat.timeout()), true));
+  }
+
+  /**
+   * The one rule for ending an outage: the open connection stayed up for the minimum uptime and its
+   * setup is complete (a connection whose setup reply times out is a failed one, whatever its
+   * uptime). Checked when either happens.
+   */
+  private void endOutageIfStable(Connection c) {
+    if (c == connection && state == ConnectionState.OPEN && c.uptimeReached && parts.setups.settled(c)) {
+      parts.planner.connectionStable();
+    }
   }
 
   /** A setup message failed the open connection: it is closed and the reconnect policy decides. */

@@ -94,6 +94,13 @@ final class Failures {
             what + " within " + LoopTasks.millis(timeout) + " ms", new SocketTimeoutException(what)));
   }
 
+  /** What a codec threw while encoding, as an {@link EncodeException} (itself if it is one). */
+  static dev.steadysocket.EncodeException encodeFailure(String what, Throwable t) {
+    return t instanceof dev.steadysocket.EncodeException
+        ? (dev.steadysocket.EncodeException) t
+        : new dev.steadysocket.EncodeException(what + ": " + Quiet.describe(t), t);
+  }
+
   /** The attempt could not start: the token provider failed, or the transport refused to connect. */
   static Disconnect localFailure(dev.steadysocket.SteadySocketException error) {
     return Api.get().disconnect(Disconnect.Kind.TRANSPORT_FAILURE, -1, -1, null, false, error);

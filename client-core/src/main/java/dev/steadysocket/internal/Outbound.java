@@ -1,6 +1,5 @@
 package dev.steadysocket.internal;
 
-import dev.steadysocket.EncodeException;
 import dev.steadysocket.Envelope;
 import dev.steadysocket.MessageCodec;
 import dev.steadysocket.OutboxOverflowException;
@@ -106,8 +105,7 @@ final class Outbound {
     try {
       text = codec.encode(envelope);
     } catch (RuntimeException | StackOverflowError e) {
-      future.completeExceptionally(
-          e instanceof EncodeException ? e : new EncodeException("codec failed: " + Quiet.describe(e), e));
+      future.completeExceptionally(Failures.encodeFailure("codec failed", e));
       return future;
     }
     Outbox.Pending pending =

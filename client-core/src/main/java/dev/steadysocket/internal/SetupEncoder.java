@@ -33,7 +33,7 @@ final class SetupEncoder {
     try {
       codec.encode(envelope.toBuilder().id(Ids.next()).build());
     } catch (RuntimeException | StackOverflowError x) {
-      throw encodeFailure(x);
+      throw Failures.encodeFailure("codec failed on a setup message", x);
     }
   }
 
@@ -70,13 +70,7 @@ final class SetupEncoder {
     try {
       return new SetupPhase.Prepared(id, codec.encode(envelope), null);
     } catch (Throwable t) {
-      return new SetupPhase.Prepared(id, null, encodeFailure(t));
+      return new SetupPhase.Prepared(id, null, Failures.encodeFailure("codec failed on a setup message", t));
     }
-  }
-
-  private static EncodeException encodeFailure(Throwable x) {
-    return x instanceof EncodeException
-        ? (EncodeException) x
-        : new EncodeException("codec failed on a setup message: " + Quiet.describe(x), x);
   }
 }

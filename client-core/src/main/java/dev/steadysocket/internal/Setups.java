@@ -136,13 +136,13 @@ final class Setups implements SetupEntry.Owner {
   private void added(SetupEntry e) {
     if (closed) e.cancelSilently(); // registered just before CLOSED
     if (e.isCancelled()) { // cancelled before the loop took it in: cancelledOnLoop follows
-      outbound.setup(null, Collections.<String>emptyList(), false, 1);
+      arrived(1);
       return;
     }
     entries.add(e);
     SetupPhase p = phase;
     if (p == null) {
-      outbound.setup(null, Collections.<String>emptyList(), false, 1);
+      arrived(1);
       return;
     }
     p.toWrite.add(e);
@@ -154,7 +154,7 @@ final class Setups implements SetupEntry.Owner {
     entries.remove(e);
     SetupPhase p = phase;
     if (p == null) {
-      outbound.setup(null, Collections.<String>emptyList(), false, arrived);
+      arrived(arrived);
       return;
     }
     p.toWrite.remove(e);
@@ -267,11 +267,7 @@ final class Setups implements SetupEntry.Owner {
       if (e.message.holdsSends()) p.barrier = a;
     }
     outbound.setup(p.t, frames, !p.released(), arrived);
-    Runnable then = p.whenPrepared;
-    if (then != null && !p.preparing()) {
-      p.whenPrepared = null;
-      then.run();
-    }
+    if (!p.preparing()) runWhenPrepared(p);
     Loop l = loop;
     if (p == phase && p.settled() && l != null) l.settled(p.c);
   }
@@ -350,14 +346,23 @@ final class Setups implements SetupEntry.Owner {
   /** A close waiting for the setup goes out now; otherwise the connection fails. */
   private void fail(SetupPhase p, SteadySocketException error, String reason) {
     if (p != phase) return;
-    Runnable then = p.whenPrepared;
-    if (then != null) {
-      p.whenPrepared = null;
-      then.run();
-      return;
-    }
+    if (runWhenPrepared(p)) return;
     Loop l = loop;
     if (l != null) l.failed(p.c, Api.get().disconnect(Disconnect.Kind.SETUP_FAILED, -1, -1, null, true, error), reason);
+  }
+
+  /** Registrations taken in while no connection is open (or cancelled before): only the hold is released. */
+  private void arrived(int n) {
+    outbound.setup(null, Collections.<String>emptyList(), false, n);
+  }
+
+  /** Runs the close waiting for the setup to be encoded, if any; true if there was one. */
+  private boolean runWhenPrepared(SetupPhase p) {
+    Runnable then = p.whenPrepared;
+    if (then == null) return false;
+    p.whenPrepared = null;
+    then.run();
+    return true;
   }
 
   private void forget(SetupPhase.Awaited a) {

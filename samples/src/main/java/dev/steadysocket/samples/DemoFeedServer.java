@@ -360,7 +360,8 @@ public final class DemoFeedServer implements Closeable {
     }
   }
 
-  private static boolean constantTimeEquals(String expected, @Nullable String actual) {
+  /** Compares a secret without leaking through timing; also for {@link DemoSetup}'s auth tokens. */
+  static boolean constantTimeEquals(String expected, @Nullable String actual) {
     return actual != null
         && MessageDigest.isEqual(
             expected.getBytes(StandardCharsets.UTF_8), actual.getBytes(StandardCharsets.UTF_8));

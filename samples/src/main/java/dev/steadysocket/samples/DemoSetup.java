@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.steadysocket.samples.delivery.Envelopes;
 import dev.steadysocket.samples.delivery.FeedEntry;
 import dev.steadysocket.samples.delivery.ServerSession;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -64,7 +62,7 @@ final class DemoSetup {
       }
       default: { // auth
         String expected = options.authToken;
-        boolean ok = expected == null || constantTimeEquals(expected, content.path("token").asText(null));
+        boolean ok = expected == null || DemoFeedServer.constantTimeEquals(expected, content.path("token").asText(null));
         reply(session, id, ok ? "authenticated" : "error",
             ok ? null : Envelopes.JSON.createObjectNode().put("reason", "bad token"));
         if (!ok) {
@@ -100,10 +98,5 @@ final class DemoSetup {
       ((ObjectNode) r.get("meta")).put(Envelopes.META_REPLY_TO, id);
     }
     session.send(r.toString());
-  }
-
-  private static boolean constantTimeEquals(String expected, @Nullable String actual) {
-    return actual != null
-        && MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), actual.getBytes(StandardCharsets.UTF_8));
   }
 }
