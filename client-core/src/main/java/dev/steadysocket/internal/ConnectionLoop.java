@@ -51,6 +51,15 @@ final class ConnectionLoop {
   private String appCloseReason = "";
   private Scheduler.@Nullable Cancellable connectTimer, stableTimer, reconnectTimer, closeTimer;
   private final RepeatedTlsAlert tlsAlerts = new RepeatedTlsAlert();
+  /**
+   * The retry a server imposed ({@link ServerWait}), from the moment it is planned until an attempt
+   * starts; null otherwise. <b>Invariant, kept here and only here:</b> no attempt starts before its
+   * {@code notBefore}, whatever the application calls. {@link #startConnecting} forgets it; the
+   * paths that start an attempt for the application ({@link #doReconnectNow}, {@link
+   * #doReplaceConnection} while RECONNECTING, the last {@link #doResume}) ask {@link
+   * #serverWaitAhead} first; a pause keeps it.
+   */
+  private @Nullable ServerWait serverWait;
 
   ConnectionLoop(Assembly.Parts parts) {
     this.parts = parts;
@@ -117,6 +126,7 @@ final class ConnectionLoop {
 
   void doReplaceConnection() {
     if (!state.isActive()) return;
+    if (state == ConnectionState.RECONNECTING && serverWaitAhead("replaceConnection()")) return;
     log.info("replacing the connection to {}", url());
     Connection c = connection;
     if (c != null) abandon(c, "replacing connection");
@@ -124,7 +134,7 @@ final class ConnectionLoop {
   }
 
   void doReconnectNow() {
-    if (state == ConnectionState.RECONNECTING) startConnecting();
+    if (state == ConnectionState.RECONNECTING && !serverWaitAhead("reconnectNow()")) startConnecting();
   }
 
   void doPause(String reason) {
@@ -141,6 +151,12 @@ final class ConnectionLoop {
   void doResume(String reason) {
     if (!pauseReasons.remove(reason)) return;
     if (pauseReasons.isEmpty() && state == ConnectionState.PAUSED) {
+      ServerWait w = serverWait;
+      if (w != null && serverWaitAhead("resume()")) {
+        // The pause did not end the server's outage: its planned retry, with its number, at its time.
+        scheduleAttempt(w.attempt, w.remainingNanos(tasks.nanoTime()), w.cause);
+        return;
+      }
       log.info("resuming ({}): connecting to {}", reason, url());
       parts.planner.resumed();
       startConnecting();
@@ -218,6 +234,7 @@ final class ConnectionLoop {
 
   private void startConnecting() {
     awaitedDecision = null;
+    serverWait = null;
     LoopTasks.cancel(reconnectTimer);
     setState(ConnectionState.CONNECTING);
     parts.metrics.connectionAttempts.incrementAndGet();
@@ -264,10 +281,25 @@ final class ConnectionLoop {
       return;
     }
     if (parts.redactedUrls.size() > 1) log.info("failing over to {}", url());
+    serverWait = ServerWait.after(d, plan, tasks.nanoTime());
+    scheduleAttempt(plan.attempt, LoopTasks.nanos(plan.delay), d.error());
+  }
+
+  private void scheduleAttempt(int attempt, long delayNanos, SteadySocketException cause) {
     setState(ConnectionState.RECONNECTING);
-    bus.reconnecting(plan.attempt, plan.delay, d.error());
-    log.info("reconnecting to {} in {} ms (attempt {})", url(), plan.delay.toMillis(), plan.attempt);
-    reconnectTimer = tasks.schedule(this::startConnecting, plan.delay);
+    bus.reconnecting(attempt, java.time.Duration.ofNanos(delayNanos), cause);
+    log.info("reconnecting to {} in {} ms (attempt {})", url(), delayNanos / 1_000_000, attempt);
+    reconnectTimer = tasks.schedule(this::startConnecting, delayNanos);
+  }
+
+  /** Whether a server-imposed wait is still ahead; if so, the debug log says {@code call} keeps it. */
+  private boolean serverWaitAhead(String call) {
+    ServerWait w = serverWait;
+    long remaining = w == null ? 0 : w.remainingNanos(tasks.nanoTime());
+    if (remaining <= 0) return false;
+    log.debug("{} during the wait the server asked for: attempt {} still starts in {} ms",
+        call, w.attempt, remaining / 1_000_000);
+    return true;
   }
 
   /** Stops using {@code c}: its frames are dropped from now on and its timers cancelled. */
