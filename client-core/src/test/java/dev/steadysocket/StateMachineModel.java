@@ -325,6 +325,17 @@ final class StateMachineModel {
     /** A 429/503 with Retry-After: when the next attempt must start (DEFAULTS, no token), or -1. */
     long expectedRetryAt = -1;
     String expectedRetryWhy;
+    /**
+     * Issue #19: the newest connection ended with a server-imposed wait (429/503, a Retry-After,
+     * close 1012/1013); what it was, until an attempt starts. The retry's delay then comes in the
+     * next onReconnecting: where that runs inside the loop's task (an inline executor), now + delay
+     * is the retry's not-before exactly.
+     */
+    String serverImposing;
+    /** The not-before of that retry, or -1: no attempt may start before it, whatever the application calls. */
+    long serverNotBefore = -1;
+    /** Attempts started so far (metrics), to see each start at the loop task that made it. */
+    long attemptsSeen;
 
     /** Set by the first close(): whether it came at OPEN, and what must be written before the close frame. */
     boolean closeCalled;
@@ -520,6 +531,7 @@ final class StateMachineModel {
         }
       } else if (target instanceof ServerClose c) {
         if (canSpeak(index, false)) {
+          if ((c.code() == 1012 || c.code() == 1013) && current(t, index)) serverImposing = "close " + c.code();
           eventsDone.add(index);
           t.endedByServer = true;
           t.endedByServerAt = clock.nanoTime();
@@ -581,7 +593,7 @@ final class StateMachineModel {
         inUserCall = false;
       }
       if (socket.metrics().connectionAttempts() > attempts) {
-        expectedRetryAt = -1; // the application's call overrides a server's Retry-After
+        expectedRetryAt = -1; // a call that started an attempt did so after the server's wait (resume)
         if (transports.count() == created) userStartPending = true; // its transport comes after the token
       }
     }
@@ -761,7 +773,11 @@ final class StateMachineModel {
     }
 
     void reject(FakeTransports.Fake t, int index, Reject r) {
-      boolean current = index == transports.count() - 1 && !t.ended() && socket.state() == CONNECTING;
+      boolean current = current(t, index) && socket.state() == CONNECTING;
+      Duration given = Retry.parse(r.retryAfter(), clock.currentTimeMillis());
+      if (current && (r.status() == 429 || r.status() == 503 || given != null)) {
+        serverImposing = r.status() + " with Retry-After \"" + r.retryAfter() + "\"";
+      }
       eventsDone.add(index);
       t.reject(r.status(), r.retryAfter().isEmpty() ? null : r.retryAfter());
       clock.runUntilIdle();
@@ -775,7 +791,36 @@ final class StateMachineModel {
         long wait = Math.max(floor, after.toNanos());
         expectedRetryAt = clock.nanoTime() + wait;
         expectedRetryWhy = r.status() + " with Retry-After \"" + r.retryAfter() + "\"";
+        if (serverNotBefore < 0) serverNotBefore = expectedRetryAt;
       }
+    }
+
+    /** Whether {@code t} is the newest connection and our side has not let it go: the loop hears its events. */
+    boolean current(FakeTransports.Fake t, int index) {
+      return index == transports.count() - 1 && !t.ended();
+    }
+
+    /** Observer: a retry was scheduled {@code delay} from now; if the server imposed it, its not-before. */
+    void reconnecting(Duration delay) {
+      if (serverImposing != null && clock.inTask()) serverNotBefore = clock.nanoTime() + delay.toNanos();
+    }
+
+    /**
+     * After each loop task: an attempt that started in it (startConnecting counts it, whether the
+     * transport comes at once or after the token) did not start before a server-imposed not-before,
+     * whatever reconnectNow, replaceConnection or resume calls came meanwhile. The wait is forgotten then.
+     */
+    void checkAttemptStart() {
+      long attempts = socket.metrics().connectionAttempts();
+      if (attempts == attemptsSeen) return;
+      attemptsSeen = attempts;
+      long now = clock.nanoTime();
+      if (serverNotBefore >= 0 && now < serverNotBefore) {
+        violation("an attempt started " + Duration.ofNanos(serverNotBefore - now) + " before the end of the wait "
+            + "the server imposed (" + serverImposing + ")");
+      }
+      serverNotBefore = -1;
+      serverImposing = null;
     }
 
     /** Frames from connection {@code index}; those that may meet back-pressure go through the reader thread. */
@@ -900,6 +945,7 @@ final class StateMachineModel {
      * Checked here, not at teardown, which advances time and would let such a timer fire and vanish.
      */
     void afterLoopTask() {
+      if (socket != null) checkAttemptStart();
       if (closedInstantChecked || socket == null || socket.state() != CLOSED || !clock.idleNow()) return;
       closedInstantChecked = true;
       if (clock.pendingTimers() != 0) {
@@ -1145,7 +1191,7 @@ final class StateMachineModel {
         "CONNECTING>CLOSED",
         "OPEN>RECONNECTING", "OPEN>PAUSED", "OPEN>CLOSING", "OPEN>CLOSED", "OPEN>CONNECTING",
         "RECONNECTING>CONNECTING", "RECONNECTING>PAUSED", "RECONNECTING>CLOSING",
-        "PAUSED>CONNECTING", "PAUSED>CLOSING",
+        "PAUSED>CONNECTING", "PAUSED>RECONNECTING", "PAUSED>CLOSING",
         "CLOSING>CLOSED");
     private static final EnumSet<ConnectionState> CARRIES_MESSAGES = EnumSet.of(OPEN, CLOSING);
 
@@ -1284,6 +1330,7 @@ final class StateMachineModel {
     @Override
     public void onReconnecting(int attempt, Duration delay, SteadySocketException cause) {
       enter("onReconnecting", null);
+      if (delay != null) run.reconnecting(delay);
       if (attempt < 1 || delay == null || delay.isNegative() || cause == null) {
         run.violation("onReconnecting(" + attempt + ", " + delay + ", " + cause + ")");
       }

@@ -52,6 +52,8 @@ import net.jqwik.api.lifecycle.PropertyLifecycleContext;
  *       attempt or a connection shorter than max(minimum uptime, floor), the next one starts at
  *       least {@link Backoff#minimum()} later; after 429/503 with Retry-After, exactly then; the
  *       previous connection is always let go first;
+ *   <li>no attempt starts before a retry the server imposed (429/503, a Retry-After, close 1012 or
+ *       1013) is due, whatever reconnectNow, replaceConnection and resume calls came meanwhile;
  *   <li>a dead link is declared when, and only when, nothing arrived after a ping;
  *   <li>listener faults and executor refusals are reported to onError before any other callback;
  *       policies, token providers (and, with a queued executor, listeners and completions) never
@@ -191,6 +193,19 @@ class StateMachineModelTest {
     run.tearDown();
   }
 
+  /** #19: reconnectNow, replaceConnection and resume during a 503's Retry-After start nothing early. */
+  @Example
+  void userCallsDuringAServersWaitStartNothingBeforeIt() {
+    Run run = new History(Setup.basic(), List.of(new Connect(), new Reject(503, "7"), new Advance(1_000),
+        new ReconnectNow(), new Replace(), new Pause('a'), new Resume('a'), new ReconnectNow())).start();
+    assertEquals(1, run.transports.count(), "still waiting");
+    run.steps(List.of(new Advance(6_000 - 1)));
+    assertEquals(1, run.transports.count(), "not a millisecond early");
+    run.steps(List.of(new Advance(1)));
+    assertEquals(2, run.transports.count(), "at the end of the server's wait");
+    run.tearDown();
+  }
+
   /** Large frames fill the send buffer; pongs still prove the link alive. */
   @Example
   void largeFramesInFlightWithPongsKeepTheConnection() {
@@ -237,7 +252,7 @@ class StateMachineModelTest {
         Tuple.of(1, Arbitraries.just(new Binary())),
         Tuple.of(2, Arbitraries.just(new Pong())),
         Tuple.of(4, Arbitraries.just(new Fail())),
-        Tuple.of(3, Arbitraries.of(1000, 1001, 1002, 1008, 1009, 1011, 4000).map(ServerClose::new)),
+        Tuple.of(3, Arbitraries.of(1000, 1001, 1002, 1008, 1009, 1011, 1012, 1013, 4000).map(ServerClose::new)),
         Tuple.of(3, Combinators.combine(
                 Arbitraries.of(401, 403, 404, 408, 429, 500, 503),
                 Arbitraries.of("", "0", "7", "86400", "99999999999", "soon", "Fri, 31 Dec 9999 23:59:59 GMT"))
@@ -314,6 +329,14 @@ class StateMachineModelTest {
         // Requests written, the connection drops, the next one is backed up (RESEND re-sends them).
         List.of(new EnsureOpen(), new Request(30), new Request(30), new Request(30), new Fail(),
             new AwaitAttempt(), new Congest(1), new Open(0), new Drain(), new Advance(100)),
+        // #19: the application presses to reconnect while the server's wait runs (restart, shed load).
+        List.of(new EnsureOpen(), new ServerClose(1012), new ReconnectNow(), new Advance(99), new Replace(),
+            new Pause('a'), new Advance(1), new Resume('a'), new ReconnectNow(), new AwaitAttempt(), new Open(0)),
+        List.of(new Connect(), new AwaitAttempt(), new Reject(503, "7"), new Advance(1_000), new ReconnectNow(),
+            new Pause('b'), new Resume('b'), new Replace(), new Advance(5_000), new Pause('b'), new Advance(1_000),
+            new Resume('b'), new AwaitAttempt()),
+        List.of(new EnsureOpen(), new ServerClose(1013), new Pause('a'), new Advance(40_000), new Resume('a'),
+            new Reject(429, ""), new Replace(), new ReconnectNow(), new AwaitAttempt()),
         // Late events from the connection just replaced.
         List.of(new EnsureOpen(), new Replace(), new Stale(1, new Message()), new Stale(1, new Ack()),
             new AwaitAttempt(), new Stale(1, new Open(0)), new Stale(1, new Fail())));
