@@ -14,8 +14,10 @@ import java.time.Duration;
  * therefore {@code interval + timeout} ({@link #worstCaseDetection()}): 40 s by default.
  *
  * <p>Heartbeats run only while the socket is OPEN, at a fixed rate from the moment the connection
- * opened. While the socket holds OkHttp's reader back because the listeners are behind, no verdict
- * is given: a slow listener never makes a link look dead.
+ * opened, or from a change with {@link SteadySocket#heartbeat(Heartbeat)}. While the socket holds
+ * OkHttp's reader back because the listeners are behind, no verdict is given: a slow listener never
+ * makes a link look dead. {@link SteadySocket#checkLiveness} checks the link at once, by the same
+ * rule.
  */
 public final class Heartbeat {
   private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);

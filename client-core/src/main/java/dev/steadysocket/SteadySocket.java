@@ -306,7 +306,9 @@ public final class SteadySocket implements AutoCloseable {
 
   /**
    * While RECONNECTING, starts the next attempt now instead of after the backoff delay. Call it
-   * when the network comes back. Does nothing in other states.
+   * when the network comes back. Does nothing in other states, nor during a wait the server
+   * imposed: after a handshake rejected with {@code Retry-After}, 429 or 503, or a close with 1012
+   * or 1013, the attempt still starts when the server asked (a debug log says so).
    */
   public void reconnectNow() {
     core.reconnectNow();
@@ -316,8 +318,9 @@ public final class SteadySocket implements AutoCloseable {
    * Drops the current connection (closing it with 1001 if open) and connects afresh at once,
    * without counting a failure. Call it when the device switched networks: the old socket is
    * bound to a network that is gone and would otherwise only be noticed by the heartbeat. Acts in
-   * CONNECTING, OPEN and RECONNECTING (where it starts the next attempt at once); does nothing in
-   * other states. Requests awaiting a reply are treated as {@link RequestRetention} says.
+   * CONNECTING, OPEN and RECONNECTING (where it starts the next attempt at once, unless in a
+   * server-imposed wait, see {@link #reconnectNow()}); does nothing in other states. Requests
+   * awaiting a reply are treated as {@link RequestRetention} says.
    */
   public void replaceConnection() {
     core.replaceConnection();
@@ -342,12 +345,41 @@ public final class SteadySocket implements AutoCloseable {
   /**
    * Releases {@code reason}; when none is left and the socket is PAUSED, connects at once with a
    * fresh backoff (the attempt count starts over; the one token refresh of the outage, if spent,
-   * is not given back).
+   * is not given back). If paused during a server-imposed wait ({@link #reconnectNow()}) not over
+   * yet, it goes to RECONNECTING, reports {@code onReconnecting} (the planned attempt, the remaining
+   * delay) and connects when the wait ends; the attempt count then goes on.
    *
    * @param reason a reason given to {@link #pause}; nothing happens if it is not held
    */
   public void resume(String reason) {
     core.resume(Objects.requireNonNull(reason, "reason == null"));
+  }
+
+  /**
+   * While OPEN, sends a ping now and, if nothing (a frame, a ping or pong) arrives within {@code
+   * timeout}, declares the link dead as the heartbeat does ({@link DeadLinkException}, {@link
+   * Disconnect.Kind#DEAD_LINK}, reconnect by policy; no verdict while listeners hold the reader
+   * back). For an app back from deep sleep: a dead link is found in {@code timeout}, not {@link
+   * Heartbeat#worstCaseDetection()}. Works with the heartbeat disabled; a pending check keeps its
+   * deadline if sooner; a retired connection's check is dropped. Other states: nothing. Any thread.
+   *
+   * @param timeout how long to wait for a sign of life; positive
+   * @throws IllegalArgumentException if {@code timeout} is zero or negative
+   */
+  public void checkLiveness(Duration timeout) {
+    if (timeout.isNegative() || timeout.isZero()) throw new IllegalArgumentException("timeout <= 0: " + timeout);
+    core.checkLiveness(timeout);
+  }
+
+  /**
+   * Replaces the {@link SteadySocketBuilder#heartbeat} from now on: while OPEN the next round comes
+   * one new interval after this call (a pending check keeps its deadline); later connections use it;
+   * {@link Heartbeat#disabled()} stops rounds, enabling starts them. Any thread; no-op once closed.
+   *
+   * @param heartbeat the new schedule, e.g. a longer interval while the app is in the background
+   */
+  public void heartbeat(Heartbeat heartbeat) {
+    core.heartbeat(Objects.requireNonNull(heartbeat, "heartbeat == null"));
   }
 
   /**

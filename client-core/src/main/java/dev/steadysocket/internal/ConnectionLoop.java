@@ -163,6 +163,16 @@ final class ConnectionLoop {
     }
   }
 
+  /** A liveness check of the open connection (none in other states; see {@link HeartbeatMonitor#checkNow}). */
+  void doCheckLiveness(java.time.Duration timeout) {
+    parts.heartbeats.checkNow(LoopTasks.nanos(timeout)); // the monitor watches only the OPEN connection
+  }
+
+  /** The heartbeat from now on: the open connection's rounds re-based, and later connections'. */
+  void doHeartbeat(dev.steadysocket.Heartbeat heartbeat) {
+    parts.heartbeats.change(heartbeat);
+  }
+
   // ---------------------------------------------------------------- loop thread: transport events
 
   void onOpen(Connection c) {
@@ -188,7 +198,7 @@ final class ConnectionLoop {
       c.uptimeReached = true;
       endOutageIfStable(c);
     }, parts.planner.stableAfter(config.minimumUptime));
-    parts.heartbeats.start(c, dead -> disconnected(dead, Failures.deadLink(config.heartbeat.timeout()), true));
+    parts.heartbeats.start(c, (dead, silence) -> disconnected(dead, Failures.deadLink(silence), true));
   }
 
   /**

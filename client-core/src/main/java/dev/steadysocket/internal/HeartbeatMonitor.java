@@ -3,7 +3,8 @@ package dev.steadysocket.internal;
 import dev.steadysocket.Envelope;
 import dev.steadysocket.Heartbeat;
 import dev.steadysocket.MessageCodec;
-import java.util.function.Consumer;
+import java.time.Duration;
+import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,12 +16,15 @@ import org.slf4j.LoggerFactory;
  * <p>Each round sends a ping frame ({@link Transport#ping}) and a heartbeat envelope (unless
  * ping-only) and checks, {@code timeout} later, for a sign of life since. Frames count from the
  * tick; pongs from the previous check. Ticks run at a fixed rate from the moment the transport
- * opened, so a half-open link is found within interval + timeout, plus at most the scheduling delay
- * of one tick. While inbound back-pressure holds the reader, no verdict is given.
+ * opened (or the schedule was {@link #change changed}), so a half-open link is found within
+ * interval + timeout, plus at most the scheduling delay of one tick. A {@link #checkNow liveness
+ * check} is one more ping judged by the same rule ({@link #alive}), with or without rounds. While
+ * inbound back-pressure holds the reader, no verdict is given.
  */
 final class HeartbeatMonitor {
   private static final Logger log = LoggerFactory.getLogger("dev.steadysocket.SteadySocket");
-  private final Heartbeat heartbeat;
+  /** The schedule in force: the builder's, until {@link #change}. */
+  private Heartbeat heartbeat;
   private final LoopTasks loop;
   private final MessageCodec codec;
   /** Whether the open connection's setup holds newer messages back (the envelope waits then). */
@@ -28,7 +32,12 @@ final class HeartbeatMonitor {
   /** The connection being watched, and what to tell when it is found dead; null while none is. */
   private @Nullable Connection watched;
 
-  private @Nullable Consumer<Connection> onDead;
+  /** Told of a connection found dead, with how long it was silent after the ping. */
+  private @Nullable BiConsumer<Connection, Duration> onDead;
+  /** Round k (counted from {@link #roundsAtBase}) runs at {@link #base} + k × interval. */
+  private long base;
+
+  private long roundsAtBase;
   private Scheduler.@Nullable Cancellable tick;
   /**
    * The pending checks. The timeout may equal the interval, so when the loop runs late the next
@@ -38,6 +47,13 @@ final class HeartbeatMonitor {
   private Scheduler.@Nullable Cancellable check;
 
   private Scheduler.@Nullable Cancellable previousCheck;
+  /**
+   * The pending liveness check, if any: its verdict's time, and what the connection had received
+   * when the check began (the baseline a later call with a sooner deadline keeps).
+   */
+  private Scheduler.@Nullable Cancellable liveness;
+
+  private long livenessDeadline, livenessSince, livenessFrames, livenessPongs, livenessHolds;
   /** Loop thread: the codec failed once (logged once). */
   private boolean encodeFailed;
 
@@ -48,13 +64,71 @@ final class HeartbeatMonitor {
     this.setupHolds = setupHolds;
   }
 
-  /** Watches the open connection {@code c} until {@link #stop}; {@code onDead} is told if it dies. */
-  void start(Connection c, Consumer<Connection> onDead) {
-    if (!heartbeat.isEnabled() || c.transport == null) return;
+  /**
+   * Watches the open connection {@code c} until {@link #stop}, with rounds if the heartbeat is
+   * enabled; {@code onDead} is told if it dies, with how long it was silent after the ping.
+   */
+  void start(Connection c, BiConsumer<Connection, Duration> onDead) {
+    if (c.transport == null) return;
     this.watched = c;
     this.onDead = onDead;
-    c.pongsAtCheck = c.transport.pongCount();
+    startRounds(c, c.openedNanos);
+  }
+
+  /**
+   * Replaces the schedule: for later connections and, from now, for the watched one, whose next
+   * round comes one new interval from now (none if disabled). Pending checks keep their deadlines.
+   */
+  void change(Heartbeat h) {
+    heartbeat = h;
+    LoopTasks.cancel(tick);
+    tick = null;
+    Connection c = watched;
+    if (c != null) startRounds(c, loop.nanoTime());
+  }
+
+  private void startRounds(Connection c, long from) {
+    Transport t = c.transport;
+    if (!heartbeat.isEnabled() || t == null) return;
+    base = from;
+    roundsAtBase = c.heartbeatRounds;
+    c.pongsAtCheck = t.pongCount();
     scheduleTick(c);
+  }
+
+  /**
+   * A liveness check of the watched connection: a ping now, and the connection is declared dead if
+   * no sign of life ({@link #alive}) came {@code timeoutNanos} later. A check already pending keeps
+   * its baseline, and its deadline if that is not later. Does nothing while none is watched.
+   */
+  void checkNow(long timeoutNanos) {
+    Connection c = watched;
+    Transport t = c == null ? null : c.transport;
+    if (c == null || t == null) return;
+    long now = loop.nanoTime();
+    long deadline = now + timeoutNanos;
+    if (liveness != null) {
+      if (livenessDeadline - deadline <= 0) return; // the pending check comes first, or together
+      LoopTasks.cancel(liveness);
+    } else {
+      livenessSince = now;
+      livenessFrames = c.framesReceived;
+      livenessPongs = t.pongCount();
+      livenessHolds = c.holds;
+    }
+    livenessDeadline = deadline;
+    t.ping();
+    liveness = loop.schedule(() -> livenessVerdict(c), timeoutNanos);
+  }
+
+  private void livenessVerdict(Connection c) {
+    liveness = null;
+    Transport t = c.transport;
+    BiConsumer<Connection, Duration> dead = onDead;
+    if (c != watched || dead == null || t == null) return;
+    if (!alive(c, t.pongCount(), livenessFrames, livenessPongs, livenessHolds)) {
+      dead.accept(c, Duration.ofNanos(loop.nanoTime() - livenessSince));
+    }
   }
 
   /** The loop stops watching whenever the connection is retired or the socket leaves OPEN. */
@@ -62,20 +136,21 @@ final class HeartbeatMonitor {
     LoopTasks.cancel(tick);
     LoopTasks.cancel(check);
     LoopTasks.cancel(previousCheck);
-    tick = check = previousCheck = null;
+    LoopTasks.cancel(liveness);
+    tick = check = previousCheck = liveness = null;
     watched = null;
     onDead = null;
   }
 
   /**
-   * Round k runs at opened + k × interval, not when this loop got to the previous one. The
+   * Round k runs at base + k × interval, not when this loop got to the previous one. The
    * arithmetic saturates: an interval too long to count in nanoseconds means "practically never".
    */
   private void scheduleTick(Connection c) {
     long step = Math.max(1, LoopTasks.nanos(heartbeat.interval()));
-    long rounds = c.heartbeatRounds + 1;
+    long rounds = c.heartbeatRounds - roundsAtBase + 1;
     long offset = rounds > LoopTasks.MAX_DELAY_NANOS / step ? LoopTasks.MAX_DELAY_NANOS : rounds * step;
-    long elapsed = loop.nanoTime() - c.openedNanos;
+    long elapsed = loop.nanoTime() - base;
     tick = loop.schedule(() -> tick(c), Math.max(0, offset - elapsed));
   }
 
@@ -90,7 +165,8 @@ final class HeartbeatMonitor {
     // The envelope waits behind a setup that holds sends (a first-frame auth); the ping does not.
     if (heartbeat.sendsEnvelope() && !setupHolds.getAsBoolean()) sendEnvelope(c, t);
     previousCheck = check;
-    check = loop.schedule(() -> check(c, framesAtTick, pongsBefore, holdsAtTick), LoopTasks.nanos(heartbeat.timeout()));
+    Duration timeout = heartbeat.timeout();
+    check = loop.schedule(() -> check(c, framesAtTick, pongsBefore, holdsAtTick, timeout), LoopTasks.nanos(timeout));
     scheduleTick(c);
   }
 
@@ -113,16 +189,23 @@ final class HeartbeatMonitor {
     t.send(text);
   }
 
-  private void check(Connection c, long framesAtTick, long pongsBefore, long holdsAtTick) {
+  private void check(Connection c, long framesAtTick, long pongsBefore, long holdsAtTick, Duration timeout) {
     Transport t = c.transport;
-    Consumer<Connection> dead = onDead;
+    BiConsumer<Connection, Duration> dead = onDead;
     if (c != watched || dead == null || t == null) return;
     long pongs = t.pongCount();
     c.pongsAtCheck = pongs;
-    // A reader held back by inbound back-pressure cannot read the pong: no verdict then, the link
-    // was busy, not dead, and it is judged again once the listeners catch up.
-    boolean held = c.readerHeld || c.holds != holdsAtTick;
-    boolean alive = held || c.framesReceived != framesAtTick || (pongs != -1 && pongs != pongsBefore);
-    if (!alive) dead.accept(c);
+    if (!alive(c, pongs, framesAtTick, pongsBefore, holdsAtTick)) dead.accept(c, timeout);
+  }
+
+  /**
+   * The one rule for a sign of life since a ping: a frame arrived, or a pong (or a ping: {@link
+   * Transport#pongCount}) on a transport that counts them. A reader held back by inbound
+   * back-pressure cannot read the pong: no verdict then, the link was busy, not dead, and it is
+   * judged again once the listeners catch up.
+   */
+  private static boolean alive(Connection c, long pongs, long framesAt, long pongsBefore, long holdsAt) {
+    boolean held = c.readerHeld || c.holds != holdsAt;
+    return held || c.framesReceived != framesAt || (pongs != -1 && pongs != pongsBefore);
   }
 }

@@ -99,6 +99,14 @@ public final class SocketCore {
     tasks.post(loop::doReplaceConnection);
   }
 
+  public void checkLiveness(Duration timeout) {
+    tasks.post(() -> loop.doCheckLiveness(timeout));
+  }
+
+  public void heartbeat(dev.steadysocket.Heartbeat heartbeat) {
+    tasks.post(() -> loop.doHeartbeat(heartbeat));
+  }
+
   public void pause(String reason) {
     tasks.post(() -> loop.doPause(reason));
   }

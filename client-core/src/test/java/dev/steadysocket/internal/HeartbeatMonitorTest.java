@@ -11,6 +11,7 @@ import dev.steadysocket.MessageCodec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
 import org.junit.jupiter.api.Test;
 
 class HeartbeatMonitorTest {
@@ -20,6 +21,13 @@ class HeartbeatMonitorTest {
   final LoopTasks tasks = new LoopTasks(scheduler);
   final FakeTransport transport = new FakeTransport();
   final List<Connection> dead = new ArrayList<>();
+  /** The silence each verdict reported, in order. */
+  final List<Duration> silences = new ArrayList<>();
+
+  final BiConsumer<Connection, Duration> onDead = (c, silence) -> {
+    dead.add(c);
+    silences.add(silence);
+  };
 
   /** A connection as the monitor sees it: opened now on {@link #transport}. */
   Connection open() {
@@ -37,7 +45,7 @@ class HeartbeatMonitorTest {
   void aSilentLinkIsDeclaredDeadOneTimeoutAfterTheTick() {
     HeartbeatMonitor m = monitor(Heartbeat.every(Duration.ofSeconds(30)).withTimeout(Duration.ofSeconds(10)));
     Connection c = open();
-    m.start(c, dead::add);
+    m.start(c, onDead);
     scheduler.advance(30 * SECOND - 1);
     assertTrue(transport.sent.isEmpty());
     scheduler.advance(1);
@@ -58,7 +66,7 @@ class HeartbeatMonitorTest {
     HeartbeatMonitor m = monitor(Heartbeat.every(Duration.ofSeconds(30)).withTimeout(Duration.ofSeconds(10)));
     Connection c = open();
     transport.pongs = 3;
-    m.start(c, dead::add);
+    m.start(c, onDead);
     assertEquals(3, c.pongsAtCheck);
     scheduler.advance(30 * SECOND);
     c.framesReceived++;
@@ -78,7 +86,7 @@ class HeartbeatMonitorTest {
     HeartbeatMonitor m = monitor(Heartbeat.every(Duration.ofSeconds(30)).withTimeout(Duration.ofSeconds(10)));
     Connection c = open();
     transport.pongs = -1;
-    m.start(c, dead::add);
+    m.start(c, onDead);
     scheduler.advance(40 * SECOND);
     assertEquals(List.of(c), dead);
   }
@@ -87,7 +95,7 @@ class HeartbeatMonitorTest {
   void pingOnlySendsNoEnvelope() {
     HeartbeatMonitor m = monitor(Heartbeat.every(Duration.ofSeconds(30)).withoutEnvelope());
     Connection c = open();
-    m.start(c, dead::add);
+    m.start(c, onDead);
     scheduler.advance(30 * SECOND);
     assertTrue(transport.sent.isEmpty());
     assertEquals(1, c.heartbeatRounds);
@@ -98,7 +106,7 @@ class HeartbeatMonitorTest {
     HeartbeatMonitor m = monitor(Heartbeat.every(Duration.ofSeconds(30)).withTimeout(Duration.ofSeconds(10)));
     Connection c = open();
     c.openedNanos = scheduler.nanoTime() - 25 * SECOND; // the loop got to it late
-    m.start(c, x -> {});
+    m.start(c, (x, silence) -> {});
     scheduler.advance(5 * SECOND);
     assertEquals(1, c.heartbeatRounds, "round 1 at opened + 30 s");
     scheduler.advance(30 * SECOND);
@@ -110,7 +118,7 @@ class HeartbeatMonitorTest {
   void anIntervalOfDecadesStillTicksAtOpenedPlusTheInterval() {
     long interval = LoopTasks.MAX_DELAY_NANOS / 4 * 3; // about 55 years: one round still fits
     HeartbeatMonitor m = monitor(Heartbeat.every(Duration.ofNanos(interval)).withoutEnvelope());
-    m.start(open(), dead::add);
+    m.start(open(), onDead);
     scheduler.advance(interval - 1);
     assertEquals(0, transport.pings);
     scheduler.advance(1);
@@ -119,9 +127,9 @@ class HeartbeatMonitorTest {
 
   @Test
   void disabledOrWithoutATransportNothingIsScheduled() {
-    monitor(Heartbeat.disabled()).start(open(), dead::add);
+    monitor(Heartbeat.disabled()).start(open(), onDead);
     Connection noTransport = new Connection(null, tasks, null, null, 2);
-    monitor(Heartbeat.defaults()).start(noTransport, dead::add);
+    monitor(Heartbeat.defaults()).start(noTransport, onDead);
     assertEquals(0, scheduler.pending());
   }
 
@@ -130,7 +138,7 @@ class HeartbeatMonitorTest {
     // A timeout equal to the interval: a late loop can have two checks pending.
     HeartbeatMonitor m = monitor(Heartbeat.every(Duration.ofSeconds(10)).withTimeout(Duration.ofSeconds(10)));
     Connection c = open();
-    m.start(c, dead::add);
+    m.start(c, onDead);
     assertEquals(1, scheduler.pending());
     m.stop();
     assertEquals(0, scheduler.pending(), "the tick");
@@ -139,7 +147,7 @@ class HeartbeatMonitorTest {
     Connection c2 = new Connection(null, tasks, null, null, 3);
     c2.transport = second;
     c2.openedNanos = scheduler.nanoTime() - 15 * SECOND; // round 1 is overdue, round 2 is due in 5 s
-    m.start(c2, dead::add);
+    m.start(c2, onDead);
     scheduler.runUntilIdle(); // round 1: a check in 10 s, the next tick in 5 s
     scheduler.advance(5 * SECOND); // round 2 before round 1's check: two checks pending
     assertEquals(2, c2.heartbeatRounds);
@@ -154,7 +162,7 @@ class HeartbeatMonitorTest {
   void aCheckOrTickForAConnectionNoLongerWatchedDoesNothing() {
     HeartbeatMonitor m = monitor(Heartbeat.every(Duration.ofSeconds(30)).withTimeout(Duration.ofSeconds(10)));
     Connection first = open();
-    m.start(first, dead::add);
+    m.start(first, onDead);
     scheduler.advance(30 * SECOND);
     first.transport = null; // retired without stop(): its pending check must not fire
     scheduler.advance(10 * SECOND);
@@ -178,7 +186,7 @@ class HeartbeatMonitorTest {
         Heartbeat.every(Duration.ofSeconds(30)).withTimeout(Duration.ofSeconds(10)), tasks, failing, () -> false);
     Connection c = open();
     List<Connection> died = new ArrayList<>();
-    m.start(c, died::add);
+    m.start(c, (x, silence) -> died.add(x));
     scheduler.advance(30 * SECOND);
     assertTrue(transport.sent.isEmpty());
     assertEquals(null, c.heartbeatId);

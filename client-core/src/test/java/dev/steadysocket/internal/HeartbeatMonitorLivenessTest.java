@@ -1,0 +1,305 @@
+package dev.steadysocket.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.steadysocket.Heartbeat;
+import dev.steadysocket.MessageCodec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiConsumer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue #19, parts 2 and 3 at the monitor: a liveness check judged by the heartbeat's rule, and the
+ * schedule replaced while a connection is watched. Virtual time; each boundary at T-1 and T.
+ */
+class HeartbeatMonitorLivenessTest {
+  static final long SECOND = 1_000_000_000L;
+  final ManualScheduler scheduler = new ManualScheduler();
+  final LoopTasks tasks = new LoopTasks(scheduler);
+  final FakeTransport transport = new FakeTransport();
+  final List<Connection> dead = new ArrayList<>();
+  final List<Duration> silences = new ArrayList<>();
+
+  final BiConsumer<Connection, Duration> onDead = (c, silence) -> {
+    dead.add(c);
+    silences.add(silence);
+  };
+
+  Connection open() {
+    Connection c = new Connection(null, tasks, null, null, 1);
+    c.transport = transport;
+    c.openedNanos = scheduler.nanoTime();
+    return c;
+  }
+
+  HeartbeatMonitor monitor(Heartbeat h) {
+    return new HeartbeatMonitor(h, tasks, MessageCodec.jackson(), () -> false);
+  }
+
+  static final Heartbeat EVERY_30S = Heartbeat.every(Duration.ofSeconds(30)).withTimeout(Duration.ofSeconds(10));
+
+  // ---------------------------------------------------------------- checkNow
+
+  @Test
+  void aSilentLinkIsDeadExactlyOneTimeoutAfterTheCheck() {
+    HeartbeatMonitor m = monitor(Heartbeat.disabled());
+    Connection c = open();
+    m.start(c, onDead);
+    scheduler.advance(7 * SECOND);
+    m.checkNow(5 * SECOND);
+    assertEquals(1, transport.pings, "the check pings at once");
+    scheduler.advance(5 * SECOND - 1);
+    assertTrue(dead.isEmpty(), "no verdict before the timeout");
+    scheduler.advance(1);
+    assertEquals(List.of(c), dead);
+    assertEquals(List.of(Duration.ofSeconds(5)), silences);
+    assertEquals(0, scheduler.pending(), "no rounds with the heartbeat disabled");
+  }
+
+  @Test
+  void aPongAFrameOrAHeldReaderKeepsTheLink() {
+    HeartbeatMonitor m = monitor(Heartbeat.disabled());
+    Connection c = open();
+    m.start(c, onDead);
+    m.checkNow(5 * SECOND);
+    scheduler.advance(5 * SECOND - 1);
+    transport.pongs++; // at T-1: in time
+    scheduler.advance(1);
+    m.checkNow(5 * SECOND);
+    scheduler.advance(2 * SECOND);
+    c.framesReceived++;
+    scheduler.advance(3 * SECOND);
+    m.checkNow(5 * SECOND);
+    c.holds++; // the reader was held by back-pressure meanwhile: no verdict
+    scheduler.advance(5 * SECOND);
+    m.checkNow(5 * SECOND);
+    c.readerHeld = true;
+    scheduler.advance(5 * SECOND);
+    assertTrue(dead.isEmpty());
+    assertEquals(4, transport.pings);
+  }
+
+  @Test
+  void aPongBeforeTheCheckDoesNotCount() {
+    HeartbeatMonitor m = monitor(Heartbeat.disabled());
+    Connection c = open();
+    m.start(c, onDead);
+    transport.pongs = 5;
+    c.framesReceived = 9;
+    m.checkNow(SECOND);
+    scheduler.advance(SECOND);
+    assertEquals(List.of(c), dead, "signs of life from before the ping say nothing");
+  }
+
+  @Test
+  void aTransportThatCannotCountPongsIsJudgedByFrames() {
+    HeartbeatMonitor m = monitor(Heartbeat.disabled());
+    transport.pongs = -1;
+    Connection c = open();
+    m.start(c, onDead);
+    m.checkNow(SECOND);
+    scheduler.advance(SECOND);
+    assertEquals(List.of(c), dead);
+  }
+
+  @Test
+  void aSecondCheckKeepsAnEarlierOrEqualDeadline() {
+    HeartbeatMonitor m = monitor(Heartbeat.disabled());
+    Connection c = open();
+    m.start(c, onDead);
+    m.checkNow(5 * SECOND);
+    scheduler.advance(SECOND);
+    m.checkNow(4 * SECOND); // the same deadline
+    m.checkNow(30 * SECOND); // later
+    assertEquals(1, transport.pings, "no new ping: the pending check stands");
+    assertEquals(1, scheduler.pending());
+    scheduler.advance(4 * SECOND - 1);
+    assertTrue(dead.isEmpty());
+    scheduler.advance(1);
+    assertEquals(List.of(c), dead, "at the first deadline");
+    assertEquals(List.of(Duration.ofSeconds(5)), silences);
+  }
+
+  @Test
+  void aSecondCheckWithASoonerDeadlineTakesItAndKeepsTheBaseline() {
+    HeartbeatMonitor m = monitor(Heartbeat.disabled());
+    Connection c = open();
+    m.start(c, onDead);
+    m.checkNow(10 * SECOND);
+    scheduler.advance(SECOND);
+    m.checkNow(4 * SECOND - 1); // one nanosecond sooner than the first deadline
+    assertEquals(2, transport.pings, "a fresh ping for the shorter wait");
+    assertEquals(1, scheduler.pending(), "one verdict pending");
+    scheduler.advance(4 * SECOND - 2);
+    assertTrue(dead.isEmpty());
+    scheduler.advance(1);
+    assertEquals(List.of(c), dead);
+    assertEquals(List.of(Duration.ofSeconds(5).minusNanos(1)), silences, "silent since the first check");
+    scheduler.advance(60 * SECOND);
+    assertEquals(1, dead.size(), "the first deadline was dropped");
+  }
+
+  @Test
+  void aSignOfLifeBetweenTwoChecksCountsForTheSoonerOne() {
+    HeartbeatMonitor m = monitor(Heartbeat.disabled());
+    Connection c = open();
+    m.start(c, onDead);
+    m.checkNow(10 * SECOND);
+    c.framesReceived++;
+    m.checkNow(SECOND);
+    scheduler.advance(SECOND);
+    assertTrue(dead.isEmpty(), "the baseline is the first check's");
+  }
+
+  @Test
+  void nothingWatchedNothingChecked() {
+    HeartbeatMonitor m = monitor(EVERY_30S);
+    m.checkNow(SECOND);
+    assertEquals(0, transport.pings);
+    Connection c = open();
+    m.start(c, onDead);
+    m.stop();
+    m.checkNow(SECOND);
+    assertEquals(0, transport.pings);
+    assertEquals(0, scheduler.pending());
+  }
+
+  @Test
+  void stopCancelsThePendingCheck() {
+    HeartbeatMonitor m = monitor(Heartbeat.disabled());
+    Connection c = open();
+    m.start(c, onDead);
+    m.checkNow(SECOND);
+    m.stop();
+    assertEquals(0, scheduler.pending());
+    scheduler.advance(10 * SECOND);
+    assertTrue(dead.isEmpty());
+    m.start(c, onDead);
+    m.checkNow(SECOND); // a new check after a stop starts afresh
+    assertEquals(2, transport.pings);
+  }
+
+  @Test
+  void aCheckOutlivingItsConnectionGivesNoVerdict() {
+    HeartbeatMonitor m = monitor(Heartbeat.disabled());
+    Connection c = open();
+    m.start(c, onDead);
+    m.checkNow(SECOND);
+    c.transport = null; // retired without stop()
+    scheduler.advance(SECOND);
+    assertTrue(dead.isEmpty());
+  }
+
+  @Test
+  void aCheckBesideRoundsLeavesTheRoundsAlone() {
+    HeartbeatMonitor m = monitor(EVERY_30S);
+    Connection c = open();
+    m.start(c, onDead);
+    scheduler.advance(20 * SECOND);
+    transport.pongs++; // a pong before the round's tick still counts for round 1 (since the start)
+    m.checkNow(5 * SECOND);
+    transport.pongs++;
+    scheduler.advance(5 * SECOND);
+    assertTrue(dead.isEmpty());
+    scheduler.advance(5 * SECOND); // round 1 at 30 s
+    assertEquals(2, transport.pings);
+    scheduler.advance(10 * SECOND);
+    assertTrue(dead.isEmpty(), "the pongs since the start count for round 1");
+    scheduler.advance(40 * SECOND);
+    assertEquals(List.of(c), dead, "round 2 finds nothing");
+    assertEquals(List.of(Duration.ofSeconds(10)), silences);
+  }
+
+  // ---------------------------------------------------------------- change
+
+  @Test
+  void aNewIntervalCountsFromTheChange() {
+    HeartbeatMonitor m = monitor(EVERY_30S);
+    Connection c = open();
+    m.start(c, onDead);
+    scheduler.advance(20 * SECOND);
+    m.change(Heartbeat.every(Duration.ofSeconds(60)).withTimeout(Duration.ofSeconds(10)));
+    scheduler.advance(60 * SECOND - 1);
+    assertEquals(0, transport.pings, "not at the old schedule's 30 s");
+    scheduler.advance(1);
+    assertEquals(1, transport.pings, "one new interval after the change");
+    transport.pongs++;
+    scheduler.advance(60 * SECOND - 1);
+    assertEquals(1, transport.pings);
+    scheduler.advance(1);
+    assertEquals(2, transport.pings, "then at a fixed rate from the change");
+    assertEquals(2, c.heartbeatRounds);
+  }
+
+  @Test
+  void aChangeAfterSomeRoundsCountsRoundsFromTheChange() {
+    HeartbeatMonitor m = monitor(Heartbeat.every(Duration.ofSeconds(10)).withTimeout(Duration.ofSeconds(5)));
+    Connection c = open();
+    m.start(c, onDead);
+    for (int round = 1; round <= 2; round++) {
+      scheduler.advance(10 * SECOND);
+      transport.pongs++;
+    }
+    scheduler.advance(5 * SECOND); // 25 s: two rounds done, both answered
+    m.change(Heartbeat.every(Duration.ofSeconds(60)).withTimeout(Duration.ofSeconds(10)));
+    scheduler.advance(60 * SECOND - 1);
+    assertEquals(2, transport.pings);
+    scheduler.advance(1);
+    assertEquals(3, transport.pings, "round 3 one new interval after the change");
+    assertTrue(dead.isEmpty());
+  }
+
+  @Test
+  void aPendingRoundCheckKeepsItsDeadlineAcrossAChange() {
+    HeartbeatMonitor m = monitor(EVERY_30S);
+    Connection c = open();
+    m.start(c, onDead);
+    scheduler.advance(32 * SECOND); // round 1 at 30 s, its check due at 40 s
+    m.change(Heartbeat.every(Duration.ofSeconds(60)).withTimeout(Duration.ofSeconds(20)));
+    scheduler.advance(8 * SECOND - 1);
+    assertTrue(dead.isEmpty());
+    scheduler.advance(1);
+    assertEquals(List.of(c), dead, "at the old round's deadline");
+    assertEquals(List.of(Duration.ofSeconds(10)), silences);
+  }
+
+  @Test
+  void disablingStopsRoundsAndEnablingStartsThem() {
+    HeartbeatMonitor m = monitor(EVERY_30S);
+    Connection c = open();
+    m.start(c, onDead);
+    scheduler.advance(10 * SECOND);
+    m.change(Heartbeat.disabled());
+    assertEquals(0, scheduler.pending(), "no tick left");
+    scheduler.advance(120 * SECOND);
+    assertEquals(0, transport.pings);
+    transport.pongs++; // long ago: must not count for the first round after enabling
+    m.change(Heartbeat.every(Duration.ofSeconds(5)).withTimeout(Duration.ofSeconds(2)).withoutEnvelope());
+    scheduler.advance(5 * SECOND - 1);
+    assertEquals(0, transport.pings);
+    scheduler.advance(1);
+    assertEquals(1, transport.pings);
+    assertTrue(transport.sent.isEmpty(), "ping only");
+    scheduler.advance(2 * SECOND);
+    assertEquals(List.of(c), dead);
+    assertEquals(List.of(Duration.ofSeconds(2)), silences);
+  }
+
+  @Test
+  void aChangeWithNothingWatchedAppliesToTheNextStart() {
+    HeartbeatMonitor m = monitor(Heartbeat.disabled());
+    m.change(EVERY_30S);
+    assertEquals(0, scheduler.pending());
+    Connection c = open();
+    m.start(c, onDead);
+    scheduler.advance(30 * SECOND);
+    assertEquals(1, transport.pings);
+    m.stop();
+    m.change(Heartbeat.disabled());
+    m.start(c, onDead);
+    assertEquals(0, scheduler.pending(), "disabled for the next connection");
+  }
+}
