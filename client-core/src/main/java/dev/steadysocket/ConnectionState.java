@@ -10,6 +10,7 @@ package dev.steadysocket;
  *                          │             ▼  ▼
  *                          └──delay──  RECONNECTING
  *   CONNECTING/OPEN/RECONNECTING ──pause()──▶ PAUSED ──resume(last reason)──▶ CONNECTING
+ *                           (or RECONNECTING, while a wait the server imposed is not over)
  *   CONNECTING/OPEN/RECONNECTING ──replaceConnection()──▶ CONNECTING
  *   (any state) ──close()──▶ CLOSING ──▶ CLOSED  (terminal)
  *   (any state) ──terminal failure──▶ CLOSED
@@ -26,7 +27,10 @@ public enum ConnectionState {
   CONNECTING,
   /** The WebSocket is open; sends go to the wire in order. */
   OPEN,
-  /** Disconnected, waiting out a backoff delay before the next attempt. Sends are queued. */
+  /**
+   * Disconnected, waiting out a backoff delay, or a wait the server imposed, before the next
+   * attempt. Sends are queued.
+   */
   RECONNECTING,
   /** Disconnected on purpose (offline, app in background...) until every pause reason is released. */
   PAUSED,

@@ -50,9 +50,11 @@ public interface SteadySocketListener {
    * drop) starts after {@code delay}. Called right after {@code onStateChanged(…, RECONNECTING)}.
    *
    * @param attempt the number of the coming attempt in this outage, from 1; it starts over after a
-   *     connection stays open for the minimum uptime or the socket resumes from a pause
+   *     connection stays open for the minimum uptime or the socket resumes from a pause (unless a
+   *     wait the server imposed is not over: then this reports that planned attempt again)
    * @param delay how long the socket waits before the attempt, at least {@link Backoff#minimum()}
-   *     after a failure; {@link SteadySocket#reconnectNow()} cuts it short
+   *     after a failure; {@link SteadySocket#reconnectNow()} cuts it short unless the server
+   *     imposed it
    * @param cause why the previous connection or attempt ended; also delivered to {@link #onError}
    */
   default void onReconnecting(int attempt, Duration delay, SteadySocketException cause) {}
