@@ -56,9 +56,8 @@ public final class SteadySocket implements AutoCloseable {
   }
 
   /**
-   * Starts connecting: IDLE → CONNECTING, or IDLE → PAUSED if a {@link #pause pause} reason is
-   * already held. Returns at once; the handshake runs in the background. Later calls, and calls
-   * after {@link #close()}, do nothing.
+   * Starts connecting: IDLE → CONNECTING, or IDLE → PAUSED if a {@link #pause pause} reason is held.
+   * Returns at once; the handshake runs in the background. Later calls, and after close, do nothing.
    */
   public void connect() {
     core.connect();
@@ -195,8 +194,7 @@ public final class SteadySocket implements AutoCloseable {
   }
 
   /**
-   * The current state; may change the moment after it is read. Use {@link
-   * SteadySocketListener#onStateChanged} to follow transitions.
+   * The current state; may change the moment after it is read ({@link SteadySocketListener#onStateChanged}).
    *
    * @return the state at the time of the call
    */
@@ -367,8 +365,7 @@ public final class SteadySocket implements AutoCloseable {
    * @throws IllegalArgumentException if {@code timeout} is zero or negative
    */
   public void checkLiveness(Duration timeout) {
-    if (timeout.isNegative() || timeout.isZero()) throw new IllegalArgumentException("timeout <= 0: " + timeout);
-    core.checkLiveness(timeout);
+    core.checkLiveness(Objects.requireNonNull(timeout, "timeout == null"));
   }
 
   /**
@@ -382,11 +379,14 @@ public final class SteadySocket implements AutoCloseable {
     core.heartbeat(Objects.requireNonNull(heartbeat, "heartbeat == null"));
   }
 
+  /** @return the heartbeat in use: the builder's, or the last given to {@link #heartbeat(Heartbeat)}. Any thread. */
+  public Heartbeat heartbeat() {
+    return core.heartbeat();
+  }
+
   /**
-   * The URL as logged: scheme, host and port only, e.g. {@code wss://example.com/...}. Paths,
-   * queries and user info are hidden because they often carry tokens.
-   *
-   * @return the primary URL (the one given to {@link #builder(String)}), redacted
+   * @return the primary URL as logged: scheme, host and port only, e.g. {@code wss://example.com/...}
+   *     (paths, queries and user info are hidden: they often carry tokens)
    */
   public String redactedUrl() {
     return redactedUrl;

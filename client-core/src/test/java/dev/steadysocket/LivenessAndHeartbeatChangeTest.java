@@ -8,6 +8,7 @@ import static dev.steadysocket.ConnectionState.OPEN;
 import static dev.steadysocket.ConnectionState.PAUSED;
 import static dev.steadysocket.ConnectionState.RECONNECTING;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -188,9 +189,12 @@ class LivenessAndHeartbeatChangeTest extends VirtualTimeTest {
   void aLongerIntervalWhileOpenReBasesTheSchedule() {
     Heartbeat foreground = Heartbeat.every(Duration.ofSeconds(10)).withTimeout(Duration.ofSeconds(5));
     SteadySocket socket = open(builder().heartbeat(foreground).build());
+    assertSame(foreground, socket.heartbeat(), "the builder's, until changed");
     FakeTransports.Fake t = transports.last();
     clock.advanceBy(Duration.ofSeconds(4));
-    socket.heartbeat(Heartbeat.every(Duration.ofSeconds(30)).withTimeout(Duration.ofSeconds(10)).withoutEnvelope());
+    Heartbeat background = Heartbeat.every(Duration.ofSeconds(30)).withTimeout(Duration.ofSeconds(10)).withoutEnvelope();
+    socket.heartbeat(background);
+    assertSame(background, socket.heartbeat(), "what the Android adapter restores from");
     clock.advanceBy(Duration.ofSeconds(30).minusNanos(1));
     assertEquals(0, t.pings, "the old 10 s rounds are gone");
     clock.advanceBy(Duration.ofNanos(1));

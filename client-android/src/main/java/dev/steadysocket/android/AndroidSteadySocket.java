@@ -1,16 +1,21 @@
 package dev.steadysocket.android;
 
-import dev.steadysocket.SteadySocketBuilder;
+import android.app.Activity;
 import android.content.Context;
 import dev.steadysocket.CloseReason;
 import dev.steadysocket.ConnectionState;
+import dev.steadysocket.Heartbeat;
 import dev.steadysocket.SteadySocket;
+import dev.steadysocket.SteadySocketBuilder;
 import dev.steadysocket.SteadySocketListener;
+import java.time.Duration;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Entry point for Android: a builder whose callbacks run on the main thread, and the attachment
- * that feeds a socket the device's network, app-lifecycle and Doze signals.
+ * Entry point for Android: a builder whose callbacks run on the main thread, and attachments that
+ * steer a socket by the device's network, the app's lifecycle (or one screen's), Doze and the
+ * other power restrictions.
  *
  * <pre>{@code
  * SteadySocket socket = AndroidSteadySocket.builder("wss://example.com/feed")
@@ -20,24 +25,29 @@ import java.util.Objects;
  *     context, socket, BackgroundPolicy.disconnectInBackground(Duration.ofSeconds(30)));
  * socket.connect();
  * ...
- * attachment.close();              // main thread
+ * attachment.close();
  * socket.close();
  * }</pre>
  *
- * <p><b>Threading:</b> {@link #builder} may be called on any thread; {@link #attach} only on the
- * main thread. Not instantiable.
+ * <p><b>Threading:</b> every method may be called on any thread; the attachments do their work on
+ * the main thread. Not instantiable.
  */
 public final class AndroidSteadySocket {
   private AndroidSteadySocket() {}
 
   /**
-   * A core builder whose listener callbacks run on the main thread ({@link MainThreadExecutor}).
+   * A core builder whose callback executor is the main thread ({@link MainThreadExecutor}):
+   * listener callbacks and typed handlers then run on the main thread and may touch views.
    * Everything else can be configured as on the JVM.
+   *
+   * <p>Futures are not callbacks: a {@code send} future completes on the thread that settles it
+   * (a send written at once returns already completed, and stages added to it run on the caller's
+   * thread), so use {@code thenAcceptAsync(action, MainThreadExecutor.get())} to touch views from
+   * one.
    *
    * @param url a {@code ws://}, {@code wss://}, {@code http://} or {@code https://} URL, as for
    *     {@link SteadySocket#builder(String)}
-   * @return a new builder whose callback executor is {@link MainThreadExecutor#get()}; listeners,
-   *     typed handlers and send-future completions then run on the main thread
+   * @return a new builder whose callback executor is {@link MainThreadExecutor#get()}
    * @throws IllegalArgumentException on a malformed URL
    */
   public static SteadySocketBuilder builder(String url) {
@@ -45,37 +55,77 @@ public final class AndroidSteadySocket {
   }
 
   /**
-   * Feeds {@code socket} the device's network, app-lifecycle and Doze signals until the returned
-   * attachment is closed or the socket closes (then the attachment detaches itself on the main
-   * thread). Call on the main thread, best from {@code Application.onCreate} or an Activity; it
-   * keeps only the application context.
-   *
-   * <p>A socket has at most one attachment: the pause reasons "offline", "blocked", "background"
-   * and "doze" belong to it. Attaching a socket that is attached already fails; close the first
-   * attachment to attach it again (with another policy, say).
-   *
-   * <p>It acts at once: with no network the socket is paused ("offline"), in Doze it is paused
-   * ("doze"), and with {@link BackgroundPolicy#disconnectInBackground} an app not in the
-   * foreground is paused ("background") after the grace period.
+   * {@link #attach(Context, SteadySocket, AttachOptions)} with the default options and {@code
+   * policy} for the background.
    *
    * @param context any context of the app; only its application context is kept
    * @param socket the socket to steer, in any state; it is not connected or closed by this
    * @param policy what the socket does while the app is in the background
-   * @return the attachment; {@link SocketAttachment#close()} it (on the main thread) to detach
+   * @return the attachment; {@link SocketAttachment#close()} it to detach
    * @throws SecurityException if the app lacks {@code android.permission.ACCESS_NETWORK_STATE}
-   * @throws IllegalStateException if not called on the main thread, or if {@code socket} is
-   *     attached already
+   * @throws IllegalStateException if {@code socket} is attached already
    * @throws IllegalArgumentException if {@code context.getApplicationContext()} is not an {@code
    *     Application}
+   * @throws UnsupportedOperationException on a device below API 26
    */
-  public static SocketAttachment attach(
-      Context context, SteadySocket socket, BackgroundPolicy policy) {
+  public static SocketAttachment attach(Context context, SteadySocket socket, BackgroundPolicy policy) {
+    Objects.requireNonNull(policy, "policy == null");
+    return attach(context, socket, AttachOptions.defaults().withBackground(policy));
+  }
+
+  /**
+   * Steers {@code socket} by the device's signals until the returned attachment is closed or the
+   * socket closes. Best called from {@code Application.onCreate}; any thread will do (off the
+   * main thread the attachment starts on it shortly after this returns).
+   *
+   * <p>It acts at once: with no usable network the socket is paused ({@link PauseReason#OFFLINE}),
+   * blocked by the platform ({@link PauseReason#BLOCKED}, {@link PauseReason#DOZE}), and with {@link
+   * BackgroundPolicy#disconnectInBackground} an app not in the foreground is paused ({@link
+   * PauseReason#BACKGROUND}) once the grace has passed. Returning to the foreground skips the
+   * client's backoff (never a delay the server imposed) and checks an open socket's liveness.
+   *
+   * @param context any context of the app; only its application context is kept
+   * @param socket the socket to steer, in any state; it is not connected or closed by this
+   * @param options what the attachment does; {@link AttachOptions#defaults()} to start with
+   * @return the attachment; {@link SocketAttachment#close()} it to detach
+   * @throws SecurityException if the app lacks {@code android.permission.ACCESS_NETWORK_STATE}
+   * @throws IllegalStateException if {@code socket} is attached already
+   * @throws IllegalArgumentException if {@code context.getApplicationContext()} is not an {@code
+   *     Application}
+   * @throws UnsupportedOperationException on a device below API 26
+   */
+  public static SocketAttachment attach(Context context, SteadySocket socket, AttachOptions options) {
     Objects.requireNonNull(socket, "socket == null");
-    return SocketAttachment.attach(context, hooksOf(socket), policy);
+    return SocketAttachment.attach(context, hooksOf(socket), options, null);
+  }
+
+  /**
+   * Connects {@code socket} only while {@code activity} is started: a screen that shows a live
+   * feed. Holds {@link PauseReason#SCREEN} while the activity is not started (a rotation is not a
+   * stop: the attachment follows the recreated activity), plus the network and power reasons of
+   * {@link AttachOptions#defaults()}. Call it from {@code onCreate}; an activity started already
+   * is recognised at its next onResume or onPause. When the activity finishes, the socket stays
+   * paused: close the socket (and with it the attachment), e.g. in {@code onDestroy} when {@code
+   * isFinishing()}. Keeps the activity weakly.
+   *
+   * @param activity the screen whose visibility the connection follows
+   * @param socket the socket to steer; not connected or closed by this
+   * @return the attachment
+   * @throws SecurityException if the app lacks {@code android.permission.ACCESS_NETWORK_STATE}
+   * @throws IllegalStateException if {@code socket} is attached already
+   * @throws UnsupportedOperationException on a device below API 26
+   */
+  public static SocketAttachment attachToScreen(Activity activity, SteadySocket socket) {
+    Objects.requireNonNull(activity, "activity == null");
+    Objects.requireNonNull(socket, "socket == null");
+    return SocketAttachment.attach(activity, hooksOf(socket), AttachOptions.defaults(), activity);
   }
 
   private static SocketControl hooksOf(SteadySocket socket) {
     return new SocketControl() {
+      /** The socket's own heartbeat while the background one is in use. Main thread only. */
+      private @Nullable Heartbeat saved;
+
       @Override
       public Object socket() {
         return socket;
@@ -118,6 +168,24 @@ public final class AndroidSteadySocket {
       @Override
       public void resume(String reason) {
         socket.resume(reason);
+      }
+
+      @Override
+      public void checkLiveness(Duration timeout) {
+        socket.checkLiveness(timeout);
+      }
+
+      @Override
+      public void backgroundHeartbeat(Heartbeat heartbeat) {
+        if (saved == null) saved = socket.heartbeat();
+        socket.heartbeat(heartbeat);
+      }
+
+      @Override
+      public void foregroundHeartbeat() {
+        Heartbeat own = saved;
+        saved = null;
+        if (own != null) socket.heartbeat(own);
       }
     };
   }

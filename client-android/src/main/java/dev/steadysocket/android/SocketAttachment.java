@@ -1,62 +1,75 @@
 package dev.steadysocket.android;
 
 import android.Manifest;
+import android.app.Activity;
 import android.app.Application;
 import android.content.Context;
 import android.content.pm.PackageManager;
-import android.net.ConnectivityManager;
+import android.os.Build;
 import android.os.Handler;
 import android.os.Looper;
-import android.os.PowerManager;
+import java.lang.ref.WeakReference;
+import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
- * The network, app-lifecycle and Doze monitors attached to one socket. A socket has at most one
- * attachment at a time (the monitors own the pause reasons "offline", "blocked", "background" and
- * "doze"): attaching it again fails until this one is closed. {@link #close()} removes every
- * callback, receiver and pending timer they registered and releases every pause reason they hold;
- * the socket itself stays open (close it separately). When the socket closes, the attachment
- * closes itself, on the main thread.
+ * What steers one socket from the device's signals: the network, the app's lifecycle (or one
+ * screen's), Doze and the other power restrictions. A socket has at most one attachment at a time
+ * (it owns the pause reasons of {@link PauseReason}): attaching it again fails until this one is
+ * closed. {@link #close()} releases every pause reason it holds and restores the socket's
+ * heartbeat; the socket itself stays open (close it separately). When the socket closes, the
+ * attachment closes itself.
  *
- * <p>Holds the application context only, never an Activity. Create it with {@link
- * AndroidSteadySocket#attach}; both that and {@link #close()} must be called on the main thread,
- * so that after {@code close()} returns no monitor calls the socket again. All state, the
- * registry of attached sockets included, is confined to the main thread; the socket's closing,
- * which may be learnt on any thread, is posted there.
+ * <p>The platform registrations behind it are shared by every attachment in the process (one
+ * network callback, one lifecycle callback, one receiver), registered with the first and removed
+ * with the last. Holds the application context only; a screen-scoped attachment also a weak
+ * reference to its activity.
+ *
+ * <p><b>Threads:</b> everything it does runs on the main thread. {@link #close()} may be called on
+ * any thread (on another one it is posted to the main thread); {@link #pauseReasons()} and {@link
+ * #warnings()} may be read on any thread.
  */
 public final class SocketAttachment implements AutoCloseable {
-  /** The attachment of each attached socket, by identity. Main thread only. */
+  /** The attachment of each attached socket, by identity. Guarded by itself: attach may run on any thread. */
   private static final Map<Object, SocketAttachment> ATTACHED = new IdentityHashMap<>();
 
   private final Object socket;
-  private final NetworkMonitor network;
-  private final AppLifecycleMonitor lifecycle;
-  private final DozeMonitor doze;
+  private final SocketControl control;
+  private final AttachOptions options;
+  private final Application application;
+  private final Handler mainHandler = new Handler(Looper.getMainLooper());
+  /** Screen-scoped: the activity, weakly (the attachment may outlive it). */
+  private final @Nullable WeakReference<Activity> screen;
+  private volatile @Nullable Steering steering; // written on the main thread
+  private volatile @Nullable PlatformSignals signals; // written on the main thread
   private Runnable stopWatchingClose = () -> {}; // main thread only
-  private boolean closed; // main thread only
+  private volatile boolean closed;
 
   private SocketAttachment(
-      Object socket, NetworkMonitor network, AppLifecycleMonitor lifecycle, DozeMonitor doze) {
-    this.socket = socket;
-    this.network = network;
-    this.lifecycle = lifecycle;
-    this.doze = doze;
+      SocketControl control, Application application, AttachOptions options, @Nullable Activity screen) {
+    this.socket = control.socket();
+    this.control = control;
+    this.application = application;
+    this.options = options;
+    this.screen = screen != null ? new WeakReference<>(screen) : null;
   }
 
-  static SocketAttachment attach(Context context, SocketControl socket, BackgroundPolicy policy) {
+  static SocketAttachment attach(
+      Context context, SocketControl control, AttachOptions options, @Nullable Activity screen) {
     Objects.requireNonNull(context, "context == null");
-    Objects.requireNonNull(policy, "policy == null");
-    checkMainThread("attach");
-    SocketAttachment existing = ATTACHED.get(socket.socket());
-    if (existing != null) {
-      throw new IllegalStateException(
-          socket.socket() + " is already attached: a socket takes one SocketAttachment at a time"
-              + " (its pause reasons would otherwise release each other); close the first one"
-              + " before attaching the socket again");
+    Objects.requireNonNull(options, "options == null");
+    if (Build.VERSION.SDK_INT < 26) {
+      throw new UnsupportedOperationException(
+          "SteadySocket's Android adapter needs API 26 (Android 8.0) or newer; this device runs API "
+              + Build.VERSION.SDK_INT + ": set minSdk 26 in the app, or attach only on API 26+");
     }
-    // Fail here, with the fix in the message, rather than in a callback later.
+    // Fail here, with the fix in the message, rather than in a callback later. Granted, a
+    // SecurityException from the registration itself is a device bug and only degrades.
     if (context.checkSelfPermission(Manifest.permission.ACCESS_NETWORK_STATE)
         != PackageManager.PERMISSION_GRANTED) {
       throw new SecurityException(
@@ -69,42 +82,77 @@ public final class SocketAttachment implements AutoCloseable {
       throw new IllegalArgumentException(
           "context.getApplicationContext() is not an Application: " + appContext);
     }
-    Application application = (Application) appContext;
-    Handler mainHandler = new Handler(Looper.getMainLooper());
-    SocketAttachment attachment =
-        new SocketAttachment(
-            socket.socket(),
-            new NetworkMonitor(
-                application.getSystemService(ConnectivityManager.class), socket, mainHandler),
-            new AppLifecycleMonitor(application, socket, mainHandler, policy),
-            new DozeMonitor(
-                application, application.getSystemService(PowerManager.class), socket, mainHandler));
-    ATTACHED.put(attachment.socket, attachment);
-    try {
-      // Always posted, even when the socket is closed already: the monitors may then start and
-      // are stopped at the main loop's next turn, like after any other close.
-      attachment.stopWatchingClose = socket.whenClosed(() -> mainHandler.post(attachment::detach));
-      attachment.network.start();
-      attachment.lifecycle.start();
-      attachment.doze.start();
-    } catch (RuntimeException e) {
-      attachment.detach(); // e.g. too many network callbacks: leave nothing registered or paused
-      throw e;
+    SocketAttachment attachment = new SocketAttachment(control, (Application) appContext, options, screen);
+    synchronized (ATTACHED) {
+      if (ATTACHED.containsKey(attachment.socket)) {
+        throw new IllegalStateException(
+            attachment.socket + " is already attached: a socket takes one SocketAttachment at a"
+                + " time (its pause reasons would otherwise release each other); close the first"
+                + " one before attaching the socket again");
+      }
+      ATTACHED.put(attachment.socket, attachment);
+    }
+    if (Looper.myLooper() == Looper.getMainLooper()) {
+      attachment.start();
+    } else {
+      attachment.mainHandler.post(attachment::start); // a DI container building it on a worker
     }
     return attachment;
   }
 
+  /** Main thread. Does nothing if closed before the posted start ran. */
+  private void start() {
+    if (closed) return;
+    Activity activity = screen != null ? screen.get() : null;
+    if (screen != null && activity == null) return; // collected before the posted start ran
+    PlatformSignals s = PlatformSignals.acquire(application);
+    signals = s;
+    Steering st = new Steering(control, options, s, activity);
+    steering = st;
+    // Always posted, even when the socket is closed already: steering may then start and is
+    // stopped at the main loop's next turn, like after any other close.
+    stopWatchingClose = control.whenClosed(() -> mainHandler.post(this::detach));
+    st.start();
+  }
+
   /**
-   * Detaches every monitor. Idempotent. Main thread only. When it returns, no monitor calls the
-   * socket again and every pause reason the monitors held is released (a socket left with no
-   * reason connects again); the socket stays open.
+   * Detaches: releases every pause reason this attachment holds (a socket left with no reason
+   * connects again), restores the socket's heartbeat, and leaves the shared platform
+   * registrations (removed with the process's last attachment). Idempotent; the socket stays open.
    *
-   * @throws IllegalStateException if not called on the main thread
+   * <p>On the main thread, when it returns nothing of this attachment calls the socket again. On
+   * any other thread it returns at once and the detaching runs on the main thread shortly after.
    */
   @Override
   public void close() {
-    checkMainThread("close");
-    detach();
+    if (Looper.myLooper() == Looper.getMainLooper()) {
+      detach();
+    } else {
+      mainHandler.post(this::detach);
+    }
+  }
+
+  /**
+   * The pause reasons this attachment holds now, e.g. {@code [OFFLINE]} to show "waiting for
+   * network", or {@code [BACKGROUND]}. Empty while none is held and after {@link #close()}. Any
+   * thread; the set is an immutable snapshot.
+   *
+   * @return the reasons held, in {@link PauseReason} order
+   */
+  public Set<PauseReason> pauseReasons() {
+    Steering st = steering;
+    return st == null || closed ? Collections.emptySet() : st.heldReasons();
+  }
+
+  /**
+   * The platform signals this process's attachments go without because the platform refused to
+   * register them (see {@link AttachmentWarning}). Usually empty. Any thread.
+   *
+   * @return an immutable snapshot, in the order they happened
+   */
+  public List<AttachmentWarning> warnings() {
+    PlatformSignals s = signals;
+    return s == null ? Collections.emptyList() : s.warnings();
   }
 
   /** True once closed, by {@link #close()} or because the socket closed. Main thread only. */
@@ -112,21 +160,20 @@ public final class SocketAttachment implements AutoCloseable {
     return closed;
   }
 
-  /** {@link #close()} on the main thread, without the check. */
+  /** {@link #close()} on the main thread. */
   private void detach() {
     if (closed) return;
     closed = true;
-    ATTACHED.remove(socket, this);
+    synchronized (ATTACHED) {
+      ATTACHED.remove(socket, this);
+    }
     stopWatchingClose.run();
-    doze.stop();
-    lifecycle.stop();
-    network.stop();
+    Steering st = steering;
+    if (st != null) st.stop();
   }
 
-  private static void checkMainThread(String method) {
-    if (Looper.myLooper() != Looper.getMainLooper()) {
-      throw new IllegalStateException(
-          method + "() must be called on the main thread, not " + Thread.currentThread().getName());
-    }
+  @Override
+  public String toString() {
+    return "SocketAttachment{" + options + (screen != null ? ", screen-scoped" : "") + (closed ? ", closed" : "") + "}";
   }
 }

@@ -1,9 +1,12 @@
 package dev.steadysocket.android;
 
+import dev.steadysocket.Heartbeat;
+import java.time.Duration;
+
 /**
- * The four platform hooks of {@code SteadySocket} the adapters drive, plus what an attachment
- * needs to know about the socket's identity and end; a seam so each adapter can be tested with a
- * recording fake. Implementations must be callable from the main thread and must not block.
+ * The hooks of {@code SteadySocket} an attachment drives, plus what it needs to know about the
+ * socket's identity and end; a seam so the decisions can be tested with a recording fake.
+ * Implementations must be callable from the main thread and must not block.
  */
 interface SocketControl {
   /** The socket behind these hooks: at most one attachment per identity of this object. */
@@ -16,7 +19,7 @@ interface SocketControl {
    */
   Runnable whenClosed(Runnable onClosed);
 
-  /** Skip the remaining backoff wait; no-op while connected, connecting or paused. */
+  /** Skip the client's remaining backoff (never a server's delay); no-op unless reconnecting. */
   void reconnectNow();
 
   /** Drop the current connection and connect afresh at once (the default network changed). */
@@ -25,6 +28,15 @@ interface SocketControl {
   /** Disconnect and stay disconnected while at least one reason is held. */
   void pause(String reason);
 
-  /** Release {@code reason}; when no reason is left, connect at once. */
+  /** Release {@code reason}; when no reason is left, connect (at once, unless a server said wait). */
   void resume(String reason);
+
+  /** While open, a ping that must be answered within {@code timeout} or the link is dead. */
+  void checkLiveness(Duration timeout);
+
+  /** Switch to {@code heartbeat}, remembering the socket's own for {@link #foregroundHeartbeat}. */
+  void backgroundHeartbeat(Heartbeat heartbeat);
+
+  /** Restore the heartbeat the socket had before {@link #backgroundHeartbeat}. */
+  void foregroundHeartbeat();
 }

@@ -9,7 +9,6 @@ import android.Manifest;
 import android.app.Activity;
 import android.app.Application;
 import android.content.Intent;
-import android.net.ConnectivityManager;
 import android.net.Network;
 import android.os.Looper;
 import android.os.PowerManager;
@@ -25,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -41,6 +41,7 @@ import org.junit.runner.RunWith;
 import org.robolectric.Robolectric;
 import org.robolectric.RobolectricTestRunner;
 import org.robolectric.RuntimeEnvironment;
+import org.robolectric.annotation.Config;
 import org.robolectric.android.controller.ActivityController;
 import org.robolectric.shadows.ShadowNetwork;
 
@@ -51,7 +52,8 @@ public class AndroidSteadySocketTest {
   private static final Duration BACKOFF = Duration.ofMinutes(5);
 
   private final Application app = RuntimeEnvironment.getApplication();
-  private final Network wifi = ShadowNetwork.newInstance(100);
+  /** The default network at attach, as the first burst after registering reports it. */
+  private final Network wifi = PlatformOrder.activeNetwork();
   private final Network cellular = ShadowNetwork.newInstance(101);
   private final MockWebServer server = new MockWebServer();
   private final ServerEvents serverEvents = new ServerEvents();
@@ -61,6 +63,7 @@ public class AndroidSteadySocketTest {
   /** Callbacks that ran on another thread (any thread may add); every test ends with it empty. */
   private final Queue<String> offMainThread = new ConcurrentLinkedQueue<>();
 
+  private final PlatformOrder platform = new PlatformOrder(app);
   private SteadySocket socket;
   private SocketAttachment attachment;
 
@@ -105,49 +108,89 @@ public class AndroidSteadySocketTest {
   }
 
   @Test
-  public void offlinePausesAndAValidatedNetworkReconnectsAtOnce() throws Exception {
+  public void offlinePausesAndTheNextNetworkReconnectsAtOnce() throws Exception {
     attach(BackgroundPolicy.keepAlive());
-    deliverAvailable(wifi);
+    platform.available(wifi, PlatformOrder.caps(true, false), false);
     connectAndAwaitOpen();
 
-    callback().onLost(wifi);
+    platform.lost(wifi);
     awaitState(ConnectionState.PAUSED);
     serverEvents.awaitClosed();
-    long attempts = socket.metrics().connectionAttempts();
+    assertEquals(Set.of(PauseReason.OFFLINE), attachment.pauseReasons());
 
-    callback().onAvailable(cellular); // not validated yet: still no attempt
-    shadowOf(Looper.getMainLooper()).idle();
-    assertEquals(ConnectionState.PAUSED, socket.state());
-    assertEquals(attempts, socket.metrics().connectionAttempts());
-    assertEquals(1, server.getRequestCount());
-
-    callback().onCapabilitiesChanged(cellular, NetworkMonitorTest.capabilities(true));
+    platform.available(cellular, PlatformOrder.caps(false, true), false); // unvalidated is usable
     assertNotNull(server.takeRequest(MainLooperAwait.TIMEOUT_MILLIS, TimeUnit.MILLISECONDS));
     awaitOpenCount(2);
   }
 
+  /** Item 9 end to end: a blocked network's burst never starts a dial (PAUSED stays PAUSED). */
   @Test
-  public void validationSkipsTheRemainingBackoff() throws Exception {
+  @Config(sdk = {29, 31, 34, 35})
+  public void aBlockedNetworkArrivingAfterALossStartsNoAttempt() throws Exception {
     attach(BackgroundPolicy.keepAlive());
-    deliverAvailable(wifi);
+    platform.available(wifi, PlatformOrder.caps(true, false), false);
+    connectAndAwaitOpen();
+    platform.lost(wifi);
+    awaitState(ConnectionState.PAUSED);
+    long attempts = socket.metrics().connectionAttempts();
+
+    platform.available(cellular, PlatformOrder.caps(true, true), true);
+    shadowOf(Looper.getMainLooper()).idle();
+    platform.blocked(cellular, false);
+    awaitOpenCount(2);
+    assertEquals(attempts + 1, socket.metrics().connectionAttempts());
+    assertEquals(List.of(ConnectionState.PAUSED, ConnectionState.CONNECTING, ConnectionState.OPEN),
+        states.subList(states.size() - 3, states.size()));
+  }
+
+  @Test
+  public void validationSkipsTheClientsOwnBackoff() throws Exception {
+    attach(BackgroundPolicy.keepAlive());
+    platform.available(wifi, PlatformOrder.caps(true, false), false);
     connectAndAwaitOpen();
 
-    serverEvents.awaitOpenSocket().close(1012, "restarting"); // next attempt only after BACKOFF
+    serverEvents.awaitOpenSocket().close(1001, "going away"); // next attempt only after BACKOFF
     awaitState(ConnectionState.RECONNECTING);
-    assertEquals(ConnectionState.RECONNECTING, socket.state());
 
-    callback().onCapabilitiesChanged(wifi, NetworkMonitorTest.capabilities(false));
-    callback().onCapabilitiesChanged(wifi, NetworkMonitorTest.capabilities(true));
+    platform.capabilities(wifi, PlatformOrder.caps(false, false));
+    platform.capabilities(wifi, PlatformOrder.caps(true, false));
     awaitOpenCount(2);
+  }
+
+  /**
+   * Item 5: a server that closes with 1012 (restarting) or 1013 (try again later) asked for a
+   * delay; a validation or a return to the foreground must not turn every client into a herd.
+   */
+  @Test
+  public void neitherValidationNorForegroundOverridesAServersTryAgainLater() throws Exception {
+    attach(BackgroundPolicy.disconnectInBackground(Duration.ZERO));
+    platform.available(wifi, PlatformOrder.caps(true, false), false);
+    ActivityController<Activity> activity = Robolectric.buildActivity(Activity.class).setup();
+    connectAndAwaitOpen();
+
+    serverEvents.awaitOpenSocket().close(1013, "try again later");
+    awaitState(ConnectionState.RECONNECTING);
+    platform.capabilities(wifi, PlatformOrder.caps(false, false));
+    platform.capabilities(wifi, PlatformOrder.caps(true, false));
+    activity.pause().stop();
+    shadowOf(Looper.getMainLooper()).idle();
+    activity.start().resume();
+    shadowOf(Looper.getMainLooper()).idle();
+    // The socket's loop runs hooks in order: a pause after them is seen after whatever they did.
+    socket.pause("probe");
+    awaitState(ConnectionState.PAUSED);
+    assertEquals(List.of(ConnectionState.RECONNECTING, ConnectionState.PAUSED),
+        states.subList(states.size() - 2, states.size()));
+    assertEquals(1, server.getRequestCount());
   }
 
   @Test
   public void defaultNetworkSwitchReplacesTheConnection() throws Exception {
     attach(BackgroundPolicy.keepAlive());
-    deliverAvailable(wifi);
+    platform.available(wifi, PlatformOrder.caps(true, false), false);
     connectAndAwaitOpen();
 
-    deliverAvailable(cellular);
+    platform.available(cellular, PlatformOrder.caps(true, true), false);
 
     assertEquals(1001, serverEvents.awaitClosed());
     awaitOpenCount(2);
@@ -170,19 +213,25 @@ public class AndroidSteadySocketTest {
     awaitOpenCount(2);
   }
 
+  /** Item 1: Doze pauses only when the platform blocks this app (API 29+: its own verdict). */
   @Test
-  public void dozePausesAndLeavingIdleReconnects() throws Exception {
+  @Config(sdk = {29, 31, 34, 35})
+  public void aDozeVerdictPausesAndItsEndReconnects() throws Exception {
     attach(BackgroundPolicy.keepAlive());
+    platform.available(wifi, PlatformOrder.caps(true, false), false);
     connectAndAwaitOpen();
     PowerManager power = app.getSystemService(PowerManager.class);
 
     shadowOf(power).setIsDeviceIdleMode(true);
     app.sendBroadcast(new Intent(PowerManager.ACTION_DEVICE_IDLE_MODE_CHANGED));
+    platform.blocked(wifi, true);
     awaitState(ConnectionState.PAUSED);
+    assertEquals(Set.of(PauseReason.DOZE), attachment.pauseReasons());
     serverEvents.awaitClosed();
 
     shadowOf(power).setIsDeviceIdleMode(false);
     app.sendBroadcast(new Intent(PowerManager.ACTION_DEVICE_IDLE_MODE_CHANGED));
+    platform.blocked(wifi, false);
     awaitOpenCount(2);
   }
 
@@ -205,18 +254,6 @@ public class AndroidSteadySocketTest {
     MainLooperAwait.until(
         "OPEN #" + count,
         () -> states.stream().filter(s -> s == ConnectionState.OPEN).count() >= count);
-  }
-
-  private ConnectivityManager.NetworkCallback callback() {
-    return shadowOf(app.getSystemService(ConnectivityManager.class))
-        .getNetworkCallbacks()
-        .iterator()
-        .next();
-  }
-
-  private void deliverAvailable(Network network) {
-    callback().onAvailable(network);
-    callback().onCapabilitiesChanged(network, NetworkMonitorTest.capabilities(true));
   }
 
   /**

@@ -75,11 +75,23 @@ public class AttachmentLifetimeTest {
     assertEquals(1, connectivity().getNetworkCallbacks().size());
   }
 
+  /** Item 7: sockets share the process's registrations; the last one out removes them. */
   @Test
-  public void eachSocketHasItsOwnAttachment() {
-    attach(newSocket(), BackgroundPolicy.keepAlive());
-    attach(newSocket(), BackgroundPolicy.keepAlive());
-    assertEquals(2, connectivity().getNetworkCallbacks().size());
+  public void socketsShareOneSetOfRegistrationsUntilTheLastDetaches() {
+    int lifecycleCallbacks = lifecycleCallbacks().size();
+    int receivers = receivers();
+    SocketAttachment first = attach(newSocket(), BackgroundPolicy.keepAlive());
+    SocketAttachment second = attach(newSocket(), BackgroundPolicy.disconnectInBackground(Duration.ZERO));
+    assertEquals(1, connectivity().getNetworkCallbacks().size());
+    assertEquals(lifecycleCallbacks + 1, lifecycleCallbacks().size());
+    assertEquals(receivers + 1, receivers());
+
+    first.close();
+    assertEquals(1, connectivity().getNetworkCallbacks().size());
+    second.close();
+    assertEquals(0, connectivity().getNetworkCallbacks().size());
+    assertEquals(lifecycleCallbacks, lifecycleCallbacks().size());
+    assertEquals(receivers, receivers());
   }
 
   /** Issue #12: an attachment did not end when its socket closed. */

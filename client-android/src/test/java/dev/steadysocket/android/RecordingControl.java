@@ -5,6 +5,8 @@ import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertSame;
 
 import android.os.Looper;
+import dev.steadysocket.Heartbeat;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -55,13 +57,43 @@ final class RecordingControl implements SocketControl {
     record("resume:" + reason);
   }
 
+  @Override
+  public void checkLiveness(Duration timeout) {
+    record("checkLiveness:" + timeout.toMillis());
+  }
+
+  @Override
+  public void backgroundHeartbeat(Heartbeat heartbeat) {
+    record("heartbeat:" + heartbeat.interval().toMillis());
+  }
+
+  @Override
+  public void foregroundHeartbeat() {
+    record("heartbeat:own");
+  }
+
   private void record(String call) {
     assertSame("hooks are called on the main thread", Looper.getMainLooper(), Looper.myLooper());
     calls.add(call);
   }
 
   void assertNext(String... expected) {
-    for (String call : expected) assertEquals(call, calls.poll());
+    for (String call : expected) {
+      String remaining = calls.toString();
+      assertEquals("calls left: " + remaining, call, calls.poll());
+    }
+  }
+
+  /** Takes every call recorded so far. */
+  List<String> drain() {
+    List<String> out = new java.util.ArrayList<>(calls);
+    calls.clear();
+    return out;
+  }
+
+  /** Drops every call recorded so far. */
+  void clear() {
+    calls.clear();
   }
 
   void assertExhausted() {

@@ -11,11 +11,11 @@ import android.Manifest;
 import android.app.Activity;
 import android.app.Application;
 import android.net.ConnectivityManager;
+import android.os.Build;
 import android.os.Looper;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.Before;
 import org.junit.Test;
@@ -23,6 +23,7 @@ import org.junit.runner.RunWith;
 import org.robolectric.Robolectric;
 import org.robolectric.RobolectricTestRunner;
 import org.robolectric.RuntimeEnvironment;
+import org.robolectric.annotation.Config;
 import org.robolectric.shadows.ShadowApplication;
 import org.robolectric.util.ReflectionHelpers;
 
@@ -44,8 +45,8 @@ public class SocketAttachmentTest {
 
     // Attach through an Activity: only the application context may be kept.
     SocketAttachment attachment =
-        SocketAttachment.attach(
-            activity, socket, BackgroundPolicy.disconnectInBackground(Duration.ofSeconds(5)));
+        SocketAttachment.attach(activity, socket,
+            AttachOptions.defaults().withBackground(BackgroundPolicy.disconnectInBackground(Duration.ofSeconds(5))), null);
     assertEquals(1, connectivity().getNetworkCallbacks().size());
     assertEquals(lifecycleCallbacksBefore + 1, lifecycleCallbacks().size());
     assertEquals(receiversBefore + 1, receivers().size());
@@ -62,6 +63,24 @@ public class SocketAttachmentTest {
     socket.assertExhausted();
   }
 
+  /** Item 12: a jar cannot carry minSdk; an app built at minSdk 21-25 gets a typed error, not NoSuchMethodError. */
+  @Test
+  @Config(sdk = 26)
+  public void belowApi26AttachFailsWithATypedErrorNamingTheFix() {
+    int sdk = Build.VERSION.SDK_INT;
+    ReflectionHelpers.setStaticField(Build.VERSION.class, "SDK_INT", 25);
+    try {
+      UnsupportedOperationException e =
+          assertThrows(UnsupportedOperationException.class,
+              () -> SocketAttachment.attach(app, socket, AttachOptions.defaults(), null));
+      assertTrue(e.getMessage(), e.getMessage().contains("API 26") && e.getMessage().contains("minSdk 26"));
+    } finally {
+      ReflectionHelpers.setStaticField(Build.VERSION.class, "SDK_INT", sdk);
+    }
+    assertTrue(connectivity().getNetworkCallbacks().isEmpty());
+    socket.assertExhausted();
+  }
+
   @Test
   public void missingNetworkStatePermissionFailsAtAttachNaming() {
     shadowOf(app).denyPermissions(Manifest.permission.ACCESS_NETWORK_STATE);
@@ -69,43 +88,57 @@ public class SocketAttachmentTest {
     SecurityException e =
         assertThrows(
             SecurityException.class,
-            () -> SocketAttachment.attach(app, socket, BackgroundPolicy.keepAlive()));
+            () -> SocketAttachment.attach(app, socket, AttachOptions.defaults(), null));
 
     assertTrue(e.getMessage(), e.getMessage().contains("android.permission.ACCESS_NETWORK_STATE"));
     assertTrue(connectivity().getNetworkCallbacks().isEmpty());
     socket.assertExhausted();
   }
 
+  /** Item 13: DI containers build singletons on worker threads; the work is posted to main. */
   @Test
-  public void attachOffTheMainThreadFails() throws Exception {
-    CompletableFuture<SocketAttachment> attempt =
-        CompletableFuture.supplyAsync(
-            () -> SocketAttachment.attach(app, socket, BackgroundPolicy.keepAlive()));
+  public void attachOffTheMainThreadStartsOnTheMainThread() throws Exception {
+    connectivity().setDefaultNetworkActive(false);
+    connectivity().setActiveNetworkInfo(null);
+    SocketAttachment attachment =
+        CompletableFuture.supplyAsync(() -> SocketAttachment.attach(app, socket, AttachOptions.defaults(), null))
+            .get(5, TimeUnit.SECONDS);
+    assertTrue(connectivity().getNetworkCallbacks().isEmpty()); // not yet: posted to main
+    // The registry is checked at once, on the calling thread: a second attach fails there.
+    assertThrows(IllegalStateException.class, () -> SocketAttachment.attach(app, socket, AttachOptions.defaults(), null));
 
-    ExecutionException e =
-        assertThrows(ExecutionException.class, () -> attempt.get(5, TimeUnit.SECONDS));
-    assertTrue(e.getCause() instanceof IllegalStateException);
-    assertTrue(e.getCause().getMessage().contains("main thread"));
-    assertTrue(connectivity().getNetworkCallbacks().isEmpty());
+    shadowOf(Looper.getMainLooper()).idle();
+    assertEquals(1, connectivity().getNetworkCallbacks().size());
+    socket.assertNext("pause:offline"); // RecordingControl checks it runs on the main thread
+    attachment.close();
+    socket.assertNext("resume:offline");
   }
 
   @Test
-  public void closeOffTheMainThreadFailsAndLeavesTheAttachmentInPlace() throws Exception {
-    // #16 part 2: close() promises that no monitor calls the socket after it returns, which only
-    // the main thread can promise.
-    SocketAttachment attachment = SocketAttachment.attach(app, socket, BackgroundPolicy.keepAlive());
-    CompletableFuture<Void> attempt = CompletableFuture.runAsync(attachment::close);
-
-    ExecutionException e =
-        assertThrows(ExecutionException.class, () -> attempt.get(5, TimeUnit.SECONDS));
-    assertTrue(e.getCause() instanceof IllegalStateException);
-    assertTrue(e.getCause().getMessage(), e.getCause().getMessage().contains("close() must be called on the main thread"));
+  public void closeOffTheMainThreadDetachesOnTheMainThread() throws Exception {
+    connectivity().setDefaultNetworkActive(false);
+    connectivity().setActiveNetworkInfo(null);
+    SocketAttachment attachment = SocketAttachment.attach(app, socket, AttachOptions.defaults(), null);
+    socket.assertNext("pause:offline");
+    CompletableFuture.runAsync(attachment::close).get(5, TimeUnit.SECONDS);
     assertFalse(attachment.isClosed());
-    assertEquals(1, connectivity().getNetworkCallbacks().size());
 
-    attachment.close();
+    shadowOf(Looper.getMainLooper()).idle();
     assertTrue(attachment.isClosed());
     assertTrue(connectivity().getNetworkCallbacks().isEmpty());
+    socket.assertNext("resume:offline");
+    socket.assertExhausted();
+  }
+
+  /** Closed off the main thread before its posted start ran: it never starts. */
+  @Test
+  public void anAttachmentClosedBeforeItsStartNeverStarts() throws Exception {
+    CompletableFuture.runAsync(() -> SocketAttachment.attach(app, socket, AttachOptions.defaults(), null).close())
+        .get(5, TimeUnit.SECONDS);
+    shadowOf(Looper.getMainLooper()).idle();
+    assertTrue(connectivity().getNetworkCallbacks().isEmpty());
+    assertEquals(0, socket.closeWatchers());
+    socket.assertExhausted();
   }
 
   @Test
@@ -113,7 +146,7 @@ public class SocketAttachmentTest {
       throws Exception {
     connectivity().setDefaultNetworkActive(false);
     connectivity().setActiveNetworkInfo(null);
-    SocketAttachment attachment = SocketAttachment.attach(app, socket, BackgroundPolicy.keepAlive());
+    SocketAttachment attachment = SocketAttachment.attach(app, socket, AttachOptions.defaults(), null);
     socket.assertNext("pause:offline");
 
     CompletableFuture.runAsync(socket::closeSocket).get(5, TimeUnit.SECONDS);
@@ -131,7 +164,7 @@ public class SocketAttachmentTest {
   @Test
   public void closeStopsWatchingTheSocket() {
     for (int i = 0; i < 3; i++) {
-      SocketAttachment.attach(app, socket, BackgroundPolicy.keepAlive()).close();
+      SocketAttachment.attach(app, socket, AttachOptions.defaults(), null).close();
     }
     assertEquals(0, socket.closeWatchers());
   }
@@ -141,10 +174,10 @@ public class SocketAttachmentTest {
     shadowOf(app).denyPermissions(Manifest.permission.ACCESS_NETWORK_STATE);
     assertThrows(
         SecurityException.class,
-        () -> SocketAttachment.attach(app, socket, BackgroundPolicy.keepAlive()));
+        () -> SocketAttachment.attach(app, socket, AttachOptions.defaults(), null));
 
     shadowOf(app).grantPermissions(Manifest.permission.ACCESS_NETWORK_STATE);
-    SocketAttachment.attach(app, socket, BackgroundPolicy.keepAlive()).close();
+    SocketAttachment.attach(app, socket, AttachOptions.defaults(), null).close();
   }
 
   private org.robolectric.shadows.ShadowConnectivityManager connectivity() {

@@ -24,6 +24,8 @@ public final class SocketCore {
   private final ListenerBus bus;
   private final MetricsRecorder metrics;
   private final Assembly.Parts parts;
+  /** Written by any thread calling {@link #heartbeat(dev.steadysocket.Heartbeat)}. */
+  private volatile dev.steadysocket.Heartbeat heartbeat;
 
   SocketCore(Assembly.Parts p, ConnectionLoop loop) {
     this.loop = loop;
@@ -33,6 +35,7 @@ public final class SocketCore {
     this.bus = p.bus;
     this.metrics = p.metrics;
     this.parts = p;
+    this.heartbeat = p.config.heartbeat;
   }
 
   public @org.jspecify.annotations.Nullable String subprotocol() {
@@ -100,11 +103,18 @@ public final class SocketCore {
   }
 
   public void checkLiveness(Duration timeout) {
+    if (timeout.isNegative() || timeout.isZero()) throw new IllegalArgumentException("timeout <= 0: " + timeout);
     tasks.post(() -> loop.doCheckLiveness(timeout));
   }
 
+  /** The last schedule asked for, for {@code SteadySocket.heartbeat()}; the loop applies it in order. */
   public void heartbeat(dev.steadysocket.Heartbeat heartbeat) {
+    this.heartbeat = heartbeat;
     tasks.post(() -> loop.doHeartbeat(heartbeat));
+  }
+
+  public dev.steadysocket.Heartbeat heartbeat() {
+    return heartbeat;
   }
 
   public void pause(String reason) {

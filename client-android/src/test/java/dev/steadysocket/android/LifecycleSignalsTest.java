@@ -23,7 +23,7 @@ import org.robolectric.android.controller.ActivityController;
 import org.robolectric.shadows.ShadowLooper;
 
 @RunWith(RobolectricTestRunner.class)
-public class AppLifecycleMonitorTest {
+public class LifecycleSignalsTest {
   private static final Duration GRACE = Duration.ofSeconds(30);
 
   private final Application app = RuntimeEnvironment.getApplication();
@@ -55,7 +55,7 @@ public class AppLifecycleMonitorTest {
     socket.assertExhausted();
 
     activity.start();
-    socket.assertNext("resume:background", "reconnectNow");
+    socket.assertNext("resume:background"); // connects at once: nothing else to ask
     socket.assertExhausted();
   }
 
@@ -67,7 +67,7 @@ public class AppLifecycleMonitorTest {
     activity.pause().stop();
     mainLooper.idleFor(GRACE.dividedBy(2));
     activity.start().resume();
-    socket.assertNext("reconnectNow"); // skips a backoff wait; no-op when connected
+    socket.assertNext("reconnectNow", "checkLiveness:5000"); // skips a backoff wait; no-op when connected
     mainLooper.idleFor(GRACE.multipliedBy(2));
     socket.assertExhausted();
   }
@@ -152,7 +152,7 @@ public class AppLifecycleMonitorTest {
     socket.assertNext("pause:background");
 
     Robolectric.buildActivity(Activity.class).setup();
-    socket.assertNext("resume:background", "reconnectNow");
+    socket.assertNext("resume:background"); // connects at once: nothing else to ask
     socket.assertExhausted();
   }
 
@@ -173,7 +173,7 @@ public class AppLifecycleMonitorTest {
     attach(BackgroundPolicy.disconnectInBackground(GRACE));
 
     early.resume();
-    socket.assertNext("reconnectNow");
+    socket.assertNext("reconnectNow", "checkLiveness:5000");
     mainLooper.idleFor(GRACE.multipliedBy(2));
     socket.assertExhausted();
 
@@ -219,7 +219,7 @@ public class AppLifecycleMonitorTest {
     socket.assertExhausted();
 
     activity.start();
-    socket.assertNext("reconnectNow");
+    socket.assertNext("reconnectNow", "checkLiveness:5000");
     socket.assertExhausted();
   }
 
@@ -246,7 +246,7 @@ public class AppLifecycleMonitorTest {
     activity.pause().stop();
     mainLooper.idleFor(GRACE.dividedBy(2));
     activity.restart().resume(); // onRestart, onStart, onResume
-    socket.assertNext("reconnectNow");
+    socket.assertNext("reconnectNow", "checkLiveness:5000");
     activity.pause().stop();
 
     mainLooper.idleFor(GRACE.dividedBy(2)); // the first exit's grace would end here
@@ -264,7 +264,7 @@ public class AppLifecycleMonitorTest {
     attach(BackgroundPolicy.disconnectInBackground(GRACE));
 
     early.pause(); // on its way to another activity of the app, say
-    socket.assertNext("reconnectNow");
+    socket.assertNext("reconnectNow", "checkLiveness:5000");
     mainLooper.idleFor(GRACE.multipliedBy(2));
     socket.assertExhausted();
   }
@@ -306,7 +306,7 @@ public class AppLifecycleMonitorTest {
   }
 
   private void attach(BackgroundPolicy policy) {
-    attachment = SocketAttachment.attach(app, socket, policy);
+    attachment = SocketAttachment.attach(app, socket, AttachOptions.defaults().withBackground(policy), null);
     mainLooper.idle();
   }
 
