@@ -59,10 +59,6 @@ final class DeviceStateReceiver extends BroadcastReceiver {
     registered = true;
   }
 
-  boolean registered() {
-    return registered;
-  }
-
   void stop() {
     if (registered) context.unregisterReceiver(this);
     registered = false;

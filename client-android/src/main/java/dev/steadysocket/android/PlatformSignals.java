@@ -84,7 +84,7 @@ final class PlatformSignals
   }
 
   /** A refused registration (TooManyRequestsException, a device's SecurityException) degrades. */
-  void tryStart(AttachmentWarning.Signal signal, Runnable register) {
+  private void tryStart(AttachmentWarning.Signal signal, Runnable register) {
     try {
       register.run();
     } catch (RuntimeException e) {
@@ -110,8 +110,8 @@ final class PlatformSignals
   /** The last subscriber to leave stops every registration. */
   void unsubscribe(Subscriber s) {
     subscribers.remove(s);
-    if (!subscribers.isEmpty() || instance != this) return;
-    instance = null;
+    if (!subscribers.isEmpty()) return;
+    if (instance == this) instance = null;
     network.stop();
     device.stop();
     lifecycle.stop();
@@ -129,8 +129,8 @@ final class PlatformSignals
 
   @Override
   public void userPresent() {
+    changed(); // first: a background grace that ran out in deep sleep ends now, before any check
     for (Subscriber s : snapshot()) s.userPresent();
-    changed(); // the screen is on: a background grace that ran out in deep sleep ends now
   }
 
   @Override
