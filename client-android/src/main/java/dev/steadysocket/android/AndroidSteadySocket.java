@@ -40,10 +40,10 @@ public final class AndroidSteadySocket {
    * listener callbacks and typed handlers then run on the main thread and may touch views.
    * Everything else can be configured as on the JVM.
    *
-   * <p>Futures are not callbacks: a {@code send} future completes on the thread that settles it
-   * (a send written at once returns already completed, and stages added to it run on the caller's
-   * thread), so use {@code thenAcceptAsync(action, MainThreadExecutor.get())} to touch views from
-   * one.
+   * <p>Futures are not all callbacks: a {@code send} future that completes later completes on the
+   * main thread, but one written (or refused) at once is returned already completed, and stages
+   * chained onto it run on the calling thread. From a thread other than main, use {@code
+   * thenAcceptAsync(action, MainThreadExecutor.get())} to touch views.
    *
    * @param url a {@code ws://}, {@code wss://}, {@code http://} or {@code https://} URL, as for
    *     {@link SteadySocket#builder(String)}
