@@ -37,6 +37,12 @@ import org.jspecify.annotations.Nullable;
 public final class SocketAttachment implements AutoCloseable {
   /** The attachment of each attached socket, by identity. Guarded by itself: attach may run on any thread. */
   private static final Map<Object, SocketAttachment> ATTACHED = new IdentityHashMap<>();
+  /**
+   * Attachments closed off the main thread whose release is still queued there, by socket. Guarded
+   * by {@link #ATTACHED}. A new attachment of the same socket releases its predecessor first, so the
+   * predecessor's late resume of a shared reason ("offline") can never undo the new one's pause.
+   */
+  private static final Map<Object, SocketAttachment> RELEASING = new IdentityHashMap<>();
 
   private final Object socket;
   private final SocketControl control;
@@ -45,10 +51,13 @@ public final class SocketAttachment implements AutoCloseable {
   private final Handler mainHandler = new Handler(Looper.getMainLooper());
   /** Screen-scoped: the activity, weakly (the attachment may outlive it). */
   private final @Nullable WeakReference<Activity> screen;
+  private final @Nullable Class<?> screenClass;
   private volatile @Nullable Steering steering; // written on the main thread
   private volatile @Nullable PlatformSignals signals; // written on the main thread
   private Runnable stopWatchingClose = () -> {}; // main thread only
+  /** Set by close() on any thread, under ATTACHED's lock; from then on the socket may be attached again. */
   private volatile boolean closed;
+  private boolean released; // main thread only
 
   private SocketAttachment(
       SocketControl control, Application application, AttachOptions options, @Nullable Activity screen) {
@@ -57,6 +66,7 @@ public final class SocketAttachment implements AutoCloseable {
     this.application = application;
     this.options = options;
     this.screen = screen != null ? new WeakReference<>(screen) : null;
+    this.screenClass = screen != null ? screen.getClass() : null;
   }
 
   static SocketAttachment attach(
@@ -84,7 +94,13 @@ public final class SocketAttachment implements AutoCloseable {
     }
     SocketAttachment attachment = new SocketAttachment(control, (Application) appContext, options, screen);
     synchronized (ATTACHED) {
-      if (ATTACHED.containsKey(attachment.socket)) {
+      SocketAttachment existing = ATTACHED.get(attachment.socket);
+      if (existing != null && screen != null && existing.screenClass == screen.getClass()) {
+        // The same screen recreated (a rotation) or opened again with a retained socket.
+        existing.onMain(() -> existing.follow(screen));
+        return existing;
+      }
+      if (existing != null) {
         throw new IllegalStateException(
             attachment.socket + " is already attached: a socket takes one SocketAttachment at a"
                 + " time (its pause reasons would otherwise release each other); close the first"
@@ -92,16 +108,26 @@ public final class SocketAttachment implements AutoCloseable {
       }
       ATTACHED.put(attachment.socket, attachment);
     }
-    if (Looper.myLooper() == Looper.getMainLooper()) {
-      attachment.start();
-    } else {
-      attachment.mainHandler.post(attachment::start); // a DI container building it on a worker
-    }
+    attachment.onMain(attachment::start); // a DI container may build it on a worker
     return attachment;
+  }
+
+  /** Runs {@code task} now on the main thread, or posts it there from any other. */
+  private void onMain(Runnable task) {
+    if (Looper.myLooper() == Looper.getMainLooper()) {
+      task.run();
+    } else {
+      mainHandler.post(task);
+    }
   }
 
   /** Main thread. Does nothing if closed before the posted start ran. */
   private void start() {
+    SocketAttachment previous;
+    synchronized (ATTACHED) {
+      previous = RELEASING.remove(socket);
+    }
+    if (previous != null) previous.release();
     if (closed) return;
     Activity activity = screen != null ? screen.get() : null;
     if (screen != null && activity == null) return; // collected before the posted start ran
@@ -111,8 +137,14 @@ public final class SocketAttachment implements AutoCloseable {
     steering = st;
     // Always posted, even when the socket is closed already: steering may then start and is
     // stopped at the main loop's next turn, like after any other close.
-    stopWatchingClose = control.whenClosed(() -> mainHandler.post(this::detach));
+    stopWatchingClose = control.whenClosed(() -> mainHandler.post(this::close));
     st.start();
+  }
+
+  /** Main thread: a screen-scoped attachment asked again for the same screen follows this instance. */
+  private void follow(Activity activity) {
+    Steering st = steering;
+    if (st != null && !closed) st.follow(activity);
   }
 
   /**
@@ -120,16 +152,20 @@ public final class SocketAttachment implements AutoCloseable {
    * connects again), restores the socket's heartbeat, and leaves the shared platform
    * registrations (removed with the process's last attachment). Idempotent; the socket stays open.
    *
-   * <p>On the main thread, when it returns nothing of this attachment calls the socket again. On
-   * any other thread it returns at once and the detaching runs on the main thread shortly after.
+   * <p>From the moment it returns {@link #pauseReasons()} is empty and the socket may be attached
+   * again. On the main thread, when it returns nothing of this attachment calls the socket again; on
+   * any other thread the release runs on the main thread shortly after (before a new attachment of
+   * the same socket starts).
    */
   @Override
   public void close() {
-    if (Looper.myLooper() == Looper.getMainLooper()) {
-      detach();
-    } else {
-      mainHandler.post(this::detach);
+    synchronized (ATTACHED) {
+      if (closed) return;
+      closed = true;
+      ATTACHED.remove(socket, this);
+      if (Looper.myLooper() != Looper.getMainLooper()) RELEASING.put(socket, this);
     }
+    onMain(this::release);
   }
 
   /**
@@ -155,17 +191,17 @@ public final class SocketAttachment implements AutoCloseable {
     return s == null ? Collections.emptyList() : s.warnings();
   }
 
-  /** True once closed, by {@link #close()} or because the socket closed. Main thread only. */
+  /** True once closed, by {@link #close()} or because the socket closed. Any thread. */
   boolean isClosed() {
     return closed;
   }
 
-  /** {@link #close()} on the main thread. */
-  private void detach() {
-    if (closed) return;
-    closed = true;
+  /** The second half of {@link #close()}, on the main thread: stops steering and releases. */
+  private void release() {
+    if (released) return;
+    released = true;
     synchronized (ATTACHED) {
-      ATTACHED.remove(socket, this);
+      RELEASING.remove(socket, this);
     }
     stopWatchingClose.run();
     Steering st = steering;

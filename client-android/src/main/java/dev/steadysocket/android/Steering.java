@@ -140,10 +140,24 @@ final class Steering implements PlatformSignals.Subscriber {
    * the backoff, check liveness) are only for a socket this attachment neither held nor just
    * released: a paused socket ignores them, and a resumed one connects afresh at once anyway.
    */
+  /**
+   * A screen-scoped attachment asked again for {@code activity} (recreated, or opened anew with a
+   * retained socket): follow it. The same instance, adopted already at its onCreate, changes nothing.
+   */
+  void follow(Activity activity) {
+    WeakReference<Activity> ref = screen;
+    if (stopped || !screenScoped || (ref != null && ref.get() == activity)) return;
+    screen = new WeakReference<>(activity);
+    awaitingReplacement = false;
+    screenStarted = false; // followed from its onCreate: it starts next
+    decide();
+  }
+
   private void decide() {
     Verdict.Facts f = facts();
     boolean wasHolding = !held.isEmpty();
     apply(Verdict.reasons(f, options, held));
+    if (stopped) return; // a hook closed the attachment
     boolean act = !wasHolding && held.isEmpty();
     if (f.networkKnown && f.settled) {
       Network now = signals.network.network;
@@ -206,16 +220,20 @@ final class Steering implements PlatformSignals.Subscriber {
   /** New reasons first, then the released ones: never a moment with none held in between. */
   private void apply(EnumSet<PauseReason> want) {
     if (want.equals(held)) return;
+    // Each hook may re-enter (a socket whose hooks call back and close the attachment): after
+    // stop() has released what was held, nothing more is paused.
     for (PauseReason r : want) {
+      if (stopped) return;
       if (held.add(r)) socket.pause(r.reason());
     }
     for (PauseReason r : EnumSet.copyOf(held)) {
+      if (stopped) return;
       if (!want.contains(r)) {
         held.remove(r);
         socket.resume(r.reason());
       }
     }
-    heldSnapshot = Collections.unmodifiableSet(EnumSet.copyOf(held));
+    if (!stopped) heldSnapshot = Collections.unmodifiableSet(EnumSet.copyOf(held));
   }
 
   /**

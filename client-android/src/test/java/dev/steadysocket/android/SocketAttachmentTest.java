@@ -15,6 +15,7 @@ import android.os.Build;
 import android.os.Looper;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.Before;
@@ -121,10 +122,12 @@ public class SocketAttachmentTest {
     SocketAttachment attachment = SocketAttachment.attach(app, socket, AttachOptions.defaults(), null);
     socket.assertNext("pause:offline");
     CompletableFuture.runAsync(attachment::close).get(5, TimeUnit.SECONDS);
-    assertFalse(attachment.isClosed());
+    assertTrue(attachment.isClosed()); // at once: the socket may be attached again from now on
+    assertEquals(Set.of(), attachment.pauseReasons());
+    assertEquals(1, connectivity().getNetworkCallbacks().size()); // the release waits for main
+    socket.assertExhausted();
 
     shadowOf(Looper.getMainLooper()).idle();
-    assertTrue(attachment.isClosed());
     assertTrue(connectivity().getNetworkCallbacks().isEmpty());
     socket.assertNext("resume:offline");
     socket.assertExhausted();
