@@ -40,13 +40,12 @@ final class HeartbeatMonitor {
   private long roundsAtBase;
   private Scheduler.@Nullable Cancellable tick;
   /**
-   * The pending checks. The timeout may equal the interval, so when the loop runs late the next
-   * tick comes before the previous round's check: two can be pending, and {@link #stop} must
-   * cancel both or a check for a retired connection would outlive it.
+   * The rounds' pending checks, each removed as it runs. Several can be pending: the timeout may
+   * equal the interval (the loop running late brings the next tick first), and after a {@link
+   * #change} to shorter rounds the old, longer checks are still due. {@link #stop} cancels them all,
+   * or a check for a retired connection would outlive it. At most timeout / interval + 2.
    */
-  private Scheduler.@Nullable Cancellable check;
-
-  private Scheduler.@Nullable Cancellable previousCheck;
+  private final java.util.ArrayDeque<Scheduler.Cancellable> checks = new java.util.ArrayDeque<>();
   /**
    * The pending liveness check, if any: its verdict's time, and what the connection had received
    * when the check began (the baseline a later call with a sooner deadline keeps).
@@ -118,26 +117,36 @@ final class HeartbeatMonitor {
     }
     livenessDeadline = deadline;
     t.ping();
-    liveness = loop.schedule(() -> livenessVerdict(c), timeoutNanos);
+    liveness = loop.schedule(() -> livenessVerdict(c, timeoutNanos), timeoutNanos);
   }
 
-  private void livenessVerdict(Connection c) {
+  /**
+   * The check's verdict. A reader held back meanwhile gives none yet: unlike the rounds, nothing
+   * else would judge the link later (the heartbeat may be disabled), so the check is judged again
+   * one timeout on, from the holds seen now and the frames and pongs counted since its ping.
+   */
+  private void livenessVerdict(Connection c, long timeoutNanos) {
     liveness = null;
     Transport t = c.transport;
     BiConsumer<Connection, Duration> dead = onDead;
     if (c != watched || dead == null || t == null) return;
-    if (!alive(c, t.pongCount(), livenessFrames, livenessPongs, livenessHolds)) {
+    long pongs = t.pongCount();
+    if (!alive(c, pongs, livenessFrames, livenessPongs, livenessHolds)) {
       dead.accept(c, Duration.ofNanos(loop.nanoTime() - livenessSince));
+    } else if (c.framesReceived == livenessFrames && (pongs == -1 || pongs == livenessPongs)) {
+      livenessHolds = c.holds; // alive only because the reader was held: judged again later
+      livenessDeadline = loop.nanoTime() + timeoutNanos;
+      liveness = loop.schedule(() -> livenessVerdict(c, timeoutNanos), timeoutNanos);
     }
   }
 
   /** The loop stops watching whenever the connection is retired or the socket leaves OPEN. */
   void stop() {
     LoopTasks.cancel(tick);
-    LoopTasks.cancel(check);
-    LoopTasks.cancel(previousCheck);
+    for (Scheduler.Cancellable pending : checks) LoopTasks.cancel(pending);
+    checks.clear();
     LoopTasks.cancel(liveness);
-    tick = check = previousCheck = liveness = null;
+    tick = liveness = null;
     watched = null;
     onDead = null;
   }
@@ -164,9 +173,13 @@ final class HeartbeatMonitor {
     t.ping();
     // The envelope waits behind a setup that holds sends (a first-frame auth); the ping does not.
     if (heartbeat.sendsEnvelope() && !setupHolds.getAsBoolean()) sendEnvelope(c, t);
-    previousCheck = check;
     Duration timeout = heartbeat.timeout();
-    check = loop.schedule(() -> check(c, framesAtTick, pongsBefore, holdsAtTick, timeout), LoopTasks.nanos(timeout));
+    Scheduler.Cancellable[] self = new Scheduler.Cancellable[1];
+    self[0] = loop.schedule(() -> {
+      checks.remove(self[0]);
+      check(c, framesAtTick, pongsBefore, holdsAtTick, timeout);
+    }, LoopTasks.nanos(timeout));
+    checks.add(self[0]);
     scheduleTick(c);
   }
 

@@ -24,7 +24,8 @@ public final class SocketCore {
   private final ListenerBus bus;
   private final MetricsRecorder metrics;
   private final Assembly.Parts parts;
-  /** Written by any thread calling {@link #heartbeat(dev.steadysocket.Heartbeat)}. */
+  private final Object heartbeatLock = new Object();
+  /** Written under {@link #heartbeatLock} by any thread calling {@link #heartbeat(dev.steadysocket.Heartbeat)}. */
   private volatile dev.steadysocket.Heartbeat heartbeat;
 
   SocketCore(Assembly.Parts p, ConnectionLoop loop) {
@@ -107,10 +108,17 @@ public final class SocketCore {
     tasks.post(() -> loop.doCheckLiveness(timeout));
   }
 
-  /** The last schedule asked for, for {@code SteadySocket.heartbeat()}; the loop applies it in order. */
+  /**
+   * Records the schedule for {@code SteadySocket.heartbeat()} and posts it to the loop, both under
+   * one lock, so that racing callers' values reach the field and the loop in the same order (the
+   * post only queues: no application code runs under the lock). Once closed, neither changes.
+   */
   public void heartbeat(dev.steadysocket.Heartbeat heartbeat) {
-    this.heartbeat = heartbeat;
-    tasks.post(() -> loop.doHeartbeat(heartbeat));
+    synchronized (heartbeatLock) {
+      if (loop.state() == ConnectionState.CLOSED) return;
+      this.heartbeat = heartbeat;
+      tasks.post(() -> loop.doHeartbeat(heartbeat));
+    }
   }
 
   public dev.steadysocket.Heartbeat heartbeat() {
