@@ -104,15 +104,18 @@ public final class AndroidSteadySocket {
    * feed. Holds {@link PauseReason#SCREEN} while the activity is not started (a rotation is not a
    * stop: the attachment follows the recreated activity), plus the network and power reasons of
    * {@link AttachOptions#defaults()}. Call it from {@code onCreate}; an activity started already
-   * is recognised at its next onResume or onPause. When the activity finishes, the socket stays
-   * paused: close the socket (and with it the attachment), e.g. in {@code onDestroy} when {@code
-   * isFinishing()}. Keeps the activity weakly.
+   * is recognised at its next onResume or onPause. Called again with the same socket for another
+   * instance of the same activity class (the recreated one after a rotation, holding a retained
+   * socket), it returns the existing attachment, which now follows that instance. When the activity
+   * finishes, the socket stays paused: close the socket (and with it the attachment), e.g. in
+   * {@code onDestroy} when {@code isFinishing()}. Keeps the activity weakly.
    *
    * @param activity the screen whose visibility the connection follows
    * @param socket the socket to steer; not connected or closed by this
-   * @return the attachment
+   * @return the attachment (the existing one, for a screen of the same class)
    * @throws SecurityException if the app lacks {@code android.permission.ACCESS_NETWORK_STATE}
-   * @throws IllegalStateException if {@code socket} is attached already
+   * @throws IllegalStateException if {@code socket} is attached already, other than to a screen of
+   *     {@code activity}'s class
    * @throws UnsupportedOperationException on a device below API 26
    */
   public static SocketAttachment attachToScreen(Activity activity, SteadySocket socket) {

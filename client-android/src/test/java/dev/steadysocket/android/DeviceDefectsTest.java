@@ -99,6 +99,16 @@ public class DeviceDefectsTest {
     socket.assertNext("pause:background");
   }
 
+  /** Item 3: the same for a content provider the top app is using. */
+  @Test
+  public void importanceBorrowedFromAProviderInUseIsBackground() {
+    setImportance(ActivityManager.RunningAppProcessInfo.IMPORTANCE_VISIBLE,
+        ActivityManager.RunningAppProcessInfo.REASON_PROVIDER_IN_USE);
+    attach(BackgroundPolicy.disconnectInBackground(GRACE));
+    shadowOf(Looper.getMainLooper()).idleFor(GRACE);
+    socket.assertNext("pause:background");
+  }
+
   /** Item 3: a trampoline finished in onCreate leaves a seeded foreground with no activity. */
   @Test
   public void aTrampolineThatFinishedInOnCreateDoesNotLeaveTheAppForegroundForever() {
