@@ -370,8 +370,8 @@ public final class SteadySocket implements AutoCloseable {
 
   /**
    * Replaces the {@link SteadySocketBuilder#heartbeat} from now on: while OPEN the next round comes
-   * one new interval after this call (a pending check keeps its deadline); later connections use it;
-   * {@link Heartbeat#disabled()} stops rounds, enabling starts them. Any thread; no-op once closed.
+   * when it was due or one new interval after this call, if sooner (calls never postpone a round);
+   * later connections use it; {@link Heartbeat#disabled()} stops rounds. Any thread; no-op if closed.
    *
    * @param heartbeat the new schedule, e.g. a longer interval while the app is in the background
    */

@@ -195,14 +195,32 @@ class LivenessAndHeartbeatChangeTest extends VirtualTimeTest {
     Heartbeat background = Heartbeat.every(Duration.ofSeconds(30)).withTimeout(Duration.ofSeconds(10)).withoutEnvelope();
     socket.heartbeat(background);
     assertSame(background, socket.heartbeat(), "what the Android adapter restores from");
-    clock.advanceBy(Duration.ofSeconds(30).minusNanos(1));
-    assertEquals(0, t.pings, "the old 10 s rounds are gone");
+    clock.advanceBy(Duration.ofSeconds(6).minusNanos(1));
+    assertEquals(0, t.pings);
     clock.advanceBy(Duration.ofNanos(1));
-    assertEquals(1, t.pings);
+    assertEquals(1, t.pings, "the round due at 10 s is not postponed by a longer interval");
     t.pong();
-    clock.advanceBy(Duration.ofSeconds(30));
+    clock.advanceBy(Duration.ofSeconds(30).minusNanos(1));
+    assertEquals(1, t.pings, "then every 30 s");
+    clock.advanceBy(Duration.ofNanos(1));
     assertEquals(2, t.pings);
     assertEquals(0, t.sentHeartbeats().size(), "ping only now");
+    assertEquals(OPEN, socket.state());
+    closeOpen(socket);
+  }
+
+  /** Review of #19: each call re-based the rounds, so calls every 4 s starved 10 s rounds forever. */
+  @Test
+  void repeatedCallsNeverPostponeARound() {
+    Heartbeat hb = Heartbeat.every(Duration.ofSeconds(10)).withTimeout(Duration.ofSeconds(5));
+    SteadySocket socket = open(builder().heartbeat(hb).build());
+    FakeTransports.Fake t = transports.last();
+    for (int i = 0; i < 10; i++) {
+      clock.advanceBy(Duration.ofSeconds(4));
+      socket.heartbeat(hb);
+      t.pong();
+    }
+    assertEquals(4, t.pings, "rounds at 10, 20, 30 and 40 s");
     assertEquals(OPEN, socket.state());
     closeOpen(socket);
   }

@@ -115,6 +115,21 @@ class StateMachineModelTest {
     run.tearDown();
   }
 
+  /**
+   * Review of #19: a pause kept the policy's decision after a 1012, and a decision of "attempts
+   * exhausted" then closed the socket from PAUSED (an illegal transition, and an attempt spent while
+   * paused). The pause now drops the decision and keeps a provisional wait instead.
+   */
+  @Example
+  void aPauseWhileThePolicyDecidesAfterA1012NeverClosesThePausedSocket() {
+    new History(new Setup(Mode.INLINE, false, RequestRetention.FAIL, TokenMode.NONE, PolicyMode.RETRY_AFTER_ZERO,
+        OutboxPolicy.Overflow.REJECT_NEW, false, 2, 0L, ListenerFault.NONE), List.of(new Connect(), new Fail(),
+        new Connect(), new Connect(), new Connect(), new AwaitAttempt(), new Connect(), new Fail(), new Connect(),
+        new Connect(), new Connect(), new EnsureOpen(), new ServerClose(1012), new ReconnectNow(), new Advance(99L),
+        new Replace(), new Pause('a'), new Advance(1L), new Resume('a'), new ReconnectNow(), new AwaitAttempt(),
+        new Open(0))).run();
+  }
+
   /** Close racing a policy decision that is still being made on the dispatch pool. */
   @Example
   void closeWhileTheApplicationPolicyDecides() {

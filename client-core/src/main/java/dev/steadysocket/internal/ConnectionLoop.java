@@ -46,8 +46,8 @@ final class ConnectionLoop {
   private long connectionIds;
   /** Set while the reconnect policy decides about a disconnect; a decision for another is stale. */
   private @Nullable Object awaitedDecision;
-  /** The awaited decision follows a server-imposed disconnect: a pause keeps it, nothing pre-empts it. */
-  private boolean awaitingServerWait;
+  /** The server-imposed disconnect whose decision is awaited (only meaningful while it is). */
+  private @Nullable Disconnect awaitedServerDisconnect;
   private final Set<String> pauseReasons = new LinkedHashSet<>();
   private int appCloseCode = Closes.NORMAL;
   private String appCloseReason = "";
@@ -60,7 +60,8 @@ final class ConnectionLoop {
    * paths that start an attempt for the application ({@link #doReconnectNow}, {@link
    * #doReplaceConnection} while RECONNECTING, the last {@link #doResume}) ask {@link
    * #serverWaitAhead} first; a pause keeps it. Before it is planned, while the policy decides after
-   * a server-imposed disconnect ({@link #awaitingServerWait}), replace and resume wait for the plan.
+   * a server-imposed disconnect ({@link #awaitedServerDisconnect}), replace waits for the plan and a
+   * pause records a provisional wait ({@link ServerWait#provisional}) for the resume to keep.
    */
   private @Nullable ServerWait serverWait;
 
@@ -130,7 +131,7 @@ final class ConnectionLoop {
   void doReplaceConnection() {
     if (!state.isActive()) return;
     if (state == ConnectionState.RECONNECTING && serverWaitAhead("replaceConnection()")) return;
-    if (awaitedDecision != null && awaitingServerWait) return; // its plan brings the server's wait
+    if (awaitedDecision != null && awaitedServerDisconnect != null) return; // its plan brings the wait
     log.info("replacing the connection to {}", url());
     Connection c = connection;
     if (c != null) abandon(c, "replacing connection");
@@ -147,7 +148,9 @@ final class ConnectionLoop {
     log.info("pausing ({}): disconnecting from {}", reason, url());
     Connection c = connection;
     if (c != null) abandon(c, "paused");
-    if (!awaitingServerWait) awaitedDecision = null; // a server's refusal is still planned: resume waits
+    Disconnect refused = awaitedDecision != null ? awaitedServerDisconnect : null;
+    if (refused != null) serverWait = ServerWait.provisional(refused, parts.planner, tasks.nanoTime());
+    awaitedDecision = null;
     LoopTasks.cancel(reconnectTimer);
     setState(ConnectionState.PAUSED);
   }
@@ -155,7 +158,6 @@ final class ConnectionLoop {
   void doResume(String reason) {
     if (!pauseReasons.remove(reason)) return;
     if (pauseReasons.isEmpty() && state == ConnectionState.PAUSED) {
-      if (awaitedDecision != null) return; // the policy still decides after a server's refusal
       ServerWait w = serverWait;
       if (w != null && serverWaitAhead("resume()")) {
         // The pause did not end the server's outage: its planned retry, with its number, at its time.
@@ -280,7 +282,7 @@ final class ConnectionLoop {
     parts.requests.connectionLost(c.transport, error);
     Object token = new Object();
     awaitedDecision = token;
-    awaitingServerWait = ServerWait.imposedBy(d);
+    awaitedServerDisconnect = ServerWait.imposedBy(d) ? d : null;
     parts.decider.decide(d, decision -> decided(token, d, decision));
   }
 
@@ -298,7 +300,6 @@ final class ConnectionLoop {
     }
     if (parts.redactedUrls.size() > 1) log.info("failing over to {}", url());
     serverWait = ServerWait.after(d, plan, tasks.nanoTime());
-    if (state == ConnectionState.PAUSED && !pauseReasons.isEmpty()) return; // resume() waits it out
     scheduleAttempt(plan.attempt, LoopTasks.nanos(plan.delay), d.error());
   }
 

@@ -38,6 +38,8 @@ final class HeartbeatMonitor {
   private long base;
 
   private long roundsAtBase;
+  /** When the pending {@link #tick} runs (meaningful while it is pending). */
+  private long nextTickAt;
   private Scheduler.@Nullable Cancellable tick;
   /**
    * The rounds' pending checks, each removed as it runs. Several can be pending: the timeout may
@@ -76,14 +78,21 @@ final class HeartbeatMonitor {
 
   /**
    * Replaces the schedule: for later connections and, from now, for the watched one, whose next
-   * round comes one new interval from now (none if disabled). Pending checks keep their deadlines.
+   * round comes when the old one was due or one new interval from now, whichever is sooner (none
+   * if disabled): calls more frequent than the interval, even with the same schedule, never
+   * postpone a round. Pending checks keep their deadlines.
    */
   void change(Heartbeat h) {
+    long now = loop.nanoTime();
+    boolean wasDue = tick != null;
     heartbeat = h;
     LoopTasks.cancel(tick);
     tick = null;
     Connection c = watched;
-    if (c != null) startRounds(c, loop.nanoTime());
+    if (c == null) return;
+    long step = Math.max(1, LoopTasks.nanos(h.interval()));
+    boolean sooner = wasDue && nextTickAt - now < step;
+    startRounds(c, sooner ? nextTickAt - step : now);
   }
 
   private void startRounds(Connection c, long from) {
@@ -159,8 +168,10 @@ final class HeartbeatMonitor {
     long step = Math.max(1, LoopTasks.nanos(heartbeat.interval()));
     long rounds = c.heartbeatRounds - roundsAtBase + 1;
     long offset = rounds > LoopTasks.MAX_DELAY_NANOS / step ? LoopTasks.MAX_DELAY_NANOS : rounds * step;
-    long elapsed = loop.nanoTime() - base;
-    tick = loop.schedule(() -> tick(c), Math.max(0, offset - elapsed));
+    long now = loop.nanoTime();
+    long delay = Math.max(0, offset - (now - base));
+    nextTickAt = now + delay;
+    tick = loop.schedule(() -> tick(c), delay);
   }
 
   private void tick(Connection c) {

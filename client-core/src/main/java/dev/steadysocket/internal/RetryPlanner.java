@@ -155,6 +155,17 @@ final class RetryPlanner {
     return new Plan(null, delay, failedAttempts);
   }
 
+  /** The number the next attempt would have; nothing is counted. */
+  int nextAttempt() {
+    return failedAttempts + 1;
+  }
+
+  /** The backoff's delay before the next attempt, at least the floor; nothing is counted. */
+  Duration nextDelay() {
+    Duration minimum = minimum();
+    return backoffDelay(failedAttempts + 1, minimum);
+  }
+
   /**
    * The backoff's floor, which every "no retry without delay" decision rests on. The backoff may
    * be the application's: a {@code minimum()} that throws or is not positive (the builder checked

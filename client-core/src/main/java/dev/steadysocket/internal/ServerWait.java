@@ -26,12 +26,25 @@ final class ServerWait {
   }
 
   /**
-   * The wait a retry planned now after {@code d} imposes, or null if the delay is the client's own
-   * (backoff, a policy's choice for another disconnect) and the application may cut it short.
+   * The wait a retry planned now after {@code d} imposes, or null if {@code d} was no refusal by the
+   * server and the application may cut the delay short. After a refusal without a time (1012, 1013,
+   * 429 or 503 alone) the delay is the client's backoff, kept all the same: the server asked for
+   * less load, and every client cutting its backoff short at once is the load it asked to avoid.
    */
   static @Nullable ServerWait after(Disconnect d, RetryPlanner.Plan plan, long nowNanos) {
     if (!imposedBy(d)) return null;
     return new ServerWait(nowNanos + LoopTasks.nanos(plan.delay), plan.attempt, d.error());
+  }
+
+  /**
+   * The wait to keep when the socket is paused before the policy decided after {@code d} (the
+   * decision is dropped with the pause): the server's Retry-After, or else the backoff's next delay,
+   * counted from now, for the next attempt. No attempt is counted for it.
+   */
+  static ServerWait provisional(Disconnect d, RetryPlanner planner, long nowNanos) {
+    java.time.Duration after = d.retryAfter();
+    java.time.Duration delay = after != null ? after : planner.nextDelay();
+    return new ServerWait(nowNanos + LoopTasks.nanos(delay), planner.nextAttempt(), d.error());
   }
 
   /** Whether the server asked for the wait that follows {@code d}: the one place that says so. */

@@ -216,22 +216,36 @@ class HeartbeatMonitorLivenessTest {
   // ---------------------------------------------------------------- change
 
   @Test
-  void aNewIntervalCountsFromTheChange() {
+  void aLongerIntervalKeepsTheRoundAlreadyDueThenRunsAtTheNewRate() {
     HeartbeatMonitor m = monitor(EVERY_30S);
     Connection c = open();
     m.start(c, onDead);
     scheduler.advance(20 * SECOND);
     m.change(Heartbeat.every(Duration.ofSeconds(60)).withTimeout(Duration.ofSeconds(10)));
-    scheduler.advance(60 * SECOND - 1);
-    assertEquals(0, transport.pings, "not at the old schedule's 30 s");
+    scheduler.advance(10 * SECOND - 1);
+    assertEquals(0, transport.pings);
     scheduler.advance(1);
-    assertEquals(1, transport.pings, "one new interval after the change");
+    assertEquals(1, transport.pings, "the round due at 30 s is not postponed");
     transport.pongs++;
     scheduler.advance(60 * SECOND - 1);
     assertEquals(1, transport.pings);
     scheduler.advance(1);
-    assertEquals(2, transport.pings, "then at a fixed rate from the change");
+    assertEquals(2, transport.pings, "then at the new rate from that round");
     assertEquals(2, c.heartbeatRounds);
+  }
+
+  @Test
+  void aShorterIntervalBringsTheNextRoundForward() {
+    HeartbeatMonitor m = monitor(Heartbeat.every(Duration.ofSeconds(60)).withTimeout(Duration.ofSeconds(10)));
+    Connection c = open();
+    m.start(c, onDead);
+    scheduler.advance(20 * SECOND);
+    m.change(EVERY_30S);
+    scheduler.advance(30 * SECOND - 1);
+    assertEquals(0, transport.pings);
+    scheduler.advance(1);
+    assertEquals(1, transport.pings, "one new interval after the change, before the old 60 s");
+    assertEquals(1, c.heartbeatRounds);
   }
 
   @Test
@@ -245,10 +259,13 @@ class HeartbeatMonitorLivenessTest {
     }
     scheduler.advance(5 * SECOND); // 25 s: two rounds done, both answered
     m.change(Heartbeat.every(Duration.ofSeconds(60)).withTimeout(Duration.ofSeconds(10)));
-    scheduler.advance(60 * SECOND - 1);
+    scheduler.advance(5 * SECOND - 1);
     assertEquals(2, transport.pings);
     scheduler.advance(1);
-    assertEquals(3, transport.pings, "round 3 one new interval after the change");
+    assertEquals(3, transport.pings, "round 3 when it was due, at 30 s");
+    transport.pongs++;
+    scheduler.advance(60 * SECOND);
+    assertEquals(4, transport.pings, "round 4 one new interval later: rounds counted from the change");
     assertTrue(dead.isEmpty());
   }
 
