@@ -126,8 +126,8 @@ public final class AndroidSteadySocket {
 
   private static SocketControl hooksOf(SteadySocket socket) {
     return new SocketControl() {
-      /** The socket's own heartbeat while the background one is in use. Main thread only. */
-      private @Nullable Heartbeat saved;
+      /** The socket's own heartbeat while the background one is in use, and that one. Main thread only. */
+      private @Nullable Heartbeat saved, background;
 
       @Override
       public Object socket() {
@@ -181,14 +181,16 @@ public final class AndroidSteadySocket {
       @Override
       public void backgroundHeartbeat(Heartbeat heartbeat) {
         if (saved == null) saved = socket.heartbeat();
+        background = heartbeat;
         socket.heartbeat(heartbeat);
       }
 
+      /** Restores the saved heartbeat, unless the app set one of its own meanwhile. */
       @Override
       public void foregroundHeartbeat() {
         Heartbeat own = saved;
         saved = null;
-        if (own != null) socket.heartbeat(own);
+        if (own != null && socket.heartbeat() == background) socket.heartbeat(own);
       }
     };
   }

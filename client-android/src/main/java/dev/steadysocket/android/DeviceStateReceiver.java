@@ -60,8 +60,13 @@ final class DeviceStateReceiver extends BroadcastReceiver {
   }
 
   void stop() {
-    if (registered) context.unregisterReceiver(this);
+    if (!registered) return;
     registered = false;
+    try {
+      context.unregisterReceiver(this);
+    } catch (IllegalArgumentException e) {
+      // Not registered any more (the context it was registered with is gone): nothing to undo.
+    }
   }
 
   @Override

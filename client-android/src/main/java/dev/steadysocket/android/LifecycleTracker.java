@@ -101,8 +101,7 @@ final class LifecycleTracker implements Application.ActivityLifecycleCallbacks {
    * (125) or a perceptible process is not: no activity of the app is started then.
    */
   static boolean importanceSaysForeground() {
-    ActivityManager.RunningAppProcessInfo info = new ActivityManager.RunningAppProcessInfo();
-    ActivityManager.getMyMemoryState(info);
+    ActivityManager.RunningAppProcessInfo info = memoryState();
     boolean visible =
         info.importance == ActivityManager.RunningAppProcessInfo.IMPORTANCE_FOREGROUND
             || info.importance == ActivityManager.RunningAppProcessInfo.IMPORTANCE_VISIBLE;
@@ -114,9 +113,18 @@ final class LifecycleTracker implements Application.ActivityLifecycleCallbacks {
 
   /** The process importance as the platform reports it now (foreground service is 125). */
   static int importance() {
+    return memoryState().importance;
+  }
+
+  private static ActivityManager.RunningAppProcessInfo memoryState() {
     ActivityManager.RunningAppProcessInfo info = new ActivityManager.RunningAppProcessInfo();
     ActivityManager.getMyMemoryState(info);
-    return info.importance;
+    return info;
+  }
+
+  /** Whether {@code activity} is started, as far as this tracker has seen. */
+  boolean isStarted(Activity activity) {
+    return started.contains(activity);
   }
 
   @Override

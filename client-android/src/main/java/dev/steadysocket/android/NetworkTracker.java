@@ -3,7 +3,6 @@ package dev.steadysocket.android;
 import android.net.ConnectivityManager;
 import android.net.Network;
 import android.net.NetworkCapabilities;
-import android.net.NetworkInfo;
 import android.os.Handler;
 import org.jspecify.annotations.Nullable;
 
@@ -48,19 +47,17 @@ final class NetworkTracker extends ConnectivityManager.NetworkCallback {
 
   /**
    * Seeds the facts from the synchronous queries (the callback's first burst comes a moment later,
-   * and a socket connected meanwhile should not dial a network known to be missing or blocked),
-   * then registers. Throws what the platform throws (too many requests, a device's spurious
-   * SecurityException); {@link PlatformSignals} then ignores these facts ({@link #registered()} is
-   * false), so that nothing is paused for a signal the app does not have.
+   * and a socket connected meanwhile should not dial when there is no network), then registers.
+   * For an app the platform blocks, {@code getActiveNetwork()} answers null: it is seeded offline,
+   * and the first burst says "blocked" (API 29+) a moment later. Throws what the platform throws (too
+   * many requests, a device's spurious SecurityException); {@link PlatformSignals} then ignores these
+   * facts ({@link #registered()} is false), so that nothing is paused for a signal the app lacks.
    */
-  @SuppressWarnings("deprecation") // NetworkInfo: the one synchronous per-app "blocked" on API 26-28
   void start() {
     Network active = connectivity.getActiveNetwork();
     if (active != null) {
       network = active;
       read(connectivity.getNetworkCapabilities(active));
-      NetworkInfo info = connectivity.getActiveNetworkInfo();
-      blocked = info != null && info.getDetailedState() == NetworkInfo.DetailedState.BLOCKED;
     }
     connectivity.registerDefaultNetworkCallback(this, mainHandler);
     registered = true;
@@ -73,8 +70,13 @@ final class NetworkTracker extends ConnectivityManager.NetworkCallback {
 
   void stop() {
     mainHandler.removeCallbacks(settle);
-    if (registered) connectivity.unregisterNetworkCallback(this);
+    if (!registered) return;
     registered = false;
+    try {
+      connectivity.unregisterNetworkCallback(this);
+    } catch (IllegalArgumentException e) {
+      // Not registered any more: nothing to undo.
+    }
   }
 
   @Override

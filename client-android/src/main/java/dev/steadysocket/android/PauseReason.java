@@ -16,14 +16,17 @@ public enum PauseReason {
    */
   OFFLINE("offline"),
   /**
-   * The platform blocks this app's network although the device has one: Data Saver on a metered
-   * network, battery saver, background restriction, App Standby (API 29+: the platform's own verdict
-   * for this app; API 26–28: inferred, see {@link AttachOptions#withPowerRestrictionsIgnored()}).
+   * The platform blocks this app's network although the device has one. API 29+: the platform's own
+   * verdict for this app (Data Saver on a metered network, battery saver, background restriction,
+   * App Standby, Android 15's background rule). API 26–28: inferred from Data Saver, battery saver
+   * and background restriction only (see {@link AttachOptions#withPowerRestrictionsIgnored()}).
    */
   BLOCKED("blocked"),
   /**
-   * Blocked while the device is in Doze and this app is not exempt (a foreground service, the
-   * battery-optimization allow-list, a high-priority push's temporary allow-list are exempt).
+   * Blocked while the device is in Doze and this app is not exempt. API 29+: the platform's verdict,
+   * which exempts a foreground service, the battery-optimization allow-list and a high-priority
+   * push's temporary allow-list. API 26–28: inferred, exempting the first two only (an app cannot
+   * see the temporary allow-list there).
    */
   DOZE("doze"),
   /** The app stayed in the background longer than its {@link BackgroundPolicy}'s grace period. */

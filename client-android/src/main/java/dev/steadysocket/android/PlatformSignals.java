@@ -40,7 +40,7 @@ final class PlatformSignals
   }
 
   private static @Nullable PlatformSignals instance;
-  /** Tests replace it to put the device to sleep; read when a process's signals start. */
+  /** Tests replace it to put the device to sleep; read when a process's signals start. Main thread only. */
   static DeviceClock clock = DeviceClock.SYSTEM;
 
   final Application application;

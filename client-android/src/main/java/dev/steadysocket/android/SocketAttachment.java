@@ -9,6 +9,7 @@ import android.os.Build;
 import android.os.Handler;
 import android.os.Looper;
 import java.lang.ref.WeakReference;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -21,7 +22,8 @@ import org.jspecify.annotations.Nullable;
  * What steers one socket from the device's signals: the network, the app's lifecycle (or one
  * screen's), Doze and the other power restrictions. A socket has at most one attachment at a time
  * (it owns the pause reasons of {@link PauseReason}): attaching it again fails until this one is
- * closed. {@link #close()} releases every pause reason it holds and restores the socket's
+ * closed, except that {@link AndroidSteadySocket#attachToScreen} for another instance of the same
+ * screen returns this one. {@link #close()} releases every pause reason it holds and restores the socket's
  * heartbeat; the socket itself stays open (close it separately). When the socket closes, the
  * attachment closes itself.
  *
@@ -42,7 +44,7 @@ public final class SocketAttachment implements AutoCloseable {
    * by {@link #ATTACHED}. A new attachment of the same socket releases its predecessor first, so the
    * predecessor's late resume of a shared reason ("offline") can never undo the new one's pause.
    */
-  private static final Map<Object, SocketAttachment> RELEASING = new IdentityHashMap<>();
+  private static final Map<Object, List<SocketAttachment>> RELEASING = new IdentityHashMap<>();
 
   private final Object socket;
   private final SocketControl control;
@@ -93,20 +95,22 @@ public final class SocketAttachment implements AutoCloseable {
           "context.getApplicationContext() is not an Application: " + appContext);
     }
     SocketAttachment attachment = new SocketAttachment(control, (Application) appContext, options, screen);
+    SocketAttachment existing;
     synchronized (ATTACHED) {
-      SocketAttachment existing = ATTACHED.get(attachment.socket);
-      if (existing != null && screen != null && existing.screenClass == screen.getClass()) {
-        // The same screen recreated (a rotation) or opened again with a retained socket.
-        existing.onMain(() -> existing.follow(screen));
-        return existing;
-      }
-      if (existing != null) {
-        throw new IllegalStateException(
-            attachment.socket + " is already attached: a socket takes one SocketAttachment at a"
-                + " time (its pause reasons would otherwise release each other); close the first"
-                + " one before attaching the socket again");
-      }
-      ATTACHED.put(attachment.socket, attachment);
+      existing = ATTACHED.get(attachment.socket);
+      if (existing == null) ATTACHED.put(attachment.socket, attachment);
+    }
+    if (existing != null && screen != null && existing.screenClass == screen.getClass()) {
+      // The same screen recreated (a rotation) or opened again with a retained socket; followed
+      // outside the lock, since following acts on the socket.
+      existing.onMain(() -> existing.follow(screen));
+      return existing;
+    }
+    if (existing != null) {
+      throw new IllegalStateException(
+          attachment.socket + " is already attached: a socket takes one SocketAttachment at a"
+              + " time (its pause reasons would otherwise release each other); close the first"
+              + " one before attaching the socket again");
     }
     attachment.onMain(attachment::start); // a DI container may build it on a worker
     return attachment;
@@ -123,11 +127,11 @@ public final class SocketAttachment implements AutoCloseable {
 
   /** Main thread. Does nothing if closed before the posted start ran. */
   private void start() {
-    SocketAttachment previous;
+    List<SocketAttachment> previous;
     synchronized (ATTACHED) {
       previous = RELEASING.remove(socket);
     }
-    if (previous != null) previous.release();
+    if (previous != null) for (SocketAttachment p : previous) p.release();
     if (closed) return;
     Activity activity = screen != null ? screen.get() : null;
     if (screen != null && activity == null) return; // collected before the posted start ran
@@ -163,7 +167,9 @@ public final class SocketAttachment implements AutoCloseable {
       if (closed) return;
       closed = true;
       ATTACHED.remove(socket, this);
-      if (Looper.myLooper() != Looper.getMainLooper()) RELEASING.put(socket, this);
+      if (Looper.myLooper() != Looper.getMainLooper()) {
+        RELEASING.computeIfAbsent(socket, k -> new ArrayList<>()).add(this);
+      }
     }
     onMain(this::release);
   }
@@ -201,7 +207,8 @@ public final class SocketAttachment implements AutoCloseable {
     if (released) return;
     released = true;
     synchronized (ATTACHED) {
-      RELEASING.remove(socket, this);
+      List<SocketAttachment> pending = RELEASING.get(socket);
+      if (pending != null && pending.remove(this) && pending.isEmpty()) RELEASING.remove(socket);
     }
     stopWatchingClose.run();
     Steering st = steering;

@@ -23,9 +23,10 @@ import org.jspecify.annotations.Nullable;
  * <p>Pause reasons are applied as a difference: new reasons are paused before old ones are
  * resumed, so moving from one reason to another (DOZE → BLOCKED) never lets the socket connect in
  * between. The background grace is measured in elapsed real time and checked by three wake-ups,
- * whichever comes first: a main-looper timer (exact while the device is awake), a non-waking alarm
- * (delivered at the first wake-up after the deadline, however the device slept), and the screen
- * coming on or the user unlocking. A wake-up after the grace pauses at once.
+ * whichever comes first: a main-looper timer (exact while the device is awake, re-armed with the
+ * time left at every decision), a non-waking alarm (never before the deadline, at a wake-up after
+ * it; the platform may batch or defer it, in Doze too), and the screen coming on or the user
+ * unlocking. Whichever runs after the deadline pauses at once.
  */
 final class Steering implements PlatformSignals.Subscriber {
   private static final String ALARM_TAG = "dev.steadysocket:background-grace";
@@ -62,6 +63,7 @@ final class Steering implements PlatformSignals.Subscriber {
     if (screen != null) {
       this.screen = new WeakReference<>(screen);
       this.screenClass = screen.getClass();
+      this.screenStarted = signals.lifecycle.isStarted(screen); // attached from onStart or later
     }
   }
 
@@ -136,11 +138,6 @@ final class Steering implements PlatformSignals.Subscriber {
   }
 
   /**
-   * Holds the reasons the facts call for, then acts on what changed. The actions (replace, skip
-   * the backoff, check liveness) are only for a socket this attachment neither held nor just
-   * released: a paused socket ignores them, and a resumed one connects afresh at once anyway.
-   */
-  /**
    * A screen-scoped attachment asked again for {@code activity} (recreated, or opened anew with a
    * retained socket): follow it. The same instance, adopted already at its onCreate, changes nothing.
    */
@@ -149,10 +146,15 @@ final class Steering implements PlatformSignals.Subscriber {
     if (stopped || !screenScoped || (ref != null && ref.get() == activity)) return;
     screen = new WeakReference<>(activity);
     awaitingReplacement = false;
-    screenStarted = false; // followed from its onCreate: it starts next
+    screenStarted = signals.lifecycle.isStarted(activity); // from onCreate: false, it starts next
     decide();
   }
 
+  /**
+   * Holds the reasons the facts call for, then acts on what changed. The actions (replace, skip
+   * the backoff, check liveness) are only for a socket this attachment neither held nor just
+   * released: a paused socket ignores them, and a resumed one connects afresh at once anyway.
+   */
   private void decide() {
     Verdict.Facts f = facts();
     boolean wasHolding = !held.isEmpty();
@@ -256,7 +258,7 @@ final class Steering implements PlatformSignals.Subscriber {
     graceDeadline = deadline;
     AlarmManager alarms = signals.application.getSystemService(AlarmManager.class);
     try {
-      // Non-waking: never wakes the device, delivered at its first wake-up after the deadline.
+      // Non-waking and inexact: never wakes the device; delivered at a wake-up after the deadline.
       alarms.set(AlarmManager.ELAPSED_REALTIME, SystemClock.elapsedRealtime() + left, ALARM_TAG,
           graceAlarm, signals.mainHandler);
       alarmSet = true;

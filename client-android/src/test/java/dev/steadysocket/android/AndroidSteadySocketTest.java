@@ -2,6 +2,7 @@ package dev.steadysocket.android;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertSame;
 import static org.junit.Assert.assertTrue;
 import static org.robolectric.Shadows.shadowOf;
 
@@ -211,6 +212,29 @@ public class AndroidSteadySocketTest {
 
     activity.start();
     awaitOpenCount(2);
+  }
+
+  /** The background heartbeat is the socket's while no activity is started; an app's own change wins. */
+  @Test
+  public void theBackgroundHeartbeatIsSwitchedAndAnAppsOwnChangeIsKept() {
+    Heartbeat slow = Heartbeat.every(Duration.ofMinutes(4));
+    attachment = AndroidSteadySocket.attach(app, socket, AttachOptions.defaults()
+        .withBackground(BackgroundPolicy.keepAlive()).withBackgroundHeartbeat(slow));
+    ActivityController<Activity> activity = Robolectric.buildActivity(Activity.class).setup();
+    Heartbeat own = socket.heartbeat();
+    activity.pause().stop();
+    shadowOf(Looper.getMainLooper()).idle();
+    assertSame(slow, socket.heartbeat());
+    activity.restart().resume();
+    shadowOf(Looper.getMainLooper()).idle();
+    assertSame(own, socket.heartbeat());
+
+    activity.pause().stop();
+    Heartbeat mine = Heartbeat.every(Duration.ofSeconds(45));
+    socket.heartbeat(mine); // the app's own, while in the background
+    activity.restart().resume();
+    shadowOf(Looper.getMainLooper()).idle();
+    assertSame(mine, socket.heartbeat());
   }
 
   /** Item 1: Doze pauses only when the platform blocks this app (API 29+: its own verdict). */

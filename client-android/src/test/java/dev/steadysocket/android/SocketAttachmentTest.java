@@ -133,6 +133,30 @@ public class SocketAttachmentTest {
     socket.assertExhausted();
   }
 
+  /**
+   * Review of #19: two attachments closed on a worker before a third attaches on the main thread;
+   * the older one's queued release resumed "offline" while the third held it.
+   */
+  @Test
+  public void everyQueuedReleaseRunsBeforeANewAttachmentOfTheSocketStarts() throws Exception {
+    connectivity().setDefaultNetworkActive(false);
+    connectivity().setActiveNetworkInfo(null);
+    SocketAttachment a = SocketAttachment.attach(app, socket, AttachOptions.defaults(), null);
+    socket.assertNext("pause:offline");
+    CompletableFuture.runAsync(() -> {
+      a.close();
+      SocketAttachment.attach(app, socket, AttachOptions.defaults(), null).close();
+    }).get(5, TimeUnit.SECONDS);
+
+    SocketAttachment c = SocketAttachment.attach(app, socket, AttachOptions.defaults(), null);
+    socket.assertNext("resume:offline", "pause:offline"); // a's release, then c's own pause
+    shadowOf(Looper.getMainLooper()).idle(); // the queued releases and b's start: all no-ops now
+    socket.assertExhausted();
+    assertEquals(Set.of(PauseReason.OFFLINE), c.pauseReasons());
+    c.close();
+    socket.assertNext("resume:offline");
+  }
+
   /** Closed off the main thread before its posted start ran: it never starts. */
   @Test
   public void anAttachmentClosedBeforeItsStartNeverStarts() throws Exception {

@@ -164,6 +164,18 @@ public class SteeringTest {
     socket.assertExhausted();
   }
 
+  /** Review of #19: attached from onStart, the screen is known started (the tracker saw it). */
+  @Test
+  public void aScreenAttachedOnceStartedIsNotHeld() {
+    SocketAttachment appWide = SocketAttachment.attach(app, new RecordingControl(), AttachOptions.defaults(), null);
+    ActivityController<Activity> screen = Robolectric.buildActivity(Activity.class).setup();
+    attach(AttachOptions.defaults(), screen.get());
+    socket.assertExhausted();
+    screen.pause().stop();
+    socket.assertNext("pause:screen");
+    appWide.close();
+  }
+
   /** Item 7: a refused registration degrades, with a typed warning, and holds nothing for it. */
   @Config(shadows = RefusingConnectivityManager.class)
   @Test
