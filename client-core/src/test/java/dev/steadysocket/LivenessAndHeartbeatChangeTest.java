@@ -33,13 +33,6 @@ class LivenessAndHeartbeatChangeTest extends VirtualTimeTest {
     listener.assertReconnecting(1);
   }
 
-  void closeWhileReconnecting(SteadySocket socket) {
-    socket.close();
-    clock.runUntilIdle();
-    listener.assertState(RECONNECTING, CLOSING);
-    listener.assertState(CLOSING, CLOSED);
-    listener.assertClosed();
-  }
 
   // ---------------------------------------------------------------- checkLiveness
 

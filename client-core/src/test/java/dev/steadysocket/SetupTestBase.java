@@ -41,15 +41,6 @@ abstract class SetupTestBase extends VirtualTimeTest {
     }
   }
 
-  /** Closes a RECONNECTING socket: the listener ends past CLOSED. */
-  void closeWhileReconnecting(SteadySocket socket) {
-    socket.close();
-    clock.runUntilIdle();
-    listener.assertState(ConnectionState.RECONNECTING, ConnectionState.CLOSING);
-    listener.assertState(ConnectionState.CLOSING, ConnectionState.CLOSED);
-    listener.assertClosed();
-  }
-
   /** Takes every event left, for tests that end on a path whose callbacks they do not spell out. */
   void drain() {
     while (true) {

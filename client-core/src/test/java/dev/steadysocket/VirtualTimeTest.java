@@ -60,6 +60,15 @@ abstract class VirtualTimeTest {
     listener.assertClosed();
   }
 
+  /** Closes a RECONNECTING socket: the listener ends past CLOSED. */
+  void closeWhileReconnecting(SteadySocket socket) {
+    socket.close();
+    clock.runUntilIdle();
+    listener.assertState(ConnectionState.RECONNECTING, ConnectionState.CLOSING);
+    listener.assertState(ConnectionState.CLOSING, ConnectionState.CLOSED);
+    listener.assertClosed();
+  }
+
   void dropWith(IOException e) {
     transports.last().fail(e);
     clock.runUntilIdle();

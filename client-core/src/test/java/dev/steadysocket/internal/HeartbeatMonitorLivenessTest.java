@@ -4,40 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.steadysocket.Heartbeat;
-import dev.steadysocket.MessageCodec;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BiConsumer;
 import org.junit.jupiter.api.Test;
 
 /**
  * Issue #19, parts 2 and 3 at the monitor: a liveness check judged by the heartbeat's rule, and the
  * schedule replaced while a connection is watched. Virtual time; each boundary at T-1 and T.
  */
-class HeartbeatMonitorLivenessTest {
-  static final long SECOND = 1_000_000_000L;
-  final ManualScheduler scheduler = new ManualScheduler();
-  final LoopTasks tasks = new LoopTasks(scheduler);
-  final FakeTransport transport = new FakeTransport();
-  final List<Connection> dead = new ArrayList<>();
-  final List<Duration> silences = new ArrayList<>();
-
-  final BiConsumer<Connection, Duration> onDead = (c, silence) -> {
-    dead.add(c);
-    silences.add(silence);
-  };
-
-  Connection open() {
-    Connection c = new Connection(null, tasks, null, null, 1);
-    c.transport = transport;
-    c.openedNanos = scheduler.nanoTime();
-    return c;
-  }
-
-  HeartbeatMonitor monitor(Heartbeat h) {
-    return new HeartbeatMonitor(h, tasks, MessageCodec.jackson(), () -> false);
-  }
+class HeartbeatMonitorLivenessTest extends HeartbeatMonitorFixture {
 
   static final Heartbeat EVERY_30S = Heartbeat.every(Duration.ofSeconds(30)).withTimeout(Duration.ofSeconds(10));
 

@@ -11,35 +11,9 @@ import dev.steadysocket.MessageCodec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BiConsumer;
 import org.junit.jupiter.api.Test;
 
-class HeartbeatMonitorTest {
-  static final long SECOND = 1_000_000_000L;
-
-  final ManualScheduler scheduler = new ManualScheduler();
-  final LoopTasks tasks = new LoopTasks(scheduler);
-  final FakeTransport transport = new FakeTransport();
-  final List<Connection> dead = new ArrayList<>();
-  /** The silence each verdict reported, in order. */
-  final List<Duration> silences = new ArrayList<>();
-
-  final BiConsumer<Connection, Duration> onDead = (c, silence) -> {
-    dead.add(c);
-    silences.add(silence);
-  };
-
-  /** A connection as the monitor sees it: opened now on {@link #transport}. */
-  Connection open() {
-    Connection c = new Connection(null, tasks, null, null, 1);
-    c.transport = transport;
-    c.openedNanos = scheduler.nanoTime();
-    return c;
-  }
-
-  HeartbeatMonitor monitor(Heartbeat h) {
-    return new HeartbeatMonitor(h, tasks, MessageCodec.jackson(), () -> false);
-  }
+class HeartbeatMonitorTest extends HeartbeatMonitorFixture {
 
   @Test
   void aSilentLinkIsDeclaredDeadOneTimeoutAfterTheTick() {
