@@ -28,6 +28,7 @@ import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
@@ -259,6 +260,47 @@ public class AndroidSteadySocketTest {
     awaitOpenCount(2);
   }
 
+  /** The hooks on a real socket: the background heartbeat replaces the socket's own, which comes back. */
+  @Test
+  public void theBackgroundHeartbeatReplacesTheSocketsOwnUntilTheForegroundReturns() {
+    Heartbeat slow = Heartbeat.every(Duration.ofMinutes(4));
+    attachment = AndroidSteadySocket.attach(app, socket, AttachOptions.defaults().withBackgroundHeartbeat(slow));
+    ActivityController<Activity> activity = Robolectric.buildActivity(Activity.class).setup();
+    Heartbeat own = Heartbeat.every(Duration.ofSeconds(20)); // the app changed it meanwhile
+    socket.heartbeat(own);
+    activity.pause().stop();
+    shadowOf(Looper.getMainLooper()).idle();
+    assertSame(slow, socket.heartbeat());
+    activity.restart().resume(); // onRestart, onStart, onResume, as the platform brings it back
+    shadowOf(Looper.getMainLooper()).idle();
+    assertSame(own, socket.heartbeat());
+
+    Heartbeat later = Heartbeat.every(Duration.ofSeconds(40));
+    socket.heartbeat(later);
+    activity.pause().stop();
+    shadowOf(Looper.getMainLooper()).idle();
+    assertSame(slow, socket.heartbeat());
+    attachment.close();
+    assertSame(later, socket.heartbeat());
+  }
+
+  /** Item 11 on a real socket: the unlock's liveness check finds a link whose peer stopped reading. */
+  @Test
+  public void unlockFindsALinkThatStoppedAnsweringWithinTheLivenessTimeout() throws Exception {
+    attachment = AndroidSteadySocket.attach(app, socket, AttachOptions.defaults().withLivenessCheck(Duration.ofMillis(300)));
+    platform.available(wifi, PlatformOrder.caps(true, false), false);
+    connectAndAwaitOpen();
+    try {
+      socket.send("hold");
+      assertEquals("hold", serverEvents.held.poll(MainLooperAwait.TIMEOUT_MILLIS, TimeUnit.MILLISECONDS));
+      // The server's reader is stuck in onMessage: the ping goes unanswered (the heartbeat is off).
+      app.sendBroadcast(new Intent(Intent.ACTION_USER_PRESENT));
+      awaitState(ConnectionState.RECONNECTING);
+    } finally {
+      serverEvents.release.countDown();
+    }
+  }
+
   private void attach(BackgroundPolicy policy) {
     attachment = AndroidSteadySocket.attach(app, socket, policy);
   }
@@ -325,6 +367,19 @@ public class AndroidSteadySocketTest {
     final BlockingQueue<WebSocket> opened = new LinkedBlockingQueue<>();
     final BlockingQueue<Integer> closed = new LinkedBlockingQueue<>();
     volatile int sendOnOpen;
+    /** A text message holds the server's reader (no frame, not even a pong, is read) until released. */
+    final BlockingQueue<String> held = new LinkedBlockingQueue<>();
+    final CountDownLatch release = new CountDownLatch(1);
+
+    @Override
+    public void onMessage(WebSocket webSocket, String text) {
+      held.add(text);
+      try {
+        release.await(MainLooperAwait.TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
 
     @Override
     public void onOpen(WebSocket webSocket, Response response) {

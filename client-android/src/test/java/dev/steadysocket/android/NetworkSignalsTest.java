@@ -11,6 +11,7 @@ import android.content.Intent;
 import android.net.ConnectivityManager;
 import android.net.Network;
 import android.net.NetworkCapabilities;
+import android.net.NetworkInfo;
 import android.os.Looper;
 import android.os.PowerManager;
 import java.lang.reflect.Method;
@@ -25,6 +26,7 @@ import org.robolectric.RuntimeEnvironment;
 import org.robolectric.annotation.Config;
 import org.robolectric.shadows.ShadowConnectivityManager;
 import org.robolectric.shadows.ShadowNetwork;
+import org.robolectric.shadows.ShadowNetworkInfo;
 
 /**
  * The default network, its validation, metering and the platform's blocked verdict, fed in the
@@ -289,6 +291,31 @@ public class NetworkSignalsTest {
       if (m.getName().equals(name)) return true;
     }
     return false;
+  }
+
+  /** A new default network reported by onAvailable alone (its capabilities not yet known) is a switch. */
+  @Test
+  public void aNewDefaultNetworkAnnouncedByOnAvailableAloneIsASwitch() {
+    attach(AttachOptions.defaults());
+    platform.available(wifi, PlatformOrder.caps(true, false), false);
+    socket.assertNext("reconnectNow");
+    for (ConnectivityManager.NetworkCallback cb : platform.callbacks()) cb.onAvailable(cellular);
+    PlatformOrder.idle();
+    socket.assertNext("replaceConnection");
+    socket.assertExhausted();
+  }
+
+  /** The seeded verdict: a network the platform reports blocked at attach is held before its first burst. */
+  @Config(sdk = {29, 31, 34, 35})
+  @Test
+  public void aNetworkBlockedAtAttachIsHeldBeforeItsFirstBurst() {
+    connectivity.setActiveNetworkInfo(ShadowNetworkInfo.newInstance(NetworkInfo.DetailedState.BLOCKED,
+        ConnectivityManager.TYPE_WIFI, 0, true, NetworkInfo.State.CONNECTED));
+    attach(AttachOptions.defaults());
+    socket.assertNext("pause:blocked");
+    platform.available(wifi, PlatformOrder.caps(true, false), false);
+    socket.assertNext("resume:blocked");
+    socket.assertExhausted();
   }
 
   private void attach(AttachOptions options) {

@@ -207,6 +207,41 @@ public class SocketAttachmentTest {
     SocketAttachment.attach(app, socket, AttachOptions.defaults(), null).close();
   }
 
+  @Test
+  public void toStringSaysTheOptionsTheScopeAndWhetherClosed() {
+    SocketAttachment attachment = SocketAttachment.attach(app, socket, AttachOptions.defaults(), null);
+    assertFalse(attachment.isClosed());
+    assertEquals("SocketAttachment{" + AttachOptions.defaults() + "}", attachment.toString());
+    attachment.close();
+    assertEquals("SocketAttachment{" + AttachOptions.defaults() + ", closed}", attachment.toString());
+
+    Activity activity = Robolectric.buildActivity(Activity.class).create().get();
+    SocketAttachment screen = SocketAttachment.attach(activity, socket, AttachOptions.defaults(), activity);
+    assertEquals("SocketAttachment{" + AttachOptions.defaults() + ", screen-scoped}", screen.toString());
+    screen.close();
+  }
+
+  /**
+   * Closed on a worker, then attached again on the main thread before the release ran: the old
+   * attachment lets go of the shared "offline" first, so its late resume cannot undo the new pause.
+   */
+  @Test
+  public void aNewAttachmentReleasesAPredecessorStillReleasingBeforeItStarts() throws Exception {
+    connectivity().setDefaultNetworkActive(false);
+    connectivity().setActiveNetworkInfo(null);
+    SocketAttachment first = SocketAttachment.attach(app, socket, AttachOptions.defaults(), null);
+    socket.assertNext("pause:offline");
+    CompletableFuture.runAsync(first::close).get(5, TimeUnit.SECONDS); // its release is queued on main
+
+    SocketAttachment second = SocketAttachment.attach(app, socket, AttachOptions.defaults(), null);
+    socket.assertNext("resume:offline", "pause:offline");
+    shadowOf(Looper.getMainLooper()).idle();
+    socket.assertExhausted();
+    assertEquals(Set.of(PauseReason.OFFLINE), second.pauseReasons());
+    second.close();
+    socket.assertNext("resume:offline");
+  }
+
   private org.robolectric.shadows.ShadowConnectivityManager connectivity() {
     return shadowOf(app.getSystemService(ConnectivityManager.class));
   }
