@@ -11,7 +11,6 @@ import android.content.Intent;
 import android.net.ConnectivityManager;
 import android.net.Network;
 import android.net.NetworkCapabilities;
-import android.net.NetworkInfo;
 import android.os.Looper;
 import android.os.PowerManager;
 import java.lang.reflect.Method;
@@ -26,7 +25,6 @@ import org.robolectric.RuntimeEnvironment;
 import org.robolectric.annotation.Config;
 import org.robolectric.shadows.ShadowConnectivityManager;
 import org.robolectric.shadows.ShadowNetwork;
-import org.robolectric.shadows.ShadowNetworkInfo;
 
 /**
  * The default network, its validation, metering and the platform's blocked verdict, fed in the
@@ -305,16 +303,19 @@ public class NetworkSignalsTest {
     socket.assertExhausted();
   }
 
-  /** The seeded verdict: a network the platform reports blocked at attach is held before its first burst. */
+  /**
+   * A blocked app sees no active network (AOSP: getActiveNetwork() answers null for a blocked
+   * UID): it is seeded offline, and its first burst turns that into "blocked" without a gap.
+   */
   @Config(sdk = {29, 31, 34, 35})
   @Test
-  public void aNetworkBlockedAtAttachIsHeldBeforeItsFirstBurst() {
-    connectivity.setActiveNetworkInfo(ShadowNetworkInfo.newInstance(NetworkInfo.DetailedState.BLOCKED,
-        ConnectivityManager.TYPE_WIFI, 0, true, NetworkInfo.State.CONNECTED));
+  public void anAppBlockedAtAttachIsOfflineUntilItsFirstBurstSaysBlocked() {
+    connectivity.setDefaultNetworkActive(false);
+    connectivity.setActiveNetworkInfo(null);
     attach(AttachOptions.defaults());
-    socket.assertNext("pause:blocked");
-    platform.available(wifi, PlatformOrder.caps(true, false), false);
-    socket.assertNext("resume:blocked");
+    socket.assertNext("pause:offline");
+    platform.available(wifi, PlatformOrder.caps(true, false), true);
+    socket.assertNext("pause:blocked", "resume:offline");
     socket.assertExhausted();
   }
 
