@@ -215,29 +215,6 @@ public class AndroidSteadySocketTest {
     awaitOpenCount(2);
   }
 
-  /** The background heartbeat is the socket's while no activity is started; an app's own change wins. */
-  @Test
-  public void theBackgroundHeartbeatIsSwitchedAndAnAppsOwnChangeIsKept() {
-    Heartbeat slow = Heartbeat.every(Duration.ofMinutes(4));
-    attachment = AndroidSteadySocket.attach(app, socket, AttachOptions.defaults()
-        .withBackground(BackgroundPolicy.keepAlive()).withBackgroundHeartbeat(slow));
-    ActivityController<Activity> activity = Robolectric.buildActivity(Activity.class).setup();
-    Heartbeat own = socket.heartbeat();
-    activity.pause().stop();
-    shadowOf(Looper.getMainLooper()).idle();
-    assertSame(slow, socket.heartbeat());
-    activity.restart().resume();
-    shadowOf(Looper.getMainLooper()).idle();
-    assertSame(own, socket.heartbeat());
-
-    activity.pause().stop();
-    Heartbeat mine = Heartbeat.every(Duration.ofSeconds(45));
-    socket.heartbeat(mine); // the app's own, while in the background
-    activity.restart().resume();
-    shadowOf(Looper.getMainLooper()).idle();
-    assertSame(mine, socket.heartbeat());
-  }
-
   /** Item 1: Doze pauses only when the platform blocks this app (API 29+: its own verdict). */
   @Test
   @Config(sdk = {29, 31, 34, 35})
@@ -275,13 +252,18 @@ public class AndroidSteadySocketTest {
     shadowOf(Looper.getMainLooper()).idle();
     assertSame(own, socket.heartbeat());
 
-    Heartbeat later = Heartbeat.every(Duration.ofSeconds(40));
-    socket.heartbeat(later);
+    activity.pause().stop();
+    Heartbeat mine = Heartbeat.every(Duration.ofSeconds(45));
+    socket.heartbeat(mine); // the app's own, set while in the background: not overwritten on return
+    activity.restart().resume();
+    shadowOf(Looper.getMainLooper()).idle();
+    assertSame(mine, socket.heartbeat());
+
     activity.pause().stop();
     shadowOf(Looper.getMainLooper()).idle();
     assertSame(slow, socket.heartbeat());
     attachment.close();
-    assertSame(later, socket.heartbeat());
+    assertSame(mine, socket.heartbeat()); // restored by close too
   }
 
   /** Item 11 on a real socket: the unlock's liveness check finds a link whose peer stopped reading. */
