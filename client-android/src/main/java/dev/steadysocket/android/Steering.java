@@ -206,16 +206,14 @@ final class Steering implements PlatformSignals.Subscriber {
     f.backgroundMillis = signals.deviceClock.elapsedRealtimeMillis() - signals.lifecycle.backgroundSince();
     f.screenScoped = screenScoped;
     f.screenStarted = screenStarted;
-    if (f.sdk >= 29 ? n.blocked : !options.ignorePowerRestrictions()) {
-      f.deviceIdle = d.deviceIdle();
-    }
-    if (f.sdk < 29 && !options.ignorePowerRestrictions()) {
-      f.powerSave = d.powerSave();
-      f.allowListed = d.allowListed();
-      f.dataSaver = d.dataSaver();
-      f.backgroundRestricted = d.backgroundRestricted();
-      f.importance = LifecycleTracker.importance();
-    }
+    // All of them, every time: which ones count on which API level is Verdict's rule alone. The
+    // reads are cheap and a decision runs only when a platform signal arrives.
+    f.deviceIdle = d.deviceIdle();
+    f.powerSave = d.powerSave();
+    f.allowListed = d.allowListed();
+    f.dataSaver = d.dataSaver();
+    f.backgroundRestricted = d.backgroundRestricted();
+    f.importance = LifecycleTracker.importance();
     return f;
   }
 

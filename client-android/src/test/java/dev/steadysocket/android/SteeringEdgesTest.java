@@ -4,18 +4,15 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertSame;
 import static org.robolectric.Shadows.shadowOf;
 
-import android.Manifest;
 import android.app.Activity;
 import android.app.ActivityManager;
 import android.app.AlarmManager;
-import android.app.Application;
 import android.content.Context;
 import android.content.Intent;
 import android.net.Network;
 import android.os.Build;
 import android.os.Bundle;
 import android.os.Handler;
-import android.os.Looper;
 import android.os.PowerManager;
 import android.os.SystemClock;
 import dev.steadysocket.Heartbeat;
@@ -23,19 +20,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.After;
-import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.robolectric.Robolectric;
 import org.robolectric.RobolectricTestRunner;
-import org.robolectric.RuntimeEnvironment;
 import org.robolectric.android.controller.ActivityController;
 import org.robolectric.annotation.Config;
 import org.robolectric.annotation.Implementation;
 import org.robolectric.annotation.Implements;
 import org.robolectric.shadows.ShadowAlarmManager;
 import org.robolectric.shadows.ShadowApplication;
-import org.robolectric.shadows.ShadowLooper;
 import org.robolectric.util.ReflectionHelpers;
 
 /**
@@ -47,28 +41,15 @@ import org.robolectric.util.ReflectionHelpers;
  * adapter reads.
  */
 @RunWith(RobolectricTestRunner.class)
-public class SteeringEdgesTest {
+public class SteeringEdgesTest extends AttachmentFixture {
   private static final Duration GRACE = Duration.ofSeconds(30);
   private static final Heartbeat SLOW = Heartbeat.every(Duration.ofMinutes(4));
 
-  private final Application app = RuntimeEnvironment.getApplication();
-  private final RecordingControl socket = new RecordingControl();
   private final PlatformOrder platform = new PlatformOrder(app);
-  private final ShadowLooper mainLooper = shadowOf(Looper.getMainLooper());
-  private final SteeringTest.SleepingClock clock = new SteeringTest.SleepingClock();
   private final int realSdk = Build.VERSION.SDK_INT;
-  private SocketAttachment attachment;
-
-  @Before
-  public void setUp() {
-    shadowOf(app).grantPermissions(Manifest.permission.ACCESS_NETWORK_STATE);
-    PlatformSignals.clock = clock;
-  }
 
   @After
-  public void tearDown() {
-    if (attachment != null) attachment.close();
-    PlatformSignals.clock = DeviceClock.SYSTEM;
+  public void restoreSdk() {
     ReflectionHelpers.setStaticField(Build.VERSION.class, "SDK_INT", realSdk);
     RetainingScreen.retained = null;
   }

@@ -61,7 +61,7 @@ public class SteeringModelTest {
   private final Network[] networks = {
     PlatformOrder.activeNetwork(), ShadowNetwork.newInstance(201), ShadowNetwork.newInstance(202)
   };
-  private final SteeringTest.SleepingClock clock = new SteeringTest.SleepingClock();
+  private final AttachmentFixture.SleepingClock clock = new AttachmentFixture.SleepingClock();
 
   @Before
   public void setUp() {

@@ -5,62 +5,38 @@ import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 import static org.robolectric.Shadows.shadowOf;
 
-import android.Manifest;
 import android.app.Activity;
 import android.app.ActivityManager;
 import android.app.AlarmManager;
-import android.app.Application;
 import android.content.Intent;
 import android.net.ConnectivityManager;
 import android.os.Handler;
-import android.os.Looper;
 import android.os.SystemClock;
 import dev.steadysocket.Heartbeat;
 import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
-import org.junit.After;
-import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.robolectric.Robolectric;
 import org.robolectric.RobolectricTestRunner;
-import org.robolectric.RuntimeEnvironment;
 import org.robolectric.android.controller.ActivityController;
 import org.robolectric.annotation.Config;
 import org.robolectric.annotation.Implementation;
 import org.robolectric.annotation.Implements;
 import org.robolectric.shadows.ShadowAlarmManager;
 import org.robolectric.shadows.ShadowConnectivityManager;
-import org.robolectric.shadows.ShadowLooper;
 
 /**
  * Deep sleep, the liveness check, the background heartbeat, screen-scoped attachments and refused
- * registrations. The device sleeps on {@link SleepingClock}: elapsed real time moves on while the
+ * registrations. The device sleeps on {@link AttachmentFixture.SleepingClock}: elapsed real time moves on while the
  * looper's uptime stands still, as on a phone in a pocket.
  */
 @RunWith(RobolectricTestRunner.class)
-public class SteeringTest {
+public class SteeringTest extends AttachmentFixture {
   private static final Duration GRACE = Duration.ofSeconds(30);
 
-  private final Application app = RuntimeEnvironment.getApplication();
-  private final RecordingControl socket = new RecordingControl();
-  private final ShadowLooper mainLooper = shadowOf(Looper.getMainLooper());
-  private final SleepingClock clock = new SleepingClock();
-  private SocketAttachment attachment;
-
-  @Before
-  public void setUp() {
-    shadowOf(app).grantPermissions(Manifest.permission.ACCESS_NETWORK_STATE);
-    PlatformSignals.clock = clock;
-  }
-
-  @After
-  public void tearDown() {
-    if (attachment != null) attachment.close();
-    PlatformSignals.clock = DeviceClock.SYSTEM;
-  }
 
   /** Item 2: Handler.postDelayed counts uptime; a locked phone sleeps through a 30 s grace. */
   @Test
@@ -204,20 +180,6 @@ public class SteeringTest {
   private void attach(AttachOptions options, Activity screen) {
     attachment = SocketAttachment.attach(app, socket, options, screen);
     mainLooper.idle();
-  }
-
-  /** Elapsed real time = the looper's clock plus the time spent asleep. */
-  static final class SleepingClock implements DeviceClock {
-    private long sleptMillis;
-
-    void sleep(Duration d) {
-      sleptMillis += d.toMillis();
-    }
-
-    @Override
-    public long elapsedRealtimeMillis() {
-      return SystemClock.elapsedRealtime() + sleptMillis;
-    }
   }
 
   /** ConnectivityManager as some devices have it: the registration throws though permitted. */
