@@ -101,4 +101,16 @@ final class ApiBridge extends Api {
   public Envelope setupEnvelope(SetupMessage message, @Nullable String token, String id) {
     return message.build(token, id);
   }
+
+  @Override
+  public Envelope stampedAt(Envelope envelope, long nowMillis) {
+    return envelope.stampedAt(nowMillis);
+  }
+
+  @Override
+  public SteadySocketBuilder wire(SteadySocketBuilder builder, dev.steadysocket.internal.Scheduler scheduler,
+      dev.steadysocket.internal.Transport.Factory transports, java.util.concurrent.Executor dispatch,
+      java.util.function.Consumer<dev.steadysocket.internal.SocketCore> onBuild) {
+    return builder.scheduler(scheduler).transportFactory(transports).sharedDispatch(dispatch).onBuild(onBuild);
+  }
 }

@@ -38,6 +38,8 @@ public final class Envelope {
 
   private volatile @Nullable JsonNode contentNode;
   private final long timestamp;
+  /** True while the timestamp is the one {@link #builder} preset: a socket sends its own clock's time instead. */
+  private final boolean presetTime;
   private final Map<String, JsonNode> meta;
   /** Converts content for contentAs(); the codec's mapper for decoded envelopes. */
   private final ObjectMapper mapper;
@@ -55,6 +57,7 @@ public final class Envelope {
       this.contentValue = b.content;
     }
     this.timestamp = b.timestamp;
+    this.presetTime = b.presetTime;
     this.meta =
         b.meta.isEmpty()
             ? Collections.<String, JsonNode>emptyMap()
@@ -76,14 +79,29 @@ public final class Envelope {
   }
 
   /**
-   * A builder with a random id and the current time preset.
+   * A builder with a random id and the current time preset. A socket that sends the envelope with
+   * that preset time (not one set with {@link Builder#timestamp}) stamps it with its own clock at
+   * {@code send}: the same instant in production, the test's virtual clock under the testing kit.
    *
    * @param type the message type; not empty
    * @return a new builder, not thread-safe
    * @throws IllegalArgumentException if {@code type} is empty
    */
   public static Builder builder(String type) {
-    return new Builder(type).id(Ids.next()).timestamp(System.currentTimeMillis());
+    Builder b = new Builder(type).id(Ids.next()).timestamp(System.currentTimeMillis());
+    b.presetTime = true;
+    return b;
+  }
+
+  /**
+   * This envelope as a socket sends it: with {@code nowMillis} (the socket's clock at {@code
+   * send}) if the timestamp is still the one {@link #builder} preset, so the socket's clock (a
+   * test's virtual one) stamps what it sends; otherwise this envelope.
+   */
+  Envelope stampedAt(long nowMillis) {
+    if (!presetTime) return this;
+    Builder b = toBuilder().timestamp(nowMillis);
+    return new Envelope(b, mapper);
   }
 
   /**
@@ -217,6 +235,7 @@ public final class Envelope {
    */
   public Builder toBuilder() {
     Builder b = new Builder(type).id(id).sender(sender).receiver(receiver).timestamp(timestamp);
+    b.presetTime = presetTime;
     b.content = contentNode != null ? contentNode : contentValue;
     b.meta.putAll(meta);
     return b;
@@ -273,6 +292,8 @@ public final class Envelope {
     @Nullable String receiver;
     @Nullable Object content;
     long timestamp;
+    /** Set by {@link Envelope#builder}; cleared by an explicit {@link #timestamp(long)}. */
+    boolean presetTime;
     final Map<String, JsonNode> meta = new LinkedHashMap<>();
 
     Builder(String type) {
@@ -336,6 +357,7 @@ public final class Envelope {
      */
     public Builder timestamp(long timestamp) {
       this.timestamp = timestamp;
+      this.presetTime = false;
       return this;
     }
 

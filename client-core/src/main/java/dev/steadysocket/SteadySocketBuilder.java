@@ -5,6 +5,7 @@ import dev.steadysocket.internal.Assembly;
 import dev.steadysocket.internal.Checks;
 import dev.steadysocket.internal.Scheduler;
 import dev.steadysocket.internal.SocketConfig;
+import dev.steadysocket.internal.SocketCore;
 import dev.steadysocket.internal.Transport;
 import java.time.Duration;
 import java.util.Objects;
@@ -13,10 +14,9 @@ import java.util.function.Consumer;
 import okhttp3.OkHttpClient;
 
 /**
- * Configures a {@link SteadySocket}; start with {@link SteadySocket#builder(String)}. Not
- * thread-safe. Each {@link #build()} snapshots the settings; objects passed in (backoff, codec,
- * listeners, executor, client...) are shared by every socket built. Setters validate at once (a bad
- * value throws {@link IllegalArgumentException} here); defaults: README, "Default policies".
+ * Configures a {@link SteadySocket}; start with {@link SteadySocket#builder(String)}. Not thread-safe. Each {@link
+ * #build()} snapshots the settings; objects passed in (backoff, codec, listeners, executor, client...) are shared by
+ * every socket built. Setters validate at once ({@link IllegalArgumentException}); defaults: docs/policies.md.
  */
 public final class SteadySocketBuilder {
   private final SocketConfig config = new SocketConfig();
@@ -344,8 +344,7 @@ public final class SteadySocketBuilder {
    * @return this builder
    */
   public SteadySocketBuilder reconnectPolicy(ReconnectPolicy policy) {
-    config.reconnectPolicy = Objects.requireNonNull(policy, "policy == null");
-    return this;
+    config.reconnectPolicy = Objects.requireNonNull(policy, "policy == null"); return this;
   }
 
   /**
@@ -377,7 +376,8 @@ public final class SteadySocketBuilder {
     return this;
   }
 
-  // Test seams (virtual time, a fake transport, a stand-in for the shared dispatch pool); #20 moves them.
+  // Test seams (virtual time, fake transports, a dispatch stand-in, a build hook) for core tests; the kit's is Api.wire.
+  SteadySocketBuilder onBuild(Consumer<SocketCore> c) { config.onBuild = c; return this; }
   SteadySocketBuilder scheduler(Scheduler s) { config.scheduler = s; return this; }
   SteadySocketBuilder transportFactory(Transport.Factory f) { config.transportFactory = f; return this; }
   SteadySocketBuilder sharedDispatch(Executor d) { config.dispatch = d; return this; }

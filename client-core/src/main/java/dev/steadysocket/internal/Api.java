@@ -84,4 +84,17 @@ public abstract class Api {
   /** A setup message's envelope for one connection: the application's function may run here. */
   public abstract dev.steadysocket.Envelope setupEnvelope(
       dev.steadysocket.SetupMessage message, @Nullable String token, String id);
+
+  /** {@code envelope} as a socket sends it at {@code nowMillis}: see {@code Envelope.stampedAt}. */
+  public abstract dev.steadysocket.Envelope stampedAt(dev.steadysocket.Envelope envelope, long nowMillis);
+
+  /**
+   * Wires {@code builder} to a stand-in for time and the network: the testing module's only way
+   * in (it is released with this version of client-core, and relies on nothing else here).
+   *
+   * @param onBuild told of each socket the builder builds
+   */
+  public abstract dev.steadysocket.SteadySocketBuilder wire(dev.steadysocket.SteadySocketBuilder builder,
+      Scheduler scheduler, Transport.Factory transports, java.util.concurrent.Executor dispatch,
+      java.util.function.Consumer<SocketCore> onBuild);
 }

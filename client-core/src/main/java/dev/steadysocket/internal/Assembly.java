@@ -157,7 +157,7 @@ public final class Assembly {
     Parts p = new Parts(config, scheduler, pool, callbacks);
     for (HttpUrl u : config.urls) p.redactedUrls.add(redact(u));
     if (config.transportFactory != null) {
-      for (HttpUrl ignored : config.urls) p.endpoints.add(config.transportFactory); // one per URL
+      for (HttpUrl u : config.urls) p.endpoints.add(config.transportFactory.forRequest(handshake(config, u)));
     } else {
       OkHttpClient base = config.client;
       if (base == null) {
@@ -170,17 +170,13 @@ public final class Assembly {
             base.dispatcher().getMaxRequestsPerHost());
       }
       for (HttpUrl u : config.urls) {
-        Request.Builder request = new Request.Builder().url(u).headers(config.headers.build());
-        if (!config.subprotocols.isEmpty()) {
-          request.header(OkHttpTransportFactory.SUBPROTOCOL, String.join(", ", config.subprotocols));
-        }
         List<String> tokenLabels = config.tokenHeader.equalsIgnoreCase(OkHttpTransportFactory.SUBPROTOCOL)
             ? Subprotocols.labels(config.tokenPrefix)
             : java.util.Collections.<String>emptyList();
         p.endpoints.add(new OkHttpTransportFactory(
-            base, request.build(), LoopTasks.nanos(config.connectTimeout) / 1_000_000,
+            base, handshake(config, u), LoopTasks.nanos(config.connectTimeout) / 1_000_000,
             LoopTasks.nanos(config.closeTimeout) / 1_000_000, config.maxInboundMessageBytes,
-            !config.subprotocols.isEmpty(), tokenLabels, config.compression, pool));
+            !config.subprotocols.isEmpty(), tokenLabels, config.compression, pool, scheduler::nanoTime));
       }
     }
     OkHttpClient clientToRelease = ownClient[0];
@@ -190,7 +186,18 @@ public final class Assembly {
     };
     for (dev.steadysocket.SteadySocketListener l : config.listeners) p.bus.addListener(l);
     for (java.util.function.Consumer<ListenerBus> h : config.handlers) h.accept(p.bus);
-    return new SocketCore(p, new ConnectionLoop(p));
+    SocketCore core = new SocketCore(p, new ConnectionLoop(p));
+    if (config.onBuild != null) config.onBuild.accept(core);
+    return core;
+  }
+
+  /** The handshake request for {@code url}: what the application configured; a token is added per attempt. */
+  private static Request handshake(SocketConfig config, HttpUrl url) {
+    Request.Builder request = new Request.Builder().url(url).headers(config.headers.build());
+    if (!config.subprotocols.isEmpty()) {
+      request.header(OkHttpTransportFactory.SUBPROTOCOL, String.join(", ", config.subprotocols));
+    }
+    return request.build();
   }
 
   /** ws(s)://host:port/path with credentials, query and fragment removed. */

@@ -17,10 +17,12 @@ final class GuardedSocket implements Socket {
   /**
    * @param extensions what OkHttp's reader will make of RSV1 frames ({@link Extensions#of} on the
    *     101 response's headers)
+   * @param clock the socket scheduler's monotonic nanoseconds
    */
-  GuardedSocket(Socket raw, long maxMessageBytes, Extensions extensions, GuardEvents tripped) {
+  GuardedSocket(Socket raw, long maxMessageBytes, Extensions extensions, GuardEvents tripped,
+      java.util.function.LongSupplier clock) {
     this.raw = raw;
-    this.outbound = new OutboundFrames(raw.getSink(), System::nanoTime);
+    this.outbound = new OutboundFrames(raw.getSink(), clock);
     this.inbound = new InboundFrames(raw.getSource(), maxMessageBytes, extensions.perMessageDeflate,
         extensions.serverNoContextTakeover, outbound, tripped);
   }

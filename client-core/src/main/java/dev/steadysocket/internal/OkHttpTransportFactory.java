@@ -56,7 +56,7 @@ final class OkHttpTransportFactory implements Transport.Factory {
   OkHttpTransportFactory(
       OkHttpClient base, Request request, long connectTimeoutMillis, long closeTimeoutMillis,
       long maxInboundMessageBytes, boolean subprotocolRequired, List<String> tokenLabels,
-      Compression compression, Executor dispatch) {
+      Compression compression, Executor dispatch, java.util.function.LongSupplier clock) {
     OkHttpClient.Builder b =
         base.newBuilder()
             .pingInterval(0, TimeUnit.MILLISECONDS)
@@ -82,7 +82,7 @@ final class OkHttpTransportFactory implements Transport.Factory {
     b.interceptors().add(0, UNCHECKED_AS_IO); // first, so it wraps every other interceptor
     List<String> choices = new ArrayList<>(request.headers(SUBPROTOCOL));
     choices.addAll(tokenLabels);
-    b.interceptors().add(1, new GuardInterceptor(maxInboundMessageBytes, choices, subprotocolRequired, compression));
+    b.interceptors().add(1, new GuardInterceptor(maxInboundMessageBytes, choices, subprotocolRequired, compression, clock));
     b.interceptors().add(ONE_PASS); // last, below the application's
     this.client = b.build();
     this.request = request;
@@ -116,8 +116,12 @@ final class OkHttpTransportFactory implements Transport.Factory {
     private final boolean subprotocolRequired;
     private final Compression compression;
     private final @Nullable String offer;
+    /** The socket's scheduler's monotonic clock, which the guarded socket measures progress with. */
+    private final java.util.function.LongSupplier clock;
 
-    GuardInterceptor(long maxMessageBytes, List<String> choices, boolean subprotocolRequired, Compression compression) {
+    GuardInterceptor(long maxMessageBytes, List<String> choices, boolean subprotocolRequired, Compression compression,
+        java.util.function.LongSupplier clock) {
+      this.clock = clock;
       this.maxMessageBytes = maxMessageBytes;
       this.choices = choices;
       this.subprotocolRequired = subprotocolRequired;
@@ -143,7 +147,7 @@ final class OkHttpTransportFactory implements Transport.Factory {
       }
       String extensions = String.join(", ", response.headers(Extensions.HEADER));
       transport.negotiated(chosen, extensions, answer.negotiated(compression));
-      GuardedSocket guard = new GuardedSocket(raw, maxMessageBytes, answer, transport);
+      GuardedSocket guard = new GuardedSocket(raw, maxMessageBytes, answer, transport, clock);
       transport.guard = guard;
       return response.newBuilder().socket(guard).build();
     }

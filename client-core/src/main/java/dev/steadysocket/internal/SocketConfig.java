@@ -64,6 +64,8 @@ public final class SocketConfig {
 
   public Transport.@Nullable Factory transportFactory;
   public @Nullable Executor dispatch;
+  /** Test seam: told of each socket built (the testing module's leak check). */
+  public java.util.function.@Nullable Consumer<SocketCore> onBuild;
 
   public SocketConfig copy() {
     SocketConfig c = new SocketConfig();
@@ -96,6 +98,7 @@ public final class SocketConfig {
     c.scheduler = scheduler;
     c.transportFactory = transportFactory;
     c.dispatch = dispatch;
+    c.onBuild = onBuild;
     return c;
   }
 

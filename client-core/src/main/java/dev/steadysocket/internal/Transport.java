@@ -50,6 +50,16 @@ public interface Transport {
      * @param headers extra handshake headers for this attempt (the resume position)
      */
     Transport connect(boolean refreshToken, java.util.Map<String, String> headers, Listener listener);
+
+    /**
+     * The factory for one of the socket's URLs, given that URL's handshake request (its URL, the
+     * configured headers and subprotocols; a token is added per attempt, in {@code headers}). A
+     * stand-in for the network (the testing module's in-memory server) uses it to see what a real
+     * server would; by default every URL shares this factory.
+     */
+    default Factory forRequest(okhttp3.Request handshake) {
+      return this;
+    }
   }
 
   /** Receives a transport's events. Called on transport threads (OkHttp's). */

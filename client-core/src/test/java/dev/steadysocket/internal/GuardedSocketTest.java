@@ -58,7 +58,7 @@ class GuardedSocketTest {
   }
 
   private static GuardedSocket socket(String extensions, Buffer wire, GuardEvents tripped) {
-    return new GuardedSocket(new RawSocket(wire), 1 << 20, Extensions.of(answered(extensions)), tripped);
+    return new GuardedSocket(new RawSocket(wire), 1 << 20, Extensions.of(answered(extensions)), tripped, System::nanoTime);
   }
 
   private static ByteString read(String extensions, Buffer wire) throws IOException {
@@ -127,7 +127,7 @@ class GuardedSocketTest {
   @Test
   void theGuardsAreWhatOkHttpReadsAndWritesAndCancelReachesTheRawSocket() {
     RawSocket raw = new RawSocket(new Buffer());
-    GuardedSocket socket = new GuardedSocket(raw, 1_000, Extensions.NONE, (e, code) -> {});
+    GuardedSocket socket = new GuardedSocket(raw, 1_000, Extensions.NONE, (e, code) -> {}, System::nanoTime);
     assertSame(socket.inbound, socket.getSource());
     assertSame(socket.outbound, socket.getSink());
     socket.cancel();

@@ -85,7 +85,7 @@ class OkHttpTransportUnitTest {
 
   private GuardedSocketTest.RawSocket guard(Buffer serverFrames) {
     GuardedSocketTest.RawSocket raw = new GuardedSocketTest.RawSocket(serverFrames);
-    transport.guard = new GuardedSocket(raw, 1_000, Extensions.NONE, transport);
+    transport.guard = new GuardedSocket(raw, 1_000, Extensions.NONE, transport, System::nanoTime);
     return raw;
   }
 
@@ -191,7 +191,7 @@ class OkHttpTransportUnitTest {
       @Override public okio.Sink getSink() { return broken; }
       @Override public void cancel() {}
     };
-    transport.guard = new GuardedSocket(raw, 1_000, Extensions.NONE, transport);
+    transport.guard = new GuardedSocket(raw, 1_000, Extensions.NONE, transport, System::nanoTime);
     assertTrue(transport.ping());
     dispatch.runAll(); // the writer meets the same failure and reports it; the ping stays quiet
     assertTrue(transport.ping());

@@ -3,8 +3,8 @@ package dev.steadysocket.samples;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.steadysocket.samples.delivery.FeedProtocol;
-import dev.steadysocket.samples.delivery.ServerSession;
+import dev.steadysocket.testing.server.FeedProtocol;
+import dev.steadysocket.testing.server.ServerSession;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -33,7 +33,7 @@ final class DemoChat implements FeedProtocol.Handler {
   }
 
   @Override
-  public boolean wants(ServerSession session, dev.steadysocket.samples.delivery.FeedEntry entry) {
+  public boolean wants(ServerSession session, dev.steadysocket.testing.server.FeedEntry entry) {
     return setup.wants(session, entry);
   }
 

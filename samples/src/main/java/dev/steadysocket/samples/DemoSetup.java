@@ -2,9 +2,9 @@ package dev.steadysocket.samples;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.steadysocket.samples.delivery.Envelopes;
-import dev.steadysocket.samples.delivery.FeedEntry;
-import dev.steadysocket.samples.delivery.ServerSession;
+import dev.steadysocket.testing.server.Envelopes;
+import dev.steadysocket.testing.server.FeedEntry;
+import dev.steadysocket.testing.server.ServerSession;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;

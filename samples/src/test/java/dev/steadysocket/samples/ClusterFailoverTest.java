@@ -11,7 +11,7 @@ import dev.steadysocket.SteadySocket;
 import dev.steadysocket.SteadySocketListener;
 import dev.steadysocket.samples.cluster.ClusterFeedNode;
 import dev.steadysocket.samples.cluster.FeedProducer;
-import dev.steadysocket.samples.delivery.Envelopes;
+import dev.steadysocket.testing.server.Envelopes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -3,7 +3,7 @@ package dev.steadysocket.samples.cluster;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.steadysocket.samples.ArgReader;
 import dev.steadysocket.samples.UsageException;
-import dev.steadysocket.samples.delivery.Envelopes;
+import dev.steadysocket.testing.server.Envelopes;
 import java.io.Closeable;
 import java.io.PrintStream;
 import java.time.Duration;

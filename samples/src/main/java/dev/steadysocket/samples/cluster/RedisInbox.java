@@ -1,8 +1,8 @@
 package dev.steadysocket.samples.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.steadysocket.samples.delivery.Envelopes;
-import dev.steadysocket.samples.delivery.Inbox;
+import dev.steadysocket.testing.server.Envelopes;
+import dev.steadysocket.testing.server.Inbox;
 import java.time.Duration;
 import java.util.List;
 import redis.clients.jedis.RedisClient;

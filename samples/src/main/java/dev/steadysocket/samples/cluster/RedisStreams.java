@@ -1,9 +1,9 @@
 package dev.steadysocket.samples.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.steadysocket.samples.delivery.Envelopes;
-import dev.steadysocket.samples.delivery.FeedEntry;
-import dev.steadysocket.samples.delivery.StreamId;
+import dev.steadysocket.testing.server.Envelopes;
+import dev.steadysocket.testing.server.FeedEntry;
+import dev.steadysocket.testing.server.StreamId;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.steadysocket.samples.delivery;
+package dev.steadysocket.testing.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -6,8 +6,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import okhttp3.Response;
 import okhttp3.WebSocket;
@@ -33,7 +32,7 @@ public final class ServerSession extends WebSocketListener {
   private volatile Map<FeedStream, StreamId> openHeads = Map.of();
   /** Set once, by the first of: header at open, first frame, grace timer. */
   private final AtomicBoolean streamsStarted = new AtomicBoolean();
-  private volatile @Nullable ScheduledFuture<?> graceTimer;
+  private volatile @Nullable Runnable graceTimer;
   private final Map<FeedStream, FeedStream.Subscriber> subscriptions = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
@@ -74,9 +73,7 @@ public final class ServerSession extends WebSocketListener {
     if (positions != null) {
       startStreams(positions, "header");
     } else {
-      graceTimer =
-          protocol.scheduler.schedule(
-              () -> startStreams(Map.of(), "grace"), protocol.resumeGrace.toMillis(), TimeUnit.MILLISECONDS);
+      graceTimer = protocol.timers.schedule(() -> startStreams(Map.of(), "grace"), protocol.resumeGrace);
     }
   }
 
@@ -119,7 +116,7 @@ public final class ServerSession extends WebSocketListener {
       default:
         break;
     }
-    boolean request = type.equals(Envelopes.TYPE_REQUEST);
+    boolean request = protocol.handler.isRequest(type);
     if (id != null && Envelopes.wantsAck(message)) {
       boolean first;
       try {
@@ -139,13 +136,29 @@ public final class ServerSession extends WebSocketListener {
       if (request) {
         reply(message, id);
       }
-      if (send(Envelopes.ack(id))) {
-        protocol.stats.acksSent.incrementAndGet();
-      }
+      acknowledge(id);
     } else if (request && id != null) {
       reply(message, id);
     } else if (!request) {
       protocol.handler.onMessage(this, message, text);
+    }
+  }
+
+  private void acknowledge(String id) {
+    Duration delay = protocol.handler.ackDelay(this, id);
+    if (delay == null) {
+      protocol.stats.acksLost.incrementAndGet();
+      return;
+    }
+    Runnable ack = () -> {
+      if (send(Envelopes.ack(id))) {
+        protocol.stats.acksSent.incrementAndGet();
+      }
+    };
+    if (delay.isZero() || delay.isNegative()) {
+      ack.run();
+    } else {
+      protocol.timers.schedule(ack, delay);
     }
   }
 
@@ -164,9 +177,9 @@ public final class ServerSession extends WebSocketListener {
     if (!streamsStarted.compareAndSet(false, true)) {
       return;
     }
-    ScheduledFuture<?> timer = graceTimer;
+    Runnable timer = graceTimer;
     if (timer != null) {
-      timer.cancel(false);
+      timer.run();
     }
     Map<FeedStream, FeedStream.Subscriber> mine = new LinkedHashMap<>();
     for (Map.Entry<FeedStream, StreamId> open : openHeads.entrySet()) {
@@ -215,9 +228,9 @@ public final class ServerSession extends WebSocketListener {
 
   private void ended(int code, @Nullable Throwable failure) {
     closed = true;
-    ScheduledFuture<?> timer = graceTimer;
+    Runnable timer = graceTimer;
     if (timer != null) {
-      timer.cancel(false);
+      timer.run();
     }
     unsubscribeAll();
     if (protocol.sessions.remove(this)) {

@@ -1,4 +1,4 @@
-package dev.steadysocket.samples.delivery;
+package dev.steadysocket.testing.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,20 +1,43 @@
-package dev.steadysocket.samples.delivery;
+package dev.steadysocket.testing.server;
 
 import org.jspecify.annotations.Nullable;
 
 /**
  * The id of a stream entry, in Redis Streams' format {@code <epoch millis>-<sequence>}: ordered by
  * time, then sequence. The in-memory servers mint the same format as Redis, so a client's resume
- * position means the same thing to every server in these samples, and still orders sensibly
+ * position means the same thing to every server built on this protocol, and still orders sensibly
  * after a server restart (the clock moved on).
  */
-public record StreamId(long millis, long sequence) implements Comparable<StreamId> {
+public final class StreamId implements Comparable<StreamId> {
   public static final StreamId ZERO = new StreamId(0, 0);
 
-  public StreamId {
+  private final long millis;
+  private final long sequence;
+
+  public StreamId(long millis, long sequence) {
     if (millis < 0 || sequence < 0) {
       throw new IllegalArgumentException("negative stream id part: " + millis + "-" + sequence);
     }
+    this.millis = millis;
+    this.sequence = sequence;
+  }
+
+  public long millis() {
+    return millis;
+  }
+
+  public long sequence() {
+    return sequence;
+  }
+
+  @Override
+  public boolean equals(@Nullable Object o) {
+    return o instanceof StreamId && ((StreamId) o).millis == millis && ((StreamId) o).sequence == sequence;
+  }
+
+  @Override
+  public int hashCode() {
+    return Long.hashCode(millis) * 31 + Long.hashCode(sequence);
   }
 
   /** Parses {@code ms-seq} or {@code ms} (Redis reads a bare {@code ms} as {@code ms-0}); null if malformed. */

@@ -1,4 +1,4 @@
-package dev.steadysocket.samples.delivery;
+package dev.steadysocket.testing.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

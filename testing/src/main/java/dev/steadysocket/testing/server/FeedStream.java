@@ -1,4 +1,4 @@
-package dev.steadysocket.samples.delivery;
+package dev.steadysocket.testing.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayDeque;
@@ -32,7 +32,40 @@ public final class FeedStream {
   }
 
   /** What a subscription replayed before it went live. */
-  public record Replay(int replayed, boolean complete) {}
+  public static final class Replay {
+    private final int replayed;
+    private final boolean complete;
+
+    Replay(int replayed, boolean complete) {
+      this.replayed = replayed;
+      this.complete = complete;
+    }
+
+    /** Entries sent before going live. */
+    public int replayed() {
+      return replayed;
+    }
+
+    /** False if the subscriber was further behind than memory and history hold. */
+    public boolean complete() {
+      return complete;
+    }
+
+    @Override
+    public boolean equals(@Nullable Object o) {
+      return o instanceof Replay && ((Replay) o).replayed == replayed && ((Replay) o).complete == complete;
+    }
+
+    @Override
+    public int hashCode() {
+      return replayed * 2 + (complete ? 1 : 0);
+    }
+
+    @Override
+    public String toString() {
+      return "Replay{replayed=" + replayed + ", complete=" + complete + "}";
+    }
+  }
 
   private static final int PAGE = 512;
 
@@ -165,6 +198,14 @@ public final class FeedStream {
         cursor = entry.id();
         replayed++;
       }
+    }
+  }
+
+  /** The newest {@code count} entries memory holds, oldest first. */
+  public List<FeedEntry> recent(int count) {
+    synchronized (lock) {
+      List<FeedEntry> all = new java.util.ArrayList<>(recent);
+      return all.subList(Math.max(0, all.size() - count), all.size());
     }
   }
 

@@ -1,4 +1,4 @@
-package dev.steadysocket.samples.delivery;
+package dev.steadysocket.testing.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -12,6 +12,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import mockwebserver3.RecordedRequest;
@@ -63,7 +65,24 @@ public final class FeedProtocol {
       return true;
     }
 
-    /** The content of the reply to a {@code request}; by default the request's own content. */
+    /**
+     * Whether envelopes of {@code type} are requests: answered with a {@code reply} on every receipt
+     * (a repeat too, since the first reply may be what was lost), and not given to {@link
+     * #onMessage}. By default only type {@code request}.
+     */
+    default boolean isRequest(String type) {
+      return type.equals(Envelopes.TYPE_REQUEST);
+    }
+
+    /**
+     * When to acknowledge message {@code id}: {@link Duration#ZERO} at once (the default), a later
+     * delay, or null to lose this acknowledgement (the client re-sends the message later).
+     */
+    default @Nullable Duration ackDelay(ServerSession session, String id) {
+      return Duration.ZERO;
+    }
+
+    /** The content of the reply to a request; by default the request's own content. */
     default @Nullable JsonNode onRequest(ServerSession session, ObjectNode request) {
       return request.get("content");
     }
@@ -75,9 +94,25 @@ public final class FeedProtocol {
     default void onClose(ServerSession session, int code, @Nullable Throwable failure) {}
   }
 
+  /** Runs the protocol's timers (the resume grace, delayed acks): real time, or a test's virtual clock. */
+  public interface Timers {
+    /** Runs {@code task} once after {@code delay}; the returned handle calls it off. */
+    Runnable schedule(Runnable task, Duration delay);
+
+    /** Timers on {@code executor} (owned by the caller). */
+    static Timers of(ScheduledExecutorService executor) {
+      return (task, delay) -> {
+        ScheduledFuture<?> f = executor.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+        return () -> f.cancel(false);
+      };
+    }
+  }
+
   /** Counters, for logs and tests. */
   public static final class Stats {
     public final AtomicLong acksSent = new AtomicLong();
+    /** Acknowledgements the handler chose to lose ({@link Handler#ackDelay} returned null). */
+    public final AtomicLong acksLost = new AtomicLong();
     /** Acknowledged messages that were repeats (a resend after a lost ack) and were not delivered again. */
     public final AtomicLong duplicatesDropped = new AtomicLong();
     public final AtomicLong repliesSent = new AtomicLong();
@@ -92,7 +127,7 @@ public final class FeedProtocol {
   final Map<String, FeedStream> streams;
   final Inbox inbox;
   final Handler handler;
-  final ScheduledExecutorService scheduler;
+  final Timers timers;
   final Duration resumeGrace;
   final Consumer<String> log;
   final Stats stats = new Stats();
@@ -103,7 +138,7 @@ public final class FeedProtocol {
     this.streams = Collections.unmodifiableMap(new LinkedHashMap<>(b.streams));
     this.inbox = Objects.requireNonNull(b.inbox, "inbox");
     this.handler = b.handler;
-    this.scheduler = Objects.requireNonNull(b.scheduler, "scheduler");
+    this.timers = Objects.requireNonNull(b.timers, "timers (or scheduler)");
     this.resumeGrace = b.resumeGrace;
     this.log = b.log;
   }
@@ -118,8 +153,18 @@ public final class FeedProtocol {
    * @param subscribes whether the session receives the streams (the demo's {@code /chat} does not)
    */
   public ServerSession newSession(RecordedRequest request, boolean subscribes) {
-    return new ServerSession(
-        this, subscribes, request.getHeaders().get(Envelopes.RESUME_HEADER), request.getUrl().queryParameter("from"));
+    return newSession(
+        request.getHeaders().get(Envelopes.RESUME_HEADER), request.getUrl().queryParameter("from"), subscribes);
+  }
+
+  /**
+   * The listener for one upgraded connection, from what its handshake carried.
+   *
+   * @param resumeHeader the {@code X-SteadySocket-Resume} header, or null
+   * @param from the {@code from} query parameter, or null
+   */
+  public ServerSession newSession(@Nullable String resumeHeader, @Nullable String from, boolean subscribes) {
+    return new ServerSession(this, subscribes, resumeHeader, from);
   }
 
   public Stats stats() {
@@ -131,6 +176,11 @@ public final class FeedProtocol {
     return new ArrayList<>(sessions);
   }
 
+  /** The names of the streams, in the order they were added. */
+  public List<String> streamNames() {
+    return new ArrayList<>(streams.keySet());
+  }
+
   public @Nullable FeedStream stream(String name) {
     return streams.get(name);
   }
@@ -140,7 +190,7 @@ public final class FeedProtocol {
     private final Map<String, FeedStream> streams = new LinkedHashMap<>();
     private @Nullable Inbox inbox;
     private Handler handler = new Handler() {};
-    private @Nullable ScheduledExecutorService scheduler;
+    private @Nullable Timers timers;
     private Duration resumeGrace = Duration.ofMillis(500);
     private Consumer<String> log = line -> {};
 
@@ -165,7 +215,13 @@ public final class FeedProtocol {
 
     /** Runs the resume grace timers; owned by the caller. */
     public Builder scheduler(ScheduledExecutorService scheduler) {
-      this.scheduler = scheduler;
+      this.timers = Timers.of(scheduler);
+      return this;
+    }
+
+    /** Runs the timers (resume grace, delayed acks); a virtual clock in the kit's in-memory mode. */
+    public Builder timers(Timers timers) {
+      this.timers = timers;
       return this;
     }
 

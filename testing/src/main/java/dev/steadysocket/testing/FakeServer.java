@@ -1,0 +1,469 @@
+package dev.steadysocket.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.steadysocket.Envelope;
+import dev.steadysocket.MessageCodec;
+import dev.steadysocket.SteadySocket;
+import dev.steadysocket.SteadySocketBuilder;
+import dev.steadysocket.ConnectionState;
+import dev.steadysocket.internal.Api;
+import dev.steadysocket.internal.SocketCore;
+import dev.steadysocket.testing.server.Envelopes;
+import dev.steadysocket.testing.server.FeedProtocol;
+import dev.steadysocket.testing.server.FeedStream;
+import dev.steadysocket.testing.server.MemoryInbox;
+import dev.steadysocket.testing.server.ServerSession;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import okhttp3.HttpUrl;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A server that speaks SteadySocket's envelope protocol, for testing an application's code: it
+ * echoes heartbeats, acknowledges messages that ask for it (once per id: repeats are dropped, as a
+ * de-duplicating server does), answers requests, and serves resumable streams with history. A test
+ * scripts it (send to one or all clients, reply rules by type, typed assertions on what arrived)
+ * and breaks it on command (drop with FIN or RST, half-open, close with any code, reject the next
+ * handshakes with a status and Retry-After, refuse connections, lose or delay acknowledgements,
+ * replay history).
+ *
+ * <p>Two modes behind this one API. {@link #inMemory()}: no socket and no thread; sockets built by
+ * {@link #newSocket()} (or {@link #wire}) run on the server's {@link TestClock}, so an outage with
+ * its backoff and heartbeats runs in milliseconds. {@link #loopback()}: a real WebSocket server on
+ * 127.0.0.1 (MockWebServer), with real OkHttp, real frames and real time, for integration tests.
+ *
+ * <p>Thread-safe. Close it (or let {@link SteadySocketExtension} do so) when the test ends.
+ */
+public final class FakeServer implements AutoCloseable {
+  /** The host in-memory servers answer as; nothing resolves it. */
+  static final String MEMORY_URL = "ws://fake-server.steadysocket.test/";
+
+  private final Object lock = new Object();
+  private final String sender;
+  private final FeedProtocol protocol;
+  private final @Nullable TestClock clock;
+  private final @Nullable Loopback loopback;
+  private final MessageCodec codec = MessageCodec.jackson();
+  /** Guarded by lock. */
+  private final List<ServerConnection> open = new ArrayList<>();
+  private final List<Envelope> received = new ArrayList<>(), delivered = new ArrayList<>();
+  private final Map<String, Function<Envelope, @Nullable Object>> replies = new LinkedHashMap<>();
+  private final List<SocketCore> sockets = new ArrayList<>();
+  private int handshakes, accepted, rejectRemaining, rejectStatus, acksToLose;
+  private @Nullable Duration rejectRetryAfter;
+  private Duration ackDelay = Duration.ZERO;
+  private boolean refusing, closed;
+
+  private FakeServer(Builder b) {
+    this.sender = b.sender;
+    this.clock = b.loopback ? null : (b.clock != null ? b.clock : new TestClock());
+    FeedProtocol.Builder p = FeedProtocol.builder(sender).handler(new Rules()).resumeGrace(b.resumeGrace)
+        .inbox(new RecordingInbox(new MemoryInbox(b.dedupeWindow)));
+    for (String name : b.streams) p.stream(FeedStream.inMemory(name, b.history));
+    if (clock != null) {
+      TestClock c = clock;
+      p.timers(c::schedule);
+      this.loopback = null;
+      this.protocol = p.build();
+    } else {
+      this.loopback = new Loopback(this);
+      p.timers(loopback.timers());
+      this.protocol = p.build();
+      loopback.start();
+    }
+  }
+
+  /** An in-memory server on its own new {@link TestClock}, with one stream named {@code feed}. */
+  public static FakeServer inMemory() {
+    return builder().build();
+  }
+
+  /** A real server on a loopback port (real time), with one stream named {@code feed}. */
+  public static FakeServer loopback() {
+    return builder().loopback().build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The URL to give {@link SteadySocket#builder}. */
+  public String url() {
+    return loopback != null ? loopback.url() : MEMORY_URL;
+  }
+
+  /** True for the in-memory mode. */
+  public boolean isInMemory() {
+    return clock != null;
+  }
+
+  /**
+   * The virtual clock of an in-memory server, which runs its sockets.
+   *
+   * @throws IllegalStateException on loopback, which runs in real time
+   */
+  public TestClock clock() {
+    if (clock == null) throw new IllegalStateException("a loopback FakeServer runs in real time: it has no TestClock");
+    return clock;
+  }
+
+  /** A socket builder for this server: {@code SteadySocket.builder(url())}, {@link #wire wired}. */
+  public SteadySocketBuilder newSocket() {
+    return wire(SteadySocket.builder(url()));
+  }
+
+  /**
+   * Connects {@code builder} to this server: in memory, its sockets then run on the {@link
+   * #clock()} (their connection loop, timers and listener callbacks, unless the builder names its own
+   * callback executor) and reach this server whatever their URL; on loopback, nothing changes (build
+   * it with {@link #url()}). Sockets built after this are tracked for {@link #openSockets()}.
+   *
+   * @return {@code builder}
+   */
+  public SteadySocketBuilder wire(SteadySocketBuilder builder) {
+    if (clock == null) return builder;
+    return Api.get().wire(builder, clock.scheduler(), new MemoryNetwork(this, clock), clock.executor(), core -> {
+      synchronized (lock) {
+        sockets.add(core);
+      }
+    });
+  }
+
+  /** Sockets built through {@link #wire} (in memory) that are not closed yet, as their {@code toString()}. */
+  public List<String> openSockets() {
+    synchronized (lock) {
+      return sockets.stream().filter(s -> s.state() != ConnectionState.CLOSED)
+          .map(s -> s.state() + " socket with " + s.metrics().outboxDepth() + " queued, "
+              + s.metrics().unacknowledged() + " unacknowledged").collect(Collectors.toList());
+    }
+  }
+
+  /** Open connections, oldest first. */
+  public List<ServerConnection> connections() {
+    synchronized (lock) {
+      return new ArrayList<>(open);
+    }
+  }
+
+  /**
+   * The one open connection.
+   *
+   * @throws AssertionError if there is none or more than one
+   */
+  public ServerConnection connection() {
+    List<ServerConnection> now = connections();
+    if (now.size() != 1) throw new AssertionError("expected one open connection, found " + now.size() + ": " + now);
+    return now.get(0);
+  }
+
+  /** Handshakes that reached this server, rejected and refused ones included. */
+  public int handshakes() {
+    synchronized (lock) {
+      return handshakes;
+    }
+  }
+
+  /** Sends an envelope of {@code type} with a random id to every open connection. */
+  public void sendToAll(String type, @Nullable Object content) {
+    for (ServerConnection c : connections()) c.send(type, content);
+  }
+
+  /**
+   * Publishes an entry on resumable {@code stream}: kept in its history and sent to every
+   * connection, with its entry id and {@code meta.stream}. A client that resumes gets what it missed.
+   *
+   * @return the entry's id
+   * @throws IllegalArgumentException if the server has no such stream ({@link Builder#streams})
+   */
+  public String publish(String stream, String type, @Nullable Object content) {
+    return stream(stream).publish(type, Envelopes.JSON.valueToTree(content), sender).id().toString();
+  }
+
+  /** Every envelope the clients sent (heartbeats and resume frames left out), in arrival order; repeats included. */
+  public List<Envelope> received() {
+    synchronized (lock) {
+      return new ArrayList<>(received);
+    }
+  }
+
+  /** The envelopes of {@code type} the clients sent, in arrival order. */
+  public List<Envelope> received(String type) {
+    return received().stream().filter(e -> e.type().equals(type)).collect(Collectors.toList());
+  }
+
+  /**
+   * The last envelope of {@code type} the clients sent.
+   *
+   * @throws AssertionError listing what did arrive, if none of that type did
+   */
+  public Envelope expectReceived(String type) {
+    List<Envelope> all = received();
+    for (int i = all.size() - 1; i >= 0; i--) if (all.get(i).type().equals(type)) return all.get(i);
+    throw new AssertionError("no '" + type + "' envelope received; got types "
+        + all.stream().map(Envelope::type).collect(Collectors.toList()));
+  }
+
+  /** Messages sent with acknowledgement, once per id (repeats after a lost ack are not here), in order. */
+  public List<Envelope> delivered() {
+    synchronized (lock) {
+      return new ArrayList<>(delivered);
+    }
+  }
+
+  /** Acknowledged messages that arrived again and were dropped as repeats. */
+  public long duplicatesDropped() {
+    return protocol.stats().duplicatesDropped.get();
+  }
+
+  /**
+   * Answers envelopes of {@code type} as requests: a {@code reply} whose {@code meta.replyTo} is the
+   * request's id and whose content {@code reply} computes (on every receipt, repeats too).
+   */
+  public void replyTo(String type, Function<Envelope, @Nullable Object> reply) {
+    synchronized (lock) {
+      replies.put(type, reply);
+    }
+  }
+
+  /** The next {@code count} handshakes are answered with {@code status} (and Retry-After, if given). */
+  public void rejectNextHandshakes(int count, int status, @Nullable Duration retryAfter) {
+    if (status == 101 || status < 100 || status > 599) throw new IllegalArgumentException("not a rejection: " + status);
+    synchronized (lock) {
+      rejectRemaining = count;
+      rejectStatus = status;
+      rejectRetryAfter = retryAfter;
+    }
+  }
+
+  /** An outage: every open connection is reset and new ones are refused until {@link #restore()}. */
+  public void refuseConnections() {
+    synchronized (lock) {
+      refusing = true;
+    }
+    for (ServerConnection c : connections()) c.reset();
+  }
+
+  /** Ends {@link #refuseConnections()}: handshakes are accepted again. */
+  public void restore() {
+    synchronized (lock) {
+      refusing = false;
+    }
+  }
+
+  /** The next {@code count} acknowledgements are never sent (the client re-sends after a reconnect). */
+  public void loseNextAcks(int count) {
+    synchronized (lock) {
+      acksToLose = count;
+    }
+  }
+
+  /** Acknowledgements are sent {@code delay} after their message arrives; ZERO restores at once. */
+  public void delayAcks(Duration delay) {
+    synchronized (lock) {
+      ackDelay = Objects.requireNonNull(delay, "delay");
+    }
+  }
+
+  /** Closes every connection with 1001 (going away) and stops the server. Idempotent. */
+  @Override
+  public void close() {
+    synchronized (lock) {
+      if (closed) return;
+      closed = true;
+    }
+    for (ServerConnection c : connections()) {
+      c.release();
+      c.close(1001, "server shutting down");
+    }
+    if (loopback != null) loopback.close();
+  }
+
+  @Override
+  public String toString() {
+    return "FakeServer{" + (clock != null ? "in memory" : url()) + ", " + connections().size() + " open}";
+  }
+
+  String sender() {
+    return sender;
+  }
+
+  FeedStream stream(String name) {
+    FeedStream s = protocol.stream(name);
+    if (s == null) throw new IllegalArgumentException("no stream '" + name + "'; this server has " + protocol.streamNames());
+    return s;
+  }
+
+  /** What the server answers a handshake. */
+  static final class Answer {
+    final boolean refused;
+    final int status;
+    final @Nullable String retryAfter;
+    final @Nullable ServerConnection connection;
+
+    Answer(boolean refused, int status, @Nullable String retryAfter, @Nullable ServerConnection connection) {
+      this.refused = refused;
+      this.status = status;
+      this.retryAfter = retryAfter;
+      this.connection = connection;
+    }
+  }
+
+  /** Decides a handshake for {@code path} with {@code headers}; an accepted one is open from here on. */
+  Answer answer(String path, Map<String, String> headers, ServerConnection.Wire wire) {
+    synchronized (lock) {
+      handshakes++;
+      if (closed || refusing) return new Answer(true, -1, null, null);
+      if (rejectRemaining > 0) {
+        rejectRemaining--;
+        return new Answer(false, rejectStatus, rejectRetryAfter == null ? null : Long.toString(rejectRetryAfter.getSeconds()), null);
+      }
+      HttpUrl url = HttpUrl.get("http://h" + path);
+      ServerSession session = protocol.newSession(headers.get(Envelopes.RESUME_HEADER), url.queryParameter("from"), true);
+      ServerConnection c = new ServerConnection(this, accepted++, path, headers, session, wire);
+      open.add(c);
+      return new Answer(false, 101, null, c);
+    }
+  }
+
+  /** A connection ended. */
+  void ended(ServerConnection c) {
+    synchronized (lock) {
+      open.remove(c);
+    }
+  }
+
+  /** Records a frame a client sent; returns its envelope, or null for heartbeats, resumes and non-envelopes. */
+  @Nullable Envelope record(String text) {
+    Envelope e;
+    try {
+      e = codec.decode(text);
+    } catch (RuntimeException notAnEnvelope) { // a DecodeException, or a frame that is no envelope at all
+      return null;
+    }
+    if (e.type().equals(Envelopes.TYPE_HEARTBEAT) || e.type().equals(Envelopes.TYPE_RESUME)) return null;
+    synchronized (lock) {
+      received.add(e);
+    }
+    return e;
+  }
+
+  /** The fake's behaviour, as the protocol asks for it: reply rules, ack faults. */
+  private final class Rules implements FeedProtocol.Handler {
+    @Override
+    public boolean isRequest(String type) {
+      synchronized (lock) {
+        return replies.containsKey(type) || type.equals(Envelopes.TYPE_REQUEST);
+      }
+    }
+
+    @Override
+    public @Nullable JsonNode onRequest(ServerSession session, ObjectNode request) {
+      Function<Envelope, @Nullable Object> rule;
+      synchronized (lock) {
+        rule = replies.get(request.path("type").asText(""));
+      }
+      if (rule == null) return request.get("content");
+      return Envelopes.JSON.valueToTree(rule.apply(codec.decode(request.toString())));
+    }
+
+    @Override
+    public @Nullable Duration ackDelay(ServerSession session, String id) {
+      synchronized (lock) {
+        if (acksToLose > 0) {
+          acksToLose--;
+          return null;
+        }
+        return ackDelay;
+      }
+    }
+  }
+
+  /** The de-duplicating inbox, recording what it delivers once. */
+  private final class RecordingInbox implements dev.steadysocket.testing.server.Inbox {
+    private final MemoryInbox inner;
+
+    RecordingInbox(MemoryInbox inner) {
+      this.inner = inner;
+    }
+
+    @Override
+    public boolean receive(String id, JsonNode message, Runnable deliver) {
+      return inner.receive(id, message, () -> {
+        Envelope e = codec.decode(message.toString());
+        synchronized (lock) {
+          delivered.add(e);
+        }
+        deliver.run();
+      });
+    }
+  }
+
+  /** Configures a {@link FakeServer}. Not thread-safe. */
+  public static final class Builder {
+    private String sender = "fake-server";
+    private final List<String> streams = new ArrayList<>(List.of("feed"));
+    private int history = 1_000;
+    private int dedupeWindow = 4_096;
+    private Duration resumeGrace = Duration.ofMillis(500);
+    private boolean loopback;
+    private @Nullable TestClock clock;
+
+    private Builder() {}
+
+    /** The {@code sender} of what the server sends. Default {@code fake-server}. */
+    public Builder sender(String sender) {
+      this.sender = Objects.requireNonNull(sender, "sender");
+      return this;
+    }
+
+    /** The resumable streams (replacing the default {@code feed}). */
+    public Builder streams(String... names) {
+      streams.clear();
+      streams.addAll(List.of(names));
+      return this;
+    }
+
+    /** Entries each stream keeps for resuming clients. Default 1,000. */
+    public Builder history(int entries) {
+      this.history = entries;
+      return this;
+    }
+
+    /** Message ids remembered for de-duplication. Default 4,096. */
+    public Builder dedupeWindow(int ids) {
+      this.dedupeWindow = ids;
+      return this;
+    }
+
+    /** How long a connection without a resume header waits for a resume frame before going live. Default 500 ms. */
+    public Builder resumeGrace(Duration grace) {
+      this.resumeGrace = grace;
+      return this;
+    }
+
+    /** In memory on {@code clock} (shared with other servers or the test). */
+    public Builder clock(TestClock clock) {
+      this.clock = clock;
+      this.loopback = false;
+      return this;
+    }
+
+    /** On a real loopback port, in real time. */
+    public Builder loopback() {
+      this.loopback = true;
+      this.clock = null;
+      return this;
+    }
+
+    public FakeServer build() {
+      return new FakeServer(this);
+    }
+  }
+}

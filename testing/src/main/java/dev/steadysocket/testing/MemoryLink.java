@@ -1,0 +1,349 @@
+package dev.steadysocket.testing;
+
+import dev.steadysocket.internal.Transport;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.SocketException;
+import java.util.ArrayDeque;
+import okhttp3.Request;
+import okhttp3.WebSocket;
+import okhttp3.WebSocketListener;
+import okio.ByteString;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One in-memory WebSocket connection: the client's end is the core's {@link Transport}, the
+ * server's end an OkHttp {@link WebSocket} handed to the server's listener, as MockWebServer would.
+ * Frames travel on the {@link TestClock}, one per task in each direction, so the listener callbacks
+ * a frame causes run before the next frame arrives (the core's inbound back-pressure, which would
+ * hold a reader thread, never engages on the single test thread).
+ *
+ * <p>Close handshakes follow OkHttp: a close frame received is reported with {@code onClosing}
+ * (the client's end answers it, as the core's OkHttp transport does); {@code onClosed} follows once
+ * a close frame went each way. A severed link (drop, reset, cancel) reports one failure to each
+ * end that had not finished. Half-open: everything sent either way from then on is lost, pings
+ * included, and neither end is told.
+ *
+ * <p>Threads: any thread may call; state is guarded by {@code lock}; callbacks run on clock tasks,
+ * never under the lock.
+ */
+final class MemoryLink {
+  private final TestClock clock;
+  private final Request handshake;
+  private final Object lock = new Object();
+  final ClientEnd client = new ClientEnd();
+  final ServerEnd server = new ServerEnd();
+
+  private final Transport.Listener clientListener;
+  /** Set once the server accepted, before any frame moves. */
+  private volatile @Nullable WebSocketListener serverListener;
+
+  /** Guarded by lock. */
+  private boolean halfOpen;
+  /** Guarded by lock: true once dropped, reset or cancelled: nothing moves any more. */
+  private boolean severed;
+  /** Guarded by lock. */
+  private boolean clientSentClose, clientGotClose, serverSentClose, serverGotClose;
+  /** Guarded by lock: whether each end was told it ended (onClosed or onFailure). */
+  private boolean clientEnded, serverEnded;
+  /** Guarded by lock: the close frame each end received. */
+  private int clientCloseCode, serverCloseCode;
+  private String clientCloseReason = "", serverCloseReason = "";
+  /** Guarded by lock. */
+  private long pongs;
+  /** Guarded by lock: frames on their way, and whether a pump task is posted for each queue. */
+  private final ArrayDeque<Runnable> toClient = new ArrayDeque<>(), toServer = new ArrayDeque<>();
+  private boolean pumpingToClient, pumpingToServer;
+
+  MemoryLink(TestClock clock, Request handshake, Transport.Listener clientListener) {
+    this.clock = clock;
+    this.handshake = handshake;
+    this.clientListener = clientListener;
+  }
+
+  /** The server accepted: both ends open (server first, so what it sends in onOpen follows the client's onOpen). */
+  void open(WebSocketListener listener) {
+    serverListener = listener;
+    listener.onOpen(server, new okhttp3.Response.Builder().request(handshake).protocol(okhttp3.Protocol.HTTP_1_1)
+        .code(101).message("Switching Protocols").build());
+    clientListener.onOpen();
+  }
+
+  /** True once the client cancelled (or the link was severed) before or after opening. */
+  boolean cancelled() {
+    synchronized (lock) {
+      return severed;
+    }
+  }
+
+  /** The commands a {@link ServerConnection} gives this link. */
+  ServerConnection.Wire wire() {
+    return new ServerConnection.Wire() {
+      @Override
+      public void halfOpen() {
+        goHalfOpen();
+      }
+
+      @Override
+      public void sever(boolean reset) {
+        MemoryLink.this.sever(reset);
+      }
+    };
+  }
+
+  /** Everything sent from now on, either way, is lost; neither end notices. */
+  void goHalfOpen() {
+    synchronized (lock) {
+      halfOpen = true;
+      toClient.clear();
+      toServer.clear();
+    }
+  }
+
+  /**
+   * Ends the connection without a close handshake: {@code reset} fails both ends at once with
+   * "Connection reset" (frames in flight are lost); otherwise the client reads an end of stream
+   * after the frames already on their way (a FIN).
+   */
+  void sever(boolean reset) {
+    IOException clientSees = reset ? new SocketException("Connection reset") : new EOFException("end of stream (FIN)");
+    synchronized (lock) {
+      if (severed) return;
+      if (reset) {
+        severed = true;
+        toClient.clear();
+        toServer.clear();
+      } else {
+        toServer.clear();
+      }
+    }
+    if (reset) {
+      clock.executor().execute(() -> failBoth(clientSees, new SocketException("Connection reset")));
+    } else {
+      enqueue(true, () -> {
+        synchronized (lock) {
+          severed = true;
+        }
+        failBoth(clientSees, new EOFException("closed by the server (FIN)"));
+      });
+    }
+  }
+
+  private void failBoth(IOException client, IOException server) {
+    boolean tellClient, tellServer;
+    synchronized (lock) {
+      tellClient = !clientEnded;
+      tellServer = !serverEnded && serverListener != null;
+      clientEnded = serverEnded = true;
+    }
+    if (tellServer) serverListener.onFailure(this.server, server, null);
+    if (tellClient) clientListener.onFailure(client, -1, null);
+  }
+
+  /** Queues {@code frame} for the client ({@code toClient}) or the server; lost if the link is half-open. */
+  private void enqueue(boolean toClientSide, Runnable frame) {
+    boolean post;
+    synchronized (lock) {
+      if (halfOpen) return;
+      ArrayDeque<Runnable> q = toClientSide ? toClient : toServer;
+      q.add(frame);
+      post = toClientSide ? !pumpingToClient : !pumpingToServer;
+      if (toClientSide) pumpingToClient = true;
+      else pumpingToServer = true;
+    }
+    if (post) clock.executor().execute(() -> pump(toClientSide));
+  }
+
+  private void pump(boolean toClientSide) {
+    Runnable frame;
+    boolean more;
+    synchronized (lock) {
+      ArrayDeque<Runnable> q = toClientSide ? toClient : toServer;
+      frame = q.poll();
+      more = !q.isEmpty();
+      if (!more) {
+        if (toClientSide) pumpingToClient = false;
+        else pumpingToServer = false;
+      }
+    }
+    if (frame != null) frame.run();
+    if (more) clock.executor().execute(() -> pump(toClientSide));
+  }
+
+  private boolean moving() {
+    synchronized (lock) {
+      return !severed;
+    }
+  }
+
+  /** A close frame reached the client: answer it (as the core's OkHttp transport does), report, finish. */
+  private void clientReceivesClose(int code, String reason) {
+    boolean answer;
+    synchronized (lock) {
+      if (severed || clientEnded) return;
+      clientGotClose = true;
+      clientCloseCode = code;
+      clientCloseReason = reason;
+      answer = !clientSentClose;
+    }
+    if (answer) client.close(code == 1005 ? 1000 : code, "");
+    clientListener.onClosing(code, reason);
+    finish();
+  }
+
+  private void serverReceivesClose(int code, String reason) {
+    WebSocketListener l = serverListener;
+    synchronized (lock) {
+      if (severed || serverEnded || l == null) return;
+      serverGotClose = true;
+      serverCloseCode = code;
+      serverCloseReason = reason;
+    }
+    l.onClosing(server, code, reason);
+    finish();
+  }
+
+  /** Reports onClosed to each end that has sent a close frame and received one, with the code it received. */
+  private void finish() {
+    boolean tellClient, tellServer;
+    synchronized (lock) {
+      tellClient = !clientEnded && clientSentClose && clientGotClose;
+      tellServer = !serverEnded && serverSentClose && serverGotClose;
+      if (tellClient) clientEnded = true;
+      if (tellServer) serverEnded = true;
+    }
+    if (tellServer) serverListener.onClosed(server, serverCloseCode, serverCloseReason);
+    if (tellClient) clientListener.onClosed(clientCloseCode, clientCloseReason);
+  }
+
+  /** The core's view of the connection. */
+  final class ClientEnd implements Transport {
+    @Override
+    public boolean send(String text) {
+      synchronized (lock) {
+        if (severed || clientSentClose) return false;
+      }
+      enqueue(false, () -> {
+        if (moving()) serverListener.onMessage(server, text);
+      });
+      return true;
+    }
+
+    @Override
+    public boolean sendBinary(byte[] bytes) {
+      synchronized (lock) {
+        if (severed || clientSentClose) return false;
+      }
+      ByteString copy = ByteString.of(bytes);
+      enqueue(false, () -> {
+        if (moving()) serverListener.onMessage(server, copy);
+      });
+      return true;
+    }
+
+    @Override
+    public long queueSize() {
+      return 0;
+    }
+
+    @Override
+    public long pongCount() {
+      synchronized (lock) {
+        return pongs;
+      }
+    }
+
+    /** The server's reader answers every ping it reads, as OkHttp's does. */
+    @Override
+    public boolean ping() {
+      synchronized (lock) {
+        if (severed || clientSentClose) return false;
+      }
+      enqueue(false, () -> {
+        if (moving()) {
+          enqueue(true, () -> {
+            synchronized (lock) {
+              if (!severed) pongs++;
+            }
+          });
+        }
+      });
+      return true;
+    }
+
+    @Override
+    public void close(int code, String reason) {
+      synchronized (lock) {
+        if (severed || clientSentClose) return;
+        clientSentClose = true;
+      }
+      enqueue(false, () -> serverReceivesClose(code, reason));
+      finish();
+    }
+
+    @Override
+    public void cancel() {
+      synchronized (lock) {
+        if (severed) return;
+        severed = true;
+        toClient.clear();
+        toServer.clear();
+      }
+      clock.executor().execute(() -> failBoth(new IOException("Canceled"), new EOFException("the client went away")));
+    }
+  }
+
+  /** The server's view, as MockWebServer hands it to a {@link WebSocketListener}. */
+  final class ServerEnd implements WebSocket {
+    @Override
+    public Request request() {
+      return handshake;
+    }
+
+    @Override
+    public long queueSize() {
+      return 0;
+    }
+
+    @Override
+    public boolean send(String text) {
+      synchronized (lock) {
+        if (severed || serverSentClose) return false;
+      }
+      enqueue(true, () -> {
+        if (moving()) clientListener.onText(text);
+      });
+      return true;
+    }
+
+    @Override
+    public boolean send(ByteString bytes) {
+      synchronized (lock) {
+        if (severed || serverSentClose) return false;
+      }
+      byte[] copy = bytes.toByteArray();
+      enqueue(true, () -> {
+        if (moving()) clientListener.onBinary(copy);
+      });
+      return true;
+    }
+
+    @Override
+    public boolean close(int code, @Nullable String reason) {
+      synchronized (lock) {
+        if (severed || serverSentClose) return false;
+        serverSentClose = true;
+      }
+      String r = reason == null ? "" : reason;
+      enqueue(true, () -> clientReceivesClose(code, r));
+      finish();
+      return true;
+    }
+
+    /** The server walks away: the client reads an end of stream. */
+    @Override
+    public void cancel() {
+      sever(false);
+    }
+  }
+}

@@ -1,0 +1,257 @@
+package dev.steadysocket.testing;
+
+import dev.steadysocket.Envelope;
+import dev.steadysocket.testing.server.Envelopes;
+import dev.steadysocket.testing.server.FeedEntry;
+import dev.steadysocket.testing.server.FeedStream;
+import dev.steadysocket.testing.server.ServerSession;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import okhttp3.Response;
+import okhttp3.WebSocket;
+import okhttp3.WebSocketListener;
+import okio.ByteString;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The server's side of one client connection to a {@link FakeServer}: what it received, and
+ * commands to send to it or break it. Obtain it from {@link FakeServer#connection()} or {@link
+ * FakeServer#connections()}.
+ *
+ * <p>Thread-safe. In memory, a command takes effect on the {@link TestClock} (run it to see the
+ * client react); on loopback, at once on the real socket.
+ */
+public final class ServerConnection {
+  /** How a connection's commands reach the wire: the in-memory link or a real socket. */
+  interface Wire {
+    void halfOpen();
+
+    /** Ends the TCP connection: {@code reset} with an RST, otherwise with a FIN. */
+    void sever(boolean reset);
+  }
+
+  private final FakeServer server;
+  private final int index;
+  private final String path;
+  private final Map<String, String> headers;
+  private final ServerSession session;
+  private final Wire wire;
+  private final Object lock = new Object();
+  /** Guarded by lock. */
+  private final List<Envelope> received = new ArrayList<>();
+  /** Guarded by lock: the close code the client sent, -1 for a failure, or null while open. */
+  private @Nullable Integer ended;
+  /** Released when the connection ends or the server closes: a loopback reader held by half-open waits on it. */
+  private final CountDownLatch released = new CountDownLatch(1);
+  private volatile boolean halfOpen;
+  /** Set on the server's first callback (onOpen), before anything is received. */
+  private volatile @Nullable WebSocket socket;
+
+  ServerConnection(FakeServer server, int index, String path, Map<String, String> headers, ServerSession session,
+      Wire wire) {
+    this.server = server;
+    this.index = index;
+    this.path = path;
+    this.headers = headers;
+    this.session = session;
+    this.wire = wire;
+  }
+
+  /** 0 for the first connection the server accepted, then 1, 2… */
+  public int index() {
+    return index;
+  }
+
+  /** The handshake's path and query, such as {@code /feed?from=0}. */
+  public String path() {
+    return path;
+  }
+
+  /** A handshake request header (names are case-insensitive), or null. */
+  public @Nullable String header(String name) {
+    for (Map.Entry<String, String> h : headers.entrySet()) {
+      if (h.getKey().equalsIgnoreCase(name)) return h.getValue();
+    }
+    return null;
+  }
+
+  /** True until the connection closed or failed. */
+  public boolean isOpen() {
+    synchronized (lock) {
+      return ended == null;
+    }
+  }
+
+  /** The envelopes this connection received (heartbeats and resume frames left out), in order. */
+  public List<Envelope> received() {
+    synchronized (lock) {
+      return new ArrayList<>(received);
+    }
+  }
+
+  /** Sends an envelope of {@code type} with a random id; false if the connection is closing or gone. */
+  public boolean send(String type, @Nullable Object content) {
+    return sendRaw(Envelopes.envelope(type, Envelopes.JSON.valueToTree(content), null, server.sender(), null).toString());
+  }
+
+  /** Sends {@code text} as one text frame, as it is (malformed input too). */
+  public boolean sendRaw(String text) {
+    return session.send(text);
+  }
+
+  /** Starts a close handshake with {@code code} and {@code reason}. */
+  public void close(int code, String reason) {
+    WebSocket ws = socket;
+    if (ws != null) ws.close(code, reason);
+  }
+
+  /** Ends the TCP connection with a FIN, without a close frame: the client reads an end of stream. */
+  public void drop() {
+    released.countDown();
+    wire.sever(false);
+  }
+
+  /** Ends the TCP connection with an RST: the client sees "connection reset". */
+  public void reset() {
+    released.countDown();
+    wire.sever(true);
+  }
+
+  /**
+   * The link goes silent both ways without telling either end: nothing the server sends arrives,
+   * nothing the client sends (pings included) is read. Only the client's dead-link detection or a
+   * {@link #drop()} ends it. In memory this holds at once; on loopback the server stops reading at
+   * the next frame the client sends (pings until then are still answered by the server's reader).
+   */
+  public void goHalfOpen() {
+    halfOpen = true;
+    wire.halfOpen();
+  }
+
+  /**
+   * Sends the newest {@code count} entries of {@code stream} again, as a server replaying history
+   * to a client that already has them (its de-duplication should drop the repeats).
+   *
+   * @throws IllegalArgumentException if the server has no such stream
+   */
+  public void replay(String stream, int count) {
+    FeedStream s = server.stream(stream);
+    for (FeedEntry e : s.recent(count)) sendRaw(e.text());
+  }
+
+  @Override
+  public String toString() {
+    return "ServerConnection{#" + index + " " + path + (isOpen() ? ", open" : ", ended") + "}";
+  }
+
+  /** The listener MockWebServer or the in-memory link calls: records, then hands over to the protocol session. */
+  WebSocketListener listener() {
+    return new WebSocketListener() {
+      @Override
+      public void onOpen(WebSocket webSocket, Response response) {
+        socket = webSocket;
+        session.onOpen(new Gated(webSocket), response);
+      }
+
+      @Override
+      public void onMessage(WebSocket webSocket, String text) {
+        if (halfOpen) {
+          awaitRelease(); // loopback: stop reading, so pings go unanswered too
+          return;
+        }
+        Envelope e = server.record(text);
+        if (e != null) {
+          synchronized (lock) {
+            received.add(e);
+          }
+        }
+        session.onMessage(webSocket, text);
+      }
+
+      @Override
+      public void onMessage(WebSocket webSocket, ByteString bytes) {
+        session.onMessage(webSocket, bytes);
+      }
+
+      @Override
+      public void onClosing(WebSocket webSocket, int code, String reason) {
+        session.onClosing(webSocket, code, reason);
+      }
+
+      @Override
+      public void onClosed(WebSocket webSocket, int code, String reason) {
+        end(code);
+        session.onClosed(webSocket, code, reason);
+      }
+
+      @Override
+      public void onFailure(WebSocket webSocket, Throwable t, @Nullable Response response) {
+        end(-1);
+        session.onFailure(webSocket, t, response);
+      }
+    };
+  }
+
+  /** The socket the protocol session writes to: silent (sends "succeed" and vanish) once half-open. */
+  private final class Gated implements WebSocket {
+    private final WebSocket real;
+
+    Gated(WebSocket real) {
+      this.real = real;
+    }
+
+    @Override
+    public okhttp3.Request request() {
+      return real.request();
+    }
+
+    @Override
+    public long queueSize() {
+      return real.queueSize();
+    }
+
+    @Override
+    public boolean send(String text) {
+      return halfOpen || real.send(text);
+    }
+
+    @Override
+    public boolean send(ByteString bytes) {
+      return halfOpen || real.send(bytes);
+    }
+
+    @Override
+    public boolean close(int code, @Nullable String reason) {
+      return halfOpen || real.close(code, reason);
+    }
+
+    @Override
+    public void cancel() {
+      real.cancel();
+    }
+  }
+
+  /** Lets a loopback reader held by half-open go (the server is closing). */
+  void release() {
+    released.countDown();
+  }
+
+  private void awaitRelease() {
+    try {
+      released.await(10, TimeUnit.MINUTES); // bounded: a forgotten connection cannot hold a thread forever
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void end(int code) {
+    synchronized (lock) {
+      if (ended == null) ended = code;
+    }
+    released.countDown();
+    server.ended(this);
+  }
+}
