@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import okhttp3.HttpUrl;
@@ -55,6 +56,7 @@ public final class FakeServer implements AutoCloseable {
   private final List<ServerConnection> open = new ArrayList<>();
   private final List<Envelope> received = new ArrayList<>(), delivered = new ArrayList<>();
   private final Map<String, Function<Envelope, @Nullable Object>> replies = new LinkedHashMap<>();
+  private final Map<String, BiConsumer<ServerConnection, Envelope>> handlers = new LinkedHashMap<>();
   private final List<SocketCore> sockets = new ArrayList<>();
   private int handshakes, accepted, rejectRemaining, rejectStatus, acksToLose;
   private @Nullable Duration rejectRetryAfter;
@@ -232,6 +234,18 @@ public final class FakeServer implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs {@code handler} for each envelope of {@code type} a client sends (repeats included), after
+   * the protocol handled it (acknowledged it, if asked): to relay chat to the other connections,
+   * push a snapshot after a subscribe, close a connection on a bad message... In memory it runs on
+   * the clock; on loopback, on that connection's reader thread (keep it short).
+   */
+  public void onMessage(String type, BiConsumer<ServerConnection, Envelope> handler) {
+    synchronized (lock) {
+      handlers.put(type, handler);
+    }
+  }
+
   /** The next {@code count} handshakes are answered with {@code status} (and Retry-After, if given). */
   public void rejectNextHandshakes(int count, int status, @Nullable Duration retryAfter) {
     if (status == 101 || status < 100 || status > 599) throw new IllegalArgumentException("not a rejection: " + status);
@@ -352,6 +366,15 @@ public final class FakeServer implements AutoCloseable {
       received.add(e);
     }
     return e;
+  }
+
+  /** Runs the {@link #onMessage} handler for {@code e}'s type, if any. */
+  void handled(ServerConnection from, Envelope e) {
+    BiConsumer<ServerConnection, Envelope> h;
+    synchronized (lock) {
+      h = handlers.get(e.type());
+    }
+    if (h != null) h.accept(from, e);
   }
 
   /** The fake's behaviour, as the protocol asks for it: reply rules, ack faults. */

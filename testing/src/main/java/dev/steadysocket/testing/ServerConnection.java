@@ -169,6 +169,7 @@ public final class ServerConnection {
           }
         }
         session.onMessage(webSocket, text);
+        if (e != null) server.handled(ServerConnection.this, e);
       }
 
       @Override

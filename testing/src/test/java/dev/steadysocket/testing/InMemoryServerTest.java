@@ -208,6 +208,24 @@ class InMemoryServerTest {
   }
 
   @Test
+  void messageHandlersRelayBetweenConnections(FakeServer server, TestClock clock) {
+    server.onMessage("chat", (from, e) -> {
+      for (ServerConnection c : server.connections()) if (c != from) c.send("chat", e.content());
+    });
+    SocketEvents alice = new SocketEvents(), bob = new SocketEvents();
+    SteadySocket a = open(server, alice), b = open(server, bob);
+    try {
+      a.send(Envelope.of("chat", "hello bob"));
+      clock.runUntilIdle();
+      assertEquals("hello bob", bob.messages("chat").get(0).content().asText());
+      assertTrue(alice.messages("chat").isEmpty());
+    } finally {
+      a.close();
+      b.close();
+    }
+  }
+
+  @Test
   void resumingClientsGetWhatTheyMissedAndReplaysAreDeduplicated(FakeServer server, TestClock clock) {
     SocketEvents events = new SocketEvents();
     SteadySocket socket = server.newSocket().listener(events).resumeStreams(true).deduplicate(1_000).build();
