@@ -9,8 +9,8 @@ import java.time.Duration;
  * loop thread, so {@link #delay} must be fast and must not block.
  *
  * <p>Whatever the strategy, a socket never retries sooner than {@link #minimum()} after an attempt
- * that failed or a connection that closed within its minimum uptime (see the README's "Threading"
- * invariants), and a server's {@code Retry-After} is honoured up to {@link #max()} unless the
+ * that failed or a connection that closed within its minimum uptime (see the invariants in
+ * docs/threading.md), and a server's {@code Retry-After} is honoured up to {@link #max()} unless the
  * builder sets another ceiling.
  */
 public interface Backoff {

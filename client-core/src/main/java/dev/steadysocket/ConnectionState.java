@@ -3,17 +3,27 @@ package dev.steadysocket;
 /**
  * Where a {@link SteadySocket} is in its life.
  *
+ * <p>Its transitions, one per line, as the socket enforces them (the table in {@code
+ * dev.steadysocket.internal.Transitions}; {@code TransitionsTest} keeps this list equal to it, and
+ * {@code docs/states.svg} draws it). A change to the same state is no transition and is not
+ * reported; nothing leaves CLOSED.
+ *
  * <pre>
- *   IDLE ──connect()──▶ CONNECTING ──handshake ok──▶ OPEN
- *                          ▲   │                      │
- *                          │   └─failure─┐  ┌─drop────┘
- *                          │             ▼  ▼
- *                          └──delay──  RECONNECTING
- *   CONNECTING/OPEN/RECONNECTING ──pause()──▶ PAUSED ──resume(last reason)──▶ CONNECTING
- *                           (or RECONNECTING, while a wait the server imposed is not over)
- *   CONNECTING/OPEN/RECONNECTING ──replaceConnection()──▶ CONNECTING
- *   (any state) ──close()──▶ CLOSING ──▶ CLOSED  (terminal)
- *   (any state) ──terminal failure──▶ CLOSED
+ *   IDLE ──connect()──▶ CONNECTING
+ *   IDLE ──connect() while paused──▶ PAUSED
+ *   CONNECTING ──handshake ok──▶ OPEN
+ *   CONNECTING ──attempt failed, policy retries──▶ RECONNECTING
+ *   OPEN ──connection lost, policy retries──▶ RECONNECTING
+ *   OPEN ──replaceConnection()──▶ CONNECTING
+ *   RECONNECTING ──delay over, reconnectNow(), replaceConnection()──▶ CONNECTING
+ *   CONNECTING/OPEN/RECONNECTING ──pause(reason)──▶ PAUSED
+ *   PAUSED ──resume(last reason)──▶ CONNECTING
+ *   PAUSED ──resume(last reason) in a server's wait──▶ RECONNECTING
+ *   CONNECTING ──attempt failed, policy stops──▶ CLOSED
+ *   OPEN ──connection lost, policy stops──▶ CLOSED
+ *   IDLE/CONNECTING/OPEN/RECONNECTING/PAUSED ──close()──▶ CLOSING
+ *   CLOSING ──closed, close timeout, internal failure──▶ CLOSED
+ *   IDLE/CONNECTING/OPEN/RECONNECTING/PAUSED ──internal failure (a bug)──▶ CLOSED
  * </pre>
  *
  * <p>A failure or drop moves to RECONNECTING only once the reconnect policy has decided to retry;

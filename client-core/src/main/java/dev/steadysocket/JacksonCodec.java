@@ -54,7 +54,7 @@ final class JacksonCodec implements MessageCodec {
       if (envelope.sender() != null) gen.writeStringField("sender", envelope.sender());
       if (envelope.receiver() != null) gen.writeStringField("receiver", envelope.receiver());
       Object content = envelope.rawContent();
-      // Null fields are left out, content included (the README's wire format).
+      // Null fields are left out, content included (docs/wire-format.md).
       if (content != null && !(content instanceof JsonNode && ((JsonNode) content).isNull())) {
         gen.writeFieldName("content");
         serializers.defaultSerializeValue(content, gen);

@@ -39,7 +39,7 @@ public interface MessageCodec {
   /**
    * The default codec, with SteadySocket's default {@link ObjectMapper} (unknown JSON properties ignored).
    *
-   * @return the README's wire format, coded with Jackson's streaming API; thread-safe
+   * @return the wire format of docs/wire-format.md, coded with Jackson's streaming API; thread-safe
    */
   static MessageCodec jackson() {
     return jackson(Json.defaultMapper());
@@ -51,7 +51,7 @@ public interface MessageCodec {
    * typing on a mapper that reads network input.
    *
    * @param mapper the mapper for content and meta; the envelope's own fields are always written
-   *     and read as the README's wire format says; it must not be reconfigured once in use
+   *     and read as docs/wire-format.md says; it must not be reconfigured once in use
    * @return a new Jackson codec using {@code mapper}; thread-safe
    */
   static MessageCodec jackson(ObjectMapper mapper) {

@@ -26,8 +26,8 @@
  *
  * <p><b>Invariants.</b> The promises the implementation keeps (every future completes exactly once
  * by the time {@code onClosed} has run, no retry without a delay, no application code on the loop
- * thread or under a lock, and the others) are listed in the README's "Threading" section, with the
- * place in the code that keeps each and the tests that check them.
+ * thread or under a lock, and the others) are listed in docs/threading.md ("The invariants"), with
+ * the place in the code that keeps each and the tests that check them.
  */
 @NullMarked
 package dev.steadysocket;

@@ -14,10 +14,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The state machine of one socket: its states, transitions and timers, and the one owner of them.
- * The outbound path ({@link Outbound}), the inbound path ({@link Inbound}), requests ({@link
- * Requests}), the retry decision ({@link RetryPlanner}), attempts ({@link Dialer}) and heartbeats
- * ({@link HeartbeatMonitor}) are its parts, each with its own threading rules.
+ * The state machine of one socket: its states, transitions (each one in {@link Transitions}' table)
+ * and timers, and the one owner of them. The outbound path ({@link Outbound}), the inbound path
+ * ({@link Inbound}), requests ({@link Requests}), the retry decision ({@link RetryPlanner}),
+ * attempts ({@link Dialer}) and heartbeats ({@link HeartbeatMonitor}) are its parts, each with its
+ * own threading rules.
  *
  * <p><b>Threading:</b> every field below the "loop-confined" line is read and written only by
  * tasks on the socket's {@link LoopTasks}, which run one at a time; {@link SocketCore} and the
@@ -193,6 +194,7 @@ final class ConnectionLoop {
     tlsAlerts.opened(); // however this connection ends (abandon() included), the count starts again
     parts.metrics.opened(tasks.nanoTime());
     ConnectionState previous = state;
+    Transitions.check(previous, ConnectionState.OPEN); // reported by publishOpen, not setState
     state = ConnectionState.OPEN;
     parts.negotiated(t); // visible before OPEN is
     // The lane opens, and what waited is written (or, behind setup messages still being built,
@@ -376,6 +378,7 @@ final class ConnectionLoop {
   private void setState(ConnectionState next) {
     ConnectionState previous = state;
     if (previous == next) return;
+    Transitions.check(previous, next); // the one table of legal transitions; throws under -ea
     state = next;
     log.debug("{}: {} -> {}", url(), previous, next);
     bus.stateChanged(previous, next);
