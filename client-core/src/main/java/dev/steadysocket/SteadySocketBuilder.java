@@ -344,7 +344,8 @@ public final class SteadySocketBuilder {
    * @return this builder
    */
   public SteadySocketBuilder reconnectPolicy(ReconnectPolicy policy) {
-    config.reconnectPolicy = Objects.requireNonNull(policy, "policy == null"); return this;
+    config.reconnectPolicy = Objects.requireNonNull(policy, "policy == null");
+    return this;
   }
 
   /**
@@ -362,8 +363,7 @@ public final class SteadySocketBuilder {
   }
 
   /**
-   * Registers a typed handler for a generic type on every socket built; see {@link
-   * SteadySocket#on(String, TypeReference, Consumer)}.
+   * A generic typed handler on every socket built; see {@link SteadySocket#on(String, TypeReference, Consumer)}.
    *
    * @param <T> the type the content is converted to
    * @param type the envelope type to handle
@@ -376,7 +376,7 @@ public final class SteadySocketBuilder {
     return this;
   }
 
-  // Test seams (virtual time, fake transports, a dispatch stand-in, a build hook) for core tests; the kit's is Api.wire.
+  // Test seams (virtual time, fake transports, dispatch stand-in, build hook) for core tests; the kit uses Api.wire.
   SteadySocketBuilder onBuild(Consumer<SocketCore> c) { config.onBuild = c; return this; }
   SteadySocketBuilder scheduler(Scheduler s) { config.scheduler = s; return this; }
   SteadySocketBuilder transportFactory(Transport.Factory f) { config.transportFactory = f; return this; }
