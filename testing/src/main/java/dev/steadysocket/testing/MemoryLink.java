@@ -186,7 +186,7 @@ final class MemoryLink {
       clientCloseReason = reason;
       answer = !clientSentClose;
     }
-    if (answer) client.close(code == 1005 ? 1000 : code, "");
+    if (answer) client.sendClose(code == 1005 ? 1000 : code, ""); // finished below, after onClosing
     clientListener.onClosing(code, reason);
     finish();
   }
@@ -273,12 +273,17 @@ final class MemoryLink {
 
     @Override
     public void close(int code, String reason) {
+      if (sendClose(code, reason)) finish();
+    }
+
+    /** Queues the client's close frame; false if one was sent already or the link is gone. */
+    private boolean sendClose(int code, String reason) {
       synchronized (lock) {
-        if (severed || clientSentClose) return;
+        if (severed || clientSentClose) return false;
         clientSentClose = true;
       }
       enqueue(false, () -> serverReceivesClose(code, reason));
-      finish();
+      return true;
     }
 
     @Override
