@@ -40,7 +40,19 @@ import org.jspecify.annotations.Nullable;
  * its backoff and heartbeats runs in milliseconds. {@link #loopback()}: a real WebSocket server on
  * 127.0.0.1 (MockWebServer), with real OkHttp, real frames and real time, for integration tests.
  *
- * <p>Thread-safe. Close it (or let {@link SteadySocketExtension} do so) when the test ends.
+ * <p>What arrives is recorded: {@link #received()} (every envelope), {@link #delivered()} (what a
+ * de-duplicating server would keep) and each {@link ServerConnection}'s own log. The server's own
+ * envelopes (sends, acknowledgements, replies, stream entries) are stamped with the real wall clock,
+ * and stream entry ids are minted from it, in both modes: only the sockets read the {@link
+ * TestClock}.
+ *
+ * <p>Threads: every method may be called from any thread. The server's state (open connections,
+ * recordings, reply rules, handlers, counters and faults) is guarded by one lock, held only for
+ * reads and writes of that state: reply rules and {@link #onMessage} handlers run outside it. The
+ * server's side of the protocol runs in memory as {@link TestClock} tasks, on whichever thread
+ * advances the clock; on loopback, on MockWebServer's threads (one reader per connection) and one
+ * timer thread ({@code FakeServer timers}). Close it (or let {@link SteadySocketExtension} do so)
+ * when the test ends.
  */
 public final class FakeServer implements AutoCloseable {
   /** The host in-memory servers answer as; nothing resolves it. */
@@ -52,7 +64,7 @@ public final class FakeServer implements AutoCloseable {
   private final @Nullable TestClock clock;
   private final @Nullable Loopback loopback;
   private final MessageCodec codec = MessageCodec.jackson();
-  /** Guarded by lock. */
+  /** Guarded by lock, like every mutable field from here to {@code closed}: accepted and not ended, oldest first. */
   private final List<ServerConnection> open = new ArrayList<>();
   private final List<Envelope> received = new ArrayList<>(), delivered = new ArrayList<>();
   private final Map<String, Function<Envelope, @Nullable Object>> replies = new LinkedHashMap<>();
@@ -82,33 +94,61 @@ public final class FakeServer implements AutoCloseable {
     }
   }
 
-  /** An in-memory server on its own new {@link TestClock}, with one stream named {@code feed}. */
+  /**
+   * An in-memory server on its own new {@link TestClock}, with one stream named {@code feed}. Any
+   * thread.
+   *
+   * @return a new server, with no socket and no thread; sockets reach it through {@link
+   *     #newSocket()} or {@link #wire}
+   */
   public static FakeServer inMemory() {
     return builder().build();
   }
 
-  /** A real server on a loopback port (real time), with one stream named {@code feed}. */
+  /**
+   * A real server on a loopback port (real time), with one stream named {@code feed}. Any thread.
+   *
+   * @return a new server, already listening on an ephemeral port of 127.0.0.1 ({@link #url()})
+   * @throws java.io.UncheckedIOException if no port can be bound
+   */
   public static FakeServer loopback() {
     return builder().loopback().build();
   }
 
+  /**
+   * Starts configuring a server: streams, history, de-duplication window, resume grace, shared
+   * clock or loopback. Any thread.
+   *
+   * @return a new builder with the defaults of {@link #inMemory()}
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** The URL to give {@link SteadySocket#builder}. */
+  /**
+   * The URL to give {@link SteadySocket#builder}. Any thread.
+   *
+   * @return in memory {@code ws://fake-server.steadysocket.test/} (a name nothing resolves: only
+   *     sockets {@link #wire wired} to this server reach it, whatever URL they were built with); on
+   *     loopback {@code ws://127.0.0.1:<port>/}
+   */
   public String url() {
     return loopback != null ? loopback.url() : MEMORY_URL;
   }
 
-  /** True for the in-memory mode. */
+  /**
+   * Which mode this server runs in. Any thread.
+   *
+   * @return true in memory (virtual time), false on loopback (real time)
+   */
   public boolean isInMemory() {
     return clock != null;
   }
 
   /**
-   * The virtual clock of an in-memory server, which runs its sockets.
+   * The virtual clock of an in-memory server, which runs its sockets. Any thread.
    *
+   * @return the clock given to {@link Builder#clock}, or the server's own
    * @throws IllegalStateException on loopback, which runs in real time
    */
   public TestClock clock() {
@@ -116,7 +156,12 @@ public final class FakeServer implements AutoCloseable {
     return clock;
   }
 
-  /** A socket builder for this server: {@code SteadySocket.builder(url())}, {@link #wire wired}. */
+  /**
+   * A socket builder for this server: {@code SteadySocket.builder(url())}, {@link #wire wired}. Any
+   * thread.
+   *
+   * @return a new builder, ready for the test's own settings (listener, heartbeat, guarantees)
+   */
   public SteadySocketBuilder newSocket() {
     return wire(SteadySocket.builder(url()));
   }
@@ -125,8 +170,11 @@ public final class FakeServer implements AutoCloseable {
    * Connects {@code builder} to this server: in memory, its sockets then run on the {@link
    * #clock()} (their connection loop, timers and listener callbacks, unless the builder names its own
    * callback executor) and reach this server whatever their URL; on loopback, nothing changes (build
-   * it with {@link #url()}). Sockets built after this are tracked for {@link #openSockets()}.
+   * it with {@link #url()}). In memory, sockets built after this are tracked for {@link
+   * #openSockets()}; on loopback none are. Any thread; the builder itself is not thread-safe.
    *
+   * @param builder the builder to wire, changed in place; wiring it to another in-memory server
+   *     later replaces this server
    * @return {@code builder}
    */
   public SteadySocketBuilder wire(SteadySocketBuilder builder) {
@@ -138,7 +186,14 @@ public final class FakeServer implements AutoCloseable {
     });
   }
 
-  /** Sockets built through {@link #wire} (in memory) that are not closed yet, as their {@code toString()}. */
+  /**
+   * Sockets built through {@link #wire} (in memory) that are not closed yet, for leak reports. Any
+   * thread.
+   *
+   * @return a new list, one line per such socket in build order: its state, its outbox depth and
+   *     its unacknowledged count ({@code "OPEN socket with 2 queued, 1 unacknowledged"}); always
+   *     empty on loopback
+   */
   public List<String> openSockets() {
     synchronized (lock) {
       return sockets.stream().filter(s -> s.state() != ConnectionState.CLOSED)
@@ -147,7 +202,12 @@ public final class FakeServer implements AutoCloseable {
     }
   }
 
-  /** Open connections, oldest first. */
+  /**
+   * Open connections, oldest first. A connection is listed from the moment the server accepts its
+   * handshake until it has closed or failed. Any thread.
+   *
+   * @return a new list (a snapshot: later connections are not added to it)
+   */
   public List<ServerConnection> connections() {
     synchronized (lock) {
       return new ArrayList<>(open);
@@ -155,8 +215,9 @@ public final class FakeServer implements AutoCloseable {
   }
 
   /**
-   * The one open connection.
+   * The one open connection. Any thread.
    *
+   * @return the only element of {@link #connections()}
    * @throws AssertionError if there is none or more than one
    */
   public ServerConnection connection() {
@@ -165,14 +226,28 @@ public final class FakeServer implements AutoCloseable {
     return now.get(0);
   }
 
-  /** Handshakes that reached this server, rejected and refused ones included. */
+  /**
+   * Handshakes that reached this server, rejected and refused ones included. Any thread.
+   *
+   * @return the count since the server was built (in memory, an attempt the socket gave up before
+   *     the server's task ran never reached it)
+   */
   public int handshakes() {
     synchronized (lock) {
       return handshakes;
     }
   }
 
-  /** Sends an envelope of {@code type} with a random id to every open connection. */
+  /**
+   * Sends an envelope of {@code type} with a random id to every open connection, as {@link
+   * ServerConnection#send} does; a connection that cannot take it (not open yet, closing) is
+   * skipped silently. Any thread.
+   *
+   * @param type the envelope's {@code type}, sent as given
+   * @param content the envelope's {@code content}, converted to JSON by Jackson ({@link
+   *     Envelopes#JSON}); null sends JSON {@code null}
+   * @throws IllegalArgumentException if Jackson cannot convert {@code content}
+   */
   public void sendToAll(String type, @Nullable Object content) {
     for (ServerConnection c : connections()) c.send(type, content);
   }
@@ -180,29 +255,50 @@ public final class FakeServer implements AutoCloseable {
   /**
    * Publishes an entry on resumable {@code stream}: kept in its history and sent to every
    * connection, with its entry id and {@code meta.stream}. A client that resumes gets what it missed.
+   * A connection that has not started its streams yet (no resume header, no first frame, within
+   * {@link Builder#resumeGrace}) gets the entry when it does. Any thread; in memory the frames
+   * travel when the clock runs.
    *
-   * @return the entry's id
-   * @throws IllegalArgumentException if the server has no such stream ({@link Builder#streams})
+   * @param stream the stream's name, as given to {@link Builder#streams}
+   * @param type the entry envelope's {@code type}
+   * @param content the entry's {@code content}, converted to JSON by Jackson; null sends JSON {@code
+   *     null}
+   * @return the entry's id, {@code <epoch millis>-<sequence>} ({@link
+   *     dev.steadysocket.testing.server.StreamId}), minted from the real wall clock
+   * @throws IllegalArgumentException if the server has no such stream ({@link Builder#streams}), or
+   *     Jackson cannot convert {@code content}
    */
   public String publish(String stream, String type, @Nullable Object content) {
     return stream(stream).publish(type, Envelopes.JSON.valueToTree(content), sender).id().toString();
   }
 
-  /** Every envelope the clients sent (heartbeats and resume frames left out), in arrival order; repeats included. */
+  /**
+   * Every envelope the clients sent (heartbeats, resume frames and frames that are no envelope left
+   * out), in arrival order over all connections; repeats included. Any thread.
+   *
+   * @return a new list
+   */
   public List<Envelope> received() {
     synchronized (lock) {
       return new ArrayList<>(received);
     }
   }
 
-  /** The envelopes of {@code type} the clients sent, in arrival order. */
+  /**
+   * The envelopes of {@code type} the clients sent, in arrival order. Any thread.
+   *
+   * @param type the type to keep, compared exactly (case-sensitive)
+   * @return a new list, empty if none arrived
+   */
   public List<Envelope> received(String type) {
     return received().stream().filter(e -> e.type().equals(type)).collect(Collectors.toList());
   }
 
   /**
-   * The last envelope of {@code type} the clients sent.
+   * The last envelope of {@code type} the clients sent. Any thread.
    *
+   * @param type the type to look for, compared exactly (case-sensitive)
+   * @return the most recent such envelope
    * @throws AssertionError listing what did arrive, if none of that type did
    */
   public Envelope expectReceived(String type) {
@@ -212,21 +308,38 @@ public final class FakeServer implements AutoCloseable {
         + all.stream().map(Envelope::type).collect(Collectors.toList()));
   }
 
-  /** Messages sent with acknowledgement, once per id (repeats after a lost ack are not here), in order. */
+  /**
+   * Messages sent with acknowledgement ({@code meta.ack}), once per id (repeats after a lost ack are
+   * not here), in order: what an application behind a de-duplicating server would see. Any thread.
+   *
+   * @return a new list
+   */
   public List<Envelope> delivered() {
     synchronized (lock) {
       return new ArrayList<>(delivered);
     }
   }
 
-  /** Acknowledged messages that arrived again and were dropped as repeats. */
+  /**
+   * Acknowledged messages that arrived again and were dropped as repeats (each still acknowledged
+   * again). Any thread.
+   *
+   * @return the count since the server was built
+   */
   public long duplicatesDropped() {
     return protocol.stats().duplicatesDropped.get();
   }
 
   /**
    * Answers envelopes of {@code type} as requests: a {@code reply} whose {@code meta.replyTo} is the
-   * request's id and whose content {@code reply} computes (on every receipt, repeats too).
+   * request's id and whose content {@code reply} computes (on every receipt, repeats too). Type
+   * {@code request} is answered even without a rule (with its own content). A request without an
+   * {@code id} gets no reply. Any thread.
+   *
+   * @param type the requests' type; a later rule for the same type replaces this one
+   * @param reply computes the reply's content from the request (decoded by the SDK's codec); its
+   *     result is converted by Jackson, null giving JSON {@code null}. It runs where {@link
+   *     #onMessage} handlers run, outside the server's lock, and must not throw
    */
   public void replyTo(String type, Function<Envelope, @Nullable Object> reply) {
     synchronized (lock) {
@@ -238,7 +351,13 @@ public final class FakeServer implements AutoCloseable {
    * Runs {@code handler} for each envelope of {@code type} a client sends (repeats included), after
    * the protocol handled it (acknowledged it, if asked): to relay chat to the other connections,
    * push a snapshot after a subscribe, close a connection on a bad message... In memory it runs on
-   * the clock; on loopback, on that connection's reader thread (keep it short).
+   * the clock; on loopback, on that connection's reader thread (keep it short). It runs outside the
+   * server's lock, so it may call this server and the connection. Any thread may register.
+   *
+   * @param type the envelopes' type, compared exactly; a later handler for the same type replaces
+   *     this one
+   * @param handler receives the connection the envelope came on and the envelope (decoded by the
+   *     SDK's codec); it must not throw
    */
   public void onMessage(String type, BiConsumer<ServerConnection, Envelope> handler) {
     synchronized (lock) {
@@ -246,7 +365,16 @@ public final class FakeServer implements AutoCloseable {
     }
   }
 
-  /** The next {@code count} handshakes are answered with {@code status} (and Retry-After, if given). */
+  /**
+   * The next {@code count} handshakes are answered with {@code status} (and Retry-After, if given)
+   * instead of the upgrade. Replaces any rejections still pending. Any thread.
+   *
+   * @param count how many handshakes to reject; zero or less rejects none
+   * @param status the HTTP status, 100 to 599 but not 101 (typically 401, 403, 429, 503)
+   * @param retryAfter the Retry-After header, sent in whole seconds (a fraction is dropped, so less
+   *     than a second sends {@code 0}), or null for none
+   * @throws IllegalArgumentException if {@code status} is 101 or outside 100 to 599
+   */
   public void rejectNextHandshakes(int count, int status, @Nullable Duration retryAfter) {
     if (status == 101 || status < 100 || status > 599) throw new IllegalArgumentException("not a rejection: " + status);
     synchronized (lock) {
@@ -256,7 +384,13 @@ public final class FakeServer implements AutoCloseable {
     }
   }
 
-  /** An outage: every open connection is reset and new ones are refused until {@link #restore()}. */
+  /**
+   * An outage: every open connection is reset and new ones are refused until {@link #restore()}.
+   * In memory a refused attempt fails as a refused TCP connection ({@code ConnectException}); on
+   * loopback the TCP connection is accepted and closed once the handshake request is read, so the
+   * client sees an I/O failure without an HTTP status. Refused attempts count in {@link
+   * #handshakes()}. Any thread.
+   */
   public void refuseConnections() {
     synchronized (lock) {
       refusing = true;
@@ -264,28 +398,49 @@ public final class FakeServer implements AutoCloseable {
     for (ServerConnection c : connections()) c.reset();
   }
 
-  /** Ends {@link #refuseConnections()}: handshakes are accepted again. */
+  /**
+   * Ends {@link #refuseConnections()}: handshakes are accepted again, when the sockets next try on
+   * their own backoff. Does not end pending {@link #rejectNextHandshakes rejections}. Any thread.
+   */
   public void restore() {
     synchronized (lock) {
       refusing = false;
     }
   }
 
-  /** The next {@code count} acknowledgements are never sent (the client re-sends after a reconnect). */
+  /**
+   * The next {@code count} acknowledgements are never sent (the client re-sends after a reconnect);
+   * the message itself is still delivered and recorded. Replaces any count still pending. Any
+   * thread.
+   *
+   * @param count how many acknowledgements to lose, repeats' included; zero or less loses none
+   */
   public void loseNextAcks(int count) {
     synchronized (lock) {
       acksToLose = count;
     }
   }
 
-  /** Acknowledgements are sent {@code delay} after their message arrives; ZERO restores at once. */
+  /**
+   * Acknowledgements are sent {@code delay} after their message arrives; ZERO restores at once.
+   * Applies to messages that arrive from now on. In memory a delayed acknowledgement is a {@link
+   * TestClock} timer. Any thread.
+   *
+   * @param delay the delay; zero or negative sends at once
+   * @throws NullPointerException if {@code delay} is null
+   */
   public void delayAcks(Duration delay) {
     synchronized (lock) {
       ackDelay = Objects.requireNonNull(delay, "delay");
     }
   }
 
-  /** Closes every connection with 1001 (going away) and stops the server. Idempotent. */
+  /**
+   * Closes every connection with 1001 (going away) and stops the server; handshakes after this are
+   * refused. The sockets are not closed: they see the close and reconnect in vain until the test
+   * closes them. In memory the close frames travel when the clock runs; on loopback MockWebServer
+   * and the timer thread stop before this returns. Idempotent; any thread.
+   */
   @Override
   public void close() {
     synchronized (lock) {
@@ -329,7 +484,10 @@ public final class FakeServer implements AutoCloseable {
     }
   }
 
-  /** Decides a handshake for {@code path} with {@code headers}; an accepted one is open from here on. */
+  /**
+   * Decides a handshake for {@code path} with {@code headers}; an accepted one is open from here on.
+   * Called on the thread that carries handshakes (a clock task, or MockWebServer's), under the lock.
+   */
   Answer answer(String path, Map<String, String> headers, ServerConnection.Wire wire) {
     synchronized (lock) {
       handshakes++;
@@ -428,7 +586,10 @@ public final class FakeServer implements AutoCloseable {
     }
   }
 
-  /** Configures a {@link FakeServer}. Not thread-safe. */
+  /**
+   * Configures a {@link FakeServer}. Not thread-safe: configure it on one thread, then {@link
+   * #build()}. Values are checked when the server is built, except where a method says otherwise.
+   */
   public static final class Builder {
     private String sender = "fake-server";
     private final List<String> streams = new ArrayList<>(List.of("feed"));
@@ -440,51 +601,103 @@ public final class FakeServer implements AutoCloseable {
 
     private Builder() {}
 
-    /** The {@code sender} of what the server sends. Default {@code fake-server}. */
+    /**
+     * The {@code sender} of what the server sends (acknowledgements carry none). Default {@code
+     * fake-server}.
+     *
+     * @param sender the sender name
+     * @return this builder
+     * @throws NullPointerException if {@code sender} is null
+     */
     public Builder sender(String sender) {
       this.sender = Objects.requireNonNull(sender, "sender");
       return this;
     }
 
-    /** The resumable streams (replacing the default {@code feed}). */
+    /**
+     * The resumable streams (replacing the default {@code feed}).
+     *
+     * @param names the streams' names, as clients name them in resume positions and {@code
+     *     meta.stream}; none gives a server without streams; a name given twice is one stream
+     * @return this builder
+     * @throws NullPointerException if {@code names} or one of them is null
+     */
     public Builder streams(String... names) {
       streams.clear();
       streams.addAll(List.of(names));
       return this;
     }
 
-    /** Entries each stream keeps for resuming clients. Default 1,000. */
+    /**
+     * Entries each stream keeps for resuming clients. Default 1,000. A client further behind gets
+     * what is kept (an incomplete replay).
+     *
+     * @param entries entries per stream, at least 1 ({@link #build()} throws {@link
+     *     IllegalArgumentException} otherwise)
+     * @return this builder
+     */
     public Builder history(int entries) {
       this.history = entries;
       return this;
     }
 
-    /** Message ids remembered for de-duplication. Default 4,096. */
+    /**
+     * Message ids remembered for de-duplication. Default 4,096. A repeat older than the window is
+     * delivered again.
+     *
+     * @param ids the window, at least 1 ({@link #build()} throws {@link IllegalArgumentException}
+     *     otherwise)
+     * @return this builder
+     */
     public Builder dedupeWindow(int ids) {
       this.dedupeWindow = ids;
       return this;
     }
 
-    /** How long a connection without a resume header waits for a resume frame before going live. Default 500 ms. */
+    /**
+     * How long a connection without a resume header waits for a resume frame before going live.
+     * Default 500 ms (virtual time in memory).
+     *
+     * @param grace the wait, non-null; zero or negative starts the streams live right after the
+     *     open, so a client that resumes only by frame misses its replay
+     * @return this builder
+     */
     public Builder resumeGrace(Duration grace) {
       this.resumeGrace = grace;
       return this;
     }
 
-    /** In memory on {@code clock} (shared with other servers or the test). */
+    /**
+     * In memory on {@code clock} (shared with other servers or the test), undoing {@link
+     * #loopback()}.
+     *
+     * @param clock the clock the server's side and its wired sockets run on
+     * @return this builder
+     */
     public Builder clock(TestClock clock) {
       this.clock = clock;
       this.loopback = false;
       return this;
     }
 
-    /** On a real loopback port, in real time. */
+    /**
+     * On a real loopback port, in real time, undoing {@link #clock}.
+     *
+     * @return this builder
+     */
     public Builder loopback() {
       this.loopback = true;
       this.clock = null;
       return this;
     }
 
+    /**
+     * Builds the server; the builder may be used again for another.
+     *
+     * @return a new server; on loopback already listening
+     * @throws IllegalArgumentException if {@link #history} or {@link #dedupeWindow} is below 1
+     * @throws java.io.UncheckedIOException on loopback, if no port can be bound
+     */
     public FakeServer build() {
       return new FakeServer(this);
     }

@@ -21,12 +21,16 @@ import org.jspecify.annotations.Nullable;
  * commands to send to it or break it. Obtain it from {@link FakeServer#connection()} or {@link
  * FakeServer#connections()}.
  *
- * <p>Thread-safe. In memory, a command takes effect on the {@link TestClock} (run it to see the
- * client react); on loopback, at once on the real socket.
+ * <p>Threads: every method may be called from any thread. What it received and whether it ended
+ * are guarded by one lock; the rest is fixed at the handshake or volatile. In memory, a command
+ * takes effect on the {@link TestClock} (run it to see the client react); on loopback, at once on
+ * the real socket. Nothing here blocks the caller; on loopback a {@link #goHalfOpen() half-open}
+ * connection holds its own reader thread until it ends or the server closes.
  */
 public final class ServerConnection {
   /** How a connection's commands reach the wire: the in-memory link or a real socket. */
   interface Wire {
+    /** The link starts losing what the server sends; in memory what the client sends too. */
     void halfOpen();
 
     /** Ends the TCP connection: {@code reset} with an RST, otherwise with a FIN. */
@@ -60,17 +64,32 @@ public final class ServerConnection {
     this.wire = wire;
   }
 
-  /** 0 for the first connection the server accepted, then 1, 2… */
+  /**
+   * This connection's place among those the server accepted.
+   *
+   * @return 0 for the first connection the server accepted, then 1, 2… (rejected and refused
+   *     handshakes take no number)
+   */
   public int index() {
     return index;
   }
 
-  /** The handshake's path and query, such as {@code /feed?from=0}. */
+  /**
+   * The handshake's request target.
+   *
+   * @return the path and query as sent, still percent-encoded, such as {@code /feed?from=0}
+   */
   public String path() {
     return path;
   }
 
-  /** A handshake request header (names are case-insensitive), or null. */
+  /**
+   * A handshake request header, such as {@code Authorization} or {@code X-SteadySocket-Resume}.
+   *
+   * @param name the header's name, matched case-insensitively
+   * @return its value (several values of one name joined with {@code ", "}), or null if the
+   *     handshake had no such header
+   */
   public @Nullable String header(String name) {
     for (Map.Entry<String, String> h : headers.entrySet()) {
       if (h.getKey().equalsIgnoreCase(name)) return h.getValue();
@@ -78,43 +97,85 @@ public final class ServerConnection {
     return null;
   }
 
-  /** True until the connection closed or failed. */
+  /**
+   * Whether the connection is still up on the server's side.
+   *
+   * @return true until the close handshake finished or the connection failed (a connection in its
+   *     close handshake, or half-open, is still open)
+   */
   public boolean isOpen() {
     synchronized (lock) {
       return ended == null;
     }
   }
 
-  /** The envelopes this connection received (heartbeats and resume frames left out), in order. */
+  /**
+   * The envelopes this connection received (heartbeats, resume frames and frames that are no
+   * envelope left out), in order, repeats included.
+   *
+   * @return a new list
+   */
   public List<Envelope> received() {
     synchronized (lock) {
       return new ArrayList<>(received);
     }
   }
 
-  /** Sends an envelope of {@code type} with a random id; false if the connection is closing or gone. */
+  /**
+   * Sends an envelope of {@code type} with a random id, the server's sender, no receiver, empty
+   * {@code meta} and the real wall time as {@code timestamp}.
+   *
+   * @param type the envelope's {@code type}, sent as given
+   * @param content the envelope's {@code content}, converted to JSON by Jackson; null sends JSON
+   *     {@code null}
+   * @return true if the frame was queued (half-open, it is then lost); false if the connection is
+   *     not open yet, closing or gone, or (loopback) its send buffer is full
+   * @throws IllegalArgumentException if Jackson cannot convert {@code content}
+   */
   public boolean send(String type, @Nullable Object content) {
     return sendRaw(Envelopes.envelope(type, Envelopes.JSON.valueToTree(content), null, server.sender(), null).toString());
   }
 
-  /** Sends {@code text} as one text frame, as it is (malformed input too). */
+  /**
+   * Sends {@code text} as one text frame, as it is (malformed input too): to test how the client
+   * takes what is not an envelope.
+   *
+   * @param text the frame's payload, not checked
+   * @return as for {@link #send}
+   */
   public boolean sendRaw(String text) {
     return session.send(text);
   }
 
-  /** Starts a close handshake with {@code code} and {@code reason}. */
+  /**
+   * Starts a close handshake with {@code code} and {@code reason}; {@link #isOpen()} turns false
+   * once the client answered. Does nothing before the server's side has opened, or once it closed.
+   *
+   * @param code the close code the client receives; it decides what the socket does next (see
+   *     docs/policies.md). On loopback OkHttp refuses one outside 1000 to 4999 or reserved (1004 to
+   *     1006, 1015 to 2999); in memory it is sent as given
+   * @param reason the close reason, at most 123 UTF-8 bytes on loopback; may be empty
+   * @throws IllegalArgumentException on loopback, if OkHttp refuses {@code code} or {@code reason}
+   */
   public void close(int code, String reason) {
     WebSocket ws = socket;
     if (ws != null) ws.close(code, reason);
   }
 
-  /** Ends the TCP connection with a FIN, without a close frame: the client reads an end of stream. */
+  /**
+   * Ends the TCP connection with a FIN, without a close frame: the client reads an end of stream,
+   * after the frames the server already sent. Also ends a {@link #goHalfOpen() half-open}
+   * connection. Does nothing once the connection is gone.
+   */
   public void drop() {
     released.countDown();
     wire.sever(false);
   }
 
-  /** Ends the TCP connection with an RST: the client sees "connection reset". */
+  /**
+   * Ends the TCP connection with an RST: the client sees "connection reset"; frames in flight either
+   * way are lost. Does nothing once the connection is gone.
+   */
   public void reset() {
     released.countDown();
     wire.sever(true);
@@ -124,7 +185,8 @@ public final class ServerConnection {
    * The link goes silent both ways without telling either end: nothing the server sends arrives,
    * nothing the client sends (pings included) is read. Only the client's dead-link detection or a
    * {@link #drop()} ends it. In memory this holds at once; on loopback the server stops reading at
-   * the next frame the client sends (pings until then are still answered by the server's reader).
+   * the next text frame the client sends (pings until then are still answered by the server's
+   * reader). There is no way back.
    */
   public void goHalfOpen() {
     halfOpen = true;
@@ -133,8 +195,12 @@ public final class ServerConnection {
 
   /**
    * Sends the newest {@code count} entries of {@code stream} again, as a server replaying history
-   * to a client that already has them (its de-duplication should drop the repeats).
+   * to a client that already has them (its de-duplication should drop the repeats). They go out
+   * whatever the session's per-entry filter says and whether or not its streams have started.
    *
+   * @param stream the stream's name
+   * @param count how many of the newest entries to send, not negative; more than the stream keeps
+   *     sends all it keeps
    * @throws IllegalArgumentException if the server has no such stream
    */
   public void replay(String stream, int count) {
@@ -147,7 +213,10 @@ public final class ServerConnection {
     return "ServerConnection{#" + index + " " + path + (isOpen() ? ", open" : ", ended") + "}";
   }
 
-  /** The listener MockWebServer or the in-memory link calls: records, then hands over to the protocol session. */
+  /**
+   * The listener MockWebServer or the in-memory link calls: records, then hands over to the protocol
+   * session. Called on the thread carrying this connection's frames, one callback at a time.
+   */
   WebSocketListener listener() {
     return new WebSocketListener() {
       @Override

@@ -20,10 +20,12 @@ import org.jspecify.annotations.Nullable;
  * arrive on SteadySocket's threads, and the {@code await…} methods wait for them (bounded, without
  * sleeping).
  *
- * <p>Thread-safe: callbacks may come from any thread; readers get copies.
+ * <p>Thread-safe: callbacks may come from any thread, and every read may be made from any thread;
+ * all records are guarded by one lock, and readers get copies. One instance may listen to several
+ * sockets; their events then interleave in the order they were recorded.
  */
 public final class SocketEvents implements SteadySocketListener {
-  /** One {@link SteadySocketListener#onReconnecting} call. */
+  /** One {@link SteadySocketListener#onReconnecting} call. Immutable. */
   public static final class Reconnect {
     private final int attempt;
     private final Duration delay;
@@ -35,17 +37,29 @@ public final class SocketEvents implements SteadySocketListener {
       this.cause = cause;
     }
 
-    /** 1 for the first retry after a disconnect, then 2, 3… */
+    /**
+     * The number of the coming attempt in its outage.
+     *
+     * @return 1 for the first retry after a disconnect, then 2, 3…
+     */
     public int attempt() {
       return attempt;
     }
 
-    /** The wait before the attempt. */
+    /**
+     * The wait before the attempt.
+     *
+     * @return the delay the socket announced (virtual time for a socket on a {@link TestClock})
+     */
     public Duration delay() {
       return delay;
     }
 
-    /** Why the socket is reconnecting. */
+    /**
+     * Why the socket is reconnecting.
+     *
+     * @return the error that ended the previous connection or attempt
+     */
     public SteadySocketException cause() {
       return cause;
     }
@@ -57,7 +71,7 @@ public final class SocketEvents implements SteadySocketListener {
   }
 
   private final Object lock = new Object();
-  /** Guarded by lock; every event in order, as text, for failure messages. */
+  /** Guarded by lock, like every list and field below: every event in order, as text, for failure messages. */
   private final List<String> log = new ArrayList<>();
   private final List<ConnectionState> states = new ArrayList<>();
   private final List<Envelope> messages = new ArrayList<>();
@@ -103,70 +117,134 @@ public final class SocketEvents implements SteadySocketListener {
     add("closed " + reason.code(), () -> closed = reason);
   }
 
-  /** The states the socket moved to, in order (each transition's new state). */
+  /**
+   * The states the socket moved to, in order (each transition's new state).
+   *
+   * @return a new list; the initial {@code IDLE} is not in it
+   */
   public List<ConnectionState> states() {
     return copy(states);
   }
 
-  /** The last state the socket reported, or IDLE before any. */
+  /**
+   * The last state the socket reported.
+   *
+   * @return the newest state recorded, or {@code IDLE} before any
+   */
   public ConnectionState state() {
     synchronized (lock) {
       return states.isEmpty() ? ConnectionState.IDLE : states.get(states.size() - 1);
     }
   }
 
-  /** Every envelope delivered to the listener, in order. */
+  /**
+   * Every envelope delivered to the listener, in order (what the socket consumes itself, such as
+   * heartbeat echoes, acknowledgements and replies to its requests, never arrives here).
+   *
+   * @return a new list
+   */
   public List<Envelope> messages() {
     return copy(messages);
   }
 
-  /** The envelopes of {@code type}, in order. */
+  /**
+   * The envelopes of {@code type}, in order.
+   *
+   * @param type the type to keep, compared exactly (case-sensitive)
+   * @return a new list, empty if none arrived
+   */
   public List<Envelope> messages(String type) {
     return messages().stream().filter(e -> e.type().equals(type)).collect(Collectors.toList());
   }
 
-  /** Binary messages, in order. */
+  /**
+   * Binary messages, in order.
+   *
+   * @return a new list of the recorded payloads (copies of what the listener was given; the
+   *     arrays themselves are shared with later calls: do not modify them)
+   */
   public List<byte[]> binaryMessages() {
     return copy(binary);
   }
 
-  /** Every reconnect announced, in order. */
+  /**
+   * Every reconnect announced, in order.
+   *
+   * @return a new list
+   */
   public List<Reconnect> reconnects() {
     return copy(reconnects);
   }
 
-  /** Errors reported with {@code onError}, in order. */
+  /**
+   * Errors reported with {@code onError}, in order.
+   *
+   * @return a new list
+   */
   public List<SteadySocketException> errors() {
     return copy(errors);
   }
 
-  /** Replies that confirmed setup messages, in order. */
+  /**
+   * Replies that confirmed setup messages, in order.
+   *
+   * @return a new list of the replies (not the registrations)
+   */
   public List<Envelope> setupsConfirmed() {
     return copy(setupsConfirmed);
   }
 
-  /** How the socket closed, or null while it has not. */
+  /**
+   * How the socket closed.
+   *
+   * @return the reason given to {@code onClosed}, or null while it has not been called
+   */
   public @Nullable CloseReason closeReason() {
     synchronized (lock) {
       return closed;
     }
   }
 
-  /** Waits (real time) until the socket reports {@code state}; see {@link #await}. */
+  /**
+   * Waits (real time) until the socket's last reported state is {@code state}; see {@link #await}.
+   * A state the socket passed through before the wait ended is missed: wait for where it settles.
+   *
+   * @param state the state to wait for
+   * @param timeout the longest real time to wait
+   * @return this, for chaining
+   * @throws AssertionError if {@code timeout} passes first, or the thread is interrupted
+   */
   public SocketEvents awaitState(ConnectionState state, Duration timeout) {
     return await(e -> e.state() == state, "state " + state, timeout);
   }
 
-  /** Waits (real time) until {@code count} envelopes of {@code type} were delivered. */
+  /**
+   * Waits (real time) until {@code count} envelopes of {@code type} were delivered; see {@link
+   * #await}.
+   *
+   * @param type the type to count, compared exactly
+   * @param count how many in all, those already recorded included
+   * @param timeout the longest real time to wait
+   * @return this, for chaining
+   * @throws AssertionError if {@code timeout} passes first, or the thread is interrupted
+   */
   public SocketEvents awaitMessages(String type, int count, Duration timeout) {
     return await(e -> e.messages(type).size() >= count, count + " '" + type + "' messages", timeout);
   }
 
   /**
    * Waits in real time, without polling, until {@code condition} holds for these events; for
-   * loopback tests (in memory, run the {@link TestClock} instead).
+   * loopback tests (in memory, run the {@link TestClock} instead: nothing moves while the test's
+   * thread waits here).
    *
-   * @throws AssertionError naming {@code what} and the events so far, if {@code timeout} passes first
+   * @param condition checked now and after each recorded event, on the waiting thread while it
+   *     holds this recorder's lock: it may read this object, but must be quick and must not wait for
+   *     anything (callbacks wait for it)
+   * @param what what is awaited, for the failure message
+   * @param timeout the longest real time to wait; zero or negative checks once
+   * @return this, for chaining
+   * @throws AssertionError naming {@code what} and the events so far, if {@code timeout} passes
+   *     first; also if the thread is interrupted (its interrupt status is kept)
    */
   public SocketEvents await(Predicate<SocketEvents> condition, String what, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();

@@ -34,6 +34,12 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * TestClock}. Threads checked: those named {@code SteadySocket loop…} and {@code SteadySocket
  * OkHttp…} (per socket; they must end within 5 s of the test) and the fake servers' own (the shared
  * {@code SteadySocket dispatch} pool is not per test: its idle threads expire by themselves).
+ *
+ * <p>Threads: JUnit calls it on the test's thread; each test's servers and clock live in that
+ * test's extension store, so concurrent tests do not share them. The thread check compares the
+ * whole JVM's threads before and after the test, so it is meant for tests run one at a time: a
+ * test running concurrently can have its threads counted against this one. A leak is reported
+ * only if the test passed otherwise.
  */
 public final class SteadySocketExtension implements BeforeEachCallback, AfterEachCallback, ParameterResolver {
   /** Marks a {@link FakeServer} parameter that must run on a loopback port (real time). */

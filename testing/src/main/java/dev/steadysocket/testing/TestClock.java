@@ -17,11 +17,16 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Threads: any thread may read the time or post work (an application thread calling {@code
  * send}); {@link #advanceBy}, {@link #runUntilIdle} and {@link #advanceUntil} run the tasks on the
- * calling thread and must not be called from inside a task. Tasks due at the same instant run in
- * the order they were posted.
+ * calling thread and must not be called from inside a task, nor from two threads at once. Tasks due
+ * at the same instant run in the order they were posted. The time and the queue are guarded by one
+ * lock, never held while a task runs. A task that throws ends the call that ran it with that
+ * exception; time stays at that task's instant and the tasks after it stay queued.
  */
 public final class TestClock {
-  /** Virtual wall time starts here: 2026-01-01T00:00:00Z. */
+  /**
+   * Virtual wall time starts here: 2026-01-01T00:00:00Z. Wired sockets stamp their envelopes with
+   * this plus {@link #elapsed()}, in epoch milliseconds.
+   */
   public static final Instant EPOCH = Instant.parse("2026-01-01T00:00:00Z");
 
   /**
@@ -37,7 +42,10 @@ public final class TestClock {
   private long now;
   /** Guarded by lock. */
   private long sequence;
-  /** The thread running tasks now, or null: a task that calls advanceBy would reorder time. */
+  /**
+   * The thread running tasks now, or null: a task that calls advanceBy would reorder time. Catches
+   * re-entry from a task only; two threads advancing at once are not detected.
+   */
   private volatile @Nullable Thread running;
 
   private final Scheduler scheduler = new SchedulerView();
@@ -45,21 +53,34 @@ public final class TestClock {
   /** A clock at {@link #EPOCH} with nothing to run. */
   public TestClock() {}
 
-  /** The virtual wall-clock time. Any thread. */
+  /**
+   * The virtual wall-clock time. Any thread.
+   *
+   * @return {@link #EPOCH} plus {@link #elapsed()}, to the nanosecond
+   */
   public Instant now() {
     synchronized (lock) {
       return EPOCH.plusNanos(now);
     }
   }
 
-  /** Virtual time elapsed since this clock was created. Any thread. */
+  /**
+   * Virtual time elapsed since this clock was created. Any thread.
+   *
+   * @return the time the clock has moved, zero before the first {@link #advanceBy}
+   */
   public Duration elapsed() {
     synchronized (lock) {
       return Duration.ofNanos(now);
     }
   }
 
-  /** Timers (delayed tasks) not yet run nor cancelled: a socket left open keeps some. Any thread. */
+  /**
+   * Timers (delayed tasks) not yet run nor cancelled: a socket left open keeps some. Any thread.
+   *
+   * @return the number of scheduled tasks (backoff, heartbeats, timeouts, the fake server's resume
+   *     grace and delayed acknowledgements), without the work posted to run at once
+   */
   public int pendingTimers() {
     synchronized (lock) {
       int n = 0;
@@ -68,7 +89,12 @@ public final class TestClock {
     }
   }
 
-  /** How long until the next task is due (zero if one is due now), or null if none is queued. */
+  /**
+   * How long until the next task is due. Any thread.
+   *
+   * @return the virtual time until the next task, timer or not (zero if one is due now), or null if
+   *     none is queued
+   */
   public @Nullable Duration nextTaskIn() {
     synchronized (lock) {
       Task next = queue.peek();
@@ -76,7 +102,14 @@ public final class TestClock {
     }
   }
 
-  /** Runs every task due now, including those they post, without moving time. */
+  /**
+   * Runs every task due now, including those they post, without moving time. On the calling
+   * thread.
+   *
+   * @throws IllegalStateException if called from inside a task
+   * @throws AssertionError if more than 100,000 tasks run without time passing (a task that
+   *     re-posts itself without delay)
+   */
   public void runUntilIdle() {
     enter();
     try {
@@ -88,9 +121,14 @@ public final class TestClock {
 
   /**
    * Moves time forward by {@code duration}, running each task at its due time, in order (tasks
-   * posted or scheduled by them within the window run too), then everything due at the end.
+   * posted or scheduled by them within the window run too), then everything due at the end. On
+   * the calling thread.
    *
+   * @param duration how much virtual time passes; zero runs what is due now, like {@link
+   *     #runUntilIdle()}
    * @throws IllegalArgumentException if {@code duration} is negative
+   * @throws IllegalStateException if called from inside a task
+   * @throws AssertionError if more than 100,000 tasks run at one instant
    */
   public void advanceBy(Duration duration) {
     if (duration.isNegative()) throw new IllegalArgumentException("negative duration: " + duration);
@@ -107,10 +145,18 @@ public final class TestClock {
   }
 
   /**
-   * Moves time forward task by task until {@code condition} holds (checked before any time passes
-   * and after each task), and returns how much virtual time that took.
+   * Moves time forward task by task until {@code condition} holds, and returns how much virtual time
+   * that took. The condition is checked once the tasks due now have run, then each time the clock
+   * has run a later task and every task due at that same instant; time stops at the instant it
+   * first holds. On the calling thread.
    *
-   * @throws AssertionError if it does not hold within {@code limit} of virtual time
+   * @param condition what to wait for, evaluated on the calling thread between tasks; it may read
+   *     the sockets and the server, but not move the clock
+   * @param limit the most virtual time to let pass, not negative
+   * @return the virtual time that passed, zero if the condition held after the tasks due now
+   * @throws AssertionError if it does not hold within {@code limit} of virtual time (time is then
+   *     at the limit, later tasks still queued), or if more than 100,000 tasks run at one instant
+   * @throws IllegalStateException if called from inside a task
    */
   public Duration advanceUntil(BooleanSupplier condition, Duration limit) {
     enter();
@@ -155,7 +201,7 @@ public final class TestClock {
     return task -> post(task, 0, false);
   }
 
-  /** Schedules {@code task} after {@code delay}; the returned handle cancels it. Any thread. */
+  /** Schedules {@code task} after {@code delay} (negative counts as zero); the returned handle cancels it. Any thread. */
   Runnable schedule(Runnable task, Duration delay) {
     Task t = post(task, Math.max(0, delay.toNanos()), true);
     return () -> cancel(t);

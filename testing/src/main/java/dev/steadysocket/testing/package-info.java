@@ -9,6 +9,9 @@
  * <p>Released with client-core and tied to its exact version (it drives the socket through
  * client-core's internal seam, {@code dev.steadysocket.internal.Api#wire}); nothing here exposes a
  * client-core internal type.
+ *
+ * <p>Null-marked: parameters, results and fields are non-null unless marked {@code @Nullable}.
+ * Each type states which threads may call it.
  */
 @NullMarked
 package dev.steadysocket.testing;

@@ -17,21 +17,47 @@ import org.jspecify.annotations.Nullable;
  * memory holds are read from the optional {@link History}; without one, a client that fell further
  * behind gets what memory still has, and the replay reports itself incomplete.
  *
- * <p>Thread-safe. Subscribers are called under this stream's lock, in id order, and must not block:
- * handing a frame to OkHttp's {@code WebSocket.send} (which only queues it) is the intended use.
+ * <p>Thread-safe: any thread may publish, append, subscribe or read. The entries in memory, the
+ * head and the live subscribers are guarded by this stream's lock. Subscribers are called in id
+ * order, live ones under that lock on the publishing thread, and must not block: handing a frame to
+ * OkHttp's {@code WebSocket.send} (which only queues it) is the intended use. Entries are minted
+ * with the real wall clock ({@code System.currentTimeMillis()}), also in the kit's in-memory mode.
  */
 public final class FeedStream {
-  /** Where entries go. Called under the stream's lock; must not block. */
+  /**
+   * Where entries go. Called under the stream's lock (live entries, and the replay from memory),
+   * except for a replay from {@link History}, which runs on the subscribing thread without it; must
+   * not block.
+   */
   public interface Subscriber {
+    /**
+     * Takes the next entry of the stream.
+     *
+     * @param entry the entry, always after the one delivered before (each entry once per
+     *     subscription)
+     */
     void deliver(FeedEntry entry);
   }
 
-  /** The durable tier behind the memory: entries strictly after an id, oldest first. */
+  /**
+   * The durable tier behind the memory: entries strictly after an id, oldest first. Called on
+   * subscribing threads, possibly several at once, without the stream's lock.
+   */
   public interface History {
+    /**
+     * Reads a page of older entries.
+     *
+     * @param after the last id the subscriber has; only entries strictly after it are wanted
+     * @param limit the most entries to return (the stream asks for 512)
+     * @return at most {@code limit} entries after {@code after}, oldest first with ids strictly
+     *     increasing (otherwise a replay may repeat entries or never end); empty when none are kept
+     * @throws Exception if the history cannot be read: {@link FeedStream#subscribe} then fails with
+     *     it
+     */
     List<FeedEntry> after(StreamId after, int limit) throws Exception;
   }
 
-  /** What a subscription replayed before it went live. */
+  /** What a subscription replayed before it went live. Immutable. */
   public static final class Replay {
     private final int replayed;
     private final boolean complete;
@@ -41,12 +67,21 @@ public final class FeedStream {
       this.complete = complete;
     }
 
-    /** Entries sent before going live. */
+    /**
+     * Entries sent before going live.
+     *
+     * @return how many entries the subscriber was given from history and memory, 0 or more
+     */
     public int replayed() {
       return replayed;
     }
 
-    /** False if the subscriber was further behind than memory and history hold. */
+    /**
+     * Whether nothing after the subscriber's position was missing.
+     *
+     * @return false if the subscriber was further behind than memory and history hold (entries in
+     *     between were skipped)
+     */
     public boolean complete() {
       return complete;
     }
@@ -75,7 +110,7 @@ public final class FeedStream {
   private final Object lock = new Object();
   /** Guarded by lock: the newest entries, oldest first; every entry after floor up to head is here. */
   private final ArrayDeque<FeedEntry> recent = new ArrayDeque<>();
-  /** Guarded by lock. */
+  /** Guarded by lock: the id of the newest entry no longer in memory (the start, until one is evicted). */
   private StreamId floor;
   /** Guarded by lock: the newest id published or appended. */
   private StreamId head;
@@ -85,8 +120,15 @@ public final class FeedStream {
   private final Map<Subscriber, StreamId> live = new LinkedHashMap<>();
 
   /**
+   * A stream with nothing in memory yet.
+   *
+   * @param name the stream's name: {@code meta.stream} of its entries and the key of resume
+   *     positions
+   * @param capacity how many of the newest entries to keep in memory, at least 1
    * @param start the stream's position when this server joins it: entries up to it are only in
    *     {@code history} (ZERO for a new stream)
+   * @param history the durable tier for older entries, or null for none
+   * @throws IllegalArgumentException if {@code capacity} is below 1
    */
   public FeedStream(String name, int capacity, StreamId start, @Nullable History history) {
     if (capacity < 1) {
@@ -99,21 +141,43 @@ public final class FeedStream {
     this.head = start;
   }
 
-  /** An in-memory stream of a single-node server, no history beyond memory. */
+  /**
+   * An in-memory stream of a single-node server, no history beyond memory.
+   *
+   * @param name the stream's name
+   * @param capacity how many of the newest entries to keep, at least 1
+   * @return a new stream starting at {@link StreamId#ZERO}
+   * @throws IllegalArgumentException if {@code capacity} is below 1
+   */
   public static FeedStream inMemory(String name, int capacity) {
     return new FeedStream(name, capacity, StreamId.ZERO, null);
   }
 
+  /**
+   * The stream's name.
+   *
+   * @return the name given at construction
+   */
   public String name() {
     return name;
   }
 
+  /**
+   * The newest position of the stream.
+   *
+   * @return the id of the newest entry published or appended, or the start position if none was
+   */
   public StreamId head() {
     synchronized (lock) {
       return head;
     }
   }
 
+  /**
+   * How many subscribers are live now.
+   *
+   * @return subscribers that finished their replay and have not unsubscribed
+   */
   public int subscriberCount() {
     synchronized (lock) {
       return live.size();
@@ -122,7 +186,13 @@ public final class FeedStream {
 
   /**
    * Mints the next id and number ({@code meta.seq}: 1, 2, 3… per stream), builds the entry and
-   * delivers it to every live subscriber.
+   * delivers it to every live subscriber, on the calling thread under the stream's lock. The id is
+   * minted from the real wall clock, after the head even if the clock went back.
+   *
+   * @param type the entry envelope's {@code type}
+   * @param content the {@code content}; null writes JSON {@code null}
+   * @param sender the {@code sender}
+   * @return the new entry, already delivered
    */
   public FeedEntry publish(String type, @Nullable JsonNode content, String sender) {
     synchronized (lock) {
@@ -135,7 +205,12 @@ public final class FeedStream {
     }
   }
 
-  /** Adds an entry read from the shared log; one not newer than the head is ignored. */
+  /**
+   * Adds an entry read from the shared log and delivers it, as {@link #publish} does; one not newer
+   * than the head is ignored (the log is read at least once).
+   *
+   * @param entry the entry, carrying its id from the log
+   */
   public void append(FeedEntry entry) {
     synchronized (lock) {
       if (entry.id().isAfter(head)) {
@@ -165,6 +240,12 @@ public final class FeedStream {
    * last step, from memory, and going live happen under the lock, so no entry published meanwhile
    * is skipped or sent twice. A position ahead of this server (a client that came from a node
    * whose reader was further along) is fine: entries up to it are simply not sent.
+   *
+   * @param subscriber where the entries go, not already subscribed to this stream
+   * @param after the last id the client has; {@link StreamId#ZERO} replays everything kept
+   * @return how many entries were replayed, and whether the replay was complete
+   * @throws Exception what {@link History#after} threw: the subscriber is then not live, though it
+   *     may have been given part of the replay
    */
   public Replay subscribe(Subscriber subscriber, StreamId after) throws Exception {
     StreamId cursor = after;
@@ -201,7 +282,12 @@ public final class FeedStream {
     }
   }
 
-  /** The newest {@code count} entries memory holds, oldest first. */
+  /**
+   * The newest {@code count} entries memory holds, oldest first.
+   *
+   * @param count how many, not negative; more than memory holds returns all it holds
+   * @return a new list
+   */
   public List<FeedEntry> recent(int count) {
     synchronized (lock) {
       List<FeedEntry> all = new java.util.ArrayList<>(recent);
@@ -209,7 +295,12 @@ public final class FeedStream {
     }
   }
 
-  /** Stops deliveries to {@code subscriber}; idempotent. */
+  /**
+   * Stops deliveries to {@code subscriber}; idempotent. No live delivery reaches it after this
+   * returns.
+   *
+   * @param subscriber the subscriber; one that is not live is ignored
+   */
   public void unsubscribe(Subscriber subscriber) {
     synchronized (lock) {
       live.remove(subscriber);

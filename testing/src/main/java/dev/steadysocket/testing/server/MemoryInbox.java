@@ -8,12 +8,22 @@ import java.util.Map;
  * A single node's {@link Inbox}: remembers the last {@code window} ids in memory. A resend comes
  * at most the client's outbox size (1,000 by default) behind, so a window of a few thousand ids
  * is plenty; a bigger one only costs memory.
+ *
+ * <p>Thread-safe: one lock (the map of ids), held while {@code deliver} runs, so deliveries from all
+ * connections run one at a time, in the order their ids were taken; a slow delivery holds up every
+ * connection's reader. If {@code deliver} throws, the id is not recorded and a resend is delivered.
  */
 public final class MemoryInbox implements Inbox {
   private final int window;
   /** Guarded by itself; insertion-ordered, the eldest id is forgotten first. */
   private final Map<String, Boolean> seen;
 
+  /**
+   * An empty inbox.
+   *
+   * @param window how many of the latest ids to remember, at least 1
+   * @throws IllegalArgumentException if {@code window} is below 1
+   */
   public MemoryInbox(int window) {
     if (window < 1) {
       throw new IllegalArgumentException("window < 1: " + window);

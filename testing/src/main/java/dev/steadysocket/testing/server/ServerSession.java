@@ -16,7 +16,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * One client connection speaking the delivery protocol of {@link FeedProtocol}. OkHttp calls it on
  * the connection's reader thread; the resume grace timer may start the streams from the
- * protocol's scheduler thread, and whichever comes first wins ({@link #streamsStarted}).
+ * protocol's scheduler thread, and whichever comes first wins ({@link #streamsStarted}). Stream
+ * entries reach it on the publishing thread. Its fields are final, volatile or concurrent: there is
+ * no lock. Made by {@link FeedProtocol#newSession}; the methods inherited from {@code
+ * WebSocketListener} are for OkHttp (or the kit's in-memory link) only.
  */
 public final class ServerSession extends WebSocketListener {
   private final FeedProtocol protocol;
@@ -43,12 +46,24 @@ public final class ServerSession extends WebSocketListener {
     this.from = from == null ? null : StreamId.parse(from);
   }
 
-  /** Queues a text frame; false if the connection is closed or its send buffer is full. */
+  /**
+   * Queues a text frame; false if the connection is closed or its send buffer is full. Any thread;
+   * never blocks.
+   *
+   * @param text the frame's payload, sent as is
+   * @return true if queued; false before the connection opened, once it is closing or closed, or
+   *     if its send buffer is full (OkHttp's 16 MiB)
+   */
   public boolean send(String text) {
     WebSocket ws = webSocket;
     return ws != null && ws.send(text);
   }
 
+  /**
+   * Whether this session receives the protocol's streams.
+   *
+   * @return the {@code subscribes} given to {@link FeedProtocol#newSession}
+   */
   public boolean subscribes() {
     return subscribes;
   }

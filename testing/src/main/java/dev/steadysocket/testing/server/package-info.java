@@ -5,6 +5,9 @@
  * dev.steadysocket.testing.server.FeedStream}). {@link dev.steadysocket.testing.server.FeedProtocol}
  * makes one OkHttp {@code WebSocketListener} per connection; it runs on whatever carries the
  * frames: a real socket (MockWebServer) or the kit's in-memory link on a virtual clock.
+ *
+ * <p>Null-marked: parameters, results and fields are non-null unless marked {@code @Nullable}.
+ * Each type states which threads may call it.
  */
 @NullMarked
 package dev.steadysocket.testing.server;
