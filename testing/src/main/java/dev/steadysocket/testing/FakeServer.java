@@ -14,6 +14,7 @@ import dev.steadysocket.testing.server.FeedProtocol;
 import dev.steadysocket.testing.server.FeedStream;
 import dev.steadysocket.testing.server.MemoryInbox;
 import dev.steadysocket.testing.server.ServerSession;
+import dev.steadysocket.testing.server.StreamId;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -64,6 +65,8 @@ public final class FakeServer implements AutoCloseable {
   private final @Nullable TestClock clock;
   private final @Nullable Loopback loopback;
   private final MessageCodec codec = MessageCodec.jackson();
+  /** Stamps what the server sends: the test clock in memory, real time on loopback. */
+  private final java.util.function.LongSupplier wallClock;
   /** Guarded by lock, like every mutable field from here to {@code closed}: accepted and not ended, oldest first. */
   private final List<ServerConnection> open = new ArrayList<>();
   private final List<Envelope> received = new ArrayList<>(), delivered = new ArrayList<>();
@@ -80,7 +83,11 @@ public final class FakeServer implements AutoCloseable {
     this.clock = b.loopback ? null : (b.clock != null ? b.clock : new TestClock());
     FeedProtocol.Builder p = FeedProtocol.builder(sender).handler(new Rules()).resumeGrace(b.resumeGrace)
         .inbox(new RecordingInbox(new MemoryInbox(b.dedupeWindow)));
-    for (String name : b.streams) p.stream(FeedStream.inMemory(name, b.history));
+    java.util.function.LongSupplier wallClock =
+        clock == null ? System::currentTimeMillis : clock.scheduler()::currentTimeMillis;
+    p.clock(wallClock);
+    for (String name : b.streams) p.stream(new FeedStream(name, b.history, StreamId.ZERO, null, wallClock));
+    this.wallClock = wallClock;
     if (clock != null) {
       TestClock c = clock;
       p.timers(c::schedule);
@@ -377,6 +384,8 @@ public final class FakeServer implements AutoCloseable {
    */
   public void rejectNextHandshakes(int count, int status, @Nullable Duration retryAfter) {
     if (status == 101 || status < 100 || status > 599) throw new IllegalArgumentException("not a rejection: " + status);
+    if (count < 0) throw new IllegalArgumentException("count < 0: " + count);
+    if (retryAfter != null && retryAfter.isNegative()) throw new IllegalArgumentException("negative Retry-After: " + retryAfter);
     synchronized (lock) {
       rejectRemaining = count;
       rejectStatus = status;
@@ -416,6 +425,7 @@ public final class FakeServer implements AutoCloseable {
    * @param count how many acknowledgements to lose, repeats' included; zero or less loses none
    */
   public void loseNextAcks(int count) {
+    if (count < 0) throw new IllegalArgumentException("count < 0: " + count);
     synchronized (lock) {
       acksToLose = count;
     }
@@ -431,7 +441,8 @@ public final class FakeServer implements AutoCloseable {
    */
   public void delayAcks(Duration delay) {
     synchronized (lock) {
-      ackDelay = Objects.requireNonNull(delay, "delay");
+      if (delay.isNegative()) throw new IllegalArgumentException("negative delay: " + delay);
+      ackDelay = delay;
     }
   }
 
@@ -461,6 +472,10 @@ public final class FakeServer implements AutoCloseable {
 
   String sender() {
     return sender;
+  }
+
+  long nowMillis() {
+    return wallClock.getAsLong();
   }
 
   FeedStream stream(String name) {
@@ -494,7 +509,7 @@ public final class FakeServer implements AutoCloseable {
       if (closed || refusing) return new Answer(true, -1, null, null);
       if (rejectRemaining > 0) {
         rejectRemaining--;
-        return new Answer(false, rejectStatus, rejectRetryAfter == null ? null : Long.toString(rejectRetryAfter.getSeconds()), null);
+        return new Answer(false, rejectStatus, rejectRetryAfter == null ? null : Long.toString(wholeSeconds(rejectRetryAfter)), null);
       }
       HttpUrl url = HttpUrl.get("http://h" + path);
       ServerSession session = protocol.newSession(headers.get(Envelopes.RESUME_HEADER), url.queryParameter("from"), true);
@@ -502,6 +517,11 @@ public final class FakeServer implements AutoCloseable {
       open.add(c);
       return new Answer(false, 101, null, c);
     }
+  }
+
+  /** Retry-After is whole seconds: a fraction rounds up, so the client never waits less than asked. */
+  private static long wholeSeconds(Duration d) {
+    return d.getSeconds() + (d.getNano() > 0 ? 1 : 0);
   }
 
   /** A connection ended. */
@@ -663,7 +683,7 @@ public final class FakeServer implements AutoCloseable {
      * @return this builder
      */
     public Builder resumeGrace(Duration grace) {
-      this.resumeGrace = grace;
+      this.resumeGrace = Objects.requireNonNull(grace, "grace");
       return this;
     }
 
@@ -675,7 +695,7 @@ public final class FakeServer implements AutoCloseable {
      * @return this builder
      */
     public Builder clock(TestClock clock) {
-      this.clock = clock;
+      this.clock = Objects.requireNonNull(clock, "clock");
       this.loopback = false;
       return this;
     }

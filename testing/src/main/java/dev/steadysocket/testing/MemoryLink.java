@@ -69,6 +69,17 @@ final class MemoryLink {
     clientListener.onOpen();
   }
 
+  /** OkHttp's rules for a close frame it sends (RealWebSocket's validateCloseCode), so both modes refuse alike. */
+  static void checkClose(int code, @Nullable String reason) {
+    if (code < 1000 || code >= 5000) throw new IllegalArgumentException("Code must be in range [1000,5000): " + code);
+    if ((code >= 1004 && code <= 1006) || (code >= 1015 && code <= 2999)) {
+      throw new IllegalArgumentException("Code " + code + " is reserved and may not be used.");
+    }
+    if (reason != null && okio.ByteString.encodeUtf8(reason).size() > 123) {
+      throw new IllegalArgumentException("reason.size() > 123: " + reason);
+    }
+  }
+
   /** True once the client cancelled (or the link was severed) before or after opening. */
   boolean cancelled() {
     synchronized (lock) {
@@ -120,12 +131,20 @@ final class MemoryLink {
     if (reset) {
       clock.executor().execute(() -> failBoth(clientSees, new SocketException("Connection reset")));
     } else {
-      enqueue(true, () -> {
+      Runnable fin = () -> {
         synchronized (lock) {
           severed = true;
         }
         failBoth(clientSees, new EOFException("closed by the server (FIN)"));
-      });
+      };
+      boolean silent;
+      synchronized (lock) {
+        silent = halfOpen;
+      }
+      // After the frames on their way; on a half-open link nothing is on its way, and the test
+      // that drops it wants it gone: the end arrives at once.
+      if (silent) clock.executor().execute(fin);
+      else enqueue(true, fin);
     }
   }
 
@@ -335,6 +354,7 @@ final class MemoryLink {
 
     @Override
     public boolean close(int code, @Nullable String reason) {
+      checkClose(code, reason);
       synchronized (lock) {
         if (severed || serverSentClose) return false;
         serverSentClose = true;

@@ -133,7 +133,8 @@ public final class ServerConnection {
    * @throws IllegalArgumentException if Jackson cannot convert {@code content}
    */
   public boolean send(String type, @Nullable Object content) {
-    return sendRaw(Envelopes.envelope(type, Envelopes.JSON.valueToTree(content), null, server.sender(), null).toString());
+    return sendRaw(Envelopes.envelope(type, Envelopes.JSON.valueToTree(content), null, server.sender(), null,
+        server.nowMillis()).toString());
   }
 
   /**
@@ -204,6 +205,7 @@ public final class ServerConnection {
    * @throws IllegalArgumentException if the server has no such stream
    */
   public void replay(String stream, int count) {
+    if (count < 0) throw new IllegalArgumentException("count < 0: " + count);
     FeedStream s = server.stream(stream);
     for (FeedEntry e : s.recent(count)) sendRaw(e.text());
   }
@@ -221,8 +223,9 @@ public final class ServerConnection {
     return new WebSocketListener() {
       @Override
       public void onOpen(WebSocket webSocket, Response response) {
-        socket = webSocket;
-        session.onOpen(new Gated(webSocket), response);
+        Gated gated = new Gated(webSocket);
+        socket = gated;
+        session.onOpen(gated, response);
       }
 
       @Override
@@ -243,6 +246,10 @@ public final class ServerConnection {
 
       @Override
       public void onMessage(WebSocket webSocket, ByteString bytes) {
+        if (halfOpen) {
+          awaitRelease();
+          return;
+        }
         session.onMessage(webSocket, bytes);
       }
 

@@ -164,7 +164,9 @@ public final class SocketEvents implements SteadySocketListener {
    *     arrays themselves are shared with later calls: do not modify them)
    */
   public List<byte[]> binaryMessages() {
-    return copy(binary);
+    List<byte[]> out = new ArrayList<>();
+    for (byte[] b : copy(binary)) out.add(b.clone());
+    return out;
   }
 
   /**

@@ -159,6 +159,7 @@ public final class TestClock {
    * @throws IllegalStateException if called from inside a task
    */
   public Duration advanceUntil(BooleanSupplier condition, Duration limit) {
+    if (limit.isNegative()) throw new IllegalArgumentException("negative limit: " + limit);
     enter();
     try {
       long start;

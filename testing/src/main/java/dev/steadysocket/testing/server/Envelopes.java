@@ -22,6 +22,10 @@ public final class Envelopes {
    */
   public static final ObjectMapper JSON = new ObjectMapper();
 
+  /** Reads one JSON value and refuses anything after it, as the SDK's codec does. */
+  private static final com.fasterxml.jackson.databind.ObjectReader STRICT =
+      JSON.reader().with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
   /**
    * {@code meta.ack: true} asks for an acknowledgement: a client in acknowledgement mode sets it on
    * every message, and the server answers {@code {"type":"ack","meta":{"replyTo":"<id>"}}}.
@@ -89,13 +93,29 @@ public final class Envelopes {
    */
   public static ObjectNode envelope(
       String type, @Nullable JsonNode content, @Nullable String id, String sender, @Nullable String receiver) {
+    return envelope(type, content, id, sender, receiver, System.currentTimeMillis());
+  }
+
+  /**
+   * The same as {@link #envelope(String, JsonNode, String, String, String)}, stamped {@code nowMillis}.
+   *
+   * @param type the {@code type}
+   * @param content the {@code content}; null writes JSON {@code null}
+   * @param id the {@code id}, or null for a random UUID
+   * @param sender the {@code sender}
+   * @param receiver the {@code receiver}, or null to write JSON {@code null}
+   * @param nowMillis the {@code timestamp}, epoch milliseconds (the server's clock: a test's virtual one in memory)
+   * @return a new object node the caller may change
+   */
+  public static ObjectNode envelope(String type, @Nullable JsonNode content, @Nullable String id, String sender,
+      @Nullable String receiver, long nowMillis) {
     ObjectNode node = JSON.createObjectNode();
     node.put("id", id != null ? id : UUID.randomUUID().toString());
     node.put("type", type);
     node.put("sender", sender);
     node.put("receiver", receiver);
     node.set("content", content);
-    node.put("timestamp", System.currentTimeMillis());
+    node.put("timestamp", nowMillis);
     node.putObject("meta");
     return node;
   }
@@ -154,9 +174,20 @@ public final class Envelopes {
    * @return the acknowledgement as compact JSON text, with the real wall time as {@code timestamp}
    */
   public static String ack(String id) {
+    return ack(id, System.currentTimeMillis());
+  }
+
+  /**
+   * The same as {@link #ack(String)}, stamped {@code nowMillis}.
+   *
+   * @param id the {@code id} of the message acknowledged
+   * @param nowMillis the {@code timestamp}, epoch milliseconds
+   * @return the acknowledgement as compact JSON text
+   */
+  public static String ack(String id, long nowMillis) {
     ObjectNode node = JSON.createObjectNode();
     node.put("type", TYPE_ACK);
-    node.put("timestamp", System.currentTimeMillis());
+    node.put("timestamp", nowMillis);
     node.putObject("meta").put(META_REPLY_TO, id);
     return node.toString();
   }
@@ -173,7 +204,22 @@ public final class Envelopes {
    * @return the reply as compact JSON text, with the real wall time as {@code timestamp}
    */
   public static String reply(String requestId, @Nullable JsonNode content, String sender, @Nullable String receiver) {
-    ObjectNode node = envelope(TYPE_REPLY, content, "reply-" + requestId, sender, receiver);
+    return reply(requestId, content, sender, receiver, System.currentTimeMillis());
+  }
+
+  /**
+   * The same as {@link #reply(String, JsonNode, String, String)}, stamped {@code nowMillis}.
+   *
+   * @param requestId the request's {@code id}
+   * @param content the reply's {@code content}; null writes JSON {@code null}
+   * @param sender the {@code sender}
+   * @param receiver the {@code receiver}, or null to write JSON {@code null}
+   * @param nowMillis the {@code timestamp}, epoch milliseconds
+   * @return the reply as compact JSON text
+   */
+  public static String reply(String requestId, @Nullable JsonNode content, String sender, @Nullable String receiver,
+      long nowMillis) {
+    ObjectNode node = envelope(TYPE_REPLY, content, "reply-" + requestId, sender, receiver, nowMillis);
     ((ObjectNode) node.get("meta")).put(META_REPLY_TO, requestId);
     return node.toString();
   }
@@ -182,12 +228,12 @@ public final class Envelopes {
    * The frame as a JSON object, or null if it is not one.
    *
    * @param text a text frame or header value, any content
-   * @return the first JSON value in {@code text} if it is an object (what follows it is not read),
-   *     or null if {@code text} is empty, not JSON, or another kind of value
+   * @return the JSON object {@code text} holds, or null if {@code text} is empty, not JSON, another
+   *     kind of value, or has anything but whitespace after the object (as the SDK's codec rejects it)
    */
   public static @Nullable ObjectNode parseObject(String text) {
     try {
-      JsonNode node = JSON.readTree(text);
+      JsonNode node = STRICT.readTree(text);
       return node instanceof ObjectNode ? (ObjectNode) node : null;
     } catch (IOException e) {
       return null;
@@ -210,10 +256,11 @@ public final class Envelopes {
    * Whether the envelope asks for an acknowledgement ({@link #META_ACK}).
    *
    * @param envelope the parsed envelope
-   * @return true if {@code meta.ack} reads as true the way Jackson's {@code asBoolean} reads it: the
-   *     JSON {@code true}, and also the string {@code "true"} or a non-zero integer; false otherwise
+   * @return true only if {@code meta.ack} is the JSON {@code true} (as the wire format says); a
+   *     string or a number does not ask
    */
   public static boolean wantsAck(JsonNode envelope) {
-    return envelope.path("meta").path(META_ACK).asBoolean(false);
+    JsonNode ack = envelope.path("meta").path(META_ACK);
+    return ack.isBoolean() && ack.booleanValue();
   }
 }

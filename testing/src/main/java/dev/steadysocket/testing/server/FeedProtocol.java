@@ -196,6 +196,8 @@ public final class FeedProtocol {
   final Inbox inbox;
   final Handler handler;
   final Timers timers;
+  /** The server's wall clock, epoch milliseconds: timestamps on echoes, acks and replies. */
+  final java.util.function.LongSupplier clock;
   final Duration resumeGrace;
   final Consumer<String> log;
   final Stats stats = new Stats();
@@ -207,6 +209,7 @@ public final class FeedProtocol {
     this.inbox = Objects.requireNonNull(b.inbox, "inbox");
     this.handler = b.handler;
     this.timers = Objects.requireNonNull(b.timers, "timers (or scheduler)");
+    this.clock = b.clock;
     this.resumeGrace = b.resumeGrace;
     this.log = b.log;
   }
@@ -293,6 +296,7 @@ public final class FeedProtocol {
     private @Nullable Inbox inbox;
     private Handler handler = new Handler() {};
     private @Nullable Timers timers;
+    private java.util.function.LongSupplier clock = System::currentTimeMillis;
     private Duration resumeGrace = Duration.ofMillis(500);
     private Consumer<String> log = line -> {};
 
@@ -330,7 +334,7 @@ public final class FeedProtocol {
      * @return this builder
      */
     public Builder handler(Handler handler) {
-      this.handler = handler;
+      this.handler = Objects.requireNonNull(handler, "handler");
       return this;
     }
 
@@ -367,7 +371,19 @@ public final class FeedProtocol {
      * @return this builder
      */
     public Builder resumeGrace(Duration grace) {
-      this.resumeGrace = grace;
+      this.resumeGrace = Objects.requireNonNull(grace, "grace");
+      return this;
+    }
+
+    /**
+     * The wall clock that stamps what the protocol sends (heartbeat echoes, acks, replies). Default
+     * {@code System::currentTimeMillis}; the kit's in-memory server passes its test clock.
+     *
+     * @param clock epoch milliseconds; any thread may call it
+     * @return this builder
+     */
+    public Builder clock(java.util.function.LongSupplier clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 

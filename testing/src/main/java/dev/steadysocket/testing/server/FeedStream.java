@@ -107,6 +107,8 @@ public final class FeedStream {
   private final String name;
   private final int capacity;
   private final @Nullable History history;
+  /** The server's wall clock, epoch milliseconds: mints ids and timestamps. */
+  private final java.util.function.LongSupplier clock;
   private final Object lock = new Object();
   /** Guarded by lock: the newest entries, oldest first; every entry after floor up to head is here. */
   private final ArrayDeque<FeedEntry> recent = new ArrayDeque<>();
@@ -131,6 +133,23 @@ public final class FeedStream {
    * @throws IllegalArgumentException if {@code capacity} is below 1
    */
   public FeedStream(String name, int capacity, StreamId start, @Nullable History history) {
+    this(name, capacity, start, history, System::currentTimeMillis);
+  }
+
+  /**
+   * A stream whose ids and timestamps come from {@code clock} (the kit's in-memory server passes
+   * its test clock).
+   *
+   * @param name the stream's name, as clients name it in their resume positions
+   * @param capacity how many entries memory keeps; at least 1
+   * @param start the stream's position when this server joins it
+   * @param history older entries than memory holds, or null for none
+   * @param clock the wall clock, epoch milliseconds; any thread may call it
+   * @throws IllegalArgumentException if {@code capacity} is less than 1
+   */
+  public FeedStream(String name, int capacity, StreamId start, @Nullable History history,
+      java.util.function.LongSupplier clock) {
+    this.clock = java.util.Objects.requireNonNull(clock, "clock");
     if (capacity < 1) {
       throw new IllegalArgumentException("capacity < 1: " + capacity);
     }
@@ -196,7 +215,7 @@ public final class FeedStream {
    */
   public FeedEntry publish(String type, @Nullable JsonNode content, String sender) {
     synchronized (lock) {
-      long now = System.currentTimeMillis();
+      long now = clock.getAsLong();
       StreamId id = head.next(now);
       FeedEntry entry =
           new FeedEntry(id, Envelopes.streamEnvelope(name, id, ++published, type, content, sender, now));
@@ -289,6 +308,9 @@ public final class FeedStream {
    * @return a new list
    */
   public List<FeedEntry> recent(int count) {
+    if (count < 0) {
+      throw new IllegalArgumentException("count < 0: " + count);
+    }
     synchronized (lock) {
       List<FeedEntry> all = new java.util.ArrayList<>(recent);
       return all.subList(Math.max(0, all.size() - count), all.size());

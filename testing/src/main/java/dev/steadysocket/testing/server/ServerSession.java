@@ -123,7 +123,7 @@ public final class ServerSession extends WebSocketListener {
     switch (type) {
       case Envelopes.TYPE_HEARTBEAT:
         send(Envelopes.envelope(Envelopes.TYPE_HEARTBEAT, message.get("content"), id, protocol.sender,
-            Envelopes.text(message, "sender")).toString());
+            Envelopes.text(message, "sender"), protocol.clock.getAsLong()).toString());
         return;
       case Envelopes.TYPE_RESUME:
         // Already resumed from the header (or live after the grace period): nothing to add.
@@ -166,7 +166,7 @@ public final class ServerSession extends WebSocketListener {
       return;
     }
     Runnable ack = () -> {
-      if (send(Envelopes.ack(id))) {
+      if (send(Envelopes.ack(id, protocol.clock.getAsLong()))) {
         protocol.stats.acksSent.incrementAndGet();
       }
     };
@@ -179,7 +179,8 @@ public final class ServerSession extends WebSocketListener {
 
   private void reply(ObjectNode request, String id) {
     JsonNode content = protocol.handler.onRequest(this, request);
-    if (send(Envelopes.reply(id, content, protocol.sender, Envelopes.text(request, "sender")))) {
+    if (send(Envelopes.reply(id, content, protocol.sender, Envelopes.text(request, "sender"),
+        protocol.clock.getAsLong()))) {
       protocol.stats.repliesSent.incrementAndGet();
     }
   }

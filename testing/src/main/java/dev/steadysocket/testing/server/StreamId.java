@@ -74,6 +74,12 @@ public final class StreamId implements Comparable<StreamId> {
     if (text == null || text.isEmpty() || text.length() > 41) {
       return null;
     }
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c != '-' && (c < '0' || c > '9')) {
+        return null; // Long.parseLong would take a sign ("+5-+3")
+      }
+    }
     int dash = text.indexOf('-');
     try {
       return dash < 0
