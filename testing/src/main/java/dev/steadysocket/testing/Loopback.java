@@ -5,9 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.Socket;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -17,6 +15,7 @@ import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 import mockwebserver3.SocketEffect;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link FakeServer} on a real port of 127.0.0.1: MockWebServer answers each handshake as the
@@ -27,8 +26,8 @@ import mockwebserver3.SocketEffect;
 final class Loopback {
   private final FakeServer server;
   private final MockWebServer web = new MockWebServer();
-  /** Guarded by itself: accepted sockets in accept order, which is MockWebServer's connection index. */
-  private final List<Socket> sockets = new ArrayList<>();
+  /** Every accepted socket, and which one a request arrived on. */
+  private final TrackingServerSocketFactory sockets = new TrackingServerSocketFactory();
   private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "FakeServer timers");
     t.setDaemon(true);
@@ -44,7 +43,7 @@ final class Loopback {
   }
 
   void start() {
-    web.setServerSocketFactory(new TrackingServerSocketFactory(sockets));
+    web.setServerSocketFactory(sockets);
     web.setDispatcher(new Dispatcher() {
       @Override
       public MockResponse dispatch(RecordedRequest request) {
@@ -65,8 +64,8 @@ final class Loopback {
   private MockResponse answer(RecordedRequest request) {
     Map<String, String> headers = new LinkedHashMap<>();
     for (String name : request.getHeaders().names()) headers.put(name, String.join(", ", request.getHeaders().values(name)));
-    int index = request.getConnectionIndex();
-    FakeServer.Answer a = server.answer(request.getTarget(), headers, wire(index));
+    // On the connection's own thread: the socket this thread reads is the one to cut later.
+    FakeServer.Answer a = server.answer(request.getTarget(), headers, wire(sockets.servedByCurrentThread()));
     if (a.refused) {
       return new MockResponse.Builder().onResponseStart(new SocketEffect.CloseSocket(true, false, false)).build();
     }
@@ -78,21 +77,17 @@ final class Loopback {
     return new MockResponse.Builder().webSocketUpgrade(a.connection.listener()).build();
   }
 
-  private ServerConnection.Wire wire(int connectionIndex) {
+  private ServerConnection.Wire wire(@Nullable Socket socket) {
     return new ServerConnection.Wire() {
       @Override
       public void halfOpen() {} // ServerConnection stops reading and sending
 
       @Override
       public void sever(boolean reset) {
-        Socket s;
-        synchronized (sockets) {
-          s = connectionIndex < sockets.size() ? sockets.get(connectionIndex) : null;
-        }
-        if (s == null) return;
+        if (socket == null) return;
         try {
-          if (reset) s.setSoLinger(true, 0);
-          s.close();
+          if (reset) socket.setSoLinger(true, 0);
+          socket.close();
         } catch (IOException ignored) {
           // already gone
         }
