@@ -73,7 +73,8 @@ public final class ChatSample {
         .option("--to", "NAME", "", v -> {
           throw new UsageException("--to is gone: type '/to NAME message' in the chat instead");
         })
-        .text("  --help                show this help", "", COMMANDS)
+        .helpOption()
+        .text("", COMMANDS)
         .positional("URL", v -> url[0] = v);
     if (!commandLine.parseOrExit("chat", argv, out, err)) {
       return;

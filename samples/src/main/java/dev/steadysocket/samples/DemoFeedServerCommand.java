@@ -31,8 +31,8 @@ final class DemoFeedServerCommand {
             "",
             "Delivery guarantees: envelopes with meta.ack=true are acknowledged and handled once per",
             "id; 'request' envelopes get a 'reply' (meta.replyTo); ticker entries carry meta.stream",
-            "and are replayed to clients that resume (last 16384 kept).",
-            "  --help                show this help");
+            "and are replayed to clients that resume (last 16384 kept).")
+        .helpOption();
     if (!commandLine.parseOrExit("DemoFeedServer", argv, System.out, System.err)) {
       return;
     }

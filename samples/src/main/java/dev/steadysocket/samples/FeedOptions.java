@@ -77,8 +77,8 @@ final class FeedOptions {
             v -> maxAttempts = CommandLine.atLeast("--max-attempts", v, 1))
         .flag("--chaos", "(demo server only) drop every connection every 3-6 seconds;\nimplies --resume, so no tick"
             + " is lost across the drops", () -> chaos = true)
+        .helpOption()
         .text(
-            "  --help                show this help",
             "",
             "Exit status: 0 after --count messages or a requested close; 2 bad arguments or URL;",
             "3 credentials rejected; 4 reconnect attempts exhausted; 5 handshake refused (HTTP",

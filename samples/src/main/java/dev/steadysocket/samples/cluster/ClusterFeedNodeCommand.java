@@ -28,7 +28,7 @@ final class ClusterFeedNodeCommand {
             .option("--name", "NAME", "node name for logs and replies (default 'node')", options::name)
             .option("--stream", "KEY", "the feed's stream key (default 'ticker')", options::stream)
             .option("--inbox", "KEY", "the stream client messages go to (default 'inbox')", options::inboxStream)
-            .text("  --help                show this help");
+            .helpOption();
     if (!commandLine.parseOrExit("ClusterFeedNode", argv, System.out, System.err)) {
       return;
     }

@@ -162,7 +162,7 @@ public final class FeedProducer implements Closeable {
         .option("--stream", "KEY", "the stream (default 'ticker')", v -> stream[0] = v)
         .option("--rate", "N", "entries per second (default 10)", v -> rate[0] = CommandLine.atLeast("--rate", v, 1))
         .option("--count", "N", "stop after N entries (default: never)", v -> count[0] = CommandLine.atLeast("--count", v, 1))
-        .text("  --help                show this help");
+        .helpOption();
     if (!commandLine.parseOrExit("FeedProducer", argv, System.out, System.err)) {
       return;
     }

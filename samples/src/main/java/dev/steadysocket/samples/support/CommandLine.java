@@ -34,7 +34,7 @@ public final class CommandLine {
     void set() throws UsageException;
   }
 
-  private static final int NAME_COLUMN = 22;
+  private static final int NAME_COLUMN = 24;
 
   private final List<String> help = new ArrayList<>();
   private final Map<String, Value> options = new HashMap<>();
@@ -77,6 +77,12 @@ public final class CommandLine {
       flags.put(name, flag);
     }
     describe(names.split(",")[0], description);
+    return this;
+  }
+
+  /** The help line of {@code --help}, which every command line accepts, where it is to appear. */
+  public CommandLine helpOption() {
+    describe("--help", "show this help");
     return this;
   }
 

@@ -39,9 +39,9 @@ class CommandLineTest {
             "Usage: demo [URL] [options]",
             "",
             "Options:",
-            "  --header K:V        a header",
-            "                      (repeatable)",
-            "  --verbose           say more"),
+            "  --header K:V          a header",
+            "                        (repeatable)",
+            "  --verbose             say more"),
         commandLine().usage());
   }
 
