@@ -8,9 +8,11 @@ import dev.steadysocket.ConnectionState;
 import dev.steadysocket.Envelope;
 import dev.steadysocket.SteadySocket;
 import dev.steadysocket.SteadySocketListener;
+import dev.steadysocket.samples.support.CommandLine;
+import dev.steadysocket.samples.support.Console;
+import dev.steadysocket.samples.support.ErrorText;
+import dev.steadysocket.samples.support.UsageException;
 import java.io.BufferedReader;
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
@@ -42,21 +44,6 @@ public final class ChatSample {
           "  /help                 these commands",
           "  /quit                 leave (as does Ctrl-D, end of input)");
 
-  private static final String USAGE =
-      String.join(
-          "\n",
-          "Usage: ChatSample [URL] [--name NAME] [--token T]",
-          "",
-          "Sends every line read from stdin as a 'text' envelope and prints the others' messages.",
-          "URL defaults to " + DEFAULT_URL + " (start DemoFeedServer --port "
-              + DemoFeedServer.DEFAULT_PORT + " first).",
-          "",
-          "  --name NAME   your sender name (default: a random guest name)",
-          "  --token T     bearer token for the handshake (never printed)",
-          "  --help        show this help",
-          "",
-          COMMANDS);
-
   private final String name;
   private final PrintStream out;
   private final PrintStream err;
@@ -70,41 +57,30 @@ public final class ChatSample {
   }
 
   public static void main(String[] argv) throws IOException {
-    PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
-    PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
-    String url = DEFAULT_URL;
-    String name = "guest-" + ThreadLocalRandom.current().nextInt(1000, 10000);
-    String token = null;
-    ArgReader args = new ArgReader(argv);
-    try {
-      while (args.hasNext()) {
-        String arg = args.next();
-        switch (arg) {
-          case "--name":
-            name = args.value(arg);
-            break;
-          case "--to":
-            throw new UsageException("--to is gone: type '/to NAME message' in the chat instead");
-          case "--token":
-            token = args.value(arg);
-            break;
-          case "--help":
-          case "-h":
-            out.println(USAGE);
-            return;
-          default:
-            if (arg.startsWith("-")) {
-              throw new UsageException("unknown option " + arg + " (see --help)");
-            }
-            url = arg;
-        }
-      }
-    } catch (UsageException e) {
-      err.println("chat: " + e.getMessage());
-      System.exit(FeedCli.EXIT_USAGE);
+    PrintStream out = Console.out();
+    PrintStream err = Console.err();
+    String[] url = {DEFAULT_URL};
+    String[] name = {"guest-" + ThreadLocalRandom.current().nextInt(1000, 10000)};
+    String[] token = {null};
+    CommandLine commandLine = new CommandLine("Usage: ChatSample [URL] [--name NAME] [--token T]")
+        .text(
+            "",
+            "Sends every line read from stdin as a 'text' envelope and prints the others' messages.",
+            "URL defaults to " + DEFAULT_URL + " (start DemoFeedServer --port " + DemoFeedServer.DEFAULT_PORT + " first).",
+            "")
+        .option("--name", "NAME", "your sender name (default: a random guest name)", v -> name[0] = v)
+        .option("--token", "T", "bearer token for the handshake (never printed)", v -> token[0] = v)
+        .option("--to", "NAME", "", v -> {
+          throw new UsageException("--to is gone: type '/to NAME message' in the chat instead");
+        })
+        .helpOption()
+        .text("", COMMANDS)
+        .positional("URL", v -> url[0] = v);
+    if (!commandLine.parseOrExit("chat", argv, out, err)) {
+      return;
     }
-    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
-    System.exit(new ChatSample(name, out, err).run(url, token));
+    Console.logLevel("warn");
+    System.exit(new ChatSample(name[0], out, err).run(url[0], token[0]));
   }
 
   private int run(String url, @Nullable String token) throws IOException {

@@ -19,14 +19,14 @@ final class DemoChat implements FeedProtocol.Handler {
 
   private final DemoFeedServer server;
   /** Read on every message, as the server reads its other options live. */
-  private final DemoFeedServer.Options options;
+  private final DemoFeedServerOptions options;
   /** The chat name (the sender it last used) of each session; read by other sessions' threads. */
   private final Map<ServerSession, String> names = new ConcurrentHashMap<>();
 
   /** Subscriptions and first-frame authentication: see {@link DemoSetup}. */
   private final DemoSetup setup;
 
-  DemoChat(DemoFeedServer server, DemoFeedServer.Options options) {
+  DemoChat(DemoFeedServer server, DemoFeedServerOptions options) {
     this.server = server;
     this.options = options;
     this.setup = new DemoSetup(server, options);

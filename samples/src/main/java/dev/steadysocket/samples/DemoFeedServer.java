@@ -1,7 +1,6 @@
 package dev.steadysocket.samples;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.steadysocket.testing.server.Envelopes;
 import dev.steadysocket.testing.server.FeedProtocol;
@@ -12,22 +11,14 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import mockwebserver3.Dispatcher;
@@ -58,115 +49,24 @@ import org.jspecify.annotations.Nullable;
  * <p>It implements the delivery guarantees through {@link FeedProtocol}: messages with {@code
  * meta.ack} are acknowledged and handled once per id; a {@code request} gets a {@code reply} (a
  * quote for {@code {"symbol":"ACME"}}, otherwise an echo of its content); the ticker (and any
- * stream declared with {@link Options#stream}) is resumable: entries carry {@code meta.stream} and
- * Redis-style ids, the last {@link Options#historySize} are kept in memory and replayed to a client
+ * stream declared with {@link DemoFeedServerOptions#stream}) is resumable: entries carry {@code meta.stream} and
+ * Redis-style ids, the last {@link DemoFeedServerOptions#historySize} are kept in memory and replayed to a client
  * that resumes.
  */
 public final class DemoFeedServer implements Closeable {
   public static final int DEFAULT_PORT = 8025;
   static final String SENDER = "demo-feed";
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String[] SYMBOLS = {"ACME", "GLOBX", "INITECH", "UMBRL", "WAYNE"};
 
   /** Held strongly so the level set on it is not lost to garbage collection. */
   private static final Logger MOCK_WEB_SERVER_LOGGER = Logger.getLogger(MockWebServer.class.getName());
 
-  /** Settings; the defaults are the documented behaviour. */
-  public static final class Options {
-    int port = 0;
-    boolean chaos;
-    long chaosMinMillis = 3_000;
-    long chaosMaxMillis = 6_000;
-    long tickerMillis = 200;
-    @Nullable String requiredToken;
-    @Nullable PrintStream log;
-    int historySize = 16_384;
-    final List<String> streams = new ArrayList<>();
-    @Nullable Consumer<ObjectNode> onMessage;
-    java.util.function.@Nullable BiConsumer<Object, ObjectNode> onConnectionMessage;
-    @Nullable String authToken;
-    Duration resumeGrace = Duration.ofMillis(500);
-
-    public Options port(int port) {
-      this.port = port;
-      return this;
-    }
-
-    /** Cut all connections abruptly at random intervals of a few seconds. */
-    public Options chaos(boolean chaos) {
-      this.chaos = chaos;
-      return this;
-    }
-
-    /** Interval between ticker entries; 0 publishes none (the stream stays, silent). */
-    public Options tickerMillis(long millis) {
-      this.tickerMillis = millis;
-      return this;
-    }
-
-    /** How many entries of each stream are kept for resuming clients. Default 16,384. */
-    public Options historySize(int entries) {
-      this.historySize = entries;
-      return this;
-    }
-
-    /** Declares another resumable stream, fed by {@link DemoFeedServer#publish}. */
-    public Options stream(String name) {
-      this.streams.add(name);
-      return this;
-    }
-
-    /**
-     * Called with every application message a client sends (not heartbeats, resumes or requests),
-     * once per id for acknowledged ones, before the ack is sent. Runs on the connection's reader
-     * thread, and for acknowledged messages inside the de-duplication lock: keep it short.
-     */
-    public Options onMessage(@Nullable Consumer<ObjectNode> onMessage) {
-      this.onMessage = onMessage;
-      return this;
-    }
-
-    /**
-     * Like {@link #onMessage}, with the connection it came on (an object that identifies it; the
-     * same for all of a connection's messages): to check what each connection saw, in order.
-     */
-    public Options onConnectionMessage(java.util.function.@Nullable BiConsumer<Object, ObjectNode> hook) {
-      this.onConnectionMessage = hook;
-      return this;
-    }
-
-    /** The token an {@code auth} setup message must carry; null accepts any (see {@link DemoSetup}). */
-    public Options authToken(@Nullable String token) {
-      this.authToken = token;
-      return this;
-    }
-
-    /** How long a connection without the resume header waits for a {@code resume} frame. */
-    public Options resumeGrace(Duration grace) {
-      this.resumeGrace = grace;
-      return this;
-    }
-
-    /** Refuse upgrades (HTTP 401) without {@code Authorization: Bearer <token>}. */
-    public Options requiredToken(@Nullable String token) {
-      this.requiredToken = token;
-      return this;
-    }
-
-    /** Where connection events go; null for none. */
-    public Options log(@Nullable PrintStream log) {
-      this.log = log;
-      return this;
-    }
-  }
-
-  private final Options options;
+  private final DemoFeedServerOptions options;
   private final MockWebServer server = new MockWebServer();
   private final FeedProtocol protocol;
   private final FeedStream ticker;
-  /** Every accepted TCP connection, so that {@link #dropAll} can cut them below WebSocket. */
-  private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+  /** Records every accepted TCP connection, so that {@link #dropAll} can cut them below WebSocket. */
+  private final TrackingServerSocketFactory sockets = new TrackingServerSocketFactory();
   private final ScheduledExecutorService scheduler =
       Executors.newSingleThreadScheduledExecutor(
           r -> {
@@ -175,14 +75,11 @@ public final class DemoFeedServer implements Closeable {
             return t;
           });
   private final AtomicBoolean closed = new AtomicBoolean();
-  /** Written by the scheduler thread, read by request handlers. */
-  private final Map<String, Double> prices = new ConcurrentHashMap<>();
+  /** Ticked by the scheduler thread, read by request handlers. */
+  private final TickerPrices prices = new TickerPrices();
 
-  private DemoFeedServer(Options options) {
+  private DemoFeedServer(DemoFeedServerOptions options) {
     this.options = options;
-    for (String symbol : SYMBOLS) {
-      prices.put(symbol, 20 + ThreadLocalRandom.current().nextInt(300) + 0.0);
-    }
     this.ticker = FeedStream.inMemory("ticker", options.historySize);
     FeedProtocol.Builder protocol =
         FeedProtocol.builder(SENDER)
@@ -199,10 +96,10 @@ public final class DemoFeedServer implements Closeable {
   }
 
   /** Starts a server on 127.0.0.1 (port 0 picks a free one). */
-  public static DemoFeedServer start(Options options) throws IOException {
+  public static DemoFeedServer start(DemoFeedServerOptions options) throws IOException {
     MOCK_WEB_SERVER_LOGGER.setLevel(Level.WARNING);
     DemoFeedServer feed = new DemoFeedServer(options);
-    feed.server.setServerSocketFactory(new TrackingServerSocketFactory(feed.sockets));
+    feed.server.setServerSocketFactory(feed.sockets);
     feed.server.setDispatcher(feed.new UpgradeDispatcher());
     feed.server.start(InetAddress.getByName("127.0.0.1"), options.port);
     if (options.tickerMillis > 0) {
@@ -230,7 +127,7 @@ public final class DemoFeedServer implements Closeable {
 
   /**
    * Appends an entry to a resumable stream (the ticker or one declared with {@link
-   * Options#stream}) and sends it to every subscribed client.
+   * DemoFeedServerOptions#stream}) and sends it to every subscribed client.
    *
    * @return the entry's id
    * @throws IllegalArgumentException for an undeclared stream
@@ -256,7 +153,7 @@ public final class DemoFeedServer implements Closeable {
 
   /** The current price of {@code symbol}, or null for a symbol the ticker does not have. */
   @Nullable Double price(String symbol) {
-    return prices.get(symbol);
+    return prices.price(symbol);
   }
 
   /** Acks, repeats dropped, replies, resumes and replayed entries so far. */
@@ -272,19 +169,7 @@ public final class DemoFeedServer implements Closeable {
    */
   public int dropAll() {
     int dropped = protocol.sessions().size();
-    for (Socket socket : sockets) {
-      sockets.remove(socket);
-      try {
-        socket.setSoLinger(true, 0);
-      } catch (IOException ignored) {
-        // Already closed: nothing to reset.
-      }
-      try {
-        socket.close();
-      } catch (IOException ignored) {
-        // Closing is all we want; a failure to do so cleanly changes nothing.
-      }
-    }
+    sockets.resetAll();
     return dropped;
   }
 
@@ -313,19 +198,7 @@ public final class DemoFeedServer implements Closeable {
   }
 
   private void tick() {
-    String symbol = SYMBOLS[ThreadLocalRandom.current().nextInt(SYMBOLS.length)];
-    double old = prices.get(symbol);
-    double price = Math.max(0.01, round2(old * (1 + (ThreadLocalRandom.current().nextDouble() - 0.5) / 100)));
-    prices.put(symbol, price);
-    ObjectNode content = JSON.createObjectNode();
-    content.put("symbol", symbol);
-    content.put("price", price);
-    content.put("change", round2(price - old));
-    ticker.publish("ticker", content, SENDER);
-  }
-
-  private static double round2(double value) {
-    return Math.round(value * 100) / 100.0;
+    ticker.publish("ticker", prices.tick(), SENDER);
   }
 
   static ObjectNode envelope(

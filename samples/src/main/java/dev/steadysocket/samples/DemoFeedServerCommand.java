@@ -1,5 +1,7 @@
 package dev.steadysocket.samples;
 
+import dev.steadysocket.samples.support.CommandLine;
+import dev.steadysocket.samples.support.Console;
 import java.io.IOException;
 import java.util.concurrent.CountDownLatch;
 
@@ -10,57 +12,30 @@ import java.util.concurrent.CountDownLatch;
 final class DemoFeedServerCommand {
   private DemoFeedServerCommand() {}
 
-  private static final String USAGE =
-      String.join(
-          "\n",
-          "Usage: DemoFeedServer [--port N] [--chaos] [--token T] [--ticker-ms N]",
-          "",
-          "A demo feed on ws://127.0.0.1:<port>/: ticker envelopes several times a second plus a",
-          "chat room; ws://127.0.0.1:<port>/chat is the chat room alone.",
-          "",
-          "  --port N        port on 127.0.0.1 (default " + DemoFeedServer.DEFAULT_PORT + "; 0 picks a free one)",
-          "  --chaos         cut every connection abruptly every 3-6 seconds",
-          "  --token T       refuse upgrades (HTTP 401) without 'Authorization: Bearer T'",
-          "  --ticker-ms N   interval between ticker envelopes (default 200)",
-          "",
-          "Delivery guarantees: envelopes with meta.ack=true are acknowledged and handled once per",
-          "id; 'request' envelopes get a 'reply' (meta.replyTo); ticker entries carry meta.stream",
-          "and are replayed to clients that resume (last 16384 kept).",
-          "  --help          show this help");
-
-  public static void main(String[] argv) throws Exception {
-    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
-    DemoFeedServer.Options options = new DemoFeedServer.Options().port(DemoFeedServer.DEFAULT_PORT).log(System.err);
-    ArgReader args = new ArgReader(argv);
-    try {
-      while (args.hasNext()) {
-        String arg = args.next();
-        switch (arg) {
-          case "--port":
-            options.port(args.intValue(arg, 0));
-            break;
-          case "--chaos":
-            options.chaos(true);
-            break;
-          case "--token":
-            options.requiredToken(args.value(arg));
-            break;
-          case "--ticker-ms":
-            options.tickerMillis(args.intValue(arg, 1));
-            break;
-          case "--help":
-          case "-h":
-            System.out.println(USAGE);
-            return;
-          default:
-            throw new UsageException("unknown argument: " + arg + " (see --help)");
-        }
-      }
-    } catch (UsageException e) {
-      System.err.println("DemoFeedServer: " + e.getMessage());
-      System.exit(2);
+  static void main(String[] argv) throws InterruptedException {
+    Console.logLevel("warn");
+    DemoFeedServerOptions options = new DemoFeedServerOptions().port(DemoFeedServer.DEFAULT_PORT).log(System.err);
+    CommandLine commandLine = new CommandLine("Usage: DemoFeedServer [--port N] [--chaos] [--token T] [--ticker-ms N]")
+        .text(
+            "",
+            "A demo feed on ws://127.0.0.1:<port>/: ticker envelopes several times a second plus a",
+            "chat room; ws://127.0.0.1:<port>/chat is the chat room alone.",
+            "")
+        .option("--port", "N", "port on 127.0.0.1 (default " + DemoFeedServer.DEFAULT_PORT + "; 0 picks a free one)",
+            v -> options.port(CommandLine.atLeast("--port", v, 0)))
+        .flag("--chaos", "cut every connection abruptly every 3-6 seconds", () -> options.chaos(true))
+        .option("--token", "T", "refuse upgrades (HTTP 401) without 'Authorization: Bearer T'", options::requiredToken)
+        .option("--ticker-ms", "N", "interval between ticker envelopes (default 200)",
+            v -> options.tickerMillis(CommandLine.atLeast("--ticker-ms", v, 1)))
+        .text(
+            "",
+            "Delivery guarantees: envelopes with meta.ack=true are acknowledged and handled once per",
+            "id; 'request' envelopes get a 'reply' (meta.replyTo); ticker entries carry meta.stream",
+            "and are replayed to clients that resume (last 16384 kept).")
+        .helpOption();
+    if (!commandLine.parseOrExit("DemoFeedServer", argv, System.out, System.err)) {
+      return;
     }
-
     DemoFeedServer feed;
     try {
       feed = DemoFeedServer.start(options);
@@ -70,14 +45,10 @@ final class DemoFeedServerCommand {
       return;
     }
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  feed.close();
-                  stopped.countDown();
-                },
-                "demo-feed-shutdown"));
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      feed.close();
+      stopped.countDown();
+    }, "demo-feed-shutdown"));
     System.out.println("demo feed server listening on " + feed.url("/") + " (chat only: " + feed.url("/chat") + ")"
         + (options.chaos ? ", chaos on" : "") + "; Ctrl-C to stop");
     stopped.await();

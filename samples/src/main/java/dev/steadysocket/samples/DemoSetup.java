@@ -28,11 +28,11 @@ import org.jspecify.annotations.Nullable;
  */
 final class DemoSetup {
   private final DemoFeedServer server;
-  private final DemoFeedServer.Options options;
+  private final DemoFeedServerOptions options;
   /** Each connection's subscribed symbols; read by the ticker's thread. */
   private final Map<ServerSession, Set<String>> symbols = new ConcurrentHashMap<>();
 
-  DemoSetup(DemoFeedServer server, DemoFeedServer.Options options) {
+  DemoSetup(DemoFeedServer server, DemoFeedServerOptions options) {
     this.server = server;
     this.options = options;
   }

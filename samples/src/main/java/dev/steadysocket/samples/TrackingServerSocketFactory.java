@@ -5,14 +5,32 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ServerSocketFactory;
 
 /** A server socket factory that records every accepted socket, so they can be cut below WebSocket. */
 final class TrackingServerSocketFactory extends ServerSocketFactory {
-  private final Set<Socket> sockets;
+  /** Added to by the accepting thread, emptied by {@link #resetAll}. */
+  private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
 
-  TrackingServerSocketFactory(Set<Socket> sockets) {
-    this.sockets = sockets;
+  /**
+   * Cuts every accepted connection without a close handshake, as a network failure would: the TCP
+   * sockets are reset (SO_LINGER 0), since server-side OkHttp web sockets have no {@code cancel()}.
+   */
+  void resetAll() {
+    for (Socket socket : sockets) {
+      sockets.remove(socket);
+      try {
+        socket.setSoLinger(true, 0);
+      } catch (IOException ignored) {
+        // Already closed: nothing to reset.
+      }
+      try {
+        socket.close();
+      } catch (IOException ignored) {
+        // Closing is all we want; a failure to do so cleanly changes nothing.
+      }
+    }
   }
 
   @Override

@@ -37,7 +37,7 @@ class ChatSampleTest {
 
   @Test
   void slashToSendsToOneNamedClientOnly() throws Exception {
-    try (DemoFeedServer server = DemoFeedServer.start(new DemoFeedServer.Options());
+    try (DemoFeedServer server = DemoFeedServer.start(new DemoFeedServerOptions());
         ChildProcess alice = ChildProcess.java(ChatSample.class, server.url("/chat"), "--name", "alice")) {
       alice.awaitStderr("^\\* in the room as alice", SOON);
       try (ChildProcess bob = ChildProcess.java(ChatSample.class, server.url("/chat"), "--name", "bob");

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.steadysocket.samples.cluster.ClusterFeedNode;
+import dev.steadysocket.samples.cluster.ClusterFeedNodeOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -118,7 +119,7 @@ class ClusterFeedNodeTest {
   }
 
   private ClusterFeedNode node(String name) throws Exception {
-    ClusterFeedNode node = ClusterFeedNode.start(new ClusterFeedNode.Options().redis(redis.address()).name(name));
+    ClusterFeedNode node = ClusterFeedNode.start(new ClusterFeedNodeOptions().redis(redis.address()).name(name));
     nodes.add(node);
     return node;
   }

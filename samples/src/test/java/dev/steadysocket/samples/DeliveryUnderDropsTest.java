@@ -76,7 +76,7 @@ class DeliveryUnderDropsTest {
   void tenThousandEachWayAcrossFiftyDropsNoneLostNoneDuplicatedInOrder() throws Exception {
     server =
         DemoFeedServer.start(
-            new DemoFeedServer.Options().tickerMillis(0).stream("numbers").historySize(16_384).onMessage(this::onServerMessage)
+            new DemoFeedServerOptions().tickerMillis(0).stream("numbers").historySize(16_384).onMessage(this::onServerMessage)
                 .log(System.out));
     // ?from=0: a stream this client has no position in yet starts at the beginning of the history,
     // so a drop before its first delivery cannot lose entry 1 either.
@@ -123,7 +123,7 @@ class DeliveryUnderDropsTest {
 
   @Test
   void requestIsAnsweredWithAQuote() throws Exception {
-    server = DemoFeedServer.start(new DemoFeedServer.Options().tickerMillis(0));
+    server = DemoFeedServer.start(new DemoFeedServerOptions().tickerMillis(0));
     client = SteadySocket.builder(server.url("/")).acknowledgedSends(true).build();
     client.connect();
     Envelope reply =

@@ -40,13 +40,13 @@ class DemoFeedServerTest {
 
   @Test
   void bindsLoopbackOnly() throws Exception {
-    server = DemoFeedServer.start(new DemoFeedServer.Options());
+    server = DemoFeedServer.start(new DemoFeedServerOptions());
     assertTrue(server.url("/").startsWith("ws://127.0.0.1:"));
   }
 
   @Test
   void welcomeTickerAndHeartbeatEchoInTheWireFormat() throws Exception {
-    server = DemoFeedServer.start(new DemoFeedServer.Options().tickerMillis(20));
+    server = DemoFeedServer.start(new DemoFeedServerOptions().tickerMillis(20));
     Recorder feed = connect("/");
     JsonNode welcome = feed.next();
     assertEquals("system", welcome.get("type").asText());
@@ -67,7 +67,7 @@ class DemoFeedServerTest {
 
   @Test
   void chatIsBroadcastToOthersOnly() throws Exception {
-    server = DemoFeedServer.start(new DemoFeedServer.Options());
+    server = DemoFeedServer.start(new DemoFeedServerOptions());
     Recorder a = connect("/chat");
     Recorder b = connect("/chat");
     a.nextOfType("system");
@@ -81,7 +81,7 @@ class DemoFeedServerTest {
 
   @Test
   void dropAllCutsConnectionsWithoutACloseFrame() throws Exception {
-    server = DemoFeedServer.start(new DemoFeedServer.Options());
+    server = DemoFeedServer.start(new DemoFeedServerOptions());
     Recorder feed = connect("/");
     feed.nextOfType("system");
     assertEquals(1, server.dropAll());
@@ -90,7 +90,7 @@ class DemoFeedServerTest {
 
   @Test
   void wrongTokenIsRefusedWith401() throws Exception {
-    server = DemoFeedServer.start(new DemoFeedServer.Options().requiredToken("secret"));
+    server = DemoFeedServer.start(new DemoFeedServerOptions().requiredToken("secret"));
     Recorder refused = connect("/");
     Throwable failure = refused.failure.poll(10, TimeUnit.SECONDS);
     assertNotNull(failure);
@@ -100,7 +100,7 @@ class DemoFeedServerTest {
   @Test
   void acknowledgesEveryCopyButHandsTheApplicationEachIdOnce() throws Exception {
     List<String> handled = new CopyOnWriteArrayList<>();
-    server = DemoFeedServer.start(new DemoFeedServer.Options().onMessage(m -> handled.add(m.get("id").asText())));
+    server = DemoFeedServer.start(new DemoFeedServerOptions().onMessage(m -> handled.add(m.get("id").asText())));
     Recorder a = connect("/chat");
     a.nextOfType("system");
     String order = "{\"id\":\"m-1\",\"type\":\"order\",\"content\":1,\"meta\":{\"ack\":true}}";
@@ -119,7 +119,7 @@ class DemoFeedServerTest {
 
   @Test
   void requestsGetARepliesWithReplyTo() throws Exception {
-    server = DemoFeedServer.start(new DemoFeedServer.Options().tickerMillis(0));
+    server = DemoFeedServer.start(new DemoFeedServerOptions().tickerMillis(0));
     Recorder a = connect("/chat");
     a.nextOfType("system");
     a.webSocket.send("{\"id\":\"q-1\",\"type\":\"request\",\"content\":{\"symbol\":\"ACME\"}}");
@@ -136,7 +136,7 @@ class DemoFeedServerTest {
 
   @Test
   void resumeFromTheHandshakeHeaderReplaysTheGapThenGoesLive() throws Exception {
-    server = DemoFeedServer.start(new DemoFeedServer.Options().tickerMillis(0).stream("numbers"));
+    server = DemoFeedServer.start(new DemoFeedServerOptions().tickerMillis(0).stream("numbers"));
     List<String> ids = new ArrayList<>();
     for (int n = 1; n <= 10; n++) {
       ids.add(server.publish("numbers", "number", json.createObjectNode().put("n", n)));
@@ -149,7 +149,7 @@ class DemoFeedServerTest {
 
   @Test
   void resumeFrameWithoutHeaderIsHonouredBeforeAnyLiveEntry() throws Exception {
-    server = DemoFeedServer.start(new DemoFeedServer.Options().tickerMillis(0).stream("numbers"));
+    server = DemoFeedServer.start(new DemoFeedServerOptions().tickerMillis(0).stream("numbers"));
     List<String> ids = new ArrayList<>();
     for (int n = 1; n <= 5; n++) {
       ids.add(server.publish("numbers", "number", json.createObjectNode().put("n", n)));
@@ -164,7 +164,7 @@ class DemoFeedServerTest {
 
   @Test
   void aClientThatDoesNotResumeGetsTheStreamLiveAfterTheGracePeriod() throws Exception {
-    server = DemoFeedServer.start(new DemoFeedServer.Options().tickerMillis(0).stream("numbers")
+    server = DemoFeedServer.start(new DemoFeedServerOptions().tickerMillis(0).stream("numbers")
         .resumeGrace(java.time.Duration.ofMillis(50)));
     server.publish("numbers", "number", json.createObjectNode().put("n", 1));
     Recorder r = connect("/", null);
@@ -175,7 +175,7 @@ class DemoFeedServerTest {
 
   @Test
   void fromZeroStartsAStreamWithoutPositionAtTheOldestKeptEntry() throws Exception {
-    server = DemoFeedServer.start(new DemoFeedServer.Options().tickerMillis(0).stream("numbers").historySize(3));
+    server = DemoFeedServer.start(new DemoFeedServerOptions().tickerMillis(0).stream("numbers").historySize(3));
     for (int n = 1; n <= 5; n++) {
       server.publish("numbers", "number", json.createObjectNode().put("n", n));
     }

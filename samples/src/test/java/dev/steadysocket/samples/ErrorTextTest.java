@@ -1,5 +1,6 @@
 package dev.steadysocket.samples;
 
+import dev.steadysocket.samples.support.ErrorText;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.steadysocket.SteadySocketException;

@@ -106,7 +106,7 @@ class FeedCliTest {
   @Test
   void messageLinesShowTheLocalReceiveTimeLikeTheStateLines() throws Exception {
     OkHttpClient client = new OkHttpClient();
-    try (DemoFeedServer server = DemoFeedServer.start(new DemoFeedServer.Options().tickerMillis(0));
+    try (DemoFeedServer server = DemoFeedServer.start(new DemoFeedServerOptions().tickerMillis(0));
         ChildProcess cli = ChildProcess.java(FeedCli.class, server.url("/"))) {
       LocalTime open = LocalTime.parse(cli.awaitStderr("^(\\S+)  \\* open$", SOON).group(1));
       cli.awaitStdout("  system\\s+demo-feed\\s+\\{\"event\":\"welcome\"", SOON); // the server knows us now
@@ -179,7 +179,7 @@ class FeedCliTest {
   @Test
   void rejectedTokenExitsWithStatus3AndTheTokenIsNeverPrinted() throws Exception {
     String token = "tok-3f9a1c";
-    try (DemoFeedServer server = DemoFeedServer.start(new DemoFeedServer.Options().requiredToken("right-token"));
+    try (DemoFeedServer server = DemoFeedServer.start(new DemoFeedServerOptions().requiredToken("right-token"));
         ChildProcess cli = ChildProcess.java(FeedCli.class, server.url("/"), "--token", token, "--verbose")) {
       cli.awaitStderr("^feed-cli: credentials rejected", SOON);
       assertEquals(3, cli.awaitExit(SOON));
@@ -190,7 +190,7 @@ class FeedCliTest {
   @Test
   void acceptedTokenConnectsAndTheTokenIsNeverPrinted() throws Exception {
     String token = "tok-7e21bd";
-    try (DemoFeedServer server = DemoFeedServer.start(new DemoFeedServer.Options().requiredToken(token));
+    try (DemoFeedServer server = DemoFeedServer.start(new DemoFeedServerOptions().requiredToken(token));
         ChildProcess cli =
             ChildProcess.java(FeedCli.class, server.url("/"), "--token", token, "--verbose", "--type", "ticker", "--count", "2")) {
       assertEquals(2, cli.remainingStdout(SOON).size(), cli.transcript());

@@ -1,5 +1,6 @@
 package dev.steadysocket.samples;
 
+import dev.steadysocket.samples.support.UsageException;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -63,7 +63,7 @@ class SetupOrderingTest {
   @Test
   void demoServerSeesAuthThenSubscriptionsThenQueuedOnEveryConnection() throws Exception {
     Map<Object, List<String>> seen = Collections.synchronizedMap(new LinkedHashMap<>());
-    demo = DemoFeedServer.start(new DemoFeedServer.Options().tickerMillis(0)
+    demo = DemoFeedServer.start(new DemoFeedServerOptions().tickerMillis(0)
         .onConnectionMessage((connection, message) -> seen.computeIfAbsent(connection, c -> new ArrayList<>())
             .add(describe(message.path("type").asText(), message.path("content")))));
     client = connect(SteadySocket.builder(demo.url("/")));
@@ -101,7 +101,7 @@ class SetupOrderingTest {
 
   @Test
   void aRejectedAuthClosesTheConnectionAndTheNextOneCarriesAFreshToken() throws Exception {
-    demo = DemoFeedServer.start(new DemoFeedServer.Options().tickerMillis(0).authToken("token-2"));
+    demo = DemoFeedServer.start(new DemoFeedServerOptions().tickerMillis(0).authToken("token-2"));
     AtomicInteger tokens = new AtomicInteger();
     client = SteadySocket.builder(demo.url("/"))
         .tokenProvider(refresh -> "token-" + tokens.incrementAndGet())
@@ -126,7 +126,7 @@ class SetupOrderingTest {
 
   @Test
   void anUnknownSymbolIsRejectedAndTheConnectionKept() throws Exception {
-    demo = DemoFeedServer.start(new DemoFeedServer.Options().tickerMillis(0));
+    demo = DemoFeedServer.start(new DemoFeedServerOptions().tickerMillis(0));
     client = SteadySocket.builder(demo.url("/")).listener(recorder()).build();
     SetupRegistration bad = client.setup(SetupMessage.of(Envelope.of("subscribe", Map.of("symbol", "NOPE")))
         .awaitReply(Duration.ofSeconds(10)));

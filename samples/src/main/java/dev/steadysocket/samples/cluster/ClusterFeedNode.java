@@ -2,8 +2,6 @@ package dev.steadysocket.samples.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.steadysocket.samples.ArgReader;
-import dev.steadysocket.samples.UsageException;
 import dev.steadysocket.testing.server.Envelopes;
 import dev.steadysocket.testing.server.FeedProtocol;
 import dev.steadysocket.testing.server.FeedStream;
@@ -58,58 +56,7 @@ public final class ClusterFeedNode implements Closeable {
   private static final int READ_BATCH = 512;
   private static final int READ_BLOCK_MILLIS = 1_000; // below Jedis' 2 s socket timeout
 
-  /** Settings; the defaults are the documented behaviour. */
-  public static final class Options {
-    String redis = "127.0.0.1:6379";
-    int port;
-    String name = "node";
-    String stream = "ticker";
-    String inboxStream = "inbox";
-    int memoryEntries = 4_096;
-    @Nullable PrintStream log;
-
-    /** {@code HOST:PORT} of the Redis server. */
-    public Options redis(String hostPort) {
-      this.redis = hostPort;
-      return this;
-    }
-
-    public Options port(int port) {
-      this.port = port;
-      return this;
-    }
-
-    /** Shown in logs, replies and the inbox entries this node writes. */
-    public Options name(String name) {
-      this.name = name;
-      return this;
-    }
-
-    /** The Redis Stream holding the feed. */
-    public Options stream(String stream) {
-      this.stream = stream;
-      return this;
-    }
-
-    /** The Redis Stream client messages are appended to. */
-    public Options inboxStream(String stream) {
-      this.inboxStream = stream;
-      return this;
-    }
-
-    /** Entries kept in memory for resumes; older ones are read from Redis. */
-    public Options memoryEntries(int entries) {
-      this.memoryEntries = entries;
-      return this;
-    }
-
-    public Options log(@Nullable PrintStream log) {
-      this.log = log;
-      return this;
-    }
-  }
-
-  private final Options options;
+  private final ClusterFeedNodeOptions options;
   private final RedisClient redis;
   private final FeedStream feed;
   private final FeedProtocol protocol;
@@ -125,7 +72,7 @@ public final class ClusterFeedNode implements Closeable {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final CountDownLatch stopped = new CountDownLatch(1);
 
-  private ClusterFeedNode(Options options, RedisClient redis, StreamId start) {
+  private ClusterFeedNode(ClusterFeedNodeOptions options, RedisClient redis, StreamId start) {
     this.options = options;
     this.redis = redis;
     this.feed =
@@ -147,7 +94,7 @@ public final class ClusterFeedNode implements Closeable {
   }
 
   /** Connects to Redis, joins the feed at its current end and listens on 127.0.0.1. */
-  public static ClusterFeedNode start(Options options) throws IOException {
+  public static ClusterFeedNode start(ClusterFeedNodeOptions options) throws IOException {
     MOCK_WEB_SERVER_LOGGER.setLevel(Level.WARNING);
     RedisClient redis = RedisStreams.connect(options.redis);
     ClusterFeedNode node;
@@ -290,73 +237,8 @@ public final class ClusterFeedNode implements Closeable {
     }
   }
 
-  private static final String USAGE =
-      String.join(
-          "\n",
-          "Usage: ClusterFeedNode --redis HOST:PORT [--port N] [--name NAME] [--stream KEY] [--inbox KEY]",
-          "",
-          "One node of a feed cluster: serves the Redis Stream KEY (default 'ticker') to WebSocket",
-          "clients on ws://127.0.0.1:<port>/, replays the gap to clients that resume (from Redis, so",
-          "after a failover from another node too), and appends client messages sent with",
-          "meta.ack=true to the stream 'inbox' once per id across all nodes. Prints 'LISTENING <port>'",
-          "on stdout when ready, then one line per event.",
-          "",
-          "  --redis HOST:PORT  the Redis server (default 127.0.0.1:6379)",
-          "  --port N           port on 127.0.0.1 (default 0: a free one)",
-          "  --name NAME        node name for logs and replies (default 'node')",
-          "  --stream KEY       the feed's stream key (default 'ticker')",
-          "  --inbox KEY        the stream client messages go to (default 'inbox')",
-          "  --help             show this help");
-
+  /** The command line: see {@link ClusterFeedNodeCommand}. */
   public static void main(String[] argv) throws Exception {
-    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
-    Options options = new Options().log(System.out);
-    ArgReader args = new ArgReader(argv);
-    try {
-      while (args.hasNext()) {
-        String arg = args.next();
-        switch (arg) {
-          case "--redis":
-            options.redis(args.value(arg));
-            break;
-          case "--port":
-            options.port(args.intValue(arg, 0));
-            break;
-          case "--name":
-            options.name(args.value(arg));
-            break;
-          case "--stream":
-            options.stream(args.value(arg));
-            break;
-          case "--inbox":
-            options.inboxStream(args.value(arg));
-            break;
-          case "--help":
-          case "-h":
-            System.out.println(USAGE);
-            return;
-          default:
-            throw new UsageException("unknown argument: " + arg + " (see --help)");
-        }
-      }
-    } catch (UsageException e) {
-      System.err.println("ClusterFeedNode: " + e.getMessage());
-      System.exit(2);
-    }
-    ClusterFeedNode node;
-    try {
-      node = start(options);
-    } catch (IOException e) {
-      System.err.println("ClusterFeedNode: " + e.getMessage());
-      System.exit(1);
-      return;
-    }
-    CountDownLatch done = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      node.close();
-      done.countDown();
-    }, "cluster-node-shutdown"));
-    System.out.println("LISTENING " + node.port());
-    done.await();
+    ClusterFeedNodeCommand.main(argv);
   }
 }

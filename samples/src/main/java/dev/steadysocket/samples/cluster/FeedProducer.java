@@ -1,8 +1,8 @@
 package dev.steadysocket.samples.cluster;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.steadysocket.samples.ArgReader;
-import dev.steadysocket.samples.UsageException;
+import dev.steadysocket.samples.support.CommandLine;
+import dev.steadysocket.samples.support.Console;
 import dev.steadysocket.testing.server.Envelopes;
 import java.io.Closeable;
 import java.io.PrintStream;
@@ -146,62 +146,33 @@ public final class FeedProducer implements Closeable {
     }
   }
 
-  private static final String USAGE =
-      String.join(
-          "\n",
-          "Usage: FeedProducer --redis HOST:PORT [--stream KEY] [--rate N] [--count N]",
-          "",
-          "Appends numbered ticker entries (content {\"n\",\"symbol\",\"price\",\"change\"}) to a Redis",
-          "Stream at a steady rate, for ClusterFeedNode to serve.",
-          "",
-          "  --redis HOST:PORT  the Redis server (default 127.0.0.1:6379)",
-          "  --stream KEY       the stream (default 'ticker')",
-          "  --rate N           entries per second (default 10)",
-          "  --count N          stop after N entries (default: never)",
-          "  --help             show this help");
-
   public static void main(String[] argv) throws Exception {
-    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
-    String redis = "127.0.0.1:6379";
-    String stream = "ticker";
-    int rate = 10;
-    long count = 0;
-    ArgReader args = new ArgReader(argv);
-    try {
-      while (args.hasNext()) {
-        String arg = args.next();
-        switch (arg) {
-          case "--redis":
-            redis = args.value(arg);
-            break;
-          case "--stream":
-            stream = args.value(arg);
-            break;
-          case "--rate":
-            rate = args.intValue(arg, 1);
-            break;
-          case "--count":
-            count = args.intValue(arg, 1);
-            break;
-          case "--help":
-          case "-h":
-            System.out.println(USAGE);
-            return;
-          default:
-            throw new UsageException("unknown argument: " + arg + " (see --help)");
-        }
-      }
-    } catch (UsageException e) {
-      System.err.println("FeedProducer: " + e.getMessage());
-      System.exit(2);
+    Console.logLevel("warn");
+    String[] redis = {"127.0.0.1:6379"};
+    String[] stream = {"ticker"};
+    int[] rate = {10};
+    long[] count = {0};
+    CommandLine commandLine = new CommandLine("Usage: FeedProducer --redis HOST:PORT [--stream KEY] [--rate N] [--count N]")
+        .text(
+            "",
+            "Appends numbered ticker entries (content {\"n\",\"symbol\",\"price\",\"change\"}) to a Redis",
+            "Stream at a steady rate, for ClusterFeedNode to serve.",
+            "")
+        .option("--redis", "HOST:PORT", "the Redis server (default 127.0.0.1:6379)", v -> redis[0] = v)
+        .option("--stream", "KEY", "the stream (default 'ticker')", v -> stream[0] = v)
+        .option("--rate", "N", "entries per second (default 10)", v -> rate[0] = CommandLine.atLeast("--rate", v, 1))
+        .option("--count", "N", "stop after N entries (default: never)", v -> count[0] = CommandLine.atLeast("--count", v, 1))
+        .helpOption();
+    if (!commandLine.parseOrExit("FeedProducer", argv, System.out, System.err)) {
+      return;
     }
-    FeedProducer producer = start(redis, stream, rate, count, System.out);
+    FeedProducer producer = start(redis[0], stream[0], rate[0], count[0], System.out);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       producer.close();
       stopped.countDown();
     }, "feed-producer-shutdown"));
-    if (count > 0) {
+    if (count[0] > 0) {
       producer.done.await();
       producer.close();
       return;

@@ -1,4 +1,4 @@
-package dev.steadysocket.samples;
+package dev.steadysocket.samples.support;
 
 import dev.steadysocket.SteadySocketException;
 import java.io.EOFException;
@@ -12,14 +12,14 @@ import org.jspecify.annotations.Nullable;
  * close frame arrives as a bare JDK exception ({@code EOFException: null}, {@code SocketException:
  * Connection reset}); those read as a sentence, with the exception kept in parentheses.
  */
-final class ErrorText {
-  static final String NO_CLOSE_FRAME = "server closed the connection without a close frame";
-  static final String RESET = "connection reset by the server";
+public final class ErrorText {
+  public static final String NO_CLOSE_FRAME = "server closed the connection without a close frame";
+  public static final String RESET = "connection reset by the server";
 
   private ErrorText() {}
 
   /** The message, and its cause's when that adds something; one line. */
-  static String describe(Throwable error) {
+  public static String describe(Throwable error) {
     String sentence = sentence(error);
     if (sentence != null) {
       return sentence + " (" + technical(error) + ")";

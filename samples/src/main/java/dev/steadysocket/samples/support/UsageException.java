@@ -1,4 +1,4 @@
-package dev.steadysocket.samples;
+package dev.steadysocket.samples.support;
 
 /** A command line the program cannot run with; the message is shown to the user as one line. */
 public final class UsageException extends Exception {
