@@ -70,6 +70,9 @@ public final class SocketEvents implements SteadySocketListener {
     }
   }
 
+  /** The longest an {@link #await} goes without checking its condition again. */
+  private static final long POLL_MILLIS = 10;
+
   private final Object lock = new Object();
   /** Guarded by lock, like every list and field below: every event in order, as text, for failure messages. */
   private final List<String> log = new ArrayList<>();
@@ -235,13 +238,14 @@ public final class SocketEvents implements SteadySocketListener {
   }
 
   /**
-   * Waits in real time, without polling, until {@code condition} holds for these events; for
-   * loopback tests (in memory, run the {@link TestClock} instead: nothing moves while the test's
-   * thread waits here).
+   * Waits in real time until {@code condition} holds; for loopback tests (in memory, run the
+   * {@link TestClock} instead: nothing moves while the test's thread waits here). The condition is
+   * checked now, after each event this recorder records, and at least every 10 ms, so a condition
+   * on the application's own state (what a typed handler did) or on the server's is seen soon after
+   * it becomes true.
    *
-   * @param condition checked now and after each recorded event, on the waiting thread while it
-   *     holds this recorder's lock: it may read this object, but must be quick and must not wait for
-   *     anything (callbacks wait for it)
+   * @param condition checked on the waiting thread, without this recorder's lock: it may read this
+   *     object, the application and the server, and should be quick
    * @param what what is awaited, for the failure message
    * @param timeout the longest real time to wait; zero or negative checks once
    * @return this, for chaining
@@ -250,12 +254,12 @@ public final class SocketEvents implements SteadySocketListener {
    */
   public SocketEvents await(Predicate<SocketEvents> condition, String what, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
-    synchronized (lock) {
-      while (!condition.test(this)) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) throw new AssertionError("timed out after " + timeout + " waiting for " + what + "; events: " + log);
+    while (!condition.test(this)) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) throw new AssertionError("timed out after " + timeout + " waiting for " + what + "; events: " + this);
+      synchronized (lock) {
         try {
-          lock.wait(Math.max(1, left / 1_000_000));
+          lock.wait(Math.max(1, Math.min(POLL_MILLIS, left / 1_000_000)));
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           throw new AssertionError("interrupted waiting for " + what, e);
