@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.steadysocket.testing.server.Envelopes;
 import dev.steadysocket.testing.server.FeedProtocol;
+import dev.steadysocket.testing.server.TrackingServerSocketFactory;
 import dev.steadysocket.testing.server.FeedStream;
 import dev.steadysocket.testing.server.MemoryInbox;
 import dev.steadysocket.testing.server.ServerSession;

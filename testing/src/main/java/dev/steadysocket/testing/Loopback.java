@@ -1,6 +1,7 @@
 package dev.steadysocket.testing;
 
 import dev.steadysocket.testing.server.FeedProtocol;
+import dev.steadysocket.testing.server.TrackingServerSocketFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;

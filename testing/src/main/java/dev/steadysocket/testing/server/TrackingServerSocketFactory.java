@@ -1,4 +1,4 @@
-package dev.steadysocket.testing;
+package dev.steadysocket.testing.server;
 
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -12,17 +12,23 @@ import javax.net.ServerSocketFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A server socket factory that keeps every socket MockWebServer accepts, so a connection can be cut
- * below WebSocket, and knows which socket a thread is serving: MockWebServer reads a connection's
+ * For MockWebServer ({@code setServerSocketFactory}): keeps every socket it accepts, so connections
+ * can be cut below WebSocket as a network failure would ({@link #resetAll}; server-side OkHttp web
+ * sockets have no {@code cancel()}), and knows which socket a thread is serving: MockWebServer reads a connection's
  * requests, and then its WebSocket frames, on that connection's own thread, so the socket whose
  * stream the current thread last read is the one the request in hand arrived on. (Its connection
  * index is counted in another order, so it cannot name the socket.) Thread-safe.
  */
-final class TrackingServerSocketFactory extends ServerSocketFactory {
+public final class TrackingServerSocketFactory extends ServerSocketFactory {
   private final List<TrackedSocket> sockets = new ArrayList<>();
 
-  /** The accepted socket the calling thread reads from, or null. */
-  @Nullable Socket servedByCurrentThread() {
+  /**
+   * The accepted socket the calling thread reads from: call it on the thread MockWebServer serves a
+   * connection on (in a {@code Dispatcher} or a server-side {@code WebSocketListener} callback).
+   *
+   * @return that socket, or null if the thread reads none
+   */
+  public @Nullable Socket servedByCurrentThread() {
     Thread me = Thread.currentThread();
     synchronized (sockets) {
       for (TrackedSocket s : sockets) {
@@ -32,6 +38,27 @@ final class TrackingServerSocketFactory extends ServerSocketFactory {
     return null;
   }
 
+  /**
+   * Cuts every open connection with a TCP reset (SO_LINGER 0), without a close handshake. Any
+   * thread; a socket already closed is skipped.
+   */
+  public void resetAll() {
+    List<TrackedSocket> all;
+    synchronized (sockets) {
+      all = new ArrayList<>(sockets);
+      sockets.clear();
+    }
+    for (Socket socket : all) {
+      try {
+        socket.setSoLinger(true, 0);
+        socket.close();
+      } catch (IOException ignored) {
+        // already closed: nothing to reset
+      }
+    }
+  }
+
+  /** The unbound server socket MockWebServer binds itself; each accepted socket is kept. */
   @Override
   public ServerSocket createServerSocket() throws IOException {
     return new ServerSocket() {
@@ -48,16 +75,19 @@ final class TrackingServerSocketFactory extends ServerSocketFactory {
     };
   }
 
+  /** Not used by MockWebServer. @throws UnsupportedOperationException always */
   @Override
   public ServerSocket createServerSocket(int port) {
     throw new UnsupportedOperationException("MockWebServer binds an unbound socket");
   }
 
+  /** Not used by MockWebServer. @throws UnsupportedOperationException always */
   @Override
   public ServerSocket createServerSocket(int port, int backlog) {
     throw new UnsupportedOperationException("MockWebServer binds an unbound socket");
   }
 
+  /** Not used by MockWebServer. @throws UnsupportedOperationException always */
   @Override
   public ServerSocket createServerSocket(int port, int backlog, InetAddress address) {
     throw new UnsupportedOperationException("MockWebServer binds an unbound socket");
