@@ -44,6 +44,20 @@ class VirtualClockWholeTest {
   }
 
   @Test
+  void setupMessagesAreStampedPerConnectionWithTheSocketsClock() {
+    SteadySocket socket = SteadySocket.builder("ws://example.invalid/feed").scheduler(clock)
+        .transportFactory(transports).sharedDispatch(Runnable::run).heartbeat(Heartbeat.disabled()).build();
+    socket.setup(SetupMessage.of(Envelope.of("subscribe", "ACME")));
+    clock.advanceBy(Duration.ofMinutes(3));
+    socket.connect();
+    clock.runUntilIdle();
+    transports.last().open();
+    clock.runUntilIdle();
+    assertEquals(clock.currentTimeMillis(), sentTimestamp(0), "the first connection's copy");
+    socket.close();
+  }
+
+  @Test
   void anExplicitTimestampIsKept() {
     SteadySocket socket = openSocket(false);
     socket.send(Envelope.builder("chat").timestamp(1_700_000_000_123L).build());

@@ -157,7 +157,7 @@ public final class Assembly {
     Parts p = new Parts(config, scheduler, pool, callbacks);
     for (HttpUrl u : config.urls) p.redactedUrls.add(redact(u));
     if (config.transportFactory != null) {
-      for (HttpUrl u : config.urls) p.endpoints.add(config.transportFactory.forRequest(handshake(config, u)));
+      for (HttpUrl u : config.urls) p.endpoints.add(config.transportFactory.forRequest(handshake(config, u), config.maxInboundMessageBytes));
     } else {
       OkHttpClient base = config.client;
       if (base == null) {

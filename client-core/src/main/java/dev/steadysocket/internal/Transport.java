@@ -53,11 +53,12 @@ public interface Transport {
 
     /**
      * The factory for one of the socket's URLs, given that URL's handshake request (its URL, the
-     * configured headers and subprotocols; a token is added per attempt, in {@code headers}). A
-     * stand-in for the network (the testing module's in-memory server) uses it to see what a real
-     * server would; by default every URL shares this factory.
+     * configured headers and subprotocols; a token is added per attempt, in {@code headers}) and the
+     * inbound message limit the OkHttp transport's guard enforces. A stand-in for the network (the
+     * testing module's in-memory server) uses them to see and do what a real server and transport
+     * would; by default every URL shares this factory.
      */
-    default Factory forRequest(okhttp3.Request handshake) {
+    default Factory forRequest(okhttp3.Request handshake, long maxInboundMessageBytes) {
       return this;
     }
   }

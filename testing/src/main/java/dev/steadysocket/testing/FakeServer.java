@@ -209,9 +209,17 @@ public final class FakeServer implements AutoCloseable {
     }
   }
 
+  /** Sockets built through {@link #wire} (in memory) in their close handshake (CLOSING). */
+  int closingSockets() {
+    synchronized (lock) {
+      return (int) sockets.stream().filter(s -> s.state() == ConnectionState.CLOSING).count();
+    }
+  }
+
   /**
    * Open connections, oldest first. A connection is listed from the moment the server accepts its
-   * handshake until it has closed or failed. Any thread.
+   * handshake until it has closed or failed; a command given before its upgrade is done (on
+   * loopback, a moment after the client sees OPEN) waits for it. Any thread.
    *
    * @return a new list (a snapshot: later connections are not added to it)
    */
@@ -490,6 +498,8 @@ public final class FakeServer implements AutoCloseable {
     final int status;
     final @Nullable String retryAfter;
     final @Nullable ServerConnection connection;
+    /** The subprotocol chosen for an accepted connection: the first the client offered, or null. */
+    @Nullable String subprotocol;
 
     Answer(boolean refused, int status, @Nullable String retryAfter, @Nullable ServerConnection connection) {
       this.refused = refused;
@@ -515,7 +525,10 @@ public final class FakeServer implements AutoCloseable {
       ServerSession session = protocol.newSession(headers.get(Envelopes.RESUME_HEADER), url.queryParameter("from"), true);
       ServerConnection c = new ServerConnection(this, accepted++, path, headers, session, wire);
       open.add(c);
-      return new Answer(false, 101, null, c);
+      Answer a = new Answer(false, 101, null, c);
+      String offered = headers.get("Sec-WebSocket-Protocol");
+      if (offered != null && !offered.trim().isEmpty()) a.subprotocol = offered.split(",")[0].trim();
+      return a;
     }
   }
 

@@ -75,7 +75,9 @@ final class Loopback {
       if (a.retryAfter != null) b.addHeader("Retry-After", a.retryAfter);
       return b.build();
     }
-    return new MockResponse.Builder().webSocketUpgrade(a.connection.listener()).build();
+    MockResponse.Builder upgrade = new MockResponse.Builder().webSocketUpgrade(a.connection.listener());
+    if (a.subprotocol != null) upgrade.addHeader("Sec-WebSocket-Protocol", a.subprotocol);
+    return upgrade.build();
   }
 
   private ServerConnection.Wire wire(@Nullable Socket socket) {

@@ -35,6 +35,10 @@ final class MemoryLink {
   final ServerEnd server = new ServerEnd();
 
   private final Transport.Listener clientListener;
+  /** The socket's inbound message limit, enforced here as the OkHttp transport's guard enforces it. */
+  private final long maxInbound;
+  /** The subprotocol the server chose, set before the client's onOpen. */
+  private volatile @Nullable String subprotocol;
   /** Set once the server accepted, before any frame moves. */
   private volatile @Nullable WebSocketListener serverListener;
 
@@ -42,6 +46,8 @@ final class MemoryLink {
   private boolean halfOpen;
   /** Guarded by lock: true once dropped, reset or cancelled: nothing moves any more. */
   private boolean severed;
+  /** Guarded by lock: the server closed its TCP socket (a drop): it reads nothing more, even before the client knows. */
+  private boolean serverGone;
   /** Guarded by lock. */
   private boolean clientSentClose, clientGotClose, serverSentClose, serverGotClose;
   /** Guarded by lock: whether each end was told it ended (onClosed or onFailure). */
@@ -55,17 +61,21 @@ final class MemoryLink {
   private final ArrayDeque<Runnable> toClient = new ArrayDeque<>(), toServer = new ArrayDeque<>();
   private boolean pumpingToClient, pumpingToServer;
 
-  MemoryLink(TestClock clock, Request handshake, Transport.Listener clientListener) {
+  MemoryLink(TestClock clock, Request handshake, long maxInbound, Transport.Listener clientListener) {
     this.clock = clock;
+    this.maxInbound = maxInbound;
     this.handshake = handshake;
     this.clientListener = clientListener;
   }
 
   /** The server accepted: both ends open (server first, so what it sends in onOpen follows the client's onOpen). */
-  void open(WebSocketListener listener) {
+  void open(WebSocketListener listener, @Nullable String subprotocol) {
     serverListener = listener;
-    listener.onOpen(server, new okhttp3.Response.Builder().request(handshake).protocol(okhttp3.Protocol.HTTP_1_1)
-        .code(101).message("Switching Protocols").build());
+    this.subprotocol = subprotocol;
+    okhttp3.Response.Builder answer = new okhttp3.Response.Builder().request(handshake)
+        .protocol(okhttp3.Protocol.HTTP_1_1).code(101).message("Switching Protocols");
+    if (subprotocol != null) answer.header("Sec-WebSocket-Protocol", subprotocol);
+    listener.onOpen(server, answer.build());
     clientListener.onOpen();
   }
 
@@ -120,6 +130,7 @@ final class MemoryLink {
     IOException clientSees = reset ? new SocketException("Connection reset") : new EOFException("end of stream (FIN)");
     synchronized (lock) {
       if (severed) return;
+      serverGone = true;
       if (reset) {
         severed = true;
         toClient.clear();
@@ -185,8 +196,42 @@ final class MemoryLink {
         else pumpingToServer = false;
       }
     }
-    if (frame != null) frame.run();
-    if (more) clock.executor().execute(() -> pump(toClientSide));
+    try {
+      if (frame != null) frame.run(); // a throwing handler fails the test's clock call...
+    } finally {
+      if (more) clock.executor().execute(() -> pump(toClientSide)); // ...but never wedges the link
+    }
+  }
+
+  /** The client's reader takes data frames: not after the link ended or a close frame arrived. */
+  private boolean clientReads() {
+    synchronized (lock) {
+      return !severed && !clientGotClose;
+    }
+  }
+
+  /**
+   * As the OkHttp transport's guard does with a message over the limit: it ends the message with a
+   * close frame of its own (1009), the client answers it to the server, reports the refusal, and
+   * the connection is finished on the client's side.
+   */
+  private void refuseTooLarge(long bytes) {
+    synchronized (lock) {
+      if (severed || clientEnded || clientGotClose) return;
+      clientGotClose = true;
+      clientCloseCode = 1009;
+      clientCloseReason = "message too large";
+    }
+    client.sendClose(1009, "");
+    clientListener.onRefused(dev.steadysocket.internal.Api.get().messageTooLarge("the server sent a message of "
+        + bytes + " bytes; the limit is " + maxInbound + " (SteadySocketBuilder.maxInboundMessageSize)"), 1009);
+    finish();
+  }
+
+  private boolean serverReads() {
+    synchronized (lock) {
+      return !severed && !serverGone;
+    }
   }
 
   private boolean moving() {
@@ -213,7 +258,7 @@ final class MemoryLink {
   private void serverReceivesClose(int code, String reason) {
     WebSocketListener l = serverListener;
     synchronized (lock) {
-      if (severed || serverEnded || l == null) return;
+      if (severed || serverGone || serverEnded || l == null) return;
       serverGotClose = true;
       serverCloseCode = code;
       serverCloseReason = reason;
@@ -238,12 +283,17 @@ final class MemoryLink {
   /** The core's view of the connection. */
   final class ClientEnd implements Transport {
     @Override
+    public @Nullable String subprotocol() {
+      return subprotocol;
+    }
+
+    @Override
     public boolean send(String text) {
       synchronized (lock) {
         if (severed || clientSentClose) return false;
       }
       enqueue(false, () -> {
-        if (moving()) serverListener.onMessage(server, text);
+        if (serverReads()) serverListener.onMessage(server, text);
       });
       return true;
     }
@@ -255,7 +305,7 @@ final class MemoryLink {
       }
       ByteString copy = ByteString.of(bytes);
       enqueue(false, () -> {
-        if (moving()) serverListener.onMessage(server, copy);
+        if (serverReads()) serverListener.onMessage(server, copy);
       });
       return true;
     }
@@ -279,7 +329,7 @@ final class MemoryLink {
         if (severed || clientSentClose) return false;
       }
       enqueue(false, () -> {
-        if (moving()) {
+        if (serverReads()) {
           enqueue(true, () -> {
             synchronized (lock) {
               if (!severed) pongs++;
@@ -334,8 +384,11 @@ final class MemoryLink {
       synchronized (lock) {
         if (severed || serverSentClose) return false;
       }
+      long size = okio.ByteString.encodeUtf8(text).size();
       enqueue(true, () -> {
-        if (moving()) clientListener.onText(text);
+        if (!clientReads()) return;
+        if (size > maxInbound) refuseTooLarge(size);
+        else clientListener.onText(text);
       });
       return true;
     }
@@ -347,7 +400,9 @@ final class MemoryLink {
       }
       byte[] copy = bytes.toByteArray();
       enqueue(true, () -> {
-        if (moving()) clientListener.onBinary(copy);
+        if (!clientReads()) return;
+        if (copy.length > maxInbound) refuseTooLarge(copy.length);
+        else clientListener.onBinary(copy);
       });
       return true;
     }

@@ -30,12 +30,12 @@ final class MemoryNetwork implements Transport.Factory {
   }
 
   @Override
-  public Transport.Factory forRequest(Request handshake) {
-    return (refreshToken, headers, listener) -> connect(handshake, headers, listener);
+  public Transport.Factory forRequest(Request handshake, long maxInboundMessageBytes) {
+    return (refreshToken, headers, listener) -> connect(handshake, maxInboundMessageBytes, headers, listener);
   }
 
   /** Starts an attempt: the handshake reaches the server as a task at the current instant. */
-  private Transport connect(Request configured, Map<String, String> extra, Transport.Listener listener) {
+  private Transport connect(Request configured, long maxInbound, Map<String, String> extra, Transport.Listener listener) {
     Request.Builder b = configured.newBuilder();
     for (Map.Entry<String, String> h : extra.entrySet()) {
       String offered = configured.header(SUBPROTOCOL);
@@ -46,7 +46,7 @@ final class MemoryNetwork implements Transport.Factory {
       }
     }
     Request request = b.build();
-    MemoryLink link = new MemoryLink(clock, request, listener);
+    MemoryLink link = new MemoryLink(clock, request, maxInbound, listener);
     clock.executor().execute(() -> {
       if (link.cancelled()) return; // the socket gave up (connect timeout, close) before the server answered
       Map<String, String> headers = new LinkedHashMap<>();
@@ -59,7 +59,7 @@ final class MemoryNetwork implements Transport.Factory {
         listener.onFailure(new ProtocolException("Expected HTTP 101 response but was '" + answer.status + "'"),
             answer.status, answer.retryAfter);
       } else {
-        link.open(answer.connection.listener());
+        link.open(answer.connection.listener(), answer.subprotocol);
       }
     });
     return link.client;

@@ -50,6 +50,11 @@ public final class ServerConnection {
   private @Nullable Integer ended;
   /** Released when the connection ends or the server closes: a loopback reader held by half-open waits on it. */
   private final CountDownLatch released = new CountDownLatch(1);
+  /**
+   * Counted down once the server's side is open (or ended): on loopback the client may see OPEN, and
+   * the test command this connection, a moment before MockWebServer's onOpen; commands wait for it.
+   */
+  private final CountDownLatch opened = new CountDownLatch(1);
   private volatile boolean halfOpen;
   /** Set on the server's first callback (onOpen), before anything is received. */
   private volatile @Nullable WebSocket socket;
@@ -145,6 +150,7 @@ public final class ServerConnection {
    * @return as for {@link #send}
    */
   public boolean sendRaw(String text) {
+    awaitOpened();
     return session.send(text);
   }
 
@@ -159,6 +165,7 @@ public final class ServerConnection {
    * @throws IllegalArgumentException on loopback, if OkHttp refuses {@code code} or {@code reason}
    */
   public void close(int code, String reason) {
+    awaitOpened();
     WebSocket ws = socket;
     if (ws != null) ws.close(code, reason);
   }
@@ -169,6 +176,7 @@ public final class ServerConnection {
    * connection. Does nothing once the connection is gone.
    */
   public void drop() {
+    awaitOpened();
     released.countDown();
     wire.sever(false);
   }
@@ -178,6 +186,7 @@ public final class ServerConnection {
    * way are lost. Does nothing once the connection is gone.
    */
   public void reset() {
+    awaitOpened();
     released.countDown();
     wire.sever(true);
   }
@@ -190,6 +199,7 @@ public final class ServerConnection {
    * reader). There is no way back.
    */
   public void goHalfOpen() {
+    awaitOpened();
     halfOpen = true;
     wire.halfOpen();
   }
@@ -226,6 +236,7 @@ public final class ServerConnection {
         Gated gated = new Gated(webSocket);
         socket = gated;
         session.onOpen(gated, response);
+        opened.countDown(); // after the session has its socket: commands go through it
       }
 
       @Override
@@ -316,6 +327,15 @@ public final class ServerConnection {
     released.countDown();
   }
 
+  /** Waits (bounded) until the server's side is open or ended; at once in memory, where both happen in one task. */
+  private void awaitOpened() {
+    try {
+      opened.await(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   private void awaitRelease() {
     try {
       released.await(10, TimeUnit.MINUTES); // bounded: a forgotten connection cannot hold a thread forever
@@ -329,6 +349,7 @@ public final class ServerConnection {
       if (ended == null) ended = code;
     }
     released.countDown();
+    opened.countDown();
     server.ended(this);
   }
 }

@@ -146,14 +146,15 @@ public final class TestClock {
 
   /**
    * Moves time forward task by task until {@code condition} holds, and returns how much virtual time
-   * that took. The condition is checked once the tasks due now have run, then each time the clock
-   * has run a later task and every task due at that same instant; time stops at the instant it
-   * first holds. On the calling thread.
+   * that took. The condition is checked before any task runs and after every task, so a state held
+   * only for a moment within one instant is seen; time stops at the instant it first holds, and the
+   * rest of that instant's tasks run before this returns (the callbacks of that instant are
+   * delivered: the condition may no longer hold on return). On the calling thread.
    *
    * @param condition what to wait for, evaluated on the calling thread between tasks; it may read
    *     the sockets and the server, but not move the clock
    * @param limit the most virtual time to let pass, not negative
-   * @return the virtual time that passed, zero if the condition held after the tasks due now
+   * @return the virtual time that passed, zero if the condition held before time moved
    * @throws AssertionError if it does not hold within {@code limit} of virtual time (time is then
    *     at the limit, later tasks still queued), or if more than 100,000 tasks run at one instant
    * @throws IllegalStateException if called from inside a task
@@ -167,8 +168,9 @@ public final class TestClock {
         start = now;
       }
       long end = start + limit.toNanos();
-      drainAt(start);
-      while (!condition.getAsBoolean()) {
+      int ranAtInstant = 0;
+      long instant = -1;
+      while (!condition.getAsBoolean()) { // checked before time moves and after every task
         Task next = takeNext(end);
         if (next == null) {
           synchronized (lock) {
@@ -176,9 +178,14 @@ public final class TestClock {
           }
           throw new AssertionError("condition not met within " + limit + " of virtual time (" + describeQueue() + ")");
         }
+        if (next.at != instant) {
+          instant = next.at;
+          ranAtInstant = 0;
+        }
+        if (++ranAtInstant > RUNAWAY_LIMIT) throw runaway(instant);
         next.task.run();
-        drainAt(next.at);
       }
+      drainAt(currentNanos()); // the rest of that instant: its callbacks are delivered before we return
       synchronized (lock) {
         return Duration.ofNanos(now - start);
       }

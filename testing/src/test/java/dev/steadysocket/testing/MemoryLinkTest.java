@@ -25,7 +25,8 @@ class MemoryLinkTest {
   private final TestClock clock = new TestClock();
   private final List<String> client = new ArrayList<>();
   private final List<String> server = new ArrayList<>();
-  private final MemoryLink link = new MemoryLink(clock, new Request.Builder().url("http://h/").build(), new Transport.Listener() {
+  private final MemoryLink link = new MemoryLink(clock, new Request.Builder().url("http://h/").build(), 1 << 20,
+      new Transport.Listener() {
     @Override public void onOpen() { client.add("open"); }
     @Override public void onText(String text) { client.add("text " + text); }
     @Override public void onBinary(byte[] bytes) { client.add("binary " + bytes.length); }
@@ -49,7 +50,7 @@ class MemoryLinkTest {
       @Override public void onFailure(WebSocket ws, Throwable t, @Nullable Response r) {
         server.add("failure " + t.getClass().getSimpleName());
       }
-    });
+    }, null);
   }
 
   @Test

@@ -30,12 +30,14 @@ public final class TrackingServerSocketFactory extends ServerSocketFactory {
    */
   public @Nullable Socket servedByCurrentThread() {
     Thread me = Thread.currentThread();
+    TrackedSocket latest = null;
     synchronized (sockets) {
       for (TrackedSocket s : sockets) {
-        if (s.reader == me) return s;
+        // MockWebServer's threads are pooled: one may have served an older connection before.
+        if (s.reader == me && (latest == null || s.lastRead > latest.lastRead)) latest = s;
       }
     }
-    return null;
+    return latest;
   }
 
   /**
@@ -95,20 +97,28 @@ public final class TrackingServerSocketFactory extends ServerSocketFactory {
 
   /** A socket that remembers the thread that last read from it. */
   private static final class TrackedSocket extends Socket {
+    private static final java.util.concurrent.atomic.AtomicLong READS = new java.util.concurrent.atomic.AtomicLong();
     volatile @Nullable Thread reader;
+    /** When it was last read, in the order of all reads: the newest read decides. */
+    volatile long lastRead;
+
+    private void reading() {
+      reader = Thread.currentThread();
+      lastRead = READS.incrementAndGet();
+    }
 
     @Override
     public InputStream getInputStream() throws IOException {
       return new FilterInputStream(super.getInputStream()) {
         @Override
         public int read() throws IOException {
-          reader = Thread.currentThread();
+          reading();
           return super.read();
         }
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
-          reader = Thread.currentThread();
+          reading();
           return super.read(b, off, len);
         }
       };
