@@ -7,6 +7,7 @@ import static dev.steadysocket.ConnectionState.OPEN;
 import static dev.steadysocket.ConnectionState.RECONNECTING;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.steadysocket.testkit.RecordingListener;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;

@@ -10,6 +10,7 @@ import dev.steadysocket.ConnectionState;
 import dev.steadysocket.Envelope;
 import dev.steadysocket.Heartbeat;
 import dev.steadysocket.MessageCodec;
+import dev.steadysocket.testkit.RecordingListener;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -93,7 +94,7 @@ class AssemblyTest {
       return t;
     };
     java.util.List<String> events = new java.util.ArrayList<>();
-    c.listeners.add(new ListenerBusTest.Recorder("l", events));
+    c.listeners.add(new RecordingListener().journal("l", events));
     c.addHandler("tick", ListenerBusTest.Tick.class, tick -> events.add("tick " + tick.symbol));
     c.addHandler("tick", new com.fasterxml.jackson.core.type.TypeReference<java.util.Map<String, String>>() {},
         m -> events.add("map " + m));
@@ -105,7 +106,7 @@ class AssemblyTest {
     core.send(Envelope.builder("m").id("x").build());
     assertEquals("m", MessageCodec.jackson().decode(t.sent.get(0)).type());
     listener[0].onText(MessageCodec.jackson().encode(Envelope.of("tick", java.util.Map.of("symbol", "A"))));
-    assertEquals(List.of("l: IDLE->CONNECTING", "l: CONNECTING->OPEN", "l: message tick", "tick A", "map {symbol=A}"),
+    assertEquals(List.of("l: State(IDLE -> CONNECTING)", "l: State(CONNECTING -> OPEN)", "l: Message(tick)", "tick A", "map {symbol=A}"),
         events);
     assertFalse(core.closeFuture().isDone());
   }

@@ -9,6 +9,7 @@ import dev.steadysocket.Backoff;
 import dev.steadysocket.ConnectionState;
 import dev.steadysocket.Heartbeat;
 import dev.steadysocket.ReconnectPolicy.Decision;
+import dev.steadysocket.testkit.RecordingListener;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -70,7 +71,7 @@ class ConnectionLoopEventsTest {
     c.callbackExecutor = Runnable::run;
     c.backoff = Backoff.exponential(Duration.ofSeconds(1), Duration.ofSeconds(30)).withoutJitter();
     c.heartbeat = Heartbeat.disabled();
-    c.listeners.add(new ListenerBusTest.Recorder("l", events));
+    c.listeners.add(new RecordingListener().journal("l", events));
     return c;
   }
 
@@ -97,8 +98,8 @@ class ConnectionLoopEventsTest {
     l.onRefused(Api.get().messageTooLarge("inbound message over the limit"), 1009);
     scheduler.runUntilIdle();
     assertEquals(ConnectionState.RECONNECTING, core.state());
-    assertTrue(events.contains("l: error MessageTooLargeException"), events.toString());
-    assertTrue(events.contains("l: reconnecting 1 in 1000 after inbound message over the limit"), events.toString());
+    assertTrue(events.contains("l: Error(MessageTooLargeException: inbound message over the limit)"), events.toString());
+    assertTrue(events.contains("l: Reconnecting(1, 1000 ms, MessageTooLargeException: inbound message over the limit)"), events.toString());
     assertFalse(((FakeTransport) transports.get(0)).cancelled, "the close handshake runs on");
     scheduler.advance(SECOND);
     assertEquals(2, transports.size(), "the retry dialled");

@@ -17,6 +17,7 @@ import dev.steadysocket.Heartbeat;
 import dev.steadysocket.MessageCodec;
 import dev.steadysocket.SocketClosedException;
 import dev.steadysocket.SteadySocketException;
+import dev.steadysocket.testkit.RecordingListener;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -68,7 +69,7 @@ class SocketCoreTest {
   final ManualScheduler scheduler = new ManualScheduler();
   final List<Dialed> dialed = new ArrayList<>();
   final List<String> events = new ArrayList<>();
-  final ListenerBusTest.Recorder recorder = new ListenerBusTest.Recorder("l", events);
+  final RecordingListener recorder = new RecordingListener().journal("l", events);
   final CountingCodec codec = new CountingCodec();
   RuntimeException factoryException;
   Error factoryError;
@@ -187,8 +188,8 @@ class SocketCoreTest {
     assertNotNull(reason);
     assertEquals("internal error", reason.reason());
     assertInstanceOf(SocketClosedException.class, VirtualTime.failure(reply));
-    assertEquals(1, events.stream().filter(e -> e.startsWith("l: closed")).count());
-    assertTrue(events.contains("l: CLOSING->CLOSED"), events.toString());
+    assertEquals(1, events.stream().filter(e -> e.startsWith("l: Closed(")).count());
+    assertTrue(events.contains("l: State(CLOSING -> CLOSED)"), events.toString());
   }
 
   @Test
@@ -325,7 +326,7 @@ class SocketCoreTest {
     events.clear();
     last().listener.onFailure(new IOException("refused"), -1, null);
     scheduler.runUntilIdle();
-    assertTrue(events.contains("l: reconnecting 4 in 8000 after connection failed: IOException: refused"), events.toString());
+    assertTrue(events.contains("l: Reconnecting(4, 8000 ms, ConnectionLostException: connection failed: IOException: refused)"), events.toString());
     int attempts = dialed.size();
     core.pause("offline");
     scheduler.runUntilIdle();
@@ -338,7 +339,7 @@ class SocketCoreTest {
     events.clear();
     last().listener.onFailure(new IOException("refused"), -1, null);
     scheduler.runUntilIdle();
-    assertTrue(events.contains("l: reconnecting 1 in 1000 after connection failed: IOException: refused"), events.toString());
+    assertTrue(events.contains("l: Reconnecting(1, 1000 ms, ConnectionLostException: connection failed: IOException: refused)"), events.toString());
   }
 
   @Test
@@ -367,8 +368,8 @@ class SocketCoreTest {
     core.connect();
     scheduler.runUntilIdle();
     assertEquals(ConnectionState.RECONNECTING, core.state());
-    assertInstanceOf(ConnectionLostException.class, recorder.errors.get(0));
-    assertEquals("could not start the connection: java.lang.IllegalArgumentException", recorder.errors.get(0).getMessage());
+    assertInstanceOf(ConnectionLostException.class, recorder.errors().get(0));
+    assertEquals("could not start the connection: java.lang.IllegalArgumentException", recorder.errors().get(0).getMessage());
   }
 
   @Test
@@ -386,9 +387,9 @@ class SocketCoreTest {
     assertFalse(reason.initiatedByApp());
     SteadySocketException error = assertInstanceOf(SteadySocketException.class, reason.error());
     assertSame(factoryError, error.getCause());
-    assertTrue(recorder.errors.contains(error), "reported to onError too");
+    assertTrue(recorder.errors().contains(error), "reported to onError too");
     assertInstanceOf(SocketClosedException.class, VirtualTime.failure(queued));
-    assertEquals(1, events.stream().filter(e -> e.startsWith("l: closed")).count(), "one onClosed");
+    assertEquals(1, events.stream().filter(e -> e.startsWith("l: Closed(")).count(), "one onClosed");
     assertEquals(0, scheduler.pending());
   }
 
@@ -440,11 +441,11 @@ class SocketCoreTest {
     core.addListener(recorder);
     core.connect();
     scheduler.runUntilIdle();
-    assertEquals(List.of("l: IDLE->CONNECTING"), events);
+    assertEquals(List.of("l: State(IDLE -> CONNECTING)"), events);
     core.removeListener(recorder);
     core.close(1000, "");
     scheduler.runUntilIdle();
-    assertEquals(List.of("l: IDLE->CONNECTING"), events);
+    assertEquals(List.of("l: State(IDLE -> CONNECTING)"), events);
   }
 
   // ------------------------------------------------------------------ where frames are decoded
@@ -483,7 +484,7 @@ class SocketCoreTest {
     assertEquals(0, codec.decodes, "the reader only queues the frame");
     drain(pool);
     assertEquals(1, codec.decodes);
-    assertTrue(events.contains("l: message tick"));
+    assertTrue(events.contains("l: Message(tick)"));
     assertEquals(1, core.metrics().messagesReceived());
   }
 
@@ -516,7 +517,7 @@ class SocketCoreTest {
     assertEquals(1, codec.decodes, "decoded on the reader");
     drain(pool);
     assertEquals("answer", reply.getNow(null).type());
-    assertFalse(events.contains("l: message answer"), "a reply is the request's, not a message");
+    assertFalse(events.contains("l: Message(answer)"), "a reply is the request's, not a message");
   }
 
   @Test
@@ -528,8 +529,8 @@ class SocketCoreTest {
     d.listener.onText("whatever");
     codec.failDecode = new IllegalStateException("codec bug");
     d.listener.onText("whatever");
-    assertSame(own, recorder.errors.get(0));
-    DecodeException wrapped = assertInstanceOf(DecodeException.class, recorder.errors.get(1));
+    assertSame(own, recorder.errors().get(0));
+    DecodeException wrapped = assertInstanceOf(DecodeException.class, recorder.errors().get(1));
     assertTrue(wrapped.getMessage().startsWith("codec failed"), wrapped.getMessage());
     assertEquals("whatever", wrapped.rawText());
     assertEquals(2, core.metrics().decodeErrors());
