@@ -3,6 +3,7 @@ package dev.steadysocket;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.steadysocket.testkit.FakeScheduler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.steadysocket.internal.Transport;
+import dev.steadysocket.testkit.FakeScheduler;
 import java.io.IOException;
 import java.net.ProtocolException;
 import java.util.ArrayList;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.steadysocket.internal.Transport;
+import dev.steadysocket.testkit.FakeScheduler;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;

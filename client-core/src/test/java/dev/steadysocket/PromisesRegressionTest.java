@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.steadysocket.testkit.FakeScheduler;
 import dev.steadysocket.testkit.RecordingListener;
 import java.io.IOException;
 import java.time.Duration;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.steadysocket.testkit.FakeScheduler;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;

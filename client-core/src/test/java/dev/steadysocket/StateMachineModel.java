@@ -10,6 +10,7 @@ import static dev.steadysocket.ConnectionState.RECONNECTING;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.steadysocket.testkit.FakeScheduler;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MonitorInfo;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.steadysocket.StateMachineModel.*;
+import dev.steadysocket.testkit.FakeScheduler;
 import java.util.ArrayList;
 import java.util.List;
 import net.jqwik.api.AfterFailureMode;

@@ -10,6 +10,7 @@ import dev.steadysocket.ConnectionState;
 import dev.steadysocket.Envelope;
 import dev.steadysocket.Heartbeat;
 import dev.steadysocket.MessageCodec;
+import dev.steadysocket.testkit.FakeScheduler;
 import dev.steadysocket.testkit.RecordingListener;
 import java.time.Duration;
 import java.util.List;
@@ -84,7 +85,7 @@ class AssemblyTest {
 
   @Test
   void withoutACodecTheJacksonOneIsUsedAndListenersAndHandlersAreRegistered() throws Exception {
-    ManualScheduler scheduler = new ManualScheduler();
+    FakeScheduler scheduler = new FakeScheduler();
     SocketConfig c = config();
     c.scheduler = scheduler;
     FakeTransport t = new FakeTransport();

@@ -8,6 +8,7 @@ import dev.steadysocket.ConnectionState;
 import dev.steadysocket.MessageCodec;
 import dev.steadysocket.OutboxPolicy;
 import dev.steadysocket.RequestRetention;
+import dev.steadysocket.testkit.FakeScheduler;
 import dev.steadysocket.testkit.RecordingListener;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,7 +32,7 @@ import org.junit.jupiter.api.Test;
 class ConnectionBackPressureTest {
   static final long WAIT_SECONDS = 10;
 
-  final ManualScheduler scheduler = new ManualScheduler();
+  final FakeScheduler scheduler = new FakeScheduler();
   final LoopTasks tasks = new LoopTasks(scheduler);
   final ExecutorService callbackThread = Executors.newSingleThreadExecutor();
   final ListenerBus bus = new ListenerBus(callbackThread, false, Runnable::run, new AtomicLong());

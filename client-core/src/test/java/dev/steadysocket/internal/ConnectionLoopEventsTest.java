@@ -9,6 +9,7 @@ import dev.steadysocket.Backoff;
 import dev.steadysocket.ConnectionState;
 import dev.steadysocket.Heartbeat;
 import dev.steadysocket.ReconnectPolicy.Decision;
+import dev.steadysocket.testkit.FakeScheduler;
 import dev.steadysocket.testkit.RecordingListener;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -46,7 +47,7 @@ class ConnectionLoopEventsTest {
     @Override public void cancel() { fake.cancel(); }
   }
 
-  final ManualScheduler scheduler = new ManualScheduler();
+  final FakeScheduler scheduler = new FakeScheduler();
   final List<String> events = new ArrayList<>();
   final List<Transport.Listener> listeners = new ArrayList<>();
   final List<Transport> transports = new ArrayList<>();
@@ -101,7 +102,7 @@ class ConnectionLoopEventsTest {
     assertTrue(events.contains("l: Error(MessageTooLargeException: inbound message over the limit)"), events.toString());
     assertTrue(events.contains("l: Reconnecting(1, 1000 ms, MessageTooLargeException: inbound message over the limit)"), events.toString());
     assertFalse(((FakeTransport) transports.get(0)).cancelled, "the close handshake runs on");
-    scheduler.advance(SECOND);
+    scheduler.advanceByNanos(SECOND);
     assertEquals(2, transports.size(), "the retry dialled");
   }
 
@@ -112,7 +113,7 @@ class ConnectionLoopEventsTest {
     Transport.Listener first = open(core);
     first.onFailure(new java.io.IOException("reset"), -1, null);
     scheduler.runUntilIdle();
-    scheduler.advance(SECOND);
+    scheduler.advanceByNanos(SECOND);
     assertEquals(List.of("connection #1", "connection #2"), listeners.stream().map(Object::toString).toList());
   }
 
@@ -160,11 +161,11 @@ class ConnectionLoopEventsTest {
     scheduler.runUntilIdle();
     Runnable hanging = pool.remove(); // attempt 1's token call, held back: the provider hangs
 
-    scheduler.advance(timeout); // attempt 1 times out waiting for the token
+    scheduler.advanceByNanos(timeout); // attempt 1 times out waiting for the token
     pool.remove().run(); // the policy: refresh the token
-    scheduler.advance(timeout); // the retry after the minimum backoff; attempt 2 waits for the same call
+    scheduler.advanceByNanos(timeout); // the retry after the minimum backoff; attempt 2 waits for the same call
     next[0] = Decision.retry();
-    scheduler.advance(timeout); // attempt 2 times out too, asking nothing new: the call still runs
+    scheduler.advanceByNanos(timeout); // attempt 2 times out too, asking nothing new: the call still runs
     pool.remove().run(); // the policy: retry after the backoff
     scheduler.runUntilIdle();
     assertEquals(ConnectionState.RECONNECTING, core.state());

@@ -12,6 +12,7 @@ import dev.steadysocket.ConnectionLostException;
 import dev.steadysocket.Envelope;
 import dev.steadysocket.SteadySocketException;
 import dev.steadysocket.TokenProvider;
+import dev.steadysocket.testkit.FakeScheduler;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -35,7 +36,7 @@ class DialerTest {
     }
   }
 
-  final ManualScheduler scheduler = new ManualScheduler();
+  final FakeScheduler scheduler = new FakeScheduler();
   final LoopTasks tasks = new LoopTasks(scheduler);
   final Factory primary = new Factory();
   final Factory secondary = new Factory();

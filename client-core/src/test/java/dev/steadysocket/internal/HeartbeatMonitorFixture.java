@@ -2,6 +2,7 @@ package dev.steadysocket.internal;
 
 import dev.steadysocket.Heartbeat;
 import dev.steadysocket.MessageCodec;
+import dev.steadysocket.testkit.FakeScheduler;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,7 +12,7 @@ import java.util.function.BiConsumer;
 abstract class HeartbeatMonitorFixture {
   static final long SECOND = 1_000_000_000L;
 
-  final ManualScheduler scheduler = new ManualScheduler();
+  final FakeScheduler scheduler = new FakeScheduler();
   final LoopTasks tasks = new LoopTasks(scheduler);
   final FakeTransport transport = new FakeTransport();
   final List<Connection> dead = new ArrayList<>();

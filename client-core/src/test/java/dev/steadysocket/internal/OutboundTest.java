@@ -16,6 +16,7 @@ import dev.steadysocket.OutboxOverflowException;
 import dev.steadysocket.OutboxPolicy;
 import dev.steadysocket.OutboxPolicy.Overflow;
 import dev.steadysocket.SocketClosedException;
+import dev.steadysocket.testkit.FakeScheduler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -44,7 +45,7 @@ class OutboundTest {
     }
   }
 
-  final ManualScheduler scheduler = new ManualScheduler();
+  final FakeScheduler scheduler = new FakeScheduler();
   final LoopTasks tasks = new LoopTasks(scheduler);
   final ListenerBus bus = new ListenerBus(Runnable::run, true, Runnable::run, new AtomicLong());
   final MetricsRecorder metrics = new MetricsRecorder();
@@ -84,7 +85,7 @@ class OutboundTest {
     CompletableFuture<Void> a = send(o, "a"), b = send(o, "bb");
     assertFalse(a.isDone());
     assertEquals(2, metrics.outboxDepth);
-    assertEquals(0, scheduler.pending(), "no drain timer while nothing is writable");
+    assertEquals(0, scheduler.pendingTasks(), "no drain timer while nothing is writable");
     FakeTransport t = new FakeTransport();
     o.attach(t, null, List.of(), false);
     assertEquals(List.of("a", "bb"), t.sent);
@@ -126,17 +127,17 @@ class OutboundTest {
     assertSucceeded(fits);
     CompletableFuture<Void> over = send(o, "y".repeat(11));
     assertFalse(over.isDone());
-    assertEquals(1, scheduler.pending(), "a drain poll is scheduled");
+    assertEquals(1, scheduler.pendingTasks(), "a drain poll is scheduled");
     assertEquals(Outbound.DRAIN_POLL_NANOS, scheduler.lastDelay());
     send(o, "z");
-    assertEquals(1, scheduler.pending(), "one poll at a time");
-    scheduler.advance(Outbound.DRAIN_POLL_NANOS);
-    assertEquals(2, scheduler.pending() + 1, "still full: polled again");
+    assertEquals(1, scheduler.pendingTasks(), "one poll at a time");
+    scheduler.advanceByNanos(Outbound.DRAIN_POLL_NANOS);
+    assertEquals(2, scheduler.pendingTasks() + 1, "still full: polled again");
     t.queueSize = 0;
-    scheduler.advance(Outbound.DRAIN_POLL_NANOS);
+    scheduler.advanceByNanos(Outbound.DRAIN_POLL_NANOS);
     assertEquals(List.of("x".repeat(10), "y".repeat(11), "z"), t.sent);
     assertSucceeded(over);
-    assertEquals(0, scheduler.pending(), "no more polls once the outbox is empty");
+    assertEquals(0, scheduler.pendingTasks(), "no more polls once the outbox is empty");
   }
 
   @Test
@@ -147,9 +148,9 @@ class OutboundTest {
     t.queueSize = Outbound.SEND_BUFFER_HIGH_WATER;
     o.attach(t, null, List.of(), false);
     assertEquals(List.of(), t.sent);
-    assertEquals(1, scheduler.pending());
+    assertEquals(1, scheduler.pendingTasks());
     t.queueSize = 0;
-    scheduler.advance(Outbound.DRAIN_POLL_NANOS);
+    scheduler.advanceByNanos(Outbound.DRAIN_POLL_NANOS);
     assertEquals(List.of("a"), t.sent);
     assertSucceeded(a);
   }
@@ -174,12 +175,12 @@ class OutboundTest {
     CompletableFuture<Void> a = send(o, "a");
     o.detach(new FakeTransport()); // another transport: no effect
     o.detach(null);
-    scheduler.advance(Outbound.DRAIN_POLL_NANOS);
-    assertEquals(1, scheduler.pending(), "still attached, still polling");
+    scheduler.advanceByNanos(Outbound.DRAIN_POLL_NANOS);
+    assertEquals(1, scheduler.pendingTasks(), "still attached, still polling");
     o.detach(t);
     t.queueSize = 0;
-    scheduler.advance(Outbound.DRAIN_POLL_NANOS);
-    assertEquals(0, scheduler.pending());
+    scheduler.advanceByNanos(Outbound.DRAIN_POLL_NANOS);
+    assertEquals(0, scheduler.pendingTasks());
     assertEquals(List.of(), t.sent);
     assertFalse(a.isDone());
     assertFalse(send(o, "b").isDone(), "detached: new sends wait");
@@ -240,9 +241,9 @@ class OutboundTest {
     o.attach(t, null, List.of(), false);
     t.queueSize = Outbound.SEND_BUFFER_HIGH_WATER;
     CompletableFuture<Void> a = send(o, "a"), b = send(o, "b");
-    assertEquals(1, scheduler.pending());
+    assertEquals(1, scheduler.pendingTasks());
     o.failAll();
-    assertEquals(0, scheduler.pending(), "the drain poll is cancelled");
+    assertEquals(0, scheduler.pendingTasks(), "the drain poll is cancelled");
     assertEquals("socket closed before the message was sent", failure(a).getMessage());
     assertInstanceOf(SocketClosedException.class, failure(b));
     assertEquals(2, metrics.dropped.get());
@@ -331,8 +332,8 @@ class OutboundTest {
     o.attach(t, null, List.of(), false);
     CompletableFuture<Void> a = send(o, "a"), b = send(o, "b"), c = send(o, "c");
     assertEquals(List.of("a", "b"), t.sent);
-    scheduler.advance(Outbound.DRAIN_POLL_NANOS);
-    assertEquals(0, scheduler.pending(), "a full window is not polled again: the next ack opens it");
+    scheduler.advanceByNanos(Outbound.DRAIN_POLL_NANOS);
+    assertEquals(0, scheduler.pendingTasks(), "a full window is not polled again: the next ack opens it");
     assertEquals(2, metrics.unacknowledged);
     assertEquals(1, metrics.outboxDepth);
     o.acked("b");
@@ -351,13 +352,13 @@ class OutboundTest {
     o.attach(t, null, List.of(), false);
     send(o, "a");
     send(o, "b");
-    scheduler.advance(Outbound.DRAIN_POLL_NANOS); // the poll the full window caused finds it still full
-    assertEquals(0, scheduler.pending());
+    scheduler.advanceByNanos(Outbound.DRAIN_POLL_NANOS); // the poll the full window caused finds it still full
+    assertEquals(0, scheduler.pendingTasks());
     t.queueSize = Outbound.SEND_BUFFER_HIGH_WATER;
     o.acked("a");
-    assertEquals(1, scheduler.pending(), "the window opened onto a full buffer");
+    assertEquals(1, scheduler.pendingTasks(), "the window opened onto a full buffer");
     t.queueSize = 0;
-    scheduler.advance(Outbound.DRAIN_POLL_NANOS);
+    scheduler.advanceByNanos(Outbound.DRAIN_POLL_NANOS);
     assertEquals(List.of("a", "b"), t.sent);
   }
 

@@ -14,6 +14,7 @@ import dev.steadysocket.OutboxPolicy;
 import dev.steadysocket.RequestRetention;
 import dev.steadysocket.RequestTimeoutException;
 import dev.steadysocket.SocketClosedException;
+import dev.steadysocket.testkit.FakeScheduler;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class RequestsTest {
   static final Duration TIMEOUT = Duration.ofSeconds(5);
 
-  final ManualScheduler scheduler = new ManualScheduler();
+  final FakeScheduler scheduler = new FakeScheduler();
   final LoopTasks tasks = new LoopTasks(scheduler);
   final ListenerBus bus = new ListenerBus(Runnable::run, true, Runnable::run, new AtomicLong());
   final MetricsRecorder metrics = new MetricsRecorder();
@@ -48,7 +49,7 @@ class RequestsTest {
     CompletableFuture<Envelope> f = r.request(req("q1"), TIMEOUT);
     assertFalse(r.isEmpty());
     scheduler.runUntilIdle();
-    assertEquals(1, scheduler.pending(), "the timeout");
+    assertEquals(1, scheduler.pendingTasks(), "the timeout");
     assertEquals(TIMEOUT.toNanos(), scheduler.lastDelay());
     Envelope reply = answer("q1");
     assertTrue(r.reply("q1", reply));
@@ -56,8 +57,8 @@ class RequestsTest {
     assertTrue(r.isEmpty());
     assertFalse(r.reply("q1", reply), "only once");
     scheduler.runUntilIdle();
-    assertEquals(0, scheduler.pending(), "the timeout was cancelled");
-    scheduler.advance(TIMEOUT.toNanos());
+    assertEquals(0, scheduler.pendingTasks(), "the timeout was cancelled");
+    scheduler.advanceByNanos(TIMEOUT.toNanos());
     assertSame(reply, f.getNow(null));
   }
 
@@ -89,9 +90,9 @@ class RequestsTest {
   void aTimedOutRequestFailsAndIsNeverSent() {
     Requests r = requests(RequestRetention.RESEND);
     CompletableFuture<Envelope> f = r.request(req("slow"), TIMEOUT);
-    scheduler.advance(TIMEOUT.toNanos() - 1);
+    scheduler.advanceByNanos(TIMEOUT.toNanos() - 1);
     assertFalse(f.isDone());
-    scheduler.advance(1);
+    scheduler.advanceByNanos(1);
     RequestTimeoutException e = assertInstanceOf(RequestTimeoutException.class, VirtualTime.failure(f));
     assertEquals("slow", e.requestId());
     assertTrue(r.isEmpty());
@@ -110,7 +111,7 @@ class RequestsTest {
     assertInstanceOf(SocketClosedException.class, VirtualTime.failure(f));
     assertTrue(r.isEmpty());
     scheduler.runUntilIdle();
-    assertEquals(0, scheduler.pending(), "no timeout for a request that already failed");
+    assertEquals(0, scheduler.pendingTasks(), "no timeout for a request that already failed");
   }
 
   @Test
@@ -118,11 +119,11 @@ class RequestsTest {
     Requests r = requests(RequestRetention.FAIL);
     CompletableFuture<Envelope> f = r.request(req("queued"), TIMEOUT);
     scheduler.runUntilIdle();
-    assertEquals(1, scheduler.pending());
+    assertEquals(1, scheduler.pendingTasks());
     outbound.failAll(); // CLOSED fails the queued message's send future
     assertInstanceOf(SocketClosedException.class, VirtualTime.failure(f));
     scheduler.runUntilIdle();
-    assertEquals(0, scheduler.pending(), "the timeout was cancelled");
+    assertEquals(0, scheduler.pendingTasks(), "the timeout was cancelled");
   }
 
   @Test
@@ -142,7 +143,7 @@ class RequestsTest {
     assertSame(lost, VirtualTime.failure(written));
     assertFalse(waiting.isDone(), "never written: it waits to be sent");
     scheduler.runUntilIdle();
-    assertEquals(1, scheduler.pending(), "only the waiting request's timeout is left");
+    assertEquals(1, scheduler.pendingTasks(), "only the waiting request's timeout is left");
     assertTrue(r.toResend(new FakeTransport()).isEmpty(), "FAIL resends nothing");
   }
 
@@ -173,13 +174,13 @@ class RequestsTest {
     CompletableFuture<Envelope> a = r.request(req("a"), TIMEOUT);
     CompletableFuture<Envelope> b = r.request(req("b"), TIMEOUT);
     scheduler.runUntilIdle();
-    assertEquals(2, scheduler.pending());
+    assertEquals(2, scheduler.pendingTasks());
     SocketClosedException closed = Api.get().socketClosed("closed");
     r.failAll(closed);
     assertSame(closed, VirtualTime.failure(a));
     assertSame(closed, VirtualTime.failure(b));
     assertTrue(r.isEmpty());
-    assertEquals(0, scheduler.pending());
+    assertEquals(0, scheduler.pendingTasks());
     assertEquals(0, metrics.outboxDepth);
     r.failAll(closed); // nothing left
   }

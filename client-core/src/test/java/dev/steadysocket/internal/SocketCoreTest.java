@@ -17,6 +17,7 @@ import dev.steadysocket.Heartbeat;
 import dev.steadysocket.MessageCodec;
 import dev.steadysocket.SocketClosedException;
 import dev.steadysocket.SteadySocketException;
+import dev.steadysocket.testkit.FakeScheduler;
 import dev.steadysocket.testkit.RecordingListener;
 import java.io.IOException;
 import java.time.Duration;
@@ -66,7 +67,7 @@ class SocketCoreTest {
     }
   }
 
-  final ManualScheduler scheduler = new ManualScheduler();
+  final FakeScheduler scheduler = new FakeScheduler();
   final List<Dialed> dialed = new ArrayList<>();
   final List<String> events = new ArrayList<>();
   final RecordingListener recorder = new RecordingListener().journal("l", events);
@@ -118,9 +119,9 @@ class SocketCoreTest {
   void openingCancelsTheConnectTimerAndTheStableTimerIsTheLastOneLeft() {
     SocketCore core = build(config());
     open(core);
-    assertEquals(1, scheduler.pending(), "only the minimum-uptime timer");
-    scheduler.advance(5 * SECOND);
-    assertEquals(0, scheduler.pending());
+    assertEquals(1, scheduler.pendingTasks(), "only the minimum-uptime timer");
+    scheduler.advanceByNanos(5 * SECOND);
+    assertEquals(0, scheduler.pendingTasks());
     assertEquals(ConnectionState.OPEN, core.state());
   }
 
@@ -146,7 +147,7 @@ class SocketCoreTest {
     CloseReason reason = core.closeFuture().getNow(null);
     assertEquals(1000, reason.code());
     assertTrue(reason.initiatedByApp());
-    assertEquals(0, scheduler.pending(), "the close timer and every other timer are gone");
+    assertEquals(0, scheduler.pendingTasks(), "the close timer and every other timer are gone");
   }
 
   @Test
@@ -155,7 +156,7 @@ class SocketCoreTest {
     open(core);
     core.close(1000, "");
     scheduler.runUntilIdle();
-    assertEquals(1, scheduler.pending(), "the minimum-uptime timer was cancelled; the close timer waits");
+    assertEquals(1, scheduler.pendingTasks(), "the minimum-uptime timer was cancelled; the close timer waits");
   }
 
   @Test
@@ -168,9 +169,9 @@ class SocketCoreTest {
     scheduler.runUntilIdle();
     core.pause("hold"); // no new attempt: only the old connection's timers could still run
     scheduler.runUntilIdle();
-    scheduler.advance(60 * SECOND);
+    scheduler.advanceByNanos(60 * SECOND);
     assertTrue(d.transport.sent.isEmpty(), "no heartbeat on the lost connection");
-    assertEquals(0, scheduler.pending());
+    assertEquals(0, scheduler.pendingTasks());
     assertEquals(ConnectionState.PAUSED, core.state());
   }
 
@@ -198,9 +199,9 @@ class SocketCoreTest {
     Dialed d = open(core);
     core.close(4000, "going");
     scheduler.runUntilIdle();
-    scheduler.advance(5 * SECOND - 1);
+    scheduler.advanceByNanos(5 * SECOND - 1);
     assertEquals(ConnectionState.CLOSING, core.state());
-    scheduler.advance(1);
+    scheduler.advanceByNanos(1);
     assertEquals(ConnectionState.CLOSED, core.state());
     assertEquals(4000, core.closeFuture().getNow(null).code());
     assertTrue(d.transport.cancelled);
@@ -215,7 +216,7 @@ class SocketCoreTest {
     d.listener.onFailure(new IOException("reset"), -1, null);
     scheduler.runUntilIdle();
     assertEquals(ConnectionState.CLOSED, core.state());
-    assertEquals(0, scheduler.pending());
+    assertEquals(0, scheduler.pendingTasks());
     d.listener.onClosing(1000, ""); // late: ignored
     scheduler.runUntilIdle();
     assertEquals(ConnectionState.CLOSED, core.state());
@@ -231,8 +232,8 @@ class SocketCoreTest {
     core.close(1000, "");
     scheduler.runUntilIdle();
     assertEquals(ConnectionState.CLOSED, core.state());
-    assertEquals(0, scheduler.pending());
-    scheduler.advance(3600 * SECOND);
+    assertEquals(0, scheduler.pendingTasks());
+    scheduler.advanceByNanos(3600 * SECOND);
     assertEquals(1, dialed.size());
   }
 
@@ -245,7 +246,7 @@ class SocketCoreTest {
     core.reconnectNow();
     scheduler.runUntilIdle();
     assertEquals(2, dialed.size());
-    scheduler.advance(2 * SECOND); // past the 1 s backoff, short of the connect timeout
+    scheduler.advanceByNanos(2 * SECOND); // past the 1 s backoff, short of the connect timeout
     assertEquals(2, dialed.size(), "the backoff timer did not start a third attempt");
   }
 
@@ -254,20 +255,20 @@ class SocketCoreTest {
     SocketCore core = build(config());
     core.connect();
     scheduler.runUntilIdle();
-    scheduler.advance(3 * SECOND);
+    scheduler.advanceByNanos(3 * SECOND);
     Dialed d = last();
     d.listener.onOpen();
     scheduler.runUntilIdle();
     assertEquals(3000, core.metrics().disconnectedMillis());
-    scheduler.advance(10 * SECOND);
+    scheduler.advanceByNanos(10 * SECOND);
     assertEquals(3000, core.metrics().disconnectedMillis());
     d.listener.onFailure(new IOException("reset"), -1, null);
     scheduler.runUntilIdle();
-    scheduler.advance(SECOND / 2);
+    scheduler.advanceByNanos(SECOND / 2);
     assertEquals(3500, core.metrics().disconnectedMillis(), "counting again since the drop");
     core.close(1000, "");
     scheduler.runUntilIdle();
-    scheduler.advance(7 * SECOND);
+    scheduler.advanceByNanos(7 * SECOND);
     assertEquals(3500, core.metrics().disconnectedMillis(), "stopped at CLOSED");
     assertEquals(0, core.metrics().reconnects());
     assertEquals(1, core.metrics().connectionAttempts());
@@ -297,7 +298,7 @@ class SocketCoreTest {
     assertEquals(ConnectionState.PAUSED, core.state());
     assertTrue(attempt.transport.cancelled);
     assertEquals(-1, attempt.transport.closeCode, "not open: cancelled, not closed");
-    assertEquals(0, scheduler.pending());
+    assertEquals(0, scheduler.pendingTasks());
 
     core.resume("background");
     scheduler.runUntilIdle();
@@ -330,9 +331,9 @@ class SocketCoreTest {
     int attempts = dialed.size();
     core.pause("offline");
     scheduler.runUntilIdle();
-    scheduler.advance(3600 * SECOND);
+    scheduler.advanceByNanos(3600 * SECOND);
     assertEquals(attempts, dialed.size(), "no attempt while paused");
-    assertEquals(0, scheduler.pending());
+    assertEquals(0, scheduler.pendingTasks());
     core.resume("offline");
     scheduler.runUntilIdle();
     assertEquals(attempts + 1, dialed.size());
@@ -390,7 +391,7 @@ class SocketCoreTest {
     assertTrue(recorder.errors().contains(error), "reported to onError too");
     assertInstanceOf(SocketClosedException.class, VirtualTime.failure(queued));
     assertEquals(1, events.stream().filter(e -> e.startsWith("l: Closed(")).count(), "one onClosed");
-    assertEquals(0, scheduler.pending());
+    assertEquals(0, scheduler.pendingTasks());
   }
 
   @Test
@@ -413,7 +414,7 @@ class SocketCoreTest {
     scheduler.runUntilIdle();
     assertEquals(0, calls[0], "the token call was cancelled by close");
     assertTrue(dialed.isEmpty());
-    assertEquals(0, scheduler.pending());
+    assertEquals(0, scheduler.pendingTasks());
   }
 
   @Test
@@ -430,7 +431,7 @@ class SocketCoreTest {
     Throwable e = VirtualTime.failure(reply);
     assertInstanceOf(SocketClosedException.class, e);
     assertEquals("socket closed before the reply arrived", e.getMessage());
-    assertEquals(0, scheduler.pending(), "its timeout was cancelled");
+    assertEquals(0, scheduler.pendingTasks(), "its timeout was cancelled");
   }
 
   @Test
