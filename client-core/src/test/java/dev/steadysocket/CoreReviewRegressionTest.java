@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.steadysocket.internal.Scheduler;
 import dev.steadysocket.internal.SharedResources;
 import dev.steadysocket.testkit.FakeScheduler;
+import dev.steadysocket.testkit.FakeTransports;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;

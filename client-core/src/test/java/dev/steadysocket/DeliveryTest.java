@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import dev.steadysocket.testkit.FakeTransports;
 import dev.steadysocket.testkit.RecordingListener;
 import java.io.IOException;
 import java.util.ArrayList;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.steadysocket.StateMachineModel.*;
 import dev.steadysocket.testkit.FakeScheduler;
+import dev.steadysocket.testkit.FakeTransports;
 import java.util.ArrayList;
 import java.util.List;
 import net.jqwik.api.AfterFailureMode;

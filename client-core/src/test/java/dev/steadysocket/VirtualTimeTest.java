@@ -6,6 +6,7 @@ import static dev.steadysocket.ConnectionState.OPEN;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.steadysocket.testkit.FakeScheduler;
+import dev.steadysocket.testkit.FakeTransports;
 import dev.steadysocket.testkit.RecordingListener;
 import java.io.IOException;
 import java.util.Random;

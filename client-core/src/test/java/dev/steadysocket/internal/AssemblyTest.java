@@ -11,6 +11,7 @@ import dev.steadysocket.Envelope;
 import dev.steadysocket.Heartbeat;
 import dev.steadysocket.MessageCodec;
 import dev.steadysocket.testkit.FakeScheduler;
+import dev.steadysocket.testkit.FakeTransports;
 import dev.steadysocket.testkit.RecordingListener;
 import java.time.Duration;
 import java.util.List;
@@ -70,7 +71,7 @@ class AssemblyTest {
     SocketConfig healthy = config();
     healthy.transportFactory = (refresh, headers, listener) -> {
       dialled.countDown();
-      return new FakeTransport();
+      return new FakeTransports.Fake();
     };
     SocketCore survivor = Assembly.build(healthy);
     SocketCore crashed = Assembly.build(crashing);
@@ -88,7 +89,7 @@ class AssemblyTest {
     FakeScheduler scheduler = new FakeScheduler();
     SocketConfig c = config();
     c.scheduler = scheduler;
-    FakeTransport t = new FakeTransport();
+    FakeTransports.Fake t = new FakeTransports.Fake();
     Transport.Listener[] listener = {null};
     c.transportFactory = (refresh, headers, l) -> {
       listener[0] = l;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.steadysocket.Heartbeat;
 import dev.steadysocket.MessageCodec;
 import dev.steadysocket.testkit.FakeScheduler;
+import dev.steadysocket.testkit.FakeTransports;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +18,7 @@ class Attack19MonitorTest {
   static final long SECOND = 1_000_000_000L;
   final FakeScheduler scheduler = new FakeScheduler();
   final LoopTasks tasks = new LoopTasks(scheduler);
-  final FakeTransport transport = new FakeTransport();
+  final FakeTransports.Fake transport = new FakeTransports.Fake();
   final List<Connection> dead = new ArrayList<>();
   final BiConsumer<Connection, Duration> onDead = (c, silence) -> dead.add(c);
 

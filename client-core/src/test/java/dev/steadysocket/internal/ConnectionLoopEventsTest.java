@@ -10,6 +10,7 @@ import dev.steadysocket.ConnectionState;
 import dev.steadysocket.Heartbeat;
 import dev.steadysocket.ReconnectPolicy.Decision;
 import dev.steadysocket.testkit.FakeScheduler;
+import dev.steadysocket.testkit.FakeTransports;
 import dev.steadysocket.testkit.RecordingListener;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -25,34 +26,9 @@ import org.junit.jupiter.api.Test;
 class ConnectionLoopEventsTest {
   static final long SECOND = 1_000_000_000L;
 
-  /** A transport that reports what its handshake negotiated; otherwise a {@link FakeTransport}. */
-  static final class NegotiatingTransport implements Transport {
-    final FakeTransport fake = new FakeTransport();
-    final String subprotocol;
-    final String extensions;
-
-    NegotiatingTransport(String subprotocol, String extensions) {
-      this.subprotocol = subprotocol;
-      this.extensions = extensions;
-    }
-
-    @Override public boolean send(String text) { return fake.send(text); }
-    @Override public boolean sendBinary(byte[] bytes) { return fake.sendBinary(bytes); }
-    @Override public long queueSize() { return fake.queueSize(); }
-    @Override public long pongCount() { return fake.pongCount(); }
-    @Override public boolean ping() { return fake.ping(); }
-    @Override public String subprotocol() { return subprotocol; }
-    @Override public String extensions() { return extensions; }
-    @Override public void close(int code, String reason) { fake.close(code, reason); }
-    @Override public void cancel() { fake.cancel(); }
-  }
-
   final FakeScheduler scheduler = new FakeScheduler();
   final List<String> events = new ArrayList<>();
-  final List<Transport.Listener> listeners = new ArrayList<>();
-  final List<Transport> transports = new ArrayList<>();
-  /** The next transport to dial; null: a plain FakeTransport. */
-  Transport next;
+  final FakeTransports transports = new FakeTransports();
 
   SocketCore build() {
     return Assembly.build(config());
@@ -62,13 +38,7 @@ class ConnectionLoopEventsTest {
     SocketConfig c = new SocketConfig();
     c.urls.add(Checks.webSocketUrl("wss://example.com/feed"));
     c.scheduler = scheduler;
-    c.transportFactory = (refresh, headers, listener) -> {
-      Transport t = next != null ? next : new FakeTransport();
-      next = null;
-      listeners.add(listener);
-      transports.add(t);
-      return t;
-    };
+    c.transportFactory = transports;
     c.callbackExecutor = Runnable::run;
     c.backoff = Backoff.exponential(Duration.ofSeconds(1), Duration.ofSeconds(30)).withoutJitter();
     c.heartbeat = Heartbeat.disabled();
@@ -80,7 +50,7 @@ class ConnectionLoopEventsTest {
   Transport.Listener open(SocketCore core) {
     core.connect();
     scheduler.runUntilIdle();
-    Transport.Listener l = listeners.get(listeners.size() - 1);
+    Transport.Listener l = transports.last().listener;
     l.onOpen();
     scheduler.runUntilIdle();
     assertEquals(ConnectionState.OPEN, core.state());
@@ -101,9 +71,9 @@ class ConnectionLoopEventsTest {
     assertEquals(ConnectionState.RECONNECTING, core.state());
     assertTrue(events.contains("l: Error(MessageTooLargeException: inbound message over the limit)"), events.toString());
     assertTrue(events.contains("l: Reconnecting(1, 1000 ms, MessageTooLargeException: inbound message over the limit)"), events.toString());
-    assertFalse(((FakeTransport) transports.get(0)).cancelled, "the close handshake runs on");
+    assertFalse(transports.created.get(0).cancelled, "the close handshake runs on");
     scheduler.advanceByNanos(SECOND);
-    assertEquals(2, transports.size(), "the retry dialled");
+    assertEquals(2, transports.count(), "the retry dialled");
   }
 
   /** Attempts are numbered in order, so the log lines of one attempt can be told from the next's. */
@@ -114,7 +84,7 @@ class ConnectionLoopEventsTest {
     first.onFailure(new java.io.IOException("reset"), -1, null);
     scheduler.runUntilIdle();
     scheduler.advanceByNanos(SECOND);
-    assertEquals(List.of("connection #1", "connection #2"), listeners.stream().map(Object::toString).toList());
+    assertEquals(List.of("connection #1", "connection #2"), transports.created.stream().map(f -> f.listener.toString()).toList());
   }
 
   /** Without a subprotocol the socket reports none (not ""), and no extensions before OPEN. */
@@ -132,7 +102,10 @@ class ConnectionLoopEventsTest {
   @Test
   void theNegotiatedSubprotocolAndExtensionsAreVisibleOnceOpen() {
     SocketCore core = build();
-    next = new NegotiatingTransport("chat.v2", "permessage-deflate");
+    transports.onConnect = f -> {
+      f.subprotocol = "chat.v2";
+      f.extensions = "permessage-deflate";
+    };
     open(core);
     assertEquals("chat.v2", core.subprotocol());
     assertEquals("permessage-deflate", core.extensions());
@@ -174,6 +147,6 @@ class ConnectionLoopEventsTest {
     scheduler.runUntilIdle();
     assertEquals(List.of(false), asked);
     assertTrue(pool.isEmpty(), "no provider call while no attempt waits for a token");
-    assertTrue(listeners.isEmpty(), "nothing dialled with the stale token");
+    assertEquals(0, transports.count(), "nothing dialled with the stale token");
   }
 }

@@ -3,6 +3,7 @@ package dev.steadysocket.internal;
 import dev.steadysocket.Heartbeat;
 import dev.steadysocket.MessageCodec;
 import dev.steadysocket.testkit.FakeScheduler;
+import dev.steadysocket.testkit.FakeTransports;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +15,7 @@ abstract class HeartbeatMonitorFixture {
 
   final FakeScheduler scheduler = new FakeScheduler();
   final LoopTasks tasks = new LoopTasks(scheduler);
-  final FakeTransport transport = new FakeTransport();
+  final FakeTransports.Fake transport = new FakeTransports.Fake();
   final List<Connection> dead = new ArrayList<>();
   /** The silence each verdict reported, in order. */
   final List<Duration> silences = new ArrayList<>();

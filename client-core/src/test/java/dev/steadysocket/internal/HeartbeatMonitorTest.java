@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.steadysocket.Envelope;
 import dev.steadysocket.Heartbeat;
 import dev.steadysocket.MessageCodec;
+import dev.steadysocket.testkit.FakeTransports;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -117,7 +118,7 @@ class HeartbeatMonitorTest extends HeartbeatMonitorFixture {
     m.stop();
     assertEquals(0, scheduler.pendingTasks(), "the tick");
 
-    FakeTransport second = new FakeTransport();
+    FakeTransports.Fake second = new FakeTransports.Fake();
     Connection c2 = new Connection(null, tasks, null, null, 3);
     c2.transport = second;
     c2.openedNanos = scheduler.nanoTime() - 15 * SECOND; // round 1 is overdue, round 2 is due in 5 s

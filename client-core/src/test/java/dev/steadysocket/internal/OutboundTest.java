@@ -17,6 +17,7 @@ import dev.steadysocket.OutboxPolicy;
 import dev.steadysocket.OutboxPolicy.Overflow;
 import dev.steadysocket.SocketClosedException;
 import dev.steadysocket.testkit.FakeScheduler;
+import dev.steadysocket.testkit.FakeTransports;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -86,7 +87,7 @@ class OutboundTest {
     assertFalse(a.isDone());
     assertEquals(2, metrics.outboxDepth);
     assertEquals(0, scheduler.pendingTasks(), "no drain timer while nothing is writable");
-    FakeTransport t = new FakeTransport();
+    FakeTransports.Fake t = new FakeTransports.Fake();
     o.attach(t, null, List.of(), false);
     assertEquals(List.of("a", "bb"), t.sent);
     assertSucceeded(a);
@@ -102,7 +103,7 @@ class OutboundTest {
   @Test
   void aWaitingMessageKeepsTheLaneClosedToNewerOnes() {
     Outbound o = outbound();
-    FakeTransport t = new FakeTransport();
+    FakeTransports.Fake t = new FakeTransports.Fake();
     o.attach(t, null, List.of(), false);
     t.acceptSends = false; // closing: send() says no
     CompletableFuture<Void> a = send(o, "a");
@@ -120,7 +121,7 @@ class OutboundTest {
   @Test
   void aFullSendBufferHoldsMessagesBackAndAPollWritesThemLater() {
     Outbound o = outbound();
-    FakeTransport t = new FakeTransport();
+    FakeTransports.Fake t = new FakeTransports.Fake();
     o.attach(t, null, List.of(), false);
     t.queueSize = Outbound.SEND_BUFFER_HIGH_WATER - 10;
     CompletableFuture<Void> fits = send(o, "x".repeat(10));
@@ -144,7 +145,7 @@ class OutboundTest {
   void attachingToAFullBufferSchedulesAPoll() {
     Outbound o = outbound();
     CompletableFuture<Void> a = send(o, "a");
-    FakeTransport t = new FakeTransport();
+    FakeTransports.Fake t = new FakeTransports.Fake();
     t.queueSize = Outbound.SEND_BUFFER_HIGH_WATER;
     o.attach(t, null, List.of(), false);
     assertEquals(List.of(), t.sent);
@@ -158,7 +159,7 @@ class OutboundTest {
   @Test
   void aMessageLargerThanTheHighWaterGoesToAnEmptyBuffer() {
     Outbound o = outbound(OutboxPolicy.bounded(10, Outbound.SEND_BUFFER_HIGH_WATER * 2, Overflow.REJECT_NEW), false);
-    FakeTransport t = new FakeTransport();
+    FakeTransports.Fake t = new FakeTransports.Fake();
     o.attach(t, null, List.of(), false);
     String big = "b".repeat((int) Outbound.SEND_BUFFER_HIGH_WATER + 1);
     assertSucceeded(send(o, big));
@@ -169,11 +170,11 @@ class OutboundTest {
   @Test
   void theDrainPollStopsWhenTheTransportIsDetached() {
     Outbound o = outbound();
-    FakeTransport t = new FakeTransport();
+    FakeTransports.Fake t = new FakeTransports.Fake();
     o.attach(t, null, List.of(), false);
     t.queueSize = Outbound.SEND_BUFFER_HIGH_WATER;
     CompletableFuture<Void> a = send(o, "a");
-    o.detach(new FakeTransport()); // another transport: no effect
+    o.detach(new FakeTransports.Fake()); // another transport: no effect
     o.detach(null);
     scheduler.advanceByNanos(Outbound.DRAIN_POLL_NANOS);
     assertEquals(1, scheduler.pendingTasks(), "still attached, still polling");
@@ -193,7 +194,7 @@ class OutboundTest {
     Requests.Request kept = new Requests.Request("r1", new CompletableFuture<>());
     kept.message = new Outbox.Pending("request-r1", 10, new CompletableFuture<>(), "r1", kept);
     Requests.Request unsent = new Requests.Request("r2", new CompletableFuture<>());
-    FakeTransport t = new FakeTransport();
+    FakeTransports.Fake t = new FakeTransports.Fake();
     o.attach(t, "resume", List.of(kept, unsent), false);
     assertEquals(List.of("resume", "request-r1", "queued"), t.sent);
     assertSame(t, kept.sentOn);
@@ -201,7 +202,7 @@ class OutboundTest {
     assertEquals(1, metrics.resent.get());
     assertSucceeded(queued);
 
-    FakeTransport refusing = new FakeTransport();
+    FakeTransports.Fake refusing = new FakeTransports.Fake();
     refusing.acceptSends = false;
     kept.sentOn = null;
     o.attach(refusing, null, List.of(kept), false);
@@ -212,7 +213,7 @@ class OutboundTest {
   @Test
   void aWrittenRequestRemembersItsTransport() {
     Outbound o = outbound();
-    FakeTransport t = new FakeTransport();
+    FakeTransports.Fake t = new FakeTransports.Fake();
     o.attach(t, null, List.of(), false);
     Requests.Request r = new Requests.Request("r", new CompletableFuture<>());
     CompletableFuture<Void> f = o.send(Envelope.builder("req").id("r").build(), r);
@@ -228,7 +229,7 @@ class OutboundTest {
     o.refuseNewSends();
     assertInstanceOf(SocketClosedException.class, failure(send(o, "a")));
     assertEquals(1, metrics.dropped.get());
-    FakeTransport t = new FakeTransport();
+    FakeTransports.Fake t = new FakeTransports.Fake();
     o.attach(t, null, List.of(), false);
     assertEquals(List.of(), t.sent, "attach after close does nothing");
     assertInstanceOf(SocketClosedException.class, failure(send(o, "b")));
@@ -237,7 +238,7 @@ class OutboundTest {
   @Test
   void failAllFailsWhatWaitsAndStopsPolling() {
     Outbound o = outbound();
-    FakeTransport t = new FakeTransport();
+    FakeTransports.Fake t = new FakeTransports.Fake();
     o.attach(t, null, List.of(), false);
     t.queueSize = Outbound.SEND_BUFFER_HIGH_WATER;
     CompletableFuture<Void> a = send(o, "a"), b = send(o, "b");
@@ -306,7 +307,7 @@ class OutboundTest {
   @Test
   void ackModeMarksTheEnvelopeAndCompletesOnTheAck() {
     Outbound o = outbound(OutboxPolicy.defaults(), true);
-    FakeTransport t = new FakeTransport();
+    FakeTransports.Fake t = new FakeTransports.Fake();
     o.attach(t, null, List.of(), false);
     CompletableFuture<Void> f = o.send(Envelope.builder("a").id(null).build(), null);
     Envelope sent = codec.encoded.get(0);
@@ -328,7 +329,7 @@ class OutboundTest {
   @Test
   void theAckWindowHoldsBackMessagesUntilAnAckOpensIt() {
     Outbound o = outbound(OutboxPolicy.bounded(2, 1000, Overflow.REJECT_NEW), true);
-    FakeTransport t = new FakeTransport();
+    FakeTransports.Fake t = new FakeTransports.Fake();
     o.attach(t, null, List.of(), false);
     CompletableFuture<Void> a = send(o, "a"), b = send(o, "b"), c = send(o, "c");
     assertEquals(List.of("a", "b"), t.sent);
@@ -348,7 +349,7 @@ class OutboundTest {
   @Test
   void anAckThatOpensTheWindowIntoAFullBufferSchedulesAPoll() {
     Outbound o = outbound(OutboxPolicy.bounded(1, 1000, Overflow.REJECT_NEW), true);
-    FakeTransport t = new FakeTransport();
+    FakeTransports.Fake t = new FakeTransports.Fake();
     o.attach(t, null, List.of(), false);
     send(o, "a");
     send(o, "b");
@@ -365,7 +366,7 @@ class OutboundTest {
   @Test
   void aZeroMessageOutboxStillAllowsOneMessageInFlight() {
     Outbound o = outbound(OutboxPolicy.bounded(0, 1000, Overflow.REJECT_NEW), true);
-    FakeTransport t = new FakeTransport();
+    FakeTransports.Fake t = new FakeTransports.Fake();
     o.attach(t, null, List.of(), false);
     CompletableFuture<Void> a = send(o, "a");
     assertEquals(List.of("a"), t.sent);
@@ -376,12 +377,12 @@ class OutboundTest {
   @Test
   void unacknowledgedMessagesAreReplayedOnTheNextConnectionBeforeNewOnes() {
     Outbound o = outbound(OutboxPolicy.defaults(), true);
-    FakeTransport first = new FakeTransport();
+    FakeTransports.Fake first = new FakeTransports.Fake();
     o.attach(first, null, List.of(), false);
     CompletableFuture<Void> a = send(o, "a"), b = send(o, "b");
     o.detach(first);
     CompletableFuture<Void> c = send(o, "c");
-    FakeTransport second = new FakeTransport();
+    FakeTransports.Fake second = new FakeTransports.Fake();
     second.acceptSends = false;
     o.attach(second, null, List.of(), false);
     assertEquals(2, metrics.unacknowledged + 0 * metrics.outboxDepth);
@@ -407,7 +408,7 @@ class OutboundTest {
   @Test
   void failAllForgetsTheAckWindow() {
     Outbound o = outbound(OutboxPolicy.defaults(), true);
-    FakeTransport t = new FakeTransport();
+    FakeTransports.Fake t = new FakeTransports.Fake();
     o.attach(t, null, List.of(), false);
     send(o, "a");
     send(o, "b");
@@ -419,13 +420,13 @@ class OutboundTest {
   @Test
   void theUnacknowledgedCountIsExactWhileAReplayIsCutShort() {
     Outbound o = outbound(OutboxPolicy.defaults(), true);
-    FakeTransport first = new FakeTransport();
+    FakeTransports.Fake first = new FakeTransports.Fake();
     o.attach(first, null, List.of(), false);
     send(o, "a");
     send(o, "b");
     o.detach(first);
     assertEquals(2, metrics.unacknowledged);
-    FakeTransport second = new FakeTransport();
+    FakeTransports.Fake second = new FakeTransports.Fake();
     second.sendsLeft = 1; // it starts closing after one frame
     o.attach(second, null, List.of(), false);
     assertEquals(List.of("a"), second.sent);
@@ -437,10 +438,10 @@ class OutboundTest {
   @Test
   void failAllAlsoFailsWhatWaitsToBeReplayed() {
     Outbound o = outbound(OutboxPolicy.defaults(), true);
-    FakeTransport first = new FakeTransport();
+    FakeTransports.Fake first = new FakeTransports.Fake();
     o.attach(first, null, List.of(), false);
     CompletableFuture<Void> a = send(o, "a"), c = send(o, "c");
-    FakeTransport second = new FakeTransport();
+    FakeTransports.Fake second = new FakeTransports.Fake();
     second.acceptSends = false;
     o.attach(second, null, List.of(), false); // a and c wait to be replayed
     CompletableFuture<Void> b = send(o, "b"); // queued behind the replay
@@ -466,7 +467,7 @@ class OutboundTest {
     assertEquals("withdrawn: the request was settled", failure(f).getMessage());
     assertEquals(1, metrics.outboxDepth);
     o.withdraw(r.message); // again: nothing
-    FakeTransport t = new FakeTransport();
+    FakeTransports.Fake t = new FakeTransports.Fake();
     o.attach(t, null, List.of(), false);
     assertEquals(List.of("other"), t.sent);
     assertSucceeded(other);
@@ -475,7 +476,7 @@ class OutboundTest {
   @Test
   void withdrawTakesAMessageOutOfTheAckWindowAndTheReplay() {
     Outbound o = outbound(OutboxPolicy.bounded(1, 1000, Overflow.REJECT_NEW), true);
-    FakeTransport t = new FakeTransport();
+    FakeTransports.Fake t = new FakeTransports.Fake();
     o.attach(t, null, List.of(), false);
     Requests.Request r = new Requests.Request("r", new CompletableFuture<>());
     CompletableFuture<Void> f = o.send(Envelope.builder("req").id("r").build(), r);
@@ -490,11 +491,11 @@ class OutboundTest {
 
     Requests.Request r2 = new Requests.Request("r2", new CompletableFuture<>());
     Outbound o2 = outbound(OutboxPolicy.defaults(), true);
-    FakeTransport first = new FakeTransport();
+    FakeTransports.Fake first = new FakeTransports.Fake();
     o2.attach(first, null, List.of(), false);
     CompletableFuture<Void> f2 = o2.send(Envelope.builder("req2").id("r2").build(), r2);
     CompletableFuture<Void> other = send(o2, "other");
-    FakeTransport second = new FakeTransport();
+    FakeTransports.Fake second = new FakeTransports.Fake();
     second.acceptSends = false;
     o2.attach(second, null, List.of(), false); // both wait to be replayed
     o2.withdraw(r2.message);

@@ -15,6 +15,7 @@ import dev.steadysocket.RequestRetention;
 import dev.steadysocket.RequestTimeoutException;
 import dev.steadysocket.SocketClosedException;
 import dev.steadysocket.testkit.FakeScheduler;
+import dev.steadysocket.testkit.FakeTransports;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -65,7 +66,7 @@ class RequestsTest {
   @Test
   void aRequestWithoutAnIdGetsOne() {
     Requests r = requests(RequestRetention.FAIL);
-    FakeTransport t = new FakeTransport();
+    FakeTransports.Fake t = new FakeTransports.Fake();
     outbound.attach(t, null, List.of(), false);
     CompletableFuture<Envelope> f = r.request(Envelope.builder("question").id(null).build(), TIMEOUT);
     Envelope sent = MessageCodec.jackson().decode(t.sent.get(0));
@@ -97,7 +98,7 @@ class RequestsTest {
     assertEquals("slow", e.requestId());
     assertTrue(r.isEmpty());
     assertEquals(0, metrics.outboxDepth, "withdrawn from the outbox");
-    FakeTransport t = new FakeTransport();
+    FakeTransports.Fake t = new FakeTransports.Fake();
     outbound.attach(t, null, List.of(), false);
     assertEquals(List.of(), t.sent);
     assertFalse(r.reply("slow", answer("slow")), "a late reply finds nothing");
@@ -129,7 +130,7 @@ class RequestsTest {
   @Test
   void withFailALostConnectionFailsTheRequestsWrittenOnIt() {
     Requests r = requests(RequestRetention.FAIL);
-    FakeTransport t = new FakeTransport();
+    FakeTransports.Fake t = new FakeTransports.Fake();
     outbound.attach(t, null, List.of(), false);
     CompletableFuture<Envelope> written = r.request(req("w"), TIMEOUT);
     outbound.detach(t);
@@ -137,20 +138,20 @@ class RequestsTest {
     scheduler.runUntilIdle();
     ConnectionLostException lost = Api.get().connectionLost("reset", null);
     r.connectionLost(null, lost);
-    r.connectionLost(new FakeTransport(), lost);
+    r.connectionLost(new FakeTransports.Fake(), lost);
     assertFalse(written.isDone());
     r.connectionLost(t, lost);
     assertSame(lost, VirtualTime.failure(written));
     assertFalse(waiting.isDone(), "never written: it waits to be sent");
     scheduler.runUntilIdle();
     assertEquals(1, scheduler.pendingTasks(), "only the waiting request's timeout is left");
-    assertTrue(r.toResend(new FakeTransport()).isEmpty(), "FAIL resends nothing");
+    assertTrue(r.toResend(new FakeTransports.Fake()).isEmpty(), "FAIL resends nothing");
   }
 
   @Test
   void withResendTheRequestsWrittenEarlierAreResentOnTheNextConnection() {
     Requests r = requests(RequestRetention.RESEND);
-    FakeTransport first = new FakeTransport();
+    FakeTransports.Fake first = new FakeTransports.Fake();
     outbound.attach(first, null, List.of(), false);
     CompletableFuture<Envelope> written = r.request(req("w"), TIMEOUT);
     outbound.detach(first);
@@ -158,7 +159,7 @@ class RequestsTest {
     r.connectionLost(first, Api.get().connectionLost("reset", null));
     assertFalse(written.isDone(), "RESEND keeps it");
     assertTrue(r.toResend(first).isEmpty(), "not on the connection it was written on");
-    FakeTransport second = new FakeTransport();
+    FakeTransports.Fake second = new FakeTransports.Fake();
     List<Requests.Request> resend = r.toResend(second);
     assertEquals(1, resend.size());
     assertEquals("w", resend.get(0).id);

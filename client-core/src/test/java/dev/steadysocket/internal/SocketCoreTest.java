@@ -18,13 +18,13 @@ import dev.steadysocket.MessageCodec;
 import dev.steadysocket.SocketClosedException;
 import dev.steadysocket.SteadySocketException;
 import dev.steadysocket.testkit.FakeScheduler;
+import dev.steadysocket.testkit.FakeTransports;
 import dev.steadysocket.testkit.RecordingListener;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
@@ -35,18 +35,6 @@ import org.junit.jupiter.api.Test;
  */
 class SocketCoreTest {
   static final long SECOND = 1_000_000_000L;
-
-  /** One connection attempt: the fake transport and the listener the loop gave it. */
-  static final class Dialed {
-    final FakeTransport transport = new FakeTransport();
-    final Transport.Listener listener;
-    final Map<String, String> headers;
-
-    Dialed(Transport.Listener listener, Map<String, String> headers) {
-      this.listener = listener;
-      this.headers = headers;
-    }
-  }
 
   /** Counts decodes, so a test can tell on which thread (task) frames are decoded. */
   static final class CountingCodec implements MessageCodec {
@@ -68,26 +56,16 @@ class SocketCoreTest {
   }
 
   final FakeScheduler scheduler = new FakeScheduler();
-  final List<Dialed> dialed = new ArrayList<>();
+  final FakeTransports transports = new FakeTransports();
   final List<String> events = new ArrayList<>();
   final RecordingListener recorder = new RecordingListener().journal("l", events);
   final CountingCodec codec = new CountingCodec();
-  RuntimeException factoryException;
-  Error factoryError;
-
-  final Transport.Factory factory = (refresh, headers, listener) -> {
-    if (factoryException != null) throw factoryException;
-    if (factoryError != null) throw factoryError;
-    Dialed d = new Dialed(listener, headers);
-    dialed.add(d);
-    return d.transport;
-  };
 
   SocketConfig config() {
     SocketConfig c = new SocketConfig();
     c.urls.add(Checks.webSocketUrl("wss://example.com/feed"));
     c.scheduler = scheduler;
-    c.transportFactory = factory;
+    c.transportFactory = transports;
     c.callbackExecutor = Runnable::run;
     c.backoff = Backoff.exponential(Duration.ofSeconds(1), Duration.ofSeconds(30)).withoutJitter();
     c.heartbeat = Heartbeat.disabled();
@@ -100,15 +78,11 @@ class SocketCoreTest {
     return Assembly.build(c);
   }
 
-  Dialed last() {
-    return dialed.get(dialed.size() - 1);
-  }
-
   /** Connects and opens; returns the open connection's attempt. */
-  Dialed open(SocketCore core) {
+  FakeTransports.Fake open(SocketCore core) {
     core.connect();
     scheduler.runUntilIdle();
-    Dialed d = last();
+    FakeTransports.Fake d = transports.last();
     d.listener.onOpen();
     scheduler.runUntilIdle();
     assertEquals(ConnectionState.OPEN, core.state());
@@ -128,19 +102,19 @@ class SocketCoreTest {
   @Test
   void aGracefulCloseFlushesFirstAndLeavesNoTimerBehind() {
     SocketCore core = build(config());
-    Dialed d = open(core);
-    d.transport.queueSize = Outbound.SEND_BUFFER_HIGH_WATER;
+    FakeTransports.Fake d = open(core);
+    d.queueSize = Outbound.SEND_BUFFER_HIGH_WATER;
     CompletableFuture<Void> held = core.send(Envelope.builder("m").id("held").build());
     assertFalse(held.isDone());
-    d.transport.queueSize = 0; // the buffer drained before the close
+    d.queueSize = 0; // the buffer drained before the close
     core.close(1000, "bye");
     assertTrue(core.send(Envelope.of("m", 1)).isCompletedExceptionally(), "refused as soon as close() returns");
     scheduler.runUntilIdle();
     assertEquals(ConnectionState.CLOSING, core.state());
-    assertEquals(1, d.transport.sent.size(), "written before the close frame");
+    assertEquals(1, d.sent.size(), "written before the close frame");
     assertTrue(held.isDone() && !held.isCompletedExceptionally());
-    assertEquals(1000, d.transport.closeCode);
-    assertEquals("bye", d.transport.closeReason);
+    assertEquals(1000, d.closeCode);
+    assertEquals("bye", d.closeReason);
     d.listener.onClosed(1000, "bye");
     scheduler.runUntilIdle();
     assertEquals(ConnectionState.CLOSED, core.state());
@@ -164,13 +138,13 @@ class SocketCoreTest {
     SocketConfig c = config();
     c.heartbeat = Heartbeat.every(Duration.ofSeconds(10)).withTimeout(Duration.ofSeconds(5));
     SocketCore core = build(c);
-    Dialed d = open(core);
+    FakeTransports.Fake d = open(core);
     d.listener.onFailure(new IOException("reset"), -1, null);
     scheduler.runUntilIdle();
     core.pause("hold"); // no new attempt: only the old connection's timers could still run
     scheduler.runUntilIdle();
     scheduler.advanceByNanos(60 * SECOND);
-    assertTrue(d.transport.sent.isEmpty(), "no heartbeat on the lost connection");
+    assertTrue(d.sent.isEmpty(), "no heartbeat on the lost connection");
     assertEquals(0, scheduler.pendingTasks());
     assertEquals(ConnectionState.PAUSED, core.state());
   }
@@ -178,10 +152,12 @@ class SocketCoreTest {
   @Test
   void aCrashWhoseCloseFailsTooStillSettlesEverything() {
     SocketCore core = build(config());
-    Dialed d = open(core);
+    FakeTransports.Fake d = open(core);
     CompletableFuture<Envelope> reply = core.request(Envelope.builder("q").id("q1").build(), Duration.ofSeconds(30));
     scheduler.runUntilIdle();
-    d.transport.failCloseAndCancel = new IllegalStateException("transport bug");
+    IllegalStateException bug = new IllegalStateException("transport bug");
+    d.failClose = bug;
+    d.failCancel = bug;
     core.close(1000, ""); // close() throws on the loop, and so does the cancel while terminating
     scheduler.runUntilIdle();
     assertEquals(ConnectionState.CLOSED, core.state());
@@ -196,7 +172,7 @@ class SocketCoreTest {
   @Test
   void aServerThatNeverFinishesTheCloseIsLeftAfterTheCloseTimeout() {
     SocketCore core = build(config());
-    Dialed d = open(core);
+    FakeTransports.Fake d = open(core);
     core.close(4000, "going");
     scheduler.runUntilIdle();
     scheduler.advanceByNanos(5 * SECOND - 1);
@@ -204,13 +180,13 @@ class SocketCoreTest {
     scheduler.advanceByNanos(1);
     assertEquals(ConnectionState.CLOSED, core.state());
     assertEquals(4000, core.closeFuture().getNow(null).code());
-    assertTrue(d.transport.cancelled);
+    assertTrue(d.cancelled);
   }
 
   @Test
   void aFailureWhileClosingEndsTheCloseAtOnce() {
     SocketCore core = build(config());
-    Dialed d = open(core);
+    FakeTransports.Fake d = open(core);
     core.close(1000, "");
     scheduler.runUntilIdle();
     d.listener.onFailure(new IOException("reset"), -1, null);
@@ -225,7 +201,7 @@ class SocketCoreTest {
   @Test
   void closingWhileReconnectingCancelsTheReconnect() {
     SocketCore core = build(config());
-    Dialed d = open(core);
+    FakeTransports.Fake d = open(core);
     d.listener.onFailure(new IOException("reset"), -1, null);
     scheduler.runUntilIdle();
     assertEquals(ConnectionState.RECONNECTING, core.state());
@@ -234,20 +210,20 @@ class SocketCoreTest {
     assertEquals(ConnectionState.CLOSED, core.state());
     assertEquals(0, scheduler.pendingTasks());
     scheduler.advanceByNanos(3600 * SECOND);
-    assertEquals(1, dialed.size());
+    assertEquals(1, transports.count());
   }
 
   @Test
   void reconnectNowCancelsTheScheduledAttempt() {
     SocketCore core = build(config());
-    Dialed d = open(core);
+    FakeTransports.Fake d = open(core);
     d.listener.onFailure(new IOException("reset"), -1, null);
     scheduler.runUntilIdle();
     core.reconnectNow();
     scheduler.runUntilIdle();
-    assertEquals(2, dialed.size());
+    assertEquals(2, transports.count());
     scheduler.advanceByNanos(2 * SECOND); // past the 1 s backoff, short of the connect timeout
-    assertEquals(2, dialed.size(), "the backoff timer did not start a third attempt");
+    assertEquals(2, transports.count(), "the backoff timer did not start a third attempt");
   }
 
   @Test
@@ -256,7 +232,7 @@ class SocketCoreTest {
     core.connect();
     scheduler.runUntilIdle();
     scheduler.advanceByNanos(3 * SECOND);
-    Dialed d = last();
+    FakeTransports.Fake d = transports.last();
     d.listener.onOpen();
     scheduler.runUntilIdle();
     assertEquals(3000, core.metrics().disconnectedMillis());
@@ -277,13 +253,13 @@ class SocketCoreTest {
   @Test
   void afterADropNewSendsWaitInTheOutboxNotOnTheDeadTransport() {
     SocketCore core = build(config());
-    Dialed d = open(core);
+    FakeTransports.Fake d = open(core);
     d.listener.onFailure(new IOException("reset"), -1, null);
     scheduler.runUntilIdle();
-    assertTrue(d.transport.cancelled);
+    assertTrue(d.cancelled);
     CompletableFuture<Void> f = core.send(Envelope.of("m", 1));
     assertFalse(f.isDone());
-    assertTrue(d.transport.sent.isEmpty());
+    assertTrue(d.sent.isEmpty());
     assertEquals(1, core.metrics().outboxDepth());
   }
 
@@ -292,25 +268,25 @@ class SocketCoreTest {
     SocketCore core = build(config());
     core.connect();
     scheduler.runUntilIdle();
-    Dialed attempt = last();
+    FakeTransports.Fake attempt = transports.last();
     core.pause("background");
     scheduler.runUntilIdle();
     assertEquals(ConnectionState.PAUSED, core.state());
-    assertTrue(attempt.transport.cancelled);
-    assertEquals(-1, attempt.transport.closeCode, "not open: cancelled, not closed");
+    assertTrue(attempt.cancelled);
+    assertEquals(-1, attempt.closeCode, "not open: cancelled, not closed");
     assertEquals(0, scheduler.pendingTasks());
 
     core.resume("background");
     scheduler.runUntilIdle();
-    Dialed d = last();
-    assertEquals(2, dialed.size());
+    FakeTransports.Fake d = transports.last();
+    assertEquals(2, transports.count());
     d.listener.onOpen();
     scheduler.runUntilIdle();
     core.pause("offline");
     scheduler.runUntilIdle();
-    assertEquals(Closes.GOING_AWAY, d.transport.closeCode);
-    assertEquals("paused", d.transport.closeReason);
-    assertFalse(d.transport.cancelled, "open: a graceful close");
+    assertEquals(Closes.GOING_AWAY, d.closeCode);
+    assertEquals("paused", d.closeReason);
+    assertFalse(d.cancelled, "open: a graceful close");
   }
 
   @Test
@@ -319,26 +295,26 @@ class SocketCoreTest {
     core.connect();
     scheduler.runUntilIdle();
     for (int i = 0; i < 3; i++) {
-      last().listener.onFailure(new IOException("refused"), -1, null);
+      transports.last().listener.onFailure(new IOException("refused"), -1, null);
       scheduler.runUntilIdle();
       core.reconnectNow();
       scheduler.runUntilIdle();
     }
     events.clear();
-    last().listener.onFailure(new IOException("refused"), -1, null);
+    transports.last().listener.onFailure(new IOException("refused"), -1, null);
     scheduler.runUntilIdle();
     assertTrue(events.contains("l: Reconnecting(4, 8000 ms, ConnectionLostException: connection failed: IOException: refused)"), events.toString());
-    int attempts = dialed.size();
+    int attempts = transports.count();
     core.pause("offline");
     scheduler.runUntilIdle();
     scheduler.advanceByNanos(3600 * SECOND);
-    assertEquals(attempts, dialed.size(), "no attempt while paused");
+    assertEquals(attempts, transports.count(), "no attempt while paused");
     assertEquals(0, scheduler.pendingTasks());
     core.resume("offline");
     scheduler.runUntilIdle();
-    assertEquals(attempts + 1, dialed.size());
+    assertEquals(attempts + 1, transports.count());
     events.clear();
-    last().listener.onFailure(new IOException("refused"), -1, null);
+    transports.last().listener.onFailure(new IOException("refused"), -1, null);
     scheduler.runUntilIdle();
     assertTrue(events.contains("l: Reconnecting(1, 1000 ms, ConnectionLostException: connection failed: IOException: refused)"), events.toString());
   }
@@ -348,14 +324,14 @@ class SocketCoreTest {
     SocketCore core = build(config());
     core.connect();
     scheduler.runUntilIdle();
-    Dialed first = last();
+    FakeTransports.Fake first = transports.last();
     core.replaceConnection();
     scheduler.runUntilIdle();
-    assertEquals(1, first.transport.cancels);
-    Dialed second = last();
+    assertEquals(1, first.cancels);
+    FakeTransports.Fake second = transports.last();
     first.listener.onOpen();
     scheduler.runUntilIdle();
-    assertEquals(2, first.transport.cancels, "cancelled again when it opened");
+    assertEquals(2, first.cancels, "cancelled again when it opened");
     assertEquals(ConnectionState.CONNECTING, core.state());
     second.listener.onOpen();
     scheduler.runUntilIdle();
@@ -364,7 +340,7 @@ class SocketCoreTest {
 
   @Test
   void aFactoryThatThrowsFailsTheAttemptAndTheSocketRetries() {
-    factoryException = new IllegalArgumentException("bad header");
+    transports.failConnect = new IllegalArgumentException("bad header");
     SocketCore core = build(config());
     core.connect();
     scheduler.runUntilIdle();
@@ -375,7 +351,8 @@ class SocketCoreTest {
 
   @Test
   void aLoopTaskThatCrashesClosesTheSocketWithATypedError() {
-    factoryError = new AssertionError("factory bug");
+    AssertionError factoryError = new AssertionError("factory bug");
+    transports.failConnect = factoryError;
     SocketCore core = build(config());
     CompletableFuture<Void> queued = core.send(Envelope.of("m", 1));
     core.connect();
@@ -413,17 +390,17 @@ class SocketCoreTest {
     pool.remove().run();
     scheduler.runUntilIdle();
     assertEquals(0, calls[0], "the token call was cancelled by close");
-    assertTrue(dialed.isEmpty());
+    assertTrue(transports.count() == 0);
     assertEquals(0, scheduler.pendingTasks());
   }
 
   @Test
   void aWrittenRequestWaitingForItsReplyAtCloseFails() {
     SocketCore core = build(config());
-    Dialed d = open(core);
+    FakeTransports.Fake d = open(core);
     CompletableFuture<Envelope> reply = core.request(Envelope.builder("q").id("q1").build(), Duration.ofSeconds(30));
     scheduler.runUntilIdle();
-    assertEquals(1, d.transport.sent.size());
+    assertEquals(1, d.sent.size());
     core.close(1000, "");
     scheduler.runUntilIdle();
     d.listener.onClosed(1000, "");
@@ -466,10 +443,10 @@ class SocketCoreTest {
     while (!pool.isEmpty()) pool.remove().run();
   }
 
-  Dialed openPooled(SocketCore core, ArrayDeque<Runnable> pool) {
+  FakeTransports.Fake openPooled(SocketCore core, ArrayDeque<Runnable> pool) {
     core.connect();
     scheduler.runUntilIdle();
-    Dialed d = last();
+    FakeTransports.Fake d = transports.last();
     d.listener.onOpen();
     scheduler.runUntilIdle();
     drain(pool);
@@ -480,7 +457,7 @@ class SocketCoreTest {
   void onItsOwnPoolWithNoGuaranteeFramesAreDecodedInTheDeliveryNotOnTheReader() {
     ArrayDeque<Runnable> pool = new ArrayDeque<>();
     SocketCore core = pooled(config(), pool);
-    Dialed d = openPooled(core, pool);
+    FakeTransports.Fake d = openPooled(core, pool);
     d.listener.onText(frame("tick"));
     assertEquals(0, codec.decodes, "the reader only queues the frame");
     drain(pool);
@@ -498,7 +475,7 @@ class SocketCoreTest {
       if (variant == 1) c.acknowledgedSends = true;
       SocketCore core = variant == 2 ? build(c) : pooled(c, pool);
       codec.decodes = 0;
-      Dialed d = variant == 2 ? open(core) : openPooled(core, pool);
+      FakeTransports.Fake d = variant == 2 ? open(core) : openPooled(core, pool);
       d.listener.onText(frame("tick"));
       assertEquals(1, codec.decodes, "variant " + variant);
       drain(pool);
@@ -509,7 +486,7 @@ class SocketCoreTest {
   void aWaitingRequestMakesTheReaderDecodeSoItsReplyIsMatchedAtOnce() {
     ArrayDeque<Runnable> pool = new ArrayDeque<>();
     SocketCore core = pooled(config(), pool);
-    Dialed d = openPooled(core, pool);
+    FakeTransports.Fake d = openPooled(core, pool);
     CompletableFuture<Envelope> reply = core.request(Envelope.builder("q").id("q1").build(), Duration.ofSeconds(30));
     scheduler.runUntilIdle();
     drain(pool);
@@ -524,7 +501,7 @@ class SocketCoreTest {
   @Test
   void aCodecsOwnDecodeExceptionIsReportedAsIsAndOthersAreWrapped() {
     SocketCore core = build(config());
-    Dialed d = open(core);
+    FakeTransports.Fake d = open(core);
     DecodeException own = new DecodeException("mine", "raw", null);
     codec.failDecode = own;
     d.listener.onText("whatever");
