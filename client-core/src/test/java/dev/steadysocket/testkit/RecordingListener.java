@@ -20,6 +20,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -82,93 +83,72 @@ public final class RecordingListener implements SteadySocketListener {
   public static final class State extends Event {
     public final ConnectionState previous;
     public final ConnectionState current;
-
     State(ConnectionState previous, ConnectionState current) {
       this.previous = previous;
       this.current = current;
     }
 
-    @Override public String toString() {
-      return "State(" + previous + " -> " + current + ")";
-    }
+    @Override public String toString() { return "State(" + previous + " -> " + current + ")"; }
   }
 
   public static final class Message extends Event {
     public final Envelope envelope;
-
     Message(Envelope envelope) {
       this.envelope = envelope;
     }
 
-    @Override public String toString() {
-      return "Message(" + envelope.type() + ")";
-    }
+    @Override public String toString() { return "Message(" + envelope.type() + ")"; }
   }
 
   public static final class Binary extends Event {
     public final byte[] bytes;
-
     Binary(byte[] bytes) {
       this.bytes = bytes;
     }
 
-    @Override public String toString() {
-      return "Binary(" + bytes.length + " bytes)";
-    }
+    @Override public String toString() { return "Binary(" + bytes.length + " bytes)"; }
   }
 
   public static final class Reconnecting extends Event {
     public final int attempt;
     public final Duration delay;
     public final Throwable cause;
-
     Reconnecting(int attempt, Duration delay, Throwable cause) {
       this.attempt = attempt;
       this.delay = delay;
       this.cause = cause;
     }
 
-    @Override public String toString() {
-      return "Reconnecting(" + attempt + ", " + delay.toMillis() + " ms, " + describe(cause) + ")";
-    }
+    @Override public String toString() { return "Reconnecting(" + attempt + ", " + delay.toMillis() + " ms, " + describe(cause) + ")"; }
   }
 
   public static final class Error extends Event {
     public final Throwable error;
-
     Error(Throwable error) {
       this.error = error;
     }
 
-    @Override public String toString() {
-      return "Error(" + describe(error) + ")";
-    }
+    @Override public String toString() { return "Error(" + describe(error) + ")"; }
   }
 
   public static final class SetupConfirmed extends Event {
     public final SetupRegistration setup;
     public final Envelope reply;
-
     SetupConfirmed(SetupRegistration setup, Envelope reply) {
       this.setup = setup;
       this.reply = reply;
     }
 
-    @Override public String toString() {
-      return "SetupConfirmed(" + (reply == null ? null : reply.type()) + ")";
-    }
+    @Override public String toString() { return "SetupConfirmed(" + (reply == null ? null : reply.type()) + ")"; }
   }
 
   public static final class Closed extends Event {
     public final CloseReason reason;
-
     Closed(CloseReason reason) {
       this.reason = reason;
     }
 
-    @Override public String toString() {
-      return "Closed(" + reason + ")";
-    }
+    @Override public String toString() { return "Closed(" + reason + ")"; }
   }
 
   /** "Class: message", the message cut at 120 characters (a hostile peer's text can be long). */
@@ -387,32 +367,16 @@ public final class RecordingListener implements SteadySocketListener {
     return out;
   }
 
-  /** The transitions recorded so far, as "PREVIOUS->CURRENT". */
-  public List<String> transitions() {
-    List<String> out = new ArrayList<>();
-    for (State s : recorded(State.class)) out.add(s.previous + "->" + s.current);
-    return out;
-  }
-
-  /** The types of the messages recorded so far. */
-  public List<String> messageTypes() {
-    List<String> out = new ArrayList<>();
-    for (Message m : recorded(Message.class)) out.add(m.envelope.type());
+  /** What {@code f} makes of each event of {@code type} recorded so far, taken or not. */
+  public <T extends Event, R> List<R> recorded(Class<T> type, Function<? super T, R> f) {
+    List<R> out = new ArrayList<>();
+    for (T e : recorded(type)) out.add(f.apply(e));
     return out;
   }
 
   /** The errors recorded so far. */
   public List<Throwable> errors() {
-    List<Throwable> out = new ArrayList<>();
-    for (Error e : recorded(Error.class)) out.add(e.error);
-    return out;
-  }
-
-  /** The delays of the reconnects recorded so far. */
-  public List<Duration> reconnectDelays() {
-    List<Duration> out = new ArrayList<>();
-    for (Reconnecting r : recorded(Reconnecting.class)) out.add(r.delay);
-    return out;
+    return recorded(Error.class, e -> e.error);
   }
 
   /** Every event recorded so far, taken or not. */
