@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.steadysocket.testkit.ChildProcess;
+import dev.steadysocket.testkit.ServerPeer;
 import java.io.File;
 import java.time.Duration;
 import java.util.List;

@@ -11,7 +11,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.steadysocket.testkit.FaultProxy;
 import dev.steadysocket.testkit.RecordingListener;
+import dev.steadysocket.testkit.ServerPeer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.steadysocket.testkit.RecordingListener;
+import dev.steadysocket.testkit.ServerPeer;
 import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -11,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.steadysocket.FaultProxy;
 import dev.steadysocket.AuthenticationException;
 import dev.steadysocket.Backoff;
 import dev.steadysocket.ConnectionLostException;
@@ -22,6 +21,7 @@ import dev.steadysocket.ReconnectAttemptsExhaustedException;
 import dev.steadysocket.SteadySocket;
 import dev.steadysocket.SteadySocketException;
 import dev.steadysocket.reliability.Report.Section;
+import dev.steadysocket.testkit.FaultProxy;
 import dev.steadysocket.testkit.RecordingListener;
 import java.time.Duration;
 import java.util.ArrayList;
