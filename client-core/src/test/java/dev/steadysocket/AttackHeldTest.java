@@ -3,6 +3,8 @@ package dev.steadysocket;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.steadysocket.testkit.FakeScheduler;
+import dev.steadysocket.testkit.FakeTransports;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;

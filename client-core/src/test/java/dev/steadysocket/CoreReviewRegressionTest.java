@@ -7,13 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.steadysocket.internal.Scheduler;
 import dev.steadysocket.internal.SharedResources;
+import dev.steadysocket.testkit.FakeScheduler;
+import dev.steadysocket.testkit.FakeTransports;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -59,23 +59,23 @@ class CoreReviewRegressionTest {
   /** A heartbeat check left over from a retired connection must not judge (or kill) the next one. */
   @Test
   void aStaleHeartbeatCheckDoesNotKillTheNextConnection() {
-    Laggy laggy = new Laggy();
+    FakeScheduler laggy = new FakeScheduler(); // the test picks how late each task runs
     SteadySocket s = builder(laggy)
         .heartbeat(Heartbeat.every(Duration.ofSeconds(5))).minimumUptime(Duration.ofHours(1)).build();
     s.connect();
-    laggy.runDue();
+    laggy.runUntilIdle();
     FakeTransports.Fake c1 = transports.last();
     c1.open();
-    laggy.runDue();
+    laggy.runUntilIdle();
     laggy.runNext(1_000_000); // tick 1 runs 1 ms late: its check falls due after tick 2
     laggy.runNext(500_000);   // tick 2 runs late too
     s.replaceConnection();
-    laggy.runDue();
+    laggy.runUntilIdle();
     FakeTransports.Fake c2 = transports.last();
     c2.open();
-    laggy.runDue();
+    laggy.runUntilIdle();
     laggy.runNext(0); // whatever is due next: it must not be c1's old check acting on c2
-    laggy.runDue();
+    laggy.runUntilIdle();
     assertEquals(ConnectionState.OPEN, s.state(), String.join(", ", log));
     assertEquals(2, transports.count(), "no attempt replaced the healthy connection");
     assertFalse(c2.cancelled);
@@ -202,45 +202,5 @@ class CoreReviewRegressionTest {
     s.send(Envelope.of("x", null));
     clock.runUntilIdle();
     assertEquals(1, transports.last().sentMessages().size());
-  }
-
-  /** Virtual time where the test picks how late each task runs. */
-  static final class Laggy implements Scheduler {
-    final PriorityQueue<long[]> order =
-        new PriorityQueue<>((a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]));
-    final Map<Long, Runnable> tasks = new HashMap<>();
-    long now = 1_000_000_000L;
-    long seq;
-
-    @Override public long nanoTime() { return now; }
-    @Override public long currentTimeMillis() { return now / 1_000_000; }
-
-    @Override public boolean execute(Runnable r) {
-      schedule(r, 0);
-      return true;
-    }
-
-    @Override public Cancellable schedule(Runnable r, long delay) {
-      long s = seq++;
-      order.add(new long[] {now + delay, s});
-      tasks.put(s, r);
-      return () -> tasks.remove(s);
-    }
-
-    /** Runs the next live task, {@code lagNanos} after it was due. */
-    void runNext(long lagNanos) {
-      while (!order.isEmpty()) {
-        long[] t = order.poll();
-        Runnable r = tasks.remove(t[1]);
-        if (r == null) continue;
-        now = Math.max(now, t[0] + lagNanos);
-        r.run();
-        return;
-      }
-    }
-
-    void runDue() {
-      while (!order.isEmpty() && order.peek()[0] <= now) runNext(0);
-    }
   }
 }

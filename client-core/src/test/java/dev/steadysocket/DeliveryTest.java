@@ -13,6 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import dev.steadysocket.testkit.FakeTransports;
+import dev.steadysocket.testkit.RecordingListener;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -289,7 +291,7 @@ class DeliveryTest extends VirtualTimeTest {
   void binaryFramesHaveTheirOwnCallback() {
     open(builder().build());
     transports.last().receiveBinary(new byte[] {1, 2, 3});
-    assertEquals(3, listener.next(byte[].class).length);
+    assertEquals(3, listener.next(RecordingListener.Binary.class).bytes.length);
   }
 
   @Test

@@ -7,6 +7,8 @@ import static dev.steadysocket.ConnectionState.OPEN;
 import static dev.steadysocket.ConnectionState.RECONNECTING;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.steadysocket.testkit.RecordingListener;
+import dev.steadysocket.testkit.ServerPeer;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;

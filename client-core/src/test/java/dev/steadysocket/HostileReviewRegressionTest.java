@@ -8,13 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.steadysocket.internal.Transport;
+import dev.steadysocket.testkit.FakeScheduler;
+import dev.steadysocket.testkit.FakeTransports;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.Queue;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -141,37 +141,38 @@ class HostileReviewRegressionTest {
    */
   @Test
   void aPartialReplayIsReplayedInSendOrder() {
-    Growing growing = new Growing();
-    SteadySocket s = builder(growing)
+    // OkHttp's buffer grows with every message written (a slow link) and drains only when told;
+    // the first connection writes at once.
+    transports.onConnect = f -> f.slowLink = transports.count() > 1;
+    SteadySocket s = builder()
         .acknowledgedSends(true)
         .outbox(OutboxPolicy.bounded(100, 16 << 20, OutboxPolicy.Overflow.REJECT_NEW))
         .build();
     s.connect();
     clock.runUntilIdle();
-    Growing.Conn c1 = growing.last();
-    c1.grows = false;
+    FakeTransports.Fake c1 = transports.last();
     c1.open();
     clock.runUntilIdle();
     char[] big = new char[1_500_000];
     java.util.Arrays.fill(big, 'x');
     for (int i = 1; i <= 6; i++) s.send(Envelope.builder("m").id("M" + i).content(new String(big)).build());
-    assertEquals(List.of("M1", "M2", "M3", "M4", "M5", "M6"), c1.ids(), "all written, none acknowledged");
-    c1.fail();
+    assertEquals(List.of("M1", "M2", "M3", "M4", "M5", "M6"), ids(c1), "all written, none acknowledged");
+    c1.fail(new IOException("reset"));
     clock.advanceBy(Duration.ofSeconds(31));
-    Growing.Conn c2 = growing.last();
+    FakeTransports.Fake c2 = transports.last();
     c2.open(); // the buffer grows with each message: the replay stops at the high water
     clock.runUntilIdle();
-    assertTrue(c2.ids().size() < 6, "a partial replay: " + c2.ids());
-    c2.fail();
+    assertTrue(ids(c2).size() < 6, "a partial replay: " + ids(c2));
+    c2.fail(new IOException("reset"));
     clock.advanceBy(Duration.ofSeconds(31));
-    Growing.Conn c3 = growing.last();
+    FakeTransports.Fake c3 = transports.last();
     c3.open();
     clock.runUntilIdle();
-    c3.queued = 0;
+    c3.queueSize = 0;
     clock.advanceBy(Duration.ofMillis(100)); // the drain timer writes the rest
-    c3.queued = 0;
+    c3.queueSize = 0;
     clock.advanceBy(Duration.ofMillis(100));
-    assertEquals(List.of("M1", "M2", "M3", "M4", "M5", "M6"), c3.ids(), "replayed in send order");
+    assertEquals(List.of("M1", "M2", "M3", "M4", "M5", "M6"), ids(c3), "replayed in send order");
   }
 
   // #16 part 1 item 5
@@ -281,90 +282,21 @@ class HostileReviewRegressionTest {
   // ------------------------------------------------------------------ helpers
 
   private static List<String> requestIds(List<String> sent) {
+    return idsOfType("q", sent);
+  }
+
+  /** The ids of the "m" messages a connection wrote, in order. */
+  private static List<String> ids(FakeTransports.Fake c) {
+    return idsOfType("m", c.sent);
+  }
+
+  private static List<String> idsOfType(String type, List<String> sent) {
     List<String> out = new ArrayList<>();
     for (String text : sent) {
       JsonNode n = StateMachineModel.parse(text);
-      if ("q".equals(n.path("type").asText())) out.add(n.path("id").asText());
+      if (type.equals(n.path("type").asText())) out.add(n.path("id").asText());
     }
     return out;
-  }
-
-  /** Transports whose OkHttp buffer grows with every message written and drains only when told. */
-  static final class Growing implements Transport.Factory {
-    final List<Conn> created = new ArrayList<>();
-
-    @Override
-    public Transport connect(boolean refreshToken, Map<String, String> headers, Transport.Listener listener) {
-      Conn c = new Conn(listener);
-      created.add(c);
-      return c;
-    }
-
-    Conn last() {
-      return created.get(created.size() - 1);
-    }
-
-    static final class Conn implements Transport {
-      final Transport.Listener listener;
-      final List<String> sent = Collections.synchronizedList(new ArrayList<>());
-      long queued;
-      /** False: OkHttp writes at once, its buffer stays empty. */
-      boolean grows = true;
-      boolean dead;
-
-      Conn(Transport.Listener listener) {
-        this.listener = listener;
-      }
-
-      void open() {
-        listener.onOpen();
-      }
-
-      void fail() {
-        dead = true;
-        listener.onFailure(new IOException("reset"), -1, null);
-      }
-
-      List<String> ids() {
-        List<String> out = new ArrayList<>();
-        for (String text : sent) {
-          JsonNode n = StateMachineModel.parse(text);
-          if ("m".equals(n.path("type").asText())) out.add(n.path("id").asText());
-        }
-        return out;
-      }
-
-      @Override public boolean send(String text) {
-        if (dead) return false;
-        sent.add(text);
-        if (grows) queued += text.length();
-        return true;
-      }
-
-      @Override public boolean sendBinary(byte[] bytes) {
-        return false;
-      }
-
-      @Override public long queueSize() {
-        return queued;
-      }
-
-      @Override public long pongCount() {
-        return 0;
-      }
-
-      @Override public boolean ping() {
-        return false;
-      }
-
-      @Override public void close(int code, String reason) {
-        dead = true;
-      }
-
-      @Override public void cancel() {
-        dead = true;
-      }
-    }
   }
 
   // Reviewer's finding on #16 item 11 (RepeatedTlsAlert: "a connection that opened starts the count

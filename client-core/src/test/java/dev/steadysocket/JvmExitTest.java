@@ -3,8 +3,12 @@ package dev.steadysocket;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.steadysocket.testkit.ChildProcess;
+import dev.steadysocket.testkit.ServerPeer;
 import java.io.File;
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
@@ -50,17 +54,16 @@ class JvmExitTest {
       });
       server.start();
       String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
-      Process p =
-          new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Probe.class.getName(),
-                  server.url("/").toString())
-              .redirectErrorStream(true)
-              .start();
-      boolean exited = p.waitFor(30, TimeUnit.SECONDS);
-      if (!exited) p.destroyForcibly();
-      String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertTrue(exited, "child JVM still running 30 s after its socket closed:\n" + output);
-      assertEquals(0, p.exitValue(), output);
-      assertTrue(output.contains("PROBE CLOSED"), output);
+      try (ChildProcess p = ChildProcess.start("probe JVM",
+          List.of(java, "-cp", System.getProperty("java.class.path"), Probe.class.getName(), server.url("/").toString()),
+          Map.of())) {
+        boolean exited = p.awaitExit(Duration.ofSeconds(30));
+        if (!exited) p.kill();
+        String output = String.join("\n", p.drainStdout()) + "\n" + p.stderr();
+        assertTrue(exited, "child JVM still running 30 s after its socket closed:\n" + output);
+        assertEquals(0, p.exitValue(), output);
+        assertTrue(output.contains("PROBE CLOSED"), output);
+      }
     }
   }
 }

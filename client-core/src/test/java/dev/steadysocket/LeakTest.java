@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.steadysocket.internal.SharedResources;
+import dev.steadysocket.testkit.FaultProxy;
+import dev.steadysocket.testkit.ServerPeer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;

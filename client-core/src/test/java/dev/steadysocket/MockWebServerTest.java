@@ -11,6 +11,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.steadysocket.testkit.FaultProxy;
+import dev.steadysocket.testkit.RecordingListener;
+import dev.steadysocket.testkit.ServerPeer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,7 +76,7 @@ class MockWebServerTest {
     sent.get(5, TimeUnit.SECONDS);
     Envelope echoed = listener.assertMessage("chat");
     assertEquals("hi", echoed.content().get("text").asText());
-    assertTrue(listener.lastThread.getName().startsWith("SteadySocket dispatch"), listener.lastThread.getName());
+    assertTrue(listener.lastThread().getName().startsWith("SteadySocket dispatch"), listener.lastThread().getName());
     // Heartbeats go out and their echoes are swallowed; wait for a measured round trip.
     String hb;
     do {

@@ -8,19 +8,19 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.steadysocket.testkit.RecordingListener;
+import dev.steadysocket.testkit.ServerPeer;
 import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -82,26 +82,6 @@ class PromisesRealThreadRegressionTest {
     return true;
   }
 
-  /** Reports states through a queue the test can wait on. */
-  static final class States implements SteadySocketListener {
-    final BlockingQueue<ConnectionState> states = new LinkedBlockingQueue<>();
-
-    @Override
-    public void onStateChanged(ConnectionState previous, ConnectionState current) {
-      states.add(current);
-    }
-
-    void awaitState(ConnectionState wanted, Duration timeout) throws InterruptedException {
-      long deadline = System.nanoTime() + timeout.toNanos();
-      while (true) {
-        long left = deadline - System.nanoTime();
-        ConnectionState s = states.poll(Math.max(0, left), TimeUnit.NANOSECONDS);
-        if (s == null) fail("state " + wanted + " not reached within " + timeout);
-        if (s == wanted) return;
-      }
-    }
-  }
-
   // ------------------------------------------------------------------ item 4a: send futures vs close()
 
   @Test
@@ -118,7 +98,7 @@ class PromisesRealThreadRegressionTest {
     for (int trial = 0; trial < trials; trial++) {
       ServerPeer peer = new ServerPeer(true);
       server.enqueue(peer.upgrade());
-      States states = new States();
+      RecordingListener states = new RecordingListener();
       SteadySocket socket = track(builder().listener(states).build());
       socket.connect();
       states.awaitState(OPEN, Duration.ofSeconds(5));
@@ -202,7 +182,7 @@ class PromisesRealThreadRegressionTest {
     try {
       ServerPeer peer = new ServerPeer(true);
       server.enqueue(peer.upgrade());
-      States states = new States();
+      RecordingListener states = new RecordingListener();
       SteadySocket socket =
           track(builder().sharedDispatch(dispatch).codec(slowCodec).listener(states).build());
       socket.connect();
@@ -241,7 +221,7 @@ class PromisesRealThreadRegressionTest {
     AtomicInteger blockedInside = new AtomicInteger();
     List<SteadySocket> slow = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      States states = new States();
+      RecordingListener states = new RecordingListener();
       SteadySocket s = track(builder()
           .listener(states)
           .listener(new SteadySocketListener() {
@@ -260,19 +240,10 @@ class PromisesRealThreadRegressionTest {
       states.awaitState(OPEN, Duration.ofSeconds(5));
       slow.add(s);
     }
-    BlockingQueue<Envelope> fastMessages = new LinkedBlockingQueue<>();
-    States fastStates = new States();
-    SteadySocket fast = track(builder()
-        .listener(fastStates)
-        .listener(new SteadySocketListener() {
-          @Override
-          public void onMessage(Envelope envelope) {
-            fastMessages.add(envelope);
-          }
-        })
-        .build());
+    RecordingListener fastEvents = new RecordingListener();
+    SteadySocket fast = track(builder().listener(fastEvents).build());
     fast.connect();
-    fastStates.awaitState(OPEN, Duration.ofSeconds(5));
+    fastEvents.awaitState(OPEN, Duration.ofSeconds(5));
 
     for (SteadySocket s : slow) s.send(Envelope.of("slow", 1)).get(5, TimeUnit.SECONDS);
     int echoedByServer = 0;
@@ -286,12 +257,12 @@ class PromisesRealThreadRegressionTest {
 
     long sentAt = System.nanoTime();
     fast.send(Envelope.of("fast", 1)).get(5, TimeUnit.SECONDS);
-    Envelope echo = fastMessages.poll(1, TimeUnit.SECONDS);
+    RecordingListener.Event echo = fastEvents.poll(1_000);
     long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sentAt);
     assertNotNull(echo,
         "the fourth socket's echo was not delivered within 1 s while " + blockedInside.get()
             + " other sockets' listeners were blocked (waited " + tookMillis + " ms)");
-    assertEquals("fast", echo.type());
+    assertEquals("Message(fast)", echo.toString(), "the next callback after OPEN");
   }
 
   // ------------------------------------------------------------------ item 7: user code on the loop thread
@@ -302,40 +273,8 @@ class PromisesRealThreadRegressionTest {
     ServerPeer peer = new ServerPeer(false);
     server.enqueue(peer.upgrade());
     server.enqueue(peer.upgrade());
-    List<String> callbackThreads = new CopyOnWriteArrayList<>();
     List<String> policyThreads = new CopyOnWriteArrayList<>();
-    BlockingQueue<ConnectionState> states = new LinkedBlockingQueue<>();
-    SteadySocketListener threads = new SteadySocketListener() {
-      private void record(String callback) {
-        callbackThreads.add(callback + " on " + Thread.currentThread().getName());
-      }
-
-      @Override
-      public void onStateChanged(ConnectionState previous, ConnectionState current) {
-        record("onStateChanged(" + previous + " -> " + current + ")");
-        states.add(current);
-      }
-
-      @Override
-      public void onMessage(Envelope envelope) {
-        record("onMessage");
-      }
-
-      @Override
-      public void onReconnecting(int attempt, Duration delay, SteadySocketException cause) {
-        record("onReconnecting");
-      }
-
-      @Override
-      public void onError(SteadySocketException error) {
-        record("onError");
-      }
-
-      @Override
-      public void onClosed(CloseReason reason) {
-        record("onClosed");
-      }
-    };
+    RecordingListener threads = new RecordingListener(); // each callback with the thread it ran on
     SteadySocket socket = track(builder()
         .callbackExecutor(Runnable::run)
         .reconnectPolicy(d -> {
@@ -345,31 +284,22 @@ class PromisesRealThreadRegressionTest {
         .listener(threads)
         .build());
     socket.connect();
-    awaitOpens(states, 1);
+    threads.awaitState(OPEN);
     okhttp3.WebSocket first = peer.awaitOpen();
     first.send("{\"type\":\"hello\"}");
-    assertTrue(await(() -> callbackThreads.stream().anyMatch(c -> c.startsWith("onMessage")), Duration.ofSeconds(5)),
-        "test setup: the message arrived");
+    threads.awaitMessage("hello"); // test setup: the message arrived
     first.close(1001, "going away"); // the policy decides on a reconnect
-    awaitOpens(states, 1);
+    threads.awaitState(OPEN);
     socket.close();
     socket.closeFuture().get(10, TimeUnit.SECONDS);
 
     assertTrue(!policyThreads.isEmpty(), "test setup: the policy was asked");
     List<String> onLoop = new ArrayList<>();
-    for (String s : callbackThreads) if (s.contains(" on SteadySocket loop")) onLoop.add(s);
+    for (RecordingListener.Event e : threads.recorded()) {
+      if (e.thread.getName().startsWith("SteadySocket loop")) onLoop.add(e + " on " + e.thread.getName());
+    }
     for (String s : policyThreads) if (s.contains(" on SteadySocket loop")) onLoop.add(s);
     assertTrue(onLoop.isEmpty(), "user code ran on the SDK's loop thread: " + onLoop);
-  }
-
-  /** Waits until {@code n} more OPEN transitions were reported. */
-  private static void awaitOpens(BlockingQueue<ConnectionState> states, int n) throws InterruptedException {
-    int seen = 0;
-    while (seen < n) {
-      ConnectionState s = states.poll(10, TimeUnit.SECONDS);
-      if (s == null) fail("no OPEN within 10 s");
-      if (s == OPEN) seen++;
-    }
   }
 
   // ------------------------------------------------------------------ item 10: hanging token provider

@@ -10,6 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.steadysocket.testkit.FakeScheduler;
+import dev.steadysocket.testkit.FakeTransports;
+import dev.steadysocket.testkit.RecordingListener;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -43,7 +46,7 @@ class PromisesRegressionTest {
 
   private final FakeScheduler clock = new FakeScheduler();
   private final FakeTransports transports = new FakeTransports();
-  private final Events events = new Events();
+  private final RecordingListener events = new RecordingListener();
   /** What escaped a loop task (the real scheduler would log it and carry on). */
   private final List<Throwable> escapedLoop = new ArrayList<>();
 
@@ -210,15 +213,15 @@ class PromisesRegressionTest {
     runLoop();
     callbacks.runAll();
 
+    List<String> types = events.recorded(RecordingListener.Message.class, m -> m.envelope.type());
+    List<String> states = events.recorded(RecordingListener.State.class, t -> t.previous + "->" + t.current);
     assertAll(
         () -> assertEquals("none", describe(callbacks.escaped), "exceptions escaping a callback task"),
         () -> assertTrue(typed.size() <= 1 && !typed.contains(2),
             "the cancelled handler is called at most once, for the frame already in flight: " + typed),
-        () -> assertEquals(List.of("tick", "tick", "other"), events.messageTypes(),
-            "every message still reaches onMessage"),
-        () -> assertTrue(events.states().contains(OPEN + "->" + RECONNECTING),
-            "later state changes are delivered: " + events.states()),
-        () -> assertEquals(1, events.closed.size(), "onClosed is delivered"),
+        () -> assertEquals(List.of("tick", "tick", "other"), types, "every message still reaches onMessage"),
+        () -> assertTrue(states.contains(OPEN + "->" + RECONNECTING), "later state changes are delivered: " + states),
+        () -> assertEquals(1, events.recorded(RecordingListener.Closed.class).size(), "onClosed is delivered"),
         () -> assertTrue(socket.closeFuture().isDone(), "closeFuture completes"));
   }
 
@@ -273,17 +276,17 @@ class PromisesRegressionTest {
     runLoop();
     callbacks.runAll();
 
-    long reports = events.errors.stream()
+    long reports = events.errors().stream()
         .filter(e -> e instanceof ListenerException && e.getCause() == thrown)
         .count();
+    List<String> types = events.recorded(RecordingListener.Message.class, m -> m.envelope.type());
     assertAll(
         () -> assertEquals(1, reports,
             "the Error is reported once to onError as a ListenerException whose cause is it; errors: "
-                + events.errors + "; escaped the callback executor: " + describe(callbacks.escaped)),
-        () -> assertTrue(events.messageTypes().contains("after"),
-            "messages after the Error are delivered: " + events.messageTypes()),
+                + events.errors() + "; escaped the callback executor: " + describe(callbacks.escaped)),
+        () -> assertTrue(types.contains("after"), "messages after the Error are delivered: " + types),
         () -> assertTrue(queued.isDone(), "the queued send future completes"),
-        () -> assertEquals(1, events.closed.size(), "onClosed is delivered"),
+        () -> assertEquals(1, events.recorded(RecordingListener.Closed.class).size(), "onClosed is delivered"),
         () -> assertTrue(socket.closeFuture().isDone(), "closeFuture completes"));
   }
 
@@ -328,10 +331,10 @@ class PromisesRegressionTest {
         () -> assertTrue(queued.isDone(), "a send future whose completion the executor rejected never completed"),
         () -> assertTrue(socket.closeFuture().isDone(), "closeFuture completes"),
         () -> assertTrue(
-            events.errors.stream().anyMatch(e -> e instanceof ListenerException
+            events.errors().stream().anyMatch(e -> e instanceof ListenerException
                 && e.getCause() instanceof RejectedExecutionException),
             "once the executor accepts again, the rejection is reported to onError as a ListenerException"
-                + " caused by RejectedExecutionException; errors: " + events.errors));
+                + " caused by RejectedExecutionException; errors: " + events.errors()));
   }
 
   // ------------------------------------------------------------------ item 5: Retry-After ceiling
@@ -358,7 +361,7 @@ class PromisesRegressionTest {
     runLoop();
     transports.last().reject(503, header);
     runLoop();
-    List<Duration> delays = events.reconnectDelays();
+    List<Duration> delays = events.recorded(RecordingListener.Reconnecting.class, r -> r.delay);
     assertEquals(1, delays.size(), "one reconnect scheduled; loop tasks that threw: " + describe(escapedLoop));
     assertTrue(delays.get(0).compareTo(max) <= 0,
         "onReconnecting delay " + delays.get(0) + " exceeds the backoff max " + max
@@ -390,8 +393,8 @@ class PromisesRegressionTest {
             "the socket neither reconnected nor closed: state " + socket.state() + ", attempts "
                 + transports.count()),
         () -> assertTrue(
-            events.errors.stream().anyMatch(e -> e instanceof ListenerException && e.getCause() == thrown),
-            "the policy's Error is reported to onError as a ListenerException; errors: " + events.errors
+            events.errors().stream().anyMatch(e -> e instanceof ListenerException && e.getCause() == thrown),
+            "the policy's Error is reported to onError as a ListenerException; errors: " + events.errors()
                 + "; escaped the loop: " + describe(escapedLoop)));
   }
 
@@ -467,54 +470,6 @@ class PromisesRegressionTest {
   }
 
   // ------------------------------------------------------------------ helpers
-
-  /** Collects what a socket reports; thread-safe. */
-  static final class Events implements SteadySocketListener {
-    final List<String> stateChanges = new CopyOnWriteArrayList<>();
-    final List<Envelope> messages = new CopyOnWriteArrayList<>();
-    final List<Throwable> errors = new CopyOnWriteArrayList<>();
-    final List<Duration> reconnects = new CopyOnWriteArrayList<>();
-    final List<CloseReason> closed = new CopyOnWriteArrayList<>();
-
-    @Override
-    public void onStateChanged(ConnectionState previous, ConnectionState current) {
-      stateChanges.add(previous + "->" + current);
-    }
-
-    @Override
-    public void onMessage(Envelope envelope) {
-      messages.add(envelope);
-    }
-
-    @Override
-    public void onReconnecting(int attempt, Duration delay, SteadySocketException cause) {
-      reconnects.add(delay);
-    }
-
-    @Override
-    public void onError(SteadySocketException error) {
-      errors.add(error);
-    }
-
-    @Override
-    public void onClosed(CloseReason reason) {
-      closed.add(reason);
-    }
-
-    List<String> messageTypes() {
-      List<String> types = new ArrayList<>();
-      for (Envelope e : messages) types.add(e.type());
-      return types;
-    }
-
-    List<String> states() {
-      return new ArrayList<>(stateChanges);
-    }
-
-    List<Duration> reconnectDelays() {
-      return new ArrayList<>(reconnects);
-    }
-  }
 
   /** Queues tasks until the test runs them; what a task throws is recorded, not propagated. */
   static final class ManualExecutor implements Executor {

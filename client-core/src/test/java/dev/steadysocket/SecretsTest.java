@@ -3,6 +3,7 @@ package dev.steadysocket;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import dev.steadysocket.testkit.RecordingListener;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -37,7 +38,7 @@ class SecretsTest {
           Throwable t = ((RecordingListener.Error) e).error;
           for (Throwable c = t; c != null; c = c.getCause()) seen.append(c).append('\n');
         }
-        if (e instanceof CloseReason) break;
+        if (e instanceof RecordingListener.Closed) break;
       }
       socket.closeFuture().get(5, TimeUnit.SECONDS);
       assertFalse(seen.toString().contains(SECRET), seen.toString());
@@ -75,7 +76,7 @@ class SecretsTest {
         Object first;
         do {
           first = listener.next();
-        } while (!(first instanceof RecordingListener.Error || first instanceof CloseReason
+        } while (!(first instanceof RecordingListener.Error || first instanceof RecordingListener.Closed
             || first.toString().contains("-> OPEN")));
         assertFalse(SECRET.equals(socket.subprotocol()), "subprotocol() returned the token");
         CloseReason closed = socket.closeFuture().get(10, TimeUnit.SECONDS);

@@ -10,6 +10,7 @@ import static dev.steadysocket.ConnectionState.RECONNECTING;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
+import dev.steadysocket.testkit.RecordingListener;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.function.Consumer;
@@ -61,7 +62,7 @@ class ServerImposedWaitTest extends VirtualTimeTest {
     socket = builder().build();
     server.drive.accept(this);
     listener.assertError(server.error);
-    listener.next(RecordingListener.StateChange.class); // CONNECTING or OPEN → RECONNECTING
+    listener.next(RecordingListener.State.class); // CONNECTING or OPEN → RECONNECTING
     assertEquals(RECONNECTING, socket.state());
     RecordingListener.Reconnecting r = listener.assertReconnecting(1);
     if (server == Server.HTTP_503_RETRY_AFTER) assertEquals(Duration.ofSeconds(7), r.delay);

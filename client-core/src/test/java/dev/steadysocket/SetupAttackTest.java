@@ -4,6 +4,7 @@ import static dev.steadysocket.ConnectionState.OPEN;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.steadysocket.testkit.RecordingListener;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -153,8 +154,8 @@ class SetupAttackTest extends SetupTestBase {
     clock.runUntilIdle();
     listener.assertError(SetupRejectedException.class);
     Object next = listener.next();
-    assertTrue(next instanceof RecordingListener.StateChange
-            && ((RecordingListener.StateChange) next).current == ConnectionState.RECONNECTING,
+    assertTrue(next instanceof RecordingListener.State
+            && ((RecordingListener.State) next).current == ConnectionState.RECONNECTING,
         "README: CLOSE_CONNECTION fails the connection and the default policy retries with backoff; got "
             + next + ", socket " + socket.state());
     socket.close();

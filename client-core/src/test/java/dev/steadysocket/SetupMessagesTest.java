@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.steadysocket.testkit.RecordingListener;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -84,10 +85,10 @@ class SetupMessagesTest extends SetupTestBase {
     transports.last().receive("{\"type\":\"ticker\"}");
     clock.runUntilIdle();
     RecordingListener.SetupConfirmed c = listener.assertSetupConfirmed(r);
-    assertEquals("subscribed", c.reply().type());
+    assertEquals("subscribed", c.reply.type());
     listener.assertMessage("ticker");
     assertEquals(SetupStatus.CONFIRMED, r.status());
-    assertSame(c.reply(), r.reply());
+    assertSame(c.reply, r.reply());
     clock.advanceBy(Duration.ofSeconds(10)); // the timeout was cancelled: nothing fails
     assertEquals(OPEN, socket.state());
     closeOpen(socket);

@@ -10,6 +10,8 @@ import static dev.steadysocket.ConnectionState.RECONNECTING;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.steadysocket.testkit.FakeScheduler;
+import dev.steadysocket.testkit.FakeTransports;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MonitorInfo;
@@ -567,7 +569,7 @@ final class StateMachineModel {
         refusing = r.on();
       } else if (target instanceof BreakCancel) {
         if (t != null) {
-          t.throwOnCancel = true;
+          t.failCancel = new IllegalStateException("fake transport: cancel failed");
           breakCancelUsed = true;
         }
       }

@@ -2,6 +2,8 @@ package dev.steadysocket;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.steadysocket.testkit.FakeScheduler;
+import dev.steadysocket.testkit.FakeTransports;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

@@ -5,6 +5,9 @@ import static dev.steadysocket.ConnectionState.IDLE;
 import static dev.steadysocket.ConnectionState.OPEN;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.steadysocket.testkit.FakeScheduler;
+import dev.steadysocket.testkit.FakeTransports;
+import dev.steadysocket.testkit.RecordingListener;
 import java.io.IOException;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;

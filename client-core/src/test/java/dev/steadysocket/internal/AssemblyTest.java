@@ -10,6 +10,9 @@ import dev.steadysocket.ConnectionState;
 import dev.steadysocket.Envelope;
 import dev.steadysocket.Heartbeat;
 import dev.steadysocket.MessageCodec;
+import dev.steadysocket.testkit.FakeScheduler;
+import dev.steadysocket.testkit.FakeTransports;
+import dev.steadysocket.testkit.RecordingListener;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -68,7 +71,7 @@ class AssemblyTest {
     SocketConfig healthy = config();
     healthy.transportFactory = (refresh, headers, listener) -> {
       dialled.countDown();
-      return new FakeTransport();
+      return new FakeTransports.Fake();
     };
     SocketCore survivor = Assembly.build(healthy);
     SocketCore crashed = Assembly.build(crashing);
@@ -83,17 +86,17 @@ class AssemblyTest {
 
   @Test
   void withoutACodecTheJacksonOneIsUsedAndListenersAndHandlersAreRegistered() throws Exception {
-    ManualScheduler scheduler = new ManualScheduler();
+    FakeScheduler scheduler = new FakeScheduler();
     SocketConfig c = config();
     c.scheduler = scheduler;
-    FakeTransport t = new FakeTransport();
+    FakeTransports.Fake t = new FakeTransports.Fake();
     Transport.Listener[] listener = {null};
     c.transportFactory = (refresh, headers, l) -> {
       listener[0] = l;
       return t;
     };
     java.util.List<String> events = new java.util.ArrayList<>();
-    c.listeners.add(new ListenerBusTest.Recorder("l", events));
+    c.listeners.add(new RecordingListener().journal("l", events));
     c.addHandler("tick", ListenerBusTest.Tick.class, tick -> events.add("tick " + tick.symbol));
     c.addHandler("tick", new com.fasterxml.jackson.core.type.TypeReference<java.util.Map<String, String>>() {},
         m -> events.add("map " + m));
@@ -105,7 +108,7 @@ class AssemblyTest {
     core.send(Envelope.builder("m").id("x").build());
     assertEquals("m", MessageCodec.jackson().decode(t.sent.get(0)).type());
     listener[0].onText(MessageCodec.jackson().encode(Envelope.of("tick", java.util.Map.of("symbol", "A"))));
-    assertEquals(List.of("l: IDLE->CONNECTING", "l: CONNECTING->OPEN", "l: message tick", "tick A", "map {symbol=A}"),
+    assertEquals(List.of("l: State(IDLE -> CONNECTING)", "l: State(CONNECTING -> OPEN)", "l: Message(tick)", "tick A", "map {symbol=A}"),
         events);
     assertFalse(core.closeFuture().isDone());
   }

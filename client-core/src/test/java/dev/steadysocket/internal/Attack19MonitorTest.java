@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.steadysocket.Heartbeat;
 import dev.steadysocket.MessageCodec;
+import dev.steadysocket.testkit.FakeScheduler;
+import dev.steadysocket.testkit.FakeTransports;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,9 +16,9 @@ import org.junit.jupiter.api.Test;
 /** Hostile tests of issue #19's liveness check at the monitor. Virtual time. */
 class Attack19MonitorTest {
   static final long SECOND = 1_000_000_000L;
-  final ManualScheduler scheduler = new ManualScheduler();
+  final FakeScheduler scheduler = new FakeScheduler();
   final LoopTasks tasks = new LoopTasks(scheduler);
-  final FakeTransport transport = new FakeTransport();
+  final FakeTransports.Fake transport = new FakeTransports.Fake();
   final List<Connection> dead = new ArrayList<>();
   final BiConsumer<Connection, Duration> onDead = (c, silence) -> dead.add(c);
 
@@ -42,10 +44,10 @@ class Attack19MonitorTest {
     m.checkNow(5 * SECOND);
     c.holds++;
     c.readerHeld = true; // the listeners are behind at the deadline
-    scheduler.advance(5 * SECOND);
+    scheduler.advanceByNanos(5 * SECOND);
     assertTrue(dead.isEmpty(), "no verdict while held (documented)");
     c.readerHeld = false; // caught up; no frame, no pong ever since the ping
-    scheduler.advance(600 * SECOND);
+    scheduler.advanceByNanos(600 * SECOND);
     assertEquals(List.of(c), dead,
         "10 minutes after the reader was released, a link silent since the check's ping is still"
             + " not judged (pings sent: " + transport.pings + ")");

@@ -8,6 +8,8 @@ import dev.steadysocket.ConnectionState;
 import dev.steadysocket.MessageCodec;
 import dev.steadysocket.OutboxPolicy;
 import dev.steadysocket.RequestRetention;
+import dev.steadysocket.testkit.FakeScheduler;
+import dev.steadysocket.testkit.RecordingListener;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -30,7 +32,7 @@ import org.junit.jupiter.api.Test;
 class ConnectionBackPressureTest {
   static final long WAIT_SECONDS = 10;
 
-  final ManualScheduler scheduler = new ManualScheduler();
+  final FakeScheduler scheduler = new FakeScheduler();
   final LoopTasks tasks = new LoopTasks(scheduler);
   final ExecutorService callbackThread = Executors.newSingleThreadExecutor();
   final ListenerBus bus = new ListenerBus(callbackThread, false, Runnable::run, new AtomicLong());
@@ -186,19 +188,19 @@ class ConnectionBackPressureTest {
   void framesThatArriveBeforeOpenAreDeliveredRightAfterTheOpenState() {
     List<String> events = new ArrayList<>();
     ListenerBus inline = new ListenerBus(Runnable::run, false, Runnable::run, new AtomicLong());
-    inline.addListener(new ListenerBusTest.Recorder("l", events));
+    inline.addListener(new RecordingListener().journal("l", events));
     Connection early = new Connection(null, tasks, null, inline, 2);
     early.deliver(() -> events.add("frame"), 5);
     assertEquals(List.of(), events, "held back until OPEN is published");
     early.publishOpen(ConnectionState.CONNECTING);
-    assertEquals(List.of("l: CONNECTING->OPEN", "frame"), events);
+    assertEquals(List.of("l: State(CONNECTING -> OPEN)", "frame"), events);
   }
 
   @Test
   void everyTextAndBinaryFrameIsCountedForTheHeartbeat() {
     List<String> events = new ArrayList<>();
     ListenerBus inline = new ListenerBus(Runnable::run, false, Runnable::run, new AtomicLong());
-    inline.addListener(new ListenerBusTest.Recorder("l", events));
+    inline.addListener(new RecordingListener().journal("l", events));
     MetricsRecorder metrics = new MetricsRecorder();
     Outbound outbound = new Outbound(OutboxPolicy.defaults(), MessageCodec.jackson(), false, inline, metrics, tasks);
     Inbound inbound = new Inbound(MessageCodec.jackson(), inline, metrics, new InboundLedger(0, false), outbound,
@@ -211,6 +213,6 @@ class ConnectionBackPressureTest {
     assertEquals(1, counted.framesReceived);
     counted.onBinary(new byte[] {1, 2});
     assertEquals(2, counted.framesReceived);
-    assertEquals(List.of("l: CONNECTING->OPEN", "l: message tick", "l: binary 2"), events);
+    assertEquals(List.of("l: State(CONNECTING -> OPEN)", "l: Message(tick)", "l: Binary(2 bytes)"), events);
   }
 }

@@ -9,6 +9,9 @@ import dev.steadysocket.Backoff;
 import dev.steadysocket.ConnectionState;
 import dev.steadysocket.Heartbeat;
 import dev.steadysocket.ReconnectPolicy.Decision;
+import dev.steadysocket.testkit.FakeScheduler;
+import dev.steadysocket.testkit.FakeTransports;
+import dev.steadysocket.testkit.RecordingListener;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -23,34 +26,9 @@ import org.junit.jupiter.api.Test;
 class ConnectionLoopEventsTest {
   static final long SECOND = 1_000_000_000L;
 
-  /** A transport that reports what its handshake negotiated; otherwise a {@link FakeTransport}. */
-  static final class NegotiatingTransport implements Transport {
-    final FakeTransport fake = new FakeTransport();
-    final String subprotocol;
-    final String extensions;
-
-    NegotiatingTransport(String subprotocol, String extensions) {
-      this.subprotocol = subprotocol;
-      this.extensions = extensions;
-    }
-
-    @Override public boolean send(String text) { return fake.send(text); }
-    @Override public boolean sendBinary(byte[] bytes) { return fake.sendBinary(bytes); }
-    @Override public long queueSize() { return fake.queueSize(); }
-    @Override public long pongCount() { return fake.pongCount(); }
-    @Override public boolean ping() { return fake.ping(); }
-    @Override public String subprotocol() { return subprotocol; }
-    @Override public String extensions() { return extensions; }
-    @Override public void close(int code, String reason) { fake.close(code, reason); }
-    @Override public void cancel() { fake.cancel(); }
-  }
-
-  final ManualScheduler scheduler = new ManualScheduler();
+  final FakeScheduler scheduler = new FakeScheduler();
   final List<String> events = new ArrayList<>();
-  final List<Transport.Listener> listeners = new ArrayList<>();
-  final List<Transport> transports = new ArrayList<>();
-  /** The next transport to dial; null: a plain FakeTransport. */
-  Transport next;
+  final FakeTransports transports = new FakeTransports();
 
   SocketCore build() {
     return Assembly.build(config());
@@ -60,17 +38,11 @@ class ConnectionLoopEventsTest {
     SocketConfig c = new SocketConfig();
     c.urls.add(Checks.webSocketUrl("wss://example.com/feed"));
     c.scheduler = scheduler;
-    c.transportFactory = (refresh, headers, listener) -> {
-      Transport t = next != null ? next : new FakeTransport();
-      next = null;
-      listeners.add(listener);
-      transports.add(t);
-      return t;
-    };
+    c.transportFactory = transports;
     c.callbackExecutor = Runnable::run;
     c.backoff = Backoff.exponential(Duration.ofSeconds(1), Duration.ofSeconds(30)).withoutJitter();
     c.heartbeat = Heartbeat.disabled();
-    c.listeners.add(new ListenerBusTest.Recorder("l", events));
+    c.listeners.add(new RecordingListener().journal("l", events));
     return c;
   }
 
@@ -78,7 +50,7 @@ class ConnectionLoopEventsTest {
   Transport.Listener open(SocketCore core) {
     core.connect();
     scheduler.runUntilIdle();
-    Transport.Listener l = listeners.get(listeners.size() - 1);
+    Transport.Listener l = transports.last().listener;
     l.onOpen();
     scheduler.runUntilIdle();
     assertEquals(ConnectionState.OPEN, core.state());
@@ -97,11 +69,11 @@ class ConnectionLoopEventsTest {
     l.onRefused(Api.get().messageTooLarge("inbound message over the limit"), 1009);
     scheduler.runUntilIdle();
     assertEquals(ConnectionState.RECONNECTING, core.state());
-    assertTrue(events.contains("l: error MessageTooLargeException"), events.toString());
-    assertTrue(events.contains("l: reconnecting 1 in 1000 after inbound message over the limit"), events.toString());
-    assertFalse(((FakeTransport) transports.get(0)).cancelled, "the close handshake runs on");
-    scheduler.advance(SECOND);
-    assertEquals(2, transports.size(), "the retry dialled");
+    assertTrue(events.contains("l: Error(MessageTooLargeException: inbound message over the limit)"), events.toString());
+    assertTrue(events.contains("l: Reconnecting(1, 1000 ms, MessageTooLargeException: inbound message over the limit)"), events.toString());
+    assertFalse(transports.created.get(0).cancelled, "the close handshake runs on");
+    scheduler.advanceByNanos(SECOND);
+    assertEquals(2, transports.count(), "the retry dialled");
   }
 
   /** Attempts are numbered in order, so the log lines of one attempt can be told from the next's. */
@@ -111,8 +83,8 @@ class ConnectionLoopEventsTest {
     Transport.Listener first = open(core);
     first.onFailure(new java.io.IOException("reset"), -1, null);
     scheduler.runUntilIdle();
-    scheduler.advance(SECOND);
-    assertEquals(List.of("connection #1", "connection #2"), listeners.stream().map(Object::toString).toList());
+    scheduler.advanceByNanos(SECOND);
+    assertEquals(List.of("connection #1", "connection #2"), transports.created.stream().map(f -> f.listener.toString()).toList());
   }
 
   /** Without a subprotocol the socket reports none (not ""), and no extensions before OPEN. */
@@ -130,7 +102,10 @@ class ConnectionLoopEventsTest {
   @Test
   void theNegotiatedSubprotocolAndExtensionsAreVisibleOnceOpen() {
     SocketCore core = build();
-    next = new NegotiatingTransport("chat.v2", "permessage-deflate");
+    transports.onConnect = f -> {
+      f.subprotocol = "chat.v2";
+      f.extensions = "permessage-deflate";
+    };
     open(core);
     assertEquals("chat.v2", core.subprotocol());
     assertEquals("permessage-deflate", core.extensions());
@@ -159,11 +134,11 @@ class ConnectionLoopEventsTest {
     scheduler.runUntilIdle();
     Runnable hanging = pool.remove(); // attempt 1's token call, held back: the provider hangs
 
-    scheduler.advance(timeout); // attempt 1 times out waiting for the token
+    scheduler.advanceByNanos(timeout); // attempt 1 times out waiting for the token
     pool.remove().run(); // the policy: refresh the token
-    scheduler.advance(timeout); // the retry after the minimum backoff; attempt 2 waits for the same call
+    scheduler.advanceByNanos(timeout); // the retry after the minimum backoff; attempt 2 waits for the same call
     next[0] = Decision.retry();
-    scheduler.advance(timeout); // attempt 2 times out too, asking nothing new: the call still runs
+    scheduler.advanceByNanos(timeout); // attempt 2 times out too, asking nothing new: the call still runs
     pool.remove().run(); // the policy: retry after the backoff
     scheduler.runUntilIdle();
     assertEquals(ConnectionState.RECONNECTING, core.state());
@@ -172,6 +147,6 @@ class ConnectionLoopEventsTest {
     scheduler.runUntilIdle();
     assertEquals(List.of(false), asked);
     assertTrue(pool.isEmpty(), "no provider call while no attempt waits for a token");
-    assertTrue(listeners.isEmpty(), "nothing dialled with the stale token");
+    assertEquals(0, transports.count(), "nothing dialled with the stale token");
   }
 }

@@ -11,6 +11,7 @@ import dev.steadysocket.ListenerException;
 import dev.steadysocket.ReconnectPolicy;
 import dev.steadysocket.ReconnectPolicy.Decision;
 import dev.steadysocket.SteadySocketListener;
+import dev.steadysocket.testkit.FakeScheduler;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -21,7 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class DeciderTest {
-  final ManualScheduler scheduler = new ManualScheduler();
+  final FakeScheduler scheduler = new FakeScheduler();
   final LoopTasks tasks = new LoopTasks(scheduler);
   final ListenerBus bus = new ListenerBus(Runnable::run, true, Runnable::run, new AtomicLong());
   final List<Throwable> errors = new ArrayList<>();

@@ -12,6 +12,8 @@ import dev.steadysocket.ConnectionLostException;
 import dev.steadysocket.Envelope;
 import dev.steadysocket.SteadySocketException;
 import dev.steadysocket.TokenProvider;
+import dev.steadysocket.testkit.FakeScheduler;
+import dev.steadysocket.testkit.FakeTransports;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -20,25 +22,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class DialerTest {
-  /** Records each connect; answers with a fresh FakeTransport or throws what it is told to. */
-  static final class Factory implements Transport.Factory {
-    final List<Map<String, String>> headers = new ArrayList<>();
-    final List<Boolean> refresh = new ArrayList<>();
-    RuntimeException fail;
-
-    @Override
-    public Transport connect(boolean refreshToken, Map<String, String> h, Transport.Listener listener) {
-      if (fail != null) throw fail;
-      headers.add(h);
-      refresh.add(refreshToken);
-      return new FakeTransport();
-    }
-  }
-
-  final ManualScheduler scheduler = new ManualScheduler();
+  final FakeScheduler scheduler = new FakeScheduler();
   final LoopTasks tasks = new LoopTasks(scheduler);
-  final Factory primary = new Factory();
-  final Factory secondary = new Factory();
+  final FakeTransports primary = new FakeTransports();
+  final FakeTransports secondary = new FakeTransports();
   final List<String> failures = new ArrayList<>();
   final List<SteadySocketException> errors = new ArrayList<>();
   final Dialer.Failed failed = (c, error) -> {
@@ -60,10 +47,10 @@ class DialerTest {
     Dialer d = dialer(null, new InboundLedger(0, false));
     Connection c = attempt(1);
     d.dial(c, 1, true, x -> true, failed);
-    assertTrue(primary.headers.isEmpty());
-    assertEquals(List.of(Map.of()), secondary.headers);
-    assertEquals(List.of(true), secondary.refresh);
-    assertInstanceOf(FakeTransport.class, c.transport);
+    assertTrue(primary.headers().isEmpty());
+    assertEquals(List.of(Map.of()), secondary.headers());
+    assertEquals(List.of(true), secondary.refreshes());
+    assertInstanceOf(FakeTransports.Fake.class, c.transport);
     assertFalse(c.awaitingToken);
     d.abandon(); // nothing to abandon or close
     d.close();
@@ -82,10 +69,10 @@ class DialerTest {
     scheduler.runUntilIdle();
     assertFalse(c.awaitingToken);
     assertEquals(Map.of("Authorization", "Bearer cached", InboundLedger.RESUME_HEADER, "{\"prices\":\"p1\"}"),
-        primary.headers.get(0));
+        primary.headers().get(0));
     d.dial(attempt(2), 0, true, x -> true, failed);
     scheduler.runUntilIdle();
-    assertEquals("Bearer fresh", primary.headers.get(1).get("Authorization"));
+    assertEquals("Bearer fresh", primary.headers().get(1).get("Authorization"));
     assertEquals(1, ledger.handshakeHeaders().size(), "the ledger's map is not modified");
   }
 
@@ -94,7 +81,7 @@ class DialerTest {
     Dialer d = dialer(refresh -> null, new InboundLedger(0, false));
     d.dial(attempt(1), 0, false, x -> true, failed);
     scheduler.runUntilIdle();
-    assertEquals(List.of(Map.of()), primary.headers);
+    assertEquals(List.of(Map.of()), primary.headers());
   }
 
   @Test
@@ -106,7 +93,7 @@ class DialerTest {
     d.dial(c, 0, false, x -> false, failed);
     pool.remove().run();
     scheduler.runUntilIdle();
-    assertTrue(primary.headers.isEmpty());
+    assertTrue(primary.headers().isEmpty());
     assertTrue(c.awaitingToken, "left as it was: the attempt is over");
 
     Connection abandoned = attempt(2);
@@ -114,13 +101,13 @@ class DialerTest {
     d.abandon();
     pool.remove().run();
     scheduler.runUntilIdle();
-    assertTrue(primary.headers.isEmpty(), "an abandoned attempt's token is discarded");
+    assertTrue(primary.headers().isEmpty(), "an abandoned attempt's token is discarded");
 
     d.dial(attempt(3), 0, false, x -> true, failed);
     d.close();
     pool.remove().run(); // cancelled by close: the provider is not even called
     scheduler.runUntilIdle();
-    assertTrue(primary.headers.isEmpty());
+    assertTrue(primary.headers().isEmpty());
     assertTrue(failures.isEmpty());
   }
 
@@ -134,7 +121,7 @@ class DialerTest {
     scheduler.runUntilIdle();
     assertEquals(List.of("7: token provider failed: java.io.IOException"), failures);
     assertInstanceOf(ConnectionLostException.class, errors.get(0));
-    assertTrue(primary.headers.isEmpty());
+    assertTrue(primary.headers().isEmpty());
     assertFalse(c.awaitingToken);
   }
 
@@ -146,7 +133,7 @@ class DialerTest {
     AuthenticationException e = assertInstanceOf(AuthenticationException.class, errors.get(0));
     assertEquals("the token from the TokenProvider has a character HTTP headers do not allow, at index 2", e.getMessage());
     assertEquals(-1, e.statusCode());
-    assertTrue(primary.headers.isEmpty());
+    assertTrue(primary.headers().isEmpty());
   }
 
   @Test
@@ -156,18 +143,18 @@ class DialerTest {
     d.dial(attempt(1), 0, false, x -> true, failed);
     scheduler.runUntilIdle();
     assertTrue(errors.get(0).getMessage().endsWith("at index 0"), errors.get(0).getMessage());
-    assertTrue(primary.headers.isEmpty());
+    assertTrue(primary.headers().isEmpty());
     TokenFetcher good = new TokenFetcher(refresh -> "token", Runnable::run, tasks);
     new Dialer(List.of(primary), good, "X-Token", "", new InboundLedger(0, false))
         .dial(attempt(2), 0, false, x -> true, failed);
     scheduler.runUntilIdle();
-    assertEquals(List.of(Map.of("X-Token", "token")), primary.headers);
+    assertEquals(List.of(Map.of("X-Token", "token")), primary.headers());
   }
 
   @Test
   void aFactoryThatThrowsFailsTheAttempt() {
     IllegalStateException bug = new IllegalStateException("bad setting");
-    primary.fail = bug;
+    primary.failConnect = bug;
     Dialer d = dialer(null, new InboundLedger(0, false));
     Connection c = attempt(4);
     d.dial(c, 0, false, x -> true, failed);

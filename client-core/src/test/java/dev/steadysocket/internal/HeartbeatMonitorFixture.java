@@ -2,6 +2,8 @@ package dev.steadysocket.internal;
 
 import dev.steadysocket.Heartbeat;
 import dev.steadysocket.MessageCodec;
+import dev.steadysocket.testkit.FakeScheduler;
+import dev.steadysocket.testkit.FakeTransports;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,9 +13,9 @@ import java.util.function.BiConsumer;
 abstract class HeartbeatMonitorFixture {
   static final long SECOND = 1_000_000_000L;
 
-  final ManualScheduler scheduler = new ManualScheduler();
+  final FakeScheduler scheduler = new FakeScheduler();
   final LoopTasks tasks = new LoopTasks(scheduler);
-  final FakeTransport transport = new FakeTransport();
+  final FakeTransports.Fake transport = new FakeTransports.Fake();
   final List<Connection> dead = new ArrayList<>();
   /** The silence each verdict reported, in order. */
   final List<Duration> silences = new ArrayList<>();

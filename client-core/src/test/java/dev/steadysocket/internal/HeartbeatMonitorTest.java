@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.steadysocket.Envelope;
 import dev.steadysocket.Heartbeat;
 import dev.steadysocket.MessageCodec;
+import dev.steadysocket.testkit.FakeTransports;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,18 +21,18 @@ class HeartbeatMonitorTest extends HeartbeatMonitorFixture {
     HeartbeatMonitor m = monitor(Heartbeat.every(Duration.ofSeconds(30)).withTimeout(Duration.ofSeconds(10)));
     Connection c = open();
     m.start(c, onDead);
-    scheduler.advance(30 * SECOND - 1);
+    scheduler.advanceByNanos(30 * SECOND - 1);
     assertTrue(transport.sent.isEmpty());
-    scheduler.advance(1);
+    scheduler.advanceByNanos(1);
     assertEquals(1, transport.sent.size(), "the heartbeat envelope");
     Envelope hb = MessageCodec.jackson().decode(transport.sent.get(0));
     assertEquals("heartbeat", hb.type());
     assertEquals(hb.id(), c.heartbeatId);
     assertEquals(scheduler.nanoTime(), c.heartbeatSentNanos);
     assertEquals(scheduler.currentTimeMillis(), hb.timestamp());
-    scheduler.advance(10 * SECOND - 1);
+    scheduler.advanceByNanos(10 * SECOND - 1);
     assertTrue(dead.isEmpty());
-    scheduler.advance(1);
+    scheduler.advanceByNanos(1);
     assertEquals(List.of(c), dead);
   }
 
@@ -42,16 +43,16 @@ class HeartbeatMonitorTest extends HeartbeatMonitorFixture {
     transport.pongs = 3;
     m.start(c, onDead);
     assertEquals(3, c.pongsAtCheck);
-    scheduler.advance(30 * SECOND);
+    scheduler.advanceByNanos(30 * SECOND);
     c.framesReceived++;
-    scheduler.advance(10 * SECOND);
+    scheduler.advanceByNanos(10 * SECOND);
     assertTrue(dead.isEmpty(), "a frame arrived");
-    scheduler.advance(20 * SECOND); // round 2
+    scheduler.advanceByNanos(20 * SECOND); // round 2
     transport.pongs = 4;
-    scheduler.advance(10 * SECOND);
+    scheduler.advanceByNanos(10 * SECOND);
     assertTrue(dead.isEmpty(), "a pong arrived");
     assertEquals(4, c.pongsAtCheck);
-    scheduler.advance(30 * SECOND); // round 3: nothing
+    scheduler.advanceByNanos(30 * SECOND); // round 3: nothing
     assertEquals(List.of(c), dead);
   }
 
@@ -61,7 +62,7 @@ class HeartbeatMonitorTest extends HeartbeatMonitorFixture {
     Connection c = open();
     transport.pongs = -1;
     m.start(c, onDead);
-    scheduler.advance(40 * SECOND);
+    scheduler.advanceByNanos(40 * SECOND);
     assertEquals(List.of(c), dead);
   }
 
@@ -70,7 +71,7 @@ class HeartbeatMonitorTest extends HeartbeatMonitorFixture {
     HeartbeatMonitor m = monitor(Heartbeat.every(Duration.ofSeconds(30)).withoutEnvelope());
     Connection c = open();
     m.start(c, onDead);
-    scheduler.advance(30 * SECOND);
+    scheduler.advanceByNanos(30 * SECOND);
     assertTrue(transport.sent.isEmpty());
     assertEquals(1, c.heartbeatRounds);
   }
@@ -81,9 +82,9 @@ class HeartbeatMonitorTest extends HeartbeatMonitorFixture {
     Connection c = open();
     c.openedNanos = scheduler.nanoTime() - 25 * SECOND; // the loop got to it late
     m.start(c, (x, silence) -> {});
-    scheduler.advance(5 * SECOND);
+    scheduler.advanceByNanos(5 * SECOND);
     assertEquals(1, c.heartbeatRounds, "round 1 at opened + 30 s");
-    scheduler.advance(30 * SECOND);
+    scheduler.advanceByNanos(30 * SECOND);
     assertEquals(2, c.heartbeatRounds);
   }
 
@@ -93,9 +94,9 @@ class HeartbeatMonitorTest extends HeartbeatMonitorFixture {
     long interval = LoopTasks.MAX_DELAY_NANOS / 4 * 3; // about 55 years: one round still fits
     HeartbeatMonitor m = monitor(Heartbeat.every(Duration.ofNanos(interval)).withoutEnvelope());
     m.start(open(), onDead);
-    scheduler.advance(interval - 1);
+    scheduler.advanceByNanos(interval - 1);
     assertEquals(0, transport.pings);
-    scheduler.advance(1);
+    scheduler.advanceByNanos(1);
     assertEquals(1, transport.pings, "round 1 at opened + interval, not at the saturated bound");
   }
 
@@ -104,7 +105,7 @@ class HeartbeatMonitorTest extends HeartbeatMonitorFixture {
     monitor(Heartbeat.disabled()).start(open(), onDead);
     Connection noTransport = new Connection(null, tasks, null, null, 2);
     monitor(Heartbeat.defaults()).start(noTransport, onDead);
-    assertEquals(0, scheduler.pending());
+    assertEquals(0, scheduler.pendingTasks());
   }
 
   @Test
@@ -113,22 +114,22 @@ class HeartbeatMonitorTest extends HeartbeatMonitorFixture {
     HeartbeatMonitor m = monitor(Heartbeat.every(Duration.ofSeconds(10)).withTimeout(Duration.ofSeconds(10)));
     Connection c = open();
     m.start(c, onDead);
-    assertEquals(1, scheduler.pending());
+    assertEquals(1, scheduler.pendingTasks());
     m.stop();
-    assertEquals(0, scheduler.pending(), "the tick");
+    assertEquals(0, scheduler.pendingTasks(), "the tick");
 
-    FakeTransport second = new FakeTransport();
+    FakeTransports.Fake second = new FakeTransports.Fake();
     Connection c2 = new Connection(null, tasks, null, null, 3);
     c2.transport = second;
     c2.openedNanos = scheduler.nanoTime() - 15 * SECOND; // round 1 is overdue, round 2 is due in 5 s
     m.start(c2, onDead);
     scheduler.runUntilIdle(); // round 1: a check in 10 s, the next tick in 5 s
-    scheduler.advance(5 * SECOND); // round 2 before round 1's check: two checks pending
+    scheduler.advanceByNanos(5 * SECOND); // round 2 before round 1's check: two checks pending
     assertEquals(2, c2.heartbeatRounds);
-    assertEquals(3, scheduler.pending(), "two checks and the next tick");
+    assertEquals(3, scheduler.pendingTasks(), "two checks and the next tick");
     m.stop();
-    assertEquals(0, scheduler.pending());
-    scheduler.advance(60 * SECOND);
+    assertEquals(0, scheduler.pendingTasks());
+    scheduler.advanceByNanos(60 * SECOND);
     assertTrue(dead.isEmpty());
   }
 
@@ -137,9 +138,9 @@ class HeartbeatMonitorTest extends HeartbeatMonitorFixture {
     HeartbeatMonitor m = monitor(Heartbeat.every(Duration.ofSeconds(30)).withTimeout(Duration.ofSeconds(10)));
     Connection first = open();
     m.start(first, onDead);
-    scheduler.advance(30 * SECOND);
+    scheduler.advanceByNanos(30 * SECOND);
     first.transport = null; // retired without stop(): its pending check must not fire
-    scheduler.advance(10 * SECOND);
+    scheduler.advanceByNanos(10 * SECOND);
     assertTrue(dead.isEmpty());
   }
 
@@ -161,13 +162,13 @@ class HeartbeatMonitorTest extends HeartbeatMonitorFixture {
     Connection c = open();
     List<Connection> died = new ArrayList<>();
     m.start(c, (x, silence) -> died.add(x));
-    scheduler.advance(30 * SECOND);
+    scheduler.advanceByNanos(30 * SECOND);
     assertTrue(transport.sent.isEmpty());
     assertEquals(null, c.heartbeatId);
     transport.pongs++;
-    scheduler.advance(10 * SECOND);
+    scheduler.advanceByNanos(10 * SECOND);
     assertTrue(died.isEmpty(), "the pong counts");
-    scheduler.advance(40 * SECOND);
+    scheduler.advanceByNanos(40 * SECOND);
     assertEquals(1, died.size());
     assertSame(c, died.get(0));
     assertNotNull(m);

@@ -16,6 +16,7 @@ import dev.steadysocket.Envelope;
 import dev.steadysocket.ListenerException;
 import dev.steadysocket.SteadySocketListener;
 import dev.steadysocket.Subscription;
+import dev.steadysocket.testkit.RecordingListener;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,64 +28,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class ListenerBusTest {
-  /** Records each callback as a string; optionally throws from one of them. */
-  static final class Recorder implements SteadySocketListener {
-    final String name;
-    final List<String> events;
-    final List<Throwable> errors = new ArrayList<>();
-    final List<byte[]> binaries = new ArrayList<>();
-    RuntimeException throwOnState;
-    Error errorOnState;
-    RuntimeException throwOnError;
-    RuntimeException throwOnClosed;
-
-    Recorder(String name, List<String> events) {
-      this.name = name;
-      this.events = events;
-    }
-
-    @Override
-    public void onStateChanged(ConnectionState previous, ConnectionState current) {
-      events.add(name + ": " + previous + "->" + current);
-      if (throwOnState != null) throw throwOnState;
-      if (errorOnState != null) throw errorOnState;
-    }
-
-    @Override
-    public void onMessage(Envelope envelope) {
-      events.add(name + ": message " + envelope.type());
-    }
-
-    @Override
-    public void onBinaryMessage(byte[] bytes) {
-      events.add(name + ": binary " + bytes.length);
-      binaries.add(bytes);
-    }
-
-    @Override
-    public void onReconnecting(int attempt, Duration delay, SteadySocketException cause) {
-      events.add(name + ": reconnecting " + attempt + " in " + delay.toMillis() + " after " + cause.getMessage());
-    }
-
-    @Override
-    public void onError(SteadySocketException error) {
-      events.add(name + ": error " + error.getClass().getSimpleName());
-      errors.add(error);
-      if (throwOnError != null) throw throwOnError;
-    }
-
-    @Override
-    public void onClosed(CloseReason reason) {
-      events.add(name + ": closed " + reason.code());
-      if (throwOnClosed != null) throw throwOnClosed;
-    }
-
-    @Override
-    public String toString() {
-      return name;
-    }
-  }
-
   /** An executor that refuses while {@code refusing}, else runs inline. */
   static final class Switchable implements Executor {
     boolean refusing;
@@ -100,8 +43,8 @@ class ListenerBusTest {
   final AtomicLong rejected = new AtomicLong();
   final Switchable executor = new Switchable();
   final ListenerBus bus = new ListenerBus(executor, false, Runnable::run, rejected);
-  final Recorder a = new Recorder("a", events);
-  final Recorder b = new Recorder("b", events);
+  final RecordingListener a = new RecordingListener().journal("a", events);
+  final RecordingListener b = new RecordingListener().journal("b", events);
 
   {
     bus.addListener(a);
@@ -115,10 +58,10 @@ class ListenerBusTest {
     bus.reconnecting(2, Duration.ofMillis(1500), cause);
     bus.error(cause);
     assertEquals(List.of(
-        "a: IDLE->CONNECTING", "b: IDLE->CONNECTING",
-        "a: reconnecting 2 in 1500 after reset", "b: reconnecting 2 in 1500 after reset",
-        "a: error SteadySocketException", "b: error SteadySocketException"), events);
-    assertSame(cause, a.errors.get(0));
+        "a: State(IDLE -> CONNECTING)", "b: State(IDLE -> CONNECTING)",
+        "a: Reconnecting(2, 1500 ms, SteadySocketException: reset)", "b: Reconnecting(2, 1500 ms, SteadySocketException: reset)",
+        "a: Error(SteadySocketException: reset)", "b: Error(SteadySocketException: reset)"), events);
+    assertSame(cause, a.errors().get(0));
     assertFalse(bus.isSharedDispatch());
     assertTrue(new ListenerBus(Runnable::run, true, Runnable::run, rejected).isSharedDispatch());
   }
@@ -128,25 +71,25 @@ class ListenerBusTest {
     bus.enqueueStateChanged(ConnectionState.CONNECTING, ConnectionState.OPEN);
     assertEquals(List.of(), events);
     bus.kick();
-    assertEquals(List.of("a: CONNECTING->OPEN", "b: CONNECTING->OPEN"), events);
+    assertEquals(List.of("a: State(CONNECTING -> OPEN)", "b: State(CONNECTING -> OPEN)"), events);
   }
 
   @Test
   void aThrowingListenerIsReportedOnceAfterTheEventAndDeliveryGoesOn() {
     Error error = new StackOverflowError("listener recursion");
-    a.errorOnState = error;
+    a.throwAfter(RecordingListener.State.class, error);
     bus.stateChanged(ConnectionState.IDLE, ConnectionState.CONNECTING);
-    a.errorOnState = null;
-    b.throwOnState = new SteadySocketException("b's bug");
+    a.throwAfter(RecordingListener.State.class, null);
+    b.throwAfter(RecordingListener.State.class, new SteadySocketException("b's bug"));
     bus.stateChanged(ConnectionState.CONNECTING, ConnectionState.OPEN);
     assertEquals(List.of(
-        "a: IDLE->CONNECTING", "b: IDLE->CONNECTING", "a: error ListenerException", "b: error ListenerException",
-        "a: CONNECTING->OPEN", "b: CONNECTING->OPEN", "a: error ListenerException", "b: error ListenerException"),
+        "a: State(IDLE -> CONNECTING)", "b: State(IDLE -> CONNECTING)", "a: Error(ListenerException: a threw from onStateChanged)", "b: Error(ListenerException: a threw from onStateChanged)",
+        "a: State(CONNECTING -> OPEN)", "b: State(CONNECTING -> OPEN)", "a: Error(ListenerException: b threw from onStateChanged)", "b: Error(ListenerException: b threw from onStateChanged)"),
         events);
-    ListenerException first = assertInstanceOf(ListenerException.class, a.errors.get(0));
+    ListenerException first = assertInstanceOf(ListenerException.class, a.errors().get(0));
     assertSame(error, first.getCause());
     assertEquals("a threw from onStateChanged", first.getMessage());
-    assertEquals("b threw from onStateChanged", a.errors.get(1).getMessage());
+    assertEquals("b threw from onStateChanged", a.errors().get(1).getMessage());
   }
 
   @Test
@@ -166,24 +109,24 @@ class ListenerBusTest {
     bus.addListener(broken);
     bus.stateChanged(ConnectionState.IDLE, ConnectionState.CONNECTING);
     String expected = broken.getClass().getName() + "@" + Integer.toHexString(System.identityHashCode(broken));
-    assertEquals(expected + " threw from onStateChanged", a.errors.get(0).getMessage());
+    assertEquals(expected + " threw from onStateChanged", a.errors().get(0).getMessage());
     assertEquals(expected, Quiet.identity(broken));
   }
 
   @Test
   void anOnErrorThatThrowsIsNotReportedAgain() {
-    a.throwOnError = new SteadySocketException("onError bug");
+    a.throwAfter(RecordingListener.Error.class, new SteadySocketException("onError bug"));
     bus.error(new SteadySocketException("x"));
     bus.stateChanged(ConnectionState.IDLE, ConnectionState.CONNECTING);
-    assertEquals(List.of("a: error SteadySocketException", "b: error SteadySocketException",
-        "a: IDLE->CONNECTING", "b: IDLE->CONNECTING"), events);
+    assertEquals(List.of("a: Error(SteadySocketException: x)", "b: Error(SteadySocketException: x)",
+        "a: State(IDLE -> CONNECTING)", "b: State(IDLE -> CONNECTING)"), events);
   }
 
   @Test
   void removedListenersHearNothingMore() {
     bus.removeListener(a);
     bus.stateChanged(ConnectionState.IDLE, ConnectionState.CONNECTING);
-    assertEquals(List.of("b: IDLE->CONNECTING"), events);
+    assertEquals(List.of("b: State(IDLE -> CONNECTING)"), events);
   }
 
   public static final class Tick {
@@ -198,10 +141,10 @@ class ListenerBusTest {
     bus.on("other", Tick.class, t -> got.add("other"));
     bus.message(Envelope.of("tick", Map.of("symbol", "ACME"))).run();
     assertEquals(List.of("class ACME", "ref {symbol=ACME}"), got);
-    assertEquals(List.of("a: message tick", "b: message tick"), events);
+    assertEquals(List.of("a: Message(tick)", "b: Message(tick)"), events);
     bus.deliverMessage(Envelope.of("untyped", 1));
     assertEquals(2, got.size());
-    assertEquals(List.of("a: message tick", "b: message tick", "a: message untyped", "b: message untyped"), events);
+    assertEquals(List.of("a: Message(tick)", "b: Message(tick)", "a: Message(untyped)", "b: Message(untyped)"), events);
   }
 
   @Test
@@ -226,7 +169,7 @@ class ListenerBusTest {
     s.cancel(); // idempotent
     bus.message(Envelope.of("tick", Map.of("symbol", "X"))).run();
     assertEquals(List.of(), got);
-    assertEquals(List.of("a: message tick", "b: message tick"), events);
+    assertEquals(List.of("a: Message(tick)", "b: Message(tick)"), events);
   }
 
   @Test
@@ -234,8 +177,9 @@ class ListenerBusTest {
     List<String> got = new ArrayList<>();
     bus.on("tick", Integer.class, n -> got.add("int"));
     bus.post(bus.message(Envelope.of("tick", Map.of("symbol", "X"))));
-    assertEquals(List.of("a: message tick", "b: message tick", "a: error DecodeException", "b: error DecodeException"), events);
-    assertInstanceOf(DecodeException.class, a.errors.get(0));
+    String decodeError = "Error(DecodeException: content of 'tick' does not fit java.lang.Integer: '{\"symbol\":\"X\"}')";
+    assertEquals(List.of("a: Message(tick)", "b: Message(tick)", "a: " + decodeError, "b: " + decodeError), events);
+    assertInstanceOf(DecodeException.class, a.errors().get(0));
     assertTrue(got.isEmpty());
   }
 
@@ -249,7 +193,7 @@ class ListenerBusTest {
       }
     }, m -> {});
     bus.post(bus.message(Envelope.of("boom", Map.of("x", 1))));
-    Throwable conversion = a.errors.get(0);
+    Throwable conversion = a.errors().get(0);
     assertInstanceOf(ListenerException.class, conversion);
     assertInstanceOf(AssertionError.class, conversion.getCause());
     assertEquals("converting the content of 'boom' threw", conversion.getMessage());
@@ -259,7 +203,7 @@ class ListenerBusTest {
       throw bug;
     });
     bus.post(bus.message(Envelope.of("tick", Map.of("symbol", "X"))));
-    Throwable handler = a.errors.get(1);
+    Throwable handler = a.errors().get(1);
     assertEquals("handler for 'tick' threw from accept", handler.getMessage());
     assertSame(bug, handler.getCause());
   }
@@ -268,24 +212,24 @@ class ListenerBusTest {
   void binaryFramesAreCopiedOnlyWhenListenersShareThem() {
     byte[] bytes = {1, 2, 3};
     bus.binary(bytes).run();
-    assertNotSame(a.binaries.get(0), b.binaries.get(0));
-    assertEquals(3, a.binaries.get(0).length);
+    assertNotSame(a.recorded(RecordingListener.Binary.class).get(0).bytes, b.recorded(RecordingListener.Binary.class).get(0).bytes);
+    assertEquals(3, a.recorded(RecordingListener.Binary.class).get(0).bytes.length);
     ListenerBus single = new ListenerBus(Runnable::run, true, Runnable::run, rejected);
-    Recorder only = new Recorder("only", events);
+    RecordingListener only = new RecordingListener().journal("only", events);
     single.addListener(only);
     single.binary(bytes).run();
-    assertSame(bytes, only.binaries.get(0));
+    assertSame(bytes, only.recorded(RecordingListener.Binary.class).get(0).bytes);
   }
 
   @Test
   void nothingIsDeliveredAfterOnClosed() {
     List<String> after = new ArrayList<>();
-    a.throwOnClosed = new SteadySocketException("onClosed bug");
+    a.throwAfter(RecordingListener.Closed.class, new SteadySocketException("onClosed bug"));
     bus.closed(Api.get().closeReason(1000, "", true, null), () -> after.add("afterwards"));
     bus.stateChanged(ConnectionState.CLOSING, ConnectionState.CLOSED);
     bus.error(new SteadySocketException("late"));
     bus.closed(Api.get().closeReason(1001, "", true, null), () -> after.add("afterwards again"));
-    assertEquals(List.of("a: closed 1000", "b: closed 1000"), events, "not even the error onClosed raised");
+    assertEquals(List.of("a: Closed(CloseReason(1000, by app))", "b: Closed(CloseReason(1000, by app))"), events, "not even the error onClosed raised");
     assertEquals(List.of("afterwards", "afterwards again"), after);
   }
 
@@ -313,10 +257,10 @@ class ListenerBusTest {
     assertEquals(1, rejected.get());
     executor.refusing = false;
     bus.stateChanged(ConnectionState.CONNECTING, ConnectionState.OPEN);
-    assertEquals(List.of("a: error ListenerException", "b: error ListenerException",
-        "a: CONNECTING->OPEN", "b: CONNECTING->OPEN"), events);
-    assertEquals("the callback executor refused callbacks; some were dropped", a.errors.get(0).getMessage());
-    assertInstanceOf(RejectedExecutionException.class, a.errors.get(0).getCause());
+    assertEquals(List.of("a: Error(ListenerException: the callback executor refused callbacks; some were dropped)", "b: Error(ListenerException: the callback executor refused callbacks; some were dropped)",
+        "a: State(CONNECTING -> OPEN)", "b: State(CONNECTING -> OPEN)"), events);
+    assertEquals("the callback executor refused callbacks; some were dropped", a.errors().get(0).getMessage());
+    assertInstanceOf(RejectedExecutionException.class, a.errors().get(0).getCause());
   }
 
   @Test
@@ -351,7 +295,7 @@ class ListenerBusTest {
       bus.raise(Api.get().listener("two", new IllegalStateException()));
       events.add("delivery");
     });
-    assertEquals(List.of("delivery", "a: error SteadySocketException", "b: error SteadySocketException",
-        "a: error ListenerException", "b: error ListenerException"), events);
+    assertEquals(List.of("delivery", "a: Error(SteadySocketException: one)", "b: Error(SteadySocketException: one)",
+        "a: Error(ListenerException: two)", "b: Error(ListenerException: two)"), events);
   }
 }

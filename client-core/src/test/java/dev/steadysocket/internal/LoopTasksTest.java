@@ -4,13 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.steadysocket.testkit.FakeScheduler;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class LoopTasksTest {
-  final ManualScheduler scheduler = new ManualScheduler();
+  final FakeScheduler scheduler = new FakeScheduler();
   final LoopTasks tasks = new LoopTasks(scheduler);
 
   @Test
@@ -26,7 +27,7 @@ class LoopTasksTest {
     tasks.schedule(() -> {
       throw new IllegalStateException("late");
     }, 10);
-    scheduler.advance(10);
+    scheduler.advanceByNanos(10);
     assertEquals(List.of("next"), ran);
     assertEquals(2, crashes.size());
     assertSame(boom, crashes.get(0));
@@ -57,7 +58,7 @@ class LoopTasksTest {
   void clocksComeFromTheScheduler() {
     assertEquals(scheduler.nanoTime(), tasks.nanoTime());
     assertEquals(scheduler.currentTimeMillis(), tasks.currentTimeMillis());
-    scheduler.advance(2_000_000);
+    scheduler.advanceByNanos(2_000_000);
     assertEquals(scheduler.nanoTime(), tasks.nanoTime());
     assertEquals(scheduler.currentTimeMillis(), tasks.currentTimeMillis());
   }
@@ -68,7 +69,7 @@ class LoopTasksTest {
     List<String> ran = new ArrayList<>();
     Scheduler.Cancellable c = tasks.schedule(() -> ran.add("x"), 5);
     LoopTasks.cancel(c);
-    scheduler.advance(10);
+    scheduler.advanceByNanos(10);
     assertTrue(ran.isEmpty());
   }
 }

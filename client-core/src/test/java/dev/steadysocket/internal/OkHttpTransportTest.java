@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.steadysocket.Compression;
+import dev.steadysocket.testkit.ServerPeer;
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -21,7 +22,6 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
 import okhttp3.WebSocket;
-import okhttp3.WebSocketListener;
 import okio.ByteString;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -58,46 +58,10 @@ class OkHttpTransportTest {
     }
   }
 
-  /** The server side: echoes text, records what it saw. */
-  static final class Server extends WebSocketListener {
-    final BlockingQueue<WebSocket> opened = new LinkedBlockingQueue<>();
-    final BlockingQueue<String> events = new LinkedBlockingQueue<>();
-
-    @Override public void onOpen(WebSocket ws, Response response) { opened.add(ws); }
-
-    @Override
-    public void onMessage(WebSocket ws, String text) {
-      ws.send(text);
-    }
-
-    @Override
-    public void onClosing(WebSocket ws, int code, String reason) {
-      events.add("closing " + code + " " + reason);
-      ws.close(1000, null);
-    }
-
-    @Override
-    public void onClosed(WebSocket ws, int code, String reason) {
-      events.add("closed " + code);
-    }
-
-    WebSocket awaitOpen() throws InterruptedException {
-      WebSocket ws = opened.poll(10, TimeUnit.SECONDS);
-      assertNotNull(ws, "the server saw no WebSocket open within 10 s");
-      return ws;
-    }
-
-    String next() throws InterruptedException {
-      String e = events.poll(10, TimeUnit.SECONDS);
-      if (e == null) fail("no server event within 10 s");
-      return e;
-    }
-  }
-
   final MockWebServer server = new MockWebServer();
   final OkHttpClient base = new OkHttpClient();
   final Events events = new Events();
-  final Server peer = new Server();
+  final ServerPeer peer = new ServerPeer(true);
 
   @AfterEach
   void tearDown() throws IOException {
@@ -192,7 +156,7 @@ class OkHttpTransportTest {
     assertEquals("text after the pings", events.next());
     assertEquals(3, t.pongCount());
     t.close(1000, "done");
-    assertEquals("closing 1000 done", peer.next());
+    assertEquals("closing 1000 done", peer.awaitClose());
   }
 
   @Test
@@ -231,7 +195,7 @@ class OkHttpTransportTest {
     assertEquals("binary 3", events.next());
     t.close(1000, "bye");
     assertFalse(t.send("late"), "OkHttp refuses sends once closing");
-    assertEquals("closing 1000 bye", peer.next());
+    assertEquals("closing 1000 bye", peer.awaitClose());
     assertEquals("closing 1000 ", events.next());
     assertEquals("closed 1000", events.next());
   }
@@ -242,7 +206,7 @@ class OkHttpTransportTest {
     WebSocket serverSide = peer.awaitOpen();
     serverSide.close(4000, "maintenance");
     assertEquals("closing 4000 maintenance", events.next());
-    assertEquals("closing 4000 ", peer.next(), "the client answered with 4000, not 1000");
+    assertEquals("closing 4000 ", peer.awaitClose(), "the client answered with 4000, not 1000");
     assertEquals("closed 4000", events.next());
   }
 

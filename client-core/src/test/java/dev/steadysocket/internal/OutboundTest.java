@@ -16,6 +16,8 @@ import dev.steadysocket.OutboxOverflowException;
 import dev.steadysocket.OutboxPolicy;
 import dev.steadysocket.OutboxPolicy.Overflow;
 import dev.steadysocket.SocketClosedException;
+import dev.steadysocket.testkit.FakeScheduler;
+import dev.steadysocket.testkit.FakeTransports;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -44,7 +46,7 @@ class OutboundTest {
     }
   }
 
-  final ManualScheduler scheduler = new ManualScheduler();
+  final FakeScheduler scheduler = new FakeScheduler();
   final LoopTasks tasks = new LoopTasks(scheduler);
   final ListenerBus bus = new ListenerBus(Runnable::run, true, Runnable::run, new AtomicLong());
   final MetricsRecorder metrics = new MetricsRecorder();
@@ -84,8 +86,8 @@ class OutboundTest {
     CompletableFuture<Void> a = send(o, "a"), b = send(o, "bb");
     assertFalse(a.isDone());
     assertEquals(2, metrics.outboxDepth);
-    assertEquals(0, scheduler.pending(), "no drain timer while nothing is writable");
-    FakeTransport t = new FakeTransport();
+    assertEquals(0, scheduler.pendingTasks(), "no drain timer while nothing is writable");
+    FakeTransports.Fake t = new FakeTransports.Fake();
     o.attach(t, null, List.of(), false);
     assertEquals(List.of("a", "bb"), t.sent);
     assertSucceeded(a);
@@ -101,7 +103,7 @@ class OutboundTest {
   @Test
   void aWaitingMessageKeepsTheLaneClosedToNewerOnes() {
     Outbound o = outbound();
-    FakeTransport t = new FakeTransport();
+    FakeTransports.Fake t = new FakeTransports.Fake();
     o.attach(t, null, List.of(), false);
     t.acceptSends = false; // closing: send() says no
     CompletableFuture<Void> a = send(o, "a");
@@ -119,37 +121,37 @@ class OutboundTest {
   @Test
   void aFullSendBufferHoldsMessagesBackAndAPollWritesThemLater() {
     Outbound o = outbound();
-    FakeTransport t = new FakeTransport();
+    FakeTransports.Fake t = new FakeTransports.Fake();
     o.attach(t, null, List.of(), false);
     t.queueSize = Outbound.SEND_BUFFER_HIGH_WATER - 10;
     CompletableFuture<Void> fits = send(o, "x".repeat(10));
     assertSucceeded(fits);
     CompletableFuture<Void> over = send(o, "y".repeat(11));
     assertFalse(over.isDone());
-    assertEquals(1, scheduler.pending(), "a drain poll is scheduled");
+    assertEquals(1, scheduler.pendingTasks(), "a drain poll is scheduled");
     assertEquals(Outbound.DRAIN_POLL_NANOS, scheduler.lastDelay());
     send(o, "z");
-    assertEquals(1, scheduler.pending(), "one poll at a time");
-    scheduler.advance(Outbound.DRAIN_POLL_NANOS);
-    assertEquals(2, scheduler.pending() + 1, "still full: polled again");
+    assertEquals(1, scheduler.pendingTasks(), "one poll at a time");
+    scheduler.advanceByNanos(Outbound.DRAIN_POLL_NANOS);
+    assertEquals(2, scheduler.pendingTasks() + 1, "still full: polled again");
     t.queueSize = 0;
-    scheduler.advance(Outbound.DRAIN_POLL_NANOS);
+    scheduler.advanceByNanos(Outbound.DRAIN_POLL_NANOS);
     assertEquals(List.of("x".repeat(10), "y".repeat(11), "z"), t.sent);
     assertSucceeded(over);
-    assertEquals(0, scheduler.pending(), "no more polls once the outbox is empty");
+    assertEquals(0, scheduler.pendingTasks(), "no more polls once the outbox is empty");
   }
 
   @Test
   void attachingToAFullBufferSchedulesAPoll() {
     Outbound o = outbound();
     CompletableFuture<Void> a = send(o, "a");
-    FakeTransport t = new FakeTransport();
+    FakeTransports.Fake t = new FakeTransports.Fake();
     t.queueSize = Outbound.SEND_BUFFER_HIGH_WATER;
     o.attach(t, null, List.of(), false);
     assertEquals(List.of(), t.sent);
-    assertEquals(1, scheduler.pending());
+    assertEquals(1, scheduler.pendingTasks());
     t.queueSize = 0;
-    scheduler.advance(Outbound.DRAIN_POLL_NANOS);
+    scheduler.advanceByNanos(Outbound.DRAIN_POLL_NANOS);
     assertEquals(List.of("a"), t.sent);
     assertSucceeded(a);
   }
@@ -157,7 +159,7 @@ class OutboundTest {
   @Test
   void aMessageLargerThanTheHighWaterGoesToAnEmptyBuffer() {
     Outbound o = outbound(OutboxPolicy.bounded(10, Outbound.SEND_BUFFER_HIGH_WATER * 2, Overflow.REJECT_NEW), false);
-    FakeTransport t = new FakeTransport();
+    FakeTransports.Fake t = new FakeTransports.Fake();
     o.attach(t, null, List.of(), false);
     String big = "b".repeat((int) Outbound.SEND_BUFFER_HIGH_WATER + 1);
     assertSucceeded(send(o, big));
@@ -168,18 +170,18 @@ class OutboundTest {
   @Test
   void theDrainPollStopsWhenTheTransportIsDetached() {
     Outbound o = outbound();
-    FakeTransport t = new FakeTransport();
+    FakeTransports.Fake t = new FakeTransports.Fake();
     o.attach(t, null, List.of(), false);
     t.queueSize = Outbound.SEND_BUFFER_HIGH_WATER;
     CompletableFuture<Void> a = send(o, "a");
-    o.detach(new FakeTransport()); // another transport: no effect
+    o.detach(new FakeTransports.Fake()); // another transport: no effect
     o.detach(null);
-    scheduler.advance(Outbound.DRAIN_POLL_NANOS);
-    assertEquals(1, scheduler.pending(), "still attached, still polling");
+    scheduler.advanceByNanos(Outbound.DRAIN_POLL_NANOS);
+    assertEquals(1, scheduler.pendingTasks(), "still attached, still polling");
     o.detach(t);
     t.queueSize = 0;
-    scheduler.advance(Outbound.DRAIN_POLL_NANOS);
-    assertEquals(0, scheduler.pending());
+    scheduler.advanceByNanos(Outbound.DRAIN_POLL_NANOS);
+    assertEquals(0, scheduler.pendingTasks());
     assertEquals(List.of(), t.sent);
     assertFalse(a.isDone());
     assertFalse(send(o, "b").isDone(), "detached: new sends wait");
@@ -192,7 +194,7 @@ class OutboundTest {
     Requests.Request kept = new Requests.Request("r1", new CompletableFuture<>());
     kept.message = new Outbox.Pending("request-r1", 10, new CompletableFuture<>(), "r1", kept);
     Requests.Request unsent = new Requests.Request("r2", new CompletableFuture<>());
-    FakeTransport t = new FakeTransport();
+    FakeTransports.Fake t = new FakeTransports.Fake();
     o.attach(t, "resume", List.of(kept, unsent), false);
     assertEquals(List.of("resume", "request-r1", "queued"), t.sent);
     assertSame(t, kept.sentOn);
@@ -200,7 +202,7 @@ class OutboundTest {
     assertEquals(1, metrics.resent.get());
     assertSucceeded(queued);
 
-    FakeTransport refusing = new FakeTransport();
+    FakeTransports.Fake refusing = new FakeTransports.Fake();
     refusing.acceptSends = false;
     kept.sentOn = null;
     o.attach(refusing, null, List.of(kept), false);
@@ -211,7 +213,7 @@ class OutboundTest {
   @Test
   void aWrittenRequestRemembersItsTransport() {
     Outbound o = outbound();
-    FakeTransport t = new FakeTransport();
+    FakeTransports.Fake t = new FakeTransports.Fake();
     o.attach(t, null, List.of(), false);
     Requests.Request r = new Requests.Request("r", new CompletableFuture<>());
     CompletableFuture<Void> f = o.send(Envelope.builder("req").id("r").build(), r);
@@ -227,7 +229,7 @@ class OutboundTest {
     o.refuseNewSends();
     assertInstanceOf(SocketClosedException.class, failure(send(o, "a")));
     assertEquals(1, metrics.dropped.get());
-    FakeTransport t = new FakeTransport();
+    FakeTransports.Fake t = new FakeTransports.Fake();
     o.attach(t, null, List.of(), false);
     assertEquals(List.of(), t.sent, "attach after close does nothing");
     assertInstanceOf(SocketClosedException.class, failure(send(o, "b")));
@@ -236,13 +238,13 @@ class OutboundTest {
   @Test
   void failAllFailsWhatWaitsAndStopsPolling() {
     Outbound o = outbound();
-    FakeTransport t = new FakeTransport();
+    FakeTransports.Fake t = new FakeTransports.Fake();
     o.attach(t, null, List.of(), false);
     t.queueSize = Outbound.SEND_BUFFER_HIGH_WATER;
     CompletableFuture<Void> a = send(o, "a"), b = send(o, "b");
-    assertEquals(1, scheduler.pending());
+    assertEquals(1, scheduler.pendingTasks());
     o.failAll();
-    assertEquals(0, scheduler.pending(), "the drain poll is cancelled");
+    assertEquals(0, scheduler.pendingTasks(), "the drain poll is cancelled");
     assertEquals("socket closed before the message was sent", failure(a).getMessage());
     assertInstanceOf(SocketClosedException.class, failure(b));
     assertEquals(2, metrics.dropped.get());
@@ -305,7 +307,7 @@ class OutboundTest {
   @Test
   void ackModeMarksTheEnvelopeAndCompletesOnTheAck() {
     Outbound o = outbound(OutboxPolicy.defaults(), true);
-    FakeTransport t = new FakeTransport();
+    FakeTransports.Fake t = new FakeTransports.Fake();
     o.attach(t, null, List.of(), false);
     CompletableFuture<Void> f = o.send(Envelope.builder("a").id(null).build(), null);
     Envelope sent = codec.encoded.get(0);
@@ -327,12 +329,12 @@ class OutboundTest {
   @Test
   void theAckWindowHoldsBackMessagesUntilAnAckOpensIt() {
     Outbound o = outbound(OutboxPolicy.bounded(2, 1000, Overflow.REJECT_NEW), true);
-    FakeTransport t = new FakeTransport();
+    FakeTransports.Fake t = new FakeTransports.Fake();
     o.attach(t, null, List.of(), false);
     CompletableFuture<Void> a = send(o, "a"), b = send(o, "b"), c = send(o, "c");
     assertEquals(List.of("a", "b"), t.sent);
-    scheduler.advance(Outbound.DRAIN_POLL_NANOS);
-    assertEquals(0, scheduler.pending(), "a full window is not polled again: the next ack opens it");
+    scheduler.advanceByNanos(Outbound.DRAIN_POLL_NANOS);
+    assertEquals(0, scheduler.pendingTasks(), "a full window is not polled again: the next ack opens it");
     assertEquals(2, metrics.unacknowledged);
     assertEquals(1, metrics.outboxDepth);
     o.acked("b");
@@ -347,24 +349,24 @@ class OutboundTest {
   @Test
   void anAckThatOpensTheWindowIntoAFullBufferSchedulesAPoll() {
     Outbound o = outbound(OutboxPolicy.bounded(1, 1000, Overflow.REJECT_NEW), true);
-    FakeTransport t = new FakeTransport();
+    FakeTransports.Fake t = new FakeTransports.Fake();
     o.attach(t, null, List.of(), false);
     send(o, "a");
     send(o, "b");
-    scheduler.advance(Outbound.DRAIN_POLL_NANOS); // the poll the full window caused finds it still full
-    assertEquals(0, scheduler.pending());
+    scheduler.advanceByNanos(Outbound.DRAIN_POLL_NANOS); // the poll the full window caused finds it still full
+    assertEquals(0, scheduler.pendingTasks());
     t.queueSize = Outbound.SEND_BUFFER_HIGH_WATER;
     o.acked("a");
-    assertEquals(1, scheduler.pending(), "the window opened onto a full buffer");
+    assertEquals(1, scheduler.pendingTasks(), "the window opened onto a full buffer");
     t.queueSize = 0;
-    scheduler.advance(Outbound.DRAIN_POLL_NANOS);
+    scheduler.advanceByNanos(Outbound.DRAIN_POLL_NANOS);
     assertEquals(List.of("a", "b"), t.sent);
   }
 
   @Test
   void aZeroMessageOutboxStillAllowsOneMessageInFlight() {
     Outbound o = outbound(OutboxPolicy.bounded(0, 1000, Overflow.REJECT_NEW), true);
-    FakeTransport t = new FakeTransport();
+    FakeTransports.Fake t = new FakeTransports.Fake();
     o.attach(t, null, List.of(), false);
     CompletableFuture<Void> a = send(o, "a");
     assertEquals(List.of("a"), t.sent);
@@ -375,12 +377,12 @@ class OutboundTest {
   @Test
   void unacknowledgedMessagesAreReplayedOnTheNextConnectionBeforeNewOnes() {
     Outbound o = outbound(OutboxPolicy.defaults(), true);
-    FakeTransport first = new FakeTransport();
+    FakeTransports.Fake first = new FakeTransports.Fake();
     o.attach(first, null, List.of(), false);
     CompletableFuture<Void> a = send(o, "a"), b = send(o, "b");
     o.detach(first);
     CompletableFuture<Void> c = send(o, "c");
-    FakeTransport second = new FakeTransport();
+    FakeTransports.Fake second = new FakeTransports.Fake();
     second.acceptSends = false;
     o.attach(second, null, List.of(), false);
     assertEquals(2, metrics.unacknowledged + 0 * metrics.outboxDepth);
@@ -406,7 +408,7 @@ class OutboundTest {
   @Test
   void failAllForgetsTheAckWindow() {
     Outbound o = outbound(OutboxPolicy.defaults(), true);
-    FakeTransport t = new FakeTransport();
+    FakeTransports.Fake t = new FakeTransports.Fake();
     o.attach(t, null, List.of(), false);
     send(o, "a");
     send(o, "b");
@@ -418,13 +420,13 @@ class OutboundTest {
   @Test
   void theUnacknowledgedCountIsExactWhileAReplayIsCutShort() {
     Outbound o = outbound(OutboxPolicy.defaults(), true);
-    FakeTransport first = new FakeTransport();
+    FakeTransports.Fake first = new FakeTransports.Fake();
     o.attach(first, null, List.of(), false);
     send(o, "a");
     send(o, "b");
     o.detach(first);
     assertEquals(2, metrics.unacknowledged);
-    FakeTransport second = new FakeTransport();
+    FakeTransports.Fake second = new FakeTransports.Fake();
     second.sendsLeft = 1; // it starts closing after one frame
     o.attach(second, null, List.of(), false);
     assertEquals(List.of("a"), second.sent);
@@ -436,10 +438,10 @@ class OutboundTest {
   @Test
   void failAllAlsoFailsWhatWaitsToBeReplayed() {
     Outbound o = outbound(OutboxPolicy.defaults(), true);
-    FakeTransport first = new FakeTransport();
+    FakeTransports.Fake first = new FakeTransports.Fake();
     o.attach(first, null, List.of(), false);
     CompletableFuture<Void> a = send(o, "a"), c = send(o, "c");
-    FakeTransport second = new FakeTransport();
+    FakeTransports.Fake second = new FakeTransports.Fake();
     second.acceptSends = false;
     o.attach(second, null, List.of(), false); // a and c wait to be replayed
     CompletableFuture<Void> b = send(o, "b"); // queued behind the replay
@@ -465,7 +467,7 @@ class OutboundTest {
     assertEquals("withdrawn: the request was settled", failure(f).getMessage());
     assertEquals(1, metrics.outboxDepth);
     o.withdraw(r.message); // again: nothing
-    FakeTransport t = new FakeTransport();
+    FakeTransports.Fake t = new FakeTransports.Fake();
     o.attach(t, null, List.of(), false);
     assertEquals(List.of("other"), t.sent);
     assertSucceeded(other);
@@ -474,7 +476,7 @@ class OutboundTest {
   @Test
   void withdrawTakesAMessageOutOfTheAckWindowAndTheReplay() {
     Outbound o = outbound(OutboxPolicy.bounded(1, 1000, Overflow.REJECT_NEW), true);
-    FakeTransport t = new FakeTransport();
+    FakeTransports.Fake t = new FakeTransports.Fake();
     o.attach(t, null, List.of(), false);
     Requests.Request r = new Requests.Request("r", new CompletableFuture<>());
     CompletableFuture<Void> f = o.send(Envelope.builder("req").id("r").build(), r);
@@ -489,11 +491,11 @@ class OutboundTest {
 
     Requests.Request r2 = new Requests.Request("r2", new CompletableFuture<>());
     Outbound o2 = outbound(OutboxPolicy.defaults(), true);
-    FakeTransport first = new FakeTransport();
+    FakeTransports.Fake first = new FakeTransports.Fake();
     o2.attach(first, null, List.of(), false);
     CompletableFuture<Void> f2 = o2.send(Envelope.builder("req2").id("r2").build(), r2);
     CompletableFuture<Void> other = send(o2, "other");
-    FakeTransport second = new FakeTransport();
+    FakeTransports.Fake second = new FakeTransports.Fake();
     second.acceptSends = false;
     o2.attach(second, null, List.of(), false); // both wait to be replayed
     o2.withdraw(r2.message);

@@ -14,6 +14,8 @@ import dev.steadysocket.OutboxPolicy;
 import dev.steadysocket.RequestRetention;
 import dev.steadysocket.RequestTimeoutException;
 import dev.steadysocket.SocketClosedException;
+import dev.steadysocket.testkit.FakeScheduler;
+import dev.steadysocket.testkit.FakeTransports;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -23,7 +25,7 @@ import org.junit.jupiter.api.Test;
 class RequestsTest {
   static final Duration TIMEOUT = Duration.ofSeconds(5);
 
-  final ManualScheduler scheduler = new ManualScheduler();
+  final FakeScheduler scheduler = new FakeScheduler();
   final LoopTasks tasks = new LoopTasks(scheduler);
   final ListenerBus bus = new ListenerBus(Runnable::run, true, Runnable::run, new AtomicLong());
   final MetricsRecorder metrics = new MetricsRecorder();
@@ -48,7 +50,7 @@ class RequestsTest {
     CompletableFuture<Envelope> f = r.request(req("q1"), TIMEOUT);
     assertFalse(r.isEmpty());
     scheduler.runUntilIdle();
-    assertEquals(1, scheduler.pending(), "the timeout");
+    assertEquals(1, scheduler.pendingTasks(), "the timeout");
     assertEquals(TIMEOUT.toNanos(), scheduler.lastDelay());
     Envelope reply = answer("q1");
     assertTrue(r.reply("q1", reply));
@@ -56,15 +58,15 @@ class RequestsTest {
     assertTrue(r.isEmpty());
     assertFalse(r.reply("q1", reply), "only once");
     scheduler.runUntilIdle();
-    assertEquals(0, scheduler.pending(), "the timeout was cancelled");
-    scheduler.advance(TIMEOUT.toNanos());
+    assertEquals(0, scheduler.pendingTasks(), "the timeout was cancelled");
+    scheduler.advanceByNanos(TIMEOUT.toNanos());
     assertSame(reply, f.getNow(null));
   }
 
   @Test
   void aRequestWithoutAnIdGetsOne() {
     Requests r = requests(RequestRetention.FAIL);
-    FakeTransport t = new FakeTransport();
+    FakeTransports.Fake t = new FakeTransports.Fake();
     outbound.attach(t, null, List.of(), false);
     CompletableFuture<Envelope> f = r.request(Envelope.builder("question").id(null).build(), TIMEOUT);
     Envelope sent = MessageCodec.jackson().decode(t.sent.get(0));
@@ -89,14 +91,14 @@ class RequestsTest {
   void aTimedOutRequestFailsAndIsNeverSent() {
     Requests r = requests(RequestRetention.RESEND);
     CompletableFuture<Envelope> f = r.request(req("slow"), TIMEOUT);
-    scheduler.advance(TIMEOUT.toNanos() - 1);
+    scheduler.advanceByNanos(TIMEOUT.toNanos() - 1);
     assertFalse(f.isDone());
-    scheduler.advance(1);
+    scheduler.advanceByNanos(1);
     RequestTimeoutException e = assertInstanceOf(RequestTimeoutException.class, VirtualTime.failure(f));
     assertEquals("slow", e.requestId());
     assertTrue(r.isEmpty());
     assertEquals(0, metrics.outboxDepth, "withdrawn from the outbox");
-    FakeTransport t = new FakeTransport();
+    FakeTransports.Fake t = new FakeTransports.Fake();
     outbound.attach(t, null, List.of(), false);
     assertEquals(List.of(), t.sent);
     assertFalse(r.reply("slow", answer("slow")), "a late reply finds nothing");
@@ -110,7 +112,7 @@ class RequestsTest {
     assertInstanceOf(SocketClosedException.class, VirtualTime.failure(f));
     assertTrue(r.isEmpty());
     scheduler.runUntilIdle();
-    assertEquals(0, scheduler.pending(), "no timeout for a request that already failed");
+    assertEquals(0, scheduler.pendingTasks(), "no timeout for a request that already failed");
   }
 
   @Test
@@ -118,17 +120,17 @@ class RequestsTest {
     Requests r = requests(RequestRetention.FAIL);
     CompletableFuture<Envelope> f = r.request(req("queued"), TIMEOUT);
     scheduler.runUntilIdle();
-    assertEquals(1, scheduler.pending());
+    assertEquals(1, scheduler.pendingTasks());
     outbound.failAll(); // CLOSED fails the queued message's send future
     assertInstanceOf(SocketClosedException.class, VirtualTime.failure(f));
     scheduler.runUntilIdle();
-    assertEquals(0, scheduler.pending(), "the timeout was cancelled");
+    assertEquals(0, scheduler.pendingTasks(), "the timeout was cancelled");
   }
 
   @Test
   void withFailALostConnectionFailsTheRequestsWrittenOnIt() {
     Requests r = requests(RequestRetention.FAIL);
-    FakeTransport t = new FakeTransport();
+    FakeTransports.Fake t = new FakeTransports.Fake();
     outbound.attach(t, null, List.of(), false);
     CompletableFuture<Envelope> written = r.request(req("w"), TIMEOUT);
     outbound.detach(t);
@@ -136,20 +138,20 @@ class RequestsTest {
     scheduler.runUntilIdle();
     ConnectionLostException lost = Api.get().connectionLost("reset", null);
     r.connectionLost(null, lost);
-    r.connectionLost(new FakeTransport(), lost);
+    r.connectionLost(new FakeTransports.Fake(), lost);
     assertFalse(written.isDone());
     r.connectionLost(t, lost);
     assertSame(lost, VirtualTime.failure(written));
     assertFalse(waiting.isDone(), "never written: it waits to be sent");
     scheduler.runUntilIdle();
-    assertEquals(1, scheduler.pending(), "only the waiting request's timeout is left");
-    assertTrue(r.toResend(new FakeTransport()).isEmpty(), "FAIL resends nothing");
+    assertEquals(1, scheduler.pendingTasks(), "only the waiting request's timeout is left");
+    assertTrue(r.toResend(new FakeTransports.Fake()).isEmpty(), "FAIL resends nothing");
   }
 
   @Test
   void withResendTheRequestsWrittenEarlierAreResentOnTheNextConnection() {
     Requests r = requests(RequestRetention.RESEND);
-    FakeTransport first = new FakeTransport();
+    FakeTransports.Fake first = new FakeTransports.Fake();
     outbound.attach(first, null, List.of(), false);
     CompletableFuture<Envelope> written = r.request(req("w"), TIMEOUT);
     outbound.detach(first);
@@ -157,7 +159,7 @@ class RequestsTest {
     r.connectionLost(first, Api.get().connectionLost("reset", null));
     assertFalse(written.isDone(), "RESEND keeps it");
     assertTrue(r.toResend(first).isEmpty(), "not on the connection it was written on");
-    FakeTransport second = new FakeTransport();
+    FakeTransports.Fake second = new FakeTransports.Fake();
     List<Requests.Request> resend = r.toResend(second);
     assertEquals(1, resend.size());
     assertEquals("w", resend.get(0).id);
@@ -173,13 +175,13 @@ class RequestsTest {
     CompletableFuture<Envelope> a = r.request(req("a"), TIMEOUT);
     CompletableFuture<Envelope> b = r.request(req("b"), TIMEOUT);
     scheduler.runUntilIdle();
-    assertEquals(2, scheduler.pending());
+    assertEquals(2, scheduler.pendingTasks());
     SocketClosedException closed = Api.get().socketClosed("closed");
     r.failAll(closed);
     assertSame(closed, VirtualTime.failure(a));
     assertSame(closed, VirtualTime.failure(b));
     assertTrue(r.isEmpty());
-    assertEquals(0, scheduler.pending());
+    assertEquals(0, scheduler.pendingTasks());
     assertEquals(0, metrics.outboxDepth);
     r.failAll(closed); // nothing left
   }

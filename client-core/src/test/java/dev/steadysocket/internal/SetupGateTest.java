@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.steadysocket.testkit.FakeTransports;
 import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -11,7 +12,7 @@ import org.junit.jupiter.api.Test;
 /** The outbound path's setup gate: frames first, held back only above OkHttp's high water, and the hold. */
 class SetupGateTest {
   private final SetupGate gate = new SetupGate();
-  private final FakeTransport t = new FakeTransport();
+  private final FakeTransports.Fake t = new FakeTransports.Fake();
   private final MetricsRecorder metrics = new MetricsRecorder();
 
   @Test

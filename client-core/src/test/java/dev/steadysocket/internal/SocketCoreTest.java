@@ -17,12 +17,14 @@ import dev.steadysocket.Heartbeat;
 import dev.steadysocket.MessageCodec;
 import dev.steadysocket.SocketClosedException;
 import dev.steadysocket.SteadySocketException;
+import dev.steadysocket.testkit.FakeScheduler;
+import dev.steadysocket.testkit.FakeTransports;
+import dev.steadysocket.testkit.RecordingListener;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
@@ -33,18 +35,6 @@ import org.junit.jupiter.api.Test;
  */
 class SocketCoreTest {
   static final long SECOND = 1_000_000_000L;
-
-  /** One connection attempt: the fake transport and the listener the loop gave it. */
-  static final class Dialed {
-    final FakeTransport transport = new FakeTransport();
-    final Transport.Listener listener;
-    final Map<String, String> headers;
-
-    Dialed(Transport.Listener listener, Map<String, String> headers) {
-      this.listener = listener;
-      this.headers = headers;
-    }
-  }
 
   /** Counts decodes, so a test can tell on which thread (task) frames are decoded. */
   static final class CountingCodec implements MessageCodec {
@@ -65,27 +55,17 @@ class SocketCoreTest {
     }
   }
 
-  final ManualScheduler scheduler = new ManualScheduler();
-  final List<Dialed> dialed = new ArrayList<>();
+  final FakeScheduler scheduler = new FakeScheduler();
+  final FakeTransports transports = new FakeTransports();
   final List<String> events = new ArrayList<>();
-  final ListenerBusTest.Recorder recorder = new ListenerBusTest.Recorder("l", events);
+  final RecordingListener recorder = new RecordingListener().journal("l", events);
   final CountingCodec codec = new CountingCodec();
-  RuntimeException factoryException;
-  Error factoryError;
-
-  final Transport.Factory factory = (refresh, headers, listener) -> {
-    if (factoryException != null) throw factoryException;
-    if (factoryError != null) throw factoryError;
-    Dialed d = new Dialed(listener, headers);
-    dialed.add(d);
-    return d.transport;
-  };
 
   SocketConfig config() {
     SocketConfig c = new SocketConfig();
     c.urls.add(Checks.webSocketUrl("wss://example.com/feed"));
     c.scheduler = scheduler;
-    c.transportFactory = factory;
+    c.transportFactory = transports;
     c.callbackExecutor = Runnable::run;
     c.backoff = Backoff.exponential(Duration.ofSeconds(1), Duration.ofSeconds(30)).withoutJitter();
     c.heartbeat = Heartbeat.disabled();
@@ -98,15 +78,11 @@ class SocketCoreTest {
     return Assembly.build(c);
   }
 
-  Dialed last() {
-    return dialed.get(dialed.size() - 1);
-  }
-
   /** Connects and opens; returns the open connection's attempt. */
-  Dialed open(SocketCore core) {
+  FakeTransports.Fake open(SocketCore core) {
     core.connect();
     scheduler.runUntilIdle();
-    Dialed d = last();
+    FakeTransports.Fake d = transports.last();
     d.listener.onOpen();
     scheduler.runUntilIdle();
     assertEquals(ConnectionState.OPEN, core.state());
@@ -117,35 +93,35 @@ class SocketCoreTest {
   void openingCancelsTheConnectTimerAndTheStableTimerIsTheLastOneLeft() {
     SocketCore core = build(config());
     open(core);
-    assertEquals(1, scheduler.pending(), "only the minimum-uptime timer");
-    scheduler.advance(5 * SECOND);
-    assertEquals(0, scheduler.pending());
+    assertEquals(1, scheduler.pendingTasks(), "only the minimum-uptime timer");
+    scheduler.advanceByNanos(5 * SECOND);
+    assertEquals(0, scheduler.pendingTasks());
     assertEquals(ConnectionState.OPEN, core.state());
   }
 
   @Test
   void aGracefulCloseFlushesFirstAndLeavesNoTimerBehind() {
     SocketCore core = build(config());
-    Dialed d = open(core);
-    d.transport.queueSize = Outbound.SEND_BUFFER_HIGH_WATER;
+    FakeTransports.Fake d = open(core);
+    d.queueSize = Outbound.SEND_BUFFER_HIGH_WATER;
     CompletableFuture<Void> held = core.send(Envelope.builder("m").id("held").build());
     assertFalse(held.isDone());
-    d.transport.queueSize = 0; // the buffer drained before the close
+    d.queueSize = 0; // the buffer drained before the close
     core.close(1000, "bye");
     assertTrue(core.send(Envelope.of("m", 1)).isCompletedExceptionally(), "refused as soon as close() returns");
     scheduler.runUntilIdle();
     assertEquals(ConnectionState.CLOSING, core.state());
-    assertEquals(1, d.transport.sent.size(), "written before the close frame");
+    assertEquals(1, d.sent.size(), "written before the close frame");
     assertTrue(held.isDone() && !held.isCompletedExceptionally());
-    assertEquals(1000, d.transport.closeCode);
-    assertEquals("bye", d.transport.closeReason);
+    assertEquals(1000, d.closeCode);
+    assertEquals("bye", d.closeReason);
     d.listener.onClosed(1000, "bye");
     scheduler.runUntilIdle();
     assertEquals(ConnectionState.CLOSED, core.state());
     CloseReason reason = core.closeFuture().getNow(null);
     assertEquals(1000, reason.code());
     assertTrue(reason.initiatedByApp());
-    assertEquals(0, scheduler.pending(), "the close timer and every other timer are gone");
+    assertEquals(0, scheduler.pendingTasks(), "the close timer and every other timer are gone");
   }
 
   @Test
@@ -154,7 +130,7 @@ class SocketCoreTest {
     open(core);
     core.close(1000, "");
     scheduler.runUntilIdle();
-    assertEquals(1, scheduler.pending(), "the minimum-uptime timer was cancelled; the close timer waits");
+    assertEquals(1, scheduler.pendingTasks(), "the minimum-uptime timer was cancelled; the close timer waits");
   }
 
   @Test
@@ -162,24 +138,26 @@ class SocketCoreTest {
     SocketConfig c = config();
     c.heartbeat = Heartbeat.every(Duration.ofSeconds(10)).withTimeout(Duration.ofSeconds(5));
     SocketCore core = build(c);
-    Dialed d = open(core);
+    FakeTransports.Fake d = open(core);
     d.listener.onFailure(new IOException("reset"), -1, null);
     scheduler.runUntilIdle();
     core.pause("hold"); // no new attempt: only the old connection's timers could still run
     scheduler.runUntilIdle();
-    scheduler.advance(60 * SECOND);
-    assertTrue(d.transport.sent.isEmpty(), "no heartbeat on the lost connection");
-    assertEquals(0, scheduler.pending());
+    scheduler.advanceByNanos(60 * SECOND);
+    assertTrue(d.sent.isEmpty(), "no heartbeat on the lost connection");
+    assertEquals(0, scheduler.pendingTasks());
     assertEquals(ConnectionState.PAUSED, core.state());
   }
 
   @Test
   void aCrashWhoseCloseFailsTooStillSettlesEverything() {
     SocketCore core = build(config());
-    Dialed d = open(core);
+    FakeTransports.Fake d = open(core);
     CompletableFuture<Envelope> reply = core.request(Envelope.builder("q").id("q1").build(), Duration.ofSeconds(30));
     scheduler.runUntilIdle();
-    d.transport.failCloseAndCancel = new IllegalStateException("transport bug");
+    IllegalStateException bug = new IllegalStateException("transport bug");
+    d.failClose = bug;
+    d.failCancel = bug;
     core.close(1000, ""); // close() throws on the loop, and so does the cancel while terminating
     scheduler.runUntilIdle();
     assertEquals(ConnectionState.CLOSED, core.state());
@@ -187,34 +165,34 @@ class SocketCoreTest {
     assertNotNull(reason);
     assertEquals("internal error", reason.reason());
     assertInstanceOf(SocketClosedException.class, VirtualTime.failure(reply));
-    assertEquals(1, events.stream().filter(e -> e.startsWith("l: closed")).count());
-    assertTrue(events.contains("l: CLOSING->CLOSED"), events.toString());
+    assertEquals(1, events.stream().filter(e -> e.startsWith("l: Closed(")).count());
+    assertTrue(events.contains("l: State(CLOSING -> CLOSED)"), events.toString());
   }
 
   @Test
   void aServerThatNeverFinishesTheCloseIsLeftAfterTheCloseTimeout() {
     SocketCore core = build(config());
-    Dialed d = open(core);
+    FakeTransports.Fake d = open(core);
     core.close(4000, "going");
     scheduler.runUntilIdle();
-    scheduler.advance(5 * SECOND - 1);
+    scheduler.advanceByNanos(5 * SECOND - 1);
     assertEquals(ConnectionState.CLOSING, core.state());
-    scheduler.advance(1);
+    scheduler.advanceByNanos(1);
     assertEquals(ConnectionState.CLOSED, core.state());
     assertEquals(4000, core.closeFuture().getNow(null).code());
-    assertTrue(d.transport.cancelled);
+    assertTrue(d.cancelled);
   }
 
   @Test
   void aFailureWhileClosingEndsTheCloseAtOnce() {
     SocketCore core = build(config());
-    Dialed d = open(core);
+    FakeTransports.Fake d = open(core);
     core.close(1000, "");
     scheduler.runUntilIdle();
     d.listener.onFailure(new IOException("reset"), -1, null);
     scheduler.runUntilIdle();
     assertEquals(ConnectionState.CLOSED, core.state());
-    assertEquals(0, scheduler.pending());
+    assertEquals(0, scheduler.pendingTasks());
     d.listener.onClosing(1000, ""); // late: ignored
     scheduler.runUntilIdle();
     assertEquals(ConnectionState.CLOSED, core.state());
@@ -223,29 +201,29 @@ class SocketCoreTest {
   @Test
   void closingWhileReconnectingCancelsTheReconnect() {
     SocketCore core = build(config());
-    Dialed d = open(core);
+    FakeTransports.Fake d = open(core);
     d.listener.onFailure(new IOException("reset"), -1, null);
     scheduler.runUntilIdle();
     assertEquals(ConnectionState.RECONNECTING, core.state());
     core.close(1000, "");
     scheduler.runUntilIdle();
     assertEquals(ConnectionState.CLOSED, core.state());
-    assertEquals(0, scheduler.pending());
-    scheduler.advance(3600 * SECOND);
-    assertEquals(1, dialed.size());
+    assertEquals(0, scheduler.pendingTasks());
+    scheduler.advanceByNanos(3600 * SECOND);
+    assertEquals(1, transports.count());
   }
 
   @Test
   void reconnectNowCancelsTheScheduledAttempt() {
     SocketCore core = build(config());
-    Dialed d = open(core);
+    FakeTransports.Fake d = open(core);
     d.listener.onFailure(new IOException("reset"), -1, null);
     scheduler.runUntilIdle();
     core.reconnectNow();
     scheduler.runUntilIdle();
-    assertEquals(2, dialed.size());
-    scheduler.advance(2 * SECOND); // past the 1 s backoff, short of the connect timeout
-    assertEquals(2, dialed.size(), "the backoff timer did not start a third attempt");
+    assertEquals(2, transports.count());
+    scheduler.advanceByNanos(2 * SECOND); // past the 1 s backoff, short of the connect timeout
+    assertEquals(2, transports.count(), "the backoff timer did not start a third attempt");
   }
 
   @Test
@@ -253,20 +231,20 @@ class SocketCoreTest {
     SocketCore core = build(config());
     core.connect();
     scheduler.runUntilIdle();
-    scheduler.advance(3 * SECOND);
-    Dialed d = last();
+    scheduler.advanceByNanos(3 * SECOND);
+    FakeTransports.Fake d = transports.last();
     d.listener.onOpen();
     scheduler.runUntilIdle();
     assertEquals(3000, core.metrics().disconnectedMillis());
-    scheduler.advance(10 * SECOND);
+    scheduler.advanceByNanos(10 * SECOND);
     assertEquals(3000, core.metrics().disconnectedMillis());
     d.listener.onFailure(new IOException("reset"), -1, null);
     scheduler.runUntilIdle();
-    scheduler.advance(SECOND / 2);
+    scheduler.advanceByNanos(SECOND / 2);
     assertEquals(3500, core.metrics().disconnectedMillis(), "counting again since the drop");
     core.close(1000, "");
     scheduler.runUntilIdle();
-    scheduler.advance(7 * SECOND);
+    scheduler.advanceByNanos(7 * SECOND);
     assertEquals(3500, core.metrics().disconnectedMillis(), "stopped at CLOSED");
     assertEquals(0, core.metrics().reconnects());
     assertEquals(1, core.metrics().connectionAttempts());
@@ -275,13 +253,13 @@ class SocketCoreTest {
   @Test
   void afterADropNewSendsWaitInTheOutboxNotOnTheDeadTransport() {
     SocketCore core = build(config());
-    Dialed d = open(core);
+    FakeTransports.Fake d = open(core);
     d.listener.onFailure(new IOException("reset"), -1, null);
     scheduler.runUntilIdle();
-    assertTrue(d.transport.cancelled);
+    assertTrue(d.cancelled);
     CompletableFuture<Void> f = core.send(Envelope.of("m", 1));
     assertFalse(f.isDone());
-    assertTrue(d.transport.sent.isEmpty());
+    assertTrue(d.sent.isEmpty());
     assertEquals(1, core.metrics().outboxDepth());
   }
 
@@ -290,25 +268,25 @@ class SocketCoreTest {
     SocketCore core = build(config());
     core.connect();
     scheduler.runUntilIdle();
-    Dialed attempt = last();
+    FakeTransports.Fake attempt = transports.last();
     core.pause("background");
     scheduler.runUntilIdle();
     assertEquals(ConnectionState.PAUSED, core.state());
-    assertTrue(attempt.transport.cancelled);
-    assertEquals(-1, attempt.transport.closeCode, "not open: cancelled, not closed");
-    assertEquals(0, scheduler.pending());
+    assertTrue(attempt.cancelled);
+    assertEquals(-1, attempt.closeCode, "not open: cancelled, not closed");
+    assertEquals(0, scheduler.pendingTasks());
 
     core.resume("background");
     scheduler.runUntilIdle();
-    Dialed d = last();
-    assertEquals(2, dialed.size());
+    FakeTransports.Fake d = transports.last();
+    assertEquals(2, transports.count());
     d.listener.onOpen();
     scheduler.runUntilIdle();
     core.pause("offline");
     scheduler.runUntilIdle();
-    assertEquals(Closes.GOING_AWAY, d.transport.closeCode);
-    assertEquals("paused", d.transport.closeReason);
-    assertFalse(d.transport.cancelled, "open: a graceful close");
+    assertEquals(Closes.GOING_AWAY, d.closeCode);
+    assertEquals("paused", d.closeReason);
+    assertFalse(d.cancelled, "open: a graceful close");
   }
 
   @Test
@@ -317,28 +295,28 @@ class SocketCoreTest {
     core.connect();
     scheduler.runUntilIdle();
     for (int i = 0; i < 3; i++) {
-      last().listener.onFailure(new IOException("refused"), -1, null);
+      transports.last().listener.onFailure(new IOException("refused"), -1, null);
       scheduler.runUntilIdle();
       core.reconnectNow();
       scheduler.runUntilIdle();
     }
     events.clear();
-    last().listener.onFailure(new IOException("refused"), -1, null);
+    transports.last().listener.onFailure(new IOException("refused"), -1, null);
     scheduler.runUntilIdle();
-    assertTrue(events.contains("l: reconnecting 4 in 8000 after connection failed: IOException: refused"), events.toString());
-    int attempts = dialed.size();
+    assertTrue(events.contains("l: Reconnecting(4, 8000 ms, ConnectionLostException: connection failed: IOException: refused)"), events.toString());
+    int attempts = transports.count();
     core.pause("offline");
     scheduler.runUntilIdle();
-    scheduler.advance(3600 * SECOND);
-    assertEquals(attempts, dialed.size(), "no attempt while paused");
-    assertEquals(0, scheduler.pending());
+    scheduler.advanceByNanos(3600 * SECOND);
+    assertEquals(attempts, transports.count(), "no attempt while paused");
+    assertEquals(0, scheduler.pendingTasks());
     core.resume("offline");
     scheduler.runUntilIdle();
-    assertEquals(attempts + 1, dialed.size());
+    assertEquals(attempts + 1, transports.count());
     events.clear();
-    last().listener.onFailure(new IOException("refused"), -1, null);
+    transports.last().listener.onFailure(new IOException("refused"), -1, null);
     scheduler.runUntilIdle();
-    assertTrue(events.contains("l: reconnecting 1 in 1000 after connection failed: IOException: refused"), events.toString());
+    assertTrue(events.contains("l: Reconnecting(1, 1000 ms, ConnectionLostException: connection failed: IOException: refused)"), events.toString());
   }
 
   @Test
@@ -346,14 +324,14 @@ class SocketCoreTest {
     SocketCore core = build(config());
     core.connect();
     scheduler.runUntilIdle();
-    Dialed first = last();
+    FakeTransports.Fake first = transports.last();
     core.replaceConnection();
     scheduler.runUntilIdle();
-    assertEquals(1, first.transport.cancels);
-    Dialed second = last();
+    assertEquals(1, first.cancels);
+    FakeTransports.Fake second = transports.last();
     first.listener.onOpen();
     scheduler.runUntilIdle();
-    assertEquals(2, first.transport.cancels, "cancelled again when it opened");
+    assertEquals(2, first.cancels, "cancelled again when it opened");
     assertEquals(ConnectionState.CONNECTING, core.state());
     second.listener.onOpen();
     scheduler.runUntilIdle();
@@ -362,18 +340,19 @@ class SocketCoreTest {
 
   @Test
   void aFactoryThatThrowsFailsTheAttemptAndTheSocketRetries() {
-    factoryException = new IllegalArgumentException("bad header");
+    transports.failConnect = new IllegalArgumentException("bad header");
     SocketCore core = build(config());
     core.connect();
     scheduler.runUntilIdle();
     assertEquals(ConnectionState.RECONNECTING, core.state());
-    assertInstanceOf(ConnectionLostException.class, recorder.errors.get(0));
-    assertEquals("could not start the connection: java.lang.IllegalArgumentException", recorder.errors.get(0).getMessage());
+    assertInstanceOf(ConnectionLostException.class, recorder.errors().get(0));
+    assertEquals("could not start the connection: java.lang.IllegalArgumentException", recorder.errors().get(0).getMessage());
   }
 
   @Test
   void aLoopTaskThatCrashesClosesTheSocketWithATypedError() {
-    factoryError = new AssertionError("factory bug");
+    AssertionError factoryError = new AssertionError("factory bug");
+    transports.failConnect = factoryError;
     SocketCore core = build(config());
     CompletableFuture<Void> queued = core.send(Envelope.of("m", 1));
     core.connect();
@@ -386,10 +365,10 @@ class SocketCoreTest {
     assertFalse(reason.initiatedByApp());
     SteadySocketException error = assertInstanceOf(SteadySocketException.class, reason.error());
     assertSame(factoryError, error.getCause());
-    assertTrue(recorder.errors.contains(error), "reported to onError too");
+    assertTrue(recorder.errors().contains(error), "reported to onError too");
     assertInstanceOf(SocketClosedException.class, VirtualTime.failure(queued));
-    assertEquals(1, events.stream().filter(e -> e.startsWith("l: closed")).count(), "one onClosed");
-    assertEquals(0, scheduler.pending());
+    assertEquals(1, events.stream().filter(e -> e.startsWith("l: Closed(")).count(), "one onClosed");
+    assertEquals(0, scheduler.pendingTasks());
   }
 
   @Test
@@ -411,17 +390,17 @@ class SocketCoreTest {
     pool.remove().run();
     scheduler.runUntilIdle();
     assertEquals(0, calls[0], "the token call was cancelled by close");
-    assertTrue(dialed.isEmpty());
-    assertEquals(0, scheduler.pending());
+    assertTrue(transports.count() == 0);
+    assertEquals(0, scheduler.pendingTasks());
   }
 
   @Test
   void aWrittenRequestWaitingForItsReplyAtCloseFails() {
     SocketCore core = build(config());
-    Dialed d = open(core);
+    FakeTransports.Fake d = open(core);
     CompletableFuture<Envelope> reply = core.request(Envelope.builder("q").id("q1").build(), Duration.ofSeconds(30));
     scheduler.runUntilIdle();
-    assertEquals(1, d.transport.sent.size());
+    assertEquals(1, d.sent.size());
     core.close(1000, "");
     scheduler.runUntilIdle();
     d.listener.onClosed(1000, "");
@@ -429,7 +408,7 @@ class SocketCoreTest {
     Throwable e = VirtualTime.failure(reply);
     assertInstanceOf(SocketClosedException.class, e);
     assertEquals("socket closed before the reply arrived", e.getMessage());
-    assertEquals(0, scheduler.pending(), "its timeout was cancelled");
+    assertEquals(0, scheduler.pendingTasks(), "its timeout was cancelled");
   }
 
   @Test
@@ -440,11 +419,11 @@ class SocketCoreTest {
     core.addListener(recorder);
     core.connect();
     scheduler.runUntilIdle();
-    assertEquals(List.of("l: IDLE->CONNECTING"), events);
+    assertEquals(List.of("l: State(IDLE -> CONNECTING)"), events);
     core.removeListener(recorder);
     core.close(1000, "");
     scheduler.runUntilIdle();
-    assertEquals(List.of("l: IDLE->CONNECTING"), events);
+    assertEquals(List.of("l: State(IDLE -> CONNECTING)"), events);
   }
 
   // ------------------------------------------------------------------ where frames are decoded
@@ -464,10 +443,10 @@ class SocketCoreTest {
     while (!pool.isEmpty()) pool.remove().run();
   }
 
-  Dialed openPooled(SocketCore core, ArrayDeque<Runnable> pool) {
+  FakeTransports.Fake openPooled(SocketCore core, ArrayDeque<Runnable> pool) {
     core.connect();
     scheduler.runUntilIdle();
-    Dialed d = last();
+    FakeTransports.Fake d = transports.last();
     d.listener.onOpen();
     scheduler.runUntilIdle();
     drain(pool);
@@ -478,12 +457,12 @@ class SocketCoreTest {
   void onItsOwnPoolWithNoGuaranteeFramesAreDecodedInTheDeliveryNotOnTheReader() {
     ArrayDeque<Runnable> pool = new ArrayDeque<>();
     SocketCore core = pooled(config(), pool);
-    Dialed d = openPooled(core, pool);
+    FakeTransports.Fake d = openPooled(core, pool);
     d.listener.onText(frame("tick"));
     assertEquals(0, codec.decodes, "the reader only queues the frame");
     drain(pool);
     assertEquals(1, codec.decodes);
-    assertTrue(events.contains("l: message tick"));
+    assertTrue(events.contains("l: Message(tick)"));
     assertEquals(1, core.metrics().messagesReceived());
   }
 
@@ -496,7 +475,7 @@ class SocketCoreTest {
       if (variant == 1) c.acknowledgedSends = true;
       SocketCore core = variant == 2 ? build(c) : pooled(c, pool);
       codec.decodes = 0;
-      Dialed d = variant == 2 ? open(core) : openPooled(core, pool);
+      FakeTransports.Fake d = variant == 2 ? open(core) : openPooled(core, pool);
       d.listener.onText(frame("tick"));
       assertEquals(1, codec.decodes, "variant " + variant);
       drain(pool);
@@ -507,7 +486,7 @@ class SocketCoreTest {
   void aWaitingRequestMakesTheReaderDecodeSoItsReplyIsMatchedAtOnce() {
     ArrayDeque<Runnable> pool = new ArrayDeque<>();
     SocketCore core = pooled(config(), pool);
-    Dialed d = openPooled(core, pool);
+    FakeTransports.Fake d = openPooled(core, pool);
     CompletableFuture<Envelope> reply = core.request(Envelope.builder("q").id("q1").build(), Duration.ofSeconds(30));
     scheduler.runUntilIdle();
     drain(pool);
@@ -516,20 +495,20 @@ class SocketCoreTest {
     assertEquals(1, codec.decodes, "decoded on the reader");
     drain(pool);
     assertEquals("answer", reply.getNow(null).type());
-    assertFalse(events.contains("l: message answer"), "a reply is the request's, not a message");
+    assertFalse(events.contains("l: Message(answer)"), "a reply is the request's, not a message");
   }
 
   @Test
   void aCodecsOwnDecodeExceptionIsReportedAsIsAndOthersAreWrapped() {
     SocketCore core = build(config());
-    Dialed d = open(core);
+    FakeTransports.Fake d = open(core);
     DecodeException own = new DecodeException("mine", "raw", null);
     codec.failDecode = own;
     d.listener.onText("whatever");
     codec.failDecode = new IllegalStateException("codec bug");
     d.listener.onText("whatever");
-    assertSame(own, recorder.errors.get(0));
-    DecodeException wrapped = assertInstanceOf(DecodeException.class, recorder.errors.get(1));
+    assertSame(own, recorder.errors().get(0));
+    DecodeException wrapped = assertInstanceOf(DecodeException.class, recorder.errors().get(1));
     assertTrue(wrapped.getMessage().startsWith("codec failed"), wrapped.getMessage());
     assertEquals("whatever", wrapped.rawText());
     assertEquals(2, core.metrics().decodeErrors());

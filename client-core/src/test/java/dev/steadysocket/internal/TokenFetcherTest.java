@@ -8,6 +8,7 @@ import dev.steadysocket.ConnectionLostException;
 import dev.steadysocket.ListenerException;
 import dev.steadysocket.SteadySocketException;
 import dev.steadysocket.TokenProvider;
+import dev.steadysocket.testkit.FakeScheduler;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -19,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class TokenFetcherTest {
-  final ManualScheduler scheduler = new ManualScheduler();
+  final FakeScheduler scheduler = new FakeScheduler();
   final LoopTasks tasks = new LoopTasks(scheduler);
   final ArrayDeque<Runnable> dispatched = new ArrayDeque<>();
   final Executor dispatch = dispatched::add;

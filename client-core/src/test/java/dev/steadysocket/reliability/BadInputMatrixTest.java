@@ -20,6 +20,7 @@ import dev.steadysocket.ProtocolViolationException;
 import dev.steadysocket.SteadySocket;
 import dev.steadysocket.SteadySocketException;
 import dev.steadysocket.reliability.Report.Section;
+import dev.steadysocket.testkit.RecordingListener;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -95,19 +96,19 @@ class BadInputMatrixTest extends RealPeerTest {
     return kind(kind, what, outcome, e -> {}, "");
   }
 
-  static Arguments kind(String kind, String what, Outcome outcome, Consumer<List<Events.Event>> check) {
+  static Arguments kind(String kind, String what, Outcome outcome, Consumer<List<RecordingListener.Event>> check) {
     return kind(kind, what, outcome, check, "");
   }
 
   /** {@code note}: what the check established, for the report. */
   static Arguments kind(
-      String kind, String what, Outcome outcome, Consumer<List<Events.Event>> check, String note) {
+      String kind, String what, Outcome outcome, Consumer<List<RecordingListener.Event>> check, String note) {
     return Arguments.of(kind, what, outcome, check, note);
   }
 
-  static Envelope only(List<Events.Event> events) {
+  static Envelope only(List<RecordingListener.Event> events) {
     List<Envelope> m = new ArrayList<>();
-    for (Events.Event e : events) if (e instanceof Events.Message) m.add(((Events.Message) e).envelope);
+    for (RecordingListener.Event e : events) if (e instanceof RecordingListener.Message) m.add(((RecordingListener.Message) e).envelope);
     assertEquals(1, m.size(), "messages: " + events);
     return m.get(0);
   }
@@ -158,7 +159,7 @@ class BadInputMatrixTest extends RealPeerTest {
         }, "id/sender/receiver null, content NullNode, timestamp 0, meta empty"),
         kind("duplicate-ids", "two envelopes with the same `id`", Outcome.DELIVERED, e -> {
           List<String> ids = new ArrayList<>();
-          for (Events.Event x : e) if (x instanceof Events.Message) ids.add(((Events.Message) x).envelope.id());
+          for (RecordingListener.Event x : e) if (x instanceof RecordingListener.Message) ids.add(((RecordingListener.Message) x).envelope.id());
           assertEquals(List.of("dup-1", "dup-1"), ids, "both delivered: the client does not deduplicate");
         }, "both delivered: the client does not deduplicate by id"),
         kind("duplicate-keys", "`type` given twice in one object", Outcome.DELIVERED,
@@ -179,8 +180,8 @@ class BadInputMatrixTest extends RealPeerTest {
         kind("unsolicited-pongs", "100 unsolicited pongs", Outcome.NOTHING));
   }
 
-  private static byte[] binary(List<Events.Event> e) {
-    for (Events.Event x : e) if (x instanceof Events.Binary) return ((Events.Binary) x).bytes;
+  private static byte[] binary(List<RecordingListener.Event> e) {
+    for (RecordingListener.Event x : e) if (x instanceof RecordingListener.Binary) return ((RecordingListener.Binary) x).bytes;
     throw new AssertionError("no binary frame in " + e);
   }
 
@@ -188,8 +189,8 @@ class BadInputMatrixTest extends RealPeerTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("survivable")
   void survivableBadInput(
-      String kind, String what, Outcome outcome, Consumer<List<Events.Event>> check, String note) {
-    Events events = new Events();
+      String kind, String what, Outcome outcome, Consumer<List<RecordingListener.Event>> check, String note) {
+    RecordingListener events = new RecordingListener(RecordingListener.REAL_PEER_TIMEOUT_MILLIS);
     List<Point> points = Collections.synchronizedList(new ArrayList<>());
     SteadySocketBuilder b = builder(node.url("/echo"), events).on("point", Point.class, points::add);
     // The 20 MiB rows test the codec's own limits, behind the 16 MiB message limit: raise it.
@@ -197,18 +198,18 @@ class BadInputMatrixTest extends RealPeerTest {
     SteadySocket socket = open(b, events);
     long t0 = System.nanoTime();
     socket.send(command("inject", "kind", kind));
-    events.await(Events.Message.class,
+    events.await(RecordingListener.Message.class,
         m -> m.envelope.type().equals("after") && kind.equals(m.envelope.content().path("kind").asText()), 60_000);
     long took = System.nanoTime() - t0;
-    List<Events.Event> produced = new ArrayList<>(events.skipped);
+    List<RecordingListener.Event> produced = new ArrayList<>(events.skipped);
 
-    List<Events.Error> errors = new ArrayList<>();
-    List<Events.Message> messages = new ArrayList<>();
-    List<Events.Binary> binaries = new ArrayList<>();
-    for (Events.Event e : produced) {
-      if (e instanceof Events.Error) errors.add((Events.Error) e);
-      else if (e instanceof Events.Message) messages.add((Events.Message) e);
-      else if (e instanceof Events.Binary) binaries.add((Events.Binary) e);
+    List<RecordingListener.Error> errors = new ArrayList<>();
+    List<RecordingListener.Message> messages = new ArrayList<>();
+    List<RecordingListener.Binary> binaries = new ArrayList<>();
+    for (RecordingListener.Event e : produced) {
+      if (e instanceof RecordingListener.Error) errors.add((RecordingListener.Error) e);
+      else if (e instanceof RecordingListener.Message) messages.add((RecordingListener.Message) e);
+      else if (e instanceof RecordingListener.Binary) binaries.add((RecordingListener.Binary) e);
       else fail("unexpected " + e + " after " + kind);
     }
     switch (outcome) {
@@ -270,10 +271,10 @@ class BadInputMatrixTest extends RealPeerTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("protocolViolations")
   void malformedFramesAreTerminalProtocolViolations(String kind, String what) {
-    Events events = new Events();
+    RecordingListener events = new RecordingListener(RecordingListener.REAL_PEER_TIMEOUT_MILLIS);
     SteadySocket socket = open(builder(node.url("/echo"), events), events);
     socket.send(command("inject", "kind", kind));
-    Events.Closed closed = events.awaitClosed();
+    RecordingListener.Closed closed = events.awaitClosed();
     ProtocolViolationException p = assertInstanceOf(ProtocolViolationException.class, closed.reason.error());
     assertEquals(CLOSED, socket.state());
     assertEquals(1, socket.metrics().connectionAttempts(), "terminal: no retry");
@@ -287,7 +288,7 @@ class BadInputMatrixTest extends RealPeerTest {
   @Order(3)
   @Test
   void frameCutOffByEofReconnects() {
-    Events events = new Events();
+    RecordingListener events = new RecordingListener(RecordingListener.REAL_PEER_TIMEOUT_MILLIS);
     SteadySocket socket = open(builder(node.url("/echo"), events), events);
     socket.send(command("inject", "kind", "declared-1gb-then-eof"));
     // Refused at its header (1 GiB > the 16 MiB message limit), before the EOF is even read.
@@ -315,7 +316,7 @@ class BadInputMatrixTest extends RealPeerTest {
   @ParameterizedTest(name = "close {0}")
   @MethodSource("closeCodes")
   void serverCloseCodesFollowTheTable(int code, String policy) {
-    Events events = new Events();
+    RecordingListener events = new RecordingListener(RecordingListener.REAL_PEER_TIMEOUT_MILLIS);
     SteadySocket socket = open(builder(node.url("/echo"), events), events);
     socket.send(command("close", "code", code, "reason", "scripted"));
     String observed;
@@ -327,7 +328,7 @@ class BadInputMatrixTest extends RealPeerTest {
       echo(socket, events, "after-close-" + code);
       observed = "ConnectionLostException (" + e.getMessage() + "), reconnected, echo works";
     } else {
-      Events.Closed closed = events.awaitClosed();
+      RecordingListener.Closed closed = events.awaitClosed();
       SteadySocketException e = (SteadySocketException) closed.reason.error();
       if (policy.equals("auth")) {
         expected = "CLOSED with AuthenticationException (no token provider to refresh)";
@@ -349,10 +350,10 @@ class BadInputMatrixTest extends RealPeerTest {
   @Order(5)
   @Test
   void wrongSecWebSocketAcceptIsATerminalProtocolViolation() {
-    Events events = new Events();
+    RecordingListener events = new RecordingListener(RecordingListener.REAL_PEER_TIMEOUT_MILLIS);
     SteadySocket socket = track(builder(node.url("/bad-accept"), events).build());
     socket.connect();
-    Events.Closed closed = events.awaitClosed();
+    RecordingListener.Closed closed = events.awaitClosed();
     ProtocolViolationException p = assertInstanceOf(ProtocolViolationException.class, closed.reason.error());
     assertEquals(1, socket.metrics().connectionAttempts());
     newSocketWorks();
@@ -364,10 +365,10 @@ class BadInputMatrixTest extends RealPeerTest {
   @Order(6)
   @Test
   void http200InsteadOfUpgradeStops() {
-    Events events = new Events();
+    RecordingListener events = new RecordingListener(RecordingListener.REAL_PEER_TIMEOUT_MILLIS);
     SteadySocket socket = track(builder(node.url("/http200"), events).build());
     socket.connect();
-    Events.Closed closed = events.awaitClosed();
+    RecordingListener.Closed closed = events.awaitClosed();
     HandshakeException h = assertInstanceOf(HandshakeException.class, closed.reason.error());
     assertEquals(200, h.statusCode());
     newSocketWorks();
@@ -378,14 +379,14 @@ class BadInputMatrixTest extends RealPeerTest {
   @Order(7)
   @Test
   void handshakeThatNeverFinishesTimesOutAndRetries() {
-    Events events = new Events();
+    RecordingListener events = new RecordingListener(RecordingListener.REAL_PEER_TIMEOUT_MILLIS);
     SteadySocket socket =
         track(builder(node.url("/hang"), events).connectTimeout(Duration.ofSeconds(1)).build());
     long t0 = System.nanoTime();
     socket.connect();
     List<Long> attempts = new ArrayList<>();
     for (int i = 1; i <= 2; i++) {
-      Events.Reconnecting r = events.await(Events.Reconnecting.class, x -> true);
+      RecordingListener.Reconnecting r = events.await(RecordingListener.Reconnecting.class, x -> true);
       assertEquals(i, r.attempt);
       ConnectionLostException e = assertInstanceOf(ConnectionLostException.class, r.cause);
       assertTrue(e.getMessage().contains("handshake did not complete"), e.getMessage());
@@ -405,7 +406,7 @@ class BadInputMatrixTest extends RealPeerTest {
 
   /** A fresh socket to /echo opens and echoes. */
   private void newSocketWorks() {
-    Events events = new Events();
+    RecordingListener events = new RecordingListener(RecordingListener.REAL_PEER_TIMEOUT_MILLIS);
     SteadySocket fresh = open(builder(node.url("/echo"), events), events);
     echo(fresh, events, "fresh");
   }
@@ -416,18 +417,16 @@ class BadInputMatrixTest extends RealPeerTest {
    * exception also reaches the uncaught-exception handler checked after each test; after CLOSED
    * the pool may legitimately have ended its threads.)
    */
-  private static void assertDispatchThreadsIntact(Events events, boolean open) {
-    synchronized (events.all) {
-      for (Events.Event e : events.all) {
-        assertTrue(e.thread.getName().startsWith("SteadySocket dispatch "), "callback on " + e.thread.getName());
-        if (open) assertTrue(e.thread.isAlive(), "dispatch thread died: " + e.thread.getName());
-      }
+  private static void assertDispatchThreadsIntact(RecordingListener events, boolean open) {
+    for (RecordingListener.Event e : events.recorded()) {
+      assertTrue(e.thread.getName().startsWith("SteadySocket dispatch "), "callback on " + e.thread.getName());
+      if (open) assertTrue(e.thread.isAlive(), "dispatch thread died: " + e.thread.getName());
     }
   }
 
-  private static String describe(List<Events.Event> events) {
+  private static String describe(List<RecordingListener.Event> events) {
     List<String> parts = new ArrayList<>();
-    for (Events.Event e : events) parts.add(e.toString());
+    for (RecordingListener.Event e : events) parts.add(e.toString());
     return String.join(", ", parts);
   }
 }

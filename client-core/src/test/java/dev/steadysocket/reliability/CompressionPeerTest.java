@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.steadysocket.Compression;
 import dev.steadysocket.Envelope;
 import dev.steadysocket.SteadySocket;
+import dev.steadysocket.testkit.RecordingListener;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
@@ -36,17 +37,17 @@ class CompressionPeerTest extends RealPeerTest {
     if (node != null) node.close();
   }
 
-  private SteadySocket open(Compression compression, Events events) {
+  private SteadySocket open(Compression compression, RecordingListener events) {
     return open(builder(node.url("/echo"), events).compression(compression), events);
   }
 
-  private static JsonNode whoami(SteadySocket socket, Events events) {
+  private static JsonNode whoami(SteadySocket socket, RecordingListener events) {
     socket.send(command("whoami"));
     return events.awaitMessage("whoami").envelope.content();
   }
 
   /** TCP bytes the server read while {@link #BIG} went out and came back. */
-  private static long bytesForBigMessage(SteadySocket socket, Events events) {
+  private static long bytesForBigMessage(SteadySocket socket, RecordingListener events) {
     long before = whoami(socket, events).get("bytesRead").asLong();
     socket.send(Envelope.of("big", BIG));
     assertEquals(BIG, events.awaitMessage("big").envelope.content().asText(), "echoed intact");
@@ -55,7 +56,7 @@ class CompressionPeerTest extends RealPeerTest {
 
   @Test
   void disabledMakesNoOfferAndSendsUncompressed() {
-    Events events = new Events();
+    RecordingListener events = new RecordingListener(RecordingListener.REAL_PEER_TIMEOUT_MILLIS);
     SteadySocket socket = open(Compression.disabled(), events);
     JsonNode seen = whoami(socket, events);
     assertTrue(seen.get("offered").isNull(), "no offer: " + seen);
@@ -68,7 +69,7 @@ class CompressionPeerTest extends RealPeerTest {
 
   @Test
   void defaultsOfferAsOkHttpDoesAndCompressLargeMessages() {
-    Events events = new Events();
+    RecordingListener events = new RecordingListener(RecordingListener.REAL_PEER_TIMEOUT_MILLIS);
     SteadySocket socket = open(Compression.defaults(), events);
     JsonNode seen = whoami(socket, events);
     assertEquals("permessage-deflate", seen.get("offered").asText());
@@ -82,7 +83,7 @@ class CompressionPeerTest extends RealPeerTest {
   void tunedParametersAreOfferedAgreedAndHonoured() {
     Compression tuned = Compression.defaults().withClientNoContextTakeover().withServerNoContextTakeover()
         .withServerMaxWindowBits(9).withMinimumSize(0);
-    Events events = new Events();
+    RecordingListener events = new RecordingListener(RecordingListener.REAL_PEER_TIMEOUT_MILLIS);
     SteadySocket socket = open(tuned, events);
     JsonNode seen = whoami(socket, events);
     assertEquals("permessage-deflate; client_no_context_takeover; server_no_context_takeover; server_max_window_bits=9",
@@ -105,7 +106,7 @@ class CompressionPeerTest extends RealPeerTest {
   @Test
   void aServerWithoutDeflateDeclinesAndNothingIsCompressed() throws Exception {
     NodeServer plain = track(NodeServer.start());
-    Events events = new Events();
+    RecordingListener events = new RecordingListener(RecordingListener.REAL_PEER_TIMEOUT_MILLIS);
     SteadySocket socket = open(builder(plain.url("/echo"), events).compression(Compression.defaults()), events);
     JsonNode seen = whoami(socket, events);
     assertEquals("permessage-deflate", seen.get("offered").asText());
@@ -118,7 +119,7 @@ class CompressionPeerTest extends RealPeerTest {
 
   @Test
   void aMinimumSizeAboveTheMessageSendsItUncompressed() {
-    Events events = new Events();
+    RecordingListener events = new RecordingListener(RecordingListener.REAL_PEER_TIMEOUT_MILLIS);
     SteadySocket socket = open(Compression.defaults().withMinimumSize(1 << 20), events);
     assertEquals("permessage-deflate", whoami(socket, events).get("offered").asText());
     long bytes = bytesForBigMessage(socket, events);
@@ -128,7 +129,7 @@ class CompressionPeerTest extends RealPeerTest {
   /** Window 8 asked (zlib deflates raw with 9), context kept: many messages referring back. */
   @Test
   void aWindowOf8WithContextTakeoverInflates() {
-    Events events = new Events();
+    RecordingListener events = new RecordingListener(RecordingListener.REAL_PEER_TIMEOUT_MILLIS);
     SteadySocket socket = open(builder(node.url("/echo"), events)
         .compression(Compression.defaults().withServerMaxWindowBits(8).withMinimumSize(0)), events);
     JsonNode seen = whoami(socket, events);
@@ -150,7 +151,7 @@ class CompressionPeerTest extends RealPeerTest {
   /** Failover: every URL gets the same offer. */
   @Test
   void theFailoverUrlGetsTheSameOffer() {
-    Events events = new Events();
+    RecordingListener events = new RecordingListener(RecordingListener.REAL_PEER_TIMEOUT_MILLIS);
     Compression c = Compression.defaults().withServerNoContextTakeover().withClientNoContextTakeover()
         .withServerMaxWindowBits(11);
     SteadySocket socket = open(builder("ws://127.0.0.1:1/", events).failoverUrls(node.url("/echo"))

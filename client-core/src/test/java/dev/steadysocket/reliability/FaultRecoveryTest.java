@@ -11,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.steadysocket.FaultProxy;
 import dev.steadysocket.AuthenticationException;
 import dev.steadysocket.Backoff;
 import dev.steadysocket.ConnectionLostException;
@@ -22,6 +21,8 @@ import dev.steadysocket.ReconnectAttemptsExhaustedException;
 import dev.steadysocket.SteadySocket;
 import dev.steadysocket.SteadySocketException;
 import dev.steadysocket.reliability.Report.Section;
+import dev.steadysocket.testkit.FaultProxy;
+import dev.steadysocket.testkit.RecordingListener;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -73,7 +74,7 @@ class FaultRecoveryTest extends RealPeerTest {
   @Test
   void halfOpenLinkThroughABlackholingProxyIsDetectedWithinTheBound() throws Exception {
     FaultProxy proxy = track(new FaultProxy(node.port));
-    Events events = new Events();
+    RecordingListener events = new RecordingListener(RecordingListener.REAL_PEER_TIMEOUT_MILLIS);
     SteadySocket socket = open(builder(proxy.url("/echo"), events).heartbeat(FAST_HEARTBEAT), events);
     long bound = FAST_HEARTBEAT.worstCaseDetection().toNanos();
     List<Long> detections = new ArrayList<>();
@@ -86,7 +87,7 @@ class FaultRecoveryTest extends RealPeerTest {
           "a healthy link was declared dead before the fault (trial " + i + ")");
       long faultAt = System.nanoTime();
       proxy.blackholeAll();
-      Events.Error dead = events.await(Events.Error.class, e -> true);
+      RecordingListener.Error dead = events.await(RecordingListener.Error.class, e -> true);
       if (assertDeadLinkDetection(dead.error)) byHeartbeat++;
       detections.add(dead.nanos - faultAt);
       events.awaitState(RECONNECTING);
@@ -107,15 +108,15 @@ class FaultRecoveryTest extends RealPeerTest {
   @Order(2)
   @Test
   void serverThatStopsReadingAndAnsweringPingsIsDetectedWithinTheBound() throws Exception {
-    Events events = new Events();
+    RecordingListener events = new RecordingListener(RecordingListener.REAL_PEER_TIMEOUT_MILLIS);
     SteadySocket socket = open(builder(node.url("/echo"), events).heartbeat(FAST_HEARTBEAT), events);
     List<Long> detections = new ArrayList<>();
     int trials = 3;
     int byHeartbeat = 0;
     for (int i = 0; i < trials; i++) {
-      Events.Message lastSign = sendAndAwait(socket, events, command("silence"), "silenced"); // last frame
+      RecordingListener.Message lastSign = sendAndAwait(socket, events, command("silence"), "silenced"); // last frame
       assertNotNull(lastSign, "a healthy link was declared dead before the server fell silent (trial " + i + ")");
-      Events.Error dead = events.await(Events.Error.class, e -> true);
+      RecordingListener.Error dead = events.await(RecordingListener.Error.class, e -> true);
       if (assertDeadLinkDetection(dead.error)) byHeartbeat++;
       detections.add(dead.nanos - lastSign.nanos);
       events.awaitState(OPEN);
@@ -146,15 +147,15 @@ class FaultRecoveryTest extends RealPeerTest {
   @Test
   void resetInTheMiddleOfAFrameReconnectsAndDropsThePartialFrame() throws Exception {
     FaultProxy proxy = track(new FaultProxy(node.port));
-    Events events = new Events();
+    RecordingListener events = new RecordingListener(RecordingListener.REAL_PEER_TIMEOUT_MILLIS);
     SteadySocket socket = open(builder(proxy.url("/echo"), events), events);
     proxy.resetDownstreamAfter(1000); // the 256 KiB echo is cut after 1,000 bytes
     long faultAt = System.nanoTime();
     socket.send(Envelope.of("big", "z".repeat(256 * 1024)));
-    Events.Error lost = events.await(Events.Error.class, e -> true);
+    RecordingListener.Error lost = events.await(RecordingListener.Error.class, e -> true);
     assertInstanceOf(ConnectionLostException.class, lost.error);
-    Events.State open = events.awaitState(OPEN);
-    assertTrue(events.skipped(Events.Message.class).isEmpty(), "the partial frame must not be delivered");
+    RecordingListener.State open = events.awaitState(OPEN);
+    assertTrue(events.skipped(RecordingListener.Message.class).isEmpty(), "the partial frame must not be delivered");
     echo(socket, events, "after-rst");
     Report.row(Section.FAULTS,
         "RST in the middle of a 256 KiB frame (proxy forwards 1,000 bytes, then resets both sides)",
@@ -169,7 +170,7 @@ class FaultRecoveryTest extends RealPeerTest {
     FaultProxy proxy = track(new FaultProxy(node.port));
     proxy.latency(Duration.ofMillis(100));
     Heartbeat heartbeat = Heartbeat.every(Duration.ofMillis(1000)).withTimeout(Duration.ofMillis(750));
-    Events events = new Events();
+    RecordingListener events = new RecordingListener(RecordingListener.REAL_PEER_TIMEOUT_MILLIS);
     long start = System.nanoTime();
     SteadySocket socket =
         open(builder(proxy.url("/echo?trace=1"), events).heartbeat(heartbeat), events);
@@ -184,7 +185,7 @@ class FaultRecoveryTest extends RealPeerTest {
     for (int i = 0; i < 4; i++) node.awaitStdout("^HB$", Duration.ofSeconds(10)); // 4 heartbeats answered
     assertEquals(OPEN, socket.state());
     assertEquals(0, socket.metrics().reconnects());
-    assertTrue(events.recorded(Events.Error.class).isEmpty(), "errors: " + events.recorded(Events.Error.class));
+    assertTrue(events.recorded(RecordingListener.Error.class).isEmpty(), "errors: " + events.recorded(RecordingListener.Error.class));
     long hbRtt = socket.metrics().lastHeartbeatRttMillis();
     assertTrue(hbRtt >= 200, "heartbeat RTT " + hbRtt);
     Report.row(Section.FAULTS,
@@ -199,13 +200,13 @@ class FaultRecoveryTest extends RealPeerTest {
   void throttledBandwidthDeliversInOrderAndASlowLargeMessageEndsInAReconnect() throws Exception {
     FaultProxy proxy = track(new FaultProxy(node.port));
     proxy.bandwidth(64 * 1024);
-    Events events = new Events();
+    RecordingListener events = new RecordingListener(RecordingListener.REAL_PEER_TIMEOUT_MILLIS);
     SteadySocket socket = open(builder(proxy.url("/echo"), events).heartbeat(STEADY_HEARTBEAT), events);
     String payload = "p".repeat(1024);
     long t0 = System.nanoTime();
     for (int i = 0; i < 20; i++) socket.send(Envelope.builder("slow").content(payload).meta("n", i).build());
     for (int i = 0; i < 20; i++) {
-      Events.Message m = events.awaitMessage("slow");
+      RecordingListener.Message m = events.awaitMessage("slow");
       assertEquals(String.valueOf(i), m.envelope.metaText("n"), "order");
     }
     long elapsed = System.nanoTime() - t0;
@@ -221,10 +222,10 @@ class FaultRecoveryTest extends RealPeerTest {
     // can arrive behind it, so the link is (wrongly, but by design) declared dead and replaced.
     long bigAt = System.nanoTime();
     socket.send(Envelope.of("huge", "h".repeat(256 * 1024))); // 4 s at 64 KiB/s
-    Events.Error dead = events.await(Events.Error.class, e -> true);
+    RecordingListener.Error dead = events.await(RecordingListener.Error.class, e -> true);
     assertDeadLinkDetection(dead.error);
     proxy.bandwidth(0); // new links are fast again
-    Events.State open = events.awaitState(OPEN);
+    RecordingListener.State open = events.awaitState(OPEN);
     echo(socket, events, "after-throttle");
     Report.row(Section.FAULTS,
         "Throttled bandwidth: one 256 KiB message at 64 KiB/s (4 s on the wire), Heartbeat 1 s / 1 s",
@@ -241,12 +242,12 @@ class FaultRecoveryTest extends RealPeerTest {
   void acceptThenCloseRetriesWithGrowingBackoffThenRecovers() throws Exception {
     FaultProxy proxy = track(new FaultProxy(node.port));
     proxy.acceptThenClose(true);
-    Events events = new Events();
+    RecordingListener events = new RecordingListener(RecordingListener.REAL_PEER_TIMEOUT_MILLIS);
     SteadySocket socket = track(builder(proxy.url("/echo"), events).backoff(SLOW_STEPS).build());
     socket.connect();
     List<Long> delays = new ArrayList<>();
     for (int i = 1; i <= 5; i++) {
-      Events.Reconnecting r = events.await(Events.Reconnecting.class, x -> true);
+      RecordingListener.Reconnecting r = events.await(RecordingListener.Reconnecting.class, x -> true);
       assertEquals(i, r.attempt);
       assertInstanceOf(ConnectionLostException.class, r.cause);
       delays.add(r.delay.toMillis());
@@ -277,14 +278,14 @@ class FaultRecoveryTest extends RealPeerTest {
   @Order(7)
   @Test
   void serverDestroyingOrResettingTheSocketReconnects() throws Exception {
-    Events events = new Events();
+    RecordingListener events = new RecordingListener(RecordingListener.REAL_PEER_TIMEOUT_MILLIS);
     SteadySocket socket = open(builder(node.url("/echo"), events), events);
     List<String> observed = new ArrayList<>();
     List<Long> recoveries = new ArrayList<>();
     for (String cmd : new String[] {"destroy", "reset"}) {
       long t0 = System.nanoTime();
       socket.send(command(cmd));
-      Events.Error lost = events.await(Events.Error.class, e -> true);
+      RecordingListener.Error lost = events.await(RecordingListener.Error.class, e -> true);
       assertInstanceOf(ConnectionLostException.class, lost.error);
       recoveries.add(events.awaitState(OPEN).nanos - t0);
       echo(socket, events, "after-" + cmd);
@@ -302,16 +303,16 @@ class FaultRecoveryTest extends RealPeerTest {
   void serverKilledAndRestartedOnTheSamePortReconnects() throws Exception {
     NodeServer first = NodeServer.start();
     int port = first.port;
-    Events events = new Events();
+    RecordingListener events = new RecordingListener(RecordingListener.REAL_PEER_TIMEOUT_MILLIS);
     SteadySocket socket;
     try {
       socket = open(builder(first.url("/echo"), events).backoff(SLOW_STEPS), events);
       long killedAt = System.nanoTime();
       first.kill();
-      assertInstanceOf(ConnectionLostException.class, events.await(Events.Error.class, e -> true).error);
-      for (int i = 1; i <= 3; i++) assertEquals(i, events.await(Events.Reconnecting.class, x -> true).attempt);
+      assertInstanceOf(ConnectionLostException.class, events.await(RecordingListener.Error.class, e -> true).error);
+      for (int i = 1; i <= 3; i++) assertEquals(i, events.await(RecordingListener.Reconnecting.class, x -> true).attempt);
       NodeServer second = track(NodeServer.start(port));
-      Events.State open = events.awaitState(OPEN);
+      RecordingListener.State open = events.awaitState(OPEN);
       echo(socket, events, "after-restart");
       long attempts = socket.metrics().connectionAttempts() - 1;
       Report.row(Section.FAULTS,
@@ -336,9 +337,9 @@ class FaultRecoveryTest extends RealPeerTest {
     // 400 ms of room for scheduling stalls on a loaded 2-core CI machine (800 ms left only 200 ms).
     proxy.latency(Duration.ofMillis(300));
     Heartbeat heartbeat = Heartbeat.every(Duration.ofSeconds(1)).withTimeout(Duration.ofSeconds(1));
-    Events events = new Events();
+    RecordingListener events = new RecordingListener(RecordingListener.REAL_PEER_TIMEOUT_MILLIS);
     SteadySocket socket = open(builder(proxy.url("/echo"), events).heartbeat(heartbeat), events);
-    Events.Event first = events.poll(4_000); // four heartbeat rounds
+    RecordingListener.Event first = events.poll(4_000); // four heartbeat rounds
     assertEquals(null, first, "no event expected on a slow but live link");
     assertEquals(OPEN, socket.state());
     long hbRtt = socket.metrics().lastHeartbeatRttMillis();
@@ -365,7 +366,7 @@ class FaultRecoveryTest extends RealPeerTest {
   @Test
   void rejected401AsksForAFreshTokenOnceThenStops() {
     List<Boolean> refreshes = Collections.synchronizedList(new ArrayList<>());
-    Events events = new Events();
+    RecordingListener events = new RecordingListener(RecordingListener.REAL_PEER_TIMEOUT_MILLIS);
     SteadySocket socket =
         track(builder(node.url("/status/401?key=" + UUID.randomUUID()), events)
             .tokenProvider(refresh -> {
@@ -374,7 +375,7 @@ class FaultRecoveryTest extends RealPeerTest {
             })
             .build());
     socket.connect();
-    Events.Closed closed = events.awaitClosed();
+    RecordingListener.Closed closed = events.awaitClosed();
     AuthenticationException auth = assertInstanceOf(AuthenticationException.class, closed.reason.error());
     assertEquals(401, auth.statusCode());
     assertEquals(List.of(false, true), refreshes);
@@ -389,7 +390,7 @@ class FaultRecoveryTest extends RealPeerTest {
   @Order(11)
   @Test
   void rejected403WithoutProviderStops() {
-    Events.Closed closed = terminalStatus("/status/403", AuthenticationException.class, 403);
+    RecordingListener.Closed closed = terminalStatus("/status/403", AuthenticationException.class, 403);
     Report.row(Section.FAULTS, "HTTP 403 on the handshake (no token provider)",
         "CLOSED with AuthenticationException", "CLOSED: " + closed.reason.error().getMessage(), "1 attempt");
   }
@@ -397,7 +398,7 @@ class FaultRecoveryTest extends RealPeerTest {
   @Order(12)
   @Test
   void rejected404Stops() {
-    Events.Closed closed = terminalStatus("/status/404", HandshakeException.class, 404);
+    RecordingListener.Closed closed = terminalStatus("/status/404", HandshakeException.class, 404);
     Report.row(Section.FAULTS, "HTTP 404 on the handshake", "CLOSED with HandshakeException(404)",
         "CLOSED: " + closed.reason.error().getMessage(), "1 attempt");
   }
@@ -415,7 +416,7 @@ class FaultRecoveryTest extends RealPeerTest {
   }
 
   private void retryAfter(int status) {
-    Events events = new Events();
+    RecordingListener events = new RecordingListener(RecordingListener.REAL_PEER_TIMEOUT_MILLIS);
     SteadySocket socket =
         track(builder(node.url("/status/" + status + "?retryAfter=1&times=1&key=" + UUID.randomUUID()), events)
             .maxRetryAfter(Duration.ofSeconds(5)) // above the suite's short backoff cap
@@ -423,10 +424,10 @@ class FaultRecoveryTest extends RealPeerTest {
     socket.connect();
     HandshakeException e = events.awaitError(HandshakeException.class);
     assertEquals(status, e.statusCode());
-    Events.Reconnecting r = events.await(Events.Reconnecting.class, x -> true);
+    RecordingListener.Reconnecting r = events.await(RecordingListener.Reconnecting.class, x -> true);
     assertEquals(Duration.ofSeconds(1), r.delay, "Retry-After: 1");
-    Events.State next = events.awaitState(CONNECTING);
-    Events.State open = events.awaitState(OPEN);
+    RecordingListener.State next = events.awaitState(CONNECTING);
+    RecordingListener.State open = events.awaitState(OPEN);
     long waited = next.nanos - r.nanos;
     assertTrue(waited >= Duration.ofMillis(900).toNanos(), "retried after " + millis(waited) + " ms");
     echo(socket, events, "after-" + status);
@@ -439,16 +440,16 @@ class FaultRecoveryTest extends RealPeerTest {
   @Order(15)
   @Test
   void rejected500RetriesWithBackoffUntilAccepted() {
-    Events events = new Events();
+    RecordingListener events = new RecordingListener(RecordingListener.REAL_PEER_TIMEOUT_MILLIS);
     SteadySocket socket =
         track(builder(node.url("/status/500?times=2&key=" + UUID.randomUUID()), events).backoff(SLOW_STEPS).build());
     socket.connect();
-    Events.State open = events.awaitState(OPEN);
-    List<Events.Reconnecting> rs = events.skipped(Events.Reconnecting.class);
+    RecordingListener.State open = events.awaitState(OPEN);
+    List<RecordingListener.Reconnecting> rs = events.skipped(RecordingListener.Reconnecting.class);
     assertEquals(2, rs.size());
     assertEquals(Duration.ofMillis(50), rs.get(0).delay);
     assertEquals(Duration.ofMillis(100), rs.get(1).delay);
-    for (Events.Reconnecting r : rs) assertEquals(500, ((HandshakeException) r.cause).statusCode());
+    for (RecordingListener.Reconnecting r : rs) assertEquals(500, ((HandshakeException) r.cause).statusCode());
     Report.row(Section.FAULTS, "HTTP 500 on the first two handshakes",
         "HandshakeException(500), retry with backoff, then OPEN",
         "2 × HandshakeException(500), delays 50 and 100 ms, then OPEN",
@@ -459,12 +460,12 @@ class FaultRecoveryTest extends RealPeerTest {
   @Order(16)
   @Test
   void permanent500WithMaxAttemptsEndsInExhaustion() {
-    Events events = new Events();
+    RecordingListener events = new RecordingListener(RecordingListener.REAL_PEER_TIMEOUT_MILLIS);
     SteadySocket socket =
         track(builder(node.url("/status/500"), events).backoff(SLOW_STEPS).maxReconnectAttempts(3).build());
     long t0 = System.nanoTime();
     socket.connect();
-    Events.Closed closed = events.awaitClosed();
+    RecordingListener.Closed closed = events.awaitClosed();
     ReconnectAttemptsExhaustedException ex =
         assertInstanceOf(ReconnectAttemptsExhaustedException.class, closed.reason.error());
     assertInstanceOf(HandshakeException.class, ex.getCause());
@@ -474,11 +475,11 @@ class FaultRecoveryTest extends RealPeerTest {
         "CLOSED: " + ex.getMessage(), "4 attempts in " + Report.ms(closed.nanos - t0));
   }
 
-  private Events.Closed terminalStatus(String path, Class<? extends SteadySocketException> type, int status) {
-    Events events = new Events();
+  private RecordingListener.Closed terminalStatus(String path, Class<? extends SteadySocketException> type, int status) {
+    RecordingListener events = new RecordingListener(RecordingListener.REAL_PEER_TIMEOUT_MILLIS);
     SteadySocket socket = track(builder(node.url(path), events).build());
     socket.connect();
-    Events.Closed closed = events.awaitClosed();
+    RecordingListener.Closed closed = events.awaitClosed();
     SteadySocketException e = assertInstanceOf(type, closed.reason.error());
     int code = e instanceof AuthenticationException
         ? ((AuthenticationException) e).statusCode() : ((HandshakeException) e).statusCode();

@@ -20,6 +20,7 @@ import dev.steadysocket.SocketClosedException;
 import dev.steadysocket.SteadySocket;
 import dev.steadysocket.SteadySocketListener;
 import dev.steadysocket.reliability.Report.Section;
+import dev.steadysocket.testkit.RecordingListener;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,7 +59,7 @@ class ListenerFaultTest extends RealPeerTest {
   @Order(1)
   @Test
   void throwingListenersHandlersAndOnErrorCannotHurtTheSocket() {
-    Events events = new Events();
+    RecordingListener events = new RecordingListener(RecordingListener.REAL_PEER_TIMEOUT_MILLIS);
     SteadySocketListener thrower = new SteadySocketListener() {
       @Override
       public void onMessage(Envelope envelope) {
@@ -104,7 +105,7 @@ class ListenerFaultTest extends RealPeerTest {
   @Order(2)
   @Test
   void aListenerBlockedLongerThanTheHeartbeatDoesNotCauseAFalseDeadLink() throws Exception {
-    Events events = new Events();
+    RecordingListener events = new RecordingListener(RecordingListener.REAL_PEER_TIMEOUT_MILLIS);
     CountDownLatch entered = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     SteadySocketListener blocker = new SteadySocketListener() {
@@ -138,7 +139,7 @@ class ListenerFaultTest extends RealPeerTest {
     events.awaitMessage("block");
     for (int i = 0; i < 5; i++) assertEquals(String.valueOf(i), events.awaitMessage("queued").envelope.metaText("n"));
     assertTrue(events.skipped.isEmpty(), "nothing between: " + events.skipped);
-    for (Events.Error e : events.recorded(Events.Error.class)) {
+    for (RecordingListener.Error e : events.recorded(RecordingListener.Error.class)) {
       assertTrue(!(e.error instanceof DeadLinkException), "false dead link: " + e);
     }
     echo(socket, events, "after-block");
@@ -156,7 +157,7 @@ class ListenerFaultTest extends RealPeerTest {
   @Order(3)
   @Test
   void closeFromInsideACallbackClosesCleanly() throws Exception {
-    Events events = new Events();
+    RecordingListener events = new RecordingListener(RecordingListener.REAL_PEER_TIMEOUT_MILLIS);
     AtomicReference<SteadySocket> self = new AtomicReference<>();
     SteadySocketListener closer = new SteadySocketListener() {
       @Override
@@ -171,7 +172,7 @@ class ListenerFaultTest extends RealPeerTest {
     events.awaitMessage("close-me");
     events.awaitState(CLOSING);
     events.awaitState(CLOSED);
-    Events.Closed closed = events.awaitClosed();
+    RecordingListener.Closed closed = events.awaitClosed();
     CloseReason reason = socket.closeFuture().get(10, TimeUnit.SECONDS);
     assertTrue(reason.initiatedByApp());
     assertEquals(4001, reason.code());
@@ -191,7 +192,7 @@ class ListenerFaultTest extends RealPeerTest {
   @Order(4)
   @Test
   void sendFromInsideCallbacksIsDeliveredButBlockingOnItsFutureWouldDeadlock() throws Exception {
-    Events events = new Events();
+    RecordingListener events = new RecordingListener(RecordingListener.REAL_PEER_TIMEOUT_MILLIS);
     AtomicReference<SteadySocket> self = new AtomicReference<>();
     AtomicReference<Throwable> blockingGet = new AtomicReference<>();
     AtomicReference<Throwable> queuedGet = new AtomicReference<>();

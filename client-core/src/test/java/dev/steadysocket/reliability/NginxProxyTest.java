@@ -12,6 +12,7 @@ import dev.steadysocket.HandshakeException;
 import dev.steadysocket.Heartbeat;
 import dev.steadysocket.SteadySocket;
 import dev.steadysocket.reliability.Report.Section;
+import dev.steadysocket.testkit.RecordingListener;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
@@ -55,7 +56,7 @@ class NginxProxyTest extends RealPeerTest {
   @Order(1)
   @Test
   void heartbeatsKeepAnIdleConnectionAliveThroughNginx() throws Exception {
-    Events events = new Events();
+    RecordingListener events = new RecordingListener(RecordingListener.REAL_PEER_TIMEOUT_MILLIS);
     Heartbeat heartbeat = Heartbeat.every(Duration.ofMillis(700)); // timeout 700 ms; nginx's is 2 s
     SteadySocket socket = open(builder(nginx.url("/echo?trace=1"), events).heartbeat(heartbeat), events);
     int beats = 9;
@@ -67,11 +68,11 @@ class NginxProxyTest extends RealPeerTest {
       // Idle apart from heartbeats for 3 × proxy_read_timeout, measured in heartbeats answered.
       for (int i = 0; i < beats; i++) node.awaitStdout("^HB$", Duration.ofSeconds(10));
       idle = System.nanoTime() - start;
-      Events.Event e = events.poll(0);
+      RecordingListener.Event e = events.poll(0);
       if (e == null) break;
       // Nginx closing would be a ConnectionLostException (EOF). All that may happen instead is our
       // own heartbeat giving up during a stall of a heavily loaded machine; then measure again.
-      assertDeadLinkDetection(assertInstanceOf(Events.Error.class, e, "first event while idle").error);
+      assertDeadLinkDetection(assertInstanceOf(RecordingListener.Error.class, e, "first event while idle").error);
       assertTrue(++falseAlarms <= 2, "the heartbeat kept failing through nginx");
       events.awaitState(OPEN);
     }
@@ -90,16 +91,16 @@ class NginxProxyTest extends RealPeerTest {
   @Order(2)
   @Test
   void whenNginxDropsAnIdleConnectionTheClientRecovers() {
-    Events events = new Events();
+    RecordingListener events = new RecordingListener(RecordingListener.REAL_PEER_TIMEOUT_MILLIS);
     SteadySocket socket =
         open(builder(nginx.url("/echo"), events).heartbeat(Heartbeat.disabled()), events);
-    long openAt = events.recorded(Events.State.class).get(1).nanos;
-    Events.Error lost = events.await(Events.Error.class, e -> true, 15_000);
+    long openAt = events.recorded(RecordingListener.State.class).get(1).nanos;
+    RecordingListener.Error lost = events.await(RecordingListener.Error.class, e -> true, 15_000);
     assertInstanceOf(ConnectionLostException.class, lost.error);
     long dropAfter = lost.nanos - openAt;
     assertTrue(dropAfter >= Duration.ofSeconds(1).toNanos(), "dropped after " + millis(dropAfter) + " ms, before any timeout");
     events.awaitState(RECONNECTING);
-    Events.State open = events.awaitState(OPEN);
+    RecordingListener.State open = events.awaitState(OPEN);
     echo(socket, events, "after-nginx-drop");
     Report.row(Section.NGINX,
         "Idle connection through nginx without heartbeats",
@@ -112,19 +113,19 @@ class NginxProxyTest extends RealPeerTest {
   @Order(3)
   @Test
   void upstreamGoneMeans502RetriedWithBackoffUntilItIsBack() throws Exception {
-    Events events = new Events();
+    RecordingListener events = new RecordingListener(RecordingListener.REAL_PEER_TIMEOUT_MILLIS);
     SteadySocket socket =
         open(builder(nginx.url("/echo"), events)
             .backoff(Backoff.exponential(Duration.ofMillis(50), Duration.ofMillis(400)).withoutJitter()), events);
     int port = node.port;
     long killedAt = System.nanoTime();
     node.kill();
-    assertInstanceOf(ConnectionLostException.class, events.await(Events.Error.class, e -> true).error);
+    assertInstanceOf(ConnectionLostException.class, events.await(RecordingListener.Error.class, e -> true).error);
     HandshakeException bad = events.awaitError(HandshakeException.class);
     assertEquals(502, bad.statusCode());
-    events.await(Events.Reconnecting.class, r -> r.attempt == 3);
+    events.await(RecordingListener.Reconnecting.class, r -> r.attempt == 3);
     node = NodeServer.start(port);
-    Events.State open = events.awaitState(OPEN);
+    RecordingListener.State open = events.awaitState(OPEN);
     echo(socket, events, "after-upstream-restart");
     Report.row(Section.NGINX,
         "Upstream (Node ws) killed behind nginx, restarted on the same port",

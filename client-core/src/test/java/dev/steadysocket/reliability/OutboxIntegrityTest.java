@@ -9,6 +9,7 @@ import dev.steadysocket.Envelope;
 import dev.steadysocket.OutboxPolicy;
 import dev.steadysocket.SteadySocket;
 import dev.steadysocket.reliability.Report.Section;
+import dev.steadysocket.testkit.RecordingListener;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -135,7 +136,7 @@ class OutboxIntegrityTest extends RealPeerTest {
     Run run = new Run();
     Received progress = new Received(); // stdout: prompt, but lines still buffered die with a SIGKILL
     List<CompletableFuture<Void>> futures = new ArrayList<>();
-    Events events = new Events();
+    RecordingListener events = new RecordingListener(RecordingListener.REAL_PEER_TIMEOUT_MILLIS);
     // The record: every server appends synchronously to one file, before it acks.
     Path log = Files.createTempFile(dir, "sink", ".log");
     Map<String, String> env = Collections.singletonMap("SINK_LOG", log.toString());

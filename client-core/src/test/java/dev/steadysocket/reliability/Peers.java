@@ -2,13 +2,15 @@ package dev.steadysocket.reliability;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.steadysocket.testkit.ChildProcess;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -83,19 +85,15 @@ final class Peers {
     return null;
   }
 
-  /** First output line of {@code command}, or null if it cannot run. */
+  /** First output line of {@code command} (stdout, else stderr), or null if it cannot run. */
   static String version(String... command) {
-    try {
-      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-      p.getOutputStream().close();
-      String out = new String(p.getInputStream().readAllBytes()).trim();
-      if (!p.waitFor(10, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        return null;
-      }
+    try (ChildProcess p = ChildProcess.start("version", List.of(command), Map.of())) {
+      if (!p.awaitExit(Duration.ofSeconds(10))) return null; // close() ends it
       if (p.exitValue() != 0) return null;
-      int nl = out.indexOf('\n');
-      return nl < 0 ? out : out.substring(0, nl);
+      List<String> out = p.drainStdout();
+      String first = out.isEmpty() ? p.stderr() : out.get(0);
+      int nl = first.indexOf('\n');
+      return (nl < 0 ? first : first.substring(0, nl)).trim();
     } catch (IOException e) {
       return null;
     } catch (InterruptedException e) {

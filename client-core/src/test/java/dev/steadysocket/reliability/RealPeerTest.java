@@ -11,6 +11,7 @@ import dev.steadysocket.ConnectionState;
 import dev.steadysocket.Envelope;
 import dev.steadysocket.Heartbeat;
 import dev.steadysocket.SteadySocket;
+import dev.steadysocket.testkit.RecordingListener;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -60,7 +61,7 @@ abstract class RealPeerTest {
    * Short backoff, no minimum uptime, heartbeat off unless the test sets one. The connect timeout
    * stays at its 15 s default: a first TLS handshake on a loaded 2-core machine can take seconds.
    */
-  static SteadySocketBuilder builder(String url, Events events) {
+  static SteadySocketBuilder builder(String url, RecordingListener events) {
     return SteadySocket.builder(url)
         .backoff(Backoff.exponential(Duration.ofMillis(10), Duration.ofMillis(100)))
         .minimumUptime(Duration.ZERO)
@@ -70,7 +71,7 @@ abstract class RealPeerTest {
   }
 
   /** Builds, connects and waits for OPEN. */
-  SteadySocket open(SteadySocketBuilder builder, Events events) {
+  SteadySocket open(SteadySocketBuilder builder, RecordingListener events) {
     SteadySocket socket = track(builder.build());
     socket.connect();
     events.awaitState(ConnectionState.OPEN);
@@ -78,7 +79,7 @@ abstract class RealPeerTest {
   }
 
   /** Sends an envelope of {@code type} and waits for the echo (an /echo peer). */
-  static Events.Message echo(SteadySocket socket, Events events, String type) {
+  static RecordingListener.Message echo(SteadySocket socket, RecordingListener events, String type) {
     socket.send(Envelope.of(type, Map.of("n", type.hashCode())));
     return events.awaitMessage(type);
   }
@@ -88,13 +89,13 @@ abstract class RealPeerTest {
    * error (a connection failure) came first, after waiting for OPEN again. For tests with an
    * aggressive heartbeat, where a scheduling stall on a loaded machine can end a healthy link.
    */
-  static Events.Message sendAndAwait(SteadySocket socket, Events events, Envelope envelope, String replyType) {
+  static RecordingListener.Message sendAndAwait(SteadySocket socket, RecordingListener events, Envelope envelope, String replyType) {
     socket.send(envelope);
-    Events.Event e =
-        events.await(Events.Event.class,
-            x -> x instanceof Events.Error
-                || (x instanceof Events.Message && ((Events.Message) x).envelope.type().equals(replyType)));
-    if (e instanceof Events.Message) return (Events.Message) e;
+    RecordingListener.Event e =
+        events.await(RecordingListener.Event.class,
+            x -> x instanceof RecordingListener.Error
+                || (x instanceof RecordingListener.Message && ((RecordingListener.Message) x).envelope.type().equals(replyType)));
+    if (e instanceof RecordingListener.Message) return (RecordingListener.Message) e;
     events.awaitState(ConnectionState.OPEN);
     return null;
   }

@@ -15,6 +15,7 @@ import dev.steadysocket.Envelope;
 import dev.steadysocket.SteadySocket;
 import dev.steadysocket.TlsException;
 import dev.steadysocket.reliability.Report.Section;
+import dev.steadysocket.testkit.RecordingListener;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -98,18 +99,18 @@ class SecurityTest extends RealPeerTest {
   }
 
   private TlsException assertTlsFailure(String url, OkHttpClient client, String scenario, String why) {
-    Events events = new Events();
+    RecordingListener events = new RecordingListener(RecordingListener.REAL_PEER_TIMEOUT_MILLIS);
     SteadySocketBuilder b = builder(url, events);
     if (client != null) b.okHttpClient(client);
     SteadySocket socket = track(b.build());
     long t0 = System.nanoTime();
     socket.connect();
-    Events.Closed closed = events.awaitClosed();
+    RecordingListener.Closed closed = events.awaitClosed();
     TlsException tls = assertInstanceOf(TlsException.class, closed.reason.error());
     assertTrue(tls.getMessage().startsWith("TLS certificate rejected"), tls.getMessage());
     assertEquals(CLOSED, socket.state());
     assertEquals(1, socket.metrics().connectionAttempts(), "a certificate problem is not retried");
-    assertTrue(events.skipped(Events.Reconnecting.class).isEmpty(), "no reconnect scheduled");
+    assertTrue(events.skipped(RecordingListener.Reconnecting.class).isEmpty(), "no reconnect scheduled");
     Report.row(Section.SECURITY, scenario,
         "CLOSED with TlsException (terminal: no retry)", "CLOSED: " + tls.getMessage() + " — " + why,
         "1 attempt, CLOSED after " + Report.ms(closed.nanos - t0));
@@ -160,7 +161,7 @@ class SecurityTest extends RealPeerTest {
   void validCertificateForTheRightHostConnects() throws Exception {
     HeldCertificate good = new HeldCertificate.Builder().signedBy(ROOT).addSubjectAlternativeName("localhost").build();
     MockWebServer server = tlsServer(good, ROOT.certificate());
-    Events events = new Events();
+    RecordingListener events = new RecordingListener(RecordingListener.REAL_PEER_TIMEOUT_MILLIS);
     SteadySocket socket = open(builder(wss(server), events).okHttpClient(trustingRoot()), events);
     echo(socket, events, "over-tls");
     Report.row(Section.SECURITY, "Control: wss:// with a trusted certificate for the right host",
@@ -193,7 +194,7 @@ class SecurityTest extends RealPeerTest {
     List<Object> asObject = Collections.synchronizedList(new ArrayList<>());
     List<Holder> asHolder = Collections.synchronizedList(new ArrayList<>());
     List<Map<String, Object>> asMap = Collections.synchronizedList(new ArrayList<>());
-    Events events = new Events();
+    RecordingListener events = new RecordingListener(RecordingListener.REAL_PEER_TIMEOUT_MILLIS);
     SteadySocket socket =
         open(builder(node().url("/echo"), events)
             .on("poly", Object.class, asObject::add)
@@ -206,7 +207,7 @@ class SecurityTest extends RealPeerTest {
       // Handlers that cannot take this shape report a DecodeException; the rest get plain data.
       socket.send(Envelope.of("sync", null));
       events.awaitMessage("sync");
-      for (Events.Error e : events.skipped(Events.Error.class)) {
+      for (RecordingListener.Error e : events.skipped(RecordingListener.Error.class)) {
         assertInstanceOf(DecodeException.class, e.error);
         decodeErrors++;
       }

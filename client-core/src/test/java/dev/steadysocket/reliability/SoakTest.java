@@ -11,6 +11,7 @@ import dev.steadysocket.SteadySocket;
 import dev.steadysocket.SteadySocketListener;
 import dev.steadysocket.internal.SharedResources;
 import dev.steadysocket.reliability.Report.Section;
+import dev.steadysocket.testkit.RecordingListener;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.lang.ref.WeakReference;
@@ -105,7 +106,7 @@ class SoakTest extends RealPeerTest {
   /** Opens a socket, forces {@code cycles} reconnects, closes it; returns a weak ref to it. */
   private WeakReference<SteadySocket> runCycles(int cycles) throws Exception {
     BlockingQueue<ConnectionState> states = new LinkedBlockingQueue<>();
-    Events echoes = new Events();
+    RecordingListener echoes = new RecordingListener(RecordingListener.REAL_PEER_TIMEOUT_MILLIS);
     SteadySocket socket =
         SteadySocket.builder(node.url("/echo"))
             .backoff(Backoff.exponential(Duration.ofMillis(1), Duration.ofMillis(10)))

@@ -10,6 +10,7 @@ import dev.steadysocket.ReconnectAttemptsExhaustedException;
 import dev.steadysocket.SteadySocket;
 import dev.steadysocket.TlsException;
 import dev.steadysocket.reliability.Report.Section;
+import dev.steadysocket.testkit.RecordingListener;
 import java.net.InetAddress;
 import java.util.List;
 import okhttp3.OkHttpClient;
@@ -70,7 +71,7 @@ class TlsVersionPeerTest extends RealPeerTest {
 
   /** Connects to {@code scenario}'s listener and waits for CLOSED. */
   private Outcome run(String scenario, String... addresses) throws InterruptedException {
-    Events events = new Events();
+    RecordingListener events = new RecordingListener(RecordingListener.REAL_PEER_TIMEOUT_MILLIS);
     SteadySocket socket = track(builder("wss://tls.test:" + server.port(scenario) + "/feed", events)
         .okHttpClient(client(addresses))
         .maxReconnectAttempts(RECONNECTS)
@@ -78,19 +79,19 @@ class TlsVersionPeerTest extends RealPeerTest {
     server.outcomes(); // an earlier test's
     long t0 = System.nanoTime();
     socket.connect();
-    Events.Closed closed = events.awaitClosed();
+    RecordingListener.Closed closed = events.awaitClosed();
     assertEquals(CLOSED, socket.state());
     long attempts = socket.metrics().connectionAttempts();
     return new Outcome(closed, attempts, closed.nanos - t0, server.outcomes(attempts));
   }
 
   private static final class Outcome {
-    final Events.Closed closed;
+    final RecordingListener.Closed closed;
     final long attempts;
     final long nanos;
     final List<String> serverSaw;
 
-    Outcome(Events.Closed closed, long attempts, long nanos, List<String> serverSaw) {
+    Outcome(RecordingListener.Closed closed, long attempts, long nanos, List<String> serverSaw) {
       this.closed = closed;
       this.attempts = attempts;
       this.nanos = nanos;

@@ -10,6 +10,7 @@ import dev.steadysocket.SteadySocket;
 import dev.steadysocket.SteadySocketBuilder;
 import dev.steadysocket.TokenProvider;
 import dev.steadysocket.reliability.Report.Section;
+import dev.steadysocket.testkit.RecordingListener;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,7 +40,7 @@ class TornadoPeerTest extends RealPeerTest {
     if (tornado != null) tornado.close();
   }
 
-  private SteadySocketBuilder tokenInSubprotocol(TokenProvider tokens, Events events) {
+  private SteadySocketBuilder tokenInSubprotocol(TokenProvider tokens, RecordingListener events) {
     return builder(tornado.url("/echo"), events)
         .subprotocols("app.v1")
         .tokenProvider(tokens)
@@ -49,7 +50,7 @@ class TornadoPeerTest extends RealPeerTest {
   @Order(1)
   @Test
   void aTokenOfferedAsASubprotocolOpensAndIsChecked() {
-    Events events = new Events();
+    RecordingListener events = new RecordingListener(RecordingListener.REAL_PEER_TIMEOUT_MILLIS);
     SteadySocket socket = open(tokenInSubprotocol(refresh -> "good", events), events);
     assertEquals("access_token", socket.subprotocol(), "the server's choice, never the token");
     socket.send(Envelope.of("whoami", null));
@@ -62,7 +63,7 @@ class TornadoPeerTest extends RealPeerTest {
   @Order(2)
   @Test
   void aRejectedTokenIsRefreshedOnce() {
-    Events events = new Events();
+    RecordingListener events = new RecordingListener(RecordingListener.REAL_PEER_TIMEOUT_MILLIS);
     AtomicInteger calls = new AtomicInteger();
     SteadySocket socket = open(tokenInSubprotocol(refresh -> {
       calls.incrementAndGet();
@@ -80,14 +81,14 @@ class TornadoPeerTest extends RealPeerTest {
   @Order(3)
   @Test
   void aServerThatAcceptsThenClosesWith1008EndsTheSocket() {
-    Events events = new Events();
+    RecordingListener events = new RecordingListener(RecordingListener.REAL_PEER_TIMEOUT_MILLIS);
     AtomicInteger calls = new AtomicInteger();
     SteadySocket socket = track(tokenInSubprotocol(refresh -> {
       calls.incrementAndGet();
       return "stale";
     }, events).build());
     socket.connect();
-    Events.Closed closed = events.awaitClosed();
+    RecordingListener.Closed closed = events.awaitClosed();
     AuthenticationException e = assertInstanceOf(AuthenticationException.class, closed.reason.error());
     assertEquals(1008, e.closeCode());
     assertEquals(ConnectionState.CLOSED, socket.state());
@@ -101,10 +102,10 @@ class TornadoPeerTest extends RealPeerTest {
   @Order(4)
   @Test
   void aTokenRejectedTwiceStops() {
-    Events events = new Events();
+    RecordingListener events = new RecordingListener(RecordingListener.REAL_PEER_TIMEOUT_MILLIS);
     SteadySocket socket = track(tokenInSubprotocol(refresh -> "bad", events).build());
     socket.connect();
-    Events.Closed closed = events.awaitClosed();
+    RecordingListener.Closed closed = events.awaitClosed();
     AuthenticationException e = assertInstanceOf(AuthenticationException.class, closed.reason.error());
     assertEquals(401, e.statusCode());
     assertEquals(2, socket.metrics().connectionAttempts());

@@ -10,6 +10,7 @@ import dev.steadysocket.ConnectionLostException;
 import dev.steadysocket.Envelope;
 import dev.steadysocket.SteadySocket;
 import dev.steadysocket.reliability.Report.Section;
+import dev.steadysocket.testkit.RecordingListener;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.ArrayList;
@@ -78,7 +79,7 @@ class TraceLogSecretsTest extends RealPeerTest {
     NodeServer node = track(NodeServer.start());
 
     // 1. A full life: connect, messages, heartbeats, a decode error, 1008 → fresh token, a drop.
-    Events events = new Events();
+    RecordingListener events = new RecordingListener(RecordingListener.REAL_PEER_TIMEOUT_MILLIS);
     SteadySocket socket =
         open(builder(node.url("/echo?access_token=" + query), events)
             .heartbeat(STEADY_HEARTBEAT)
@@ -90,18 +91,18 @@ class TraceLogSecretsTest extends RealPeerTest {
     socket.send(command("inject", "kind", "malformed-json"));
     events.awaitMessage("after");
     socket.send(command("close", "code", 1008, "reason", "token expired"));
-    assertInstanceOf(AuthenticationException.class, events.await(Events.Error.class, e -> true).error);
+    assertInstanceOf(AuthenticationException.class, events.await(RecordingListener.Error.class, e -> true).error);
     events.awaitState(OPEN);
     socket.send(command("whoami"));
     assertEquals("Bearer " + token2, events.awaitMessage("whoami").envelope.content().path("authorization").asText());
     socket.send(command("destroy"));
-    assertInstanceOf(ConnectionLostException.class, events.await(Events.Error.class, e -> true).error);
+    assertInstanceOf(ConnectionLostException.class, events.await(RecordingListener.Error.class, e -> true).error);
     events.awaitState(OPEN);
     socket.send(Envelope.of("bye", Map.of("secretless", true)));
     events.awaitMessage("bye");
 
     // 2. 401 twice: the token is refreshed once, then AuthenticationException.
-    Events rejected = new Events();
+    RecordingListener rejected = new RecordingListener(RecordingListener.REAL_PEER_TIMEOUT_MILLIS);
     track(builder(node.url("/status/401?access_token=" + query), rejected)
         .header("X-Api-Key", header)
         .tokenProvider(refresh -> refresh ? token2 : token1).build()).connect();
@@ -112,15 +113,15 @@ class TraceLogSecretsTest extends RealPeerTest {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       closedPort = s.getLocalPort();
     }
-    Events refused = new Events();
+    RecordingListener refused = new RecordingListener(RecordingListener.REAL_PEER_TIMEOUT_MILLIS);
     track(builder("ws://127.0.0.1:" + closedPort + "/feed?access_token=" + query, refused)
         .header("X-Api-Key", header)
         .tokenProvider(refresh -> token1).build()).connect();
-    refused.await(Events.Reconnecting.class, r -> r.attempt == 2);
+    refused.await(RecordingListener.Reconnecting.class, r -> r.attempt == 2);
 
     // 4. #18: a first-frame auth built from the token, echoed back (no reply): it times out, the
     // connection fails and the next one sends it again; a rejection's and a timeout's text.
-    Events setup = new Events();
+    RecordingListener setup = new RecordingListener(RecordingListener.REAL_PEER_TIMEOUT_MILLIS);
     SteadySocket auth = track(builder(node.url("/echo"), setup)
         .tokenProvider(refresh -> token3)
         .tokenHeader("", "")
@@ -131,7 +132,7 @@ class TraceLogSecretsTest extends RealPeerTest {
         .cancelWith(Envelope.of("logout", Map.of("token", token3))));
     auth.connect();
     assertEquals(token3, setup.awaitMessage("auth").envelope.content().path("token").asText(), "sent with the token");
-    Throwable timeout = setup.await(Events.Error.class, e -> e.error instanceof dev.steadysocket.SetupTimeoutException).error;
+    Throwable timeout = setup.await(RecordingListener.Error.class, e -> e.error instanceof dev.steadysocket.SetupTimeoutException).error;
     setup.awaitMessage("auth"); // the next connection sends it again
     List<String> texts = new ArrayList<>(List.of(registration.toString(), registration.message().toString(),
         String.valueOf(timeout), String.valueOf(timeout.getMessage()), auth.toString(), auth.metrics().toString()));

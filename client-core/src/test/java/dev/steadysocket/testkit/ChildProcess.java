@@ -1,4 +1,4 @@
-package dev.steadysocket.reliability;
+package dev.steadysocket.testkit;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -21,10 +21,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A child process whose stdout lines are queued for the test and whose stderr is kept (last 200
- * lines) for failure messages. Reader threads are daemons and end with the process's pipes.
+ * The one way client-core's tests run another process (real peers, nginx, a probe JVM, a version
+ * query): its stdout lines are queued for the test and its stderr is kept (last 200 lines) for
+ * failure messages. Reader threads are daemons and end with the process's pipes.
  */
-final class ChildProcess implements AutoCloseable {
+public final class ChildProcess implements AutoCloseable {
   private final String name;
   private final Process process;
   private final OutputStream stdin;
@@ -48,7 +49,7 @@ final class ChildProcess implements AutoCloseable {
     });
   }
 
-  static ChildProcess start(String name, List<String> command, Map<String, String> env) throws IOException {
+  public static ChildProcess start(String name, List<String> command, Map<String, String> env) throws IOException {
     ProcessBuilder pb = new ProcessBuilder(command);
     pb.environment().putAll(env);
     return new ChildProcess(name, pb.start());
@@ -68,12 +69,12 @@ final class ChildProcess implements AutoCloseable {
   }
 
   /** Takes stdout lines until one matches {@code regex}; earlier lines are discarded. */
-  Matcher awaitStdout(String regex, Duration timeout) throws InterruptedException {
+  public Matcher awaitStdout(String regex, Duration timeout) throws InterruptedException {
     return await(stdout, "stdout", regex, timeout);
   }
 
   /** Takes stderr lines until one matches {@code regex}; earlier lines are discarded. */
-  Matcher awaitStderr(String regex, Duration timeout) throws InterruptedException {
+  public Matcher awaitStderr(String regex, Duration timeout) throws InterruptedException {
     return await(stderrLines, "stderr", regex, timeout);
   }
 
@@ -94,25 +95,41 @@ final class ChildProcess implements AutoCloseable {
   }
 
   /** The next stdout line, or null if none arrives within {@code timeout}. */
-  String nextStdout(Duration timeout) throws InterruptedException {
+  public String nextStdout(Duration timeout) throws InterruptedException {
     return stdout.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
   }
 
   /** Removes and returns every stdout line read so far. */
-  List<String> drainStdout() {
+  public List<String> drainStdout() {
     List<String> out = new ArrayList<>();
     stdout.drainTo(out);
     return out;
   }
 
-  String stderr() {
+  /**
+   * Waits up to {@code timeout} for the process to exit on its own, then for its output to be read
+   * to the end; false if it is still running (it is left running).
+   */
+  public boolean awaitExit(Duration timeout) throws InterruptedException {
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) return false;
+    outReader.join(10_000);
+    errReader.join(10_000);
+    return true;
+  }
+
+  /** The exit code; the process must have exited. */
+  public int exitValue() {
+    return process.exitValue();
+  }
+
+  public String stderr() {
     synchronized (stderrTail) {
       return String.join("\n", stderrTail);
     }
   }
 
   /** SIGKILL, then waits for the process and for its output to be read to the end. */
-  void kill() throws InterruptedException {
+  public void kill() throws InterruptedException {
     process.destroyForcibly();
     process.waitFor(10, TimeUnit.SECONDS);
     outReader.join(10_000);
@@ -123,7 +140,7 @@ final class ChildProcess implements AutoCloseable {
    * Closes stdin, which every child here takes as "exit now"; SIGTERM if it is still there after
    * {@code grace}, SIGKILL two seconds later. Then waits for its output to be read to the end.
    */
-  void stop(Duration grace) throws InterruptedException {
+  public void stop(Duration grace) throws InterruptedException {
     try {
       stdin.close();
     } catch (IOException ignored) {

@@ -1,4 +1,4 @@
-package dev.steadysocket;
+package dev.steadysocket.testkit;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,15 +1,21 @@
-package dev.steadysocket;
+package dev.steadysocket.testkit;
 
 import dev.steadysocket.internal.Scheduler;
 import java.time.Duration;
 import java.util.PriorityQueue;
 
 /**
- * Virtual time for the connection loop. Tasks run only when the test says so ({@link
- * #runUntilIdle}, {@link #advanceBy}), on the test's thread, so a test can look at the state at
+ * The one virtual-time {@link Scheduler} of client-core's tests (the socket's, and the internal
+ * classes' in their unit tests). Tasks run only when the test says so ({@link #runUntilIdle},
+ * {@link #advanceBy}, {@link #runNext}), on the test's thread, so a test can look at the state at
  * T-1 and at T without sleeping.
+ *
+ * <p>Order: by due time, then by submission (a task posted by a task at the same instant runs
+ * after those already due). {@code runUntilIdle} runs every task due now, including those they
+ * post; {@code advanceBy} runs each task at its due time, then leaves time at the target and runs
+ * what is due there. Any thread may submit; the queue is guarded by this object.
  */
-final class FakeScheduler implements Scheduler {
+public final class FakeScheduler implements Scheduler {
   private final PriorityQueue<Task> queue = new PriorityQueue<>();
   private long now = 1_000_000_000L;
   private long sequence;
@@ -18,9 +24,9 @@ final class FakeScheduler implements Scheduler {
    * that keep scheduling themselves without delay (a retry loop with zero backoff), which would
    * otherwise hang the test instead of failing it.
    */
-  static final int RUNAWAY_LIMIT = 100_000;
+  public static final int RUNAWAY_LIMIT = 100_000;
   /** Runs after every task (on the test's thread), to look at the state between tasks; may be null. */
-  volatile Runnable afterEachTask;
+  public volatile Runnable afterEachTask;
   /** True while a task runs: code that must never run on the loop can check it. */
   private volatile boolean inTask;
 
@@ -37,13 +43,13 @@ final class FakeScheduler implements Scheduler {
 
   @Override
   public synchronized boolean execute(Runnable task) {
-    queue.add(new Task(now, sequence++, task, false));
+    queue.add(new Task(now, sequence++, task, false, -1));
     return true;
   }
 
   @Override
   public synchronized Cancellable schedule(Runnable task, long delayNanos) {
-    Task t = new Task(now + delayNanos, sequence++, task, true);
+    Task t = new Task(now + delayNanos, sequence++, task, true, delayNanos);
     queue.add(t);
     return () -> {
       synchronized (FakeScheduler.this) {
@@ -53,31 +59,31 @@ final class FakeScheduler implements Scheduler {
   }
 
   /** Tasks queued or scheduled and not yet run (cancelled ones are removed). */
-  synchronized int pendingTasks() {
+  public synchronized int pendingTasks() {
     return queue.size();
   }
 
   /** Timers (tasks given to {@code schedule}, whatever their delay) not yet run nor cancelled. */
-  synchronized int pendingTimers() {
+  public synchronized int pendingTimers() {
     int n = 0;
     for (Task t : queue) if (t.timer) n++;
     return n;
   }
 
   /** How long until the next task is due (0 if one is due now), or -1 if none is scheduled. */
-  synchronized long nanosToNextTask() {
+  public synchronized long nanosToNextTask() {
     Task next = queue.peek();
     return next == null ? -1 : Math.max(0, next.at - now);
   }
 
   /** True if no task is due now: time would have to pass for the next one to run. */
-  synchronized boolean idleNow() {
+  public synchronized boolean idleNow() {
     Task next = queue.peek();
     return next == null || next.at > now;
   }
 
   /** Whether the calling code runs inside one of this scheduler's tasks (on "the loop"). */
-  boolean inTask() {
+  public boolean inTask() {
     return inTask;
   }
 
@@ -93,7 +99,7 @@ final class FakeScheduler implements Scheduler {
   }
 
   /** Runs every task that is due now, including tasks those tasks post. */
-  void runUntilIdle() {
+  public void runUntilIdle() {
     int ran = 0;
     while (true) {
       Task next;
@@ -113,7 +119,7 @@ final class FakeScheduler implements Scheduler {
   }
 
   /** Moves time forward by {@code d}, running each task at its due time, in order. */
-  void advanceBy(Duration d) {
+  public void advanceBy(Duration d) {
     long target;
     synchronized (this) {
       target = now + d.toNanos();
@@ -141,8 +147,34 @@ final class FakeScheduler implements Scheduler {
     runUntilIdle();
   }
 
-  void advanceByMillis(long millis) {
+  public void advanceByMillis(long millis) {
     advanceBy(Duration.ofMillis(millis));
+  }
+
+  public void advanceByNanos(long nanos) {
+    advanceBy(Duration.ofNanos(nanos));
+  }
+
+  /**
+   * Runs the next task, due or not, as if the loop got to it {@code lagNanos} after its due time
+   * (time moves to then, never back): for code that must cope with a late timer. False if none.
+   */
+  public boolean runNext(long lagNanos) {
+    Task next;
+    synchronized (this) {
+      next = queue.poll();
+      if (next == null) return false;
+      now = Math.max(now, next.at + lagNanos);
+    }
+    run(next);
+    return true;
+  }
+
+  /** The delay the latest still-pending timer was given, or -1 if none. */
+  public synchronized long lastDelay() {
+    Task latest = null;
+    for (Task t : queue) if (t.timer && t.delay >= 0 && (latest == null || t.seq > latest.seq)) latest = t;
+    return latest == null ? -1 : latest.delay;
   }
 
   private static final class Task implements Comparable<Task> {
@@ -150,12 +182,15 @@ final class FakeScheduler implements Scheduler {
     final long seq;
     final Runnable task;
     final boolean timer;
+    /** The delay given to schedule(), or -1 for a task given to execute(). */
+    final long delay;
 
-    Task(long at, long seq, Runnable task, boolean timer) {
+    Task(long at, long seq, Runnable task, boolean timer, long delay) {
       this.at = at;
       this.seq = seq;
       this.task = task;
       this.timer = timer;
+      this.delay = delay;
     }
 
     @Override
