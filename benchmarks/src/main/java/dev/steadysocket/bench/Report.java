@@ -88,12 +88,13 @@ public final class Report {
     }
     Map<String, Object> jmh = (Map<String, Object>) f.get("jmh");
     if (jmh != null) {
-      b.append("\n### JMH (one thread, no I/O): ns/op and B/op\n\n| Benchmark | ns/op | B/op |\n|---|---|---|\n");
+      b.append("\n### JMH (one thread, no I/O): ns/op, CPU ns/op and B/op\n\n| Benchmark | ns/op | CPU ns/op | B/op |\n|---|---|---|---|\n");
       for (Map.Entry<String, Object> e : jmh.entrySet()) {
         if (!(e.getValue() instanceof Map)) continue;
         Map<String, Object> v = (Map<String, Object>) e.getValue();
-        b.append(String.format(Locale.ROOT, "| %s | %s ± %s | %s |%n", e.getKey(), human(Verdicts.num(v, "ns_per_op")),
-            human(Verdicts.num(v, "ns_per_op_error")), human(Verdicts.num(v, "bytes_per_op"))));
+        b.append(String.format(Locale.ROOT, "| %s | %s ± %s | %s | %s |%n", e.getKey(), human(Verdicts.num(v, "ns_per_op")),
+            human(Verdicts.num(v, "ns_per_op_error")), human(Verdicts.num(v, "cpu_ns_per_op")),
+            human(Verdicts.num(v, "bytes_per_op"))));
       }
     }
     Map<String, Object> machine = (Map<String, Object>) results.json.get("machine");
