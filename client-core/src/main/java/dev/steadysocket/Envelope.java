@@ -79,9 +79,10 @@ public final class Envelope {
   }
 
   /**
-   * A builder with a random id and the current time preset. A socket that sends the envelope with
-   * that preset time (not one set with {@link Builder#timestamp}) stamps it with its own clock at
-   * {@code send}: the same instant in production, the test's virtual clock under the testing kit.
+   * A builder with a random id and the current time preset. Under a test's virtual clock (the
+   * testing kit) a socket that sends the envelope with that preset time (not one set with {@link
+   * Builder#timestamp}) stamps it with the virtual time at {@code send}; with the real clock it goes
+   * out as built.
    *
    * @param type the message type; not empty
    * @return a new builder, not thread-safe
@@ -94,9 +95,8 @@ public final class Envelope {
   }
 
   /**
-   * This envelope as a socket sends it: with {@code nowMillis} (the socket's clock at {@code
-   * send}) if the timestamp is still the one {@link #builder} preset, so the socket's clock (a
-   * test's virtual one) stamps what it sends; otherwise this envelope.
+   * This envelope as a socket on a virtual clock sends it: with {@code nowMillis} (that clock at
+   * {@code send}) if the timestamp is still the one {@link #builder} preset; otherwise this envelope.
    */
   Envelope stampedAt(long nowMillis) {
     if (!presetTime) return this;

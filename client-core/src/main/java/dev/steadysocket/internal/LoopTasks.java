@@ -62,6 +62,14 @@ final class LoopTasks {
     return scheduler.currentTimeMillis();
   }
 
+  /**
+   * {@code envelope} as the socket sends it: under a virtual clock a builder-preset timestamp is
+   * replaced by the clock's time (see {@link Scheduler#virtual}); otherwise the envelope itself.
+   */
+  dev.steadysocket.Envelope stamped(dev.steadysocket.Envelope envelope) {
+    return scheduler.virtual() ? Api.get().stampedAt(envelope, scheduler.currentTimeMillis()) : envelope;
+  }
+
   private void guarded(Runnable task) {
     try {
       task.run();

@@ -96,7 +96,7 @@ final class Outbound {
   /** Any thread: encodes {@code envelope} here (so encoding errors fail at once), then offers it. */
   CompletableFuture<Void> send(Envelope envelope, Requests.@Nullable Request request) {
     CompletableFuture<Void> future = new CompletableFuture<>();
-    envelope = Api.get().stampedAt(envelope, tasks.currentTimeMillis());
+    envelope = tasks.stamped(envelope);
     if (ackMode) {
       Envelope.Builder b = envelope.toBuilder().meta(InboundLedger.META_ACK, Boolean.TRUE);
       if (envelope.id() == null) b.id(Ids.next());

@@ -13,6 +13,12 @@ import java.util.concurrent.TimeUnit;
  * its socket, not the thread.
  */
 final class RealScheduler implements Scheduler {
+  /** Real time: envelopes keep the time they were built at. */
+  @Override
+  public boolean virtual() {
+    return false;
+  }
+
   private final ScheduledExecutorService executor;
 
   RealScheduler(ScheduledExecutorService executor) {

@@ -13,6 +13,16 @@ public interface Scheduler {
   long currentTimeMillis();
 
   /**
+   * True for a test's virtual clock: the socket then stamps an envelope whose timestamp {@code
+   * Envelope.builder} preset with this clock's time when it sends it, so what a test sees follows
+   * virtual time. The real scheduler answers false: in production the app's envelope goes out as
+   * built, its creation time kept (equal envelopes, equal frames).
+   */
+  default boolean virtual() {
+    return true;
+  }
+
+  /**
    * Runs {@code task} soon, after every task submitted before it. Any thread may call it.
    *
    * @return false if the scheduler no longer runs tasks (its socket is closed)

@@ -68,8 +68,8 @@ final class SetupEncoder {
       return new SetupPhase.Prepared(id, null, Api.get().listener("the function of " + m + " threw", t));
     }
     try {
-      // Each connection's copy carries the socket's clock at its encoding, as send() stamps (#20).
-      return new SetupPhase.Prepared(id, codec.encode(Api.get().stampedAt(envelope, tasks.currentTimeMillis())), null);
+      // Under a virtual clock each connection's copy carries its time, as send() stamps it (#20).
+      return new SetupPhase.Prepared(id, codec.encode(tasks.stamped(envelope)), null);
     } catch (Throwable t) {
       return new SetupPhase.Prepared(id, null, Failures.encodeFailure("codec failed on a setup message", t));
     }
