@@ -293,7 +293,7 @@ public class AndroidSteadySocketTest {
     return c;
   }
 
-  /** The server's side of the first connection, once it opened (a real-time wait: no looper involved). */
+  /** The server's side of the first connection, once listed (a real-time wait: no looper involved). */
   private ServerConnection awaitServerConnection() {
     ServerConnection c = server.await(s -> s.connections().size() == 1, "the server side to open", TIMEOUT).connection();
     assertEquals(0, c.index());
