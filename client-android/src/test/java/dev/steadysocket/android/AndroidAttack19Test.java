@@ -210,7 +210,7 @@ public class AndroidAttack19Test {
   }
 
   /** Closes its attachment on the first pause, like a listener reacting to PAUSED. */
-  static final class ClosingControl extends RecordingControlBase {
+  static final class ClosingControl extends RecordingControl {
     SocketAttachment attachment;
     final Set<String> paused = new HashSet<>();
     final List<String> afterClose = new ArrayList<>();
@@ -219,6 +219,7 @@ public class AndroidAttack19Test {
 
     @Override
     public void pause(String reason) {
+      super.pause(reason);
       if (closedOnce) afterClose.add("pause:" + reason);
       paused.add(reason);
       if (armed && !closedOnce) {
@@ -229,41 +230,26 @@ public class AndroidAttack19Test {
 
     @Override
     public void resume(String reason) {
+      super.resume(reason);
       paused.remove(reason);
     }
 
     @Override
     public void reconnectNow() {
+      super.reconnectNow();
       if (closedOnce) afterClose.add("reconnectNow");
     }
 
     @Override
     public void replaceConnection() {
+      super.replaceConnection();
       if (closedOnce) afterClose.add("replaceConnection");
     }
 
     @Override
     public void checkLiveness(java.time.Duration timeout) {
+      super.checkLiveness(timeout);
       if (closedOnce) afterClose.add("checkLiveness");
     }
-  }
-
-  /** A do-nothing SocketControl. */
-  abstract static class RecordingControlBase implements SocketControl {
-    @Override
-    public Object socket() {
-      return this;
-    }
-
-    @Override
-    public Runnable whenClosed(Runnable onClosed) {
-      return () -> {};
-    }
-
-    @Override
-    public void backgroundHeartbeat(dev.steadysocket.Heartbeat heartbeat) {}
-
-    @Override
-    public void foregroundHeartbeat() {}
   }
 }

@@ -1,7 +1,6 @@
 package dev.steadysocket.android;
 
 import static org.junit.Assert.assertEquals;
-import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertSame;
 import static org.junit.Assert.assertTrue;
 import static org.robolectric.Shadows.shadowOf;
@@ -18,24 +17,20 @@ import dev.steadysocket.CloseReason;
 import dev.steadysocket.ConnectionState;
 import dev.steadysocket.Envelope;
 import dev.steadysocket.Heartbeat;
+import dev.steadysocket.SetupRegistration;
 import dev.steadysocket.SteadySocket;
 import dev.steadysocket.SteadySocketException;
 import dev.steadysocket.SteadySocketListener;
+import dev.steadysocket.testing.FakeServer;
+import dev.steadysocket.testing.ServerConnection;
+import dev.steadysocket.testing.SocketEvents;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.Set;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import mockwebserver3.MockResponse;
-import mockwebserver3.MockWebServer;
-import okhttp3.Response;
-import okhttp3.WebSocket;
-import okhttp3.WebSocketListener;
+import java.util.stream.Collectors;
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
@@ -47,21 +42,23 @@ import org.robolectric.annotation.Config;
 import org.robolectric.android.controller.ActivityController;
 import org.robolectric.shadows.ShadowNetwork;
 
-/** A real SteadySocket against MockWebServer, driven by simulated Android signals. */
+/**
+ * A real SteadySocket (real OkHttp, real frames) against the kit's loopback {@link FakeServer},
+ * driven by simulated Android signals; every callback must arrive on the main thread.
+ */
 @RunWith(RobolectricTestRunner.class)
 public class AndroidSteadySocketTest {
   /** Long enough that a connection within the test timeout can only come from a hook. */
   private static final Duration BACKOFF = Duration.ofMinutes(5);
+  private static final Duration TIMEOUT = Duration.ofMillis(MainLooperAwait.TIMEOUT_MILLIS);
 
   private final Application app = RuntimeEnvironment.getApplication();
   /** The default network at attach, as the first burst after registering reports it. */
   private final Network wifi = PlatformOrder.activeNetwork();
   private final Network cellular = ShadowNetwork.newInstance(101);
-  private final MockWebServer server = new MockWebServer();
-  private final ServerEvents serverEvents = new ServerEvents();
-  /** What the client listener saw, in order; touched on the main thread only. */
-  private final List<String> events = new ArrayList<>();
-  private final List<ConnectionState> states = new ArrayList<>();
+  private final FakeServer server = FakeServer.loopback();
+  /** What the client listener saw, in order (callbacks run on the main looper, which the test idles). */
+  private final SocketEvents events = new SocketEvents();
   /** Callbacks that ran on another thread (any thread may add); every test ends with it empty. */
   private final Queue<String> offMainThread = new ConcurrentLinkedQueue<>();
 
@@ -70,65 +67,69 @@ public class AndroidSteadySocketTest {
   private SocketAttachment attachment;
 
   @Before
-  public void setUp() throws Exception {
+  public void setUp() {
     shadowOf(app).grantPermissions(Manifest.permission.ACCESS_NETWORK_STATE);
-    server.start();
-    for (int i = 0; i < 5; i++) {
-      server.enqueue(new MockResponse.Builder().webSocketUpgrade(serverEvents).build());
-    }
     socket =
-        AndroidSteadySocket.builder(server.url("/feed").toString())
+        AndroidSteadySocket.builder(server.url() + "feed")
             .backoff(Backoff.exponential(BACKOFF, BACKOFF).withoutJitter())
             .heartbeat(Heartbeat.disabled())
-            .listener(new RecordingListener())
+            .listener(new MainThreadCheck())
+            .listener(events)
             .build();
   }
 
   // #16 part 2: every test, not only the first, fails on a callback off the main thread
   @After
   public void tearDown() {
-    if (attachment != null) attachment.close();
-    socket.close();
-    MainLooperAwait.until("CLOSED", () -> socket.closeFuture().isDone());
-    MainLooperAwait.until("onClosed", // the callbacks of the close are checked too
-        () -> events.contains("closed") || offMainThread.stream().anyMatch(c -> c.startsWith("onClosed")));
-    server.close();
+    try {
+      if (attachment != null) attachment.close();
+      socket.close();
+      MainLooperAwait.until("CLOSED", () -> socket.closeFuture().isDone());
+      MainLooperAwait.until("onClosed", // the callbacks of the close are checked too
+          () -> events.closeReason() != null || offMainThread.stream().anyMatch(c -> c.startsWith("onClosed")));
+    } finally {
+      server.close();
+    }
     assertEquals("callbacks off the main thread", List.of(), new ArrayList<>(offMainThread));
   }
 
   @Test
-  public void callbacksArriveOnTheMainThreadInOrder() throws Exception {
-    serverEvents.sendOnOpen = 3;
+  public void callbacksArriveOnTheMainThreadInOrder() {
     socket.connect();
+    ServerConnection c = awaitServerConnection();
+    for (int i = 1; i <= 3; i++) assertTrue(c.send("tick", i));
 
-    MainLooperAwait.until("3 messages", () -> events.size() >= 5);
+    MainLooperAwait.until("3 messages", () -> events.messages().size() >= 3);
     assertEquals(
         List.of(
-            "IDLE->CONNECTING", "CONNECTING->OPEN", "message:tick:1", "message:tick:2",
-            "message:tick:3"),
-        events);
+            "state IDLE -> CONNECTING", "state CONNECTING -> OPEN", "message tick", "message tick",
+            "message tick"),
+        events.log());
+    assertEquals(List.of("1", "2", "3"),
+        events.messages("tick").stream().map(e -> e.content().toString()).collect(Collectors.toList()));
   }
 
   @Test
-  public void offlinePausesAndTheNextNetworkReconnectsAtOnce() throws Exception {
+  public void offlinePausesAndTheNextNetworkReconnectsAtOnce() {
     attach(BackgroundPolicy.keepAlive());
     platform.available(wifi, PlatformOrder.caps(true, false), false);
-    connectAndAwaitOpen();
+    ServerConnection first = connectAndAwaitOpen();
 
     platform.lost(wifi);
     awaitState(ConnectionState.PAUSED);
-    serverEvents.awaitClosed();
+    awaitServerSawClose(first);
     assertEquals(Set.of(PauseReason.OFFLINE), attachment.pauseReasons());
 
     platform.available(cellular, PlatformOrder.caps(false, true), false); // unvalidated is usable
-    assertNotNull(server.takeRequest(MainLooperAwait.TIMEOUT_MILLIS, TimeUnit.MILLISECONDS));
+    server.await(s -> s.handshakes() >= 2, "a second handshake", TIMEOUT);
     awaitOpenCount(2);
+    assertEquals(2, server.handshakes());
   }
 
   /** Item 9 end to end: a blocked network's burst never starts a dial (PAUSED stays PAUSED). */
   @Test
   @Config(sdk = {29, 31, 34, 35})
-  public void aBlockedNetworkArrivingAfterALossStartsNoAttempt() throws Exception {
+  public void aBlockedNetworkArrivingAfterALossStartsNoAttempt() {
     attach(BackgroundPolicy.keepAlive());
     platform.available(wifi, PlatformOrder.caps(true, false), false);
     connectAndAwaitOpen();
@@ -142,16 +143,14 @@ public class AndroidSteadySocketTest {
     awaitOpenCount(2);
     assertEquals(attempts + 1, socket.metrics().connectionAttempts());
     assertEquals(List.of(ConnectionState.PAUSED, ConnectionState.CONNECTING, ConnectionState.OPEN),
-        states.subList(states.size() - 3, states.size()));
+        lastStates(3));
   }
 
   @Test
-  public void validationSkipsTheClientsOwnBackoff() throws Exception {
+  public void validationSkipsTheClientsOwnBackoff() {
     attach(BackgroundPolicy.keepAlive());
     platform.available(wifi, PlatformOrder.caps(true, false), false);
-    connectAndAwaitOpen();
-
-    serverEvents.awaitOpenSocket().close(1001, "going away"); // next attempt only after BACKOFF
+    connectAndAwaitOpen().close(1001, "going away"); // next attempt only after BACKOFF
     awaitState(ConnectionState.RECONNECTING);
 
     platform.capabilities(wifi, PlatformOrder.caps(false, false));
@@ -164,13 +163,11 @@ public class AndroidSteadySocketTest {
    * delay; a validation or a return to the foreground must not turn every client into a herd.
    */
   @Test
-  public void neitherValidationNorForegroundOverridesAServersTryAgainLater() throws Exception {
+  public void neitherValidationNorForegroundOverridesAServersTryAgainLater() {
     attach(BackgroundPolicy.disconnectInBackground(Duration.ZERO));
     platform.available(wifi, PlatformOrder.caps(true, false), false);
     ActivityController<Activity> activity = Robolectric.buildActivity(Activity.class).setup();
-    connectAndAwaitOpen();
-
-    serverEvents.awaitOpenSocket().close(1013, "try again later");
+    connectAndAwaitOpen().close(1013, "try again later");
     awaitState(ConnectionState.RECONNECTING);
     platform.capabilities(wifi, PlatformOrder.caps(false, false));
     platform.capabilities(wifi, PlatformOrder.caps(true, false));
@@ -181,35 +178,34 @@ public class AndroidSteadySocketTest {
     // The socket's loop runs hooks in order: a pause after them is seen after whatever they did.
     socket.pause("probe");
     awaitState(ConnectionState.PAUSED);
-    assertEquals(List.of(ConnectionState.RECONNECTING, ConnectionState.PAUSED),
-        states.subList(states.size() - 2, states.size()));
-    assertEquals(1, server.getRequestCount());
+    assertEquals(List.of(ConnectionState.RECONNECTING, ConnectionState.PAUSED), lastStates(2));
+    assertEquals(1, server.handshakes());
   }
 
   @Test
-  public void defaultNetworkSwitchReplacesTheConnection() throws Exception {
+  public void defaultNetworkSwitchReplacesTheConnection() {
     attach(BackgroundPolicy.keepAlive());
     platform.available(wifi, PlatformOrder.caps(true, false), false);
-    connectAndAwaitOpen();
+    ServerConnection first = connectAndAwaitOpen();
 
     platform.available(cellular, PlatformOrder.caps(true, true), false);
 
-    assertEquals(1001, serverEvents.awaitClosed());
+    assertEquals(1001, awaitServerSawClose(first));
     awaitOpenCount(2);
-    assertEquals(2, server.getRequestCount());
+    assertEquals(2, server.handshakes());
   }
 
   @Test
-  public void backgroundPastGraceDisconnectsAndForegroundReconnects() throws Exception {
+  public void backgroundPastGraceDisconnectsAndForegroundReconnects() {
     Duration grace = Duration.ofSeconds(10);
     attach(BackgroundPolicy.disconnectInBackground(grace));
     ActivityController<Activity> activity = Robolectric.buildActivity(Activity.class).setup();
-    connectAndAwaitOpen();
+    ServerConnection first = connectAndAwaitOpen();
 
     activity.pause().stop();
     shadowOf(Looper.getMainLooper()).idleFor(grace); // virtual time
     awaitState(ConnectionState.PAUSED);
-    serverEvents.awaitClosed();
+    awaitServerSawClose(first);
 
     activity.start();
     awaitOpenCount(2);
@@ -218,10 +214,10 @@ public class AndroidSteadySocketTest {
   /** Item 1: Doze pauses only when the platform blocks this app (API 29+: its own verdict). */
   @Test
   @Config(sdk = {29, 31, 34, 35})
-  public void aDozeVerdictPausesAndItsEndReconnects() throws Exception {
+  public void aDozeVerdictPausesAndItsEndReconnects() {
     attach(BackgroundPolicy.keepAlive());
     platform.available(wifi, PlatformOrder.caps(true, false), false);
-    connectAndAwaitOpen();
+    ServerConnection first = connectAndAwaitOpen();
     PowerManager power = app.getSystemService(PowerManager.class);
 
     shadowOf(power).setIsDeviceIdleMode(true);
@@ -229,7 +225,7 @@ public class AndroidSteadySocketTest {
     platform.blocked(wifi, true);
     awaitState(ConnectionState.PAUSED);
     assertEquals(Set.of(PauseReason.DOZE), attachment.pauseReasons());
-    serverEvents.awaitClosed();
+    awaitServerSawClose(first);
 
     shadowOf(power).setIsDeviceIdleMode(false);
     app.sendBroadcast(new Intent(PowerManager.ACTION_DEVICE_IDLE_MODE_CHANGED));
@@ -268,18 +264,19 @@ public class AndroidSteadySocketTest {
 
   /** Item 11 on a real socket: the unlock's liveness check finds a link whose peer stopped reading. */
   @Test
-  public void unlockFindsALinkThatStoppedAnsweringWithinTheLivenessTimeout() throws Exception {
+  public void unlockFindsALinkThatStoppedAnsweringWithinTheLivenessTimeout() {
     attachment = AndroidSteadySocket.attach(app, socket, AttachOptions.defaults().withLivenessCheck(Duration.ofMillis(300)));
     platform.available(wifi, PlatformOrder.caps(true, false), false);
-    connectAndAwaitOpen();
+    ServerConnection c = connectAndAwaitOpen();
     try {
+      c.goHalfOpen();
       socket.send("hold");
-      assertEquals("hold", serverEvents.held.poll(MainLooperAwait.TIMEOUT_MILLIS, TimeUnit.MILLISECONDS));
-      // The server's reader is stuck in onMessage: the ping goes unanswered (the heartbeat is off).
+      // The server's reader is held at that frame: the ping goes unanswered (the heartbeat is off).
+      server.await(s -> c.isStalled(), "the server's reader held", TIMEOUT);
       app.sendBroadcast(new Intent(Intent.ACTION_USER_PRESENT));
       awaitState(ConnectionState.RECONNECTING);
     } finally {
-      serverEvents.release.countDown();
+      c.drop(); // lets the held reader go
     }
   }
 
@@ -287,111 +284,87 @@ public class AndroidSteadySocketTest {
     attachment = AndroidSteadySocket.attach(app, socket, policy);
   }
 
-  private void connectAndAwaitOpen() throws InterruptedException {
+  /** Connects, waits for OPEN on the main thread, and returns the server's side of it (the first handshake). */
+  private ServerConnection connectAndAwaitOpen() {
     socket.connect();
     awaitOpenCount(1);
-    assertNotNull(server.takeRequest(MainLooperAwait.TIMEOUT_MILLIS, TimeUnit.MILLISECONDS));
+    ServerConnection c = awaitServerConnection();
+    assertEquals(1, server.handshakes());
+    return c;
+  }
+
+  /** The server's side of the first connection, once listed (a real-time wait: no looper involved). */
+  private ServerConnection awaitServerConnection() {
+    ServerConnection c = server.await(s -> s.connections().size() == 1, "the server side to open", TIMEOUT).connection();
+    assertEquals(0, c.index());
+    return c;
+  }
+
+  /** Waits until the server side saw {@code c} close; returns the client's close code, -1 for none. */
+  private int awaitServerSawClose(ServerConnection c) {
+    server.await(s -> c.closeCode() != null, "the server side to see the close", TIMEOUT);
+    return c.closeCode();
   }
 
   private void awaitState(ConnectionState state) {
-    MainLooperAwait.until(
-        state.toString(), () -> !states.isEmpty() && states.get(states.size() - 1) == state);
+    MainLooperAwait.until(state.toString(), () -> events.state() == state);
   }
 
   private void awaitOpenCount(int count) {
     MainLooperAwait.until(
         "OPEN #" + count,
-        () -> states.stream().filter(s -> s == ConnectionState.OPEN).count() >= count);
+        () -> events.states().stream().filter(s -> s == ConnectionState.OPEN).count() >= count);
+  }
+
+  private List<ConnectionState> lastStates(int n) {
+    List<ConnectionState> states = events.states();
+    return states.subList(states.size() - n, states.size());
   }
 
   /**
-   * Records on the main thread; a callback on any other thread is recorded in {@link
-   * #offMainThread} instead, which {@link #tearDown} asserts empty.
+   * Notes every callback that runs off the main thread in {@link #offMainThread}, which {@link
+   * #tearDown} asserts empty; {@link #events} records them all.
    */
-  private final class RecordingListener implements SteadySocketListener {
+  private final class MainThreadCheck implements SteadySocketListener {
     @Override
     public void onStateChanged(ConnectionState previous, ConnectionState current) {
-      if (!onMainThread("onStateChanged(" + previous + "->" + current + ")")) return;
-      states.add(current);
-      events.add(previous + "->" + current);
+      check("onStateChanged(" + previous + "->" + current + ")");
     }
 
     @Override
     public void onMessage(Envelope envelope) {
-      if (!onMainThread("onMessage(" + envelope.type() + ")")) return;
-      events.add("message:" + envelope.type() + ":" + envelope.content());
+      check("onMessage(" + envelope.type() + ")");
+    }
+
+    @Override
+    public void onBinaryMessage(byte[] bytes) {
+      check("onBinaryMessage");
     }
 
     @Override
     public void onReconnecting(int attempt, Duration delay, SteadySocketException cause) {
-      onMainThread("onReconnecting");
+      check("onReconnecting");
     }
 
     @Override
     public void onError(SteadySocketException error) {
-      onMainThread("onError(" + error.getClass().getSimpleName() + ")");
+      check("onError(" + error.getClass().getSimpleName() + ")");
+    }
+
+    @Override
+    public void onSetupConfirmed(SetupRegistration setup, Envelope reply) {
+      check("onSetupConfirmed");
     }
 
     @Override
     public void onClosed(CloseReason reason) {
-      if (onMainThread("onClosed")) events.add("closed");
+      check("onClosed");
     }
 
-    private boolean onMainThread(String callback) {
-      if (Looper.myLooper() == Looper.getMainLooper()) return true;
-      offMainThread.add(callback + " on " + Thread.currentThread().getName());
-      return false;
-    }
-  }
-
-  /** Server side: events from OkHttp threads, waited on with bounded polls. */
-  private static final class ServerEvents extends WebSocketListener {
-    final BlockingQueue<WebSocket> opened = new LinkedBlockingQueue<>();
-    final BlockingQueue<Integer> closed = new LinkedBlockingQueue<>();
-    volatile int sendOnOpen;
-    /** A text message holds the server's reader (no frame, not even a pong, is read) until released. */
-    final BlockingQueue<String> held = new LinkedBlockingQueue<>();
-    final CountDownLatch release = new CountDownLatch(1);
-
-    @Override
-    public void onMessage(WebSocket webSocket, String text) {
-      held.add(text);
-      try {
-        release.await(MainLooperAwait.TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+    private void check(String callback) {
+      if (Looper.myLooper() != Looper.getMainLooper()) {
+        offMainThread.add(callback + " on " + Thread.currentThread().getName());
       }
-    }
-
-    @Override
-    public void onOpen(WebSocket webSocket, Response response) {
-      for (int i = 1; i <= sendOnOpen; i++) {
-        webSocket.send("{\"type\":\"tick\",\"content\":" + i + "}");
-      }
-      opened.add(webSocket);
-    }
-
-    @Override
-    public void onClosing(WebSocket webSocket, int code, String reason) {
-      webSocket.close(1000, null);
-      closed.add(code);
-    }
-
-    @Override
-    public void onFailure(WebSocket webSocket, Throwable t, Response response) {
-      closed.add(-1);
-    }
-
-    WebSocket awaitOpenSocket() throws InterruptedException {
-      WebSocket ws = opened.poll(MainLooperAwait.TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
-      assertNotNull("server side never opened", ws);
-      return ws;
-    }
-
-    int awaitClosed() throws InterruptedException {
-      Integer code = closed.poll(MainLooperAwait.TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
-      assertTrue("server side never saw the close", code != null);
-      return code;
     }
   }
 }

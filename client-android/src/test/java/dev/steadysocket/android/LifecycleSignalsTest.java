@@ -9,9 +9,7 @@ import android.app.ActivityManager;
 import android.app.Application;
 import android.content.res.Configuration;
 import android.os.Looper;
-import android.os.Process;
 import java.time.Duration;
-import java.util.List;
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
@@ -134,7 +132,7 @@ public class LifecycleSignalsTest {
   /** Attached from Application.onCreate of a process started for an activity: importance is FOREGROUND already. */
   @Test
   public void seededForegroundWithoutActivitiesGoesToBackgroundWhenTheFirstActivityStops() {
-    setImportance(ActivityManager.RunningAppProcessInfo.IMPORTANCE_FOREGROUND);
+    DeviceDefectsTest.setImportance(ActivityManager.RunningAppProcessInfo.IMPORTANCE_FOREGROUND, 0);
     attach(BackgroundPolicy.disconnectInBackground(Duration.ZERO));
     ActivityController<Activity> activity = Robolectric.buildActivity(Activity.class).setup();
     socket.assertExhausted(); // already foreground: nothing to resume
@@ -146,7 +144,7 @@ public class LifecycleSignalsTest {
 
   @Test
   public void attachedInTheBackgroundPausesAfterGraceAndTheFirstStartResumes() {
-    setImportance(ActivityManager.RunningAppProcessInfo.IMPORTANCE_CACHED);
+    DeviceDefectsTest.setImportance(ActivityManager.RunningAppProcessInfo.IMPORTANCE_CACHED, 0);
     attach(BackgroundPolicy.disconnectInBackground(GRACE));
     mainLooper.idleFor(GRACE);
     socket.assertNext("pause:background");
@@ -159,7 +157,7 @@ public class LifecycleSignalsTest {
   /** A foreground service is not an activity on screen. */
   @Test
   public void attachedFromAForegroundServiceWithoutActivitiesIsBackground() {
-    setImportance(ActivityManager.RunningAppProcessInfo.IMPORTANCE_FOREGROUND_SERVICE);
+    DeviceDefectsTest.setImportance(ActivityManager.RunningAppProcessInfo.IMPORTANCE_FOREGROUND_SERVICE, 0);
     attach(BackgroundPolicy.disconnectInBackground(GRACE));
     mainLooper.idleFor(GRACE);
     socket.assertNext("pause:background");
@@ -169,7 +167,7 @@ public class LifecycleSignalsTest {
   @Test
   public void anActivityStartedBeforeAttachThatResumesIsForeground() {
     ActivityController<Activity> early = Robolectric.buildActivity(Activity.class).create().start();
-    setImportance(ActivityManager.RunningAppProcessInfo.IMPORTANCE_CACHED); // stale at attach
+    DeviceDefectsTest.setImportance(ActivityManager.RunningAppProcessInfo.IMPORTANCE_CACHED, 0); // stale at attach
     attach(BackgroundPolicy.disconnectInBackground(GRACE));
 
     early.resume();
@@ -260,7 +258,7 @@ public class LifecycleSignalsTest {
   @Test
   public void anActivityStartedBeforeAttachThatPausesIsForeground() {
     ActivityController<Activity> early = Robolectric.buildActivity(Activity.class).setup();
-    setImportance(ActivityManager.RunningAppProcessInfo.IMPORTANCE_CACHED); // stale at attach
+    DeviceDefectsTest.setImportance(ActivityManager.RunningAppProcessInfo.IMPORTANCE_CACHED, 0); // stale at attach
     attach(BackgroundPolicy.disconnectInBackground(GRACE));
 
     early.pause(); // on its way to another activity of the app, say
@@ -272,7 +270,7 @@ public class LifecycleSignalsTest {
   /** #16 part 2: an activity that finishes in onCreate never started: no trip to the background. */
   @Test
   public void anActivityFinishedInOnCreateIsNoTripToTheBackground() {
-    setImportance(ActivityManager.RunningAppProcessInfo.IMPORTANCE_FOREGROUND);
+    DeviceDefectsTest.setImportance(ActivityManager.RunningAppProcessInfo.IMPORTANCE_FOREGROUND, 0);
     attach(BackgroundPolicy.disconnectInBackground(Duration.ZERO));
     ActivityController<Activity> trampoline = Robolectric.buildActivity(Activity.class).create();
     trampoline.get().finish();
@@ -317,14 +315,5 @@ public class LifecycleSignalsTest {
             ? Configuration.ORIENTATION_LANDSCAPE
             : Configuration.ORIENTATION_PORTRAIT;
     return rotated;
-  }
-
-  /** What ActivityManager.getMyMemoryState reports for this process from now on. */
-  private static void setImportance(int importance) {
-    ActivityManager.RunningAppProcessInfo info = new ActivityManager.RunningAppProcessInfo();
-    info.pid = Process.myPid();
-    info.importance = importance;
-    shadowOf(RuntimeEnvironment.getApplication().getSystemService(ActivityManager.class))
-        .setProcesses(List.of(info));
   }
 }

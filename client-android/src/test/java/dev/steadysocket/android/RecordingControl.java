@@ -12,8 +12,12 @@ import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** A {@link SocketControl} that records each hook call ("pause:offline", "reconnectNow", ...). */
-final class RecordingControl implements SocketControl {
+/**
+ * A {@link SocketControl} that records each hook call ("pause:offline", "reconnectNow", ...). A
+ * test that needs a hook to act as well (close the attachment from inside a pause) extends it and
+ * calls {@code super} first.
+ */
+class RecordingControl implements SocketControl {
   private final Deque<String> calls = new ArrayDeque<>();
   private final List<Runnable> closeWatchers = new CopyOnWriteArrayList<>();
 

@@ -42,7 +42,6 @@ import org.robolectric.util.ReflectionHelpers;
  */
 @RunWith(RobolectricTestRunner.class)
 public class SteeringEdgesTest extends AttachmentFixture {
-  private static final Duration GRACE = Duration.ofSeconds(30);
   private static final Heartbeat SLOW = Heartbeat.every(Duration.ofMinutes(4));
 
   private final PlatformOrder platform = new PlatformOrder(app);
@@ -72,7 +71,7 @@ public class SteeringEdgesTest extends AttachmentFixture {
   /** The unlock decides first: a grace that ran out asleep pauses, and a paused socket is not pinged. */
   @Test
   public void unlockAfterAGraceThatRanOutAsleepPausesWithoutALivenessCheck() {
-    backgroundAfterOneActivity();
+    backgroundAfterOneActivity(AttachOptions.defaults());
     clock.sleep(Duration.ofMinutes(10));
     app.sendBroadcast(new Intent(Intent.ACTION_USER_PRESENT));
     mainLooper.idle();
@@ -83,7 +82,7 @@ public class SteeringEdgesTest extends AttachmentFixture {
   /** A wake-up re-arms the looper timer for the time left; the one set for the whole grace goes. */
   @Test
   public void aWakeUpReArmsTheGraceTimerForTheTimeLeft() {
-    backgroundAfterOneActivity();
+    backgroundAfterOneActivity(AttachOptions.defaults());
     mainLooper.idleFor(Duration.ofSeconds(5));
     clock.sleep(Duration.ofSeconds(20)); // 25 s of the 30 gone, 5 s of them awake
     app.sendBroadcast(new Intent(Intent.ACTION_SCREEN_ON));
@@ -100,7 +99,7 @@ public class SteeringEdgesTest extends AttachmentFixture {
   @Config(shadows = {RefusingAlarmManager.class, SteeringTest.RefusingConnectivityManager.class})
   @Test
   public void aRefusedGraceAlarmIsOneWarningAndTheLooperTimerStillEndsTheGrace() {
-    ActivityController<Activity> activity = backgroundAfterOneActivity();
+    ActivityController<Activity> activity = backgroundAfterOneActivity(AttachOptions.defaults());
     mainLooper.idleFor(GRACE);
     socket.assertNext("pause:background");
     activity.start().resume();
@@ -284,22 +283,6 @@ public class SteeringEdgesTest extends AttachmentFixture {
 
   private void assertNothingScheduled() {
     assertEquals("main looper tasks left", Duration.ZERO, mainLooper.getNextScheduledTaskTime());
-  }
-
-  /** In the background (grace 30 s) after one activity ran; the calls so far are drained. */
-  private ActivityController<Activity> backgroundAfterOneActivity() {
-    DeviceDefectsTest.setImportance(ActivityManager.RunningAppProcessInfo.IMPORTANCE_CACHED, 0);
-    attach(AttachOptions.defaults().withBackground(BackgroundPolicy.disconnectInBackground(GRACE)), null);
-    ActivityController<Activity> activity = Robolectric.buildActivity(Activity.class).setup();
-    activity.pause().stop();
-    mainLooper.idle();
-    socket.clear();
-    return activity;
-  }
-
-  private void attach(AttachOptions options, Activity screen) {
-    attachment = SocketAttachment.attach(app, socket, options, screen);
-    mainLooper.idle();
   }
 
   public static class ScreenActivity extends Activity {}

@@ -6,7 +6,6 @@ import static org.junit.Assert.assertTrue;
 import static org.robolectric.Shadows.shadowOf;
 
 import android.app.Activity;
-import android.app.ActivityManager;
 import android.app.AlarmManager;
 import android.content.Intent;
 import android.net.ConnectivityManager;
@@ -35,7 +34,6 @@ import org.robolectric.shadows.ShadowConnectivityManager;
  */
 @RunWith(RobolectricTestRunner.class)
 public class SteeringTest extends AttachmentFixture {
-  private static final Duration GRACE = Duration.ofSeconds(30);
 
 
   /** Item 2: Handler.postDelayed counts uptime; a locked phone sleeps through a 30 s grace. */
@@ -164,22 +162,6 @@ public class SteeringTest extends AttachmentFixture {
     assertEquals(1, warnings.size());
     assertEquals(AttachmentWarning.Signal.NETWORK, warnings.get(0).signal());
     assertTrue(warnings.get(0).cause(), warnings.get(0).cause().startsWith("java.lang.SecurityException"));
-  }
-
-  /** Puts the app in the background after one activity ran, and drains the calls so far. */
-  private ActivityController<Activity> backgroundAfterOneActivity(AttachOptions options) {
-    DeviceDefectsTest.setImportance(ActivityManager.RunningAppProcessInfo.IMPORTANCE_CACHED, 0);
-    attach(options.withBackground(BackgroundPolicy.disconnectInBackground(GRACE)), null);
-    ActivityController<Activity> activity = Robolectric.buildActivity(Activity.class).setup();
-    activity.pause().stop();
-    mainLooper.idle();
-    socket.clear();
-    return activity;
-  }
-
-  private void attach(AttachOptions options, Activity screen) {
-    attachment = SocketAttachment.attach(app, socket, options, screen);
-    mainLooper.idle();
   }
 
   /** ConnectivityManager as some devices have it: the registration throws though permitted. */

@@ -1,6 +1,7 @@
 package dev.steadysocket.android;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
 import static org.robolectric.Shadows.shadowOf;
 
 import android.Manifest;
@@ -9,11 +10,10 @@ import android.view.ViewGroup;
 import android.widget.LinearLayout;
 import android.widget.TextView;
 import com.example.ticker.TickerActivity;
-import mockwebserver3.MockResponse;
-import mockwebserver3.MockWebServer;
-import okhttp3.Response;
-import okhttp3.WebSocket;
-import okhttp3.WebSocketListener;
+import dev.steadysocket.testing.FakeServer;
+import dev.steadysocket.testing.ServerConnection;
+import java.time.Duration;
+import java.util.Map;
 import org.junit.After;
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -27,7 +27,7 @@ import org.robolectric.annotation.Config;
 @RunWith(RobolectricTestRunner.class)
 @Config(sdk = 34)
 public class TickerActivitySnippetTest {
-  private final MockWebServer server = new MockWebServer();
+  private final FakeServer server = FakeServer.loopback();
 
   @After
   public void tearDown() {
@@ -35,26 +35,19 @@ public class TickerActivitySnippetTest {
   }
 
   @Test
-  public void showsTheTickerWhileStartedAndDisconnectsWhenStopped() throws Exception {
+  public void showsTheTickerWhileStartedAndDisconnectsWhenStopped() {
     shadowOf(RuntimeEnvironment.getApplication()).grantPermissions(Manifest.permission.ACCESS_NETWORK_STATE);
-    server.enqueue(new MockResponse.Builder().webSocketUpgrade(new WebSocketListener() {
-      @Override
-      public void onOpen(WebSocket webSocket, Response response) {
-        webSocket.send("{\"type\":\"ticker\",\"content\":{\"symbol\":\"ACME\",\"price\":158.5,\"change\":0.03}}");
-      }
-
-      @Override
-      public void onClosing(WebSocket webSocket, int code, String reason) {
-        webSocket.close(1000, null);
-      }
-    }).build());
-    server.start();
     Intent intent = new Intent(RuntimeEnvironment.getApplication(), TickerActivity.class)
-        .putExtra("url", server.url("/feed").toString());
+        .putExtra("url", server.url() + "feed");
 
     ActivityController<TickerActivity> screen = Robolectric.buildActivity(TickerActivity.class, intent).setup();
     TextView status = view(screen, 0);
     TextView price = view(screen, 1);
+    // The socket is the activity's own: the server's side is what the test can wait on.
+    ServerConnection feed = server
+        .await(s -> s.connections().size() == 1, "the activity's connection", Duration.ofMillis(MainLooperAwait.TIMEOUT_MILLIS))
+        .connection();
+    assertTrue(feed.send("ticker", Map.of("symbol", "ACME", "price", 158.5, "change", 0.03)));
     MainLooperAwait.until("a tick on screen", () -> price.getText().length() > 0);
     assertEquals("ACME 158.50", price.getText().toString());
     assertEquals("open", status.getText().toString());

@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import okhttp3.HttpUrl;
 import org.jspecify.annotations.Nullable;
@@ -214,6 +215,37 @@ public final class FakeServer implements AutoCloseable {
     synchronized (lock) {
       return (int) sockets.stream().filter(s -> s.state() == ConnectionState.CLOSING).count();
     }
+  }
+
+  /**
+   * Waits in real time, without polling, until {@code condition} holds for this server; for
+   * loopback tests whose client side has no {@link SocketEvents} to wait on (an app's own socket),
+   * or that wait on the server's side of things. In memory, run the {@link TestClock} instead.
+   * Any thread but one that carries this server's connections.
+   *
+   * @param condition checked now, and whenever a handshake arrives or a connection receives an
+   *     envelope, receives a close frame, stalls or ends; under the server's lock, so it
+   *     must not wait itself
+   * @param what what is awaited, for the failure message
+   * @param timeout how long to wait at most
+   * @return this server
+   * @throws AssertionError naming {@code what} and the server, if {@code timeout} passes first
+   */
+  public FakeServer await(Predicate<FakeServer> condition, String what, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (lock) {
+      while (!condition.test(this)) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) throw new AssertionError("timed out after " + timeout + " waiting for " + what + "; " + this);
+        try {
+          lock.wait(Math.max(1, left / 1_000_000));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new AssertionError("interrupted waiting for " + what, e);
+        }
+      }
+    }
+    return this;
   }
 
   /**
@@ -516,6 +548,7 @@ public final class FakeServer implements AutoCloseable {
   Answer answer(String path, Map<String, String> headers, ServerConnection.Wire wire) {
     synchronized (lock) {
       handshakes++;
+      lock.notifyAll();
       if (closed || refusing) return new Answer(true, -1, null, null);
       if (rejectRemaining > 0) {
         rejectRemaining--;
@@ -541,6 +574,14 @@ public final class FakeServer implements AutoCloseable {
   void ended(ServerConnection c) {
     synchronized (lock) {
       open.remove(c);
+      lock.notifyAll();
+    }
+  }
+
+  /** Something {@link #await} may be waiting for happened on a connection. */
+  void changed() {
+    synchronized (lock) {
+      lock.notifyAll();
     }
   }
 
@@ -555,6 +596,7 @@ public final class FakeServer implements AutoCloseable {
     if (e.type().equals(Envelopes.TYPE_HEARTBEAT) || e.type().equals(Envelopes.TYPE_RESUME)) return null;
     synchronized (lock) {
       received.add(e);
+      lock.notifyAll();
     }
     return e;
   }

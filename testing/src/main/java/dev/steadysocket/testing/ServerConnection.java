@@ -48,6 +48,10 @@ public final class ServerConnection {
   private final List<Envelope> received = new ArrayList<>();
   /** Guarded by lock: the close code the client sent, -1 for a failure, or null while open. */
   private @Nullable Integer ended;
+  /** Guarded by lock: the code of the client's close frame as it arrived, else as {@link #ended}. */
+  private @Nullable Integer closeCode;
+  /** Guarded by lock: true once a half-open loopback connection's reader is held. */
+  private boolean stalled;
   /** Released when the connection ends or the server closes: a loopback reader held by half-open waits on it. */
   private final CountDownLatch released = new CountDownLatch(1);
   /**
@@ -111,6 +115,33 @@ public final class ServerConnection {
   public boolean isOpen() {
     synchronized (lock) {
       return ended == null;
+    }
+  }
+
+  /**
+   * How the client ended this connection, as the server saw it first: for a wait on the server's
+   * side (the client may still be in its close handshake).
+   *
+   * @return the code of the close frame the client sent, as soon as it arrived; -1 if the connection
+   *     ended without one (a drop, reset or failure); null while neither happened
+   */
+  public @Nullable Integer closeCode() {
+    synchronized (lock) {
+      return closeCode;
+    }
+  }
+
+  /**
+   * Whether this {@link #goHalfOpen() half-open} connection has stopped reading, so that the
+   * client's pings go unanswered. In memory that holds as soon as it went half-open; on loopback
+   * once the server's reader is held at the first frame the client sent after that (pings before it
+   * are still answered, and a client's ping may overtake its messages: wait for this first).
+   *
+   * @return true once the link no longer answers pings
+   */
+  public boolean isStalled() {
+    synchronized (lock) {
+      return stalled || (halfOpen && server.isInMemory());
     }
   }
 
@@ -242,7 +273,7 @@ public final class ServerConnection {
       @Override
       public void onMessage(WebSocket webSocket, String text) {
         if (halfOpen) {
-          awaitRelease(); // loopback: stop reading, so pings go unanswered too
+          stall(); // loopback: stop reading, so pings go unanswered too
           return;
         }
         Envelope e = server.record(text);
@@ -258,7 +289,7 @@ public final class ServerConnection {
       @Override
       public void onMessage(WebSocket webSocket, ByteString bytes) {
         if (halfOpen) {
-          awaitRelease();
+          stall();
           return;
         }
         session.onMessage(webSocket, bytes);
@@ -266,6 +297,10 @@ public final class ServerConnection {
 
       @Override
       public void onClosing(WebSocket webSocket, int code, String reason) {
+        synchronized (lock) {
+          if (closeCode == null) closeCode = code;
+        }
+        server.changed();
         session.onClosing(webSocket, code, reason);
       }
 
@@ -344,9 +379,19 @@ public final class ServerConnection {
     }
   }
 
+  /** A half-open loopback reader: held here (until the connection ends or the server closes). */
+  private void stall() {
+    synchronized (lock) {
+      stalled = true;
+    }
+    server.changed();
+    awaitRelease();
+  }
+
   private void end(int code) {
     synchronized (lock) {
       if (ended == null) ended = code;
+      if (closeCode == null) closeCode = code;
     }
     released.countDown();
     opened.countDown();

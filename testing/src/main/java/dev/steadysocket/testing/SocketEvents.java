@@ -121,6 +121,17 @@ public final class SocketEvents implements SteadySocketListener {
   }
 
   /**
+   * Every callback so far, one line each, in the order they were recorded, across kinds: for
+   * asserting how callbacks of different kinds interleave (the typed lists hold their data).
+   *
+   * @return a new list of lines such as {@code "state IDLE -> CONNECTING"}, {@code "message tick"},
+   *     {@code "closed 1000"}
+   */
+  public List<String> log() {
+    return copy(log);
+  }
+
+  /**
    * The states the socket moved to, in order (each transition's new state).
    *
    * @return a new list; the initial {@code IDLE} is not in it
