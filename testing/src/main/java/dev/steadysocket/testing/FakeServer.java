@@ -1,31 +1,21 @@
 package dev.steadysocket.testing;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.steadysocket.Envelope;
-import dev.steadysocket.MessageCodec;
 import dev.steadysocket.SteadySocket;
 import dev.steadysocket.SteadySocketBuilder;
-import dev.steadysocket.ConnectionState;
 import dev.steadysocket.internal.Api;
-import dev.steadysocket.internal.SocketCore;
 import dev.steadysocket.testing.server.Envelopes;
 import dev.steadysocket.testing.server.FeedProtocol;
 import dev.steadysocket.testing.server.FeedStream;
 import dev.steadysocket.testing.server.MemoryInbox;
-import dev.steadysocket.testing.server.ServerSession;
 import dev.steadysocket.testing.server.StreamId;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
-import okhttp3.HttpUrl;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -33,57 +23,38 @@ import org.jspecify.annotations.Nullable;
  * echoes heartbeats, acknowledges messages that ask for it (once per id: repeats are dropped, as a
  * de-duplicating server does), answers requests, and serves resumable streams with history. A test
  * scripts it (send to one or all clients, reply rules by type, typed assertions on what arrived)
- * and breaks it on command (drop with FIN or RST, half-open, close with any code, reject the next
- * handshakes with a status and Retry-After, refuse connections, lose or delay acknowledgements,
- * replay history).
+ * and breaks it on command (drop with FIN or RST, half-open, close with any code, reject handshakes
+ * with a status and Retry-After, refuse connections, lose or delay acknowledgements, replay history).
  *
  * <p>Two modes behind this one API. {@link #inMemory()}: no socket and no thread; sockets built by
- * {@link #newSocket()} (or {@link #wire}) run on the server's {@link TestClock}, so an outage with
- * its backoff and heartbeats runs in milliseconds. {@link #loopback()}: a real WebSocket server on
- * 127.0.0.1 (MockWebServer), with real OkHttp, real frames and real time, for integration tests.
+ * {@link #newSocket()} (or {@link #wire}) run on the server's {@link TestClock}, as does the server
+ * (its timestamps and stream ids too), so an outage with its backoff and heartbeats runs in
+ * milliseconds. {@link #loopback()}: a real WebSocket server on 127.0.0.1 (MockWebServer), with real
+ * OkHttp, real frames and real time, for integration tests.
  *
- * <p>What arrives is recorded: {@link #received()} (every envelope), {@link #delivered()} (what a
- * de-duplicating server would keep) and each {@link ServerConnection}'s own log. The server's own
- * envelopes (sends, acknowledgements, replies, stream entries) are stamped with the real wall clock,
- * and stream entry ids are minted from it, in both modes: only the sockets read the {@link
- * TestClock}.
- *
- * <p>Threads: every method may be called from any thread. The server's state (open connections,
- * recordings, reply rules, handlers, counters and faults) is guarded by one lock, held only for
- * reads and writes of that state: reply rules and {@link #onMessage} handlers run outside it. The
- * server's side of the protocol runs in memory as {@link TestClock} tasks, on whichever thread
- * advances the clock; on loopback, on MockWebServer's threads (one reader per connection) and one
- * timer thread ({@code FakeServer timers}). Close it (or let {@link SteadySocketExtension} do so)
- * when the test ends.
+ * <p>Threads: every method may be called from any thread; the state behind them has one lock, held
+ * only for reads and writes (reply rules and {@link #onMessage} handlers run outside it). The
+ * server's side runs in memory as {@link TestClock} tasks; on loopback, on MockWebServer's threads
+ * and one timer thread ({@code FakeServer timers}). Close it (or let {@link SteadySocketExtension}
+ * do so) when the test ends.
  */
-public final class FakeServer implements AutoCloseable {
+public final class FakeServer extends FakeServerFaults implements AutoCloseable {
   /** The host in-memory servers answer as; nothing resolves it. */
   static final String MEMORY_URL = "ws://fake-server.steadysocket.test/";
 
-  private final Object lock = new Object();
   private final String sender;
   private final FeedProtocol protocol;
   private final @Nullable TestClock clock;
   private final @Nullable Loopback loopback;
-  private final MessageCodec codec = MessageCodec.jackson();
   /** Stamps what the server sends: the test clock in memory, real time on loopback. */
   private final java.util.function.LongSupplier wallClock;
-  /** Guarded by lock, like every mutable field from here to {@code closed}: accepted and not ended, oldest first. */
-  private final List<ServerConnection> open = new ArrayList<>();
-  private final List<Envelope> received = new ArrayList<>(), delivered = new ArrayList<>();
-  private final Map<String, Function<Envelope, @Nullable Object>> replies = new LinkedHashMap<>();
-  private final Map<String, BiConsumer<ServerConnection, Envelope>> handlers = new LinkedHashMap<>();
-  private final List<SocketCore> sockets = new ArrayList<>();
-  private int handshakes, accepted, rejectRemaining, rejectStatus, acksToLose;
-  private @Nullable Duration rejectRetryAfter;
-  private Duration ackDelay = Duration.ZERO;
-  private boolean refusing, closed;
 
-  private FakeServer(Builder b) {
+  FakeServer(FakeServerBuilder b) {
+    super(new ServerState());
     this.sender = b.sender;
     this.clock = b.loopback ? null : (b.clock != null ? b.clock : new TestClock());
-    FeedProtocol.Builder p = FeedProtocol.builder(sender).handler(new Rules()).resumeGrace(b.resumeGrace)
-        .inbox(new RecordingInbox(new MemoryInbox(b.dedupeWindow)));
+    FeedProtocol.Builder p = FeedProtocol.builder(sender).handler(state.rules()).resumeGrace(b.resumeGrace)
+        .inbox(state.inbox(new MemoryInbox(b.dedupeWindow)));
     java.util.function.LongSupplier wallClock =
         clock == null ? System::currentTimeMillis : clock.scheduler()::currentTimeMillis;
     p.clock(wallClock);
@@ -94,17 +65,18 @@ public final class FakeServer implements AutoCloseable {
       p.timers(c::schedule);
       this.loopback = null;
       this.protocol = p.build();
+      state.protocol(protocol);
     } else {
       this.loopback = new Loopback(this);
       p.timers(loopback.timers());
       this.protocol = p.build();
+      state.protocol(protocol);
       loopback.start();
     }
   }
 
   /**
-   * An in-memory server on its own new {@link TestClock}, with one stream named {@code feed}. Any
-   * thread.
+   * An in-memory server on its own new {@link TestClock}, with one stream named {@code feed}.
    *
    * @return a new server, with no socket and no thread; sockets reach it through {@link
    *     #newSocket()} or {@link #wire}
@@ -114,7 +86,7 @@ public final class FakeServer implements AutoCloseable {
   }
 
   /**
-   * A real server on a loopback port (real time), with one stream named {@code feed}. Any thread.
+   * A real server on a loopback port (real time), with one stream named {@code feed}.
    *
    * @return a new server, already listening on an ephemeral port of 127.0.0.1 ({@link #url()})
    * @throws java.io.UncheckedIOException if no port can be bound
@@ -125,16 +97,16 @@ public final class FakeServer implements AutoCloseable {
 
   /**
    * Starts configuring a server: streams, history, de-duplication window, resume grace, shared
-   * clock or loopback. Any thread.
+   * clock or loopback.
    *
    * @return a new builder with the defaults of {@link #inMemory()}
    */
-  public static Builder builder() {
-    return new Builder();
+  public static FakeServerBuilder builder() {
+    return new FakeServerBuilder();
   }
 
   /**
-   * The URL to give {@link SteadySocket#builder}. Any thread.
+   * The URL to give {@link SteadySocket#builder}.
    *
    * @return in memory {@code ws://fake-server.steadysocket.test/} (a name nothing resolves: only
    *     sockets {@link #wire wired} to this server reach it, whatever URL they were built with); on
@@ -145,7 +117,7 @@ public final class FakeServer implements AutoCloseable {
   }
 
   /**
-   * Which mode this server runs in. Any thread.
+   * Which mode this server runs in.
    *
    * @return true in memory (virtual time), false on loopback (real time)
    */
@@ -154,9 +126,9 @@ public final class FakeServer implements AutoCloseable {
   }
 
   /**
-   * The virtual clock of an in-memory server, which runs its sockets. Any thread.
+   * The virtual clock of an in-memory server, which runs its sockets.
    *
-   * @return the clock given to {@link Builder#clock}, or the server's own
+   * @return the clock given to {@link FakeServerBuilder#clock}, or the server's own
    * @throws IllegalStateException on loopback, which runs in real time
    */
   public TestClock clock() {
@@ -165,8 +137,7 @@ public final class FakeServer implements AutoCloseable {
   }
 
   /**
-   * A socket builder for this server: {@code SteadySocket.builder(url())}, {@link #wire wired}. Any
-   * thread.
+   * A socket builder for this server: {@code SteadySocket.builder(url())}, {@link #wire wired}.
    *
    * @return a new builder, ready for the test's own settings (listener, heartbeat, guarantees)
    */
@@ -187,34 +158,23 @@ public final class FakeServer implements AutoCloseable {
    */
   public SteadySocketBuilder wire(SteadySocketBuilder builder) {
     if (clock == null) return builder;
-    return Api.get().wire(builder, clock.scheduler(), new MemoryNetwork(this, clock), clock.executor(), core -> {
-      synchronized (lock) {
-        sockets.add(core);
-      }
-    });
+    return Api.get().wire(builder, clock.scheduler(), new MemoryNetwork(this, clock), clock.executor(), state::built);
   }
 
   /**
-   * Sockets built through {@link #wire} (in memory) that are not closed yet, for leak reports. Any
-   * thread.
+   * Sockets built through {@link #wire} (in memory) that are not closed yet, for leak reports.
    *
    * @return a new list, one line per such socket in build order: its state, its outbox depth and
    *     its unacknowledged count ({@code "OPEN socket with 2 queued, 1 unacknowledged"}); always
    *     empty on loopback
    */
   public List<String> openSockets() {
-    synchronized (lock) {
-      return sockets.stream().filter(s -> s.state() != ConnectionState.CLOSED)
-          .map(s -> s.state() + " socket with " + s.metrics().outboxDepth() + " queued, "
-              + s.metrics().unacknowledged() + " unacknowledged").collect(Collectors.toList());
-    }
+    return state.openSockets();
   }
 
   /** Sockets built through {@link #wire} (in memory) in their close handshake (CLOSING). */
   int closingSockets() {
-    synchronized (lock) {
-      return (int) sockets.stream().filter(s -> s.state() == ConnectionState.CLOSING).count();
-    }
+    return state.closingSockets();
   }
 
   /**
@@ -232,37 +192,17 @@ public final class FakeServer implements AutoCloseable {
    * @throws AssertionError naming {@code what} and the server, if {@code timeout} passes first
    */
   public FakeServer await(Predicate<FakeServer> condition, String what, Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    synchronized (lock) {
-      while (!condition.test(this)) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) throw new AssertionError("timed out after " + timeout + " waiting for " + what + "; " + this);
-        try {
-          lock.wait(Math.max(1, left / 1_000_000));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new AssertionError("interrupted waiting for " + what, e);
-        }
-      }
-    }
+    state.await(this, condition, what, timeout);
     return this;
   }
 
-  /**
-   * Open connections, oldest first. A connection is listed from the moment the server accepts its
-   * handshake until it has closed or failed; a command given before its upgrade is done (on
-   * loopback, a moment after the client sees OPEN) waits for it. Any thread.
-   *
-   * @return a new list (a snapshot: later connections are not added to it)
-   */
+  @Override
   public List<ServerConnection> connections() {
-    synchronized (lock) {
-      return new ArrayList<>(open);
-    }
+    return state.connections();
   }
 
   /**
-   * The one open connection. Any thread.
+   * The one open connection.
    *
    * @return the only element of {@link #connections()}
    * @throws AssertionError if there is none or more than one
@@ -274,21 +214,19 @@ public final class FakeServer implements AutoCloseable {
   }
 
   /**
-   * Handshakes that reached this server, rejected and refused ones included. Any thread.
+   * Handshakes that reached this server, rejected and refused ones included.
    *
    * @return the count since the server was built (in memory, an attempt the socket gave up before
    *     the server's task ran never reached it)
    */
   public int handshakes() {
-    synchronized (lock) {
-      return handshakes;
-    }
+    return state.handshakes();
   }
 
   /**
    * Sends an envelope of {@code type} with a random id to every open connection, as {@link
    * ServerConnection#send} does; a connection that cannot take it (not open yet, closing) is
-   * skipped silently. Any thread.
+   * skipped silently.
    *
    * @param type the envelope's {@code type}, sent as given
    * @param content the envelope's {@code content}, converted to JSON by Jackson ({@link
@@ -303,16 +241,16 @@ public final class FakeServer implements AutoCloseable {
    * Publishes an entry on resumable {@code stream}: kept in its history and sent to every
    * connection, with its entry id and {@code meta.stream}. A client that resumes gets what it missed.
    * A connection that has not started its streams yet (no resume header, no first frame, within
-   * {@link Builder#resumeGrace}) gets the entry when it does. Any thread; in memory the frames
+   * {@link FakeServerBuilder#resumeGrace}) gets the entry when it does. Any thread; in memory the frames
    * travel when the clock runs.
    *
-   * @param stream the stream's name, as given to {@link Builder#streams}
+   * @param stream the stream's name, as given to {@link FakeServerBuilder#streams}
    * @param type the entry envelope's {@code type}
    * @param content the entry's {@code content}, converted to JSON by Jackson; null sends JSON {@code
    *     null}
    * @return the entry's id, {@code <epoch millis>-<sequence>} ({@link
-   *     dev.steadysocket.testing.server.StreamId}), minted from the real wall clock
-   * @throws IllegalArgumentException if the server has no such stream ({@link Builder#streams}), or
+   *     dev.steadysocket.testing.server.StreamId}), minted from the server's clock
+   * @throws IllegalArgumentException if the server has no such stream ({@link FakeServerBuilder#streams}), or
    *     Jackson cannot convert {@code content}
    */
   public String publish(String stream, String type, @Nullable Object content) {
@@ -321,18 +259,16 @@ public final class FakeServer implements AutoCloseable {
 
   /**
    * Every envelope the clients sent (heartbeats, resume frames and frames that are no envelope left
-   * out), in arrival order over all connections; repeats included. Any thread.
+   * out), in arrival order over all connections; repeats included.
    *
    * @return a new list
    */
   public List<Envelope> received() {
-    synchronized (lock) {
-      return new ArrayList<>(received);
-    }
+    return state.received();
   }
 
   /**
-   * The envelopes of {@code type} the clients sent, in arrival order. Any thread.
+   * The envelopes of {@code type} the clients sent, in arrival order.
    *
    * @param type the type to keep, compared exactly (case-sensitive)
    * @return a new list, empty if none arrived
@@ -342,7 +278,7 @@ public final class FakeServer implements AutoCloseable {
   }
 
   /**
-   * The last envelope of {@code type} the clients sent. Any thread.
+   * The last envelope of {@code type} the clients sent.
    *
    * @param type the type to look for, compared exactly (case-sensitive)
    * @return the most recent such envelope
@@ -357,19 +293,17 @@ public final class FakeServer implements AutoCloseable {
 
   /**
    * Messages sent with acknowledgement ({@code meta.ack}), once per id (repeats after a lost ack are
-   * not here), in order: what an application behind a de-duplicating server would see. Any thread.
+   * not here), in order: what an application behind a de-duplicating server would see.
    *
    * @return a new list
    */
   public List<Envelope> delivered() {
-    synchronized (lock) {
-      return new ArrayList<>(delivered);
-    }
+    return state.delivered();
   }
 
   /**
    * Acknowledged messages that arrived again and were dropped as repeats (each still acknowledged
-   * again). Any thread.
+   * again).
    *
    * @return the count since the server was built
    */
@@ -381,7 +315,7 @@ public final class FakeServer implements AutoCloseable {
    * Answers envelopes of {@code type} as requests: a {@code reply} whose {@code meta.replyTo} is the
    * request's id and whose content {@code reply} computes (on every receipt, repeats too). Type
    * {@code request} is answered even without a rule (with its own content). A request without an
-   * {@code id} gets no reply. Any thread.
+   * {@code id} gets no reply.
    *
    * @param type the requests' type; a later rule for the same type replaces this one
    * @param reply computes the reply's content from the request (decoded by the SDK's codec); its
@@ -389,9 +323,7 @@ public final class FakeServer implements AutoCloseable {
    *     #onMessage} handlers run, outside the server's lock, and must not throw
    */
   public void replyTo(String type, Function<Envelope, @Nullable Object> reply) {
-    synchronized (lock) {
-      replies.put(type, reply);
-    }
+    state.replyTo(type, reply);
   }
 
   /**
@@ -407,83 +339,7 @@ public final class FakeServer implements AutoCloseable {
    *     SDK's codec); it must not throw
    */
   public void onMessage(String type, BiConsumer<ServerConnection, Envelope> handler) {
-    synchronized (lock) {
-      handlers.put(type, handler);
-    }
-  }
-
-  /**
-   * The next {@code count} handshakes are answered with {@code status} (and Retry-After, if given)
-   * instead of the upgrade. Replaces any rejections still pending. Any thread.
-   *
-   * @param count how many handshakes to reject; zero or less rejects none
-   * @param status the HTTP status, 100 to 599 but not 101 (typically 401, 403, 429, 503)
-   * @param retryAfter the Retry-After header, sent in whole seconds (a fraction is dropped, so less
-   *     than a second sends {@code 0}), or null for none
-   * @throws IllegalArgumentException if {@code status} is 101 or outside 100 to 599
-   */
-  public void rejectNextHandshakes(int count, int status, @Nullable Duration retryAfter) {
-    if (status == 101 || status < 100 || status > 599) throw new IllegalArgumentException("not a rejection: " + status);
-    if (count < 0) throw new IllegalArgumentException("count < 0: " + count);
-    if (retryAfter != null && retryAfter.isNegative()) throw new IllegalArgumentException("negative Retry-After: " + retryAfter);
-    synchronized (lock) {
-      rejectRemaining = count;
-      rejectStatus = status;
-      rejectRetryAfter = retryAfter;
-    }
-  }
-
-  /**
-   * An outage: every open connection is reset and new ones are refused until {@link #restore()}.
-   * In memory a refused attempt fails as a refused TCP connection ({@code ConnectException}); on
-   * loopback the TCP connection is accepted and closed once the handshake request is read, so the
-   * client sees an I/O failure without an HTTP status. Refused attempts count in {@link
-   * #handshakes()}. Any thread.
-   */
-  public void refuseConnections() {
-    synchronized (lock) {
-      refusing = true;
-    }
-    for (ServerConnection c : connections()) c.reset();
-  }
-
-  /**
-   * Ends {@link #refuseConnections()}: handshakes are accepted again, when the sockets next try on
-   * their own backoff. Does not end pending {@link #rejectNextHandshakes rejections}. Any thread.
-   */
-  public void restore() {
-    synchronized (lock) {
-      refusing = false;
-    }
-  }
-
-  /**
-   * The next {@code count} acknowledgements are never sent (the client re-sends after a reconnect);
-   * the message itself is still delivered and recorded. Replaces any count still pending. Any
-   * thread.
-   *
-   * @param count how many acknowledgements to lose, repeats' included; zero or less loses none
-   */
-  public void loseNextAcks(int count) {
-    if (count < 0) throw new IllegalArgumentException("count < 0: " + count);
-    synchronized (lock) {
-      acksToLose = count;
-    }
-  }
-
-  /**
-   * Acknowledgements are sent {@code delay} after their message arrives; ZERO restores at once.
-   * Applies to messages that arrive from now on. In memory a delayed acknowledgement is a {@link
-   * TestClock} timer. Any thread.
-   *
-   * @param delay the delay; zero or negative sends at once
-   * @throws NullPointerException if {@code delay} is null
-   */
-  public void delayAcks(Duration delay) {
-    synchronized (lock) {
-      if (delay.isNegative()) throw new IllegalArgumentException("negative delay: " + delay);
-      ackDelay = delay;
-    }
+    state.onMessage(type, handler);
   }
 
   /**
@@ -494,10 +350,7 @@ public final class FakeServer implements AutoCloseable {
    */
   @Override
   public void close() {
-    synchronized (lock) {
-      if (closed) return;
-      closed = true;
-    }
+    if (!state.close()) return;
     for (ServerConnection c : connections()) {
       c.release();
       c.close(1001, "server shutting down");
@@ -524,257 +377,24 @@ public final class FakeServer implements AutoCloseable {
     return s;
   }
 
-  /** What the server answers a handshake. */
-  static final class Answer {
-    final boolean refused;
-    final int status;
-    final @Nullable String retryAfter;
-    final @Nullable ServerConnection connection;
-    /** The subprotocol chosen for an accepted connection: the first the client offered, or null. */
-    @Nullable String subprotocol;
-
-    Answer(boolean refused, int status, @Nullable String retryAfter, @Nullable ServerConnection connection) {
-      this.refused = refused;
-      this.status = status;
-      this.retryAfter = retryAfter;
-      this.connection = connection;
-    }
+  // For the connections, the network and the loopback host: see ServerState.
+  ServerState.Answer answer(String path, Map<String, String> headers, ServerConnection.Wire wire) {
+    return state.answer(this, path, headers, wire);
   }
 
-  /**
-   * Decides a handshake for {@code path} with {@code headers}; an accepted one is open from here on.
-   * Called on the thread that carries handshakes (a clock task, or MockWebServer's), under the lock.
-   */
-  Answer answer(String path, Map<String, String> headers, ServerConnection.Wire wire) {
-    synchronized (lock) {
-      handshakes++;
-      lock.notifyAll();
-      if (closed || refusing) return new Answer(true, -1, null, null);
-      if (rejectRemaining > 0) {
-        rejectRemaining--;
-        return new Answer(false, rejectStatus, rejectRetryAfter == null ? null : Long.toString(wholeSeconds(rejectRetryAfter)), null);
-      }
-      HttpUrl url = HttpUrl.get("http://h" + path);
-      ServerSession session = protocol.newSession(headers.get(Envelopes.RESUME_HEADER), url.queryParameter("from"), true);
-      ServerConnection c = new ServerConnection(this, accepted++, path, headers, session, wire);
-      open.add(c);
-      Answer a = new Answer(false, 101, null, c);
-      String offered = headers.get("Sec-WebSocket-Protocol");
-      if (offered != null && !offered.trim().isEmpty()) a.subprotocol = offered.split(",")[0].trim();
-      return a;
-    }
-  }
-
-  /** Retry-After is whole seconds: a fraction rounds up, so the client never waits less than asked. */
-  private static long wholeSeconds(Duration d) {
-    return d.getSeconds() + (d.getNano() > 0 ? 1 : 0);
-  }
-
-  /** A connection ended. */
   void ended(ServerConnection c) {
-    synchronized (lock) {
-      open.remove(c);
-      lock.notifyAll();
-    }
+    state.ended(c);
   }
 
-  /** Something {@link #await} may be waiting for happened on a connection. */
   void changed() {
-    synchronized (lock) {
-      lock.notifyAll();
-    }
+    state.changed();
   }
 
-  /** Records a frame a client sent; returns its envelope, or null for heartbeats, resumes and non-envelopes. */
   @Nullable Envelope record(String text) {
-    Envelope e;
-    try {
-      e = codec.decode(text);
-    } catch (RuntimeException notAnEnvelope) { // a DecodeException, or a frame that is no envelope at all
-      return null;
-    }
-    if (e.type().equals(Envelopes.TYPE_HEARTBEAT) || e.type().equals(Envelopes.TYPE_RESUME)) return null;
-    synchronized (lock) {
-      received.add(e);
-      lock.notifyAll();
-    }
-    return e;
+    return state.record(text);
   }
 
-  /** Runs the {@link #onMessage} handler for {@code e}'s type, if any. */
   void handled(ServerConnection from, Envelope e) {
-    BiConsumer<ServerConnection, Envelope> h;
-    synchronized (lock) {
-      h = handlers.get(e.type());
-    }
-    if (h != null) h.accept(from, e);
-  }
-
-  /** The fake's behaviour, as the protocol asks for it: reply rules, ack faults. */
-  private final class Rules implements FeedProtocol.Handler {
-    @Override
-    public boolean isRequest(String type) {
-      synchronized (lock) {
-        return replies.containsKey(type) || type.equals(Envelopes.TYPE_REQUEST);
-      }
-    }
-
-    @Override
-    public @Nullable JsonNode onRequest(ServerSession session, ObjectNode request) {
-      Function<Envelope, @Nullable Object> rule;
-      synchronized (lock) {
-        rule = replies.get(request.path("type").asText(""));
-      }
-      if (rule == null) return request.get("content");
-      return Envelopes.JSON.valueToTree(rule.apply(codec.decode(request.toString())));
-    }
-
-    @Override
-    public @Nullable Duration ackDelay(ServerSession session, String id) {
-      synchronized (lock) {
-        if (acksToLose > 0) {
-          acksToLose--;
-          return null;
-        }
-        return ackDelay;
-      }
-    }
-  }
-
-  /** The de-duplicating inbox, recording what it delivers once. */
-  private final class RecordingInbox implements dev.steadysocket.testing.server.Inbox {
-    private final MemoryInbox inner;
-
-    RecordingInbox(MemoryInbox inner) {
-      this.inner = inner;
-    }
-
-    @Override
-    public boolean receive(String id, JsonNode message, Runnable deliver) {
-      return inner.receive(id, message, () -> {
-        Envelope e = codec.decode(message.toString());
-        synchronized (lock) {
-          delivered.add(e);
-        }
-        deliver.run();
-      });
-    }
-  }
-
-  /**
-   * Configures a {@link FakeServer}. Not thread-safe: configure it on one thread, then {@link
-   * #build()}. Values are checked when the server is built, except where a method says otherwise.
-   */
-  public static final class Builder {
-    private String sender = "fake-server";
-    private final List<String> streams = new ArrayList<>(List.of("feed"));
-    private int history = 1_000;
-    private int dedupeWindow = 4_096;
-    private Duration resumeGrace = Duration.ofMillis(500);
-    private boolean loopback;
-    private @Nullable TestClock clock;
-
-    private Builder() {}
-
-    /**
-     * The {@code sender} of what the server sends (acknowledgements carry none). Default {@code
-     * fake-server}.
-     *
-     * @param sender the sender name
-     * @return this builder
-     * @throws NullPointerException if {@code sender} is null
-     */
-    public Builder sender(String sender) {
-      this.sender = Objects.requireNonNull(sender, "sender");
-      return this;
-    }
-
-    /**
-     * The resumable streams (replacing the default {@code feed}).
-     *
-     * @param names the streams' names, as clients name them in resume positions and {@code
-     *     meta.stream}; none gives a server without streams; a name given twice is one stream
-     * @return this builder
-     * @throws NullPointerException if {@code names} or one of them is null
-     */
-    public Builder streams(String... names) {
-      streams.clear();
-      streams.addAll(List.of(names));
-      return this;
-    }
-
-    /**
-     * Entries each stream keeps for resuming clients. Default 1,000. A client further behind gets
-     * what is kept (an incomplete replay).
-     *
-     * @param entries entries per stream, at least 1 ({@link #build()} throws {@link
-     *     IllegalArgumentException} otherwise)
-     * @return this builder
-     */
-    public Builder history(int entries) {
-      this.history = entries;
-      return this;
-    }
-
-    /**
-     * Message ids remembered for de-duplication. Default 4,096. A repeat older than the window is
-     * delivered again.
-     *
-     * @param ids the window, at least 1 ({@link #build()} throws {@link IllegalArgumentException}
-     *     otherwise)
-     * @return this builder
-     */
-    public Builder dedupeWindow(int ids) {
-      this.dedupeWindow = ids;
-      return this;
-    }
-
-    /**
-     * How long a connection without a resume header waits for a resume frame before going live.
-     * Default 500 ms (virtual time in memory).
-     *
-     * @param grace the wait, non-null; zero or negative starts the streams live right after the
-     *     open, so a client that resumes only by frame misses its replay
-     * @return this builder
-     */
-    public Builder resumeGrace(Duration grace) {
-      this.resumeGrace = Objects.requireNonNull(grace, "grace");
-      return this;
-    }
-
-    /**
-     * In memory on {@code clock} (shared with other servers or the test), undoing {@link
-     * #loopback()}.
-     *
-     * @param clock the clock the server's side and its wired sockets run on
-     * @return this builder
-     */
-    public Builder clock(TestClock clock) {
-      this.clock = Objects.requireNonNull(clock, "clock");
-      this.loopback = false;
-      return this;
-    }
-
-    /**
-     * On a real loopback port, in real time, undoing {@link #clock}.
-     *
-     * @return this builder
-     */
-    public Builder loopback() {
-      this.loopback = true;
-      this.clock = null;
-      return this;
-    }
-
-    /**
-     * Builds the server; the builder may be used again for another.
-     *
-     * @return a new server; on loopback already listening
-     * @throws IllegalArgumentException if {@link #history} or {@link #dedupeWindow} is below 1
-     * @throws java.io.UncheckedIOException on loopback, if no port can be bound
-     */
-    public FakeServer build() {
-      return new FakeServer(this);
-    }
+    state.handled(from, e);
   }
 }

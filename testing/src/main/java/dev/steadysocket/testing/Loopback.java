@@ -66,7 +66,7 @@ final class Loopback {
     Map<String, String> headers = new LinkedHashMap<>();
     for (String name : request.getHeaders().names()) headers.put(name, String.join(", ", request.getHeaders().values(name)));
     // On the connection's own thread: the socket this thread reads is the one to cut later.
-    FakeServer.Answer a = server.answer(request.getTarget(), headers, wire(sockets.servedByCurrentThread()));
+    ServerState.Answer a = server.answer(request.getTarget(), headers, wire(sockets.servedByCurrentThread()));
     if (a.refused) {
       return new MockResponse.Builder().onResponseStart(new SocketEffect.CloseSocket(true, false, false)).build();
     }

@@ -4,7 +4,6 @@ import dev.steadysocket.internal.Transport;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.SocketException;
-import java.util.ArrayDeque;
 import okhttp3.Request;
 import okhttp3.WebSocket;
 import okhttp3.WebSocketListener;
@@ -57,12 +56,13 @@ final class MemoryLink {
   private String clientCloseReason = "", serverCloseReason = "";
   /** Guarded by lock. */
   private long pongs;
-  /** Guarded by lock: frames on their way, and whether a pump task is posted for each queue. */
-  private final ArrayDeque<Runnable> toClient = new ArrayDeque<>(), toServer = new ArrayDeque<>();
-  private boolean pumpingToClient, pumpingToServer;
+  /** Frames on their way to each end. */
+  private final FramePump toClient, toServer;
 
   MemoryLink(TestClock clock, Request handshake, long maxInbound, Transport.Listener clientListener) {
     this.clock = clock;
+    this.toClient = new FramePump(clock);
+    this.toServer = new FramePump(clock);
     this.maxInbound = maxInbound;
     this.handshake = handshake;
     this.clientListener = clientListener;
@@ -170,37 +170,12 @@ final class MemoryLink {
     if (tellClient) clientListener.onFailure(client, -1, null);
   }
 
-  /** Queues {@code frame} for the client ({@code toClient}) or the server; lost if the link is half-open. */
+  /** Queues {@code frame} for the client ({@code toClientSide}) or the server; lost if the link is half-open. */
   private void enqueue(boolean toClientSide, Runnable frame) {
-    boolean post;
     synchronized (lock) {
       if (halfOpen) return;
-      ArrayDeque<Runnable> q = toClientSide ? toClient : toServer;
-      q.add(frame);
-      post = toClientSide ? !pumpingToClient : !pumpingToServer;
-      if (toClientSide) pumpingToClient = true;
-      else pumpingToServer = true;
     }
-    if (post) clock.executor().execute(() -> pump(toClientSide));
-  }
-
-  private void pump(boolean toClientSide) {
-    Runnable frame;
-    boolean more;
-    synchronized (lock) {
-      ArrayDeque<Runnable> q = toClientSide ? toClient : toServer;
-      frame = q.poll();
-      more = !q.isEmpty();
-      if (!more) {
-        if (toClientSide) pumpingToClient = false;
-        else pumpingToServer = false;
-      }
-    }
-    try {
-      if (frame != null) frame.run(); // a throwing handler fails the test's clock call...
-    } finally {
-      if (more) clock.executor().execute(() -> pump(toClientSide)); // ...but never wedges the link
-    }
+    (toClientSide ? toClient : toServer).add(frame);
   }
 
   /** The client's reader takes data frames: not after the link ended or a close frame arrived. */
