@@ -25,6 +25,10 @@ import java.util.regex.Pattern;
  * A program under test, run as a child process. Reader threads move its stdout and stderr lines
  * into queues; the {@code await…} methods poll them with a deadline and fail with everything the
  * program printed so far. Always {@link #close()} it (try-with-resources).
+ *
+ * <p>The same job as client-core's {@code testkit.ChildProcess}, which lacks what these tests use
+ * (stdin lines, SIGTERM with the pipes kept open, waits that end at EOF, an interleaved transcript,
+ * {@code java}/{@code java -jar} launchers). One of the two goes when those move into the other.
  */
 final class ChildProcess implements AutoCloseable {
   private static final String EOF = "\u0000EOF";

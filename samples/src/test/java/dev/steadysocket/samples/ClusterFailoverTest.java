@@ -11,10 +11,10 @@ import dev.steadysocket.SteadySocket;
 import dev.steadysocket.SteadySocketListener;
 import dev.steadysocket.samples.cluster.ClusterFeedNode;
 import dev.steadysocket.samples.cluster.FeedProducer;
+import dev.steadysocket.testing.SocketEvents;
 import dev.steadysocket.testing.server.Envelopes;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -22,6 +22,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -45,10 +46,8 @@ class ClusterFailoverTest {
   private static final Duration SOON = Duration.ofSeconds(20);
   private static final Duration DEADLINE = Duration.ofSeconds(60);
 
-  private final List<Long> delivered = Collections.synchronizedList(new ArrayList<>());
-  private final List<String> openedOn = Collections.synchronizedList(new ArrayList<>());
+  private final SocketEvents events = new SocketEvents();
   private final ConcurrentLinkedQueue<Throwable> sendFailures = new ConcurrentLinkedQueue<>();
-  private final Object progress = new Object();
   private volatile long reopenedNanos;
   private volatile long lostNanos;
 
@@ -96,7 +95,8 @@ class ClusterFailoverTest {
             .deduplicate(4_096)
             .acknowledgedSends(true)
             .backoff(Backoff.exponential(Duration.ofMillis(50), Duration.ofMillis(500)))
-            .listener(new Recorder())
+            .listener(events)
+            .listener(new FailoverClock())
             .build();
     client.connect();
     producer = FeedProducer.start(redis.address(), "ticker", RATE, N, null);
@@ -107,11 +107,12 @@ class ClusterFailoverTest {
     long deadline = System.nanoTime() + DEADLINE.toNanos();
     awaitDelivered(KILL_AFTER, deadline);
     // The node the client is on: A, unless a slow first handshake already sent it to B.
-    String victim = openedOn.get(openedOn.size() - 1);
+    List<String> openedBeforeKill = openedOn();
+    String victim = openedBeforeKill.get(openedBeforeKill.size() - 1);
     String survivor = victim.equals("A") ? "B" : "A";
-    int opensBeforeKill = openedOn.size();
+    int opensBeforeKill = openedBeforeKill.size();
     long killed = System.nanoTime();
-    int deliveredAtKill = delivered.size();
+    int deliveredAtKill = delivered().size();
     (victim.equals("A") ? nodeA : nodeB).kill();
     long dead = System.nanoTime();
     awaitDelivered(N, deadline);
@@ -120,6 +121,8 @@ class ClusterFailoverTest {
     Matcher resume = (victim.equals("A") ? nodeB : nodeA)
         .awaitStdout("resume ticker after=(\\S+) replayed=(\\d+) complete=(\\w+)", SOON);
     List<Long> inbox = inboxNumbers();
+    List<String> openedOn = openedOn();
+    List<Long> delivered = delivered();
 
     long failoverMillis = TimeUnit.NANOSECONDS.toMillis(reopenedNanos - killed);
     System.out.printf(Locale.ROOT, "cluster failover timing: SIGKILL took %d ms; the client saw the loss %d ms and was open"
@@ -173,18 +176,25 @@ class ClusterFailoverTest {
     }
   }
 
-  private void awaitDelivered(long count, long deadline) throws InterruptedException {
-    synchronized (progress) {
-      while (delivered.size() < count) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          fail("delivered " + delivered.size() + " of " + count + " within " + DEADLINE + "; opened on " + openedOn
-              + "; client " + client.state() + " " + client.metrics() + "\nnode A:\n" + nodeA.transcript()
-              + "\nnode B:\n" + nodeB.transcript());
-        }
-        progress.wait(Math.max(1, left / 1_000_000));
-      }
+  private void awaitDelivered(long count, long deadline) {
+    try {
+      events.await(e -> e.messages("ticker").size() >= count, count + " tickers", Duration.ofNanos(deadline - System.nanoTime()));
+    } catch (AssertionError e) {
+      fail("delivered " + delivered().size() + " of " + count + " within " + DEADLINE + "; opened on " + openedOn()
+          + "; client " + client.state() + " " + client.metrics() + "\nnode A:\n" + nodeA.transcript()
+          + "\nnode B:\n" + nodeB.transcript(), e);
     }
+  }
+
+  /** The feed's numbers as the application received them, in order. */
+  private List<Long> delivered() {
+    return events.messages("ticker").stream().map(e -> e.content().path("n").asLong()).collect(Collectors.toList());
+  }
+
+  /** The node of each connection, in order: each node's welcome names it. */
+  private List<String> openedOn() {
+    return events.messages("system").stream().filter(e -> e.content().has("node"))
+        .map(e -> e.content().get("node").asText()).collect(Collectors.toList());
   }
 
   /** The numbers of the {@code order} messages in the Redis inbox stream, in stream order. */
@@ -226,26 +236,20 @@ class ClusterFailoverTest {
     return Math.min(actual.size(), expected.size());
   }
 
-  /** Runs on the SDK's callback executor, one call at a time. */
-  private final class Recorder implements SteadySocketListener {
+  /**
+   * Kept beside {@link SocketEvents}, which records no times: takes the time of the loss and of the
+   * reopening as their callbacks run, for the printed failover timing. Runs on the SDK's callback
+   * executor, one call at a time.
+   */
+  private final class FailoverClock implements SteadySocketListener {
+    private int opens;
+
     @Override
     public void onStateChanged(ConnectionState previous, ConnectionState current) {
-      if (current == ConnectionState.OPEN && !openedOn.isEmpty()) {
+      if (current == ConnectionState.OPEN && opens++ > 0) {
         reopenedNanos = System.nanoTime();
       } else if (previous == ConnectionState.OPEN) {
         lostNanos = System.nanoTime();
-      }
-    }
-
-    @Override
-    public void onMessage(Envelope envelope) {
-      if (envelope.type().equals("system") && envelope.content().has("node")) {
-        openedOn.add(envelope.content().get("node").asText()); // each node's welcome names it
-      } else if (envelope.type().equals("ticker")) {
-        delivered.add(envelope.content().path("n").asLong());
-        synchronized (progress) {
-          progress.notifyAll();
-        }
       }
     }
   }

@@ -10,7 +10,7 @@ import dev.steadysocket.ConnectionState;
 import dev.steadysocket.Envelope;
 import dev.steadysocket.Metrics;
 import dev.steadysocket.SteadySocket;
-import dev.steadysocket.SteadySocketListener;
+import dev.steadysocket.testing.SocketEvents;
 import dev.steadysocket.testing.server.Envelopes;
 import dev.steadysocket.testing.server.FeedProtocol;
 import java.time.Duration;
@@ -23,6 +23,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -49,16 +51,14 @@ class DeliveryUnderDropsTest {
   private static final Duration DEADLINE = Duration.ofSeconds(90);
 
   private final List<Long> serverReceived = Collections.synchronizedList(new ArrayList<>());
-  private final List<Long> clientReceived = Collections.synchronizedList(new ArrayList<>());
+  private final SocketEvents events = new SocketEvents();
   private final AtomicInteger dropsBeforeAck = new AtomicInteger();
   private final AtomicInteger dropsMidStream = new AtomicInteger();
   /** Only touched inside the server's inbox lock. */
   private boolean dropBeforeAckPending;
   /** The entry after which each mid-stream drop happened, for failure messages. */
   private final List<Long> dropPoints = Collections.synchronizedList(new ArrayList<>());
-  private final AtomicInteger opens = new AtomicInteger();
   private final ConcurrentLinkedQueue<Throwable> sendFailures = new ConcurrentLinkedQueue<>();
-  private final Object progress = new Object();
   private DemoFeedServer server;
   private SteadySocket client;
 
@@ -86,7 +86,7 @@ class DeliveryUnderDropsTest {
             .resumeStreams(true)
             .deduplicate(4_096)
             .backoff(Backoff.exponential(Duration.ofMillis(10), Duration.ofMillis(100)))
-            .listener(new Recorder())
+            .listener(events)
             .build();
     client.connect();
 
@@ -97,8 +97,8 @@ class DeliveryUnderDropsTest {
     sender.start();
     publishAll(deadline);
     sender.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
-    awaitAtLeast(clientReceived, N, deadline, "client deliveries");
-    awaitAtLeast(serverReceived, N, deadline, "server deliveries");
+    awaitAtLeast(this::clientReceived, N, deadline, "client deliveries");
+    awaitAtLeast(() -> serverReceived, N, deadline, "server deliveries");
     long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
 
     assertTrue(sendFailures.isEmpty(), "send failures: " + sendFailures);
@@ -108,14 +108,15 @@ class DeliveryUnderDropsTest {
         "delivery under drops: %d ms, drops %d (%d between a write and its ack, %d mid-stream), connections %d%n"
             + "  client -> server: sent %d, delivered to the server app %d, resent by the client %d, repeats dropped by the server %d%n"
             + "  server -> client: published %d, delivered to the client app %d, replayed on resume %d (%d resumes), repeats dropped by the client %d%n",
-        elapsedMillis, dropsBeforeAck.get() + dropsMidStream.get(), dropsBeforeAck.get(), dropsMidStream.get(), opens.get(),
+        elapsedMillis, dropsBeforeAck.get() + dropsMidStream.get(), dropsBeforeAck.get(), dropsMidStream.get(),
+        events.states().stream().filter(s -> s == ConnectionState.OPEN).count(),
         N, serverReceived.size(), metrics.messagesResent(), stats.duplicatesDropped.get(),
-        N, clientReceived.size(), stats.replayed.get(), stats.resumes.get(), metrics.duplicatesDropped());
+        N, clientReceived().size(), stats.replayed.get(), stats.resumes.get(), metrics.duplicatesDropped());
 
     assertEquals(DROPS_BEFORE_ACK, dropsBeforeAck.get());
     assertEquals(DROPS_MID_STREAM, dropsMidStream.get());
     assertInOrderOnce("server application", serverReceived);
-    assertInOrderOnce("client application", clientReceived);
+    assertInOrderOnce("client application", clientReceived());
     assertTrue(stats.duplicatesDropped.get() > 0, "drops before acks must have caused resends the server dropped");
     assertTrue(stats.resumes.get() > 0, "the client must have resumed");
     assertEquals(0, stats.incompleteReplays.get(), "every replay was complete");
@@ -174,19 +175,21 @@ class DeliveryUnderDropsTest {
   }
 
   /** Publishes 1..N, at most PUBLISH_WINDOW ahead of the client, dropping the connection now and then. */
-  private void publishAll(long deadline) throws InterruptedException {
+  private void publishAll(long deadline) {
     // The first entry goes out once the client is subscribed (it then gets it live or by ?from=0).
     int dropEvery = N / DROPS_MID_STREAM;
     boolean dropPending = false;
+    long delivered = 0; // as last counted: counting before every entry would copy the whole record N times
     for (long n = 1; n <= N; n++) {
-      synchronized (progress) {
-        while (clientReceived.size() < n - PUBLISH_WINDOW) {
-          long left = deadline - System.nanoTime();
-          if (left <= 0) {
-            fail("client stuck at " + clientReceived.size() + " of " + (n - 1) + " published; " + diagnostics());
-          }
-          progress.wait(Math.max(1, left / 1_000_000));
+      if (delivered < n - PUBLISH_WINDOW) {
+        long needed = n - PUBLISH_WINDOW;
+        try {
+          events.await(e -> e.messages("number").size() >= needed, "the client to catch up",
+              Duration.ofNanos(deadline - System.nanoTime()));
+        } catch (AssertionError e) {
+          fail("client stuck at " + clientReceived().size() + " of " + (n - 1) + " published; " + diagnostics(), e);
         }
+        delivered = events.messages("number").size();
       }
       server.publish("numbers", "number", Envelopes.JSON.createObjectNode().put("n", n));
       if (n % dropEvery == dropEvery / 2) {
@@ -201,36 +204,33 @@ class DeliveryUnderDropsTest {
     // A drop that kept finding the client between connections happens now, while entries are
     // still in flight or being replayed.
     while (dropsMidStream.get() < DROPS_MID_STREAM) {
-      synchronized (progress) {
-        if (deadline - System.nanoTime() <= 0) {
-          fail("could not drop the connection " + DROPS_MID_STREAM + " times; " + diagnostics());
-        }
-        progress.wait(5);
+      try {
+        // The drop is tried after each client event and at least every 10 ms, until it finds a session.
+        events.await(e -> server.dropAll() > 0, "a connection to drop", Duration.ofNanos(deadline - System.nanoTime()));
+      } catch (AssertionError e) {
+        fail("could not drop the connection " + DROPS_MID_STREAM + " times; " + diagnostics(), e);
       }
-      if (server.dropAll() > 0) {
-        dropsMidStream.incrementAndGet();
-        dropPoints.add((long) N);
-      }
+      dropsMidStream.incrementAndGet();
+      dropPoints.add((long) N);
     }
   }
 
-  private void awaitAtLeast(List<Long> list, int count, long deadline, String what) throws InterruptedException {
-    synchronized (progress) {
-      while (list.size() < count) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          fail(what + ": " + list.size() + " of " + count + " within " + DEADLINE + "; " + diagnostics());
-        }
-        progress.wait(Math.min(100, Math.max(1, left / 1_000_000)));
-      }
+  /** The numbers the client application received, in order. */
+  private List<Long> clientReceived() {
+    return events.messages("number").stream().map(e -> e.content().path("n").asLong()).collect(Collectors.toList());
+  }
+
+  private void awaitAtLeast(Supplier<List<Long>> list, int count, long deadline, String what) {
+    try {
+      events.await(e -> list.get().size() >= count, what, Duration.ofNanos(deadline - System.nanoTime()));
+    } catch (AssertionError e) {
+      fail(what + ": " + list.get().size() + " of " + count + " within " + DEADLINE + "; " + diagnostics(), e);
     }
   }
 
   private String diagnostics() {
-    List<Long> client;
-    synchronized (clientReceived) {
-      client = new ArrayList<>(clientReceived.subList(Math.max(0, clientReceived.size() - 5), clientReceived.size()));
-    }
+    List<Long> clientReceived = clientReceived();
+    List<Long> client = clientReceived.subList(Math.max(0, clientReceived.size() - 5), clientReceived.size());
     List<Long> server;
     synchronized (serverReceived) {
       server = new ArrayList<>(serverReceived.subList(Math.max(0, serverReceived.size() - 5), serverReceived.size()));
@@ -269,26 +269,6 @@ class DeliveryUnderDropsTest {
       if (copy.get(i) != i + 1) {
         fail(who + ": position " + i + " holds " + copy.get(i) + ", expected " + (i + 1)
             + "; around it: " + copy.subList(Math.max(0, i - 5), Math.min(N, i + 5)));
-      }
-    }
-  }
-
-  /** Runs on the SDK's callback executor, one call at a time. */
-  private final class Recorder implements SteadySocketListener {
-    @Override
-    public void onStateChanged(ConnectionState previous, ConnectionState current) {
-      if (current == ConnectionState.OPEN) {
-        opens.incrementAndGet();
-      }
-    }
-
-    @Override
-    public void onMessage(Envelope envelope) {
-      if (envelope.type().equals("number")) {
-        clientReceived.add(envelope.content().path("n").asLong());
-        synchronized (progress) {
-          progress.notifyAll();
-        }
       }
     }
   }

@@ -7,10 +7,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.steadysocket.Backoff;
 import dev.steadysocket.Envelope;
 import dev.steadysocket.SteadySocket;
-import dev.steadysocket.SteadySocketListener;
+import dev.steadysocket.testing.SocketEvents;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -18,6 +17,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -35,9 +35,8 @@ class NodeWsDeliveryTest {
   private static final int MID_STREAM_DROPS = 5;
   private static final Duration SOON = Duration.ofSeconds(20);
 
-  private final List<Long> feed = Collections.synchronizedList(new ArrayList<>());
+  private final SocketEvents events = new SocketEvents();
   private final ConcurrentLinkedQueue<Throwable> sendFailures = new ConcurrentLinkedQueue<>();
-  private final Object progress = new Object();
   private NodeWsServer node;
   private SteadySocket client;
 
@@ -61,17 +60,7 @@ class NodeWsDeliveryTest {
             .resumeStreams(true)
             .deduplicate(4_096)
             .backoff(Backoff.exponential(Duration.ofMillis(10), Duration.ofMillis(100)))
-            .listener(new SteadySocketListener() {
-              @Override
-              public void onMessage(Envelope envelope) {
-                if (envelope.type().equals("ticker")) {
-                  feed.add(envelope.content().path("n").asLong());
-                  synchronized (progress) {
-                    progress.notifyAll();
-                  }
-                }
-              }
-            })
+            .listener(events)
             .build();
     client.connect();
 
@@ -109,7 +98,7 @@ class NodeWsDeliveryTest {
     System.out.printf(Locale.ROOT,
         "node ws: %d acknowledged sends (%d resent, %d connections cut before an ack), feed of %d across %d"
             + " more drops (%d repeats dropped by the client)%n",
-        SENDS, client.metrics().messagesResent(), SENDS / DROP_BEFORE_ACK_EVERY, feed.size(), MID_STREAM_DROPS,
+        SENDS, client.metrics().messagesResent(), SENDS / DROP_BEFORE_ACK_EVERY, feed().size(), MID_STREAM_DROPS,
         client.metrics().duplicatesDropped());
     assertTrue(sendFailures.isEmpty(), "send failures: " + sendFailures);
     List<String> expected = new ArrayList<>();
@@ -124,10 +113,7 @@ class NodeWsDeliveryTest {
         + received.size() + " lines, the first " + same + " as expected, then "
         + received.subList(same, Math.min(received.size(), same + 5)) + " where "
         + expected.subList(same, Math.min(expected.size(), same + 5)) + " was expected");
-    List<Long> copy;
-    synchronized (feed) {
-      copy = new ArrayList<>(feed);
-    }
+    List<Long> copy = feed();
     for (int i = 0; i < copy.size(); i++) {
       assertEquals(i + 1, copy.get(i), "feed entry " + i + " of " + copy.subList(Math.max(0, i - 3), Math.min(copy.size(), i + 3)));
     }
@@ -143,16 +129,16 @@ class NodeWsDeliveryTest {
     assertEquals("hi", reply.content().path("q").asText());
   }
 
-  private void awaitFeed(int count) throws InterruptedException {
-    long deadline = System.nanoTime() + SOON.toNanos();
-    synchronized (progress) {
-      while (feed.size() < count) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          fail("feed at " + feed.size() + " of " + count + "; client " + client.metrics());
-        }
-        progress.wait(Math.max(1, left / 1_000_000));
-      }
+  /** The feed's numbers as the application received them, in order. */
+  private List<Long> feed() {
+    return events.messages("ticker").stream().map(e -> e.content().path("n").asLong()).collect(Collectors.toList());
+  }
+
+  private void awaitFeed(int count) {
+    try {
+      events.awaitMessages("ticker", count, SOON);
+    } catch (AssertionError e) {
+      fail("feed at " + feed().size() + " of " + count + "; client " + client.metrics(), e);
     }
   }
 }

@@ -1,19 +1,15 @@
 package dev.steadysocket.samples;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * The real peer in test-servers/node-ws: Node's {@code ws} library speaking our wire format. When
  * node or its node_modules are missing the calling test is skipped, except on CI ({@code CI=true}),
- * where that is a broken setup and fails.
+ * where that is a broken setup and fails ({@link Peers#requireOrSkip}).
  */
 final class NodeWsServer implements AutoCloseable {
   private final ChildProcess process;
@@ -31,7 +27,7 @@ final class NodeWsServer implements AutoCloseable {
   /** With extra environment variables (TICKER_INTERVAL_MS, HISTORY_SIZE, …: see server.js). */
   static NodeWsServer start(java.util.Map<String, String> env) throws IOException, InterruptedException {
     Path dir = repoRoot().resolve("test-servers/node-ws");
-    requireOrSkip(nodeAvailable(), "'node' is not on the PATH (Node 18+ and npm)");
+    requireOrSkip(Peers.commandRuns("node", "--version"), "'node' is not on the PATH (Node 18+ and npm)");
     requireOrSkip(Files.isDirectory(dir.resolve("node_modules/ws")),
         "node_modules/ws missing in " + dir + ": 'mvn verify' installs it with npm ci unless -Dskip.npm"
             + " (see the node-ws-peer lines of the build log), or run 'npm ci' there");
@@ -81,26 +77,7 @@ final class NodeWsServer implements AutoCloseable {
     return root.toAbsolutePath().normalize();
   }
 
-  private static boolean nodeAvailable() {
-    try {
-      Process p = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
-      p.getInputStream().readAllBytes();
-      return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
-  }
-
-  private static void requireOrSkip(boolean condition, String why) {
-    if (condition) {
-      return;
-    }
-    if ("true".equals(System.getenv("CI"))) {
-      fail("Node ws test server unavailable on CI: " + why);
-    }
-    Assumptions.abort("Node ws test server unavailable: " + why);
+  private static void requireOrSkip(boolean available, String why) {
+    Peers.requireOrSkip("Node ws test server", available, why);
   }
 }

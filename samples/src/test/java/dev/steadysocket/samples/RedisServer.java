@@ -1,7 +1,5 @@
 package dev.steadysocket.samples;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -10,9 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * A throw-away {@code redis-server} (Debian's package) in a child process: 127.0.0.1 only, a free
@@ -84,24 +80,7 @@ final class RedisServer implements AutoCloseable {
 
   /** Skips the calling test without redis-server (fails it on CI). */
   static void requireOrSkip() {
-    boolean available;
-    try {
-      Process p = new ProcessBuilder("redis-server", "--version").redirectErrorStream(true).start();
-      p.getInputStream().readAllBytes();
-      available = p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
-    } catch (IOException e) {
-      available = false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      available = false;
-    }
-    if (available) {
-      return;
-    }
-    String why = "'redis-server' is not on the PATH (Debian: apt-get install redis-server)";
-    if ("true".equals(System.getenv("CI"))) {
-      fail("Redis unavailable on CI: " + why);
-    }
-    Assumptions.abort("Redis unavailable: " + why);
+    Peers.requireOrSkip("Redis", Peers.commandRuns("redis-server", "--version"),
+        "'redis-server' is not on the PATH (Debian: apt-get install redis-server)");
   }
 }

@@ -16,6 +16,7 @@ import dev.steadysocket.SteadySocket;
 import dev.steadysocket.SteadySocketBuilder;
 import dev.steadysocket.SteadySocketException;
 import dev.steadysocket.SteadySocketListener;
+import dev.steadysocket.testing.SocketEvents;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -23,8 +24,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
@@ -45,8 +44,7 @@ class SetupOrderingTest {
   private static final List<String> SYMBOLS = List.of("ACME", "GLOBX", "INITECH");
   private static final Duration SOON = Duration.ofSeconds(20);
 
-  private final Semaphore confirmed = new Semaphore(0);
-  private final ConcurrentLinkedQueue<Throwable> errors = new ConcurrentLinkedQueue<>();
+  private final SocketEvents events = new SocketEvents();
   private final AtomicInteger published = new AtomicInteger();
   private final List<CompletableFuture<Void>> sends = Collections.synchronizedList(new ArrayList<>());
   private SteadySocket client;
@@ -107,19 +105,20 @@ class SetupOrderingTest {
         .tokenProvider(refresh -> "token-" + tokens.incrementAndGet())
         .tokenHeader("", "")
         .backoff(Backoff.exponential(Duration.ofMillis(10), Duration.ofMillis(100)))
-        .listener(recorder())
+        .listener(events)
         .build();
     SetupRegistration auth = client.setup(SetupMessage.fromToken(t -> Envelope.of("auth", Map.of("token", t)))
         .awaitReplyBeforeSends(Duration.ofSeconds(10))
         .onRejection(SetupMessage.OnRejection.CLOSE_CONNECTION));
     CompletableFuture<Void> queued = client.send(Envelope.of("publish", Map.of("n", 0)));
     client.connect();
-    assertTrue(confirmed.tryAcquire(SOON.toMillis(), TimeUnit.MILLISECONDS), "confirmed with the fresh token");
+    events.await(e -> e.setupsConfirmed().size() >= 1, "confirmed with the fresh token", SOON);
     assertEquals(SetupStatus.CONFIRMED, auth.status());
     assertEquals("authenticated", auth.reply().type());
     queued.get(SOON.toSeconds(), TimeUnit.SECONDS);
     assertEquals(2, tokens.get(), "the provider was asked again after the rejection");
-    Throwable first = errors.peek();
+    List<SteadySocketException> errors = events.errors();
+    Throwable first = errors.isEmpty() ? null : errors.get(0);
     assertTrue(first instanceof SetupRejectedException, "the rejection was reported: " + first);
     assertEquals("error", ((SetupRejectedException) first).reply().type());
   }
@@ -127,35 +126,29 @@ class SetupOrderingTest {
   @Test
   void anUnknownSymbolIsRejectedAndTheConnectionKept() throws Exception {
     demo = DemoFeedServer.start(new DemoFeedServerOptions().tickerMillis(0));
-    client = SteadySocket.builder(demo.url("/")).listener(recorder()).build();
+    client = SteadySocket.builder(demo.url("/")).listener(events).build();
     SetupRegistration bad = client.setup(SetupMessage.of(Envelope.of("subscribe", Map.of("symbol", "NOPE")))
         .awaitReply(Duration.ofSeconds(10)));
     SetupRegistration good = client.setup(SetupMessage.of(Envelope.of("subscribe", Map.of("symbol", "ACME")))
         .awaitReply(Duration.ofSeconds(10)));
     client.connect();
-    assertTrue(confirmed.tryAcquire(SOON.toMillis(), TimeUnit.MILLISECONDS));
+    events.await(e -> e.setupsConfirmed().size() >= 1, "a setup confirmed", SOON);
     assertEquals(SetupStatus.CONFIRMED, good.status());
     assertEquals(SetupStatus.REJECTED, bad.status());
     assertEquals("unknown symbol", bad.reply().content().path("reason").asText());
     assertEquals(ConnectionState.OPEN, client.state());
-    assertTrue(errors.stream().anyMatch(e -> e instanceof SetupRejectedException
+    assertTrue(events.errors().stream().anyMatch(e -> e instanceof SetupRejectedException
         && ((SetupRejectedException) e).registration() == bad));
   }
 
   // ------------------------------------------------------------------
 
-  private SteadySocketListener recorder() {
+  /**
+   * Not a recorder: queues messages the moment an outage begins, on the callback thread, so they
+   * wait in the outbox for the next connection (a test thread would see the transition later).
+   */
+  private SteadySocketListener queueDuringOutages() {
     return new SteadySocketListener() {
-      @Override
-      public void onSetupConfirmed(SetupRegistration setup, Envelope reply) {
-        confirmed.release();
-      }
-
-      @Override
-      public void onError(SteadySocketException error) {
-        errors.add(error);
-      }
-
       @Override
       public void onStateChanged(ConnectionState previous, ConnectionState current) {
         if (previous != ConnectionState.OPEN || current != ConnectionState.RECONNECTING) return;
@@ -175,7 +168,8 @@ class SetupOrderingTest {
         .backoff(Backoff.exponential(Duration.ofMillis(20), Duration.ofMillis(100)))
         .minimumUptime(Duration.ZERO)
         .heartbeat(Heartbeat.disabled())
-        .listener(recorder())
+        .listener(events)
+        .listener(queueDuringOutages())
         .build();
     client = socket;
     socket.setup(SetupMessage.fromToken(t -> Envelope.of("auth", Map.of("token", t)))
@@ -191,12 +185,17 @@ class SetupOrderingTest {
   /** Each round: all four confirmed, everything queued so far received (a request behind it answered), then a drop. */
   private void runDrops(Runnable dropAll) throws Exception {
     for (int round = 0; round <= DROPS; round++) {
-      assertTrue(confirmed.tryAcquire(1 + SYMBOLS.size(), SOON.toMillis(), TimeUnit.MILLISECONDS),
-          "round " + round + ": the auth and the subscriptions confirmed; errors: " + errors);
+      int confirmations = (round + 1) * (1 + SYMBOLS.size());
+      try {
+        events.await(e -> e.setupsConfirmed().size() >= confirmations, confirmations + " setups confirmed", SOON);
+      } catch (AssertionError e) {
+        fail("round " + round + ": the auth and the subscriptions confirmed; errors: " + events.errors(), e);
+      }
       client.request(Envelope.of("request", Map.of("sync", round)), SOON).get(SOON.toSeconds(), TimeUnit.SECONDS);
       if (round < DROPS) dropAll.run();
     }
     for (CompletableFuture<Void> f : new ArrayList<>(sends)) f.get(SOON.toSeconds(), TimeUnit.SECONDS);
+    List<SteadySocketException> errors = events.errors();
     assertTrue(errors.stream().allMatch(e -> e instanceof dev.steadysocket.ConnectionLostException),
         "only the drops were errors: " + errors);
   }

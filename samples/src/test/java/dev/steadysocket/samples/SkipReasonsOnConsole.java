@@ -25,6 +25,9 @@ import org.junit.platform.launcher.TestIdentifier;
  * <pre>SKIPPED 3 tests in ClusterFeedNodeTest: Redis unavailable: 'redis-server' is not on the PATH …</pre>
  *
  * A whole class aborted before its tests (which Surefire shows as "Tests run: 0") is printed too.
+ *
+ * <p>A copy of client-core's {@code reliability.SkipReasonsOnConsole}: sharing it would take
+ * client-core's test-jar, which {@code -Dmaven.test.skip} does not build.
  */
 public final class SkipReasonsOnConsole implements TestExecutionListener {
   private final PrintStream console =
