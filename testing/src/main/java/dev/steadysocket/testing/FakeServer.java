@@ -377,24 +377,8 @@ public final class FakeServer extends FakeServerFaults implements AutoCloseable 
     return s;
   }
 
-  // For the connections, the network and the loopback host: see ServerState.
+  /** Decides a handshake for the network or the loopback host; see {@link ServerState#answer}. */
   ServerState.Answer answer(String path, Map<String, String> headers, ServerConnection.Wire wire) {
     return state.answer(this, path, headers, wire);
-  }
-
-  void ended(ServerConnection c) {
-    state.ended(c);
-  }
-
-  void changed() {
-    state.changed();
-  }
-
-  @Nullable Envelope record(String text) {
-    return state.record(text);
-  }
-
-  void handled(ServerConnection from, Envelope e) {
-    state.handled(from, e);
   }
 }

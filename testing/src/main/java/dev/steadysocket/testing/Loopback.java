@@ -1,6 +1,7 @@
 package dev.steadysocket.testing;
 
 import dev.steadysocket.testing.server.FeedProtocol;
+import dev.steadysocket.testing.server.Timers;
 import dev.steadysocket.testing.server.TrackingServerSocketFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -39,8 +40,8 @@ final class Loopback {
     this.server = server;
   }
 
-  FeedProtocol.Timers timers() {
-    return FeedProtocol.Timers.of(timers);
+  Timers timers() {
+    return Timers.of(timers);
   }
 
   void start() {

@@ -26,7 +26,7 @@ import org.jspecify.annotations.Nullable;
  * <p>Threads: any thread may call; state is guarded by {@code lock}; callbacks run on clock tasks,
  * never under the lock.
  */
-final class MemoryLink {
+final class MemoryLink implements ServerConnection.Wire {
   private final TestClock clock;
   private final Request handshake;
   private final Object lock = new Object();
@@ -97,23 +97,9 @@ final class MemoryLink {
     }
   }
 
-  /** The commands a {@link ServerConnection} gives this link. */
-  ServerConnection.Wire wire() {
-    return new ServerConnection.Wire() {
-      @Override
-      public void halfOpen() {
-        goHalfOpen();
-      }
-
-      @Override
-      public void sever(boolean reset) {
-        MemoryLink.this.sever(reset);
-      }
-    };
-  }
-
   /** Everything sent from now on, either way, is lost; neither end notices. */
-  void goHalfOpen() {
+  @Override
+  public void halfOpen() {
     synchronized (lock) {
       halfOpen = true;
       toClient.clear();
@@ -126,7 +112,8 @@ final class MemoryLink {
    * "Connection reset" (frames in flight are lost); otherwise the client reads an end of stream
    * after the frames already on their way (a FIN).
    */
-  void sever(boolean reset) {
+  @Override
+  public void sever(boolean reset) {
     IOException clientSees = reset ? new SocketException("Connection reset") : new EOFException("end of stream (FIN)");
     synchronized (lock) {
       if (severed) return;

@@ -52,7 +52,7 @@ final class MemoryNetwork implements Transport.Factory {
       Map<String, String> headers = new LinkedHashMap<>();
       for (String name : request.headers().names()) headers.put(name, String.join(", ", request.headers(name)));
       String path = request.url().encodedPath() + (request.url().encodedQuery() == null ? "" : "?" + request.url().encodedQuery());
-      ServerState.Answer answer = server.answer(path, headers, link.wire());
+      ServerState.Answer answer = server.answer(path, headers, link);
       if (answer.refused) {
         listener.onFailure(new ConnectException("Failed to connect to " + request.url().host() + ": Connection refused"), -1, null);
       } else if (answer.connection == null) {

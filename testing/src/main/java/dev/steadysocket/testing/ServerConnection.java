@@ -264,7 +264,7 @@ public final class ServerConnection {
     return new WebSocketListener() {
       @Override
       public void onOpen(WebSocket webSocket, Response response) {
-        Gated gated = new Gated(webSocket);
+        SilentWhenHalfOpen gated = new SilentWhenHalfOpen(webSocket, () -> halfOpen);
         socket = gated;
         session.onOpen(gated, response);
         opened.countDown(); // after the session has its socket: commands go through it
@@ -276,14 +276,14 @@ public final class ServerConnection {
           stall(); // loopback: stop reading, so pings go unanswered too
           return;
         }
-        Envelope e = server.record(text);
+        Envelope e = server.state.record(text);
         if (e != null) {
           synchronized (lock) {
             received.add(e);
           }
         }
         session.onMessage(webSocket, text);
-        if (e != null) server.handled(ServerConnection.this, e);
+        if (e != null) server.state.handled(ServerConnection.this, e);
       }
 
       @Override
@@ -300,7 +300,7 @@ public final class ServerConnection {
         synchronized (lock) {
           if (closeCode == null) closeCode = code;
         }
-        server.changed();
+        server.state.changed();
         session.onClosing(webSocket, code, reason);
       }
 
@@ -316,45 +316,6 @@ public final class ServerConnection {
         session.onFailure(webSocket, t, response);
       }
     };
-  }
-
-  /** The socket the protocol session writes to: silent (sends "succeed" and vanish) once half-open. */
-  private final class Gated implements WebSocket {
-    private final WebSocket real;
-
-    Gated(WebSocket real) {
-      this.real = real;
-    }
-
-    @Override
-    public okhttp3.Request request() {
-      return real.request();
-    }
-
-    @Override
-    public long queueSize() {
-      return real.queueSize();
-    }
-
-    @Override
-    public boolean send(String text) {
-      return halfOpen || real.send(text);
-    }
-
-    @Override
-    public boolean send(ByteString bytes) {
-      return halfOpen || real.send(bytes);
-    }
-
-    @Override
-    public boolean close(int code, @Nullable String reason) {
-      return halfOpen || real.close(code, reason);
-    }
-
-    @Override
-    public void cancel() {
-      real.cancel();
-    }
   }
 
   /** Lets a loopback reader held by half-open go (the server is closing). */
@@ -384,7 +345,7 @@ public final class ServerConnection {
     synchronized (lock) {
       stalled = true;
     }
-    server.changed();
+    server.state.changed();
     awaitRelease();
   }
 
@@ -395,6 +356,6 @@ public final class ServerConnection {
     }
     released.countDown();
     opened.countDown();
-    server.ended(this);
+    server.state.ended(this);
   }
 }

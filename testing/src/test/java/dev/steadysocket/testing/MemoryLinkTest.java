@@ -125,7 +125,7 @@ class MemoryLinkTest {
     link.client.ping();
     clock.runUntilIdle();
     assertEquals(1, link.client.pongCount());
-    link.goHalfOpen();
+    link.halfOpen();
     assertTrue(link.client.send("x"), "the sender cannot tell");
     link.client.ping();
     link.server.send("y");
