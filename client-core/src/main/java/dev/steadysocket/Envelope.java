@@ -24,7 +24,7 @@ import org.jspecify.annotations.Nullable;
  * {@link JsonNode}s it returns are Jackson's mutable trees: read them, do not modify them.
  *
  * <p>Create one with {@link #of} or {@link #builder}; the socket's {@link MessageCodec} creates
- * the ones it receives. The README's "Wire format" describes every field. Content given as a Java
+ * the ones it receives. docs/wire-format.md describes every field. Content given as a Java
  * value is kept as given and serialized when the envelope is sent, so do not modify it after
  * building the envelope.
  */

@@ -28,7 +28,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>Threading:</b> every method is thread-safe and returns without waiting for the network.
  * Listener callbacks run on the callback executor ({@link SteadySocketBuilder#callbackExecutor}), in order.
- * All state lives on one internal serial loop; see the README's "Threading" section.
+ * All state lives on one internal serial loop; see docs/threading.md.
  *
  * <p><b>Lifetime:</b> a socket holds a share of SteadySocket's loop thread and OkHttp client from
  * {@link SteadySocketBuilder#build()} until it is {@link ConnectionState#CLOSED}, so close every
@@ -149,8 +149,8 @@ public final class SteadySocket implements AutoCloseable {
    * waits to be sent and anything newer — in registration order, until the registration is
    * cancelled: subscriptions, room joins, first-frame authentication. If a connection is open it is
    * sent on it at once, ahead of the outbox. Messages sent after this call are written after it on
-   * every connection. See {@link SetupMessage} for replies, rejections and the token form, and the
-   * README's "Setup messages".
+   * every connection. See {@link SetupMessage} for replies, rejections and the token form, and
+   * docs/delivery.md, "Setup messages".
    *
    * @param message what to send on every connection
    * @return the registration: its status on the current connection, and {@code cancel()}; after

@@ -39,7 +39,7 @@ public final class SteadySocketBuilder {
 
   /**
    * At-least-once sends: futures complete on the server's ack; unacknowledged envelopes are sent
-   * again on the next connection. Default off. Protocol: README, "Delivery guarantees".
+   * again on the next connection. Default off. Protocol: docs/delivery.md.
    *
    * @param enabled true to wait for the server's acknowledgement of every envelope
    * @return this builder
@@ -67,7 +67,7 @@ public final class SteadySocketBuilder {
 
   /**
    * Sends the last id delivered per stream on every connection, so the server can replay the gap.
-   * Default off. Protocol: README, "Delivery guarantees".
+   * Default off. Protocol: docs/delivery.md.
    *
    * @param enabled true to send resume positions on every connection
    * @return this builder
@@ -259,7 +259,7 @@ public final class SteadySocketBuilder {
 
   /**
    * Offers {@code protocols}; the server must choose one ({@link SteadySocket#subprotocol()}) or
-   * the socket stops with a {@link ProtocolViolationException}. A token can join the offer: README,
+   * the socket stops with a {@link ProtocolViolationException}. A token can join the offer: docs/wire-format.md,
    * "Token in the subprotocol".
    *
    * @param protocols the subprotocols, most preferred first; replaces an earlier list

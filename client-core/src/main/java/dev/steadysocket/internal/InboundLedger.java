@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
  * connects; everything here is thread-safe. This is the state a persistent store would keep.
  */
 final class InboundLedger {
-  /** Wire names, documented in the README's "Delivery guarantees". */
+  /** Wire names, documented in docs/delivery.md. */
   static final String META_REPLY_TO = "replyTo";
 
   static final String META_ACK = "ack";

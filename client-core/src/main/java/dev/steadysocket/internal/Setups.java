@@ -45,7 +45,7 @@ final class Setups implements SetupEntry.Owner {
     void settled(Connection c);
   }
 
-  /** The reply type that rejects a setup message (README, "Setup messages"). */
+  /** The reply type that rejects a setup message (docs/delivery.md, "Setup messages"). */
   static final String REJECTED = "error";
   /** A reply that was consumed and has nothing to deliver. */
   static final Runnable CONSUMED = () -> {};
