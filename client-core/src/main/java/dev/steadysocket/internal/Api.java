@@ -89,8 +89,10 @@ public abstract class Api {
   public abstract dev.steadysocket.Envelope stampedAt(dev.steadysocket.Envelope envelope, long nowMillis);
 
   /**
-   * Wires {@code builder} to a stand-in for time and the network: the testing module's only way
-   * in (it is released with this version of client-core, and relies on nothing else here).
+   * Wires {@code builder} to a stand-in for time and the network: the testing module's way in. It
+   * is released with this version of client-core and also implements {@link Scheduler} and {@link
+   * Transport}, reads {@link SocketCore#state()} and {@link SocketCore#metrics()}, and builds {@link
+   * #messageTooLarge}; a change to any of them is a change to the kit.
    *
    * @param onBuild told of each socket the builder builds
    */
