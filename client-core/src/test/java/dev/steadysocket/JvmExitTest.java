@@ -3,12 +3,9 @@ package dev.steadysocket;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.steadysocket.testkit.ChildProcess;
 import dev.steadysocket.testkit.ServerPeer;
-import java.io.File;
+import dev.steadysocket.testsupport.ChildProcess;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
@@ -53,16 +50,11 @@ class JvmExitTest {
         }
       });
       server.start();
-      String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
-      try (ChildProcess p = ChildProcess.start("probe JVM",
-          List.of(java, "-cp", System.getProperty("java.class.path"), Probe.class.getName(), server.url("/").toString()),
-          Map.of())) {
-        boolean exited = p.awaitExit(Duration.ofSeconds(30));
-        if (!exited) p.kill();
-        String output = String.join("\n", p.drainStdout()) + "\n" + p.stderr();
-        assertTrue(exited, "child JVM still running 30 s after its socket closed:\n" + output);
-        assertEquals(0, p.exitValue(), output);
-        assertTrue(output.contains("PROBE CLOSED"), output);
+      try (ChildProcess p = ChildProcess.java(Probe.class, server.url("/").toString())) {
+        boolean exited = p.waitFor(Duration.ofSeconds(30));
+        assertTrue(exited, "child JVM still running 30 s after its socket closed:\n" + p.transcript());
+        assertEquals(0, p.exitValue(), p.transcript());
+        assertTrue(p.transcript().contains("PROBE CLOSED"), p.transcript());
       }
     }
   }

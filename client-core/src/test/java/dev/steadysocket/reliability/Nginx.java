@@ -1,6 +1,6 @@
 package dev.steadysocket.reliability;
 
-import dev.steadysocket.testkit.ChildProcess;
+import dev.steadysocket.testsupport.ChildProcess;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;

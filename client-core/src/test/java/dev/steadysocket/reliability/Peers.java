@@ -2,7 +2,7 @@ package dev.steadysocket.reliability;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.steadysocket.testkit.ChildProcess;
+import dev.steadysocket.testsupport.ChildProcess;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -88,12 +88,11 @@ final class Peers {
   /** First output line of {@code command} (stdout, else stderr), or null if it cannot run. */
   static String version(String... command) {
     try (ChildProcess p = ChildProcess.start("version", List.of(command), Map.of())) {
-      if (!p.awaitExit(Duration.ofSeconds(10))) return null; // close() ends it
+      if (!p.waitFor(Duration.ofSeconds(10))) return null; // close() ends it
       if (p.exitValue() != 0) return null;
       List<String> out = p.drainStdout();
-      String first = out.isEmpty() ? p.stderr() : out.get(0);
-      int nl = first.indexOf('\n');
-      return (nl < 0 ? first : first.substring(0, nl)).trim();
+      if (out.isEmpty()) out = p.drainStderr();
+      return out.isEmpty() ? "" : out.get(0).trim();
     } catch (IOException e) {
       return null;
     } catch (InterruptedException e) {

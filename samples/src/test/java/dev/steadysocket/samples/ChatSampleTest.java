@@ -3,6 +3,7 @@ package dev.steadysocket.samples;
 import static java.util.stream.Collectors.toList;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.steadysocket.testsupport.ChildProcess;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;

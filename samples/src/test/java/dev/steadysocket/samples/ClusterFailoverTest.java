@@ -13,6 +13,7 @@ import dev.steadysocket.samples.cluster.ClusterFeedNode;
 import dev.steadysocket.samples.cluster.FeedProducer;
 import dev.steadysocket.testing.SocketEvents;
 import dev.steadysocket.testing.server.Envelopes;
+import dev.steadysocket.testsupport.ChildProcess;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -4,6 +4,7 @@ import static java.util.stream.Collectors.toList;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.steadysocket.testsupport.ChildProcess;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;

@@ -3,6 +3,7 @@ package dev.steadysocket.samples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.steadysocket.testsupport.ChildProcess;
 import java.io.File;
 import java.time.Duration;
 import java.util.List;

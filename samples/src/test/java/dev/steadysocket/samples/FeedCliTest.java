@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.steadysocket.testsupport.ChildProcess;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.LocalTime;

@@ -1,5 +1,6 @@
 package dev.steadysocket.samples;
 
+import dev.steadysocket.testsupport.ChildProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,12 +64,7 @@ final class NodeWsServer implements AutoCloseable {
 
   @Override
   public void close() {
-    try {
-      process.closeStdin(); // the server exits when its stdin closes
-    } catch (IOException ignored) {
-      // Already gone.
-    }
-    process.close();
+    process.close(); // closes the server's stdin, on which it exits
   }
 
   static Path repoRoot() {

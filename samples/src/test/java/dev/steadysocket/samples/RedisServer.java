@@ -1,5 +1,6 @@
 package dev.steadysocket.samples;
 
+import dev.steadysocket.testsupport.ChildProcess;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;

@@ -1,4 +1,4 @@
-package dev.steadysocket.reliability;
+package dev.steadysocket.testsupport;
 
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -19,8 +19,9 @@ import org.junit.platform.launcher.TestIdentifier;
 /**
  * Puts the reason of every skipped test in the build log. Surefire counts skipped tests on the
  * console but keeps their reasons in target/surefire-reports/TEST-*.xml only; this listener
- * (registered in META-INF/services) writes one line per test class and reason to the test JVM's
- * own stderr, which Surefire copies to the build log, e.g.
+ * (registered in this module's META-INF/services, so in every test JVM that has test-support on
+ * its class path) writes one line per test class and reason to the test JVM's own stderr, which
+ * Surefire copies to the build log, e.g.
  *
  * <pre>SKIPPED 3 tests in NginxProxyTest: reliability peer unavailable: nginx not found …</pre>
  *
