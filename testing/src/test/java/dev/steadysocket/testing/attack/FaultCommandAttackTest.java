@@ -21,53 +21,6 @@ class FaultCommandAttackTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
 
   /**
-   * Promise (ServerConnection.goHalfOpen): "Only the client's dead-link detection or a drop() ends
-   * it." In memory, drop() on a half-open link does nothing: the FIN is queued through the same
-   * gate that loses every frame once half-open, so the server's side stays listed as open and the
-   * client is never told; only the heartbeat ends it, a minute of virtual time later. On loopback
-   * drop() closes the TCP socket at once. Severity: medium.
-   */
-  @Test
-  void dropDoesNotEndAHalfOpenConnectionInMemory(FakeServer server, TestClock clock) {
-    SocketEvents events = new SocketEvents();
-    SteadySocket socket = server.newSocket().listener(events).build();
-    try {
-      socket.connect();
-      clock.runUntilIdle();
-      ServerConnection c = server.connection();
-      c.goHalfOpen();
-      c.drop();
-      clock.runUntilIdle();
-      assertFalse(c.isOpen(), "the server's side of a dropped connection");
-      assertTrue(server.connections().isEmpty(), server.connections().toString());
-      assertEquals(ConnectionState.RECONNECTING, socket.state(), events.toString());
-    } finally {
-      socket.close();
-    }
-  }
-
-  /**
-   * Promise: {@code rejectNextHandshakes(n, status, retryAfter)} answers "with Retry-After". The
-   * Duration is truncated to whole seconds ({@code getSeconds()}), silently: 1.5 s becomes
-   * "Retry-After: 1" (the socket waits 1 s), 400 ms becomes "0" (the socket waits only the backoff's
-   * floor). It should round up or refuse what HTTP cannot say. Severity: low.
-   */
-  @Test
-  void subSecondRetryAfterIsSilentlyTruncated(FakeServer server, TestClock clock) {
-    SocketEvents events = new SocketEvents();
-    server.rejectNextHandshakes(1, 503, Duration.ofMillis(1_500));
-    SteadySocket socket = server.newSocket().listener(events).build();
-    try {
-      socket.connect();
-      clock.runUntilIdle();
-      assertTrue(events.reconnects().get(0).delay().compareTo(Duration.ofMillis(1_500)) >= 0,
-          "asked the client to wait 1.5 s: " + events.reconnects());
-    } finally {
-      socket.close();
-    }
-  }
-
-  /**
    * Promise (SocketEvents.await): "waits in real time, without polling, until condition holds". It
    * re-tests the condition only when the socket reports an event, so a condition on the server's
    * side (the kit's own LoopbackServerTest waits for {@code server.received("chat").size() == 1}
