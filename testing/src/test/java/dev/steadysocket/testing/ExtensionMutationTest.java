@@ -71,6 +71,25 @@ class ExtensionMutationTest {
 
     @Test
     void asksForAString(String text) {}
+
+    @Test
+    void closesItsSocketCleanly(FakeServer server, TestClock clock) {
+      SEEN.add(clock);
+      SteadySocket socket = server.newSocket().build();
+      socket.connect();
+      clock.runUntilIdle();
+      socket.close();
+    }
+
+    @Test
+    void closesItsSocketWhileTheServerIsHalfOpen(FakeServer server, TestClock clock) {
+      SEEN.add(clock);
+      SteadySocket socket = server.newSocket().closeTimeout(java.time.Duration.ofSeconds(7)).build();
+      socket.connect();
+      clock.runUntilIdle();
+      server.connection().goHalfOpen();
+      socket.close();
+    }
   }
 
   /** Only run through the engine below. */
@@ -215,5 +234,17 @@ class ExtensionMutationTest {
     release.countDown();
     assertEquals(List.of(), SteadySocketExtension.newThreads(before));
     assertTrue(!ending.isAlive());
+  }
+
+  @Test
+  void afterTheTestTimeMovesOnlyAsLongAsAClosingSocketNeeds() {
+    Subjects.SEEN.clear();
+    assertEquals(1, run("closesItsSocketCleanly", SERVER_AND_CLOCK).succeeded().count());
+    assertEquals(java.time.Duration.ZERO, ((TestClock) Subjects.SEEN.get(0)).elapsed(), "nothing was closing");
+
+    Subjects.SEEN.clear();
+    assertEquals(1, run("closesItsSocketWhileTheServerIsHalfOpen", SERVER_AND_CLOCK).succeeded().count());
+    assertEquals(java.time.Duration.ofSeconds(7), ((TestClock) Subjects.SEEN.get(0)).elapsed(),
+        "the close timeout, then no further");
   }
 }

@@ -226,4 +226,28 @@ class MemoryLinkMutationTest {
     assertEquals(List.of("open", "closing 4002 ", "closed 4002 "), client);
     assertEquals(List.of("open", "closing 4002 ", "closed 4002 "), server);
   }
+
+  @Test
+  void framesInFlightWhenTheLinkGoesHalfOpenAreLost() {
+    link.open(serverListener, null);
+    link.server.send("in flight to the client");
+    link.client.send("in flight to the server");
+    link.goHalfOpen();
+    clock.runUntilIdle();
+    assertEquals(List.of("open"), client);
+    assertEquals(List.of("open"), server);
+  }
+
+  @Test
+  void aServerThatAnswersACloseLaterFinishesBothEndsThen() {
+    serverAnswersCloses = false;
+    link.open(serverListener, null);
+    link.client.close(1000, "bye");
+    clock.runUntilIdle();
+    assertEquals(List.of("open", "closing 1000 bye"), server, "not closed before it answers");
+    assertTrue(link.server.close(1000, null));
+    assertEquals(List.of("open", "closing 1000 bye", "closed 1000 bye"), server, "closed as soon as it answered");
+    clock.runUntilIdle();
+    assertEquals(List.of("open", "closing 1000 ", "closed 1000 "), client);
+  }
 }

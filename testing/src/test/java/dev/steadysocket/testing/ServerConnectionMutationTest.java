@@ -162,4 +162,23 @@ class ServerConnectionMutationTest {
       socket.close();
     }
   }
+
+  @Test
+  void anEndedConnectionStopsReceivingTheStreams(FakeServer server, TestClock clock) {
+    SteadySocket dropped = open(server, new SocketEvents(), server.url());
+    SteadySocket closed = open(server, new SocketEvents(), server.url());
+    try {
+      clock.advanceBy(Duration.ofSeconds(1)); // past the resume grace: both live
+      assertEquals(2, server.stream("feed").subscriberCount());
+      server.connections().stream().filter(c -> c.index() == 0).findFirst().orElseThrow().drop();
+      clock.runUntilIdle();
+      assertEquals(1, server.stream("feed").subscriberCount(), "a failed connection leaves");
+      closed.close();
+      clock.runUntilIdle();
+      assertEquals(0, server.stream("feed").subscriberCount(), "a closed one too");
+    } finally {
+      dropped.close();
+      closed.close();
+    }
+  }
 }
