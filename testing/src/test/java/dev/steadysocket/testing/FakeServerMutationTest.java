@@ -303,4 +303,13 @@ class FakeServerMutationTest {
     assertEquals("reply-r1", reply.path("id").asText());
     assertEquals("r1", reply.path("meta").path("replyTo").asText());
   }
+
+  @Test
+  void namedStreamsReplaceTheDefaultFeed(TestClock clock) {
+    try (FakeServer server = FakeServer.builder().clock(clock).streams("quotes", "news", "quotes").build()) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> server.publish("feed", "t", 1));
+      assertEquals("no stream 'feed'; this server has [quotes, news]", e.getMessage());
+      assertTrue(server.publish("news", "t", 1).endsWith("-0"));
+    }
+  }
 }

@@ -250,4 +250,24 @@ class MemoryLinkMutationTest {
     clock.runUntilIdle();
     assertEquals(List.of("open", "closing 1000 ", "closed 1000 "), client);
   }
+
+  @Test
+  void aResetLosesAFinStillInFlight() {
+    link.open(serverListener, null);
+    link.sever(false); // a FIN on its way to the client
+    link.sever(true); // then an RST overtakes it
+    clock.runUntilIdle();
+    assertEquals(List.of("open", "failure SocketException -1 null"), client, "reset, the FIN was lost");
+    assertEquals(List.of("open", "failure SocketException Connection reset"), server);
+  }
+
+  @Test
+  void aClientThatCancelsBeforeReadingTheFinSeesItsOwnCancel() {
+    link.open(serverListener, null);
+    link.sever(false);
+    link.client.cancel();
+    clock.runUntilIdle();
+    assertEquals(List.of("open", "failure IOException -1 null"), client);
+    assertEquals(List.of("open", "failure EOFException the client went away"), server);
+  }
 }
