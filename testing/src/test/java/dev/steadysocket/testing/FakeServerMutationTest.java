@@ -312,4 +312,17 @@ class FakeServerMutationTest {
       assertTrue(server.publish("news", "t", 1).endsWith("-0"));
     }
   }
+
+  @Test
+  void aTokenInTheSubprotocolHeaderAloneIsSentAsIs(FakeServer server, TestClock clock) {
+    SteadySocket socket = server.newSocket().tokenProvider(refresh -> "t0k3n")
+        .tokenHeader("Sec-WebSocket-Protocol", "").build();
+    try {
+      socket.connect();
+      clock.runUntilIdle();
+      assertEquals("t0k3n", server.connection().header("Sec-WebSocket-Protocol"));
+    } finally {
+      socket.close();
+    }
+  }
 }

@@ -103,7 +103,7 @@ class MemoryLinkMutationTest {
   @Test
   void aTextOfExactlyTheLimitArrivesAndOneByteMoreIsRefusedWith1009() {
     link.open(serverListener, null);
-    link.server.send("12345678");
+    assertTrue(link.server.send("12345678"));
     link.server.send("é2345678"); // 9 UTF-8 bytes in 8 chars
     link.server.send("after");
     clock.runUntilIdle();
@@ -269,5 +269,15 @@ class MemoryLinkMutationTest {
     clock.runUntilIdle();
     assertEquals(List.of("open", "failure IOException -1 null"), client);
     assertEquals(List.of("open", "failure EOFException the client went away"), server);
+  }
+
+  @Test
+  void aRefusalFinishesTheClientsSideAtOnce() {
+    link.open(serverListener, null);
+    assertTrue(link.server.send("123456789"), "queued");
+    link.sever(false); // the server goes away right behind it: its end never answers the 1009
+    clock.runUntilIdle();
+    assertEquals(List.of("open", "refused 1009", "closed 1009 message too large"), client,
+        "closed by the refusal itself, so the FIN behind it reports nothing more");
   }
 }

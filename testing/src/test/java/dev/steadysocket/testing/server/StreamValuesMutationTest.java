@@ -129,4 +129,40 @@ class StreamValuesMutationTest {
     String text = s.recent(1).get(0).text();
     assertTrue(text.contains("\"stream\":\"s\"") && text.contains("\"seq\":3") && text.contains("\"timestamp\":7"), text);
   }
+
+  /** Runs a subscription on a thread of its own: a replay that never ends fails the test instead of hanging it. */
+  private static FeedStream.Replay bounded(FeedStream stream, FeedStream.Subscriber subscriber, StreamId after)
+      throws Exception {
+    java.util.concurrent.CompletableFuture<FeedStream.Replay> replay = new java.util.concurrent.CompletableFuture<>();
+    Thread t = new Thread(() -> {
+      try {
+        replay.complete(stream.subscribe(subscriber, after));
+      } catch (Throwable e) {
+        replay.completeExceptionally(e);
+      }
+    });
+    t.setDaemon(true);
+    t.start();
+    return replay.get(10, java.util.concurrent.TimeUnit.SECONDS);
+  }
+
+  @Test
+  void aSubscriptionAtTheFloorReplaysMemoryAndEnds() throws Exception {
+    FeedStream fresh = FeedStream.inMemory("s", 2);
+    assertEquals(new FeedStream.Replay(0, true), bounded(fresh, e -> {}, StreamId.ZERO), "nothing kept, nothing missed");
+    FeedStream joined = new FeedStream("s", 2, new StreamId(10, 0), (after, limit) -> List.of(), () -> 20);
+    joined.publish("t", null, "srv");
+    List<StreamId> got = new ArrayList<>();
+    assertEquals(new FeedStream.Replay(1, true), bounded(joined, e -> got.add(e.id()), new StreamId(10, 0)),
+        "at the floor: memory has all that follows");
+    assertEquals(List.of(new StreamId(20, 0)), got);
+  }
+
+  @Test
+  void aSubscriptionBehindAnEmptyHistoryEndsIncomplete() throws Exception {
+    FeedStream joined = new FeedStream("s", 2, new StreamId(10, 0), (after, limit) -> List.of(), () -> 20);
+    joined.publish("t", null, "srv");
+    assertEquals(new FeedStream.Replay(1, false), bounded(joined, e -> {}, new StreamId(5, 0)));
+    assertEquals(1, joined.subscriberCount());
+  }
 }
