@@ -196,12 +196,6 @@ final class MemoryLink implements ServerConnection.Wire {
     }
   }
 
-  private boolean moving() {
-    synchronized (lock) {
-      return !severed;
-    }
-  }
-
   /** A close frame reached the client: answer it (as the core's OkHttp transport does), report, finish. */
   private void clientReceivesClose(int code, String reason) {
     boolean answer;

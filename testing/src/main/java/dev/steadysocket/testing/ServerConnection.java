@@ -190,10 +190,11 @@ public final class ServerConnection {
    * once the client answered. Does nothing before the server's side has opened, or once it closed.
    *
    * @param code the close code the client receives; it decides what the socket does next (see
-   *     docs/policies.md). On loopback OkHttp refuses one outside 1000 to 4999 or reserved (1004 to
-   *     1006, 1015 to 2999); in memory it is sent as given
-   * @param reason the close reason, at most 123 UTF-8 bytes on loopback; may be empty
-   * @throws IllegalArgumentException on loopback, if OkHttp refuses {@code code} or {@code reason}
+   *     docs/policies.md). Both modes refuse, as OkHttp does, one outside 1000 to 4999 or reserved
+   *     (1004 to 1006, 1015 to 2999)
+   * @param reason the close reason, at most 123 UTF-8 bytes; may be empty
+   * @throws IllegalArgumentException if {@code code} or {@code reason} is refused (not checked
+   *     while half-open, when nothing is sent)
    */
   public void close(int code, String reason) {
     awaitOpened();

@@ -185,7 +185,7 @@ class MemoryLinkMutationTest {
   @Test
   void aDropOfAHalfOpenLinkEndsItAtOnce() {
     link.open(serverListener, null);
-    link.goHalfOpen();
+    link.halfOpen();
     link.server.cancel(); // the server walks away: a FIN
     assertEquals(1, clock.nextTaskIn() == null ? 0 : 1);
     clock.runUntilIdle();
@@ -232,7 +232,7 @@ class MemoryLinkMutationTest {
     link.open(serverListener, null);
     link.server.send("in flight to the client");
     link.client.send("in flight to the server");
-    link.goHalfOpen();
+    link.halfOpen();
     clock.runUntilIdle();
     assertEquals(List.of("open"), client);
     assertEquals(List.of("open"), server);

@@ -34,7 +34,7 @@ class ServerSessionMutationTest {
   private static final long NOW = 1_700_000_000_000L;
 
   /** Timers the test runs by hand: each remembers its delay and whether it was called off. */
-  private static final class HandTimers implements FeedProtocol.Timers {
+  private static final class HandTimers implements Timers {
     final List<Timer> scheduled = new ArrayList<>();
 
     @Override
@@ -516,7 +516,7 @@ class ServerSessionMutationTest {
     ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1);
     executor.setRemoveOnCancelPolicy(true);
     try {
-      FeedProtocol.Timers t = FeedProtocol.Timers.of(executor);
+      Timers t = Timers.of(executor);
       Runnable cancel = t.schedule(() -> {}, Duration.ofHours(1));
       assertEquals(1, executor.getQueue().size());
       cancel.run();
