@@ -1,6 +1,5 @@
 package dev.steadysocket.testing;
 
-import dev.steadysocket.testing.server.FeedProtocol;
 import dev.steadysocket.testing.server.Timers;
 import dev.steadysocket.testing.server.TrackingServerSocketFactory;
 import java.io.IOException;
@@ -11,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
