@@ -14,11 +14,14 @@ import org.jspecify.annotations.Nullable;
  */
 final class LoopTasks {
   private final Scheduler scheduler;
+  /** {@link Scheduler#virtual()}, asked once: send() consults it for every envelope. */
+  private final boolean virtual;
   /** Set once, by the loop, before its first task. */
   private volatile @Nullable Consumer<Throwable> crashHandler;
 
   LoopTasks(Scheduler scheduler) {
     this.scheduler = scheduler;
+    this.virtual = scheduler.virtual();
   }
 
   void onCrash(Consumer<Throwable> handler) {
@@ -67,7 +70,7 @@ final class LoopTasks {
    * replaced by the clock's time (see {@link Scheduler#virtual}); otherwise the envelope itself.
    */
   dev.steadysocket.Envelope stamped(dev.steadysocket.Envelope envelope) {
-    return scheduler.virtual() ? Api.get().stampedAt(envelope, scheduler.currentTimeMillis()) : envelope;
+    return virtual ? Api.get().stampedAt(envelope, scheduler.currentTimeMillis()) : envelope;
   }
 
   private void guarded(Runnable task) {

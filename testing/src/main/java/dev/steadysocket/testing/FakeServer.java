@@ -178,14 +178,14 @@ public final class FakeServer extends FakeServerFaults implements AutoCloseable 
   }
 
   /**
-   * Waits in real time, without polling, until {@code condition} holds for this server; for
+   * Waits in real time until {@code condition} holds for this server; for
    * loopback tests whose client side has no {@link SocketEvents} to wait on (an app's own socket),
    * or that wait on the server's side of things. In memory, run the {@link TestClock} instead.
    * Any thread but one that carries this server's connections.
    *
-   * @param condition checked now, and whenever a handshake arrives or a connection receives an
-   *     envelope, receives a close frame, stalls or ends; under the server's lock, so it
-   *     must not wait itself
+   * @param condition checked now, whenever a handshake arrives or a connection receives an
+   *     envelope, receives a close frame, stalls or ends, and at least every 10 ms; on the waiting
+   *     thread, outside the server's lock
    * @param what what is awaited, for the failure message
    * @param timeout how long to wait at most
    * @return this server

@@ -73,21 +73,9 @@ final class ServerState {
     }
   }
 
-  /** Waits on the lock until {@code condition} holds; see {@link FakeServer#await}. */
+  /** Waits until {@code condition} holds, checked outside the lock; see {@link FakeServer#await}. */
   void await(FakeServer server, Predicate<FakeServer> condition, String what, Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    synchronized (lock) {
-      while (!condition.test(server)) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) throw new AssertionError("timed out after " + timeout + " waiting for " + what + "; " + server);
-        try {
-          lock.wait(Math.max(1, left / 1_000_000));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new AssertionError("interrupted waiting for " + what, e);
-        }
-      }
-    }
+    RealTimeWait.until(lock, () -> condition.test(server), what, timeout, server::toString);
   }
 
   List<ServerConnection> connections() {

@@ -70,9 +70,6 @@ public final class SocketEvents implements SteadySocketListener {
     }
   }
 
-  /** The longest an {@link #await} goes without checking its condition again. */
-  private static final long POLL_MILLIS = 10;
-
   private final Object lock = new Object();
   /** Guarded by lock, like every list and field below: every event in order, as text, for failure messages. */
   private final List<String> log = new ArrayList<>();
@@ -264,19 +261,7 @@ public final class SocketEvents implements SteadySocketListener {
    *     first; also if the thread is interrupted (its interrupt status is kept)
    */
   public SocketEvents await(Predicate<SocketEvents> condition, String what, Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.test(this)) {
-      long left = deadline - System.nanoTime();
-      if (left <= 0) throw new AssertionError("timed out after " + timeout + " waiting for " + what + "; events: " + this);
-      synchronized (lock) {
-        try {
-          lock.wait(Math.max(1, Math.min(POLL_MILLIS, left / 1_000_000)));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new AssertionError("interrupted waiting for " + what, e);
-        }
-      }
-    }
+    RealTimeWait.until(lock, () -> condition.test(this), what, timeout, () -> "events: " + this);
     return this;
   }
 
