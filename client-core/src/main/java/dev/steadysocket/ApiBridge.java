@@ -113,4 +113,25 @@ final class ApiBridge extends Api {
       java.util.function.Consumer<dev.steadysocket.internal.SocketCore> onBuild) {
     return builder.scheduler(scheduler).transportFactory(transports).sharedDispatch(dispatch).onBuild(onBuild);
   }
+
+  /**
+   * {@code build()}'s last step: asks each factory for {@code socket}'s observer and installs them
+   * (in the order added). A factory that throws fails {@code build()}, after the socket is closed
+   * so it gives back the shared thread and client it acquired.
+   */
+  static SteadySocket observed(
+      dev.steadysocket.internal.SocketCore core, SteadySocket socket, java.util.List<SocketObserver.Factory> factories) {
+    if (factories.isEmpty()) return socket;
+    java.util.List<SocketObserver> observers = new java.util.ArrayList<>(factories.size());
+    try {
+      for (SocketObserver.Factory f : factories) {
+        observers.add(java.util.Objects.requireNonNull(f.create(socket), "SocketObserver.Factory.create returned null"));
+      }
+    } catch (RuntimeException | Error e) {
+      socket.close();
+      throw e;
+    }
+    core.observe(observers);
+    return socket;
+  }
 }

@@ -132,4 +132,14 @@ public interface Metrics {
   default long setupMessagesSent() {
     return 0;
   }
+
+  /**
+   * Exceptions thrown by the socket's {@link SocketObserver}, each caught so the socket carried on
+   * (the first is logged at WARN).
+   *
+   * @return observer failures since the socket was built
+   */
+  default long observerFailures() {
+    return 0;
+  }
 }

@@ -58,9 +58,7 @@ public final class SteadySocketBuilder {
    * @throws IllegalArgumentException if {@code window} is negative or above 1,000,000
    */
   public SteadySocketBuilder deduplicate(int window) {
-    if (window < 0 || window > 1_000_000) {
-      throw new IllegalArgumentException("window not in [0, 1000000]: " + window);
-    }
+    if (window < 0 || window > 1_000_000) throw new IllegalArgumentException("window not in [0, 1000000]: " + window);
     config.dedupWindow = window;
     return this;
   }
@@ -68,7 +66,6 @@ public final class SteadySocketBuilder {
   /**
    * Sends the last id delivered per stream on every connection, so the server can replay the gap.
    * Default off. Protocol: docs/delivery.md.
-   *
    * @param enabled true to send resume positions on every connection
    * @return this builder
    */
@@ -80,7 +77,6 @@ public final class SteadySocketBuilder {
   /**
    * What happens to unanswered {@link SteadySocket#request}s when the connection drops. Default
    * {@link RequestRetention#FAIL}.
-   *
    * @param retention fail such requests, or send them again on the next connection
    * @return this builder
    */
@@ -90,11 +86,10 @@ public final class SteadySocketBuilder {
   }
 
   /**
-   * The OkHttpClient to connect with (proxy, TLS, DNS, interceptors); never shut down by us; it
-   * needs a {@code maxRequestsPerHost} slot per open socket (below 64 logs a warning). Sockets
-   * derive a client from it: no redirects or OkHttp pinger, timeouts of {@link #connectTimeout},
-   * no handshake repeated by OkHttp itself (its {@code Authenticator}s may answer a 401/407, its
-   * interceptors call {@code proceed} again), an own pool that keeps no idle connection.
+   * The OkHttpClient to connect with (proxy, TLS, DNS, interceptors); never shut down by us; it needs a {@code
+   * maxRequestsPerHost} slot per open socket (below 64 logs a warning). Sockets derive a client from it: no redirects
+   * or OkHttp pinger, timeouts of {@link #connectTimeout}, no handshake repeated by OkHttp itself (its {@code
+   * Authenticator}s may answer a 401/407, its interceptors call {@code proceed} again), no idle connection kept.
    *
    * @param client the base client
    * @return this builder
@@ -105,23 +100,20 @@ public final class SteadySocketBuilder {
   }
 
   /**
-   * The wait before each reconnect attempt. Default {@link Backoff#defaults()}: 1 s doubling to
-   * 30 s.
+   * The wait before each reconnect attempt. Default {@link Backoff#defaults()}: 1 s doubling to 30 s.
    *
    * @param backoff the strategy; shared by every socket built with it, so it must be thread-safe
    * @return this builder
    * @throws IllegalArgumentException if {@code backoff.minimum()} is not positive
    */
   public SteadySocketBuilder backoff(Backoff backoff) {
-    Objects.requireNonNull(backoff, "backoff == null");
-    Checks.positive(backoff.minimum(), "backoff.minimum()");
+    Checks.positive(Objects.requireNonNull(backoff, "backoff == null").minimum(), "backoff.minimum()");
     config.backoff = backoff;
     return this;
   }
 
   /**
    * Ping interval and liveness timeout. Default {@link Heartbeat#defaults()}: 30 s, 10 s timeout.
-   *
    * @param heartbeat the heartbeat, or {@link Heartbeat#disabled()} for none
    * @return this builder
    */
@@ -206,9 +198,21 @@ public final class SteadySocketBuilder {
   }
 
   /**
-   * Where callbacks, handlers and future completions run, one at a time per socket, in order.
-   * Default: a shared daemon pool ("SteadySocket dispatch N"). Refused callbacks are dropped and
-   * counted ({@link Metrics#callbacksRejected()}); futures still complete, on our threads.
+   * Adds an observer factory: instrumentation (metrics, traces) called synchronously where each event happens, unlike
+   * a {@link #listener}'s callbacks; see {@link SocketObserver}. Several are called in the order added. Default none.
+   *
+   * @param factory creates each built socket's observer, once, during {@link #build()}
+   * @return this builder
+   */
+  public SteadySocketBuilder observer(SocketObserver.Factory factory) {
+    config.observers.add(Objects.requireNonNull(factory, "factory == null"));
+    return this;
+  }
+
+  /**
+   * Where callbacks, handlers and future completions run, one at a time per socket, in order. Default: a shared
+   * daemon pool ("SteadySocket dispatch N"). Refused callbacks are dropped and counted ({@link
+   * Metrics#callbacksRejected()}); futures still complete, on our threads.
    *
    * @param executor runs the callbacks, for example a UI thread's executor; it may be shared
    * @return this builder
@@ -258,9 +262,8 @@ public final class SteadySocketBuilder {
   }
 
   /**
-   * Offers {@code protocols}; the server must choose one ({@link SteadySocket#subprotocol()}) or
-   * the socket stops with a {@link ProtocolViolationException}. A token can join the offer: docs/wire-format.md,
-   * "Token in the subprotocol".
+   * Offers {@code protocols}; the server must choose one ({@link SteadySocket#subprotocol()}) or the socket stops
+   * with a {@link ProtocolViolationException}. A token can join the offer: docs/wire-format.md.
    *
    * @param protocols the subprotocols, most preferred first; replaces an earlier list
    * @return this builder
@@ -275,7 +278,6 @@ public final class SteadySocketBuilder {
   /**
    * Supplies a token for every attempt, on a dispatch thread within the {@link #connectTimeout}.
    * Without one, rejected credentials (401/403, close 1008) stop the socket at once.
-   *
    * @param provider asked for a token before each handshake
    * @return this builder
    */
@@ -317,7 +319,6 @@ public final class SteadySocketBuilder {
   /**
    * Whether to offer permessage-deflate, and how. Default {@link Compression#defaults()}, as
    * OkHttp does; {@link Compression#disabled()} makes no offer. Trade-off: {@link Compression}.
-   *
    * @param compression the offer; the server's answer is checked against it
    * @return this builder
    */
@@ -328,7 +329,6 @@ public final class SteadySocketBuilder {
 
   /**
    * Bounds the messages waiting to be sent. Default {@link OutboxPolicy#defaults()}.
-   *
    * @param policy the bounds and what happens when they are reached
    * @return this builder
    */
@@ -339,7 +339,6 @@ public final class SteadySocketBuilder {
 
   /**
    * Decides after each disconnect whether to retry. Default {@link ReconnectPolicy#defaults()}.
-   *
    * @param policy the policy; one that is not the default runs on a SteadySocket dispatch thread
    * @return this builder
    */
@@ -389,7 +388,8 @@ public final class SteadySocketBuilder {
    */
   public SteadySocket build() {
     SocketConfig snapshot = config.copy();
-    return new SteadySocket(Assembly.build(snapshot), Assembly.redact(snapshot.urls.get(0)));
+    SocketCore core = Assembly.build(snapshot);
+    return ApiBridge.observed(core, new SteadySocket(core, Assembly.redact(snapshot.urls.get(0))), snapshot.observers);
   }
 
   @Override

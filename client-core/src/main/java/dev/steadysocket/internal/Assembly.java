@@ -31,7 +31,8 @@ public final class Assembly {
     final SocketConfig config;
     final MessageCodec codec;
     final LoopTasks tasks;
-    final MetricsRecorder metrics = new MetricsRecorder();
+    /** Every event of the socket passes here: the counters of metrics() and the application's observers. */
+    final Events events;
     final ListenerBus bus;
     final Executor dispatch;
     final List<String> redactedUrls = new ArrayList<>();
@@ -85,12 +86,13 @@ public final class Assembly {
       this.config = config;
       this.codec = config.codec != null ? config.codec : MessageCodec.jackson();
       this.tasks = new LoopTasks(scheduler);
+      this.events = new Events(new MetricsRecorder(tasks), tasks);
       this.dispatch = dispatch;
-      this.bus = new ListenerBus(callbacks, config.callbackExecutor == null, dispatch, metrics.callbacksRejected);
+      this.bus = new ListenerBus(callbacks, config.callbackExecutor == null, dispatch, events::callbacksRejected);
       this.ledger = new InboundLedger(config.dedupWindow, config.resumeStreams);
-      this.outbound = new Outbound(config.outbox, codec, config.acknowledgedSends, bus, metrics, tasks);
-      this.inbound = new Inbound(codec, bus, metrics, ledger, outbound, config.acknowledgedSends, tasks);
-      this.requests = new Requests(config.requestRetention, bus, outbound, tasks);
+      this.outbound = new Outbound(config.outbox, codec, config.acknowledgedSends, bus, events, tasks);
+      this.inbound = new Inbound(codec, bus, events, ledger, outbound, config.acknowledgedSends, tasks);
+      this.requests = new Requests(config.requestRetention, bus, outbound, tasks, events);
       this.setups = new Setups(outbound, codec, dispatch, tasks, bus);
       inbound.requests(requests, setups);
       this.planner = new RetryPlanner(config.backoff, config.maxReconnectAttempts,
@@ -99,7 +101,7 @@ public final class Assembly {
           config.tokenProvider == null ? null : new TokenFetcher(config.tokenProvider, dispatch, tasks);
       this.dialer = new Dialer(endpoints, tokens, config.tokenHeader, config.tokenPrefix, ledger);
       this.decider = new Decider(config.reconnectPolicy, dispatch, tasks, bus);
-      this.heartbeats = new HeartbeatMonitor(config.heartbeat, tasks, codec, setups::holdsSends);
+      this.heartbeats = new HeartbeatMonitor(config.heartbeat, tasks, codec, setups::holdsSends, events);
     }
   }
 
@@ -115,7 +117,10 @@ public final class Assembly {
     quietly(() -> p.requests.failAll(Api.get().socketClosed("socket closed before the reply arrived")));
     // Released before the terminal callback is queued, so whoever waits on closeFuture finds our
     // loop and client already let go. Releasing twice would release another socket's share.
-    if (p.released.compareAndSet(false, true)) quietly(p.release);
+    if (p.released.compareAndSet(false, true)) {
+      quietly(p.release);
+      quietly(() -> p.events.closed(reason)); // after the futures' failures were reported: the loop's last event
+    }
     try {
       p.bus.closed(reason, () -> closeFuture.complete(reason));
     } catch (Throwable t) {
@@ -176,7 +181,7 @@ public final class Assembly {
         p.endpoints.add(new OkHttpTransportFactory(
             base, handshake(config, u), LoopTasks.nanos(config.connectTimeout) / 1_000_000,
             LoopTasks.nanos(config.closeTimeout) / 1_000_000, config.maxInboundMessageBytes,
-            !config.subprotocols.isEmpty(), tokenLabels, config.compression, pool, scheduler::nanoTime));
+            !config.subprotocols.isEmpty(), tokenLabels, config.compression, pool, scheduler::nanoTime, p.events));
       }
     }
     OkHttpClient clientToRelease = ownClient[0];

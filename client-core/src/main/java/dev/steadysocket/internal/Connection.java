@@ -22,6 +22,7 @@ final class Connection implements Transport.Listener {
   private final LoopTasks tasks;
   private final Inbound inbound;
   private final ListenerBus bus;
+  private final Events events;
   final long id;
 
   /** Set by the loop once the transport is created; loop thread only. */
@@ -38,6 +39,13 @@ final class Connection implements Transport.Listener {
   long pongsAtCheck;
   /** Loop thread only: heartbeat rounds started on this connection. */
   long heartbeatRounds;
+  /** Loop thread only: when the attempt started. */
+  long startedNanos;
+  /**
+   * When the last ping was sent, and whether its pong is still awaited: written by the loop,
+   * read and cleared by the reader; -1 when no pong is awaited (a pong without a ping is not timed).
+   */
+  volatile long pingSentNanos = -1;
 
   /** Frames received. Written only by the reader thread; read by the loop's heartbeat check. */
   volatile long framesReceived;
@@ -76,8 +84,9 @@ final class Connection implements Transport.Listener {
   /** Guarded by lock. Deliveries that arrived before OPEN was published. */
   private @Nullable List<Runnable> early;
 
-  Connection(ConnectionLoop loop, LoopTasks tasks, Inbound inbound, ListenerBus bus, long id) {
+  Connection(ConnectionLoop loop, LoopTasks tasks, Inbound inbound, ListenerBus bus, Events events, long id) {
     this.loop = loop;
+    this.events = events;
     this.tasks = tasks;
     this.inbound = inbound;
     this.bus = bus;
@@ -119,10 +128,21 @@ final class Connection implements Transport.Listener {
     }
   }
 
-  /** Reader thread: waits (no lock held but this one, released while waiting) while backlogged. */
+  /**
+   * Reader thread: waits (no lock held but this one, released while waiting) while backlogged.
+   * The observer hears of the hold outside the lock, before and after it.
+   */
   private void holdWhileBacklogged() {
+    int messages;
+    long bytes;
     synchronized (lock) {
       if (backlog < BACKLOG_MESSAGES && backlogBytes < BACKLOG_BYTES) return;
+      messages = backlog;
+      bytes = backlogBytes;
+    }
+    events.inboundPaused(messages, bytes);
+    long since = tasks.nanoTime();
+    synchronized (lock) {
       holds++;
       readerHeld = true;
       try {
@@ -133,6 +153,7 @@ final class Connection implements Transport.Listener {
         readerHeld = false;
       }
     }
+    events.inboundResumed(tasks.nanoTime() - since);
   }
 
   /** Loop thread: publishes the transition to OPEN, then the frames that were held back. */
@@ -173,6 +194,16 @@ final class Connection implements Transport.Listener {
   public void onBinary(byte[] bytes) {
     framesReceived++;
     inbound.binary(this, bytes);
+  }
+
+  /** Reader thread: the first pong after a ping is timed; others are only signs of life. */
+  @Override
+  public void onPong() {
+    long sent = pingSentNanos;
+    if (sent != -1) {
+      pingSentNanos = -1;
+      events.pongReceived(tasks.nanoTime() - sent);
+    }
   }
 
   @Override

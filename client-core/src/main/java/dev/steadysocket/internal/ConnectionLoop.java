@@ -45,6 +45,8 @@ final class ConnectionLoop {
   // ---- loop-confined ----
   private @Nullable Connection connection;
   private long connectionIds;
+  /** The number the next attempt reports: the planned retry's, else 1. */
+  private int nextAttempt = 1;
   /** Set while the reconnect policy decides about a disconnect; a decision for another is stale. */
   private @Nullable Object awaitedDecision;
   /** The server-imposed disconnect whose decision is awaited (only meaningful while it is). */
@@ -60,7 +62,7 @@ final class ConnectionLoop {
    * {@code notBefore}, whatever the application calls. {@link #startConnecting} forgets it; the
    * paths that start an attempt for the application ({@link #doReconnectNow}, {@link
    * #doReplaceConnection} while RECONNECTING, the last {@link #doResume}) ask {@link
-   * #serverWaitAhead} first; a pause keeps it. Before it is planned, while the policy decides after
+   * ServerWait#ahead} first; a pause keeps it. Before it is planned, while the policy decides after
    * a server-imposed disconnect ({@link #awaitedServerDisconnect}), replace waits for the plan and a
    * pause records a provisional wait ({@link ServerWait#provisional}) for the resume to keep.
    */
@@ -97,7 +99,6 @@ final class ConnectionLoop {
 
   void doConnect() {
     if (state != ConnectionState.IDLE) return;
-    parts.metrics.startDisconnectedClock(tasks.nanoTime());
     if (pauseReasons.isEmpty()) startConnecting();
     else setState(ConnectionState.PAUSED);
   }
@@ -131,20 +132,21 @@ final class ConnectionLoop {
 
   void doReplaceConnection() {
     if (!state.isActive()) return;
-    if (state == ConnectionState.RECONNECTING && serverWaitAhead("replaceConnection()")) return;
+    if (state == ConnectionState.RECONNECTING && ServerWait.ahead(serverWait, tasks.nanoTime(), "replaceConnection()")) return;
     if (awaitedDecision != null && awaitedServerDisconnect != null) return; // its plan brings the wait
     log.info("replacing the connection to {}", url());
+    parts.events.connectionReplaced();
     Connection c = connection;
     if (c != null) abandon(c, "replacing connection");
     startConnecting();
   }
 
   void doReconnectNow() {
-    if (state == ConnectionState.RECONNECTING && !serverWaitAhead("reconnectNow()")) startConnecting();
+    if (state == ConnectionState.RECONNECTING && !ServerWait.ahead(serverWait, tasks.nanoTime(), "reconnectNow()")) startConnecting();
   }
 
   void doPause(String reason) {
-    pauseReasons.add(reason);
+    if (pauseReasons.add(reason) && state != ConnectionState.CLOSED) parts.events.paused(reason);
     if (!state.isActive()) return; // IDLE goes to PAUSED on connect(); CLOSING/CLOSED are past pausing
     log.info("pausing ({}): disconnecting from {}", reason, url());
     Connection c = connection;
@@ -158,9 +160,10 @@ final class ConnectionLoop {
 
   void doResume(String reason) {
     if (!pauseReasons.remove(reason)) return;
+    parts.events.resumed(reason, !pauseReasons.isEmpty());
     if (pauseReasons.isEmpty() && state == ConnectionState.PAUSED) {
       ServerWait w = serverWait;
-      if (w != null && serverWaitAhead("resume()")) {
+      if (w != null && ServerWait.ahead(serverWait, tasks.nanoTime(), "resume()")) {
         // The pause did not end the server's outage: its planned retry, with its number, at its time.
         scheduleAttempt(w.attempt, w.remainingNanos(tasks.nanoTime()), w.cause);
         return;
@@ -192,11 +195,13 @@ final class ConnectionLoop {
     LoopTasks.cancel(connectTimer);
     c.wasOpen = true;
     tlsAlerts.opened(); // however this connection ends (abandon() included), the count starts again
-    parts.metrics.opened(tasks.nanoTime());
     ConnectionState previous = state;
     Transitions.check(previous, ConnectionState.OPEN); // reported by publishOpen, not setState
     state = ConnectionState.OPEN;
     parts.negotiated(t); // visible before OPEN is
+    parts.events.handshakeResponse(101);
+    parts.events.stateChanged(previous, ConnectionState.OPEN);
+    parts.events.connectionOpened(t.subprotocol(), t.extensions(), tasks.nanoTime() - c.startedNanos);
     // The lane opens, and what waited is written (or, behind setup messages still being built,
     // held), before anyone hears of OPEN: a close() from onStateChanged(OPEN) then finds the queued
     // messages written, or waits for the setup messages to be built (doClose), not failed.
@@ -241,6 +246,7 @@ final class ConnectionLoop {
 
   void onFailure(Connection c, Throwable t, int status, @Nullable String retryAfter) {
     if (c != connection) return; // a connection we already gave up on
+    if (status != -1 && !c.wasOpen) parts.events.handshakeResponse(status);
     if (state == ConnectionState.CLOSING) {
       terminate(null, appCloseCode, appCloseReason, true);
       return;
@@ -256,9 +262,11 @@ final class ConnectionLoop {
     serverWait = null;
     LoopTasks.cancel(reconnectTimer);
     setState(ConnectionState.CONNECTING);
-    parts.metrics.connectionAttempts.incrementAndGet();
-    Connection c = new Connection(this, tasks, parts.inbound, bus, ++connectionIds);
+    Connection c = new Connection(this, tasks, parts.inbound, bus, parts.events, ++connectionIds);
     connection = c;
+    c.startedNanos = tasks.nanoTime();
+    parts.events.attemptStarted(parts.planner.endpoint(), nextAttempt);
+    nextAttempt = 1; // until a failure plans the next
     log.debug("connecting to {} ({})", url(), c);
     connectTimer = tasks.schedule(() -> {
       if (c == connection && state == ConnectionState.CONNECTING) {
@@ -278,6 +286,7 @@ final class ConnectionLoop {
   private void disconnected(Connection c, Disconnect failure, boolean cancelTransport) {
     retire(c, cancelTransport);
     Disconnect d = tlsAlerts.observe(failure);
+    parts.events.disconnected(d, c.wasOpen ? tasks.nanoTime() - c.openedNanos : -1);
     SteadySocketException error = d.error();
     log.info("{} {}: {}", c.wasOpen ? "lost connection to" : "could not connect to", url(), Quiet.message(error));
     bus.error(error);
@@ -307,19 +316,11 @@ final class ConnectionLoop {
 
   private void scheduleAttempt(int attempt, long delayNanos, SteadySocketException cause) {
     setState(ConnectionState.RECONNECTING);
+    nextAttempt = attempt;
+    parts.events.reconnectScheduled(attempt, delayNanos, cause);
     bus.reconnecting(attempt, java.time.Duration.ofNanos(delayNanos), cause);
     log.info("reconnecting to {} in {} ms (attempt {})", url(), delayNanos / 1_000_000, attempt);
     reconnectTimer = tasks.schedule(this::startConnecting, delayNanos);
-  }
-
-  /** Whether a server-imposed wait is still ahead; if so, the debug log says {@code call} keeps it. */
-  private boolean serverWaitAhead(String call) {
-    ServerWait w = serverWait;
-    long remaining = w == null ? 0 : w.remainingNanos(tasks.nanoTime());
-    if (remaining <= 0) return false;
-    log.debug("{} during the wait the server asked for: attempt {} still starts in {} ms",
-        call, w.attempt, remaining / 1_000_000);
-    return true;
   }
 
   /** Stops using {@code c}: its frames are dropped from now on and its timers cancelled. */
@@ -331,7 +332,6 @@ final class ConnectionLoop {
     parts.dialer.abandon();
     cancelTimers();
     if (cancelTransport && c.transport != null) c.transport.cancel();
-    if (c.wasOpen) parts.metrics.startDisconnectedClock(tasks.nanoTime());
   }
 
   /** Leaves a healthy connection on purpose: graceful close if open, cancel if still connecting. */
@@ -350,7 +350,6 @@ final class ConnectionLoop {
     cancelTimers();
     LoopTasks.cancel(reconnectTimer);
     LoopTasks.cancel(closeTimer);
-    parts.metrics.stopDisconnectedClock(tasks.nanoTime());
     setState(ConnectionState.CLOSED);
     CloseReason closeReason = Api.get().closeReason(code, reason, byApp, error);
     log.info("closed {}: {}", url(), closeReason);
@@ -381,6 +380,7 @@ final class ConnectionLoop {
     Transitions.check(previous, next); // the one table of legal transitions; throws under -ea
     state = next;
     log.debug("{}: {} -> {}", url(), previous, next);
+    parts.events.stateChanged(previous, next);
     bus.stateChanged(previous, next);
   }
 

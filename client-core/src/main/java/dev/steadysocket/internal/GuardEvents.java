@@ -16,4 +16,7 @@ interface GuardEvents {
    * must be dropped.
    */
   default void endedMidMessage() {}
+
+  /** A pong frame was read (before OkHttp reads it). */
+  default void pong() {}
 }

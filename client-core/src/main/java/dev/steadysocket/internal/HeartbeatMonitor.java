@@ -58,7 +58,11 @@ final class HeartbeatMonitor {
   /** Loop thread: the codec failed once (logged once). */
   private boolean encodeFailed;
 
-  HeartbeatMonitor(Heartbeat heartbeat, LoopTasks loop, MessageCodec codec, java.util.function.BooleanSupplier setupHolds) {
+  private final Events events;
+
+  HeartbeatMonitor(Heartbeat heartbeat, LoopTasks loop, MessageCodec codec, java.util.function.BooleanSupplier setupHolds,
+      Events events) {
+    this.events = events;
     this.heartbeat = heartbeat;
     this.loop = loop;
     this.codec = codec;
@@ -125,7 +129,7 @@ final class HeartbeatMonitor {
       livenessHolds = c.holds;
     }
     livenessDeadline = deadline;
-    t.ping();
+    ping(c, t);
     liveness = loop.schedule(() -> livenessVerdict(c, timeoutNanos), timeoutNanos);
   }
 
@@ -141,7 +145,9 @@ final class HeartbeatMonitor {
     if (c != watched || dead == null || t == null) return;
     long pongs = t.pongCount();
     if (!alive(c, pongs, livenessFrames, livenessPongs, livenessHolds)) {
-      dead.accept(c, Duration.ofNanos(loop.nanoTime() - livenessSince));
+      long silence = loop.nanoTime() - livenessSince;
+      events.deadLink(silence);
+      dead.accept(c, Duration.ofNanos(silence));
     } else if (c.framesReceived == livenessFrames && (pongs == -1 || pongs == livenessPongs)) {
       livenessHolds = c.holds; // alive only because the reader was held: judged again later
       livenessDeadline = loop.nanoTime() + timeoutNanos;
@@ -181,7 +187,7 @@ final class HeartbeatMonitor {
     long framesAtTick = c.framesReceived;
     long pongsBefore = c.pongsAtCheck;
     long holdsAtTick = c.holds;
-    t.ping();
+    ping(c, t);
     // The envelope waits behind a setup that holds sends (a first-frame auth); the ping does not.
     if (heartbeat.sendsEnvelope() && !setupHolds.getAsBoolean()) sendEnvelope(c, t);
     Duration timeout = heartbeat.timeout();
@@ -210,7 +216,13 @@ final class HeartbeatMonitor {
     }
     c.heartbeatId = id;
     c.heartbeatSentNanos = loop.nanoTime();
-    t.send(text);
+    if (t.send(text)) events.heartbeatSent();
+  }
+
+  /** A ping, timed from now to its pong ({@link Connection#onPong}). */
+  private void ping(Connection c, Transport t) {
+    c.pingSentNanos = loop.nanoTime();
+    if (t.ping()) events.pingSent();
   }
 
   private void check(Connection c, long framesAtTick, long pongsBefore, long holdsAtTick, Duration timeout) {
@@ -219,7 +231,10 @@ final class HeartbeatMonitor {
     if (c != watched || dead == null || t == null) return;
     long pongs = t.pongCount();
     c.pongsAtCheck = pongs;
-    if (!alive(c, pongs, framesAtTick, pongsBefore, holdsAtTick)) dead.accept(c, timeout);
+    if (!alive(c, pongs, framesAtTick, pongsBefore, holdsAtTick)) {
+      events.deadLink(LoopTasks.nanos(timeout));
+      dead.accept(c, timeout);
+    }
   }
 
   /**

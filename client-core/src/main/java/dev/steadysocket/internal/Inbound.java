@@ -23,7 +23,7 @@ final class Inbound {
 
   private final MessageCodec codec;
   private final ListenerBus bus;
-  private final MetricsRecorder metrics;
+  private final Events events;
   private final InboundLedger ledger;
   private final Outbound outbound;
   private final boolean ackMode;
@@ -37,14 +37,14 @@ final class Inbound {
   Inbound(
       MessageCodec codec,
       ListenerBus bus,
-      MetricsRecorder metrics,
+      Events events,
       InboundLedger ledger,
       Outbound outbound,
       boolean ackMode,
       LoopTasks clock) {
     this.codec = codec;
     this.bus = bus;
-    this.metrics = metrics;
+    this.events = events;
     this.ledger = ledger;
     this.outbound = outbound;
     this.ackMode = ackMode;
@@ -71,17 +71,19 @@ final class Inbound {
       return;
     }
     Envelope envelope;
+    long started = events.stamp();
     try {
       envelope = decode(c, text);
     } catch (DecodeException error) {
       c.deliver(() -> bus.raise(error), text.length());
       return;
     }
+    long decodeNanos = events.since(started);
     if (!forApplication(c, envelope, false)) return;
     long bytes = Utf8.size(text);
     Runnable delivery = bus.message(envelope); // converted for typed handlers here, outside any lock
     c.deliver(() -> {
-      if (admit(envelope, bytes)) delivery.run();
+      if (admit(envelope, bytes, decodeNanos)) delivery.run();
     }, text.length());
   }
 
@@ -89,8 +91,7 @@ final class Inbound {
   void binary(Connection c, byte[] bytes) {
     Runnable delivery = bus.binary(bytes);
     c.deliver(() -> {
-      metrics.messagesReceived.incrementAndGet();
-      metrics.bytesReceived.addAndGet(bytes.length);
+      events.binaryReceived(bytes.length);
       delivery.run();
     }, bytes.length);
   }
@@ -98,13 +99,15 @@ final class Inbound {
   /** On the callback executor, inside a delivery: the pipelined half of {@link #text}. */
   private void receive(Connection c, String text, long bytes) {
     Envelope envelope;
+    long started = events.stamp();
     try {
       envelope = decode(c, text);
     } catch (DecodeException error) {
       bus.raise(error); // delivered to onError right after this delivery
       return;
     }
-    if (forApplication(c, envelope, true) && admit(envelope, bytes)) bus.deliverMessage(envelope);
+    long decodeNanos = events.since(started);
+    if (forApplication(c, envelope, true) && admit(envelope, bytes, decodeNanos)) bus.deliverMessage(envelope);
   }
 
   private Envelope decode(Connection c, String text) {
@@ -113,7 +116,7 @@ final class Inbound {
     } catch (RuntimeException | StackOverflowError e) {
       DecodeException error =
           e instanceof DecodeException ? (DecodeException) e : new DecodeException("codec failed", text, e);
-      metrics.decodeErrors.incrementAndGet();
+      events.decodeFailed();
       Quiet.log(() -> log.debug("undecodable frame on {}: {}", c, error.getMessage()));
       throw error;
     }
@@ -127,7 +130,7 @@ final class Inbound {
     if ("heartbeat".equals(envelope.type())) {
       String id = c.heartbeatId;
       if (id != null && id.equals(envelope.id())) {
-        metrics.heartbeatRttNanos = clock.nanoTime() - c.heartbeatSentNanos;
+        events.heartbeatEchoed(clock.nanoTime() - c.heartbeatSentNanos);
       }
       return false; // a sign of life (counted in framesReceived), not a message for the app
     }
@@ -151,14 +154,13 @@ final class Inbound {
   }
 
   /** Records a message about to reach the listeners, where its delivery is ordered; false if a duplicate. */
-  private boolean admit(Envelope envelope, long bytes) {
+  private boolean admit(Envelope envelope, long bytes, long decodeNanos) {
     if (ledger.isDuplicate(envelope)) {
-      metrics.duplicatesDropped.incrementAndGet();
+      events.duplicateDropped(envelope);
       return false;
     }
     ledger.delivered(envelope);
-    metrics.messagesReceived.incrementAndGet();
-    metrics.bytesReceived.addAndGet(bytes);
+    events.messageReceived(envelope, bytes, decodeNanos);
     return true;
   }
 }

@@ -284,6 +284,7 @@ final class InboundFrames implements Source {
       }
     } else if (opcode == OPCODE_PONG) {
       pongsReceived++;
+      tripped.pong();
     }
     passFrame(headerLength, length);
   }

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -36,7 +35,7 @@ public final class ListenerBus implements SerialExecutor.Failures {
 
   private final SerialExecutor executor;
   private final boolean sharedDispatch;
-  private final AtomicLong callbacksRejected;
+  private final java.util.function.IntConsumer callbacksRejected;
   private final List<SteadySocketListener> listeners = new CopyOnWriteArrayList<>();
   private final TypedHandlers typed = new TypedHandlers();
 
@@ -52,7 +51,7 @@ public final class ListenerBus implements SerialExecutor.Failures {
    * @param callbacksRejected counts callbacks dropped because the executor refused them
    */
   public ListenerBus(
-      Executor callbackExecutor, boolean ours, Executor fallback, AtomicLong callbacksRejected) {
+      Executor callbackExecutor, boolean ours, Executor fallback, java.util.function.IntConsumer callbacksRejected) {
     this.executor = new SerialExecutor(callbackExecutor, ours, fallback, this);
     this.sharedDispatch = ours;
     this.callbacksRejected = callbacksRejected;
@@ -270,7 +269,7 @@ public final class ListenerBus implements SerialExecutor.Failures {
 
   @Override
   public void rejected(int dropped, Throwable cause) {
-    callbacksRejected.addAndGet(dropped);
+    callbacksRejected.accept(dropped);
     Quiet.log(() -> log.warn(
         "the callback executor refused work ({}): {} callbacks dropped; futures were completed on"
             + " SteadySocket's own threads", Quiet.describe(cause), dropped, cause));

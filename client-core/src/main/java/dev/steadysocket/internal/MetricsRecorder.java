@@ -1,64 +1,155 @@
 package dev.steadysocket.internal;
 
+import dev.steadysocket.CloseReason;
+import dev.steadysocket.ConnectionState;
+import dev.steadysocket.Disconnect;
+import dev.steadysocket.Envelope;
 import dev.steadysocket.Metrics;
+import dev.steadysocket.SocketObserver;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
- * A socket's counters. Written by whichever path counts the event (reader threads, sending
- * threads, the loop, the callback executor), so every counter is atomic or volatile with a single
- * writer at a time; read by any thread taking a snapshot.
+ * A socket's counters, computed from its events and nothing else: the first observer in the
+ * {@link Events} funnel. Events arrive on many threads (readers, sending threads, the loop, the
+ * callback executor), so every counter is atomic; the disconnected clock is the loop's alone.
+ * The gauges (outbox depth, unacknowledged messages) are not events: {@link #snapshot} reads them
+ * from their owner, {@link Outbound}.
  */
-final class MetricsRecorder {
-  final AtomicLong connectionAttempts = new AtomicLong();
-  final AtomicLong reconnects = new AtomicLong();
-  final AtomicLong messagesReceived = new AtomicLong();
-  final AtomicLong bytesReceived = new AtomicLong();
-  final AtomicLong messagesSent = new AtomicLong();
-  final AtomicLong bytesSent = new AtomicLong();
-  final AtomicLong dropped = new AtomicLong();
-  final AtomicLong decodeErrors = new AtomicLong();
-  final AtomicLong duplicatesDropped = new AtomicLong();
-  final AtomicLong resent = new AtomicLong();
-  final AtomicLong setupSent = new AtomicLong();
-  final AtomicLong callbacksRejected = new AtomicLong();
-  volatile int unacknowledged;
-  volatile long heartbeatRttNanos = -1;
-  volatile int outboxDepth;
-  /** Accumulated time not OPEN, excluding the current stretch. */
-  volatile long disconnectedNanos;
-  /** Start of the current not-OPEN stretch, or -1 while OPEN or before connect(). */
-  volatile long disconnectedSince = -1;
+final class MetricsRecorder extends SocketObserver {
+  private final AtomicLong connectionAttempts = new AtomicLong();
+  private final AtomicLong reconnects = new AtomicLong();
+  private final AtomicLong messagesReceived = new AtomicLong();
+  private final AtomicLong bytesReceived = new AtomicLong();
+  private final AtomicLong messagesSent = new AtomicLong();
+  private final AtomicLong bytesSent = new AtomicLong();
+  private final AtomicLong dropped = new AtomicLong();
+  private final AtomicLong decodeErrors = new AtomicLong();
+  private final AtomicLong duplicatesDropped = new AtomicLong();
+  private final AtomicLong resent = new AtomicLong();
+  private final AtomicLong setupSent = new AtomicLong();
+  private final AtomicLong callbacksRejected = new AtomicLong();
+  private volatile long heartbeatRttNanos = -1;
+  /** Accumulated time not OPEN, excluding the current stretch. Loop thread writes. */
+  private volatile long disconnectedNanos;
+  /** Start of the current not-OPEN stretch, or -1 while OPEN, before connect() and after CLOSED. */
+  private volatile long disconnectedSince = -1;
 
+  private final LoopTasks clock;
   /** Loop thread only. */
   private boolean everOpened;
 
-  /** Loop thread: a connection opened at {@code now}; every one after the first is a reconnect. */
-  void opened(long now) {
+  MetricsRecorder(LoopTasks clock) {
+    this.clock = clock;
+  }
+
+  @Override
+  public void stateChanged(ConnectionState from, ConnectionState to) {
+    // Out of IDLE (connect) or OPEN (pause, replace) the outage clock runs; a lost connection
+    // starts it at disconnected(), before the policy has decided on the next state.
+    if (from == ConnectionState.IDLE || from == ConnectionState.OPEN) startDisconnectedClock();
+  }
+
+  @Override
+  public void attemptStarted(int urlIndex, int attempt) {
+    connectionAttempts.incrementAndGet();
+  }
+
+  @Override
+  public void connectionOpened(@Nullable String subprotocol, String extensions, long attemptNanos) {
     if (everOpened) reconnects.incrementAndGet();
     everOpened = true;
-    stopDisconnectedClock(now);
+    stopDisconnectedClock();
   }
 
-  /** Loop thread: the socket stopped being OPEN at {@code now}. */
-  void startDisconnectedClock(long now) {
-    disconnectedSince = now;
+  @Override
+  public void disconnected(Disconnect disconnect, long openNanos) {
+    if (openNanos >= 0) startDisconnectedClock();
   }
 
-  /** Loop thread: the socket is OPEN (or CLOSED) again at {@code now}. */
-  void stopDisconnectedClock(long now) {
+  @Override
+  public void closed(CloseReason reason) {
+    stopDisconnectedClock();
+  }
+
+  @Override
+  public void heartbeatEchoed(long rttNanos) {
+    heartbeatRttNanos = rttNanos;
+  }
+
+  @Override
+  public void messageReceived(Envelope envelope, long bytes, long decodeNanos) {
+    messagesReceived.incrementAndGet();
+    bytesReceived.addAndGet(bytes);
+  }
+
+  @Override
+  public void binaryReceived(long bytes) {
+    messagesReceived.incrementAndGet();
+    bytesReceived.addAndGet(bytes);
+  }
+
+  @Override
+  public void decodeFailed() {
+    decodeErrors.incrementAndGet();
+  }
+
+  @Override
+  public void duplicateDropped(Envelope envelope) {
+    duplicatesDropped.incrementAndGet();
+  }
+
+  @Override
+  public void messageWritten(long bytes, long latencyNanos, boolean again) {
+    messagesSent.incrementAndGet();
+    bytesSent.addAndGet(bytes);
+    if (again) resent.incrementAndGet();
+  }
+
+  @Override
+  public void outboxOverflow(int messages) {
+    dropped.addAndGet(messages);
+  }
+
+  @Override
+  public void messagesFailed(int messages) {
+    dropped.addAndGet(messages);
+  }
+
+  @Override
+  public void setupMessageSent() {
+    setupSent.incrementAndGet();
+  }
+
+  @Override
+  public void callbacksRejected(int callbacks) {
+    callbacksRejected.addAndGet(callbacks);
+  }
+
+  /** Loop thread: the socket is not OPEN from now (a stretch already running goes on). */
+  private void startDisconnectedClock() {
+    if (disconnectedSince == -1) disconnectedSince = clock.nanoTime();
+  }
+
+  /** Loop thread: the socket is OPEN (or CLOSED) now. */
+  private void stopDisconnectedClock() {
     long since = disconnectedSince;
-    if (since != -1) disconnectedNanos += now - since;
+    if (since != -1) disconnectedNanos += clock.nanoTime() - since;
     disconnectedSince = -1;
   }
 
-  Metrics snapshot(long now) {
+  /** Any thread: the counters now, with {@code outbound}'s gauges and the observer's failures. */
+  Metrics snapshot(Outbound outbound, long observerFailures) {
+    long now = clock.nanoTime();
     long since = disconnectedSince;
     long disconnected = disconnectedNanos + (since == -1 ? 0 : now - since);
+    long rtt = heartbeatRttNanos;
     return new Snapshot(
         connectionAttempts.get(), reconnects.get(), messagesReceived.get(), messagesSent.get(),
-        bytesReceived.get(), bytesSent.get(), outboxDepth, dropped.get(), decodeErrors.get(),
-        heartbeatRttNanos < 0 ? -1 : heartbeatRttNanos / 1_000_000, disconnected / 1_000_000,
-        duplicatesDropped.get(), unacknowledged, resent.get(), callbacksRejected.get(), setupSent.get());
+        bytesReceived.get(), bytesSent.get(), outbound.depth, dropped.get(), decodeErrors.get(),
+        rtt < 0 ? -1 : rtt / 1_000_000, disconnected / 1_000_000,
+        duplicatesDropped.get(), outbound.unacknowledged, resent.get(), callbacksRejected.get(),
+        setupSent.get(), observerFailures);
   }
 
   private static final class Snapshot implements Metrics {
@@ -66,11 +157,12 @@ final class MetricsRecorder {
     private final int depth;
     private final long dropped, decodeErrors, rtt, disconnected, duplicates, resent;
     private final int unacked;
-    private final long rejected, setup;
+    private final long rejected, setup, observerFailures;
 
     Snapshot(long attempts, long reconnects, long received, long sent, long bytesIn, long bytesOut,
         int depth, long dropped, long decodeErrors, long rtt, long disconnected, long duplicates,
-        int unacked, long resent, long rejected, long setup) {
+        int unacked, long resent, long rejected, long setup, long observerFailures) {
+      this.observerFailures = observerFailures;
       this.rejected = rejected;
       this.setup = setup;
       this.duplicates = duplicates;
@@ -105,6 +197,7 @@ final class MetricsRecorder {
     @Override public long messagesResent() { return resent; }
     @Override public long callbacksRejected() { return rejected; }
     @Override public long setupMessagesSent() { return setup; }
+    @Override public long observerFailures() { return observerFailures; }
 
     @Override
     public String toString() {
@@ -113,7 +206,8 @@ final class MetricsRecorder {
           + ", outbox=" + depth + ", dropped=" + dropped + ", decodeErrors=" + decodeErrors
           + ", heartbeatRttMs=" + rtt + ", disconnectedMs=" + disconnected
           + ", duplicatesDropped=" + duplicates + ", unacknowledged=" + unacked
-          + ", resent=" + resent + ", callbacksRejected=" + rejected + ", setupSent=" + setup + "}";
+          + ", resent=" + resent + ", callbacksRejected=" + rejected + ", setupSent=" + setup
+          + ", observerFailures=" + observerFailures + "}";
     }
   }
 }

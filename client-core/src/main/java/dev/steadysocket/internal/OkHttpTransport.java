@@ -71,6 +71,12 @@ final class OkHttpTransport extends WebSocketListener implements Transport, Guar
     refused = error;
   }
 
+  /** On the reader thread: a pong, timed by the connection if it answers its ping. */
+  @Override
+  public void pong() {
+    listener.onPong();
+  }
+
   /** On the reader thread, before OkHttp delivers the message the guard ended unfinished. */
   @Override
   public void endedMidMessage() {

@@ -56,7 +56,7 @@ final class OkHttpTransportFactory implements Transport.Factory {
   OkHttpTransportFactory(
       OkHttpClient base, Request request, long connectTimeoutMillis, long closeTimeoutMillis,
       long maxInboundMessageBytes, boolean subprotocolRequired, List<String> tokenLabels,
-      Compression compression, Executor dispatch, java.util.function.LongSupplier clock) {
+      Compression compression, Executor dispatch, java.util.function.LongSupplier clock, Events events) {
     OkHttpClient.Builder b =
         base.newBuilder()
             .pingInterval(0, TimeUnit.MILLISECONDS)
@@ -67,6 +67,8 @@ final class OkHttpTransportFactory implements Transport.Factory {
             .authenticator(HandshakePasses.FollowUps.of(base.authenticator()))
             .proxyAuthenticator(HandshakePasses.FollowUps.of(base.proxyAuthenticator()))
             .webSocketCloseTimeout(okHttpMillis(closeTimeoutMillis), TimeUnit.MILLISECONDS);
+    AttemptPhases phases = new AttemptPhases(events, clock);
+    phases.install(base, b);
     long connectMillis = okHttpMillis(connectTimeoutMillis);
     // A minimum size left at its default is the application client's (1,024 unless it set one).
     if (compression.isEnabled() && compression.minimumSize() == Compression.defaults().minimumSize()) {
@@ -82,7 +84,7 @@ final class OkHttpTransportFactory implements Transport.Factory {
     b.interceptors().add(0, UNCHECKED_AS_IO); // first, so it wraps every other interceptor
     List<String> choices = new ArrayList<>(request.headers(SUBPROTOCOL));
     choices.addAll(tokenLabels);
-    b.interceptors().add(1, new GuardInterceptor(maxInboundMessageBytes, choices, subprotocolRequired, compression, clock));
+    b.interceptors().add(1, new GuardInterceptor(maxInboundMessageBytes, choices, subprotocolRequired, compression, clock, phases));
     b.interceptors().add(ONE_PASS); // last, below the application's
     this.client = b.build();
     this.request = request;
@@ -119,9 +121,12 @@ final class OkHttpTransportFactory implements Transport.Factory {
     /** The socket's scheduler's monotonic clock, which the guarded socket measures progress with. */
     private final java.util.function.LongSupplier clock;
 
+    private final AttemptPhases phases;
+
     GuardInterceptor(long maxMessageBytes, List<String> choices, boolean subprotocolRequired, Compression compression,
-        java.util.function.LongSupplier clock) {
+        java.util.function.LongSupplier clock, AttemptPhases phases) {
       this.clock = clock;
+      this.phases = phases;
       this.maxMessageBytes = maxMessageBytes;
       this.choices = choices;
       this.subprotocolRequired = subprotocolRequired;
@@ -135,6 +140,7 @@ final class OkHttpTransportFactory implements Transport.Factory {
       Request request = (offer == null ? offering.removeHeader(Extensions.HEADER) : offering.header(Extensions.HEADER, offer)).build();
       Response response = chain.proceed(request);
       OkHttpTransport transport = request.tag(OkHttpTransport.class);
+      if (transport != null) phases.answered(response);
       okio.Socket raw = response.socket();
       if (transport == null || raw == null || response.code() != 101) return response;
       String chosen = response.header(SUBPROTOCOL);

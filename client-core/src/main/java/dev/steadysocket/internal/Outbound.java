@@ -43,13 +43,12 @@ final class Outbound {
   /** How often a held-back outbox is retried while OkHttp's buffer is above the high water. */
   static final long DRAIN_POLL_NANOS = 10_000_000L;
 
-  private final MessageCodec codec;
+  private final OutboundEncoder encoder;
   private final boolean ackMode;
   private final int ackWindow;
-  private final long maxMessageBytes;
   private final String outboxDescription;
   private final ListenerBus bus;
-  private final MetricsRecorder metrics;
+  private final Events events;
   private final LoopTasks tasks;
 
   private final Object lock = new Object();
@@ -68,6 +67,8 @@ final class Outbound {
    * ({@link Outbox.Pending#seq}), whatever order the losses and partial replays left them in.
    */
   private ArrayDeque<Outbox.Pending> replay = new ArrayDeque<>();
+  /** Gauges for metrics(), written under the lock, read by any thread: the outbox's size, and what awaits an ack. */
+  volatile int depth, unacknowledged;
   /** The {@link Outbox.Pending#seq} of the last message offered. */
   private long sequence;
   /** Set by close() and at CLOSED: new sends fail at once. */
@@ -80,37 +81,22 @@ final class Outbound {
       MessageCodec codec,
       boolean ackMode,
       ListenerBus bus,
-      MetricsRecorder metrics,
+      Events events,
       LoopTasks tasks) {
     this.outbox = new Outbox(policy);
     this.outboxDescription = policy.toString();
-    this.codec = codec;
+    this.encoder = new OutboundEncoder(codec, ackMode, Math.min(policy.maxBytes(), MAX_MESSAGE_BYTES), events, tasks);
     this.ackMode = ackMode;
     this.ackWindow = Math.max(1, policy.maxMessages()); // an empty outbox still allows one in flight
-    this.maxMessageBytes = Math.min(policy.maxBytes(), MAX_MESSAGE_BYTES);
     this.bus = bus;
-    this.metrics = metrics;
+    this.events = events;
     this.tasks = tasks;
   }
 
   /** Any thread: encodes {@code envelope} here (so encoding errors fail at once), then offers it. */
   CompletableFuture<Void> send(Envelope envelope, Requests.@Nullable Request request) {
     CompletableFuture<Void> future = new CompletableFuture<>();
-    envelope = tasks.stamped(envelope);
-    if (ackMode) {
-      Envelope.Builder b = envelope.toBuilder().meta(InboundLedger.META_ACK, Boolean.TRUE);
-      if (envelope.id() == null) b.id(Ids.next());
-      envelope = b.build();
-    }
-    String text;
-    try {
-      text = codec.encode(envelope);
-    } catch (RuntimeException | StackOverflowError e) {
-      future.completeExceptionally(Failures.encodeFailure("codec failed", e));
-      return future;
-    }
-    Outbox.Pending pending =
-        checkedSize(new Outbox.Pending(text, null, true, Utf8.size(text), future, envelope.id(), request));
+    Outbox.Pending pending = encoder.envelope(envelope, future, request);
     if (pending == null) return future;
     if (request != null) request.message = pending;
     offer(pending);
@@ -123,25 +109,14 @@ final class Outbound {
    */
   CompletableFuture<Void> sendRaw(@Nullable String text, byte @Nullable [] binary) {
     CompletableFuture<Void> future = new CompletableFuture<>();
-    long size = binary != null ? binary.length : Utf8.size(text);
-    Outbox.Pending pending =
-        checkedSize(new Outbox.Pending(text != null ? text : "", binary, false, size, future, null, null));
+    Outbox.Pending pending = encoder.raw(text, binary, future);
     if (pending != null) offer(pending);
     return future;
   }
 
-  /** {@code p}, or null after failing its future because it is too large for one message. */
-  private Outbox.@Nullable Pending checkedSize(Outbox.Pending p) {
-    if (p.bytes <= maxMessageBytes) return p;
-    p.future.completeExceptionally(
-        Api.get().messageTooLarge(
-            "message is " + p.bytes + " bytes; the limit is " + maxMessageBytes
-                + " (raise OutboxPolicy maxBytes for larger messages)"));
-    return null;
-  }
-
   /** The lane rule: written now if OPEN and nothing waits before it, else queued in the outbox. */
   private void offer(Outbox.Pending p) {
+    events.messageQueued(p.bytes); // before the lock: whoever writes it reports that after this
     boolean refused;
     boolean written = false;
     boolean blocked = false;
@@ -157,7 +132,7 @@ final class Outbound {
         } else {
           turnedAway = outbox.offer(p);
           blocked = t != null;
-          metrics.outboxDepth = outbox.size();
+          depth = outbox.size();
           for (Outbox.Pending q : turnedAway) {
             if (q != p) {
               bus.enqueueCompletion(q.future, null, overflow("outbox full, oldest message dropped"));
@@ -170,12 +145,13 @@ final class Outbound {
     if (evicted) bus.kick();
     // The future of p has not been returned yet: completing it here runs no application code.
     if (refused) {
-      metrics.dropped.incrementAndGet();
+      events.messagesFailed(1);
       p.future.completeExceptionally(Api.get().socketClosed("socket is closing or closed"));
-    } else if (written && !waitsForAck(p)) {
-      p.future.complete(null);
+    } else if (written) {
+      events.messageWritten(p.bytes, events.since(p.queuedAt), false);
+      if (!waitsForAck(p)) p.future.complete(null);
     } else if (turnedAway != null && !turnedAway.isEmpty()) {
-      metrics.dropped.addAndGet(turnedAway.size());
+      events.outboxOverflow(turnedAway.size());
       if (turnedAway.contains(p)) p.future.completeExceptionally(overflow("outbox full, message rejected"));
     }
     if (blocked) flushLater();
@@ -190,6 +166,7 @@ final class Outbound {
    */
   void attach(Transport t, @Nullable String resumeFrame, List<Requests.Request> resend, boolean setupHolds) {
     boolean blocked;
+    SendReport report = new SendReport();
     synchronized (lock) {
       writable = t;
       setup.reset(setupHolds);
@@ -205,10 +182,9 @@ final class Outbound {
       List<Outbox.Pending> ordered = new ArrayList<>(again);
       ordered.sort((a, b) -> Long.compare(a.seq, b.seq));
       replay = new ArrayDeque<>(ordered);
-      blocked = flushLocked();
+      blocked = flushLocked(report);
     }
-    bus.kick();
-    if (blocked) flushLater();
+    finish(report, blocked);
   }
 
 
@@ -232,22 +208,22 @@ final class Outbound {
    */
   void setup(@Nullable Transport t, List<String> frames, boolean hold, int arrived) {
     boolean blocked;
+    SendReport report = new SendReport();
     synchronized (lock) {
       setup.update(t != null && t == writable, frames, hold, arrived);
-      blocked = flushLocked();
+      blocked = flushLocked(report);
     }
-    bus.kick();
-    if (blocked) flushLater();
+    finish(report, blocked);
   }
 
   /** Any thread: writes what the transport takes now (after back-pressure, or before a close frame). */
   void flush() {
     boolean blocked;
+    SendReport report = new SendReport();
     synchronized (lock) {
-      blocked = flushLocked();
+      blocked = flushLocked(report);
     }
-    bus.kick();
-    if (blocked) flushLater();
+    finish(report, blocked);
   }
 
   /**
@@ -276,16 +252,17 @@ final class Outbound {
   /** Reader thread, acknowledgement mode: the server has the oldest message sent with {@code id}. */
   void acked(String id) {
     boolean blocked;
+    SendReport report = new SendReport();
     synchronized (lock) {
       Outbox.Pending p = Outbox.removeById(unacked, id);
       if (p == null) p = Outbox.removeById(replay, id); // acknowledged just before its connection was lost
       if (p == null) return; // a duplicate ack, or one for a message we already gave up on
       countUnacknowledged();
       bus.enqueueCompletion(p.future, null, null);
-      blocked = flushLocked(); // the window opened
+      report.acked(p);
+      blocked = flushLocked(report); // the window opened
     }
-    bus.kick();
-    if (blocked) flushLater();
+    finish(report, blocked);
   }
 
   /**
@@ -296,7 +273,7 @@ final class Outbound {
     boolean removed;
     synchronized (lock) {
       removed = outbox.remove(p) | unacked.remove(p) | replay.remove(p);
-      metrics.outboxDepth = outbox.size();
+      depth = outbox.size();
       countUnacknowledged();
       if (removed) bus.enqueueCompletion(p.future, null, Api.get().socketClosed("withdrawn: the request was settled"));
     }
@@ -305,6 +282,7 @@ final class Outbound {
 
   /** Loop thread, at CLOSED: every message not yet sent (or acknowledged) fails. */
   void failAll() {
+    int failed;
     synchronized (lock) {
       refusing = true;
       writable = null;
@@ -317,12 +295,13 @@ final class Outbound {
       }
       unacked.clear();
       replay.clear();
-      metrics.outboxDepth = 0;
-      metrics.unacknowledged = 0;
-      metrics.dropped.addAndGet(queued.size() + inFlight.size());
+      depth = 0;
+      unacknowledged = 0;
+      failed = queued.size() + inFlight.size();
       bus.enqueueFailAll(queued, Api.get().socketClosed("socket closed before the message was sent"));
       bus.enqueueFailAll(inFlight, Api.get().socketClosed("socket closed before the server acknowledged the message"));
     }
+    if (failed > 0) events.messagesFailed(failed);
     bus.kick();
   }
 
@@ -336,10 +315,10 @@ final class Outbound {
    * it, queueing the completions on the bus. True if messages wait only because OkHttp's buffer is
    * full (poll again later); a full acknowledgement window opens again with the next ack.
    */
-  private boolean flushLocked() {
+  private boolean flushLocked(SendReport report) {
     Transport t = writable;
     if (t == null) return false;
-    if (setup.write(t, metrics)) return true;
+    if (setup.write(t, report)) return true;
     if (setup.holdsSends()) return false; // the setup is not finished: the rest waits
     List<CompletableFuture<Void>> done = new ArrayList<>();
     boolean blocked = false;
@@ -350,16 +329,16 @@ final class Outbound {
         blocked = !(ackMode && unacked.size() >= ackWindow);
         break;
       }
+      report.wrote(p, replaying);
       if (replaying) {
         replay.pollFirst();
         countUnacknowledged(); // write() counted it in both
-        metrics.resent.incrementAndGet();
       } else {
         outbox.poll();
         if (!waitsForAck(p)) done.add(p.future);
       }
     }
-    metrics.outboxDepth = outbox.size();
+    depth = outbox.size();
     bus.enqueueSucceedAll(done);
     return blocked;
   }
@@ -371,8 +350,6 @@ final class Outbound {
     if (queued > 0 && queued + p.bytes > SEND_BUFFER_HIGH_WATER) return false;
     boolean sent = p.binary != null ? t.sendBinary(p.binary) : t.send(p.text);
     if (!sent) return false; // failing or closing: the failure event follows
-    metrics.messagesSent.incrementAndGet();
-    metrics.bytesSent.addAndGet(p.bytes);
     if (p.request != null) p.request.sentOn = t;
     if (waitsForAck(p)) {
       unacked.addLast(p); // completes on the server's ack
@@ -383,7 +360,15 @@ final class Outbound {
 
   /** Under the lock. Only acknowledgement mode replays what awaits an ack; otherwise replay holds kept requests. */
   private void countUnacknowledged() {
-    metrics.unacknowledged = ackMode ? unacked.size() + replay.size() : 0;
+    unacknowledged = ackMode ? unacked.size() + replay.size() : 0;
+  }
+
+
+  /** Outside the lock, after a locked section: reports what it did, starts the bus, polls a full buffer again. */
+  private void finish(SendReport report, boolean blocked) {
+    report.fire(events);
+    bus.kick();
+    if (blocked) flushLater();
   }
 
   private boolean waitsForAck(Outbox.Pending p) {

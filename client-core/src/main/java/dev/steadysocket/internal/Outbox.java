@@ -25,6 +25,9 @@ final class Outbox {
     final boolean awaitsAck;
 
     final long bytes;
+    /** When {@code send} was called, by {@link Events#stamp()} (0 when nothing observes latencies). */
+    final long queuedAt;
+
     final CompletableFuture<Void> future;
     /** The envelope's id; acknowledgements name it. */
     final @Nullable String id;
@@ -42,7 +45,7 @@ final class Outbox {
         CompletableFuture<Void> future,
         @Nullable String id,
         Requests.@Nullable Request request) {
-      this(text, null, true, bytes, future, id, request);
+      this(text, null, true, bytes, 0, future, id, request);
     }
 
     Pending(
@@ -50,6 +53,7 @@ final class Outbox {
         byte @Nullable [] binary,
         boolean awaitsAck,
         long bytes,
+        long queuedAt,
         CompletableFuture<Void> future,
         @Nullable String id,
         Requests.@Nullable Request request) {
@@ -57,6 +61,7 @@ final class Outbox {
       this.binary = binary;
       this.awaitsAck = awaitsAck;
       this.bytes = bytes;
+      this.queuedAt = queuedAt;
       this.future = future;
       this.id = id;
       this.request = request;

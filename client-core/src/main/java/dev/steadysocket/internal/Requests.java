@@ -36,10 +36,13 @@ final class Requests {
     volatile @Nullable Transport sentOn;
     /** Loop thread only. */
     Scheduler.@Nullable Cancellable timeout;
+    /** When {@code request} was called, by {@link Events#stamp()}. */
+    final long startedAt;
 
-    Request(String id, CompletableFuture<Envelope> reply) {
+    Request(String id, CompletableFuture<Envelope> reply, long startedAt) {
       this.id = id;
       this.reply = reply;
+      this.startedAt = startedAt;
     }
   }
 
@@ -48,8 +51,10 @@ final class Requests {
   private final ListenerBus bus;
   private final Outbound outbound;
   private final LoopTasks tasks;
+  private final Events events;
 
-  Requests(RequestRetention retention, ListenerBus bus, Outbound outbound, LoopTasks tasks) {
+  Requests(RequestRetention retention, ListenerBus bus, Outbound outbound, LoopTasks tasks, Events events) {
+    this.events = events;
     this.retention = retention;
     this.bus = bus;
     this.outbound = outbound;
@@ -61,15 +66,17 @@ final class Requests {
     Envelope req = request.id() != null ? request : request.toBuilder().id(Ids.next()).build();
     String id = req.id();
     CompletableFuture<Envelope> reply = new CompletableFuture<>();
-    Request r = new Request(id, reply);
+    Request r = new Request(id, reply, events.stamp());
     if (pending.putIfAbsent(id, r) != null) {
       reply.completeExceptionally(new IllegalArgumentException("a request with id " + id + " is already waiting"));
       return reply;
     }
+    events.requestStarted(req);
     outbound.send(req, r).whenComplete((ignored, error) -> {
       // Runs where the send future completed: at once on this thread, or on the callback executor.
       if (error != null && pending.remove(id, r)) {
         tasks.post(() -> cancel(r));
+        events.requestFailed(id, error, events.since(r.startedAt));
         reply.completeExceptionally(error);
       }
     });
@@ -88,6 +95,7 @@ final class Requests {
       if (r != null) bus.enqueueCompletion(r.reply, reply, null);
     }
     if (r == null) return false;
+    events.requestCompleted(r.id, reply, events.since(r.startedAt));
     bus.kick();
     // Answered is settled: never written again, whether it waits to be re-sent (RESEND) or for its
     // ack (acknowledgement mode; the reply says the server has it).
@@ -137,7 +145,7 @@ final class Requests {
     synchronized (this) {
       for (Request r : pending.values()) if (take(r, error)) settled.add(r);
     }
-    afterSettling(settled);
+    afterSettling(settled, error);
   }
 
   /** Loop thread: fails {@code r} unless something settled it first. */
@@ -146,7 +154,7 @@ final class Requests {
     synchronized (this) {
       taken = take(r, error);
     }
-    if (taken) afterSettling(java.util.Collections.singletonList(r));
+    if (taken) afterSettling(java.util.Collections.singletonList(r), error);
   }
 
   /** Under {@code this}: removes {@code r} and queues its failure; false if it was settled already. */
@@ -160,7 +168,12 @@ final class Requests {
    * Outside the lock: starts the bus, cancels the timeouts, and withdraws the messages, so a
    * settled request is never written (or, in acknowledgement mode, written again) later.
    */
-  private void afterSettling(List<Request> settled) {
+  private void afterSettling(List<Request> settled, SteadySocketException error) {
+    for (Request r : settled) {
+      long latency = events.since(r.startedAt);
+      if (error instanceof dev.steadysocket.RequestTimeoutException) events.requestTimedOut(r.id, latency);
+      else events.requestFailed(r.id, error, latency);
+    }
     bus.kick();
     for (Request r : settled) {
       cancel(r);

@@ -59,6 +59,15 @@ final class ServerWait {
     }
   }
 
+  /** Whether {@code w}'s wait is still ahead at {@code nowNanos}; if so, the debug log says {@code call} keeps it. */
+  static boolean ahead(@Nullable ServerWait w, long nowNanos, String call) {
+    long remaining = w == null ? 0 : w.remainingNanos(nowNanos);
+    if (remaining <= 0) return false;
+    org.slf4j.LoggerFactory.getLogger("dev.steadysocket.SteadySocket").debug(
+        "{} during the wait the server asked for: attempt {} still starts in {} ms", call, w.attempt, remaining / 1_000_000);
+    return true;
+  }
+
   /** What is left of the wait at {@code nowNanos}; zero or negative once it is over. */
   long remainingNanos(long nowNanos) {
     return notBefore - nowNanos;

@@ -44,14 +44,14 @@ final class SetupGate {
    *
    * @return true if frames wait because OkHttp's buffer is above the high water (poll again)
    */
-  boolean write(Transport t, MetricsRecorder metrics) {
+  boolean write(Transport t, SendReport report) {
     while (!frames.isEmpty()) {
       String f = frames.peekFirst();
       long queued = t.queueSize();
       if (queued > 0 && queued + Utf8.size(f) > Outbound.SEND_BUFFER_HIGH_WATER) return true;
       if (!t.send(f)) return false; // failing or closing: the failure event follows
       frames.pollFirst();
-      metrics.setupSent.incrementAndGet();
+      report.setupWritten();
     }
     return false;
   }

@@ -56,6 +56,7 @@ public final class SocketConfig {
   public boolean resumeStreams;
 
   public final List<SteadySocketListener> listeners = new ArrayList<>();
+  public final List<dev.steadysocket.SocketObserver.Factory> observers = new ArrayList<>();
   public final List<Consumer<ListenerBus>> handlers = new ArrayList<>();
   public @Nullable Executor callbackExecutor;
 
@@ -93,6 +94,7 @@ public final class SocketConfig {
     c.dedupWindow = dedupWindow;
     c.resumeStreams = resumeStreams;
     c.listeners.addAll(listeners);
+    c.observers.addAll(observers);
     c.handlers.addAll(handlers);
     c.callbackExecutor = callbackExecutor;
     c.scheduler = scheduler;

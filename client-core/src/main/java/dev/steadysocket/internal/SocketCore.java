@@ -22,7 +22,6 @@ public final class SocketCore {
   private final Outbound outbound;
   private final Requests requests;
   private final ListenerBus bus;
-  private final MetricsRecorder metrics;
   private final Assembly.Parts parts;
   private final Object heartbeatLock = new Object();
   /** Written under {@link #heartbeatLock} by any thread calling {@link #heartbeat(dev.steadysocket.Heartbeat)}. */
@@ -34,7 +33,6 @@ public final class SocketCore {
     this.outbound = p.outbound;
     this.requests = p.requests;
     this.bus = p.bus;
-    this.metrics = p.metrics;
     this.parts = p;
     this.heartbeat = p.config.heartbeat;
   }
@@ -56,7 +54,12 @@ public final class SocketCore {
   }
 
   public Metrics metrics() {
-    return metrics.snapshot(tasks.nanoTime());
+    return parts.events.recorder.snapshot(outbound, parts.events.failures.get());
+  }
+
+  /** {@code build()}'s thread, once, before the socket is returned: installs the application's observers. */
+  public void observe(java.util.List<dev.steadysocket.SocketObserver> observers) {
+    parts.events.observe(observers);
   }
 
   public CompletableFuture<CloseReason> closeFuture() {

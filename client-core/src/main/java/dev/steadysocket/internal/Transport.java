@@ -73,6 +73,9 @@ public interface Transport {
     /** Called on the reader thread, in frame order. */
     void onBinary(byte[] bytes);
 
+    /** A pong frame arrived. Called on the reader thread; only transports that count pongs call it. */
+    default void onPong() {}
+
     /** The server sent a close frame; the transport has already answered it. */
     void onClosing(int code, String reason);
 
