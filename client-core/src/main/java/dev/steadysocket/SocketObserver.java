@@ -26,8 +26,10 @@ import org.jspecify.annotations.Nullable;
  * socket without an observer measures nothing it does not need for {@link Metrics}.
  *
  * <p><b>Order.</b> Events of one kind of work come in the order it happens: {@link #attemptStarted},
- * the phases, {@link #handshakeResponse}, {@link #connectionOpened} (or {@link #disconnected}) for
- * an attempt; {@link #messageQueued}, {@link #messageWritten} (again when it is re-sent), {@link
+ * the phases, {@link #handshakeResponse}, then {@link #connectionOpened} or {@link #disconnected}
+ * for an attempt — or nothing more if the application abandoned it ({@link #paused}, {@link
+ * #connectionReplaced}, {@link #closed} came first); an open connection ends with {@link
+ * #disconnected}, or on purpose with one of those three; {@link #messageQueued}, {@link #messageWritten} (again when it is re-sent), {@link
  * #messageAcknowledged} for a message; {@link #requestStarted} then exactly one of {@link
  * #requestCompleted}, {@link #requestTimedOut} or {@link #requestFailed} for a request. Events from
  * different threads (a message received while another is written) are not ordered with each other.
@@ -139,7 +141,9 @@ public abstract class SocketObserver {
   public void connectionReplaced() {}
 
   /**
-   * The socket is CLOSED; no event follows. Loop thread.
+   * The socket is CLOSED: the loop's last event, after the failures of what was still queued or
+   * awaited ({@link #messagesFailed}, {@link #requestFailed}). Loop thread. An event already under
+   * way on another thread (a message being decoded) may still arrive.
    *
    * @param reason why, as {@code onClosed} reports it
    */

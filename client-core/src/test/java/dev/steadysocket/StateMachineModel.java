@@ -279,6 +279,8 @@ final class StateMachineModel {
     final Queue callbacks = new Queue(this, false);
     final Queue pool = new Queue(this, true);
     final Observer observer;
+    /** The event SPI's invariants, and a throwing observer before them (isolation), in every history. */
+    final ModelObservers events = new ModelObservers(this::violation);
     final Backoff backoff = Backoff.defaults().withRandom(new Random(7));
     final long floor = backoff.minimum().toNanos();
     /** How long a connection must stay up to end an outage: max(minimum uptime, floor). */
@@ -363,7 +365,9 @@ final class StateMachineModel {
           .outbox(OutboxPolicy.bounded(OUTBOX_MESSAGES, 1 << 20, setup.overflow()))
           .acknowledgedSends(setup.ack())
           .requestRetention(setup.retention())
-          .listener(observer);
+          .listener(observer)
+          .observer(events.throwing)
+          .observer(events.checking);
       if (setup.maxAttempts() >= 0) b.maxReconnectAttempts(setup.maxAttempts());
       // Every mode decides on a dispatch queue the history runs (RunDispatch): policies and token
       // providers are asynchronous, as on SteadySocket's own pool; a refused drain's fallback waits there too.
@@ -1024,6 +1028,7 @@ final class StateMachineModel {
       if (s == CLOSED && clock.pendingTasks() != 0) {
         violation(clock.pendingTasks() + " tasks scheduled after CLOSED");
       }
+      events.check(socket);
       failIfViolated();
     }
 
@@ -1151,6 +1156,7 @@ final class StateMachineModel {
         }
       }
       if (!observer.owedFaults.isEmpty()) violation("listener faults never reported: " + observer.owedFaults);
+      events.checkEnd(socket);
       failIfViolated();
     }
 

@@ -14,26 +14,26 @@ import org.jspecify.annotations.Nullable;
  * {@link Events} funnel. Events arrive on many threads (readers, sending threads, the loop, the
  * callback executor), so every counter is atomic; the disconnected clock is the loop's alone.
  * The gauges (outbox depth, unacknowledged messages) are not events: {@link #snapshot} reads them
- * from their owner, {@link Outbound}.
+ * from their owner, {@link Outbound}. Fields are package-private for tests only; nothing else writes them.
  */
 final class MetricsRecorder extends SocketObserver {
-  private final AtomicLong connectionAttempts = new AtomicLong();
-  private final AtomicLong reconnects = new AtomicLong();
-  private final AtomicLong messagesReceived = new AtomicLong();
-  private final AtomicLong bytesReceived = new AtomicLong();
-  private final AtomicLong messagesSent = new AtomicLong();
-  private final AtomicLong bytesSent = new AtomicLong();
-  private final AtomicLong dropped = new AtomicLong();
-  private final AtomicLong decodeErrors = new AtomicLong();
-  private final AtomicLong duplicatesDropped = new AtomicLong();
-  private final AtomicLong resent = new AtomicLong();
-  private final AtomicLong setupSent = new AtomicLong();
-  private final AtomicLong callbacksRejected = new AtomicLong();
-  private volatile long heartbeatRttNanos = -1;
+  final AtomicLong connectionAttempts = new AtomicLong();
+  final AtomicLong reconnects = new AtomicLong();
+  final AtomicLong messagesReceived = new AtomicLong();
+  final AtomicLong bytesReceived = new AtomicLong();
+  final AtomicLong messagesSent = new AtomicLong();
+  final AtomicLong bytesSent = new AtomicLong();
+  final AtomicLong dropped = new AtomicLong();
+  final AtomicLong decodeErrors = new AtomicLong();
+  final AtomicLong duplicatesDropped = new AtomicLong();
+  final AtomicLong resent = new AtomicLong();
+  final AtomicLong setupSent = new AtomicLong();
+  final AtomicLong callbacksRejected = new AtomicLong();
+  volatile long heartbeatRttNanos = -1;
   /** Accumulated time not OPEN, excluding the current stretch. Loop thread writes. */
-  private volatile long disconnectedNanos;
+  volatile long disconnectedNanos;
   /** Start of the current not-OPEN stretch, or -1 while OPEN, before connect() and after CLOSED. */
-  private volatile long disconnectedSince = -1;
+  volatile long disconnectedSince = -1;
 
   private final LoopTasks clock;
   /** Loop thread only. */

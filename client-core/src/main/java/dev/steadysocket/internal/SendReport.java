@@ -16,7 +16,8 @@ final class SendReport {
   private @Nullable List<Boolean> again;
 
   private Outbox.@Nullable Pending acked;
-  private int setupWritten;
+  /** Setup messages written (package-private: read by tests). */
+  int setupWritten;
 
   /** Under the lock: {@code p} was handed to the transport. */
   void wrote(Outbox.Pending p, boolean resent) {

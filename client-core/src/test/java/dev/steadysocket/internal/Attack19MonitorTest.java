@@ -23,7 +23,7 @@ class Attack19MonitorTest {
   final BiConsumer<Connection, Duration> onDead = (c, silence) -> dead.add(c);
 
   Connection open() {
-    Connection c = new Connection(null, tasks, null, null, 1);
+    Connection c = new Connection(null, tasks, null, null, TestEvents.of(tasks), 1);
     c.transport = transport;
     c.openedNanos = scheduler.nanoTime();
     return c;
@@ -38,7 +38,7 @@ class Attack19MonitorTest {
    */
   @Test
   void aCheckThatFindsTheReaderHeldIsNeverJudgedOnceItIsReleased() {
-    HeartbeatMonitor m = new HeartbeatMonitor(Heartbeat.disabled(), tasks, MessageCodec.jackson(), () -> false);
+    HeartbeatMonitor m = new HeartbeatMonitor(Heartbeat.disabled(), tasks, MessageCodec.jackson(), () -> false, TestEvents.of(tasks));
     Connection c = open();
     m.start(c, onDead);
     m.checkNow(5 * SECOND);

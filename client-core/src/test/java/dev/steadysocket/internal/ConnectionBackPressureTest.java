@@ -35,8 +35,8 @@ class ConnectionBackPressureTest {
   final FakeScheduler scheduler = new FakeScheduler();
   final LoopTasks tasks = new LoopTasks(scheduler);
   final ExecutorService callbackThread = Executors.newSingleThreadExecutor();
-  final ListenerBus bus = new ListenerBus(callbackThread, false, Runnable::run, new AtomicLong());
-  final Connection c = new Connection(null, tasks, null, bus, 1);
+  final ListenerBus bus = new ListenerBus(callbackThread, false, Runnable::run, n -> {});
+  final Connection c = new Connection(null, tasks, null, bus, TestEvents.of(tasks), 1);
   /** Deliveries that started (the listener took the message). */
   final Semaphore started = new Semaphore(0);
   /** Deliveries the test lets finish. */
@@ -187,9 +187,9 @@ class ConnectionBackPressureTest {
   @Test
   void framesThatArriveBeforeOpenAreDeliveredRightAfterTheOpenState() {
     List<String> events = new ArrayList<>();
-    ListenerBus inline = new ListenerBus(Runnable::run, false, Runnable::run, new AtomicLong());
+    ListenerBus inline = new ListenerBus(Runnable::run, false, Runnable::run, n -> {});
     inline.addListener(new RecordingListener().journal("l", events));
-    Connection early = new Connection(null, tasks, null, inline, 2);
+    Connection early = new Connection(null, tasks, null, inline, TestEvents.of(tasks), 2);
     early.deliver(() -> events.add("frame"), 5);
     assertEquals(List.of(), events, "held back until OPEN is published");
     early.publishOpen(ConnectionState.CONNECTING);
@@ -199,15 +199,15 @@ class ConnectionBackPressureTest {
   @Test
   void everyTextAndBinaryFrameIsCountedForTheHeartbeat() {
     List<String> events = new ArrayList<>();
-    ListenerBus inline = new ListenerBus(Runnable::run, false, Runnable::run, new AtomicLong());
+    ListenerBus inline = new ListenerBus(Runnable::run, false, Runnable::run, n -> {});
     inline.addListener(new RecordingListener().journal("l", events));
-    MetricsRecorder metrics = new MetricsRecorder();
-    Outbound outbound = new Outbound(OutboxPolicy.defaults(), MessageCodec.jackson(), false, inline, metrics, tasks);
-    Inbound inbound = new Inbound(MessageCodec.jackson(), inline, metrics, new InboundLedger(0, false), outbound,
+    Events funnel = TestEvents.of(tasks);
+    Outbound outbound = new Outbound(OutboxPolicy.defaults(), MessageCodec.jackson(), false, inline, funnel, tasks);
+    Inbound inbound = new Inbound(MessageCodec.jackson(), inline, funnel, new InboundLedger(0, false), outbound,
         false, tasks);
-    inbound.requests(new Requests(RequestRetention.FAIL, inline, outbound, tasks),
+    inbound.requests(new Requests(RequestRetention.FAIL, inline, outbound, tasks, funnel),
         new Setups(outbound, MessageCodec.jackson(), Runnable::run, tasks, inline));
-    Connection counted = new Connection(null, tasks, inbound, inline, 3);
+    Connection counted = new Connection(null, tasks, inbound, inline, TestEvents.of(tasks), 3);
     counted.publishOpen(ConnectionState.CONNECTING);
     counted.onText("{\"type\":\"tick\"}");
     assertEquals(1, counted.framesReceived);

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class DeciderTest {
   final FakeScheduler scheduler = new FakeScheduler();
   final LoopTasks tasks = new LoopTasks(scheduler);
-  final ListenerBus bus = new ListenerBus(Runnable::run, true, Runnable::run, new AtomicLong());
+  final ListenerBus bus = new ListenerBus(Runnable::run, true, Runnable::run, n -> {});
   final List<Throwable> errors = new ArrayList<>();
   final ArrayDeque<Runnable> dispatched = new ArrayDeque<>();
   final Executor dispatch = dispatched::add;

@@ -34,7 +34,7 @@ class DialerTest {
   };
 
   Connection attempt(long id) {
-    return new Connection(null, tasks, null, null, id);
+    return new Connection(null, tasks, null, null, TestEvents.of(tasks), id);
   }
 
   Dialer dialer(TokenProvider provider, InboundLedger ledger) {

@@ -27,13 +27,13 @@ abstract class HeartbeatMonitorFixture {
 
   /** A connection as the monitor sees it: opened now on {@link #transport}. */
   Connection open() {
-    Connection c = new Connection(null, tasks, null, null, 1);
+    Connection c = new Connection(null, tasks, null, null, TestEvents.of(tasks), 1);
     c.transport = transport;
     c.openedNanos = scheduler.nanoTime();
     return c;
   }
 
   HeartbeatMonitor monitor(Heartbeat h) {
-    return new HeartbeatMonitor(h, tasks, MessageCodec.jackson(), () -> false);
+    return new HeartbeatMonitor(h, tasks, MessageCodec.jackson(), () -> false, TestEvents.of(tasks));
   }
 }

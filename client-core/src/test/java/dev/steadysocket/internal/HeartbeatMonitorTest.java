@@ -103,7 +103,7 @@ class HeartbeatMonitorTest extends HeartbeatMonitorFixture {
   @Test
   void disabledOrWithoutATransportNothingIsScheduled() {
     monitor(Heartbeat.disabled()).start(open(), onDead);
-    Connection noTransport = new Connection(null, tasks, null, null, 2);
+    Connection noTransport = new Connection(null, tasks, null, null, TestEvents.of(tasks), 2);
     monitor(Heartbeat.defaults()).start(noTransport, onDead);
     assertEquals(0, scheduler.pendingTasks());
   }
@@ -119,7 +119,7 @@ class HeartbeatMonitorTest extends HeartbeatMonitorFixture {
     assertEquals(0, scheduler.pendingTasks(), "the tick");
 
     FakeTransports.Fake second = new FakeTransports.Fake();
-    Connection c2 = new Connection(null, tasks, null, null, 3);
+    Connection c2 = new Connection(null, tasks, null, null, TestEvents.of(tasks), 3);
     c2.transport = second;
     c2.openedNanos = scheduler.nanoTime() - 15 * SECOND; // round 1 is overdue, round 2 is due in 5 s
     m.start(c2, onDead);
@@ -158,7 +158,7 @@ class HeartbeatMonitorTest extends HeartbeatMonitorFixture {
       }
     };
     HeartbeatMonitor m = new HeartbeatMonitor(
-        Heartbeat.every(Duration.ofSeconds(30)).withTimeout(Duration.ofSeconds(10)), tasks, failing, () -> false);
+        Heartbeat.every(Duration.ofSeconds(30)).withTimeout(Duration.ofSeconds(10)), tasks, failing, () -> false, TestEvents.of(tasks));
     Connection c = open();
     List<Connection> died = new ArrayList<>();
     m.start(c, (x, silence) -> died.add(x));

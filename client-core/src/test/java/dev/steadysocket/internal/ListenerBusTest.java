@@ -42,7 +42,7 @@ class ListenerBusTest {
   final List<String> events = new ArrayList<>();
   final AtomicLong rejected = new AtomicLong();
   final Switchable executor = new Switchable();
-  final ListenerBus bus = new ListenerBus(executor, false, Runnable::run, rejected);
+  final ListenerBus bus = new ListenerBus(executor, false, Runnable::run, rejected::addAndGet);
   final RecordingListener a = new RecordingListener().journal("a", events);
   final RecordingListener b = new RecordingListener().journal("b", events);
 
@@ -63,7 +63,7 @@ class ListenerBusTest {
         "a: Error(SteadySocketException: reset)", "b: Error(SteadySocketException: reset)"), events);
     assertSame(cause, a.errors().get(0));
     assertFalse(bus.isSharedDispatch());
-    assertTrue(new ListenerBus(Runnable::run, true, Runnable::run, rejected).isSharedDispatch());
+    assertTrue(new ListenerBus(Runnable::run, true, Runnable::run, rejected::addAndGet).isSharedDispatch());
   }
 
   @Test
@@ -214,7 +214,7 @@ class ListenerBusTest {
     bus.binary(bytes).run();
     assertNotSame(a.recorded(RecordingListener.Binary.class).get(0).bytes, b.recorded(RecordingListener.Binary.class).get(0).bytes);
     assertEquals(3, a.recorded(RecordingListener.Binary.class).get(0).bytes.length);
-    ListenerBus single = new ListenerBus(Runnable::run, true, Runnable::run, rejected);
+    ListenerBus single = new ListenerBus(Runnable::run, true, Runnable::run, rejected::addAndGet);
     RecordingListener only = new RecordingListener().journal("only", events);
     single.addListener(only);
     single.binary(bytes).run();

@@ -35,7 +35,7 @@ class OkHttpTransportFactoryTest {
     base = client.addInterceptor(server).build();
     Request request = new Request.Builder().url("http://example.invalid/feed").build();
     new OkHttpTransportFactory(base, request, 5_000, 1_000, 1 << 20, false, java.util.List.of(),
-        dev.steadysocket.Compression.defaults(), Runnable::run, System::nanoTime)
+        dev.steadysocket.Compression.defaults(), Runnable::run, System::nanoTime, TestEvents.of(null))
         .connect(false, Map.of(), events);
   }
 

@@ -78,7 +78,7 @@ class OkHttpTransportTest {
     if (!server.getStarted()) server.start();
     Request request = new Request.Builder().url(server.url("/feed")).header("X-Fixed", "yes").build();
     return new OkHttpTransportFactory(client, request, 5_000, 1_000, 16 << 20, false, java.util.List.of(),
-        compression, Runnable::run, System::nanoTime);
+        compression, Runnable::run, System::nanoTime, TestEvents.of(null));
   }
 
   // #20: every clock the core reads is its scheduler's, the guarded socket's progress clock too
@@ -89,7 +89,7 @@ class OkHttpTransportTest {
     Request request = new Request.Builder().url(server.url("/feed")).build();
     long[] virtual = {7_000_000_000L};
     OkHttpTransport t = (OkHttpTransport) new OkHttpTransportFactory(base, request, 5_000, 1_000, 16 << 20, false,
-        java.util.List.of(), Compression.defaults(), Runnable::run, () -> virtual[0]).connect(false, Map.of(), events);
+        java.util.List.of(), Compression.defaults(), Runnable::run, () -> virtual[0], TestEvents.of(null)).connect(false, Map.of(), events);
     assertEquals("open", events.next(), String.valueOf(events.failure));
     assertEquals(7_000_000_000L, t.guard.outbound.nanoTime());
     assertEquals(7_000_000_000L, t.guard.outbound.lastProgressNanos(), "stamped at creation by the socket's clock");

@@ -48,12 +48,13 @@ class OutboundTest {
 
   final FakeScheduler scheduler = new FakeScheduler();
   final LoopTasks tasks = new LoopTasks(scheduler);
-  final ListenerBus bus = new ListenerBus(Runnable::run, true, Runnable::run, new AtomicLong());
-  final MetricsRecorder metrics = new MetricsRecorder();
+  final ListenerBus bus = new ListenerBus(Runnable::run, true, Runnable::run, n -> {});
+  final MetricsRecorder metrics = new MetricsRecorder(tasks);
+  final Events events = new Events(metrics, tasks);
   final TypeCodec codec = new TypeCodec();
 
   Outbound outbound(OutboxPolicy policy, boolean ackMode) {
-    return new Outbound(policy, codec, ackMode, bus, metrics, tasks);
+    return new Outbound(policy, codec, ackMode, bus, events, tasks);
   }
 
   Outbound outbound() {
@@ -85,14 +86,14 @@ class OutboundTest {
     Outbound o = outbound();
     CompletableFuture<Void> a = send(o, "a"), b = send(o, "bb");
     assertFalse(a.isDone());
-    assertEquals(2, metrics.outboxDepth);
+    assertEquals(2, o.depth);
     assertEquals(0, scheduler.pendingTasks(), "no drain timer while nothing is writable");
     FakeTransports.Fake t = new FakeTransports.Fake();
     o.attach(t, null, List.of(), false);
     assertEquals(List.of("a", "bb"), t.sent);
     assertSucceeded(a);
     assertSucceeded(b);
-    assertEquals(0, metrics.outboxDepth);
+    assertEquals(0, o.depth);
     assertEquals(2, metrics.messagesSent.get());
     assertEquals(3, metrics.bytesSent.get());
     CompletableFuture<Void> c = send(o, "c");
@@ -191,9 +192,9 @@ class OutboundTest {
   void attachWritesTheResumeFrameAndResentRequestsBeforeTheOutbox() {
     Outbound o = outbound();
     CompletableFuture<Void> queued = send(o, "queued");
-    Requests.Request kept = new Requests.Request("r1", new CompletableFuture<>());
+    Requests.Request kept = new Requests.Request("r1", new CompletableFuture<>(), 0);
     kept.message = new Outbox.Pending("request-r1", 10, new CompletableFuture<>(), "r1", kept);
-    Requests.Request unsent = new Requests.Request("r2", new CompletableFuture<>());
+    Requests.Request unsent = new Requests.Request("r2", new CompletableFuture<>(), 0);
     FakeTransports.Fake t = new FakeTransports.Fake();
     o.attach(t, "resume", List.of(kept, unsent), false);
     assertEquals(List.of("resume", "request-r1", "queued"), t.sent);
@@ -215,7 +216,7 @@ class OutboundTest {
     Outbound o = outbound();
     FakeTransports.Fake t = new FakeTransports.Fake();
     o.attach(t, null, List.of(), false);
-    Requests.Request r = new Requests.Request("r", new CompletableFuture<>());
+    Requests.Request r = new Requests.Request("r", new CompletableFuture<>(), 0);
     CompletableFuture<Void> f = o.send(Envelope.builder("req").id("r").build(), r);
     assertSucceeded(f);
     assertNotNull(r.message);
@@ -248,7 +249,7 @@ class OutboundTest {
     assertEquals("socket closed before the message was sent", failure(a).getMessage());
     assertInstanceOf(SocketClosedException.class, failure(b));
     assertEquals(2, metrics.dropped.get());
-    assertEquals(0, metrics.outboxDepth);
+    assertEquals(0, o.depth);
     t.queueSize = 0;
     o.flush();
     assertEquals(List.of(), t.sent, "nothing is writable after CLOSED");
@@ -274,7 +275,7 @@ class OutboundTest {
     Throwable evicted = failure(old);
     assertTrue(evicted.getMessage().startsWith("outbox full, oldest message dropped ("), evicted.getMessage());
     assertEquals(2, metrics.dropped.get());
-    assertEquals(1, metrics.outboxDepth);
+    assertEquals(1, drop.depth);
   }
 
   @Test
@@ -290,7 +291,7 @@ class OutboundTest {
     codec.fail = null;
     codec.error = new StackOverflowError();
     assertInstanceOf(StackOverflowError.class, failure(send(o, "a")).getCause());
-    assertEquals(0, metrics.outboxDepth);
+    assertEquals(0, o.depth);
   }
 
   @Test
@@ -314,12 +315,12 @@ class OutboundTest {
     assertNotNull(sent.id(), "ack mode needs an id");
     assertEquals("true", sent.metaText(InboundLedger.META_ACK));
     assertFalse(f.isDone(), "written is not acknowledged");
-    assertEquals(1, metrics.unacknowledged);
+    assertEquals(1, o.unacknowledged);
     o.acked("someone else's");
     assertFalse(f.isDone());
     o.acked(sent.id());
     assertSucceeded(f);
-    assertEquals(0, metrics.unacknowledged);
+    assertEquals(0, o.unacknowledged);
     o.acked(sent.id()); // a duplicate ack changes nothing
     CompletableFuture<Void> keepsId = send(o, "b");
     assertEquals("b", codec.encoded.get(1).id());
@@ -335,15 +336,15 @@ class OutboundTest {
     assertEquals(List.of("a", "b"), t.sent);
     scheduler.advanceByNanos(Outbound.DRAIN_POLL_NANOS);
     assertEquals(0, scheduler.pendingTasks(), "a full window is not polled again: the next ack opens it");
-    assertEquals(2, metrics.unacknowledged);
-    assertEquals(1, metrics.outboxDepth);
+    assertEquals(2, o.unacknowledged);
+    assertEquals(1, o.depth);
     o.acked("b");
     assertSucceeded(b);
     assertFalse(a.isDone());
     assertEquals(List.of("a", "b", "c"), t.sent);
     assertFalse(c.isDone());
-    assertEquals(2, metrics.unacknowledged);
-    assertEquals(0, metrics.outboxDepth);
+    assertEquals(2, o.unacknowledged);
+    assertEquals(0, o.depth);
   }
 
   @Test
@@ -385,23 +386,23 @@ class OutboundTest {
     FakeTransports.Fake second = new FakeTransports.Fake();
     second.acceptSends = false;
     o.attach(second, null, List.of(), false);
-    assertEquals(2, metrics.unacknowledged + 0 * metrics.outboxDepth);
+    assertEquals(2, o.unacknowledged + 0 * o.depth);
     CompletableFuture<Void> d = send(o, "d");
     assertEquals(List.of(), second.sent);
     assertFalse(d.isDone(), "the lane stays closed while replays wait");
     o.acked("a"); // the server had it before the connection was lost
     assertSucceeded(a);
-    assertEquals(1, metrics.unacknowledged);
+    assertEquals(1, o.unacknowledged);
     second.acceptSends = true;
     o.flush();
     assertEquals(List.of("b", "c", "d"), second.sent, "replays first, then the outbox");
     assertEquals(1, metrics.resent.get());
-    assertEquals(3, metrics.unacknowledged);
+    assertEquals(3, o.unacknowledged);
     assertFalse(b.isDone() || c.isDone());
     o.failAll();
     assertEquals("socket closed before the server acknowledged the message", failure(b).getMessage());
     assertInstanceOf(SocketClosedException.class, failure(c));
-    assertEquals(0, metrics.unacknowledged);
+    assertEquals(0, o.unacknowledged);
     assertEquals(3, metrics.dropped.get());
   }
 
@@ -414,7 +415,7 @@ class OutboundTest {
     send(o, "b");
     o.failAll();
     o.acked("a");
-    assertEquals(0, metrics.unacknowledged);
+    assertEquals(0, o.unacknowledged);
   }
 
   @Test
@@ -425,14 +426,14 @@ class OutboundTest {
     send(o, "a");
     send(o, "b");
     o.detach(first);
-    assertEquals(2, metrics.unacknowledged);
+    assertEquals(2, o.unacknowledged);
     FakeTransports.Fake second = new FakeTransports.Fake();
     second.sendsLeft = 1; // it starts closing after one frame
     o.attach(second, null, List.of(), false);
     assertEquals(List.of("a"), second.sent);
-    assertEquals(2, metrics.unacknowledged, "a written again, b still waiting: two, not three");
+    assertEquals(2, o.unacknowledged, "a written again, b still waiting: two, not three");
     o.acked("a");
-    assertEquals(1, metrics.unacknowledged);
+    assertEquals(1, o.unacknowledged);
   }
 
   @Test
@@ -450,7 +451,7 @@ class OutboundTest {
     assertInstanceOf(SocketClosedException.class, failure(b));
     assertInstanceOf(SocketClosedException.class, failure(c));
     o.acked("a"); // nothing is tracked any more: the metric stays at zero
-    assertEquals(0, metrics.unacknowledged);
+    assertEquals(0, o.unacknowledged);
     assertEquals(3, metrics.dropped.get());
   }
 
@@ -459,13 +460,13 @@ class OutboundTest {
   @Test
   void withdrawTakesAMessageOutOfTheOutbox() {
     Outbound o = outbound();
-    Requests.Request r = new Requests.Request("r", new CompletableFuture<>());
+    Requests.Request r = new Requests.Request("r", new CompletableFuture<>(), 0);
     CompletableFuture<Void> f = o.send(Envelope.builder("req").id("r").build(), r);
     CompletableFuture<Void> other = send(o, "other");
-    assertEquals(2, metrics.outboxDepth);
+    assertEquals(2, o.depth);
     o.withdraw(r.message);
     assertEquals("withdrawn: the request was settled", failure(f).getMessage());
-    assertEquals(1, metrics.outboxDepth);
+    assertEquals(1, o.depth);
     o.withdraw(r.message); // again: nothing
     FakeTransports.Fake t = new FakeTransports.Fake();
     o.attach(t, null, List.of(), false);
@@ -478,18 +479,18 @@ class OutboundTest {
     Outbound o = outbound(OutboxPolicy.bounded(1, 1000, Overflow.REJECT_NEW), true);
     FakeTransports.Fake t = new FakeTransports.Fake();
     o.attach(t, null, List.of(), false);
-    Requests.Request r = new Requests.Request("r", new CompletableFuture<>());
+    Requests.Request r = new Requests.Request("r", new CompletableFuture<>(), 0);
     CompletableFuture<Void> f = o.send(Envelope.builder("req").id("r").build(), r);
     CompletableFuture<Void> next = send(o, "next");
     assertEquals(List.of("req"), t.sent);
     o.withdraw(r.message);
     assertInstanceOf(SocketClosedException.class, failure(f));
-    assertEquals(0, metrics.unacknowledged, "the window does not count it any more");
+    assertEquals(0, o.unacknowledged, "the window does not count it any more");
     o.flush();
     assertEquals(List.of("req", "next"), t.sent, "the window opened");
     assertFalse(next.isDone());
 
-    Requests.Request r2 = new Requests.Request("r2", new CompletableFuture<>());
+    Requests.Request r2 = new Requests.Request("r2", new CompletableFuture<>(), 0);
     Outbound o2 = outbound(OutboxPolicy.defaults(), true);
     FakeTransports.Fake first = new FakeTransports.Fake();
     o2.attach(first, null, List.of(), false);
@@ -500,7 +501,7 @@ class OutboundTest {
     o2.attach(second, null, List.of(), false); // both wait to be replayed
     o2.withdraw(r2.message);
     assertInstanceOf(SocketClosedException.class, failure(f2));
-    assertEquals(1, metrics.unacknowledged);
+    assertEquals(1, o.unacknowledged);
     second.acceptSends = true;
     o2.flush();
     assertEquals(List.of("other"), second.sent, "a withdrawn request is not replayed");

@@ -27,12 +27,13 @@ class RequestsTest {
 
   final FakeScheduler scheduler = new FakeScheduler();
   final LoopTasks tasks = new LoopTasks(scheduler);
-  final ListenerBus bus = new ListenerBus(Runnable::run, true, Runnable::run, new AtomicLong());
-  final MetricsRecorder metrics = new MetricsRecorder();
-  final Outbound outbound = new Outbound(OutboxPolicy.defaults(), MessageCodec.jackson(), false, bus, metrics, tasks);
+  final ListenerBus bus = new ListenerBus(Runnable::run, true, Runnable::run, n -> {});
+  final MetricsRecorder metrics = new MetricsRecorder(tasks);
+  final Events events = new Events(metrics, tasks);
+  final Outbound outbound = new Outbound(OutboxPolicy.defaults(), MessageCodec.jackson(), false, bus, events, tasks);
 
   Requests requests(RequestRetention retention) {
-    return new Requests(retention, bus, outbound, tasks);
+    return new Requests(retention, bus, outbound, tasks, events);
   }
 
   static Envelope req(String id) {
@@ -81,7 +82,7 @@ class RequestsTest {
     CompletableFuture<Envelope> first = r.request(req("dup"), TIMEOUT);
     CompletableFuture<Envelope> second = r.request(req("dup"), TIMEOUT);
     assertTrue(second.isCompletedExceptionally());
-    assertEquals(1, metrics.outboxDepth, "the duplicate is not sent");
+    assertEquals(1, outbound.depth, "the duplicate is not sent");
     assertFalse(first.isDone());
     assertTrue(r.reply("dup", answer("dup")));
     assertTrue(first.isDone() && !first.isCompletedExceptionally());
@@ -97,7 +98,7 @@ class RequestsTest {
     RequestTimeoutException e = assertInstanceOf(RequestTimeoutException.class, VirtualTime.failure(f));
     assertEquals("slow", e.requestId());
     assertTrue(r.isEmpty());
-    assertEquals(0, metrics.outboxDepth, "withdrawn from the outbox");
+    assertEquals(0, outbound.depth, "withdrawn from the outbox");
     FakeTransports.Fake t = new FakeTransports.Fake();
     outbound.attach(t, null, List.of(), false);
     assertEquals(List.of(), t.sent);
@@ -182,7 +183,7 @@ class RequestsTest {
     assertSame(closed, VirtualTime.failure(b));
     assertTrue(r.isEmpty());
     assertEquals(0, scheduler.pendingTasks());
-    assertEquals(0, metrics.outboxDepth);
+    assertEquals(0, outbound.depth);
     r.failAll(closed); // nothing left
   }
 }

@@ -13,16 +13,16 @@ import org.junit.jupiter.api.Test;
 class SetupGateTest {
   private final SetupGate gate = new SetupGate();
   private final FakeTransports.Fake t = new FakeTransports.Fake();
-  private final MetricsRecorder metrics = new MetricsRecorder();
+  private final SendReport report = new SendReport();
 
   @Test
   void writesWhileTheBufferStaysAtOrBelowTheHighWater() {
     String frame = "0123456789";
     t.queueSize = Outbound.SEND_BUFFER_HIGH_WATER - frame.length(); // exactly at the high water after it
     gate.update(true, List.of(frame), false, 0);
-    assertFalse(gate.write(t, metrics), "written: not above the high water");
+    assertFalse(gate.write(t, report), "written: not above the high water");
     assertEquals(List.of(frame), t.sent);
-    assertEquals(1, metrics.setupSent.get());
+    assertEquals(1, report.setupWritten);
     assertFalse(gate.holdsSends());
   }
 
@@ -30,11 +30,11 @@ class SetupGateTest {
   void holdsBackAFrameThatWouldGoAboveTheHighWater() {
     t.queueSize = Outbound.SEND_BUFFER_HIGH_WATER - 5;
     gate.update(true, List.of("0123456789"), false, 0);
-    assertTrue(gate.write(t, metrics), "blocked: poll again");
+    assertTrue(gate.write(t, report), "blocked: poll again");
     assertTrue(t.sent.isEmpty());
     assertTrue(gate.holdsSends(), "a frame still waiting holds newer messages");
     t.queueSize = 0;
-    assertFalse(gate.write(t, metrics));
+    assertFalse(gate.write(t, report));
     assertEquals(1, t.sent.size());
   }
 
@@ -42,9 +42,9 @@ class SetupGateTest {
   void aTransportThatRefusesKeepsTheFrameAndReportsNoBackPressure() {
     t.acceptSends = false;
     gate.update(true, List.of("x"), false, 0);
-    assertFalse(gate.write(t, metrics), "failing, not full: the failure event follows");
+    assertFalse(gate.write(t, report), "failing, not full: the failure event follows");
     assertTrue(gate.holdsSends());
-    assertEquals(0, metrics.setupSent.get());
+    assertEquals(0, report.setupWritten);
   }
 
   @Test
@@ -56,7 +56,7 @@ class SetupGateTest {
     gate.update(true, List.of("old"), true, 0);
     gate.reset(false);
     assertFalse(gate.holdsSends(), "a frame for the old connection is not written on the new one");
-    assertFalse(gate.write(t, metrics));
+    assertFalse(gate.write(t, report));
     assertTrue(t.sent.isEmpty());
   }
 
@@ -64,7 +64,7 @@ class SetupGateTest {
   void aFrameLargerThanTheHighWaterIsWrittenWhenNothingElseWaits() {
     String big = "x".repeat((int) Outbound.SEND_BUFFER_HIGH_WATER + 1);
     gate.update(true, List.of(big), false, 0);
-    assertFalse(gate.write(t, metrics), "an empty buffer takes any frame (OkHttp's own limit is 16 MiB)");
+    assertFalse(gate.write(t, report), "an empty buffer takes any frame (OkHttp's own limit is 16 MiB)");
     assertEquals(1, t.sent.size());
   }
 }

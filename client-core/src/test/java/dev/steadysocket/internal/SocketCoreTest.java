@@ -516,7 +516,7 @@ class SocketCoreTest {
 
   @Test
   void aConnectionNamesItself() {
-    assertEquals("connection #7", new Connection(null, null, null, null, 7).toString());
+    assertEquals("connection #7", new Connection(null, null, null, null, TestEvents.of(null), 7).toString());
   }
 
   @Test
