@@ -251,6 +251,7 @@ public final class FakeTransports implements Transport.Factory {
     public void pong() {
       lifeSigns++;
       pongs++;
+      if (listener != null) listener.onPong();
     }
 
     /** The server sends a close frame and then finishes the handshake. */
