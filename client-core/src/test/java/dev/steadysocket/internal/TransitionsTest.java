@@ -84,7 +84,7 @@ class TransitionsTest {
   /** ConnectionState's Javadoc lists the table, one edge per line, in its order. */
   @Test
   void theEnumsJavadocListsTheTable() throws IOException {
-    Path source = Paths.get(System.getProperty("basedir", "client-core"))
+    Path source = Paths.get(System.getProperty("basedir", Files.isDirectory(Paths.get("src/main/java")) ? "." : "client-core"))
         .resolve("src/main/java/dev/steadysocket/ConnectionState.java");
     String text = new String(Files.readAllBytes(source), StandardCharsets.UTF_8);
     String pre = text.substring(text.indexOf("<pre>") + 5, text.indexOf("</pre>"));
