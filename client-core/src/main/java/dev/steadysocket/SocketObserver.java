@@ -82,7 +82,9 @@ public abstract class SocketObserver {
 
   /**
    * A phase of the current attempt ended successfully. OkHttp's dispatcher thread. Only attempts
-   * made through SteadySocket's own OkHttp transport report phases.
+   * made through SteadySocket's own OkHttp transport report phases. An attempt the socket gave up
+   * on (timed out, replaced) may still be connecting: its late phases can arrive after the next
+   * {@link #attemptStarted}.
    *
    * @param phase which phase
    * @param durationNanos how long it took
@@ -143,7 +145,9 @@ public abstract class SocketObserver {
   /**
    * The socket is CLOSED: the loop's last event, after the failures of what was still queued or
    * awaited ({@link #messagesFailed}, {@link #requestFailed}). Loop thread. An event already under
-   * way on another thread (a message being decoded) may still arrive.
+   * way on another thread (a message being decoded) may still arrive, and so do the events of a
+   * {@code send} or {@code request} called after the close, which fail at once ({@link
+   * #messageQueued} then {@link #messagesFailed}; {@link #requestStarted} then {@link #requestFailed}).
    *
    * @param reason why, as {@code onClosed} reports it
    */

@@ -67,11 +67,14 @@ final class Requests {
     String id = req.id();
     CompletableFuture<Envelope> reply = new CompletableFuture<>();
     Request r = new Request(id, reply, events.stamp());
+    // Started before it is published: once in the table, a reply, a timeout or the close may end it.
+    events.requestStarted(req);
     if (pending.putIfAbsent(id, r) != null) {
-      reply.completeExceptionally(new IllegalArgumentException("a request with id " + id + " is already waiting"));
+      IllegalArgumentException duplicate = new IllegalArgumentException("a request with id " + id + " is already waiting");
+      events.requestFailed(id, duplicate, 0);
+      reply.completeExceptionally(duplicate);
       return reply;
     }
-    events.requestStarted(req);
     outbound.send(req, r).whenComplete((ignored, error) -> {
       // Runs where the send future completed: at once on this thread, or on the callback executor.
       if (error != null && pending.remove(id, r)) {

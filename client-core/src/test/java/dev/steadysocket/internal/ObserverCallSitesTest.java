@@ -206,6 +206,34 @@ class ObserverCallSitesTest {
   }
 
   @Test
+  void aRequestIsStartedBeforeAnythingCanEndItAndADuplicateIdEndsAtOnce() {
+    SocketCore s = build(config());
+    // Started before it is in the table, where a reply, a timeout or a racing close may end it on
+    // another thread (the opentelemetry module's SpiRequestOrderTest saw [failed r1, started r1]);
+    // a duplicate id is a request that starts and fails at once.
+    s.request(Envelope.builder("q").id("r1").build(), Duration.ofSeconds(5));
+    s.request(Envelope.builder("q").id("r1").build(), Duration.ofSeconds(5));
+    assertEquals(List.of("request r1", "request r1", "request failed r1"), only("request"));
+  }
+
+  @Test
+  void beforeSendMayAddToARequestButNotChangeItsId() {
+    SocketCore s = build(config());
+    s.observe(List.of(new SocketObserver() {
+      @Override public Envelope beforeSend(Envelope e) { return e.toBuilder().id("changed").meta("m", "1").build(); }
+    }));
+    s.connect();
+    scheduler.runUntilIdle();
+    transports.last().open();
+    scheduler.runUntilIdle();
+    s.request(Envelope.builder("q").id("r1").build(), Duration.ofSeconds(5));
+    s.send(Envelope.builder("e").id("e1").build());
+    List<String> sent = transports.last().sentMessages();
+    assertTrue(sent.get(0).contains("\"id\":\"r1\"") && !sent.get(0).contains("\"m\""), "the request as sent: " + sent.get(0));
+    assertTrue(sent.get(1).contains("\"id\":\"changed\"") && sent.get(1).contains("\"m\":\"1\""), "a send as changed: " + sent.get(1));
+  }
+
+  @Test
   void inboundMessagesDuplicatesAndUndecodableFrames() {
     SocketConfig c = config();
     c.dedupWindow = 10;
