@@ -7,9 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.steadysocket.CloseReason;
 import dev.steadysocket.Envelope;
+import dev.steadysocket.SocketClosedException;
+import dev.steadysocket.SteadySocket;
 import dev.steadysocket.SocketObserver.Phase;
 import dev.steadysocket.opentelemetry.SteadySocketTracing.ReceiveSpans;
+import dev.steadysocket.testing.FakeServer;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.sdk.trace.data.SpanData;
@@ -82,6 +86,25 @@ class ObserverEventsTest {
     List<SpanData> spans = traces.named("request quote");
     assertEquals(2, spans.size());
     assertEquals(StatusCode.ERROR, spans.get(1).getStatus().getStatusCode());
+    traces.assertAllEnded();
+  }
+
+  @Test
+  void theCloseEndsTheRequestsWhoseEndItNeverSawAndThoseStartedAfterIt() {
+    CloseReason reason;
+    try (FakeServer server = FakeServer.inMemory()) {
+      SteadySocket socket = server.newSocket().build();
+      socket.close();
+      server.clock().runUntilIdle();
+      reason = socket.closeFuture().join();
+    }
+    observer.requestStarted(Envelope.builder("quote").id("before").build()); // its requestFailed raced ahead of requestStarted
+    observer.closed(reason);
+    observer.requestStarted(Envelope.builder("quote").id("after").build()); // a request() racing the close
+    assertEquals(0, observer.requestsInFlight());
+    List<SpanData> spans = traces.named("request quote");
+    assertEquals(2, spans.size());
+    for (SpanData s : spans) assertEquals(SocketClosedException.class.getName(), attr(s, Names.ERROR_TYPE));
     traces.assertAllEnded();
   }
 

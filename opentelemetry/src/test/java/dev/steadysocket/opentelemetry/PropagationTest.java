@@ -76,7 +76,9 @@ class PropagationTest {
   void aTraceparentTheApplicationSetIsKeptAndSoIsItsOtherMeta(FakeServer server, TestClock clock) {
     SteadySocket socket = connected(server, clock, SteadySocketTracing.create(traces.sdk, "chat"));
     try {
-      Span span = traces.sdk.getTracer("app").spanBuilder("post").startSpan();
+      SpanContext remote = SpanContext.createFromRemoteParent("0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331",
+          TraceFlags.getSampled(), TraceState.builder().put("vendor", "blue").build());
+      Span span = traces.sdk.getTracer("app").spanBuilder("post").setParent(Context.root().with(Span.wrap(remote))).startSpan();
       try (Scope ignored = span.makeCurrent()) {
         socket.send(Envelope.builder("chat").content("mine").meta("traceparent", SERVER_TRACEPARENT).build());
         socket.send(Envelope.builder("chat").content("tagged").meta("room", "lobby").build());
@@ -86,9 +88,10 @@ class PropagationTest {
       clock.runUntilIdle();
       List<Envelope> chats = server.received("chat");
       assertEquals(SERVER_TRACEPARENT, chats.get(0).metaText("traceparent"));
-      assertFalse(chats.get(0).meta().containsKey("tracestate"));
+      assertFalse(chats.get(0).meta().containsKey("tracestate"), "no tracestate of another trace beside the app's traceparent");
       assertEquals("lobby", chats.get(1).metaText("room"));
       assertEquals(Traces.traceparent(traces.only("post")), chats.get(1).metaText("traceparent"));
+      assertEquals("vendor=blue", chats.get(1).metaText("tracestate"));
     } finally {
       socket.close();
     }
