@@ -359,13 +359,13 @@ final class TracingObserver extends SocketObserver {
   // ---------------------------------------------------------------- messages (any thread)
 
   /**
-   * The sending thread: the request's span, or the sender's current context, into {@code meta}.
-   * Requests pass here right after {@link #requestStarted}, on the same thread.
+   * The sending thread: the request's span, or the sender's current context, into {@code meta}
+   * ({@link Meta#inject} keeps what the application set). Requests pass here right after {@link
+   * #requestStarted}, on the same thread.
    */
   @Override
   public Envelope beforeSend(Envelope envelope) {
     try {
-      if (envelope.meta().containsKey(Meta.TRACEPARENT)) return envelope; // the application's own
       Context context = Context.current();
       String id = envelope.id();
       Span request = id != null ? requests.get(id) : null;

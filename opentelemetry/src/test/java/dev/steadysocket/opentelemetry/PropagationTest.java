@@ -100,6 +100,32 @@ class PropagationTest {
   }
 
   @Test
+  void whatElseThePropagatorWritesIsAddedButNeverReplacesTheApplicationsEntry(FakeServer server, TestClock clock) {
+    io.opentelemetry.api.OpenTelemetry withBaggage = io.opentelemetry.api.OpenTelemetry.propagating(
+        io.opentelemetry.context.propagation.ContextPropagators.create(io.opentelemetry.context.propagation.TextMapPropagator.composite(
+            io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator.getInstance(),
+            io.opentelemetry.api.baggage.propagation.W3CBaggagePropagator.getInstance())));
+    SteadySocket socket = connected(server, clock, SteadySocketTracing.create(withBaggage, "chat"));
+    try {
+      SpanContext remote = SpanContext.createFromRemoteParent(SERVER_TRACE, SERVER_SPAN, TraceFlags.getSampled(), TraceState.getDefault());
+      Context context = Context.root().with(Span.wrap(remote))
+          .with(io.opentelemetry.api.baggage.Baggage.builder().put("tenant", "acme").build());
+      try (Scope ignored = context.makeCurrent()) {
+        socket.send(Envelope.builder("chat").content("mine").meta("baggage", "tenant=mine").build());
+        socket.send(Envelope.of("chat", "theirs"));
+      }
+      clock.runUntilIdle();
+      List<Envelope> chats = server.received("chat");
+      assertEquals(SERVER_TRACEPARENT, chats.get(0).metaText("traceparent"), "added beside the application's own entry");
+      assertEquals("tenant=mine", chats.get(0).metaText("baggage"), "the application's entry wins");
+      assertEquals("tenant=acme", chats.get(1).metaText("baggage"));
+    } finally {
+      socket.close();
+    }
+    clock.runUntilIdle();
+  }
+
+  @Test
   void byDefaultReceivedEnvelopesMakeNoSpanButHandlersCanContinueTheServersTrace(FakeServer server, TestClock clock) {
     SteadySocketTracing tracing = SteadySocketTracing.create(traces.sdk, "fills");
     List<Context> contexts = new CopyOnWriteArrayList<>();

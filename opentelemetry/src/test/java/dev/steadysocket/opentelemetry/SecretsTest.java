@@ -8,6 +8,7 @@ import dev.steadysocket.Envelope;
 import dev.steadysocket.SteadySocket;
 import dev.steadysocket.opentelemetry.SteadySocketTracing.ReceiveSpans;
 import dev.steadysocket.testing.FakeServer;
+import dev.steadysocket.testing.SocketEvents;
 import dev.steadysocket.testing.SteadySocketExtension;
 import dev.steadysocket.testing.TestClock;
 import io.opentelemetry.api.common.Attributes;
@@ -20,7 +21,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Nothing a URL hides (user info, path, query) and no error message reaches a span. */
+/** Nothing a URL hides (user info, path, query) and no error message (of any error onError saw) reaches a span. */
 @ExtendWith(SteadySocketExtension.class)
 class SecretsTest {
   private static final String URL = "wss://alice:hunter2@feed.example.com:8443/v1/private-feed?token=secret&key=k3y";
@@ -31,10 +32,12 @@ class SecretsTest {
   @Test
   void noSpanNameStatusAttributeEventOrLinkCarriesTheUrlsSecretsOrAnErrorMessage(FakeServer server, TestClock clock) {
     Traces traces = new Traces();
+    SocketEvents events = new SocketEvents();
     server.rejectNextHandshakes(1, 503, Duration.ofSeconds(1));
     server.replyTo("quote", request -> 1);
     SteadySocket socket = server.wire(SteadySocket.builder(URL))
         .observer(SteadySocketTracing.builder(traces.sdk, "ticker").receiveSpans(ReceiveSpans.ALL).build())
+        .listener(events)
         .build();
     try {
       socket.connect();
@@ -44,6 +47,11 @@ class SecretsTest {
       server.connection().send("tick", 1);
       clock.advanceBy(Duration.ofSeconds(2));
       server.connection().close(4000, "internal detail");
+      clock.runUntilIdle();
+      clock.advanceUntil(() -> socket.state() == ConnectionState.OPEN, Duration.ofMinutes(1));
+      server.refuseConnections(); // a lost connection, then failed attempts, without an HTTP status or close code
+      clock.advanceBy(Duration.ofSeconds(3));
+      server.restore();
       clock.advanceUntil(() -> socket.state() == ConnectionState.OPEN, Duration.ofMinutes(1));
     } finally {
       socket.close();
@@ -62,11 +70,22 @@ class SecretsTest {
       }
       for (LinkData l : s.getLinks()) collect(texts, l.getAttributes());
     }
+    assertEquals(3, traces.named("reconnect ticker").size(), traces.names()::toString);
     assertTrue(traces.names().containsAll(List.of("connect ticker", "reconnect ticker", "request quote", "request slow", "receive tick")),
         traces.names()::toString);
     for (String text : texts) {
       for (String secret : SECRETS) {
         assertTrue(!text.contains(secret), () -> "'" + secret + "' in " + text);
+      }
+    }
+    List<String> messages = new ArrayList<>();
+    for (Throwable e : events.errors()) {
+      for (Throwable c = e; c != null; c = c.getCause()) if (c.getMessage() != null) messages.add(c.getMessage());
+    }
+    assertTrue(messages.size() >= 3, messages::toString);
+    for (String text : texts) {
+      for (String message : messages) {
+        assertTrue(!text.contains(message), () -> "the error message '" + message + "' in " + text);
       }
     }
     assertEquals("feed.example.com", Traces.attr(traces.named("connect ticker").get(0), Names.SERVER_ADDRESS));
