@@ -17,7 +17,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -25,12 +24,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * The SPI's promise "requestStarted, then exactly one of requestCompleted, requestTimedOut or
  * requestFailed", checked where threads race. A first observer holds {@code requestStarted} (as a
  * slow one, or a descheduled thread, would) until the end has been reported to a second: {@code
- * Requests.request} publishes the request in its table before it reports {@code requestStarted}, so
- * a close or a reply on another thread can settle it first. Disabled until the SPI keeps the order
- * (reported on issue #21 with these runs); this module's tracing already survives both: the close
- * ends what it left open, but after the stale reply its span stays open until the close.
+ * Requests.request} published the request in its table before it reported {@code requestStarted}, so
+ * a close or a reply on another thread could settle it first. Seen failing before the fix (request
+ * started before it is published, issue #21); the tracing survives both anyway: the close ends what
+ * it left open.
  */
-@Disabled("SPI defect: a request's end can be reported before its requestStarted (see the class comment)")
 @ExtendWith(SteadySocketExtension.class)
 class SpiRequestOrderTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
@@ -95,9 +93,11 @@ class SpiRequestOrderTest {
   }
 
   /**
-   * A request times out; the application asks again with the same id; the server's late reply to
-   * the first completes the second before its requestStarted. Observed: [started r1, timed out r1,
-   * completed r1, started r1].
+   * A request times out; the application asks again with the same id while the server's late
+   * reply to the first is on its way. Was: the reply completed the second request before its
+   * requestStarted ([started r1, timed out r1, completed r1, started r1]). Now the second is not
+   * in the table until it is started, so the stale reply finds nothing to complete (it reaches the
+   * listeners as an ordinary message) and the second ends on its own timeout, after its start.
    */
   @Test
   void aStaleReplyRacingRequestStarted(@SteadySocketExtension.Loopback FakeServer server) throws Exception {
@@ -114,12 +114,18 @@ class SpiRequestOrderTest {
         // expected: no rule answers "quote"
       }
       hold.set(true);
-      CompletableFuture<CompletableFuture<Envelope>> second =
-          CompletableFuture.supplyAsync(() -> socket.request(Envelope.builder("quote").id("r1").build(), WAIT));
+      CompletableFuture<CompletableFuture<Envelope>> second = CompletableFuture.supplyAsync(
+          () -> socket.request(Envelope.builder("quote").id("r1").build(), Duration.ofMillis(100)));
       inStarted.await(5, TimeUnit.SECONDS);
       server.connection().sendRaw("{\"type\":\"reply\",\"content\":\"late\",\"meta\":{\"replyTo\":\"r1\"}}");
-      second.get(WAIT.getSeconds(), TimeUnit.SECONDS).get(WAIT.getSeconds(), TimeUnit.SECONDS);
-      assertEquals(List.of("started r1", "timed out r1", "started r1", "completed r1"), order);
+      events.awaitMessages("reply", 1, WAIT); // the stale reply, delivered as a message
+      endSeen.countDown(); // lets the held requestStarted return
+      CompletableFuture<Envelope> reply = second.get(WAIT.getSeconds(), TimeUnit.SECONDS);
+      ExecutionException timedOut = org.junit.jupiter.api.Assertions.assertThrows(
+          ExecutionException.class, () -> reply.get(WAIT.getSeconds(), TimeUnit.SECONDS));
+      org.junit.jupiter.api.Assertions.assertTrue(
+          timedOut.getCause() instanceof dev.steadysocket.RequestTimeoutException, String.valueOf(timedOut.getCause()));
+      assertEquals(List.of("started r1", "timed out r1", "started r1", "timed out r1"), order);
     } finally {
       socket.close();
     }
