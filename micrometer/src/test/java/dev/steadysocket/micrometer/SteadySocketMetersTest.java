@@ -25,6 +25,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -121,6 +122,23 @@ class SteadySocketMetersTest {
       assertEquals(ConnectionState.CLOSED, socket.state());
       assertEquals(List.of(), registry.getMeters(), "meters left after socket " + i + " closed");
     }
+  }
+
+  @Test
+  void theRegistryDoesNotKeepASocketAlive() throws InterruptedException {
+    WeakReference<SteadySocket> socket = buildAndForget(); // never connected, never closed: no thread holds it
+    for (int i = 0; i < 100 && socket.get() != null; i++) {
+      System.gc();
+      Thread.sleep(10);
+    }
+    assertNull(socket.get(), "the gauges hold the socket weakly");
+    assertEquals(0, gauge("steadysocket.connection.state", "forgotten", "state", "idle"), "a collected socket is in no state");
+  }
+
+  private WeakReference<SteadySocket> buildAndForget() {
+    SteadySocket socket = SteadySocket.builder("ws://127.0.0.1:9/").observer(SteadySocketMeters.bindTo(registry, "forgotten")).build();
+    assertEquals(1, gauge("steadysocket.connection.state", "forgotten", "state", "idle"));
+    return new WeakReference<>(socket);
   }
 
   @Test
