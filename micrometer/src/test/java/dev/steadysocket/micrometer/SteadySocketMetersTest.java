@@ -120,7 +120,7 @@ class SteadySocketMetersTest {
       socket.close();
       clock.runUntilIdle();
       assertEquals(ConnectionState.CLOSED, socket.state());
-      assertEquals(List.of(), registry.getMeters(), "meters left after socket " + i + " closed");
+      assertEquals(List.of(), names(), "meters left after socket " + i + " closed");
     }
   }
 
@@ -196,7 +196,7 @@ class SteadySocketMetersTest {
       assertEquals(2, counter("steadysocket.messages", "feed", "direction", "in"));
       second.close();
       clock.runUntilIdle();
-      assertEquals(List.of(), registry.getMeters());
+      assertEquals(List.of(), names());
     } finally {
       first.close();
       second.close();
@@ -212,7 +212,7 @@ class SteadySocketMetersTest {
       clock.runUntilIdle();
       server.connection().send("tick", null);
       clock.runUntilIdle();
-      assertEquals(List.of(), registry.getMeters(), "nothing before the binding");
+      assertEquals(List.of(), names(), "nothing before the binding");
 
       meters.bindTo(registry); // what Spring Boot does with a MeterBinder bean
       assertEquals(1, gauge("steadysocket.connection.state", "ticker", "state", "open"), "gauges right at once");
@@ -229,7 +229,7 @@ class SteadySocketMetersTest {
       socket.close();
     }
     clock.runUntilIdle();
-    assertEquals(List.of(), registry.getMeters());
+    assertEquals(List.of(), names());
   }
 
   @Test
@@ -241,7 +241,7 @@ class SteadySocketMetersTest {
     socket.close();
     clock.runUntilIdle();
     meters.bindTo(registry);
-    assertEquals(List.of(), registry.getMeters());
+    assertEquals(List.of(), names());
   }
 
   // ---------------------------------------------------------------- connection
@@ -315,21 +315,26 @@ class SteadySocketMetersTest {
       clock.runUntilIdle();
       assertEquals(ConnectionState.PAUSED, socket.state());
       assertEquals(1, counter("steadysocket.connection.attempts", "ticker", "outcome", "abandoned"));
-      socket.resume("offline");
+      socket.resume("offline"); // an attempt starts...
+      socket.replaceConnection(); // ...and is replaced by another before the server answers
       clock.runUntilIdle();
+      assertEquals(2, counter("steadysocket.connection.attempts", "ticker", "outcome", "abandoned"));
       assertEquals(1, counter("steadysocket.connection.attempts", "ticker", "outcome", "opened"));
       assertEquals(0, counter("steadysocket.reconnects", "ticker"), "the first connection that opened");
       server.refuseConnections();
       clock.advanceBy(Duration.ofSeconds(1)); // the attempt at 1 s is refused; the next is due at 3 s
       clock.advanceBy(Duration.ofSeconds(2));
       assertEquals(2, counter("steadysocket.connection.attempts", "ticker", "outcome", "failed"));
-      Counter abandoned = registry.get("steadysocket.connection.attempts").tag("outcome", "abandoned").counter();
-      Metrics before = socket.metrics();
       assertAgreesWithMetrics(socket, "ticker");
-      socket.close();
+      Counter opened = registry.get("steadysocket.connection.attempts").tag("outcome", "opened").counter();
+      Counter failed = registry.get("steadysocket.connection.attempts").tag("outcome", "failed").counter();
+      Counter abandoned = registry.get("steadysocket.connection.attempts").tag("outcome", "abandoned").counter();
+      socket.reconnectNow(); // an attempt starts now...
+      socket.close(); // ...and the close gives it up before the server answers
       clock.runUntilIdle();
-      assertEquals(1, abandoned.count(), "RECONNECTING is no attempt in flight");
-      assertEquals(before.connectionAttempts(), 1 + 1 + 2);
+      assertEquals(3, abandoned.count(), "the attempt the close gave up");
+      assertEquals(socket.metrics().connectionAttempts(), opened.count() + failed.count() + abandoned.count());
+      assertEquals(6, socket.metrics().connectionAttempts());
     } finally {
       socket.close();
     }
@@ -565,6 +570,11 @@ class SteadySocketMetersTest {
     assertEquals(m.callbacksRejected(), counter("steadysocket.callbacks.rejected", name), "callbacks rejected");
     assertEquals(m.outboxDepth(), gauge("steadysocket.outbox.depth", name), "outbox depth");
     assertEquals(m.unacknowledged(), gauge("steadysocket.unacknowledged", name), "unacknowledged");
+  }
+
+  /** The registry's meters, by name and tags (for readable failures). */
+  private List<String> names() {
+    return registry.getMeters().stream().map(m -> m.getId().getName() + m.getId().getTags()).sorted().collect(Collectors.toList());
   }
 
   private double counter(String name, String socket, String... tags) {
