@@ -42,7 +42,7 @@ final class MeterSet {
 
   private final Key key;
   /** Guarded by LOCK: every meter registered, for removal. */
-  private final List<Meter> registered = new ArrayList<>();
+  private final List<Meter> registered;
   /** The live sockets, weakly: the registry's gauges must not keep a socket alive. Written under LOCK. */
   private final List<WeakReference<SteadySocket>> sockets = new CopyOnWriteArrayList<>();
 
@@ -76,9 +76,10 @@ final class MeterSet {
   final Timer inboundPaused;
   final Counter callbacksRejected;
 
-  /** Under LOCK: registers every meter in {@code registry} with {@code tags}. */
-  private MeterSet(Key key) {
+  /** Under LOCK: registers every meter in {@code key.registry} with {@code key.tags}, each added to {@code registered} at once. */
+  private MeterSet(Key key, List<Meter> registered) {
     this.key = key;
+    this.registered = registered;
     MeterRegistry r = key.registry;
     Tags t = key.tags;
     for (ConnectionState state : ConnectionState.values()) {
@@ -171,7 +172,13 @@ final class MeterSet {
       Key key = new Key(registry, tags);
       MeterSet set = SETS.get(key);
       if (set == null) {
-        set = new MeterSet(key);
+        List<Meter> registered = new ArrayList<>();
+        try {
+          set = new MeterSet(key, registered);
+        } catch (RuntimeException | Error e) { // a registry's filter or listener refused one: none stays
+          remove(registry, registered);
+          throw e;
+        }
         SETS.put(key, set);
       }
       set.sockets.add(socket);
@@ -188,9 +195,26 @@ final class MeterSet {
       set.sockets.removeIf(s -> s == socket || s.get() == null);
       if (!set.sockets.isEmpty() || SETS.get(set.key) != set) return;
       SETS.remove(set.key);
-      for (Meter m : set.registered) set.key.registry.remove(m);
-      set.registered.clear();
+      remove(set.key.registry, set.registered);
     }
+  }
+
+  /**
+   * Removes {@code meters} from {@code registry}, every one even if the registry's listeners throw
+   * for some; then throws the first failure, for the caller to report (the observer's closed event:
+   * SteadySocket counts it in {@code Metrics.observerFailures()}).
+   */
+  private static void remove(MeterRegistry registry, List<Meter> meters) {
+    RuntimeException first = null;
+    for (Meter m : meters) {
+      try {
+        registry.remove(m);
+      } catch (RuntimeException e) {
+        if (first == null) first = e;
+      }
+    }
+    meters.clear();
+    if (first != null) throw first;
   }
 
   Counter disconnects(Disconnect.Kind kind, boolean opened) {

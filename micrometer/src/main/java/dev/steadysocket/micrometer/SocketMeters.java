@@ -19,7 +19,8 @@ import org.jspecify.annotations.Nullable;
  * <p>Every event reads {@link #meters} once (null: not bound yet, or closed) and updates meters
  * resolved in advance, so the per-message events (received, written) allocate nothing and look
  * nothing up. Nothing here blocks except {@link #closed}, which removes the meters from the
- * registry when this was the last socket of its name, and nothing throws.
+ * registry when this was the last socket of its name; nothing throws but a registry listener at
+ * that removal (SteadySocket then counts an observer failure).
  *
  * <p>Threads: events arrive on the socket's threads (see {@link SocketObserver}); {@link
  * #attemptOpen} and {@link #openedBefore} are written by loop-thread events only; {@link #attach}

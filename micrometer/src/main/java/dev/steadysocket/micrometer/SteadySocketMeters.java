@@ -74,9 +74,11 @@ import org.jspecify.annotations.Nullable;
  * names.
  *
  * <p><b>Cost.</b> The meters are resolved once per name; an event updates one or two of them with
- * no lookup and no allocation. The observer's methods run on SteadySocket's own threads, never
- * block (except the close of the last socket of a name, which removes its meters from the
- * registry) and never throw.
+ * no lookup and no allocation. The observer's methods run on SteadySocket's own threads and never
+ * block, except the closed event of the last socket of a name, which removes its meters from the
+ * registry (under the registry's own lock, with its listeners). They throw nothing of their own; a
+ * registry listener that throws at that removal is reported as an observer failure ({@link
+ * dev.steadysocket.Metrics#observerFailures()}), after every meter was removed.
  *
  * <p><b>Thread-safety:</b> thread-safe. {@link #create} is called by {@code build()} on the
  * building thread, {@link #bindTo(MeterRegistry)} on any thread, before or after.
@@ -116,7 +118,8 @@ public final class SteadySocketMeters implements SocketObserver.Factory, MeterBi
    * @param socketName the {@code socket} tag: a short name for what the socket is for ({@code
    *     "ticker"}, {@code "chat"}), never its URL; the same name in two sockets means shared meters
    * @param extraTags tags every meter carries besides {@code socket} (a region, a tenant class…);
-   *     keep their values few, as for any Micrometer tag
+   *     keep their values few, as for any Micrometer tag, and give every socket in one registry the
+   *     same keys (Prometheus refuses two meters of one name with different tag keys)
    * @return unbound meters; nothing is counted until {@link #bindTo(MeterRegistry)}
    * @throws IllegalArgumentException if {@code socketName} is empty, if it or a tag value contains
    *     {@code ://} or {@code ?} (a URL), or if an extra tag uses a key of the meters' own ({@code
@@ -203,7 +206,7 @@ public final class SteadySocketMeters implements SocketObserver.Factory, MeterBi
    * to the meters. Not for application code.
    *
    * @param socket the socket being built, kept only weakly
-   * @return its observer, which never throws and never blocks on an event
+   * @return its observer: fast, non-blocking, and throwing nothing of its own (see Cost above)
    */
   @Override
   public SocketObserver create(SteadySocket socket) {

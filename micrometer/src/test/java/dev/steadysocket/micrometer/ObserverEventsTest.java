@@ -2,6 +2,7 @@ package dev.steadysocket.micrometer;
 
 import static java.util.concurrent.TimeUnit.MILLISECONDS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -9,11 +10,14 @@ import dev.steadysocket.CloseReason;
 import dev.steadysocket.Envelope;
 import dev.steadysocket.SocketObserver;
 import dev.steadysocket.SteadySocket;
+import dev.steadysocket.SteadySocketBuilder;
 import dev.steadysocket.testing.FakeServer;
 import dev.steadysocket.testing.SteadySocketExtension;
 import dev.steadysocket.testing.TestClock;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.management.ManagementFactory;
 import java.util.List;
@@ -90,6 +94,36 @@ class ObserverEventsTest {
     } finally {
       socket.close();
     }
+  }
+
+  @Test
+  void aRegistryThatRefusesAMeterFailsTheBuildAndKeepsNoneOfTheOthers(FakeServer server) {
+    registry.config().meterFilter(new MeterFilter() {
+      @Override
+      public Meter.Id map(Meter.Id id) {
+        if (id.getName().equals("steadysocket.duplicates")) throw new IllegalStateException("refused by a filter");
+        return id;
+      }
+    });
+    SteadySocketBuilder builder = server.newSocket().observer(SteadySocketMeters.bindTo(registry, "ticker"));
+    IllegalStateException e = assertThrows(IllegalStateException.class, builder::build);
+    assertEquals("refused by a filter", e.getMessage());
+    assertEquals(List.of(), registry.getMeters());
+  }
+
+  @Test
+  void aRegistryListenerThatThrowsAtRemovalStillLosesEveryMeterAndIsCountedAsAnObserverFailure(
+      FakeServer server, TestClock clock) {
+    registry.config().onMeterRemoved(m -> {
+      throw new IllegalStateException("listener failed");
+    });
+    SteadySocket socket = server.newSocket().observer(SteadySocketMeters.bindTo(registry, "ticker")).build();
+    socket.connect();
+    clock.runUntilIdle();
+    socket.close();
+    clock.runUntilIdle();
+    assertEquals(List.of(), registry.getMeters());
+    assertEquals(1, socket.metrics().observerFailures());
   }
 
   /**
