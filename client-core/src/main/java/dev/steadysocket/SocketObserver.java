@@ -56,9 +56,12 @@ public abstract class SocketObserver {
     DNS,
     /** The TCP connect to the host or proxy (one per address tried). */
     CONNECT,
-    /** The TLS handshake, for {@code wss://}; measured to the moment the upgrade request was sent. */
+    /**
+     * The TLS handshake, for {@code wss://}: from the TCP connect's end to the upgrade request sent,
+     * on the wall clock in milliseconds (OkHttp records the request's times so), not the monotonic one.
+     */
     TLS,
-    /** From the upgrade request sent to its response received. */
+    /** From the upgrade request sent to its response received; wall-clock milliseconds, as {@link #TLS}. */
     UPGRADE
   }
 

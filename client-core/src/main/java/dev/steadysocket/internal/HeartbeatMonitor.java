@@ -219,9 +219,13 @@ final class HeartbeatMonitor {
     if (t.send(text)) events.heartbeatSent();
   }
 
-  /** A ping, timed from now to its pong ({@link Connection#onPong}). */
+  /**
+   * A ping, timed from now to its pong ({@link Connection#onPong}) unless an earlier ping still
+   * awaits its pong: the first pong answers the oldest ping (a second ping, a liveness check during
+   * a round, would otherwise shorten the round trip measured).
+   */
   private void ping(Connection c, Transport t) {
-    c.pingSentNanos = loop.nanoTime();
+    if (c.pingSentNanos == -1) c.pingSentNanos = loop.nanoTime();
     if (t.ping()) events.pingSent();
   }
 
@@ -231,6 +235,7 @@ final class HeartbeatMonitor {
     if (c != watched || dead == null || t == null) return;
     long pongs = t.pongCount();
     c.pongsAtCheck = pongs;
+    c.pingSentNanos = -1; // judged: a pong still to come is not timed from this round's ping
     if (!alive(c, pongs, framesAtTick, pongsBefore, holdsAtTick)) {
       events.deadLink(LoopTasks.nanos(timeout));
       dead.accept(c, timeout);

@@ -262,8 +262,10 @@ class ObserverCallSitesTest {
     t.open();
     scheduler.runUntilIdle();
     scheduler.advanceByMillis(30_000);
-    scheduler.advanceByMillis(7);
-    t.pong();
+    scheduler.advanceByMillis(3);
+    s.checkLiveness(Duration.ofSeconds(5)); // a second ping before the first one's pong
+    scheduler.advanceByMillis(4);
+    t.pong(); // answers the oldest ping: 7 ms, not 4
     t.pong(); // a second pong is not timed
     String heartbeat = t.sentHeartbeats().get(0);
     String hbId = heartbeat.replaceAll(".*\"id\":\"([^\"]+)\".*", "$1");
@@ -271,7 +273,7 @@ class ObserverCallSitesTest {
     t.receive("{\"type\":\"heartbeat\",\"id\":\"" + hbId + "\"}");
     scheduler.advanceByMillis(30_000 - 9); // next round; nothing answers
     scheduler.advanceByMillis(10_000);
-    assertEquals(List.of("ping", "heartbeat", "pong 7ms", "echo 9ms", "ping", "heartbeat", "dead after 10000ms"),
+    assertEquals(List.of("ping", "heartbeat", "ping", "pong 7ms", "echo 9ms", "ping", "heartbeat", "dead after 10000ms"),
         only("ping", "pong", "heartbeat", "echo", "dead"));
     assertEquals(9, s.metrics().lastHeartbeatRttMillis());
   }
