@@ -163,7 +163,7 @@ final class ConnectionLoop {
 
   void doResume(String reason) {
     if (!pauseReasons.remove(reason)) return;
-    parts.events.resumed(reason, !pauseReasons.isEmpty());
+    if (state != ConnectionState.CLOSED) parts.events.resumed(reason, !pauseReasons.isEmpty()); // as doPause: closed() is the last
     if (pauseReasons.isEmpty() && state == ConnectionState.PAUSED) {
       ServerWait w = serverWait;
       if (w != null && ServerWait.ahead(serverWait, tasks.nanoTime(), "resume()")) {
