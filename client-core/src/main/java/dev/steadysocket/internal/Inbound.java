@@ -128,10 +128,7 @@ final class Inbound {
    */
   private boolean forApplication(Connection c, Envelope envelope, boolean inDelivery) {
     if ("heartbeat".equals(envelope.type())) {
-      String id = c.heartbeatId;
-      if (id != null && id.equals(envelope.id())) {
-        events.heartbeatEchoed(clock.nanoTime() - c.heartbeatSentNanos);
-      }
+      if (c.echoed(envelope.id())) events.heartbeatEchoed(clock.nanoTime() - c.heartbeatSentNanos);
       return false; // a sign of life (counted in framesReceived), not a message for the app
     }
     String replyTo = envelope.metaText(InboundLedger.META_REPLY_TO);
