@@ -1,5 +1,8 @@
 package dev.steadysocket.testing;
 
+import static dev.steadysocket.testing.ObserverFixtures.frame;
+import static dev.steadysocket.testing.ObserverFixtures.sendBinary;
+import static dev.steadysocket.testing.ObserverFixtures.utf8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,22 +12,17 @@ import dev.steadysocket.Envelope;
 import dev.steadysocket.Heartbeat;
 import dev.steadysocket.SteadySocket;
 import dev.steadysocket.SteadySocketBuilder;
-import dev.steadysocket.testing.server.Envelopes;
-import java.nio.charset.StandardCharsets;
+import dev.steadysocket.testing.ObserverFixtures.GateExecutor;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executor;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
-import okio.ByteString;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The inbound events — messageReceived, binaryReceived, decodeFailed, duplicateDropped,
@@ -37,27 +35,6 @@ class ObserverInboundEventsTest {
   private static final String[] INBOUND = {
     "messageReceived", "binaryReceived", "decodeFailed", "duplicateDropped", "inboundPaused", "inboundResumed"
   };
-
-  /** An envelope frame as a server writes it: {@code id}, non-ASCII content, the server's virtual time. */
-  static String frame(TestClock clock, String type, String id, String text) {
-    return Envelopes.envelope(type, Envelopes.JSON.valueToTree(Map.of("text", text)), id, "server", null,
-        clock.now().toEpochMilli()).toString();
-  }
-
-  static long utf8(String s) {
-    return s.getBytes(StandardCharsets.UTF_8).length;
-  }
-
-  /** The server's own WebSocket of a connection: the kit has no binary send, so the test writes one there. */
-  static void sendBinary(ServerConnection c, byte[] bytes) {
-    try {
-      java.lang.reflect.Field f = ServerConnection.class.getDeclaredField("socket");
-      f.setAccessible(true);
-      ((okhttp3.WebSocket) f.get(c)).send(ByteString.of(bytes));
-    } catch (ReflectiveOperationException e) {
-      throw new AssertionError(e);
-    }
-  }
 
   private static SteadySocket open(FakeServer server, RecordingObserver rec, UnaryOperator<SteadySocketBuilder> settings) {
     SteadySocket socket = settings.apply(server.newSocket().observer(rec.factory()).heartbeat(Heartbeat.disabled())).build();
@@ -172,34 +149,6 @@ class ObserverInboundEventsTest {
       assertEquals(1, socket.metrics().messagesReceived());
     } finally {
       socket.close();
-    }
-  }
-
-  /** An executor the test drains on a thread of its own, from the moment it lets it. */
-  static final class GateExecutor implements Executor {
-    final LinkedBlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
-
-    @Override
-    public void execute(Runnable task) {
-      queue.add(task);
-    }
-
-    /** Runs what comes until {@code stop} is set and nothing is left. */
-    Thread drainAfter(CountDownLatch start, AtomicBoolean stop) {
-      Thread t = new Thread(() -> {
-        try {
-          if (!start.await(20, TimeUnit.SECONDS)) return;
-          while (!stop.get() || !queue.isEmpty()) {
-            Runnable r = queue.poll(10, TimeUnit.MILLISECONDS);
-            if (r != null) r.run();
-          }
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }, "test callback executor");
-      t.setDaemon(true);
-      t.start();
-      return t;
     }
   }
 
