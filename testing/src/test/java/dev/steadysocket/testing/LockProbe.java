@@ -43,9 +43,17 @@ final class LockProbe {
   final List<String> violations = new CopyOnWriteArrayList<>();
   /** Event names probed at least once. */
   final Set<String> probed = ConcurrentHashMap.newKeySet();
+  /** Checks under way (on loopback an event's check may still run when the test has seen the event). */
+  final AtomicInteger running = new AtomicInteger();
 
   LockProbe(int perEvent) {
     this.perEvent = perEvent;
+  }
+
+  /** The kinds of events fired on threads other than the probes' own (whose sends cause events too). */
+  static Set<String> firedOutsideProbes(RecordingObserver rec) {
+    return rec.events().stream().filter(e -> !e.thread.getName().startsWith("lock probe")).map(e -> e.name)
+        .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
   }
 
   /** A factory installing {@code observer} and handing this probe the socket being built. */
@@ -62,6 +70,7 @@ final class LockProbe {
     if (seen.computeIfAbsent(e.name, n -> new AtomicInteger()).incrementAndGet() > perEvent) return;
     SteadySocket s = socket;
     if (s == null) return;
+    running.incrementAndGet();
     try {
       for (Object monitor : monitorsReachableFrom(s)) {
         if (Thread.holdsLock(monitor)) {
@@ -86,6 +95,8 @@ final class LockProbe {
       probed.add(e.name);
     } catch (Throwable t) {
       violations.add(e.name + ": the probe itself failed: " + t);
+    } finally {
+      running.decrementAndGet();
     }
   }
 

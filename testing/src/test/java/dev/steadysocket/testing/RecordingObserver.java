@@ -47,8 +47,9 @@ final class RecordingObserver extends SocketObserver {
       return args.get(i);
     }
 
+    /** A duration argument, in nanoseconds. */
     long nanos(int i) {
-      return (Long) args.get(i);
+      return ((Nanos) args.get(i)).value;
     }
 
     @Override
