@@ -33,7 +33,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * </ol>
  *
  * Violations are collected (an assertion thrown inside an observer would be caught by the socket
- * and only counted). Each event name is probed at most {@code perEvent} times.
+ * and only counted). Each event name is probed at most {@code perEvent} times on each kind of thread.
  */
 final class LockProbe {
   private final int perEvent;
@@ -67,17 +67,20 @@ final class LockProbe {
 
   private void check(RecordingObserver.Event e) {
     if (probes.contains(Thread.currentThread())) return; // the probe's own send: not probed again
-    if (seen.computeIfAbsent(e.name, n -> new AtomicInteger()).incrementAndGet() > perEvent) return;
+    // Up to perEvent of each kind on each kind of thread (a write on the sender and on the loop are two paths).
+    String kind = e.name + " on " + Thread.currentThread().getName().replaceAll("[0-9]", "");
+    if (seen.computeIfAbsent(kind, n -> new AtomicInteger()).incrementAndGet() > perEvent) return;
     SteadySocket s = socket;
     if (s == null) return;
     running.incrementAndGet();
     try {
-      for (Object monitor : monitorsReachableFrom(s)) {
+      Map<Object, String> monitors = new IdentityHashMap<>();
+      collect(s, monitors);
+      monitors.forEach((monitor, where) -> {
         if (Thread.holdsLock(monitor)) {
-          violations.add(e.name + " on " + Thread.currentThread().getName() + " holding the monitor of a "
-              + monitor.getClass().getName());
+          violations.add(e.name + " on " + Thread.currentThread().getName() + " holding the monitor of " + where);
         }
-      }
+      });
       Thread probe = new Thread(() -> {
         s.send("probe");
         s.metrics();
@@ -106,14 +109,20 @@ final class LockProbe {
    * hold: each may be a monitor. Plain {@code Object} fields (the {@code lock} objects) are included.
    */
   static List<Object> monitorsReachableFrom(Object root) {
+    Map<Object, String> monitors = new IdentityHashMap<>();
+    collect(root, monitors);
+    return new ArrayList<>(monitors.keySet());
+  }
+
+  /** As {@link #monitorsReachableFrom}, each with where it was found ({@code Outbound.lock}, a class name). */
+  private static void collect(Object root, Map<Object, String> monitors) {
     Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-    List<Object> monitors = new ArrayList<>();
     Deque<Object> todo = new ArrayDeque<>();
     todo.push(root);
     while (!todo.isEmpty()) {
       Object o = todo.pop();
       if (!seen.add(o)) continue;
-      monitors.add(o);
+      monitors.putIfAbsent(o, o.getClass().getName());
       if (o instanceof Collection) {
         for (Object x : snapshot((Collection<?>) o)) offer(x, todo);
         continue;
@@ -137,7 +146,7 @@ final class LockProbe {
             f.setAccessible(true);
             Object v = f.get(o);
             if (v != null && v.getClass() == Object.class) {
-              if (seen.add(v)) monitors.add(v); // a lock object
+              monitors.putIfAbsent(v, c.getSimpleName() + "." + f.getName()); // a lock object
             } else {
               offer(v, todo);
             }
@@ -147,7 +156,6 @@ final class LockProbe {
         }
       }
     }
-    return monitors;
   }
 
   private static void offer(Object v, Deque<Object> todo) {

@@ -328,7 +328,7 @@ class ObserverLoopbackTest {
         .heartbeat(Heartbeat.every(Duration.ofMillis(200))).build();
     try {
       socket.connect();
-      await(() -> rec.count("connectionOpened") == 1, "the connection");
+      await(() -> rec.count("heartbeatEchoed") >= 1, "the connection, its lane open (a heartbeat came back)");
       server.connection().send("tick", 1);
       server.connection().sendRaw("{not json");
       CompletableFuture<Void> sent = socket.send(Envelope.of("order", 1));
