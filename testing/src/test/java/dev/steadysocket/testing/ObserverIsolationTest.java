@@ -140,6 +140,29 @@ class ObserverIsolationTest {
     }
   }
 
+  /** callbacksRejected, the one event neither the script nor back-pressure makes, probed the same way. */
+  @Test
+  void noRefusalIsReportedUnderALockOfTheSocket(FakeServer server, TestClock clock) {
+    LockProbe probe = new LockProbe(5);
+    RecordingObserver rec = new RecordingObserver(clock);
+    SteadySocket socket = server.newSocket().observer(probe.install(rec)).acknowledgedSends(true)
+        .listener(new dev.steadysocket.SteadySocketListener() {})
+        .callbackExecutor(task -> {
+          throw new java.util.concurrent.RejectedExecutionException("refused");
+        }).build();
+    try {
+      socket.connect();
+      clock.runUntilIdle();
+      server.connection().send("tick", 1);
+      socket.send(Envelope.of("order", 1));
+      clock.runUntilIdle();
+      assertTrue(probe.probed.contains("callbacksRejected"), probe.probed.toString());
+      assertEquals(List.of(), probe.violations);
+    } finally {
+      socket.close();
+    }
+  }
+
   /** The probe finds what it looks for: the same check, run while a lock of the socket is held. */
   @Test
   void theProbeSeesALockOfTheSocketHeld(FakeServer server, TestClock clock) throws Exception {
