@@ -316,6 +316,42 @@ class ObserverLoopbackTest {
     }
   }
 
+  /**
+   * A message's events come in order — queued, written, acknowledged — even when the sending
+   * thread is held up between handing the message to OkHttp (under Outbound's lock) and reporting
+   * the write, and the server's ack is read meanwhile on the reader. The hold-up is forced here by
+   * a first observer that takes 300 ms over that one messageWritten (standing for a preemption of
+   * the sending thread at that point, which a loaded machine makes happen now and then).
+   */
+  @Test
+  void anAcknowledgementIsNeverReportedBeforeTheWriteItAcknowledges(@SteadySocketExtension.Loopback FakeServer server) {
+    java.util.concurrent.atomic.AtomicBoolean first = new java.util.concurrent.atomic.AtomicBoolean();
+    RecordingObserver slow = new RecordingObserver().onEvent(e -> {
+      if (e.name.equals("messageWritten") && first.compareAndSet(false, true)) {
+        try {
+          Thread.sleep(300);
+        } catch (InterruptedException x) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    });
+    RecordingObserver rec = new RecordingObserver();
+    SocketEvents listener = new SocketEvents();
+    SteadySocket socket = SteadySocket.builder(server.url()).acknowledgedSends(true).heartbeat(Heartbeat.disabled())
+        .observer(slow.factory()).observer(rec.factory()).listener(listener).build();
+    try {
+      socket.connect();
+      listener.awaitState(dev.steadysocket.ConnectionState.OPEN, Duration.ofSeconds(5)); // the lane is open
+      CompletableFuture<Void> sent = socket.send(Envelope.builder("order").id("o-1").build());
+      await(() -> sent.isDone() && rec.count("messageAcknowledged") == 1 && rec.count("messageWritten") == 1,
+          "the write and the ack reported");
+      assertEquals(List.of("messageQueued", "messageWritten", "messageAcknowledged"), rec.events().stream()
+          .map(e -> e.name).filter(n -> n.startsWith("message")).collect(Collectors.toList()));
+    } finally {
+      socket.close();
+    }
+  }
+
   /** The lock probe with real threads: the loop, OkHttp's reader and dispatcher, the dispatch pool, senders. */
   @Test
   void noEventIsFiredUnderALockOfTheSocketOnRealThreads(@SteadySocketExtension.Loopback FakeServer server) {
