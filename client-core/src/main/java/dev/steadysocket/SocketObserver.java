@@ -258,7 +258,9 @@ public abstract class SocketObserver {
   public void messageWritten(long bytes, long latencyNanos, boolean resent) {}
 
   /**
-   * In acknowledgement mode, the server acknowledged a message. The thread that decodes frames.
+   * In acknowledgement mode, the server acknowledged a message. The thread that decodes frames; if
+   * the message's write is still being reported on the thread that wrote it, that thread, right
+   * after {@link #messageWritten} (so the two are never reported the other way round).
    *
    * @param id the message's id
    * @param latencyNanos from {@link #messageQueued} to now
