@@ -79,7 +79,10 @@ public abstract class SocketObserver {
    * A connection attempt starts. Loop thread.
    *
    * @param urlIndex 0 for the socket's URL, 1… for its {@link SteadySocketBuilder#failoverUrls failover URLs}
-   * @param attempt 1 for the first attempt since the socket connected or was last stable, then 2, 3…
+   * @param attempt 1 for the first attempt since the socket connected, was last stable (open for the
+   *     minimum uptime) or resumed, then 2, 3…: every attempt counts, the first included, where
+   *     {@code onReconnecting} counts retries (so after {@code connect()} or {@code resume()} it is
+   *     one more than {@code onReconnecting}'s number)
    */
   public void attemptStarted(int urlIndex, int attempt) {}
 
@@ -266,7 +269,9 @@ public abstract class SocketObserver {
   public void messageWritten(long bytes, long latencyNanos, boolean resent) {}
 
   /**
-   * In acknowledgement mode, the server acknowledged a message. The thread that decodes frames.
+   * In acknowledgement mode, the server acknowledged a message. The thread that decodes frames; if
+   * the message's write is still being reported on the thread that wrote it, that thread, right
+   * after {@link #messageWritten} (so the two are never reported the other way round).
    *
    * @param id the message's id
    * @param latencyNanos from {@link #messageQueued} to now

@@ -49,10 +49,23 @@ final class Connection implements Transport.Listener {
 
   /** Frames received. Written only by the reader thread; read by the loop's heartbeat check. */
   volatile long framesReceived;
-  /** The id and send time of the last heartbeat envelope: written by the loop, read by the reader. */
+  /**
+   * The id and send time of the last heartbeat envelope: written by the loop, read by the reader,
+   * which takes the id back ({@link #echoed}) so only the first echo of a heartbeat is timed.
+   */
   volatile @Nullable String heartbeatId;
 
   volatile long heartbeatSentNanos;
+
+  private static final java.util.concurrent.atomic.AtomicReferenceFieldUpdater<Connection, String> HEARTBEAT_ID =
+      java.util.concurrent.atomic.AtomicReferenceFieldUpdater.newUpdater(Connection.class, String.class, "heartbeatId");
+
+  /** Reader thread: true once, for the first echo of the last heartbeat sent; a repeat is only a sign of life. */
+  boolean echoed(@Nullable String id) {
+    String awaited = heartbeatId;
+    return awaited != null && awaited.equals(id) && HEARTBEAT_ID.compareAndSet(this, awaited, null);
+  }
+
   /**
    * When the transport reported OPEN, read on its thread: OkHttp's ping timer starts just before,
    * so heartbeat ticks counted from here line up with its pings.

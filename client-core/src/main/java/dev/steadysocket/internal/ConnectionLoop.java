@@ -45,8 +45,11 @@ final class ConnectionLoop {
   // ---- loop-confined ----
   private @Nullable Connection connection;
   private long connectionIds;
-  /** The number the next attempt reports: the planned retry's, else 1. */
-  private int nextAttempt = 1;
+  /**
+   * Attempts started since connect(), the last stable connection or the last resume: the number
+   * the observer's attemptStarted reports (1, 2, 3…) is this after the attempt starts.
+   */
+  private int attemptsInSeries;
   /** Set while the reconnect policy decides about a disconnect; a decision for another is stale. */
   private @Nullable Object awaitedDecision;
   /** The server-imposed disconnect whose decision is awaited (only meaningful while it is). */
@@ -160,7 +163,7 @@ final class ConnectionLoop {
 
   void doResume(String reason) {
     if (!pauseReasons.remove(reason)) return;
-    parts.events.resumed(reason, !pauseReasons.isEmpty());
+    if (state != ConnectionState.CLOSED) parts.events.resumed(reason, !pauseReasons.isEmpty()); // as doPause: closed() is the last
     if (pauseReasons.isEmpty() && state == ConnectionState.PAUSED) {
       ServerWait w = serverWait;
       if (w != null && ServerWait.ahead(serverWait, tasks.nanoTime(), "resume()")) {
@@ -170,6 +173,7 @@ final class ConnectionLoop {
       }
       log.info("resuming ({}): connecting to {}", reason, url());
       parts.planner.resumed();
+      attemptsInSeries = 0;
       startConnecting();
     }
   }
@@ -223,6 +227,7 @@ final class ConnectionLoop {
   private void endOutageIfStable(Connection c) {
     if (c == connection && state == ConnectionState.OPEN && c.uptimeReached && parts.setups.settled(c)) {
       parts.planner.connectionStable();
+      attemptsInSeries = 0;
     }
   }
 
@@ -265,8 +270,7 @@ final class ConnectionLoop {
     Connection c = new Connection(this, tasks, parts.inbound, bus, parts.events, ++connectionIds);
     connection = c;
     c.startedNanos = tasks.nanoTime();
-    parts.events.attemptStarted(parts.planner.endpoint(), nextAttempt);
-    nextAttempt = 1; // until a failure plans the next
+    parts.events.attemptStarted(parts.planner.endpoint(), ++attemptsInSeries);
     log.debug("connecting to {} ({})", url(), c);
     connectTimer = tasks.schedule(() -> {
       if (c == connection && state == ConnectionState.CONNECTING) {
@@ -316,8 +320,7 @@ final class ConnectionLoop {
 
   private void scheduleAttempt(int attempt, long delayNanos, SteadySocketException cause) {
     setState(ConnectionState.RECONNECTING);
-    nextAttempt = attempt;
-    parts.events.reconnectScheduled(attempt, delayNanos, cause);
+    parts.events.reconnectScheduled(attemptsInSeries + 1, delayNanos, cause);
     bus.reconnecting(attempt, java.time.Duration.ofNanos(delayNanos), cause);
     log.info("reconnecting to {} in {} ms (attempt {})", url(), delayNanos / 1_000_000, attempt);
     reconnectTimer = tasks.schedule(this::startConnecting, delayNanos);

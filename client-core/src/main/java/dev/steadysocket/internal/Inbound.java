@@ -67,7 +67,7 @@ final class Inbound {
       // decodes and delivers it. Nothing needs the envelope on the reader in this mode: no dedup
       // or resume position to record in arrival order, and no request whose reply must be matched
       // before a disconnect fails it.
-      c.deliver(() -> receive(c, text, bytes), text.length());
+      c.deliver(() -> receive(c, text, bytes), bytes);
       return;
     }
     Envelope envelope;
@@ -75,7 +75,7 @@ final class Inbound {
     try {
       envelope = decode(c, text);
     } catch (DecodeException error) {
-      c.deliver(() -> bus.raise(error), text.length());
+      c.deliver(() -> bus.raise(error), Utf8.size(text));
       return;
     }
     long decodeNanos = events.since(started);
@@ -84,7 +84,7 @@ final class Inbound {
     Runnable delivery = bus.message(envelope); // converted for typed handlers here, outside any lock
     c.deliver(() -> {
       if (admit(envelope, bytes, decodeNanos)) delivery.run();
-    }, text.length());
+    }, bytes);
   }
 
   /** Reader thread. */
@@ -128,10 +128,7 @@ final class Inbound {
    */
   private boolean forApplication(Connection c, Envelope envelope, boolean inDelivery) {
     if ("heartbeat".equals(envelope.type())) {
-      String id = c.heartbeatId;
-      if (id != null && id.equals(envelope.id())) {
-        events.heartbeatEchoed(clock.nanoTime() - c.heartbeatSentNanos);
-      }
+      if (c.echoed(envelope.id())) events.heartbeatEchoed(clock.nanoTime() - c.heartbeatSentNanos);
       return false; // a sign of life (counted in framesReceived), not a message for the app
     }
     String replyTo = envelope.metaText(InboundLedger.META_REPLY_TO);

@@ -269,7 +269,7 @@ public final class ListenerBus implements SerialExecutor.Failures {
 
   @Override
   public void rejected(int dropped, Throwable cause) {
-    callbacksRejected.accept(dropped);
+    if (dropped > 0) callbacksRejected.accept(dropped); // only essential tasks (run anyway): nothing to report
     Quiet.log(() -> log.warn(
         "the callback executor refused work ({}): {} callbacks dropped; futures were completed on"
             + " SteadySocket's own threads", Quiet.describe(cause), dropped, cause));

@@ -39,10 +39,19 @@ final class SendReport {
     setupWritten++;
   }
 
-  /** Outside the lock: tells {@code events}, in the order it happened (the ack opened the window first). */
+  /**
+   * Outside the lock: tells {@code events}, in the order it happened (the ack opened the window
+   * first). An ack whose message has a write still being reported on another thread is reported
+   * right after that write, there ({@link Outbox.Pending#acknowledged}).
+   */
   void fire(Events events) {
     Outbox.Pending a = acked;
-    if (a != null && a.id != null) events.messageAcknowledged(a.id, events.since(a.queuedAt));
+    if (a != null && a.id != null) {
+      String id = a.id;
+      long latency = events.since(a.queuedAt); // measured now, when the ack arrived
+      if (events.observed()) a.acknowledged(() -> events.messageAcknowledged(id, latency));
+      else events.messageAcknowledged(id, latency);
+    }
     for (int i = 0; i < setupWritten; i++) events.setupMessageSent();
     List<Outbox.Pending> w = written;
     List<Boolean> r = again;
@@ -50,6 +59,7 @@ final class SendReport {
     for (int i = 0; i < w.size(); i++) {
       Outbox.Pending p = w.get(i);
       events.messageWritten(p.bytes, events.since(p.queuedAt), r.get(i));
+      if (events.observed()) p.writeReported();
     }
   }
 }

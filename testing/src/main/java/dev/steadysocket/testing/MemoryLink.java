@@ -278,7 +278,11 @@ final class MemoryLink implements ServerConnection.Wire {
       }
     }
 
-    /** The server's reader answers every ping it reads, as OkHttp's does. */
+    /**
+     * The server's reader answers every ping it reads, as OkHttp's does; the client's reader counts
+     * the pong and reports it ({@code onPong}, outside the lock), as the core's OkHttp transport's
+     * frame guard does, so the core times pongs in memory too.
+     */
     @Override
     public boolean ping() {
       synchronized (lock) {
@@ -287,9 +291,12 @@ final class MemoryLink implements ServerConnection.Wire {
       enqueue(false, () -> {
         if (serverReads()) {
           enqueue(true, () -> {
+            boolean counted;
             synchronized (lock) {
-              if (!severed) pongs++;
+              counted = !severed;
+              if (counted) pongs++;
             }
+            if (counted) clientListener.onPong();
           });
         }
       });

@@ -30,6 +30,7 @@ class MemoryLinkTest {
     @Override public void onOpen() { client.add("open"); }
     @Override public void onText(String text) { client.add("text " + text); }
     @Override public void onBinary(byte[] bytes) { client.add("binary " + bytes.length); }
+    @Override public void onPong() { client.add("pong " + link.client.pongCount()); }
     @Override public void onClosing(int code, String reason) { client.add("closing " + code); }
     @Override public void onRefused(SteadySocketException error, int closeCode) { client.add("refused"); }
     @Override public void onClosed(int code, String reason) { client.add("closed " + code); }
@@ -132,7 +133,35 @@ class MemoryLinkTest {
     link.client.close(1000, "");
     clock.runUntilIdle();
     assertEquals(1, link.client.pongCount());
-    assertEquals(List.of("open"), client);
+    assertEquals(List.of("open", "pong 1"), client, "only the pong from before it went half-open");
     assertEquals(List.of("open"), server);
+  }
+
+  @Test
+  void eachPongIsReportedOnceAfterItIsCountedAndNoneAfterTheLinkIsSevered() {
+    open();
+    assertTrue(link.client.ping());
+    assertTrue(link.client.ping());
+    assertEquals(List.of("open"), client, "nothing moves until the clock runs");
+    clock.runUntilIdle();
+    assertEquals(List.of("open", "pong 1", "pong 2"), client, "the reader's onPong, as OkHttp's guard calls it");
+    link.halfOpen();
+    assertTrue(link.client.ping(), "a half-open link takes the ping and loses it");
+    clock.runUntilIdle();
+    assertEquals(List.of("open", "pong 1", "pong 2"), client);
+    link.sever(true);
+    clock.runUntilIdle();
+    assertFalse(link.client.ping(), "a severed link takes no ping");
+    assertEquals(List.of("open", "pong 1", "pong 2", "failure SocketException"), client);
+  }
+
+  @Test
+  void aPingOnItsWayWhenTheLinkIsResetGetsNoPong() {
+    open();
+    assertTrue(link.client.ping());
+    link.sever(true); // the RST loses the ping in flight, so no pong comes back
+    clock.runUntilIdle();
+    assertEquals(List.of("open", "failure SocketException"), client);
+    assertEquals(0, link.client.pongCount());
   }
 }
