@@ -79,12 +79,14 @@ public abstract class SocketObserver {
    * A connection attempt starts. Loop thread.
    *
    * @param urlIndex 0 for the socket's URL, 1… for its {@link SteadySocketBuilder#failoverUrls failover URLs}
+   * @param url that URL redacted as logs show it: scheme, host and port ({@code wss://host:port/...});
+   *     never its path, query or credentials
    * @param attempt 1 for the first attempt since the socket connected, was last stable (open for the
    *     minimum uptime) or resumed, then 2, 3…: every attempt counts, the first included, where
    *     {@code onReconnecting} counts retries (so after {@code connect()} or {@code resume()} it is
    *     one more than {@code onReconnecting}'s number)
    */
-  public void attemptStarted(int urlIndex, int attempt) {}
+  public void attemptStarted(int urlIndex, String url, int attempt) {}
 
   /**
    * A phase of the current attempt ended successfully. OkHttp's dispatcher thread. Only attempts

@@ -73,7 +73,7 @@ final class ModelObservers {
     }
 
     @Override
-    public void attemptStarted(int urlIndex, int attempt) {
+    public void attemptStarted(int urlIndex, String url, int attempt) {
       loopEvent();
       attempts++;
       if (attempt < 1 || urlIndex < 0 || urlIndex > 1) violation.accept("attemptStarted(" + urlIndex + ", " + attempt + ")");
@@ -125,7 +125,7 @@ final class ModelObservers {
     }
 
     @Override public void stateChanged(ConnectionState from, ConnectionState to) { throw thrown(); }
-    @Override public void attemptStarted(int urlIndex, int attempt) { throw thrown(); }
+    @Override public void attemptStarted(int urlIndex, String url, int attempt) { throw thrown(); }
     @Override public void handshakeResponse(int httpStatus) { throw thrown(); }
     @Override public void connectionOpened(String subprotocol, String extensions, long attemptNanos) { throw thrown(); }
     @Override public void disconnected(Disconnect disconnect, long openNanos) { throw thrown(); }

@@ -45,10 +45,7 @@ final class ConnectionLoop {
   // ---- loop-confined ----
   private @Nullable Connection connection;
   private long connectionIds;
-  /**
-   * Attempts started since connect(), the last stable connection or the last resume: the number
-   * the observer's attemptStarted reports (1, 2, 3…) is this after the attempt starts.
-   */
+  /** Attempts since connect(), the last stable connection or resume: attemptStarted's number (1, 2, 3…). */
   private int attemptsInSeries;
   /** Set while the reconnect policy decides about a disconnect; a decision for another is stale. */
   private @Nullable Object awaitedDecision;
@@ -270,7 +267,7 @@ final class ConnectionLoop {
     Connection c = new Connection(this, tasks, parts.inbound, bus, parts.events, ++connectionIds);
     connection = c;
     c.startedNanos = tasks.nanoTime();
-    parts.events.attemptStarted(parts.planner.endpoint(), ++attemptsInSeries);
+    parts.events.attemptStarted(parts.planner.endpoint(), url(), ++attemptsInSeries);
     log.debug("connecting to {} ({})", url(), c);
     connectTimer = tasks.schedule(() -> {
       if (c == connection && state == ConnectionState.CONNECTING) {

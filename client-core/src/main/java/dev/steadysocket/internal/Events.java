@@ -81,9 +81,9 @@ final class Events extends SocketObserver {
   }
 
   @Override
-  public void attemptStarted(int urlIndex, int attempt) {
-    recorder.attemptStarted(urlIndex, attempt);
-    for (SocketObserver o : observers) try { o.attemptStarted(urlIndex, attempt); } catch (Throwable t) { failed(t); }
+  public void attemptStarted(int urlIndex, String url, int attempt) {
+    recorder.attemptStarted(urlIndex, url, attempt);
+    for (SocketObserver o : observers) try { o.attemptStarted(urlIndex, url, attempt); } catch (Throwable t) { failed(t); }
   }
 
   @Override

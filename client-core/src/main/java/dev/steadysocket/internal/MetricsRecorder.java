@@ -51,7 +51,7 @@ final class MetricsRecorder extends SocketObserver {
   }
 
   @Override
-  public void attemptStarted(int urlIndex, int attempt) {
+  public void attemptStarted(int urlIndex, String url, int attempt) {
     connectionAttempts.incrementAndGet();
   }
 

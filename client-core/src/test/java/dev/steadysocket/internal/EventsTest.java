@@ -118,7 +118,7 @@ class EventsTest {
 
   @Test
   void theRecorderHearsEventsWithoutAnyObserver() {
-    events.attemptStarted(0, 1);
+    events.attemptStarted(0, "wss://example.com/...", 1);
     events.messageWritten(10, 0, false);
     assertEquals(1, events.recorder.connectionAttempts.get());
     assertEquals(10, events.recorder.bytesSent.get());
@@ -147,7 +147,7 @@ class EventsTest {
     }
 
     @Override public void stateChanged(ConnectionState from, ConnectionState to) { call("stateChanged", from, to); }
-    @Override public void attemptStarted(int urlIndex, int attempt) { call("attemptStarted", urlIndex, attempt); }
+    @Override public void attemptStarted(int urlIndex, String url, int attempt) { call("attemptStarted", urlIndex, url, attempt); }
     @Override public void phaseEnded(Phase phase, long d) { call("phaseEnded", phase, d); }
     @Override public void handshakeResponse(int status) { call("handshakeResponse", status); }
     @Override public void connectionOpened(String sub, String ext, long n) { call("connectionOpened", sub, ext, n); }

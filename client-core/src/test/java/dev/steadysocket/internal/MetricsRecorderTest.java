@@ -21,7 +21,7 @@ class MetricsRecorderTest {
   @Test
   void everyCounterReachesItsOwnGetterFromItsEvent() {
     Envelope e = Envelope.builder("t").build();
-    m.attemptStarted(0, 1);
+    m.attemptStarted(0, "wss://example.com/...", 1);
     m.connectionOpened(null, "", 0);
     m.connectionOpened(null, "", 0);
     for (int i = 0; i < 3; i++) m.messageReceived(e, 1, 0);

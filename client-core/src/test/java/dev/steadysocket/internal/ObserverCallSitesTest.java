@@ -34,7 +34,7 @@ class ObserverCallSitesTest {
 
   final SocketObserver journal = new SocketObserver() {
     @Override public void stateChanged(ConnectionState from, ConnectionState to) { log.add("state " + to); }
-    @Override public void attemptStarted(int urlIndex, int attempt) { log.add("attempt " + urlIndex + " #" + attempt); }
+    @Override public void attemptStarted(int urlIndex, String url, int attempt) { log.add("attempt " + urlIndex + " #" + attempt); }
     @Override public void handshakeResponse(int status) { log.add("handshake " + status); }
     @Override public void connectionOpened(String sub, String ext, long nanos) { log.add("opened after " + nanos / MS + "ms"); }
     @Override public void disconnected(Disconnect d, long openNanos) { log.add("disconnected " + d.kind() + " open " + (openNanos < 0 ? -1 : openNanos / MS) + "ms"); }

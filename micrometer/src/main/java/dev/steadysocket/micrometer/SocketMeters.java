@@ -60,7 +60,7 @@ final class SocketMeters extends SocketObserver {
   // ---------------------------------------------------------------- connection (loop thread)
 
   @Override
-  public void attemptStarted(int urlIndex, int attempt) {
+  public void attemptStarted(int urlIndex, String url, int attempt) {
     MeterSet m = meters;
     if (attemptOpen && m != null) m.attemptsAbandoned.increment(); // replaced before it ended
     attemptOpen = true;

@@ -93,7 +93,7 @@ final class TracingObserver extends SocketObserver {
   // ---------------------------------------------------------------- attempts and outages (loop thread)
 
   @Override
-  public void attemptStarted(int urlIndex, int attemptNumber) {
+  public void attemptStarted(int urlIndex, String url, int attemptNumber) {
     try {
       cancelAttempt();
       Context parent = Context.root();
@@ -105,7 +105,7 @@ final class TracingObserver extends SocketObserver {
       attempt = tracer.spanBuilder(connectName)
           .setSpanKind(SpanKind.CLIENT)
           .setParent(parent)
-          .setAllAttributes(urlIndex == 0 ? socketAttributes : failoverAttributes)
+          .setAllAttributes(urlIndex == 0 ? socketAttributes : failoverAttributes.toBuilder().putAll(Endpoint.of(url)).build())
           .setAttribute(Names.URL_INDEX, urlIndex)
           .setAttribute(Names.ATTEMPT, attemptNumber)
           .startSpan();

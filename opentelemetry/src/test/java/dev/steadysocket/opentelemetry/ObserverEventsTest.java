@@ -32,7 +32,7 @@ class ObserverEventsTest {
 
   @Test
   void everyPhaseIsAnEventWithItsDurationInSeconds() {
-    observer.attemptStarted(0, 1);
+    observer.attemptStarted(0, "wss://example.com/...", 1);
     observer.phaseEnded(Phase.DNS, 2_000_000);
     observer.phaseEnded(Phase.CONNECT, 30_000_000);
     observer.phaseEnded(Phase.TLS, 45_000_000);
@@ -53,16 +53,18 @@ class ObserverEventsTest {
   }
 
   @Test
-  void anAttemptReplacedByTheNextIsCancelledAndAFailoverAttemptNamesNoServer() {
-    observer.attemptStarted(0, 1);
-    observer.attemptStarted(1, 1); // replaceConnection() while connecting, to the failover URL
+  void anAttemptReplacedByTheNextIsCancelledAndAFailoverAttemptNamesItsOwnServer() {
+    observer.attemptStarted(0, "wss://example.com/...", 1);
+    observer.attemptStarted(1, "ws://backup.example.com:8080/...", 1); // replaceConnection() while connecting, to the failover URL
     observer.connectionOpened(null, "", 1);
     List<SpanData> attempts = traces.named("connect ticker");
     assertEquals("cancelled", attr(attempts.get(0), Names.CONNECT_OUTCOME));
     assertEquals(StatusCode.UNSET, attempts.get(0).getStatus().getStatusCode());
     assertEquals("open", attr(attempts.get(1), Names.CONNECT_OUTCOME));
     assertEquals(1L, attr(attempts.get(1), Names.URL_INDEX));
-    assertNull(attr(attempts.get(1), Names.SERVER_ADDRESS), "the failover URL's host is not known here");
+    assertEquals("backup.example.com", attr(attempts.get(1), Names.SERVER_ADDRESS), "the failover URL's own host");
+    assertEquals(8080L, attr(attempts.get(1), Names.SERVER_PORT));
+    assertEquals("ws", attr(attempts.get(1), Names.URL_SCHEME));
     assertNull(attr(attempts.get(1), Names.SUBPROTOCOL));
     assertNull(attr(attempts.get(1), Names.EXTENSIONS));
     assertEquals("websocket", attr(attempts.get(1), Names.NETWORK_PROTOCOL_NAME));
@@ -120,7 +122,7 @@ class ObserverEventsTest {
   @Test
   void anOutageBegunByAResumeIsCausedByTheScheduledRetry() {
     observer.reconnectScheduled(3, 5_000_000_000L, new dev.steadysocket.SteadySocketException("server wait"));
-    observer.attemptStarted(0, 3);
+    observer.attemptStarted(0, "wss://example.com/...", 3);
     observer.connectionOpened(null, "", 1);
     SpanData reconnect = traces.only("reconnect ticker");
     assertEquals("dev.steadysocket.SteadySocketException", attr(reconnect, Names.ERROR_TYPE));

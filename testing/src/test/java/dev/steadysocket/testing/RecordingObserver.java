@@ -187,7 +187,7 @@ final class RecordingObserver extends SocketObserver {
   // ---------------------------------------------------------------- every event
 
   @Override public void stateChanged(ConnectionState from, ConnectionState to) { record("stateChanged", from, to); }
-  @Override public void attemptStarted(int urlIndex, int attempt) { record("attemptStarted", urlIndex, attempt); }
+  @Override public void attemptStarted(int urlIndex, String url, int attempt) { record("attemptStarted", urlIndex, attempt); }
   @Override public void phaseEnded(Phase phase, long durationNanos) { record("phaseEnded", phase, ns(durationNanos)); }
   @Override public void handshakeResponse(int httpStatus) { record("handshakeResponse", httpStatus); }
 
