@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.steadysocket.ConnectionState;
 import dev.steadysocket.Envelope;
 import dev.steadysocket.bench.Payloads;
+import dev.steadysocket.bench.peers.CountingObserver;
 import dev.steadysocket.testing.FakeServer;
 import dev.steadysocket.testing.SocketEvents;
 import dev.steadysocket.testing.SteadySocketExtension;
@@ -47,6 +48,22 @@ class HarnessTest {
       assertEquals(Payloads.envelopes(Payloads.Size.SMALL).get(1).id(), consumed.get(1).id());
       assertEquals(List.of(), events.messages());
       assertEquals(0, h.socket.metrics().messagesReceived());
+    }
+  }
+
+  @Test
+  void anObservedSocketHasItsObserverCalledForEveryFrameAndEverySend(FakeServer server) {
+    CountingObserver[] observer = new CountingObserver[1];
+    SocketEvents events = new SocketEvents();
+    try (Harness h = Harness.steady(server, events, socket -> observer[0] = new CountingObserver())) {
+      h.receive(texts);
+      assertEquals(texts.size(), events.messages().size());
+      assertEquals(texts.size(), observer[0].get(CountingObserver.Event.MESSAGE_RECEIVED));
+      h.sinkSends();
+      h.socket.send(Envelope.of("tick", 1));
+      assertEquals(1, observer[0].get(CountingObserver.Event.MESSAGE_QUEUED));
+      assertEquals(1, observer[0].get(CountingObserver.Event.MESSAGE_WRITTEN));
+      assertEquals(0, h.socket.metrics().observerFailures());
     }
   }
 
