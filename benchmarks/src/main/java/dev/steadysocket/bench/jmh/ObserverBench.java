@@ -39,8 +39,7 @@ public class ObserverBench {
   @Param({"small"})
   public String size;
 
-  // TODO(issue #21): add "micrometer" and "otel" once Instrumentation wires the modules.
-  @Param({"none", "counting"})
+  @Param({"none", "counting", "micrometer", "otel", "otel-receive"})
   public String observer;
 
   private List<String> texts;

@@ -14,10 +14,12 @@ public enum Instrumentation {
   NONE(""),
   /** Every event counted with an atomic increment: the cheapest real observer. */
   COUNTING("+counting"),
-  /** The {@code micrometer} module on a {@code SimpleMeterRegistry}. */
+  /** The {@code micrometer} module on a {@code SimpleMeterRegistry} (see {@link ModuleObservers}). */
   MICROMETER("+micrometer"),
-  /** The {@code opentelemetry} module on the OpenTelemetry SDK with in-memory exporters. */
-  OTEL("+otel");
+  /** The {@code opentelemetry} module with its defaults on the OpenTelemetry SDK (see {@link ModuleObservers}). */
+  OTEL("+otel"),
+  /** The same with {@code ReceiveSpans.ALL}: a span per received envelope. */
+  OTEL_RECEIVE("+otel-receive");
 
   private final String suffix;
 
@@ -30,11 +32,6 @@ public enum Instrumentation {
     return suffix;
   }
 
-  /** Whether this build can install it (the modules are wired in once they exist). */
-  public boolean available() {
-    return this == NONE || this == COUNTING;
-  }
-
   /** The factory to install, or null for {@link #NONE}. */
   public SocketObserver.@Nullable Factory factory() {
     switch (this) {
@@ -42,13 +39,18 @@ public enum Instrumentation {
         return null;
       case COUNTING:
         return CountingObserver.FACTORY;
+      case MICROMETER:
+        return ModuleObservers.micrometer();
+      case OTEL:
+        return ModuleObservers.otel();
+      case OTEL_RECEIVE:
+        return ModuleObservers.otelReceiveSpans();
       default:
-        // TODO(issue #21): wire the micrometer and opentelemetry modules here once their APIs exist.
-        throw new UnsupportedOperationException(name().toLowerCase() + " module not wired into the benchmarks yet");
+        throw new AssertionError(this);
     }
   }
 
-  /** The instrumentation a JMH parameter or peer suffix names: none, counting, micrometer, otel. */
+  /** The instrumentation a JMH parameter or peer suffix names: none, counting, micrometer, otel, otel-receive. */
   public static Instrumentation parse(String name) {
     for (Instrumentation i : values()) {
       if (i.name().equalsIgnoreCase(name) || (!i.suffix.isEmpty() && i.suffix.substring(1).equals(name))) return i;

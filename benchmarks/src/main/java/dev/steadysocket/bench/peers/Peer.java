@@ -40,24 +40,19 @@ public interface Peer {
   }
 
   /**
-   * Raw OkHttp, then SteadySocket without an observer and with each {@link Instrumentation} this
-   * build can install: {@code steadysocket+counting}, {@code +micrometer}, {@code +otel}.
+   * Raw OkHttp, then SteadySocket without an observer and with each {@link Instrumentation}:
+   * {@code steadysocket+counting}, {@code +micrometer}, {@code +otel}, {@code +otel-receive}.
    */
   static List<Peer> observed() {
     List<Peer> peers = new java.util.ArrayList<>(List.of(new OkHttpPeer()));
-    for (Instrumentation i : Instrumentation.values()) {
-      if (i.available()) peers.add(new SteadySocketPeer(i));
-    }
+    for (Instrumentation i : Instrumentation.values()) peers.add(new SteadySocketPeer(i));
     return peers;
   }
 
   static Peer byName(String name) {
     for (Peer p : withDiagnostics()) if (p.name().equals(name)) return p;
     for (Instrumentation i : Instrumentation.values()) {
-      if (!i.suffix().isEmpty() && name.equals("steadysocket" + i.suffix())) {
-        if (!i.available()) throw new IllegalArgumentException(name + ": not available in this build");
-        return new SteadySocketPeer(i);
-      }
+      if (!i.suffix().isEmpty() && name.equals("steadysocket" + i.suffix())) return new SteadySocketPeer(i);
     }
     throw new IllegalArgumentException("no peer " + name);
   }
