@@ -50,13 +50,14 @@ public final class Micro {
     }
   }
 
-  /** {@code [small]}, or with more parameters {@code [small,counting]}: the size first, then the rest. */
+  /** {@code [small]}, or with more parameters {@code [small,counting]}: the size first, then the rest; none: "". */
   static String params(RunResult r) {
     java.util.List<String> values = new java.util.ArrayList<>();
-    values.add(r.getParams().getParam("size"));
+    String size = r.getParams().getParam("size");
+    if (size != null) values.add(size);
     for (String key : r.getParams().getParamsKeys()) {
       if (!key.equals("size")) values.add(r.getParams().getParam(key));
     }
-    return "[" + String.join(",", values) + "]";
+    return values.isEmpty() ? "" : "[" + String.join(",", values) + "]";
   }
 }
