@@ -56,7 +56,7 @@ public final class CountingObserver extends SocketObserver {
   }
 
   @Override public void stateChanged(ConnectionState from, ConnectionState to) { count(Event.STATE_CHANGED); }
-  @Override public void attemptStarted(int urlIndex, int attempt) { count(Event.ATTEMPT_STARTED); }
+  @Override public void attemptStarted(int urlIndex, String url, int attempt) { count(Event.ATTEMPT_STARTED); }
   @Override public void phaseEnded(Phase phase, long durationNanos) { count(Event.PHASE_ENDED); }
   @Override public void handshakeResponse(int httpStatus) { count(Event.HANDSHAKE_RESPONSE); }
   @Override public void connectionOpened(@Nullable String subprotocol, String extensions, long attemptNanos) {
