@@ -15,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One socket's request spans, by request id: a {@code request <type>} span from {@link #started} to
+ * One socket's request spans, by request id: a {@code request <name>} span from {@link #started} to
  * the one end ({@link #completed}, {@link #timedOut}, {@link #failed}) that removes it; {@link
  * #close} ends whatever is left, and a request started after it is ended at once, so the table holds
  * only requests in flight and nothing outlives the socket.
@@ -30,6 +30,8 @@ final class RequestSpans {
   private final Tracer tracer;
   private final TextMapPropagator propagator;
   private final String[] propagatorFields;
+  /** {@code request <socket name>}: fixed per socket, so span names stay low-cardinality. */
+  private final String spanName;
   private final Attributes attributes;
 
   /** Requests in flight: id to span. */
@@ -37,10 +39,11 @@ final class RequestSpans {
   /** Set by {@link #close} before it sweeps; read by {@link #started} after it publishes. */
   private volatile boolean closed;
 
-  RequestSpans(Tracer tracer, TextMapPropagator propagator, Attributes attributes) {
+  RequestSpans(Tracer tracer, TextMapPropagator propagator, String name, Attributes attributes) {
     this.tracer = tracer;
     this.propagator = propagator;
     this.propagatorFields = propagator.fields().toArray(new String[0]);
+    this.spanName = "request " + name;
     this.attributes = attributes;
   }
 
@@ -49,7 +52,7 @@ final class RequestSpans {
     try {
       String id = request.id();
       if (id == null) return; // the core gives every request an id first
-      Span span = tracer.spanBuilder("request " + request.type())
+      Span span = tracer.spanBuilder(spanName)
           .setSpanKind(SpanKind.CLIENT)
           .setParent(Context.current())
           .setAllAttributes(attributes)

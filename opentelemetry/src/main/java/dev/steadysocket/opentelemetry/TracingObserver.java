@@ -46,6 +46,8 @@ final class TracingObserver extends SocketObserver {
   private final ReceiveSpans receiveSpans;
   private final String connectName;
   private final String reconnectName;
+  /** {@code receive <name>}: fixed per socket, never the envelope's type (a server could make names unbounded). */
+  private final String receiveName;
   /** On every span: protocol, name, server (the primary URL's, for attempts at it). */
   private final Attributes socketAttributes;
   /** The same without the server: a failover URL's host is not known to observers. */
@@ -72,11 +74,12 @@ final class TracingObserver extends SocketObserver {
     this.receiveSpans = receiveSpans;
     this.connectName = "connect " + name;
     this.reconnectName = "reconnect " + name;
+    this.receiveName = "receive " + name;
     this.socketAttributes = endpoint.toBuilder().put(Names.NAME, name).build();
     this.failoverAttributes = socketAttributes.toBuilder()
         .remove(Names.SERVER_ADDRESS).remove(Names.SERVER_PORT).remove(Names.URL_SCHEME).build();
     Attributes messaging = socketAttributes.toBuilder().put(Names.MESSAGING_SYSTEM, "websocket").build();
-    this.requests = new RequestSpans(tracer, propagator, messaging.toBuilder()
+    this.requests = new RequestSpans(tracer, propagator, name, messaging.toBuilder()
         .put(Names.MESSAGING_OPERATION_TYPE, "send").put(Names.MESSAGING_OPERATION_NAME, "request").build());
     this.receiveAttributes = messaging.toBuilder()
         .put(Names.MESSAGING_OPERATION_TYPE, "receive").put(Names.MESSAGING_OPERATION_NAME, "receive").build();
@@ -316,7 +319,7 @@ final class TracingObserver extends SocketObserver {
       if (!carries && receiveSpans == ReceiveSpans.TRACED) return;
       Context parent = carries ? Meta.extract(propagator, Context.root(), envelope) : Context.root();
       if (receiveSpans == ReceiveSpans.TRACED && !Span.fromContext(parent).getSpanContext().isValid()) return;
-      io.opentelemetry.api.trace.SpanBuilder b = tracer.spanBuilder("receive " + envelope.type())
+      io.opentelemetry.api.trace.SpanBuilder b = tracer.spanBuilder(receiveName)
           .setSpanKind(SpanKind.CONSUMER)
           .setParent(parent)
           .setAllAttributes(receiveAttributes)
