@@ -103,9 +103,10 @@ public final class SteadySocketTracing implements SocketObserver.Factory {
    *     writes and reads the context in {@code meta}
    * @param name the socket's name in span names and in the {@code websocket.name} attribute, such
    *     as {@code "ticker"}: a short constant chosen by the application (low cardinality), never a
-   *     URL
+   *     URL (a name containing {@code ://} or {@code ?} is refused)
    * @return a factory to pass to {@link dev.steadysocket.SteadySocketBuilder#observer}
-   * @throws IllegalArgumentException if {@code name} is empty or blank
+   * @throws IllegalArgumentException if {@code name} is empty or blank, or contains {@code ://} or
+   *     {@code ?} (a URL, whose query may hold a token)
    */
   public static SteadySocketTracing create(OpenTelemetry openTelemetry, String name) {
     return builder(openTelemetry, name).build();
@@ -118,7 +119,7 @@ public final class SteadySocketTracing implements SocketObserver.Factory {
    * @param name the socket's name in span names and attributes; see {@link #create(OpenTelemetry,
    *     String)}
    * @return a new builder, not thread-safe
-   * @throws IllegalArgumentException if {@code name} is empty or blank
+   * @throws IllegalArgumentException as {@link #create(OpenTelemetry, String)}
    */
   public static Builder builder(OpenTelemetry openTelemetry, String name) {
     return new Builder(openTelemetry, name);
@@ -173,6 +174,10 @@ public final class SteadySocketTracing implements SocketObserver.Factory {
       this.openTelemetry = Objects.requireNonNull(openTelemetry, "openTelemetry == null");
       Objects.requireNonNull(name, "name == null");
       if (name.trim().isEmpty()) throw new IllegalArgumentException("name is blank");
+      if (name.contains("://") || name.indexOf('?') >= 0) {
+        // The name is not echoed: it may be a URL with a token in it.
+        throw new IllegalArgumentException("name contains \"://\" or \"?\": it looks like a URL (name the socket, do not trace it under its URL)");
+      }
       this.name = name;
     }
 

@@ -3,6 +3,7 @@ package dev.steadysocket.opentelemetry;
 import static dev.steadysocket.opentelemetry.Traces.attr;
 import static dev.steadysocket.opentelemetry.Traces.eventNames;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -144,6 +145,17 @@ class ObserverEventsTest {
   void aBlankNameIsRefused() {
     assertThrows(IllegalArgumentException.class, () -> SteadySocketTracing.create(traces.sdk, " "));
     assertThrows(NullPointerException.class, () -> SteadySocketTracing.create(traces.sdk, null));
+  }
+
+  @Test
+  void aNameThatLooksLikeAUrlIsRefusedWithoutEchoingIt() {
+    for (String url : List.of("wss://feed.example.com/v1?token=s3cret", "feed.example.com/v1?token=s3cret", "ws://feed")) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SteadySocketTracing.create(traces.sdk, url));
+      assertTrue(e.getMessage().contains("\"://\" or \"?\""), e.getMessage());
+      assertFalse(e.getMessage().contains("feed") || e.getMessage().contains("s3cret"), "the name is not echoed: " + e.getMessage());
+      assertThrows(IllegalArgumentException.class, () -> SteadySocketTracing.builder(traces.sdk, url));
+    }
+    org.junit.jupiter.api.Assertions.assertDoesNotThrow(() -> SteadySocketTracing.create(traces.sdk, "feed-eu-1 (v2)"));
   }
 
   @Test
