@@ -50,7 +50,7 @@ final class TracingObserver extends SocketObserver {
   private final String receiveName;
   /** On every span: protocol, name, server (the primary URL's, for attempts at it). */
   private final Attributes socketAttributes;
-  /** The same without the server: a failover URL's host is not known to observers. */
+  /** The same without the server: an attempt at a failover URL adds that URL's (attemptStarted names it). */
   private final Attributes failoverAttributes;
   /** On receive spans. */
   private final Attributes receiveAttributes;
