@@ -231,12 +231,57 @@ class SteadySocketMetersTest {
       assertEquals(1, counter("steadysocket.reconnects", "ticker"), "the first connection opened before the binding counts as the first");
 
       meters.bindTo(registry); // again: nothing
-      assertThrows(IllegalStateException.class, () -> meters.bindTo(new SimpleMeterRegistry()));
+      assertEquals(1, counter("steadysocket.messages", "ticker", "direction", "in"));
+      assertEquals(1, registry.find("steadysocket.messages").tag("direction", "in").meters().size());
     } finally {
       socket.close();
     }
     clock.runUntilIdle();
     assertEquals(List.of(), names());
+  }
+
+  /** Spring Boot without a composite registry binds a MeterBinder bean to each registry: the meters go in each. */
+  @Test
+  void metersBoundToTwoRegistriesAreInEachAndLeaveBoth(FakeServer a, FakeServer b, TestClock clock) {
+    MeterRegistry other = new SimpleMeterRegistry();
+    SteadySocketMeters meters = SteadySocketMeters.named("ticker");
+    SteadySocket first = a.newSocket().observer(meters).build();
+    try {
+      meters.bindTo(registry);
+      first.connect();
+      clock.runUntilIdle();
+      a.connection().send("tick", null);
+      clock.runUntilIdle();
+      meters.bindTo(other); // the second registry: counts from now, gauges right at once
+      meters.bindTo(other);
+      assertEquals(1, other.get("steadysocket.connection.state").tag("state", "open").gauge().value());
+      a.connection().send("tick", null);
+      clock.runUntilIdle();
+      assertEquals(2, counter("steadysocket.messages", "ticker", "direction", "in"));
+      assertEquals(1, other.get("steadysocket.messages").tag("direction", "in").counter().count());
+      assertEquals(MeterNames.ALL, other.getMeters().stream().map(m -> m.getId().getName()).collect(Collectors.toCollection(TreeSet::new)));
+
+      SteadySocket second = b.newSocket().observer(meters).build(); // built after both bindings: in both at once
+      try {
+        second.connect();
+        clock.runUntilIdle();
+        b.connection().send("tick", null);
+        clock.runUntilIdle();
+        assertEquals(3, counter("steadysocket.messages", "ticker", "direction", "in"));
+        assertEquals(2, other.get("steadysocket.messages").tag("direction", "in").counter().count());
+        assertEquals(2, other.get("steadysocket.connection.state").tag("state", "open").gauge().value());
+        assertEquals(0, second.metrics().observerFailures());
+      } finally {
+        second.close();
+      }
+      clock.runUntilIdle();
+      assertEquals(1, other.get("steadysocket.connection.state").tag("state", "open").gauge().value());
+    } finally {
+      first.close();
+    }
+    clock.runUntilIdle();
+    assertEquals(List.of(), names());
+    assertEquals(List.of(), other.getMeters());
   }
 
   @Test
