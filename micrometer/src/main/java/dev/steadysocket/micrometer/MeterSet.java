@@ -95,7 +95,7 @@ final class MeterSet {
     }
     add(Gauge.builder("steadysocket.outbox.depth", this, set -> set.sum(s -> s.metrics().outboxDepth()))
         .description("Messages waiting in the outbox to be written").tags(t).register(r));
-    add(Gauge.builder("steadysocket.unacknowledged", this, set -> set.sum(s -> s.metrics().unacknowledged()))
+    add(Gauge.builder("steadysocket.outbox.unacknowledged", this, set -> set.sum(s -> s.metrics().unacknowledged()))
         .description("Acknowledged sends written and not yet acknowledged").tags(t).register(r));
 
     String attempts = "steadysocket.connection.attempts";

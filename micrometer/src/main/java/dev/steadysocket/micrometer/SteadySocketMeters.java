@@ -41,7 +41,7 @@ import org.jspecify.annotations.Nullable;
  *       connecting, open, reconnecting, paused, closing, closed}: how many of the sockets of this
  *       name are in that state, so 1 for the current state of a single socket and 0 for the others,
  *       and sums across instances mean something), {@code steadysocket.outbox.depth}, {@code
- *       steadysocket.unacknowledged}, read from the socket at each scrape;
+ *       steadysocket.outbox.unacknowledged}, read from the socket at each scrape;
  *   <li>counters: {@code steadysocket.connection.attempts} ({@code outcome=opened, failed,
  *       abandoned}), {@code steadysocket.reconnects}, {@code steadysocket.disconnects} ({@code
  *       reason=}the {@link dev.steadysocket.Disconnect.Kind} in lower case, {@code opened=true}
@@ -70,9 +70,9 @@ import org.jspecify.annotations.Nullable;
  * leave nothing behind. A socket that is never closed keeps its meters. The registry holds the
  * socket weakly (the gauges read it through a weak reference). Two sockets with the same name and
  * tags in one registry, whether built from one {@code SteadySocketMeters} or two, share the meters:
- * counters and timers add up, {@code outbox.depth} and {@code unacknowledged} are sums, and {@code
- * connection.state} counts the sockets in each state. Give sockets that should be apart different
- * names.
+ * counters and timers add up, {@code outbox.depth} and {@code outbox.unacknowledged} are sums,
+ * and {@code connection.state} counts the sockets in each state. Give sockets that should be apart
+ * different names.
  *
  * <p><b>Cost.</b> The meters are resolved once per name and registry; an event updates one or two
  * of them in each registry bound, with no lookup and no allocation. The observer's methods run on

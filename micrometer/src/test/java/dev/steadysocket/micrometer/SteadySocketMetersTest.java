@@ -494,11 +494,11 @@ class SteadySocketMetersTest {
       socket.send(Envelope.of("order", Map.of("qty", 2)));
       socket.send(Envelope.of("order", Map.of("qty", 3)));
       clock.advanceBy(Duration.ofMillis(100));
-      assertEquals(2, gauge("steadysocket.unacknowledged", "orders"));
+      assertEquals(2, gauge("steadysocket.outbox.unacknowledged", "orders"));
       server.connection().drop(); // at 140 ms; both are sent again on the connection at 1.14 s
       clock.advanceBy(Duration.ofSeconds(1));
 
-      assertEquals(0, gauge("steadysocket.unacknowledged", "orders"));
+      assertEquals(0, gauge("steadysocket.outbox.unacknowledged", "orders"));
       assertEquals(2, counter("steadysocket.messages.resent", "orders"));
       assertEquals(5, counter("steadysocket.messages", "orders", "direction", "out"), "3 first writes, 2 again");
       assertEquals(3, registry.get("steadysocket.send.latency").tag("stage", "written").timer().count(),
@@ -623,7 +623,7 @@ class SteadySocketMetersTest {
     assertEquals(m.duplicatesDropped(), counter("steadysocket.duplicates", name), "duplicates");
     assertEquals(m.callbacksRejected(), counter("steadysocket.callbacks.rejected", name), "callbacks rejected");
     assertEquals(m.outboxDepth(), gauge("steadysocket.outbox.depth", name), "outbox depth");
-    assertEquals(m.unacknowledged(), gauge("steadysocket.unacknowledged", name), "unacknowledged");
+    assertEquals(m.unacknowledged(), gauge("steadysocket.outbox.unacknowledged", name), "unacknowledged");
   }
 
   /** The registry's meters, by name and tags (for readable failures). */
