@@ -280,7 +280,10 @@ public final class Loopback {
 
   // ------------------------------------------------------------------ summaries
 
-  /** Per-peer mean ± stdev, and SteadySocket / raw OkHttp paired per iteration. */
+  /**
+   * Per-peer mean ± stdev; each SteadySocket peer / raw OkHttp paired per iteration; and each
+   * observed peer's cost per message over {@code steadysocket} (no observer), paired likewise.
+   */
   static void summarize(Results results, String fig, String metric, String unit, Map<String, double[]> byPeer) {
     Map<String, Object> sec = results.section(fig);
     Map<String, Object> peersOut = new LinkedHashMap<>();
@@ -292,20 +295,57 @@ public final class Loopback {
       results.row(fig, e.getKey(), metric, unit, s);
     }
     sec.put(metric + " (" + unit + ")", peersOut);
-    double[] steady = byPeer.get("steadysocket");
     double[] okhttp = byPeer.get("okhttp");
-    if (steady != null && okhttp != null) {
-      double[] ratios = new double[steady.length];
-      for (int i = 0; i < ratios.length; i++) ratios[i] = steady[i] / okhttp[i];
-      Stats.Summary r = Stats.Summary.of(ratios);
-      Map<String, Object> m = r.toMap();
-      double[] sorted = ratios.clone();
-      java.util.Arrays.sort(sorted);
-      m.put("median", Stats.round(sorted.length % 2 == 1 ? sorted[sorted.length / 2]
-          : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2));
-      m.put("ratio_of_means", Stats.round(Stats.Summary.of(steady).mean() / Stats.Summary.of(okhttp).mean()));
-      sec.put(metric + " ratio steadysocket/okhttp", m);
+    double[] plain = byPeer.get("steadysocket");
+    for (Map.Entry<String, double[]> e : byPeer.entrySet()) {
+      String peer = e.getKey();
+      if (!peer.startsWith("steadysocket")) continue;
+      double[] steady = e.getValue();
+      if (okhttp != null) {
+        double[] ratios = new double[steady.length];
+        for (int i = 0; i < ratios.length; i++) ratios[i] = steady[i] / okhttp[i];
+        Map<String, Object> m = withMedian(ratios);
+        m.put("ratio_of_means", Stats.round(Stats.Summary.of(steady).mean() / Stats.Summary.of(okhttp).mean()));
+        sec.put(metric + " ratio " + peer + "/okhttp", m);
+      }
+      if (plain != null && peer.startsWith("steadysocket+")) {
+        double[] costs = new double[steady.length];
+        for (int i = 0; i < costs.length; i++) costs[i] = costPerMessage(unit, steady[i], plain[i]);
+        Map<String, Object> m = withMedian(costs);
+        m.put("unit", costUnit(unit));
+        sec.put(metric + " cost " + peer + " - steadysocket", m);
+      }
     }
+  }
+
+  /**
+   * What an observed iteration cost per message more than the unobserved one: for a rate, the
+   * difference of the time per message (ns); for a latency in µs, the difference in ns; otherwise
+   * (bytes per message) the difference itself.
+   */
+  static double costPerMessage(String unit, double observed, double plain) {
+    return switch (unit) {
+      case "msgs/s" -> 1e9 / observed - 1e9 / plain;
+      case "us" -> (observed - plain) * 1e3;
+      default -> observed - plain;
+    };
+  }
+
+  static String costUnit(String unit) {
+    return switch (unit) {
+      case "msgs/s", "us" -> "ns";
+      default -> unit;
+    };
+  }
+
+  /** Mean ± stdev, min, max and median of {@code values}. */
+  static Map<String, Object> withMedian(double[] values) {
+    Map<String, Object> m = Stats.Summary.of(values).toMap();
+    double[] sorted = values.clone();
+    java.util.Arrays.sort(sorted);
+    m.put("median", Stats.round(sorted.length % 2 == 1 ? sorted[sorted.length / 2]
+        : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2));
+    return m;
   }
 
   static double[] roundAll(double[] v) {

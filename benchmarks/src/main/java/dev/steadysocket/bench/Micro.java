@@ -34,8 +34,7 @@ public final class Micro {
     sec.put("command", "java -cp benchmarks/target/benchmarks.jar org.openjdk.jmh.Main 'dev.steadysocket.bench.jmh.*' -prof gc"
         + " -prof " + CpuTimeProfiler.class.getName());
     for (RunResult r : runs) {
-      String name = r.getParams().getBenchmark().replace("dev.steadysocket.bench.jmh.", "")
-          + "[" + r.getParams().getParam("size") + "]";
+      String name = r.getParams().getBenchmark().replace("dev.steadysocket.bench.jmh.", "") + params(r);
       Result<?> primary = r.getPrimaryResult();
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("ns_per_op", Stats.round(primary.getScore()));
@@ -49,5 +48,16 @@ public final class Micro {
       if (alloc != null) results.row("jmh", name, "allocation", "B/op", alloc.getScore());
       if (cpu != null) results.row("jmh", name, "CPU time", "ns/op", cpu.getScore());
     }
+  }
+
+  /** {@code [small]}, or with more parameters {@code [small,counting]}: the size first, then the rest; none: "". */
+  static String params(RunResult r) {
+    java.util.List<String> values = new java.util.ArrayList<>();
+    String size = r.getParams().getParam("size");
+    if (size != null) values.add(size);
+    for (String key : r.getParams().getParamsKeys()) {
+      if (!key.equals("size")) values.add(r.getParams().getParam(key));
+    }
+    return values.isEmpty() ? "" : "[" + String.join(",", values) + "]";
   }
 }

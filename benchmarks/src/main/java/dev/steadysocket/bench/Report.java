@@ -86,6 +86,7 @@ public final class Report {
           : String.format(Locale.ROOT, "%s %s", human(r.mean()), r.unit());
       b.append(String.format("| %s | %s | %s | %s |%n", r.figure(), r.peer(), r.metric(), value));
     }
+    observers(b, f);
     Map<String, Object> jmh = (Map<String, Object>) f.get("jmh");
     if (jmh != null) {
       b.append("\n### JMH (one thread, no I/O): ns/op, CPU ns/op and B/op\n\n| Benchmark | ns/op | CPU ns/op | B/op |\n|---|---|---|---|\n");
@@ -106,6 +107,38 @@ public final class Report {
     b.append("Command: `").append(results.json.get("command")).append("` (mode ").append(results.json.get("mode"))
         .append(", ").append(results.json.get("elapsed_s")).append(" s).\n");
     return b.toString();
+  }
+
+  /**
+   * When observed peers ran: each SteadySocket peer's ratio to raw OkHttp and each observer's cost
+   * per message over {@code steadysocket}, both paired per iteration.
+   */
+  @SuppressWarnings("unchecked")
+  static void observers(StringBuilder b, Map<String, Object> figures) {
+    StringBuilder rows = new StringBuilder();
+    java.util.regex.Pattern ratioKey = java.util.regex.Pattern.compile("(.+) ratio (steadysocket(\\+.+)?)/okhttp");
+    for (Map.Entry<String, Object> fig : figures.entrySet()) {
+      if (!(fig.getValue() instanceof Map)) continue;
+      Map<String, Object> sec = (Map<String, Object>) fig.getValue();
+      for (String key : sec.keySet()) {
+        java.util.regex.Matcher m = ratioKey.matcher(key);
+        if (!m.matches()) continue;
+        String metric = m.group(1);
+        String peer = m.group(2);
+        Object cost = sec.get(metric + " cost " + peer + " - steadysocket");
+        rows.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s |%n", fig.getKey(), metric, peer,
+            Verdicts.ratioText(sec.get(key)),
+            cost == null ? "–" : String.format(Locale.ROOT, "%+.0f %s (mean %+.0f ± %.0f, %d pairs)",
+                Verdicts.num(cost, "median"), ((Map<String, Object>) cost).get("unit"), Verdicts.num(cost, "mean"),
+                Verdicts.num(cost, "stdev"), (int) Verdicts.num(cost, "n"))));
+      }
+    }
+    if (rows.indexOf("steadysocket+") < 0) return;
+    b.append("\n### Observers: ratio to raw OkHttp, and cost per message over SteadySocket without an observer\n\n");
+    b.append("Both paired per iteration (the peers run back to back), summarised by the median. The cost is the\n"
+        + "difference of time per message (throughput), of the round trip (rtt) or of bytes allocated per message.\n\n");
+    b.append("| Figure | Metric | Peer | Ratio to raw OkHttp | Cost per message over steadysocket |\n|---|---|---|---|---|\n");
+    b.append(rows);
   }
 
   static String human(double v) {

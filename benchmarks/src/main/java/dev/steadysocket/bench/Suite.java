@@ -15,7 +15,8 @@ import java.util.Set;
  *
  * <pre>
  * java -jar benchmarks/target/benchmarks.jar [--quick] [--only inbound,outbound,rtt,scale,storm,deadlink,jmh]
- *     [--peers okhttp,steadysocket,jdk,java-websocket,steadysocket-inline] [--iterations N] [--sockets N]
+ *     [--peers okhttp,steadysocket,jdk,java-websocket,steadysocket-inline,steadysocket+counting,…|observed]
+ *     [--iterations N] [--sockets N]
  *     [--storm-backoff SECONDS]
  *     [--out benchmarks/results]
  * </pre>
@@ -49,7 +50,10 @@ public final class Suite {
         case "--only" -> only = new LinkedHashSet<>(Arrays.asList(args[++i].split(",")));
         case "--peers" -> {
           peers.clear();
-          for (String p : args[++i].split(",")) peers.add(Peer.byName(p));
+          for (String p : args[++i].split(",")) {
+            if (p.equals("observed")) peers.addAll(Peer.observed());
+            else peers.add(Peer.byName(p));
+          }
         }
         case "--out" -> out = Path.of(args[++i]);
         case "--replot" -> {

@@ -60,6 +60,9 @@ public final class FeedCli {
     if (o.maxAttempts > 0) {
       builder.maxReconnectAttempts(o.maxAttempts);
     }
+    if (o.metrics) {
+      builder.observer(FeedMetrics.everySecond(printer::metrics)); // a line on stderr every second until closed
+    }
     return builder.build();
   }
 

@@ -32,6 +32,7 @@ final class FeedOptions {
   boolean pretty;
   boolean chaos;
   boolean verbose;
+  boolean metrics;
   boolean ack;
   boolean resume;
   boolean help;
@@ -55,6 +56,8 @@ final class FeedOptions {
         .option("--type", "T", "only messages of type T (repeatable, or comma-separated)", v -> types.addAll(list(v)))
         .option("--count", "N", "exit 0 after N messages have been printed", v -> count = CommandLine.atLeast("--count", v, 1))
         .flag("--verbose,-v", "every error, demo server events and debug logs on stderr", () -> verbose = true)
+        .flag("--metrics", "a live line on stderr every second: state, reconnects, ping and\nheartbeat round trips,"
+            + " messages in/out per second, outbox depth", () -> metrics = true)
         .text("", "Connection:")
         .option("--header,-H", "K:V", "add a handshake header (repeatable)", this::header)
         .option("--token", "T", "bearer token, sent as 'Authorization: Bearer T' (never printed)", v -> token = v)

@@ -67,6 +67,11 @@ final class FeedPrinter implements SteadySocketListener {
     err.println(FeedLines.now() + "  * " + line);
   }
 
+  /** A {@code --metrics} line on stderr, with the time like every other line. Any thread. */
+  void metrics(String line) {
+    err.println(FeedLines.now() + "  " + line);
+  }
+
   /** Prints a terminal failure as the program's last line and returns {@code status}. */
   int fail(int status, String reason) {
     err.println("feed-cli: " + reason);

@@ -31,7 +31,7 @@ class FeedCliTest {
       cli.awaitStdout("^Usage: feed-cli \\[URL\\]", SOON);
       String rest = String.join("\n", cli.remainingStdout(SOON));
       for (String option : new String[] {"--header", "--token", "--send", "--subscribe", "--type", "--count",
-          "--heartbeat", "--max-backoff", "--json", "--pretty", "--raw", "--chaos", "--verbose"}) {
+          "--heartbeat", "--max-backoff", "--json", "--pretty", "--raw", "--chaos", "--verbose", "--metrics"}) {
         assertTrue(rest.contains(option), "help mentions " + option + ":\n" + rest);
       }
       assertEquals(0, cli.awaitExit(SOON));
@@ -66,6 +66,18 @@ class FeedCliTest {
         assertTrue(line.matches(TICKER_LINE), "ticker line: " + line);
       }
       assertEquals(0, cli.awaitExit(SOON));
+    }
+  }
+
+  @Test
+  void metricsPrintsALiveLineOnStderrEverySecondWhileTheFeedRuns() throws Exception {
+    // 15 ticks at 5 a second keep it open about 3 s: a line every second, some of them counting ticks.
+    try (ChildProcess cli = ChildProcess.java(FeedCli.class, "--metrics", "--type", "ticker", "--count", "15")) {
+      cli.awaitStderr("\\* open$", SOON);
+      cli.awaitStderr("^\\d\\d:\\d\\d:\\d\\d\\.\\d{3}  \\[metrics] OPEN  reconnects=0  ping=(-|[0-9.]+ms)"
+          + "  echo=(-|[0-9.]+ms)  in=[1-9]\\d*/s  out=0/s  outbox=0$", SOON);
+      assertEquals(15, cli.remainingStdout(SOON).size(), cli.transcript());
+      assertEquals(0, cli.awaitExit(SOON), cli.transcript());
     }
   }
 

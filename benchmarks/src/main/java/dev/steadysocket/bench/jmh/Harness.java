@@ -4,6 +4,7 @@ import dev.steadysocket.ConnectionState;
 import dev.steadysocket.Envelope;
 import dev.steadysocket.Heartbeat;
 import dev.steadysocket.MessageCodec;
+import dev.steadysocket.SocketObserver;
 import dev.steadysocket.SteadySocket;
 import dev.steadysocket.SteadySocketBuilder;
 import dev.steadysocket.SteadySocketListener;
@@ -14,6 +15,7 @@ import dev.steadysocket.testing.TestClock;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A real {@link SteadySocket} on one thread, on the test kit: its own in-memory {@link FakeServer},
@@ -52,6 +54,13 @@ final class Harness implements AutoCloseable {
   /** SteadySocket with its defaults but for the inline callbacks and no heartbeat: the path measured. */
   static Harness steady(FakeServer server, SteadySocketListener listener) {
     return new Harness(server, server.newSocket().listener(listener));
+  }
+
+  /** {@link #steady}, with {@code observer} installed ({@code builder.observer(…)}); null: none. */
+  static Harness steady(FakeServer server, SteadySocketListener listener, SocketObserver.@Nullable Factory observer) {
+    SteadySocketBuilder builder = server.newSocket().listener(listener);
+    if (observer != null) builder.observer(observer);
+    return new Harness(server, builder);
   }
 
   /**

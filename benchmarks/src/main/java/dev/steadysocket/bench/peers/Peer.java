@@ -39,8 +39,21 @@ public interface Peer {
         new SteadySocketPeer(true));
   }
 
+  /**
+   * Raw OkHttp, then SteadySocket without an observer and with each {@link Instrumentation}:
+   * {@code steadysocket+counting}, {@code +micrometer}, {@code +otel}, {@code +otel-receive}.
+   */
+  static List<Peer> observed() {
+    List<Peer> peers = new java.util.ArrayList<>(List.of(new OkHttpPeer()));
+    for (Instrumentation i : Instrumentation.values()) peers.add(new SteadySocketPeer(i));
+    return peers;
+  }
+
   static Peer byName(String name) {
     for (Peer p : withDiagnostics()) if (p.name().equals(name)) return p;
+    for (Instrumentation i : Instrumentation.values()) {
+      if (!i.suffix().isEmpty() && name.equals("steadysocket" + i.suffix())) return new SteadySocketPeer(i);
+    }
     throw new IllegalArgumentException("no peer " + name);
   }
 }

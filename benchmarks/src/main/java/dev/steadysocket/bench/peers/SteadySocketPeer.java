@@ -3,6 +3,7 @@ package dev.steadysocket.bench.peers;
 import dev.steadysocket.SteadySocketBuilder;
 import dev.steadysocket.ConnectionState;
 import dev.steadysocket.Envelope;
+import dev.steadysocket.SocketObserver;
 import dev.steadysocket.SteadySocket;
 import dev.steadysocket.SteadySocketListener;
 import java.util.concurrent.CompletableFuture;
@@ -14,17 +15,29 @@ import java.util.function.Consumer;
  * SteadySocket built with default settings (its default codec uses the shared mapper). The
  * diagnostic variant {@code steadysocket-inline} differs only by {@code
  * callbackExecutor(Runnable::run)}: listeners then run on OkHttp's reader thread like the raw peer's,
- * which separates the cost of the callback-executor hop from the rest of the wrapper.
+ * which separates the cost of the callback-executor hop from the rest of the wrapper. The observed
+ * variants ({@code steadysocket+counting}, {@code +micrometer}, {@code +otel}) differ only by the
+ * {@link Instrumentation} installed with {@code builder.observer(…)}.
  */
 public final class SteadySocketPeer implements Peer {
   private final boolean inline;
+  private final Instrumentation instrumentation;
 
   public SteadySocketPeer() {
     this(false);
   }
 
   public SteadySocketPeer(boolean inline) {
+    this(inline, Instrumentation.NONE);
+  }
+
+  public SteadySocketPeer(Instrumentation instrumentation) {
+    this(false, instrumentation);
+  }
+
+  private SteadySocketPeer(boolean inline, Instrumentation instrumentation) {
     this.inline = inline;
+    this.instrumentation = instrumentation;
   }
 
   /**
@@ -36,7 +49,7 @@ public final class SteadySocketPeer implements Peer {
 
   @Override
   public String name() {
-    return inline ? "steadysocket-inline" : "steadysocket";
+    return inline ? "steadysocket-inline" : "steadysocket" + instrumentation.suffix();
   }
 
   @Override
@@ -44,6 +57,8 @@ public final class SteadySocketPeer implements Peer {
     CompletableFuture<Void> opened = new CompletableFuture<>();
     SteadySocketBuilder builder = SteadySocket.builder(url);
     if (inline) builder.callbackExecutor(Runnable::run);
+    SocketObserver.Factory observer = instrumentation.factory();
+    if (observer != null) builder.observer(observer);
     SteadySocket socket = builder
         .listener(new SteadySocketListener() {
           @Override
