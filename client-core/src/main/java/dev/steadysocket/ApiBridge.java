@@ -128,6 +128,7 @@ final class ApiBridge extends Api {
         observers.add(java.util.Objects.requireNonNull(f.create(socket), "SocketObserver.Factory.create returned null"));
       }
     } catch (RuntimeException | Error e) {
+      core.observe(observers); // those created so far hear of the close (closed), and let go of what they hold
       socket.close();
       throw e;
     }

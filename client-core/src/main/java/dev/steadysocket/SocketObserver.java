@@ -89,7 +89,9 @@ public abstract class SocketObserver {
   public void attemptStarted(int urlIndex, String url, int attempt) {}
 
   /**
-   * A phase of the current attempt ended successfully. OkHttp's dispatcher thread. Only attempts
+   * A phase of the current attempt ended successfully. One of OkHttp's threads running the call (its
+   * dispatcher; a TCP connect racing other addresses under fast fallback, a TaskRunner thread, and
+   * two such connects may report at once). Only attempts
    * made through SteadySocket's own OkHttp transport report phases. An attempt the socket gave up
    * on (timed out, replaced) may still be connecting: its late phases can arrive after the next
    * {@link #attemptStarted}.
@@ -167,10 +169,11 @@ public abstract class SocketObserver {
   public void pingSent() {}
 
   /**
-   * The first pong after a ping arrived. OkHttp's reader thread. Only SteadySocket's OkHttp
-   * transport reports pongs.
+   * The first pong after a ping arrived. OkHttp's reader thread (the test kit's in-memory link also
+   * reports pongs). Pongs carry no match to their ping: one unsolicited, or late from a round already
+   * judged, is timed from the oldest ping still awaiting its pong.
    *
-   * @param rttNanos from the ping sent to its pong read
+   * @param rttNanos from the oldest ping awaiting a pong to this pong read
    */
   public void pongReceived(long rttNanos) {}
 
@@ -247,7 +250,9 @@ public abstract class SocketObserver {
    *
    * @param envelope what the application sends
    * @return what to send instead (usually {@code envelope.toBuilder().meta(…).build()}), or {@code
-   *     envelope} itself; an observer that throws or returns null leaves it unchanged
+   *     envelope} itself; an observer that throws or returns null leaves it unchanged. For a request,
+   *     whose reply names its id, a result with another id is ignored — with every observer's
+   *     additions — and the request goes out as the application built it
    */
   public Envelope beforeSend(Envelope envelope) {
     return envelope;

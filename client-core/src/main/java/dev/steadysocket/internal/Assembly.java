@@ -86,7 +86,7 @@ public final class Assembly {
       this.config = config;
       this.codec = config.codec != null ? config.codec : MessageCodec.jackson();
       this.tasks = new LoopTasks(scheduler);
-      this.events = new Events(new MetricsRecorder(tasks), tasks);
+      this.events = new Events(new MetricsRecorder(tasks), tasks, !config.observers.isEmpty());
       this.dispatch = dispatch;
       this.bus = new ListenerBus(callbacks, config.callbackExecutor == null, dispatch, events::callbacksRejected);
       this.ledger = new InboundLedger(config.dedupWindow, config.resumeStreams);

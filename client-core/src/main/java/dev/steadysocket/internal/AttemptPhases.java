@@ -27,14 +27,17 @@ import okhttp3.Response;
  *   <li>UPGRADE: from {@link Response#sentRequestAtMillis()} to {@link Response#receivedResponseAtMillis()}.
  * </ul>
  *
- * <p><b>Threading:</b> OkHttp's dispatcher thread running the attempt's call. A socket has one
- * attempt at a time (an abandoned one may still be connecting: its phases may then be reported
- * beside the next's). The observers hear of each phase there, synchronously.
+ * <p><b>Threading:</b> OkHttp's threads running the attempt's call: its dispatcher thread, and for a
+ * TCP connect under fast fallback a TaskRunner thread (racing addresses connect at once). A socket
+ * has one attempt at a time (an abandoned one may still be connecting: its phases may then be
+ * reported beside the next's). The observers hear of each phase there, synchronously. The TLS
+ * figure is approximate where connects race or an abandoned attempt's connect ends late: {@link
+ * #connectedAtMillis} is the socket's last connect end, whichever attempt or address it was.
  */
 final class AttemptPhases {
   private final Events events;
   private final LongSupplier clock;
-  /** When the last TCP connect ended (wall-clock ms), or -1; the attempt's call thread writes and reads it. */
+  /** When the last TCP connect ended (wall-clock ms), or -1; written by the connecting threads, read by the call's. */
   private volatile long connectedAtMillis = -1;
 
   AttemptPhases(Events events, LongSupplier clock) {

@@ -142,31 +142,43 @@ final class Connection implements Transport.Listener {
   }
 
   /**
-   * Reader thread: waits (no lock held but this one, released while waiting) while backlogged.
-   * The observer hears of the hold outside the lock, before and after it.
+   * Reader thread: waits (no lock held but this one, released while waiting) while backlogged. An
+   * observer hears of the hold outside the lock, before and after it; the listeners may catch up
+   * while it is told, so the hold is decided again after (no hold counted that did not happen).
    */
   private void holdWhileBacklogged() {
-    int messages;
-    long bytes;
-    synchronized (lock) {
-      if (backlog < BACKLOG_MESSAGES && backlogBytes < BACKLOG_BYTES) return;
-      messages = backlog;
-      bytes = backlogBytes;
+    long since = -1;
+    if (events.observed()) {
+      int messages;
+      long bytes;
+      synchronized (lock) {
+        if (backlog < BACKLOG_MESSAGES && backlogBytes < BACKLOG_BYTES) return;
+        messages = backlog;
+        bytes = backlogBytes;
+      }
+      events.inboundPaused(messages, bytes);
+      since = tasks.nanoTime();
     }
-    events.inboundPaused(messages, bytes);
-    long since = tasks.nanoTime();
     synchronized (lock) {
-      holds++;
-      readerHeld = true;
-      try {
-        while (live && (backlog > BACKLOG_MESSAGES / 2 || backlogBytes > BACKLOG_BYTES / 2)) lock.wait();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt(); // OkHttp cancelled the reader: let it finish
-      } finally {
-        readerHeld = false;
+      boolean hold = since == -1 ? backlog >= BACKLOG_MESSAGES || backlogBytes >= BACKLOG_BYTES : overHalf();
+      if (hold) {
+        holds++;
+        readerHeld = true;
+        try {
+          while (live && overHalf()) lock.wait();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt(); // OkHttp cancelled the reader: let it finish
+        } finally {
+          readerHeld = false;
+        }
       }
     }
-    events.inboundResumed(tasks.nanoTime() - since);
+    if (since != -1) events.inboundResumed(tasks.nanoTime() - since);
+  }
+
+  /** Under lock: more than half the backlog's bounds still wait for the listeners. */
+  private boolean overHalf() {
+    return backlog > BACKLOG_MESSAGES / 2 || backlogBytes > BACKLOG_BYTES / 2;
   }
 
   /** Loop thread: publishes the transition to OPEN, then the frames that were held back. */
@@ -213,11 +225,12 @@ final class Connection implements Transport.Listener {
   @Override
   public void onPong() {
     long sent = pingSentNanos;
-    if (sent != -1) {
-      pingSentNanos = -1;
-      events.pongReceived(tasks.nanoTime() - sent);
-    }
+    // Taken with a CAS: the loop may have judged the round and sent the next ping meanwhile.
+    if (sent != -1 && PING_SENT.compareAndSet(this, sent, -1)) events.pongReceived(tasks.nanoTime() - sent);
   }
+
+  private static final java.util.concurrent.atomic.AtomicLongFieldUpdater<Connection> PING_SENT =
+      java.util.concurrent.atomic.AtomicLongFieldUpdater.newUpdater(Connection.class, "pingSentNanos");
 
   @Override
   public void onClosing(int code, String reason) {

@@ -39,9 +39,16 @@ final class Events extends SocketObserver {
 
   private final AtomicBoolean logged = new AtomicBoolean();
 
-  Events(MetricsRecorder recorder, LoopTasks clock) {
+  /**
+   * Whether observers will be installed ({@code build()} knows before it creates them): only then
+   * does the derived OkHttp client wrap the application's {@code Dns} and sockets to time phases.
+   */
+  final boolean timesPhases;
+
+  Events(MetricsRecorder recorder, @org.jspecify.annotations.Nullable LoopTasks clock, boolean timesPhases) {
     this.recorder = recorder;
     this.clock = clock;
+    this.timesPhases = timesPhases;
   }
 
   /** {@code build()}'s thread, once, before the socket is returned: the application's observers, in order. */

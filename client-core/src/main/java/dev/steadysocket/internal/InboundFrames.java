@@ -88,8 +88,7 @@ final class InboundFrames implements Source {
   /** Whether the plain message in progress is text. */
   private boolean text;
   /** The next frame was admitted by {@link #plainFrameWaiting} (its text checked already). */
-  private boolean admitted;
-  private boolean finished;
+  private boolean admitted, finished;
 
   /** Every complete ping, answered or not: a sign of life. */
   volatile long pingsReceived;

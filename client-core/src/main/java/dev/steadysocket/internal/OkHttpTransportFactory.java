@@ -68,7 +68,7 @@ final class OkHttpTransportFactory implements Transport.Factory {
             .proxyAuthenticator(HandshakePasses.FollowUps.of(base.proxyAuthenticator()))
             .webSocketCloseTimeout(okHttpMillis(closeTimeoutMillis), TimeUnit.MILLISECONDS);
     AttemptPhases phases = new AttemptPhases(events, clock);
-    phases.install(base, b);
+    if (events.timesPhases) phases.install(base, b); // without an observer, the client's own Dns and sockets
     long connectMillis = okHttpMillis(connectTimeoutMillis);
     // A minimum size left at its default is the application client's (1,024 unless it set one).
     if (compression.isEnabled() && compression.minimumSize() == Compression.defaults().minimumSize()) {

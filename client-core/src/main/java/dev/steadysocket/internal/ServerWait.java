@@ -12,6 +12,7 @@ import org.jspecify.annotations.Nullable;
  * current one (see its {@code serverWait} field for the rule it keeps).
  */
 final class ServerWait {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("dev.steadysocket.SteadySocket");
   /** The loop's {@link LoopTasks#nanoTime()} before which no attempt may start. */
   final long notBefore;
   /** The planned attempt's number and what ended the last connection, to report them again. */
@@ -63,7 +64,7 @@ final class ServerWait {
   static boolean ahead(@Nullable ServerWait w, long nowNanos, String call) {
     long remaining = w == null ? 0 : w.remainingNanos(nowNanos);
     if (remaining <= 0) return false;
-    org.slf4j.LoggerFactory.getLogger("dev.steadysocket.SteadySocket").debug(
+    LOG.debug(
         "{} during the wait the server asked for: attempt {} still starts in {} ms", call, w.attempt, remaining / 1_000_000);
     return true;
   }

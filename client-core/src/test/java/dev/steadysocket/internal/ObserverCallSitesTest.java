@@ -206,14 +206,39 @@ class ObserverCallSitesTest {
   }
 
   @Test
-  void aRequestIsStartedBeforeAnythingCanEndItAndADuplicateIdEndsAtOnce() {
+  void aRefusedDuplicateIdIsNoRequestAndAnEndNeverPrecedesItsStart() throws Exception {
     SocketCore s = build(config());
-    // Started before it is in the table, where a reply, a timeout or a racing close may end it on
-    // another thread (the opentelemetry module's SpiRequestOrderTest saw [failed r1, started r1]);
-    // a duplicate id is a request that starts and fails at once.
     s.request(Envelope.builder("q").id("r1").build(), Duration.ofSeconds(5));
-    s.request(Envelope.builder("q").id("r1").build(), Duration.ofSeconds(5));
-    assertEquals(List.of("request r1", "request r1", "request failed r1"), only("request"));
+    CompletableFuture<Envelope> duplicate = s.request(Envelope.builder("q").id("r1").build(), Duration.ofSeconds(5));
+    assertTrue(duplicate.isCompletedExceptionally());
+    assertEquals(List.of("request r1"), only("request"), "the refused duplicate never started: no event names it");
+
+    // An end reported on another thread while requestStarted is still running waits for it (the
+    // opentelemetry module's SpiRequestOrderTest races a real close and a real reply against it).
+    java.util.concurrent.CountDownLatch inStart = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    List<String> order = new java.util.concurrent.CopyOnWriteArrayList<>();
+    SocketCore t = build(config());
+    t.observe(List.of(new SocketObserver() {
+      @Override public void requestStarted(Envelope r) {
+        inStart.countDown();
+        try {
+          release.await(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        order.add("started " + r.id());
+      }
+      @Override public void requestFailed(String id, Throwable error, long latency) { order.add("failed " + id); }
+    }));
+    Thread requester = new Thread(() -> t.request(Envelope.builder("q").id("r2").build(), Duration.ofSeconds(5)));
+    requester.start();
+    assertTrue(inStart.await(5, java.util.concurrent.TimeUnit.SECONDS));
+    t.close(1000, "");
+    scheduler.runUntilIdle(); // CLOSED: the request fails while its start is still being reported
+    release.countDown();
+    requester.join(5_000);
+    assertEquals(List.of("started r2", "failed r2"), order);
   }
 
   @Test

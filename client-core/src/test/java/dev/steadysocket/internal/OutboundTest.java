@@ -50,7 +50,7 @@ class OutboundTest {
   final LoopTasks tasks = new LoopTasks(scheduler);
   final ListenerBus bus = new ListenerBus(Runnable::run, true, Runnable::run, n -> {});
   final MetricsRecorder metrics = new MetricsRecorder(tasks);
-  final Events events = new Events(metrics, tasks);
+  final Events events = new Events(metrics, tasks, true);
   final TypeCodec codec = new TypeCodec();
 
   Outbound outbound(OutboxPolicy policy, boolean ackMode) {

@@ -29,7 +29,7 @@ class RequestsTest {
   final LoopTasks tasks = new LoopTasks(scheduler);
   final ListenerBus bus = new ListenerBus(Runnable::run, true, Runnable::run, n -> {});
   final MetricsRecorder metrics = new MetricsRecorder(tasks);
-  final Events events = new Events(metrics, tasks);
+  final Events events = new Events(metrics, tasks, true);
   final Outbound outbound = new Outbound(OutboxPolicy.defaults(), MessageCodec.jackson(), false, bus, events, tasks);
 
   Requests requests(RequestRetention retention) {

@@ -8,6 +8,6 @@ final class TestEvents {
 
   /** {@code clock} may be null where nothing reads the time. */
   static Events of(@Nullable LoopTasks clock) {
-    return new Events(new MetricsRecorder(clock), clock);
+    return new Events(new MetricsRecorder(clock), clock, true);
   }
 }

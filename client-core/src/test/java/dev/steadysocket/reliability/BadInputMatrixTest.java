@@ -412,15 +412,14 @@ class BadInputMatrixTest extends RealPeerTest {
   }
 
   /**
-   * Callbacks ran on the SDK's dispatch threads and, while the socket is open ({@code open}), those
-   * threads are all still alive: none died of what it delivered. (A thread that dies of an
-   * exception also reaches the uncaught-exception handler checked after each test; after CLOSED
-   * the pool may legitimately have ended its threads.)
+   * Callbacks ran on the SDK's dispatch threads. None died of what it delivered: a thread that dies
+   * of an exception reaches the uncaught-exception handler checked after each test. (Whether it is
+   * still alive says nothing: the pool retires a thread idle for 2 s, which a loaded machine's slow
+   * case reaches while the socket is open — seen failing so under a full parallel build.)
    */
   private static void assertDispatchThreadsIntact(RecordingListener events, boolean open) {
     for (RecordingListener.Event e : events.recorded()) {
       assertTrue(e.thread.getName().startsWith("SteadySocket dispatch "), "callback on " + e.thread.getName());
-      if (open) assertTrue(e.thread.isAlive(), "dispatch thread died: " + e.thread.getName());
     }
   }
 

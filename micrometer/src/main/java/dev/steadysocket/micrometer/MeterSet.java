@@ -11,13 +11,13 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.BaseUnits;
-import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.ToDoubleFunction;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -26,25 +26,29 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Shared by the sockets that carry the same tags in the same registry: normally one, two while
  * a replacement is built before the old socket has closed. Counters and timers then add up, and
- * the gauges read every live socket (a sum, or how many are in each state). The set is registered
- * when its first socket joins and removed from the registry when its last one leaves, so a churn
- * of sockets leaves no meters behind.
+ * the gauges read every live socket (a sum, or how many are in each state). The meters are
+ * registered when the first socket joins and removed from the registry when the last one leaves,
+ * so a churn of sockets leaves no meters behind.
  *
- * <p>Threads: the meters are thread-safe (Micrometer's); {@link #join} and {@link #leave} take
- * {@link #LOCK} and register or remove meters under it, so a set is never removed while another
- * socket joins it. No SteadySocket lock is held then (observer events never run under one), and the
- * only foreign code under {@code LOCK} is the registry's (its filters and listeners).
+ * <p>Threads: the meters are thread-safe (Micrometer's). {@link #join} and {@link #leave} only
+ * decide under {@link #LOCK} (membership and who acts); registering and removing, which run the
+ * registry's filters and listeners (foreign code, which may block), happen outside it, by one
+ * thread at a time per {@link Entry} (its {@code busy} flag). That thread loops until the registry
+ * matches the members: a socket that joins while the meters of its name are being removed is
+ * given the meters registered again afterwards, never the instances being removed (Micrometer
+ * would hand those back for an equal id). So nothing waits on another name, another registry, or a
+ * registry's listener, except the thread that runs it.
  */
 final class MeterSet {
   private static final Object LOCK = new Object();
-  /** Guarded by LOCK: the sets with at least one live socket, by registry and tags. */
-  private static final Map<Key, MeterSet> SETS = new HashMap<>();
+  /** Guarded by LOCK: the entries with members or meters, by registry and tags. */
+  private static final Map<Key, Entry> ENTRIES = new HashMap<>();
 
-  private final Key key;
-  /** Guarded by LOCK: every meter registered, for removal. */
+  private final MeterRegistry registry;
+  /** Every meter registered, for removal: written while registering, read by the remover (hand-off under LOCK). */
   private final List<Meter> registered;
-  /** The live sockets, weakly: the registry's gauges must not keep a socket alive. Written under LOCK. */
-  private final List<WeakReference<SteadySocket>> sockets = new CopyOnWriteArrayList<>();
+  /** The entry's members, read by the gauges at a scrape. */
+  private final List<SocketMeters> members;
 
   final Counter attemptsOpened;
   final Counter attemptsFailed;
@@ -76,20 +80,22 @@ final class MeterSet {
   final Timer inboundPaused;
   final Counter callbacksRejected;
 
-  /** Under LOCK: registers every meter in {@code key.registry} with {@code key.tags}, each added to {@code registered} at once. */
-  private MeterSet(Key key, List<Meter> registered) {
-    this.key = key;
+  /** Outside LOCK: registers every meter in {@code key.registry} with {@code key.tags}, each added to {@code registered} at once. */
+  private MeterSet(Key key, List<SocketMeters> members, List<Meter> registered) {
+    this.registry = key.registry;
+    this.members = members;
     this.registered = registered;
     MeterRegistry r = key.registry;
     Tags t = key.tags;
     for (ConnectionState state : ConnectionState.values()) {
-      add(Gauge.builder("steadysocket.connection.state", this, set -> set.inState(state))
+      ToDoubleFunction<SteadySocket> inState = s -> s.state() == state ? 1 : 0;
+      add(Gauge.builder("steadysocket.connection.state", this, set -> set.sum(inState))
           .description("Sockets of this name in this state: 1 or 0 for one socket")
           .tags(t).tag("state", lower(state)).register(r));
     }
-    add(Gauge.builder("steadysocket.outbox.depth", this, MeterSet::outboxDepth)
+    add(Gauge.builder("steadysocket.outbox.depth", this, set -> set.sum(s -> s.metrics().outboxDepth()))
         .description("Messages waiting in the outbox to be written").tags(t).register(r));
-    add(Gauge.builder("steadysocket.unacknowledged", this, MeterSet::unacknowledged)
+    add(Gauge.builder("steadysocket.outbox.unacknowledged", this, set -> set.sum(s -> s.metrics().unacknowledged()))
         .description("Acknowledged sends written and not yet acknowledged").tags(t).register(r));
 
     String attempts = "steadysocket.connection.attempts";
@@ -163,46 +169,86 @@ final class MeterSet {
         .description("Listener callbacks dropped because the callback executor refused them").tags(t).register(r));
   }
 
-  /**
-   * Adds {@code socket} to the set of {@code registry} and {@code tags}, registering the set's
-   * meters if it is the first.
-   */
-  static MeterSet join(MeterRegistry registry, Tags tags, WeakReference<SteadySocket> socket) {
-    synchronized (LOCK) {
-      Key key = new Key(registry, tags);
-      MeterSet set = SETS.get(key);
-      if (set == null) {
-        List<Meter> registered = new ArrayList<>();
-        try {
-          set = new MeterSet(key, registered);
-        } catch (RuntimeException | Error e) { // a registry's filter or listener refused one: none stays
-          remove(registry, registered);
-          throw e;
-        }
-        SETS.put(key, set);
+  /** Registers the meters of {@code key}; if a filter or listener refuses one, none stays and that is thrown. */
+  private static MeterSet register(Key key, List<SocketMeters> members) {
+    List<Meter> registered = new ArrayList<>();
+    try {
+      return new MeterSet(key, members, registered);
+    } catch (RuntimeException | Error e) {
+      try {
+        remove(key.registry, registered);
+      } catch (RuntimeException r) {
+        e.addSuppressed(r);
       }
-      set.sockets.add(socket);
-      return set;
+      throw e;
     }
   }
 
   /**
-   * Takes {@code socket} out of {@code set} (and the sockets collected without being closed); the
-   * last one out removes the set's meters from its registry.
+   * Adds {@code member} to the meters of {@code registry} and {@code tags}, and hands them to it
+   * ({@link SocketMeters#attached}) once registered: at once if they are; by this thread, which
+   * registers them, if it is the first; or by the thread busy removing them (it registers them
+   * again when it is done).
+   *
+   * @return the entry to {@link #leave}
+   * @throws RuntimeException what a registry's filter or listener threw while this thread registered
+   *     the meters (then none stays, and {@code member} is not a member)
    */
-  static void leave(MeterSet set, WeakReference<SteadySocket> socket) {
+  static Entry join(MeterRegistry registry, Tags tags, SocketMeters member) {
+    Key key = new Key(registry, tags);
+    Entry entry;
+    @Nullable MeterSet ready = null;
+    boolean act = false;
     synchronized (LOCK) {
-      set.sockets.removeIf(s -> s == socket || s.get() == null);
-      if (!set.sockets.isEmpty() || SETS.get(set.key) != set) return;
-      SETS.remove(set.key);
-      remove(set.key.registry, set.registered);
+      entry = ENTRIES.computeIfAbsent(key, Entry::new);
+      entry.members.add(member);
+      if (entry.busy) {
+        // the busy thread re-checks the members before it lets go, and hands the meters over
+      } else if (entry.set != null) {
+        ready = entry.set;
+      } else {
+        entry.busy = act = true;
+      }
     }
+    if (ready != null) member.attached(ready);
+    if (act) {
+      try {
+        entry.settle();
+      } catch (RuntimeException | Error e) {
+        try {
+          leave(entry, member);
+        } catch (RuntimeException r) {
+          e.addSuppressed(r);
+        }
+        throw e;
+      }
+    }
+    return entry;
+  }
+
+  /**
+   * Takes {@code member} out of {@code entry} (and the members whose socket was collected without
+   * being closed); the last one out removes the meters from the registry, on this thread, unless
+   * another thread is busy with them (it sees the entry empty before it lets go).
+   *
+   * @throws RuntimeException the first failure of a registry's listener at the removal, after every
+   *     meter was removed (the observer's closed event: SteadySocket counts it in {@code
+   *     Metrics.observerFailures()})
+   */
+  static void leave(Entry entry, SocketMeters member) {
+    boolean act;
+    synchronized (LOCK) {
+      entry.members.remove(member);
+      entry.members.removeIf(m -> m.socket() == null);
+      act = !entry.busy && entry.members.isEmpty();
+      if (act) entry.busy = true;
+    }
+    if (act) entry.settle();
   }
 
   /**
    * Removes {@code meters} from {@code registry}, every one even if the registry's listeners throw
-   * for some; then throws the first failure, for the caller to report (the observer's closed event:
-   * SteadySocket counts it in {@code Metrics.observerFailures()}).
+   * for some; then throws the first failure.
    */
   private static void remove(MeterRegistry registry, List<Meter> meters) {
     RuntimeException first = null;
@@ -230,38 +276,103 @@ final class MeterSet {
     return meter;
   }
 
-  /** The registry's thread, at a scrape: sockets of this set in {@code state}. */
-  private double inState(ConnectionState state) {
-    int n = 0;
-    for (WeakReference<SteadySocket> ref : sockets) {
-      SteadySocket s = ref.get();
-      if (s != null && s.state() == state) n++;
-    }
-    return n;
-  }
-
-  /** The registry's thread, at a scrape. */
-  private double outboxDepth() {
-    long n = 0;
-    for (WeakReference<SteadySocket> ref : sockets) {
-      SteadySocket s = ref.get();
-      if (s != null) n += s.metrics().outboxDepth();
-    }
-    return n;
-  }
-
-  /** The registry's thread, at a scrape. */
-  private double unacknowledged() {
-    long n = 0;
-    for (WeakReference<SteadySocket> ref : sockets) {
-      SteadySocket s = ref.get();
-      if (s != null) n += s.metrics().unacknowledged();
+  /** The registry's thread, at a scrape: {@code f} summed over the live sockets of the set. */
+  private double sum(ToDoubleFunction<SteadySocket> f) {
+    double n = 0;
+    for (SocketMeters m : members) {
+      SteadySocket s = m.socket();
+      if (s != null) n += f.applyAsDouble(s);
     }
     return n;
   }
 
   private static String lower(Enum<?> e) {
     return e.name().toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * The sockets of one registry and tags, and the meters registered for them. The thread that sets
+   * {@code busy} (under LOCK) is the only one that registers or removes this entry's meters, outside
+   * LOCK, in {@link #settle}, until they match the members.
+   */
+  static final class Entry {
+    private final Key key;
+    /** Written under LOCK; read by the gauges without it. */
+    private final List<SocketMeters> members = new CopyOnWriteArrayList<>();
+    /** Guarded by LOCK: the meters registered, null while there are none. */
+    private @Nullable MeterSet set;
+    /** Guarded by LOCK: a thread is in {@link #settle}. */
+    private boolean busy;
+
+    private Entry(Key key) {
+      this.key = key;
+    }
+
+    MeterRegistry registry() {
+      return key.registry;
+    }
+
+    /**
+     * Run by the thread that set {@code busy}: decides under LOCK, registers or removes outside
+     * it, and loops until the registry matches the members (a socket may join or leave meanwhile);
+     * then hands the meters to the members. Throws the first failure of a filter or listener,
+     * after that; a registration that failed is not tried again here (the next join tries).
+     */
+    private void settle() {
+      RuntimeException failure = null;
+      boolean registerFailed = false;
+      boolean done = false;
+      try {
+        while (!done) {
+          @Nullable MeterSet toRemove = null;
+          @Nullable MeterSet ready = null;
+          List<SocketMeters> toAttach = List.of();
+          synchronized (LOCK) {
+            if (members.isEmpty() && set != null) {
+              toRemove = set;
+              set = null;
+            } else if (!members.isEmpty() && set == null && !registerFailed) {
+              // register, below
+            } else {
+              busy = false;
+              done = true;
+              if (members.isEmpty()) {
+                ENTRIES.remove(key, this);
+              } else if (set != null) {
+                ready = set;
+                toAttach = new ArrayList<>(members);
+              }
+            }
+          }
+          if (done) {
+            if (ready != null) for (SocketMeters m : toAttach) m.attached(ready);
+          } else if (toRemove != null) {
+            try {
+              remove(toRemove.registry, toRemove.registered);
+            } catch (RuntimeException e) {
+              if (failure == null) failure = e;
+            }
+          } else {
+            try {
+              MeterSet registered = register(key, members);
+              synchronized (LOCK) {
+                set = registered;
+              }
+            } catch (RuntimeException e) {
+              registerFailed = true;
+              if (failure == null) failure = e;
+            }
+          }
+        }
+      } finally {
+        if (!done) { // an Error: let the next join or leave try again
+          synchronized (LOCK) {
+            busy = false;
+          }
+        }
+      }
+      if (failure != null) throw failure;
+    }
   }
 
   /** A registry (by identity) and the tags every meter of the set carries. */

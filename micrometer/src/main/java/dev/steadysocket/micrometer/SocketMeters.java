@@ -9,28 +9,38 @@ import dev.steadysocket.SteadySocketException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import java.lang.ref.WeakReference;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One socket's observer: turns its events into updates of its {@link MeterSet}, which it joins
- * once its {@link SteadySocketMeters} is bound to a registry and leaves when the socket closes.
+ * One socket's observer: turns its events into updates of its {@link MeterSet}s, one per registry
+ * its {@link SteadySocketMeters} is bound to, which it joins at each binding and leaves when the
+ * socket closes.
  *
- * <p>Every event reads {@link #meters} once (null: not bound yet, or closed) and updates meters
+ * <p>Every event reads {@link #sets} once (empty: not bound yet, or closed) and updates meters
  * resolved in advance, so the per-message events (received, written) allocate nothing and look
- * nothing up. Nothing here blocks except {@link #closed}, which removes the meters from the
- * registry when this was the last socket of its name; nothing throws but a registry listener at
- * that removal (SteadySocket then counts an observer failure).
+ * nothing up. Nothing here waits on another socket; {@link #closed} removes the meters from the
+ * registry when this was the last socket of its name (on this thread, with the registry's
+ * listeners, outside every lock of this module); nothing throws but a registry listener at that
+ * removal (SteadySocket then counts an observer failure).
  *
  * <p>Threads: events arrive on the socket's threads (see {@link SocketObserver}); {@link
  * #attemptOpen} and {@link #openedBefore} are written by loop-thread events only; {@link #attach}
- * runs on the thread that builds the socket or binds its {@code SteadySocketMeters}.
+ * runs on the thread that builds the socket or binds its {@code SteadySocketMeters}; {@link
+ * #attached} on that thread or on the one that registered the meters.
  */
 final class SocketMeters extends SocketObserver {
+  private static final MeterSet[] NONE = {};
+
   private final SteadySocketMeters owner;
   private final WeakReference<SteadySocket> socket;
-  /** Null until bound and after closed. */
-  private volatile @Nullable MeterSet meters;
+  /** The meters of each registry, copied on write under this; empty until bound and after closed. */
+  private volatile MeterSet[] sets = NONE;
+  /** Guarded by this: the entries joined, to leave at the close. */
+  private final List<MeterSet.Entry> joined = new ArrayList<>();
   /** Guarded by this: the socket closed; a late {@link #attach} leaves at once. */
   private boolean closed;
   /** Loop thread: an attempt started and has neither opened nor failed yet. */
@@ -43,33 +53,57 @@ final class SocketMeters extends SocketObserver {
     this.socket = new WeakReference<>(socket);
   }
 
-  /** Joins the meters of {@code tags} in {@code registry}; called once (by the owner), never under its lock. */
+  /** The socket, or null once collected. */
+  @Nullable SteadySocket socket() {
+    return socket.get();
+  }
+
+  /**
+   * Joins the meters of {@code tags} in {@code registry} (once per registry); called by the owner,
+   * never under its lock nor this one.
+   */
   void attach(MeterRegistry registry, Tags tags) {
     synchronized (this) {
       if (closed) return;
+      for (MeterSet.Entry e : joined) if (e.registry() == registry) return;
     }
-    MeterSet set = MeterSet.join(registry, tags, socket);
+    MeterSet.Entry entry = MeterSet.join(registry, tags, this);
     boolean late;
     synchronized (this) {
       late = closed;
-      if (!late) meters = set;
+      if (!late) joined.add(entry);
     }
-    if (late) MeterSet.leave(set, socket);
+    if (late) MeterSet.leave(entry, this);
+  }
+
+  /** The meters {@link #attach} joined, once registered; ignored after the close (the entry was left). */
+  void attached(MeterSet set) {
+    synchronized (this) {
+      if (closed) return;
+      MeterSet[] now = sets;
+      for (MeterSet s : now) if (s == set) return;
+      MeterSet[] next = Arrays.copyOf(now, now.length + 1);
+      next[now.length] = set;
+      sets = next;
+    }
+  }
+
+  /** Closes this observer without a closed event (the socket's build failed): leaves what it joined. */
+  void abandon() {
+    leaveAll();
   }
 
   // ---------------------------------------------------------------- connection (loop thread)
 
   @Override
   public void attemptStarted(int urlIndex, String url, int attempt) {
-    MeterSet m = meters;
-    if (attemptOpen && m != null) m.attemptsAbandoned.increment(); // replaced before it ended
+    if (attemptOpen) for (MeterSet m : sets) m.attemptsAbandoned.increment(); // replaced before it ended
     attemptOpen = true;
   }
 
   @Override
   public void phaseEnded(Phase phase, long durationNanos) {
-    MeterSet m = meters;
-    if (m != null) m.phase(phase).record(durationNanos, TimeUnit.NANOSECONDS);
+    for (MeterSet m : sets) m.phase(phase).record(durationNanos, TimeUnit.NANOSECONDS);
   }
 
   @Override
@@ -77,161 +111,160 @@ final class SocketMeters extends SocketObserver {
     boolean reconnect = openedBefore;
     openedBefore = true;
     attemptOpen = false;
-    MeterSet m = meters;
-    if (m == null) return;
-    m.attemptsOpened.increment();
-    m.attemptDuration.record(attemptNanos, TimeUnit.NANOSECONDS);
-    if (reconnect) m.reconnects.increment();
+    for (MeterSet m : sets) {
+      m.attemptsOpened.increment();
+      m.attemptDuration.record(attemptNanos, TimeUnit.NANOSECONDS);
+      if (reconnect) m.reconnects.increment();
+    }
   }
 
   @Override
   public void disconnected(Disconnect disconnect, long openNanos) {
     boolean opened = openNanos >= 0;
     if (!opened) attemptOpen = false;
-    MeterSet m = meters;
-    if (m == null) return;
-    if (!opened) m.attemptsFailed.increment();
-    m.disconnects(disconnect.kind(), opened).increment();
+    for (MeterSet m : sets) {
+      if (!opened) m.attemptsFailed.increment();
+      m.disconnects(disconnect.kind(), opened).increment();
+    }
   }
 
   @Override
   public void reconnectScheduled(int attempt, long delayNanos, SteadySocketException cause) {
-    MeterSet m = meters;
-    if (m != null) m.reconnectDelay.record(delayNanos, TimeUnit.NANOSECONDS);
+    for (MeterSet m : sets) m.reconnectDelay.record(delayNanos, TimeUnit.NANOSECONDS);
   }
 
   @Override
   public void paused(String reason) {
-    abandonAttempt(meters); // pausing while CONNECTING gives the attempt up
+    abandonAttempt(); // pausing while CONNECTING gives the attempt up
   }
 
   @Override
   public void closed(CloseReason reason) {
-    MeterSet m;
-    synchronized (this) {
-      closed = true;
-      m = meters;
-      meters = null;
-    }
-    owner.forget(this);
-    if (m == null) return;
-    abandonAttempt(m); // closed while CONNECTING
-    MeterSet.leave(m, socket);
+    abandonAttempt(); // closed while CONNECTING
+    leaveAll();
   }
 
-  private void abandonAttempt(@Nullable MeterSet m) {
+  /** Stops counting and leaves every entry; throws the first failure of a registry's listener, after all. */
+  private void leaveAll() {
+    List<MeterSet.Entry> leave;
+    synchronized (this) {
+      closed = true;
+      sets = NONE;
+      leave = new ArrayList<>(joined);
+      joined.clear();
+    }
+    owner.forget(this);
+    RuntimeException first = null;
+    for (MeterSet.Entry e : leave) {
+      try {
+        MeterSet.leave(e, this);
+      } catch (RuntimeException x) {
+        if (first == null) first = x;
+      }
+    }
+    if (first != null) throw first;
+  }
+
+  private void abandonAttempt() {
     if (!attemptOpen) return;
     attemptOpen = false;
-    if (m != null) m.attemptsAbandoned.increment();
+    for (MeterSet m : sets) m.attemptsAbandoned.increment();
   }
 
   // ---------------------------------------------------------------- liveness
 
   @Override
   public void pongReceived(long rttNanos) {
-    MeterSet m = meters;
-    if (m != null) m.pingRtt.record(rttNanos, TimeUnit.NANOSECONDS);
+    for (MeterSet m : sets) m.pingRtt.record(rttNanos, TimeUnit.NANOSECONDS);
   }
 
   @Override
   public void heartbeatEchoed(long rttNanos) {
-    MeterSet m = meters;
-    if (m != null) m.heartbeatRtt.record(rttNanos, TimeUnit.NANOSECONDS);
+    for (MeterSet m : sets) m.heartbeatRtt.record(rttNanos, TimeUnit.NANOSECONDS);
   }
 
   @Override
   public void deadLink(long silenceNanos) {
-    MeterSet m = meters;
-    if (m != null) m.deadLinks.increment();
+    for (MeterSet m : sets) m.deadLinks.increment();
   }
 
   // ---------------------------------------------------------------- inbound
 
   @Override
   public void messageReceived(Envelope envelope, long bytes, long decodeNanos) {
-    MeterSet m = meters;
-    if (m == null) return;
-    m.messagesIn.increment();
-    m.bytesIn.increment(bytes);
+    for (MeterSet m : sets) {
+      m.messagesIn.increment();
+      m.bytesIn.increment(bytes);
+    }
   }
 
   @Override
   public void binaryReceived(long bytes) {
-    MeterSet m = meters;
-    if (m == null) return;
-    m.messagesIn.increment();
-    m.bytesIn.increment(bytes);
+    for (MeterSet m : sets) {
+      m.messagesIn.increment();
+      m.bytesIn.increment(bytes);
+    }
   }
 
   @Override
   public void decodeFailed() {
-    MeterSet m = meters;
-    if (m != null) m.decodeErrors.increment();
+    for (MeterSet m : sets) m.decodeErrors.increment();
   }
 
   @Override
   public void duplicateDropped(Envelope envelope) {
-    MeterSet m = meters;
-    if (m != null) m.duplicates.increment();
+    for (MeterSet m : sets) m.duplicates.increment();
   }
 
   @Override
   public void inboundResumed(long pausedNanos) {
-    MeterSet m = meters;
-    if (m != null) m.inboundPaused.record(pausedNanos, TimeUnit.NANOSECONDS);
+    for (MeterSet m : sets) m.inboundPaused.record(pausedNanos, TimeUnit.NANOSECONDS);
   }
 
   // ---------------------------------------------------------------- outbound
 
   @Override
   public void messageWritten(long bytes, long latencyNanos, boolean resent) {
-    MeterSet m = meters;
-    if (m == null) return;
-    m.messagesOut.increment();
-    m.bytesOut.increment(bytes);
-    if (resent) m.messagesResent.increment();
-    else m.sendWritten.record(latencyNanos, TimeUnit.NANOSECONDS); // a message's first write only
+    for (MeterSet m : sets) {
+      m.messagesOut.increment();
+      m.bytesOut.increment(bytes);
+      if (resent) m.messagesResent.increment();
+      else m.sendWritten.record(latencyNanos, TimeUnit.NANOSECONDS); // a message's first write only
+    }
   }
 
   @Override
   public void messageAcknowledged(String id, long latencyNanos) {
-    MeterSet m = meters;
-    if (m != null) m.sendAcknowledged.record(latencyNanos, TimeUnit.NANOSECONDS);
+    for (MeterSet m : sets) m.sendAcknowledged.record(latencyNanos, TimeUnit.NANOSECONDS);
   }
 
   @Override
   public void outboxOverflow(int messages) {
-    MeterSet m = meters;
-    if (m != null) m.droppedOverflow.increment(messages);
+    for (MeterSet m : sets) m.droppedOverflow.increment(messages);
   }
 
   @Override
   public void messagesFailed(int messages) {
-    MeterSet m = meters;
-    if (m != null) m.droppedClosed.increment(messages);
+    for (MeterSet m : sets) m.droppedClosed.increment(messages);
   }
 
   @Override
   public void requestCompleted(String id, Envelope reply, long latencyNanos) {
-    MeterSet m = meters;
-    if (m != null) m.requestCompleted.record(latencyNanos, TimeUnit.NANOSECONDS);
+    for (MeterSet m : sets) m.requestCompleted.record(latencyNanos, TimeUnit.NANOSECONDS);
   }
 
   @Override
   public void requestTimedOut(String id, long latencyNanos) {
-    MeterSet m = meters;
-    if (m != null) m.requestTimeout.record(latencyNanos, TimeUnit.NANOSECONDS);
+    for (MeterSet m : sets) m.requestTimeout.record(latencyNanos, TimeUnit.NANOSECONDS);
   }
 
   @Override
   public void requestFailed(String id, Throwable error, long latencyNanos) {
-    MeterSet m = meters;
-    if (m != null) m.requestFailed.record(latencyNanos, TimeUnit.NANOSECONDS);
+    for (MeterSet m : sets) m.requestFailed.record(latencyNanos, TimeUnit.NANOSECONDS);
   }
 
   @Override
   public void callbacksRejected(int callbacks) {
-    MeterSet m = meters;
-    if (m != null) m.callbacksRejected.increment(callbacks);
+    for (MeterSet m : sets) m.callbacksRejected.increment(callbacks);
   }
 }

@@ -28,8 +28,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Or, where the registry comes later (Spring Boot binds every {@link MeterBinder} bean to its
  * registry at start-up): build the socket with {@code SteadySocketMeters.named("ticker")} and let
- * the container call {@link #bindTo(MeterRegistry)}. Events before the binding are not counted;
- * the gauges are right from the binding on.
+ * the container call {@link #bindTo(MeterRegistry)}, once per registry if there are several: the
+ * meters are then in each. Events before a binding are not counted there; the gauges are right
+ * from the binding on.
  *
  * <p><b>The meters</b> (names as Micrometer spells them, dot-separated; each registry's naming
  * convention renders them, {@code steadysocket_messages_total} in Prometheus). Every one carries
@@ -40,7 +41,7 @@ import org.jspecify.annotations.Nullable;
  *       connecting, open, reconnecting, paused, closing, closed}: how many of the sockets of this
  *       name are in that state, so 1 for the current state of a single socket and 0 for the others,
  *       and sums across instances mean something), {@code steadysocket.outbox.depth}, {@code
- *       steadysocket.unacknowledged}, read from the socket at each scrape;
+ *       steadysocket.outbox.unacknowledged}, read from the socket at each scrape;
  *   <li>counters: {@code steadysocket.connection.attempts} ({@code outcome=opened, failed,
  *       abandoned}), {@code steadysocket.reconnects}, {@code steadysocket.disconnects} ({@code
  *       reason=}the {@link dev.steadysocket.Disconnect.Kind} in lower case, {@code opened=true}
@@ -69,15 +70,18 @@ import org.jspecify.annotations.Nullable;
  * leave nothing behind. A socket that is never closed keeps its meters. The registry holds the
  * socket weakly (the gauges read it through a weak reference). Two sockets with the same name and
  * tags in one registry, whether built from one {@code SteadySocketMeters} or two, share the meters:
- * counters and timers add up, {@code outbox.depth} and {@code unacknowledged} are sums, and {@code
- * connection.state} counts the sockets in each state. Give sockets that should be apart different
- * names.
+ * counters and timers add up, {@code outbox.depth} and {@code outbox.unacknowledged} are sums,
+ * and {@code connection.state} counts the sockets in each state. Give sockets that should be apart
+ * different names.
  *
- * <p><b>Cost.</b> The meters are resolved once per name; an event updates one or two of them with
- * no lookup and no allocation. The observer's methods run on SteadySocket's own threads and never
- * block, except the closed event of the last socket of a name, which removes its meters from the
- * registry (under the registry's own lock, with its listeners). They throw nothing of their own; a
- * registry listener that throws at that removal is reported as an observer failure ({@link
+ * <p><b>Cost.</b> The meters are resolved once per name and registry; an event updates one or two
+ * of them in each registry bound, with no lookup and no allocation. The observer's methods run on
+ * SteadySocket's own threads and never wait for another socket, except in the registry itself: the
+ * closed event of the last socket of a name removes its meters from the registry on that thread
+ * (Micrometer runs its listeners under the registry's own lock), and registers them again there
+ * for a socket of the same name built meanwhile. No lock of this module is held then, so a slow
+ * listener delays no other registry. They throw nothing of their own; a registry listener that
+ * throws at that removal is reported as an observer failure ({@link
  * dev.steadysocket.Metrics#observerFailures()}), after every meter was removed.
  *
  * <p><b>Thread-safety:</b> thread-safe. {@link #create} is called by {@code build()} on the
@@ -91,10 +95,10 @@ public final class SteadySocketMeters implements SocketObserver.Factory, MeterBi
   private final String socketName;
   private final Tags tags;
   private final Object lock = new Object();
-  /** Guarded by lock: null until bound. */
-  private @Nullable MeterRegistry registry;
-  /** Guarded by lock: observers created before the binding, attached by it. */
-  private final List<SocketMeters> waiting = new ArrayList<>();
+  /** Guarded by lock: the registries bound, in order, each once (by identity). */
+  private final List<MeterRegistry> registries = new ArrayList<>();
+  /** Guarded by lock: the observers of the sockets built and not closed, joined to each registry bound. */
+  private final List<SocketMeters> observers = new ArrayList<>();
 
   private SteadySocketMeters(String socketName, Iterable<Tag> extraTags) {
     this.socketName = check(Objects.requireNonNull(socketName, "socketName == null"), "socketName");
@@ -146,7 +150,8 @@ public final class SteadySocketMeters implements SocketObserver.Factory, MeterBi
    * Meters in {@code registry} for the sockets built with this factory: the usual way to install
    * them, {@code builder.observer(SteadySocketMeters.bindTo(registry, "ticker"))}.
    *
-   * @param registry where the meters go (a {@code CompositeMeterRegistry} to publish to several)
+   * @param registry where the meters go (to publish to several, a {@code CompositeMeterRegistry}, or
+   *     {@link #bindTo(MeterRegistry)} the result to each of the others)
    * @param socketName the {@code socket} tag, never the socket's URL
    * @param extraTags tags every meter carries besides {@code socket}
    * @return meters bound to {@code registry}
@@ -176,27 +181,24 @@ public final class SteadySocketMeters implements SocketObserver.Factory, MeterBi
 
   /**
    * Binds these meters to {@code registry}: the meters of sockets already built are registered now
-   * (and count from now), those built later at their {@code build()}. Binding again to the same
-   * registry does nothing.
+   * (and count from now), those built later at their {@code build()}. Binding to another registry
+   * too registers the meters there as well (as Spring Boot does with a {@link MeterBinder} bean
+   * when there are several registries and no composite): every event then updates the meters of
+   * each. Binding again to the same registry does nothing.
    *
-   * @param registry where the meters go; to publish to several, bind a {@code
-   *     CompositeMeterRegistry}
-   * @throws IllegalStateException if already bound to another registry
+   * @param registry where the meters go, in addition to the registries bound before
+   * @throws RuntimeException what a registry's filter or listener threw while the meters were
+   *     registered (then none of them stays in that registry for the socket that failed)
    */
   @Override
   public void bindTo(MeterRegistry registry) {
     Objects.requireNonNull(registry, "registry == null");
     List<SocketMeters> attach;
     synchronized (lock) {
-      MeterRegistry bound = this.registry;
-      if (bound == registry) return;
-      if (bound != null) {
-        throw new IllegalStateException("meters of socket '" + socketName
-            + "' are bound to another registry; bind one CompositeMeterRegistry to publish to several");
-      }
-      this.registry = registry;
-      attach = new ArrayList<>(waiting);
-      waiting.clear();
+      for (MeterRegistry bound : registries) if (bound == registry) return;
+      registries.add(registry);
+      observers.removeIf(o -> o.socket() == null); // collected without being closed
+      attach = new ArrayList<>(observers);
     }
     for (SocketMeters m : attach) m.attach(registry, tags);
   }
@@ -211,12 +213,22 @@ public final class SteadySocketMeters implements SocketObserver.Factory, MeterBi
   @Override
   public SocketObserver create(SteadySocket socket) {
     SocketMeters observer = new SocketMeters(this, Objects.requireNonNull(socket, "socket == null"));
-    MeterRegistry bound;
+    List<MeterRegistry> bound;
     synchronized (lock) {
-      bound = registry;
-      if (bound == null) waiting.add(observer);
+      observers.removeIf(o -> o.socket() == null);
+      observers.add(observer);
+      bound = new ArrayList<>(registries);
     }
-    if (bound != null) observer.attach(bound, tags);
+    try {
+      for (MeterRegistry registry : bound) observer.attach(registry, tags);
+    } catch (RuntimeException | Error e) { // a registry refused a meter: the build fails, nothing stays
+      try {
+        observer.abandon();
+      } catch (RuntimeException r) {
+        e.addSuppressed(r);
+      }
+      throw e;
+    }
     return observer;
   }
 
@@ -238,10 +250,10 @@ public final class SteadySocketMeters implements SocketObserver.Factory, MeterBi
     return tags;
   }
 
-  /** A closed socket's observer that was never bound is forgotten. */
+  /** A closed socket's observer is forgotten: the next binding leaves it alone. */
   void forget(SocketMeters observer) {
     synchronized (lock) {
-      waiting.remove(observer);
+      observers.remove(observer);
     }
   }
 

@@ -22,7 +22,7 @@ final class MeterNames {
       "steadysocket.messages.resent",
       "steadysocket.messages.dropped",
       "steadysocket.outbox.depth",
-      "steadysocket.unacknowledged",
+      "steadysocket.outbox.unacknowledged",
       "steadysocket.send.latency",
       "steadysocket.request.latency",
       "steadysocket.decode.errors",

@@ -231,12 +231,57 @@ class SteadySocketMetersTest {
       assertEquals(1, counter("steadysocket.reconnects", "ticker"), "the first connection opened before the binding counts as the first");
 
       meters.bindTo(registry); // again: nothing
-      assertThrows(IllegalStateException.class, () -> meters.bindTo(new SimpleMeterRegistry()));
+      assertEquals(1, counter("steadysocket.messages", "ticker", "direction", "in"));
+      assertEquals(1, registry.find("steadysocket.messages").tag("direction", "in").meters().size());
     } finally {
       socket.close();
     }
     clock.runUntilIdle();
     assertEquals(List.of(), names());
+  }
+
+  /** Spring Boot without a composite registry binds a MeterBinder bean to each registry: the meters go in each. */
+  @Test
+  void metersBoundToTwoRegistriesAreInEachAndLeaveBoth(FakeServer a, FakeServer b, TestClock clock) {
+    MeterRegistry other = new SimpleMeterRegistry();
+    SteadySocketMeters meters = SteadySocketMeters.named("ticker");
+    SteadySocket first = a.newSocket().observer(meters).build();
+    try {
+      meters.bindTo(registry);
+      first.connect();
+      clock.runUntilIdle();
+      a.connection().send("tick", null);
+      clock.runUntilIdle();
+      meters.bindTo(other); // the second registry: counts from now, gauges right at once
+      meters.bindTo(other);
+      assertEquals(1, other.get("steadysocket.connection.state").tag("state", "open").gauge().value());
+      a.connection().send("tick", null);
+      clock.runUntilIdle();
+      assertEquals(2, counter("steadysocket.messages", "ticker", "direction", "in"));
+      assertEquals(1, other.get("steadysocket.messages").tag("direction", "in").counter().count());
+      assertEquals(MeterNames.ALL, other.getMeters().stream().map(m -> m.getId().getName()).collect(Collectors.toCollection(TreeSet::new)));
+
+      SteadySocket second = b.newSocket().observer(meters).build(); // built after both bindings: in both at once
+      try {
+        second.connect();
+        clock.runUntilIdle();
+        b.connection().send("tick", null);
+        clock.runUntilIdle();
+        assertEquals(3, counter("steadysocket.messages", "ticker", "direction", "in"));
+        assertEquals(2, other.get("steadysocket.messages").tag("direction", "in").counter().count());
+        assertEquals(2, other.get("steadysocket.connection.state").tag("state", "open").gauge().value());
+        assertEquals(0, second.metrics().observerFailures());
+      } finally {
+        second.close();
+      }
+      clock.runUntilIdle();
+      assertEquals(1, other.get("steadysocket.connection.state").tag("state", "open").gauge().value());
+    } finally {
+      first.close();
+    }
+    clock.runUntilIdle();
+    assertEquals(List.of(), names());
+    assertEquals(List.of(), other.getMeters());
   }
 
   @Test
@@ -449,11 +494,11 @@ class SteadySocketMetersTest {
       socket.send(Envelope.of("order", Map.of("qty", 2)));
       socket.send(Envelope.of("order", Map.of("qty", 3)));
       clock.advanceBy(Duration.ofMillis(100));
-      assertEquals(2, gauge("steadysocket.unacknowledged", "orders"));
+      assertEquals(2, gauge("steadysocket.outbox.unacknowledged", "orders"));
       server.connection().drop(); // at 140 ms; both are sent again on the connection at 1.14 s
       clock.advanceBy(Duration.ofSeconds(1));
 
-      assertEquals(0, gauge("steadysocket.unacknowledged", "orders"));
+      assertEquals(0, gauge("steadysocket.outbox.unacknowledged", "orders"));
       assertEquals(2, counter("steadysocket.messages.resent", "orders"));
       assertEquals(5, counter("steadysocket.messages", "orders", "direction", "out"), "3 first writes, 2 again");
       assertEquals(3, registry.get("steadysocket.send.latency").tag("stage", "written").timer().count(),
@@ -578,7 +623,7 @@ class SteadySocketMetersTest {
     assertEquals(m.duplicatesDropped(), counter("steadysocket.duplicates", name), "duplicates");
     assertEquals(m.callbacksRejected(), counter("steadysocket.callbacks.rejected", name), "callbacks rejected");
     assertEquals(m.outboxDepth(), gauge("steadysocket.outbox.depth", name), "outbox depth");
-    assertEquals(m.unacknowledged(), gauge("steadysocket.unacknowledged", name), "unacknowledged");
+    assertEquals(m.unacknowledged(), gauge("steadysocket.outbox.unacknowledged", name), "unacknowledged");
   }
 
   /** The registry's meters, by name and tags (for readable failures). */

@@ -28,16 +28,21 @@ import java.util.Objects;
  *   <li>a {@code reconnect <name>} span (INTERNAL) per outage, from the failure that began it to the
  *       connection that ended it (or the pause or close), parent of the outage's attempts, with an
  *       event per reconnect scheduled and for the dead link that began it;
- *   <li>a {@code request <type>} span (CLIENT) per {@link SteadySocket#request}, a child of the
+ *   <li>a {@code request <name>} span (CLIENT) per {@link SteadySocket#request}, a child of the
  *       caller's current span, ended by the reply, the timeout or the failure, and linked to the
- *       server's span when the reply carries one;
+ *       server's span when the reply carries one; the envelope's type is its {@code
+ *       websocket.envelope.type} attribute, never part of the name;
  *   <li>W3C trace context ({@code traceparent}, {@code tracestate}) in the {@code meta} of every
  *       envelope sent with {@code send} or {@code request}: the request's span, or the sending
  *       thread's current span; an envelope that already has a {@code traceparent} keeps it;
- *   <li>optionally, a {@code receive <type>} span (CONSUMER) per received envelope: see {@link
+ *   <li>optionally, a {@code receive <name>} span (CONSUMER) per received envelope: see {@link
  *       ReceiveSpans}. By default none; {@link #extract(Envelope)} gives a handler the context a
  *       received envelope carries.
  * </ul>
+ *
+ * <p>Span names are fixed per socket ({@code <operation> <name>}, as OpenTelemetry's messaging
+ * conventions name spans {@code <operation> <destination>}): never an envelope's type, which the
+ * server chooses for what it sends, so span names stay few whatever it sends.
  *
  * <p>Attributes name the server by host and port only ({@code server.address}, {@code
  * server.port}), from {@link SteadySocket#redactedUrl()}: never a URL's path, query or user info,
@@ -55,7 +60,7 @@ public final class SteadySocketTracing implements SocketObserver.Factory {
   static final String SCOPE = "dev.steadysocket.opentelemetry";
 
   /**
-   * Which received envelopes get a {@code receive <type>} span. A span per message costs a
+   * Which received envelopes get a {@code receive <name>} span. A span per message costs a
    * microsecond or two on the thread that decodes frames, plus its export; on a feed of 100,000
    * messages a second that is a tenth to a fifth of a core and 100,000 spans a second for the trace
    * backend, so the default is {@link #NONE}.
@@ -98,9 +103,10 @@ public final class SteadySocketTracing implements SocketObserver.Factory {
    *     writes and reads the context in {@code meta}
    * @param name the socket's name in span names and in the {@code websocket.name} attribute, such
    *     as {@code "ticker"}: a short constant chosen by the application (low cardinality), never a
-   *     URL
+   *     URL (a name containing {@code ://} or {@code ?} is refused)
    * @return a factory to pass to {@link dev.steadysocket.SteadySocketBuilder#observer}
-   * @throws IllegalArgumentException if {@code name} is empty or blank
+   * @throws IllegalArgumentException if {@code name} is empty or blank, or contains {@code ://} or
+   *     {@code ?} (a URL, whose query may hold a token)
    */
   public static SteadySocketTracing create(OpenTelemetry openTelemetry, String name) {
     return builder(openTelemetry, name).build();
@@ -113,7 +119,7 @@ public final class SteadySocketTracing implements SocketObserver.Factory {
    * @param name the socket's name in span names and attributes; see {@link #create(OpenTelemetry,
    *     String)}
    * @return a new builder, not thread-safe
-   * @throws IllegalArgumentException if {@code name} is empty or blank
+   * @throws IllegalArgumentException as {@link #create(OpenTelemetry, String)}
    */
   public static Builder builder(OpenTelemetry openTelemetry, String name) {
     return new Builder(openTelemetry, name);
@@ -168,6 +174,10 @@ public final class SteadySocketTracing implements SocketObserver.Factory {
       this.openTelemetry = Objects.requireNonNull(openTelemetry, "openTelemetry == null");
       Objects.requireNonNull(name, "name == null");
       if (name.trim().isEmpty()) throw new IllegalArgumentException("name is blank");
+      if (name.contains("://") || name.indexOf('?') >= 0) {
+        // The name is not echoed: it may be a URL with a token in it.
+        throw new IllegalArgumentException("name contains \"://\" or \"?\": it looks like a URL (name the socket, do not trace it under its URL)");
+      }
       this.name = name;
     }
 

@@ -3,20 +3,16 @@ package dev.steadysocket.opentelemetry;
 import dev.steadysocket.CloseReason;
 import dev.steadysocket.Disconnect;
 import dev.steadysocket.Envelope;
-import dev.steadysocket.SocketClosedException;
 import dev.steadysocket.SocketObserver;
 import dev.steadysocket.SteadySocketException;
 import dev.steadysocket.opentelemetry.SteadySocketTracing.ReceiveSpans;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapPropagator;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -31,17 +27,17 @@ import org.jspecify.annotations.Nullable;
  * while the connection is healthy: a healthy connection may stay open for days, and a span is
  * exported only when it ends.
  *
- * <p><b>The request spans</b> live in {@link #requests}, by request id, from {@link
- * #requestStarted} to the one end event that removes them; {@link #closed} ends whatever is left,
- * and a request started after the close is ended at once, so the table holds only requests in
- * flight and nothing outlives the socket.
+ * <p><b>The request spans</b> are {@link RequestSpans}'s: the request events go there, and {@link
+ * #closed} ends what it still holds.
  *
  * <p><b>Threading.</b> The connection events come on the socket's loop thread, one at a time:
  * {@link #outage} and its counters are confined to it. {@link #phaseEnded} comes on OkHttp's
- * dispatcher thread and reads {@link #attempt} (volatile). The request and message events come on
- * any thread, concurrently: {@link #requests} is concurrent, and each span leaves it once ({@code
- * remove}), so only one thread ends it. Nothing here takes a lock; every method catches what it
- * throws (see {@link Failures}).
+ * threads running the call (the TCP connect may run on an OkHttp TaskRunner thread, and addresses
+ * raced by fast fallback report concurrently): it reads {@link #attempt} (volatile) once and adds an
+ * event, which a span allows from any thread. The request and message events come on any thread,
+ * concurrently: {@link RequestSpans} is thread-safe, and a receive span is confined to the call that
+ * starts and ends it. Nothing here takes a lock; every method catches what it throws, or calls one
+ * that does (see {@link Failures}).
  */
 final class TracingObserver extends SocketObserver {
   private final Tracer tracer;
@@ -50,16 +46,16 @@ final class TracingObserver extends SocketObserver {
   private final ReceiveSpans receiveSpans;
   private final String connectName;
   private final String reconnectName;
+  /** {@code receive <name>}: fixed per socket, never the envelope's type (a server could make names unbounded). */
+  private final String receiveName;
   /** On every span: protocol, name, server (the primary URL's, for attempts at it). */
   private final Attributes socketAttributes;
-  /** The same without the server: a failover URL's host is not known to observers. */
+  /** The same without the server: an attempt at a failover URL adds that URL's (attemptStarted names it). */
   private final Attributes failoverAttributes;
-  /** On request and receive spans. */
-  private final Attributes requestAttributes;
-
+  /** On receive spans. */
   private final Attributes receiveAttributes;
 
-  /** The attempt in progress, or null. Written by the loop thread, read by the dispatcher's phases. */
+  /** The attempt in progress, or null. Written by the loop thread, read by the phases (OkHttp's threads). */
   private volatile @Nullable Span attempt;
   /** The outage in progress, or null. Loop thread. */
   private @Nullable Span outage;
@@ -68,10 +64,8 @@ final class TracingObserver extends SocketObserver {
   /** Loop thread: whether {@link #outage} has its cause's attributes yet. */
   private boolean outageCaused;
 
-  /** Requests in flight: id to span. */
-  private final ConcurrentHashMap<String, Span> requests = new ConcurrentHashMap<>();
-  /** Set by {@link #closed}, before it ends what is open; read by {@link #requestStarted} after it publishes. */
-  private volatile boolean closed;
+  /** The request spans, in flight. */
+  private final RequestSpans requests;
 
   TracingObserver(Tracer tracer, TextMapPropagator propagator, String name, ReceiveSpans receiveSpans, Attributes endpoint) {
     this.tracer = tracer;
@@ -80,12 +74,13 @@ final class TracingObserver extends SocketObserver {
     this.receiveSpans = receiveSpans;
     this.connectName = "connect " + name;
     this.reconnectName = "reconnect " + name;
+    this.receiveName = "receive " + name;
     this.socketAttributes = endpoint.toBuilder().put(Names.NAME, name).build();
     this.failoverAttributes = socketAttributes.toBuilder()
         .remove(Names.SERVER_ADDRESS).remove(Names.SERVER_PORT).remove(Names.URL_SCHEME).build();
     Attributes messaging = socketAttributes.toBuilder().put(Names.MESSAGING_SYSTEM, "websocket").build();
-    this.requestAttributes = messaging.toBuilder()
-        .put(Names.MESSAGING_OPERATION_TYPE, "send").put(Names.MESSAGING_OPERATION_NAME, "request").build();
+    this.requests = new RequestSpans(tracer, propagator, name, messaging.toBuilder()
+        .put(Names.MESSAGING_OPERATION_TYPE, "send").put(Names.MESSAGING_OPERATION_NAME, "request").build());
     this.receiveAttributes = messaging.toBuilder()
         .put(Names.MESSAGING_OPERATION_TYPE, "receive").put(Names.MESSAGING_OPERATION_NAME, "receive").build();
   }
@@ -215,18 +210,15 @@ final class TracingObserver extends SocketObserver {
   /** The socket's last event: ends the attempt, the outage and every request still open. */
   @Override
   public void closed(CloseReason reason) {
-    closed = true;
     try {
       cancelAttempt();
       endOutage("closed", reason.error());
     } catch (RuntimeException e) {
       Failures.log(e);
     } finally {
-      // The core failed every waiting request just before (requestFailed); this ends any whose end
-      // this observer never saw, and requestStarted ends those that start from now on.
-      for (Map.Entry<String, Span> r : requests.entrySet()) {
-        if (requests.remove(r.getKey(), r.getValue())) endClosed(r.getValue());
-      }
+      // The core failed every waiting request just before (requestFailed): this ends any whose end
+      // this observer did not see, and those started from now on end at once.
+      requests.close();
     }
   }
 
@@ -280,80 +272,26 @@ final class TracingObserver extends SocketObserver {
     return kind;
   }
 
-  // ---------------------------------------------------------------- requests (any thread)
+  // ---------------------------------------------------------------- requests (any thread): RequestSpans
 
   @Override
   public void requestStarted(Envelope request) {
-    try {
-      String id = request.id();
-      if (id == null) return; // the core gives every request an id first
-      Span span = tracer.spanBuilder("request " + request.type())
-          .setSpanKind(SpanKind.CLIENT)
-          .setParent(Context.current())
-          .setAllAttributes(requestAttributes)
-          .setAttribute(Names.MESSAGING_MESSAGE_ID, id)
-          .setAttribute(Names.ENVELOPE_TYPE, request.type())
-          .startSpan();
-      Span earlier = requests.put(id, span);
-      // A request with this id whose end this observer has not seen yet: it ended, or the core would
-      // have refused the id, so it is ended here rather than left open (its outcome is unknown).
-      if (earlier != null) earlier.end();
-      // Published, then checked: either closed() sees this span or this sees closed (both volatile).
-      if (closed && requests.remove(id, span)) endClosed(span);
-    } catch (RuntimeException e) {
-      Failures.log(e);
-    }
+    requests.started(request);
   }
 
   @Override
   public void requestCompleted(String id, Envelope reply, long latencyNanos) {
-    try {
-      Span span = requests.remove(id);
-      if (span == null) return;
-      try {
-        if (Meta.carries(reply, propagatorFields)) {
-          SpanContext server = Span.fromContext(Meta.extract(propagator, Context.root(), reply)).getSpanContext();
-          if (server.isValid()) span.addLink(server);
-        }
-      } finally {
-        span.end();
-      }
-    } catch (RuntimeException e) {
-      Failures.log(e);
-    }
+    requests.completed(id, reply);
   }
 
   @Override
   public void requestTimedOut(String id, long latencyNanos) {
-    try {
-      Span span = requests.remove(id);
-      if (span == null) return;
-      span.setAttribute(Names.ERROR_TYPE, "timeout");
-      span.setStatus(StatusCode.ERROR, "timeout");
-      span.end();
-    } catch (RuntimeException e) {
-      Failures.log(e);
-    }
+    requests.timedOut(id);
   }
 
   @Override
   public void requestFailed(String id, Throwable error, long latencyNanos) {
-    try {
-      Span span = requests.remove(id);
-      if (span == null) return;
-      String type = Names.errorType(error);
-      span.setAttribute(Names.ERROR_TYPE, type);
-      span.setStatus(StatusCode.ERROR, type);
-      span.end();
-    } catch (RuntimeException e) {
-      Failures.log(e);
-    }
-  }
-
-  private static void endClosed(Span span) {
-    span.setAttribute(Names.ERROR_TYPE, SocketClosedException.class.getName());
-    span.setStatus(StatusCode.ERROR, SocketClosedException.class.getName());
-    span.end();
+    requests.failed(id, error);
   }
 
   // ---------------------------------------------------------------- messages (any thread)
@@ -366,11 +304,7 @@ final class TracingObserver extends SocketObserver {
   @Override
   public Envelope beforeSend(Envelope envelope) {
     try {
-      Context context = Context.current();
-      String id = envelope.id();
-      Span request = id != null ? requests.get(id) : null;
-      if (request != null) context = context.with(request);
-      return Meta.inject(propagator, context, envelope);
+      return Meta.inject(propagator, requests.context(Context.current(), envelope.id()), envelope);
     } catch (RuntimeException e) {
       Failures.log(e);
       return envelope;
@@ -385,7 +319,7 @@ final class TracingObserver extends SocketObserver {
       if (!carries && receiveSpans == ReceiveSpans.TRACED) return;
       Context parent = carries ? Meta.extract(propagator, Context.root(), envelope) : Context.root();
       if (receiveSpans == ReceiveSpans.TRACED && !Span.fromContext(parent).getSpanContext().isValid()) return;
-      io.opentelemetry.api.trace.SpanBuilder b = tracer.spanBuilder("receive " + envelope.type())
+      io.opentelemetry.api.trace.SpanBuilder b = tracer.spanBuilder(receiveName)
           .setSpanKind(SpanKind.CONSUMER)
           .setParent(parent)
           .setAllAttributes(receiveAttributes)
@@ -401,11 +335,11 @@ final class TracingObserver extends SocketObserver {
 
   /** Requests whose span is open: for tests (the table must stay bounded by the requests in flight). */
   int requestsInFlight() {
-    return requests.size();
+    return requests.inFlight();
   }
 
   @Override
   public String toString() {
-    return "TracingObserver{" + connectName.substring("connect ".length()) + ", requests in flight=" + requests.size() + "}";
+    return "TracingObserver{" + connectName.substring("connect ".length()) + ", requests in flight=" + requests.inFlight() + "}";
   }
 }

@@ -63,7 +63,7 @@ class LoopbackTracingTest {
         caller.end();
       }
       reply.get(WAIT.getSeconds(), TimeUnit.SECONDS);
-      SpanData request = traces.only("request quote");
+      SpanData request = traces.only("request ticker");
       assertEquals(caller.getSpanContext().getSpanId(), request.getParentSpanId());
       assertEquals(Traces.traceparent(request), server.expectReceived("quote").metaText("traceparent"));
     } finally {
@@ -107,7 +107,7 @@ class LoopbackTracingTest {
         int requests = 0;
         for (Future<Integer> f : sent) requests += f.get(WAIT.getSeconds(), TimeUnit.SECONDS);
         socket.closeFuture().get(WAIT.getSeconds(), TimeUnit.SECONDS);
-        assertEquals(requests, traces.named("request quote").size(), "one span per request");
+        assertEquals(requests, traces.named("request ticker").size(), "one span per request");
         assertEquals(0, traces.observer.get().requestsInFlight());
         traces.assertAllEnded();
       } finally {

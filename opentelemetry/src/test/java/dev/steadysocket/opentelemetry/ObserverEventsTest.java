@@ -3,6 +3,7 @@ package dev.steadysocket.opentelemetry;
 import static dev.steadysocket.opentelemetry.Traces.attr;
 import static dev.steadysocket.opentelemetry.Traces.eventNames;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -85,7 +86,7 @@ class ObserverEventsTest {
     observer.requestTimedOut("q1", 1);
     observer.requestTimedOut("q1", 1); // a second end finds nothing
     assertEquals(0, observer.requestsInFlight());
-    List<SpanData> spans = traces.named("request quote");
+    List<SpanData> spans = traces.named("request ticker");
     assertEquals(2, spans.size());
     assertEquals(StatusCode.ERROR, spans.get(1).getStatus().getStatusCode());
     traces.assertAllEnded();
@@ -104,7 +105,7 @@ class ObserverEventsTest {
     observer.closed(reason);
     observer.requestStarted(Envelope.builder("quote").id("after").build()); // a request() racing the close
     assertEquals(0, observer.requestsInFlight());
-    List<SpanData> spans = traces.named("request quote");
+    List<SpanData> spans = traces.named("request ticker");
     assertEquals(2, spans.size());
     for (SpanData s : spans) assertEquals(SocketClosedException.class.getName(), attr(s, Names.ERROR_TYPE));
     traces.assertAllEnded();
@@ -114,7 +115,7 @@ class ObserverEventsTest {
   void aRequestFailureNamesTheCauseOfACompletionException() {
     observer.requestStarted(Envelope.builder("quote").id("q1").build());
     observer.requestFailed("q1", new java.util.concurrent.CompletionException(new java.io.IOException("secret detail")), 1);
-    SpanData request = traces.only("request quote");
+    SpanData request = traces.only("request ticker");
     assertEquals("java.io.IOException", attr(request, Names.ERROR_TYPE));
     assertEquals("java.io.IOException", request.getStatus().getDescription());
   }
@@ -144,5 +145,31 @@ class ObserverEventsTest {
   void aBlankNameIsRefused() {
     assertThrows(IllegalArgumentException.class, () -> SteadySocketTracing.create(traces.sdk, " "));
     assertThrows(NullPointerException.class, () -> SteadySocketTracing.create(traces.sdk, null));
+  }
+
+  @Test
+  void aNameThatLooksLikeAUrlIsRefusedWithoutEchoingIt() {
+    for (String url : List.of("wss://feed.example.com/v1?token=s3cret", "feed.example.com/v1?token=s3cret", "ws://feed")) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SteadySocketTracing.create(traces.sdk, url));
+      assertTrue(e.getMessage().contains("\"://\" or \"?\""), e.getMessage());
+      assertFalse(e.getMessage().contains("feed") || e.getMessage().contains("s3cret"), "the name is not echoed: " + e.getMessage());
+      assertThrows(IllegalArgumentException.class, () -> SteadySocketTracing.builder(traces.sdk, url));
+    }
+    org.junit.jupiter.api.Assertions.assertDoesNotThrow(() -> SteadySocketTracing.create(traces.sdk, "feed-eu-1 (v2)"));
+  }
+
+  @Test
+  void spanNamesNeverCarryTheEnvelopesTypeWhichIsAnAttribute() {
+    TracingObserver all = new TracingObserver(traces.sdk.getTracer("test"),
+        traces.sdk.getPropagators().getTextMapPropagator(), "ticker", ReceiveSpans.ALL, Endpoint.of("wss://feed.example.com/..."));
+    for (int i = 0; i < 20; i++) {
+      all.messageReceived(Envelope.builder("server-chosen-" + i).build(), 10, 1); // a server can send any type
+      all.requestStarted(Envelope.builder("app-" + i).id("r" + i).build());
+      all.requestCompleted("r" + i, Envelope.of("reply", null), 1);
+    }
+    assertEquals(java.util.Set.of("receive ticker", "request ticker"), new java.util.HashSet<>(traces.names()));
+    assertEquals("server-chosen-7", attr(traces.named("receive ticker").get(7), Names.ENVELOPE_TYPE));
+    assertEquals("app-7", attr(traces.named("request ticker").get(7), Names.ENVELOPE_TYPE));
+    traces.assertAllEnded();
   }
 }

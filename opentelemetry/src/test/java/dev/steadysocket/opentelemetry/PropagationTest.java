@@ -165,7 +165,7 @@ class PropagationTest {
       server.connection().sendRaw("{\"type\":\"fill\",\"id\":\"f3\",\"meta\":{\"traceparent\":\"not a traceparent\"}}");
       clock.runUntilIdle();
 
-      SpanData receive = traces.only("receive fill");
+      SpanData receive = traces.only("receive fills");
       assertEquals(SpanKind.CONSUMER, receive.getKind());
       assertEquals(SERVER_TRACE, receive.getTraceId());
       assertEquals(SERVER_SPAN, receive.getParentSpanId(), "a child of the server's span");
@@ -190,7 +190,7 @@ class PropagationTest {
       server.connection().sendRaw("{\"type\":\"fill\",\"meta\":{\"traceparent\":\"" + SERVER_TRACEPARENT + "\"}}");
       server.connection().send("fill", "untraced");
       clock.runUntilIdle();
-      List<SpanData> receives = traces.named("receive fill");
+      List<SpanData> receives = traces.named("receive fills");
       assertEquals(2, receives.size());
       assertEquals(SERVER_SPAN, receives.get(0).getParentSpanId());
       assertNull(attr(receives.get(0), Names.MESSAGING_MESSAGE_ID), "it had no id");

@@ -59,7 +59,7 @@ class RequestSpansTest {
       clock.runUntilIdle();
       assertTrue(reply.isDone());
 
-      SpanData request = traces.only("request quote");
+      SpanData request = traces.only("request ticker");
       assertEquals(SpanKind.CLIENT, request.getKind());
       assertEquals(StatusCode.UNSET, request.getStatus().getStatusCode());
       assertEquals(checkout[0].getSpanContext().getSpanId(), request.getParentSpanId(), "a child of the caller's span");
@@ -91,7 +91,7 @@ class RequestSpansTest {
       CompletableFuture<Envelope> reply = socket.request(Envelope.of("quote", null), TIMEOUT);
       clock.runUntilIdle();
       assertTrue(reply.isDone());
-      SpanData request = traces.only("request quote");
+      SpanData request = traces.only("request ticker");
       assertEquals(1, request.getLinks().size());
       assertEquals(SERVER_TRACE, request.getLinks().get(0).getSpanContext().getTraceId());
       assertEquals(SERVER_SPAN, request.getLinks().get(0).getSpanContext().getSpanId());
@@ -109,12 +109,12 @@ class RequestSpansTest {
     try {
       CompletableFuture<Envelope> reply = socket.request(Envelope.of("quote", null), TIMEOUT);
       clock.advanceBy(TIMEOUT.minusMillis(1));
-      assertTrue(traces.named("request quote").isEmpty(), "open until the timeout");
+      assertTrue(traces.named("request ticker").isEmpty(), "open until the timeout");
       assertEquals(1, traces.observer.get().requestsInFlight());
       clock.advanceBy(Duration.ofMillis(1));
       assertTrue(reply.isCompletedExceptionally());
 
-      SpanData request = traces.only("request quote");
+      SpanData request = traces.only("request ticker");
       assertEquals(StatusCode.ERROR, request.getStatus().getStatusCode());
       assertEquals("timeout", attr(request, Names.ERROR_TYPE));
       assertEquals(0, traces.observer.get().requestsInFlight());
@@ -122,7 +122,7 @@ class RequestSpansTest {
       server.replyTo("quote", r -> "late"); // a later request is answered: its own span, not the old one
       socket.request(Envelope.of("quote", null), TIMEOUT);
       clock.runUntilIdle();
-      List<SpanData> requests = traces.named("request quote");
+      List<SpanData> requests = traces.named("request ticker");
       assertEquals(2, requests.size());
       assertEquals(StatusCode.UNSET, requests.get(1).getStatus().getStatusCode());
     } finally {
@@ -142,11 +142,11 @@ class RequestSpansTest {
       clock.runUntilIdle();
       assertTrue(reply.isCompletedExceptionally());
 
-      SpanData request = traces.only("request quote");
+      SpanData request = traces.only("request ticker");
       assertEquals(StatusCode.ERROR, request.getStatus().getStatusCode());
       assertEquals("dev.steadysocket.ConnectionLostException", attr(request, Names.ERROR_TYPE));
       clock.advanceBy(TIMEOUT); // its timeout, cancelled, ends nothing twice
-      assertEquals(1, traces.named("request quote").size());
+      assertEquals(1, traces.named("request ticker").size());
     } finally {
       socket.close();
     }
@@ -168,7 +168,7 @@ class RequestSpansTest {
     clock.runUntilIdle();
     assertTrue(late.isCompletedExceptionally());
 
-    List<SpanData> requests = traces.named("request quote");
+    List<SpanData> requests = traces.named("request ticker");
     assertEquals(3, requests.size());
     for (SpanData r : requests) {
       assertEquals(StatusCode.ERROR, r.getStatus().getStatusCode());
@@ -185,7 +185,7 @@ class RequestSpansTest {
     try {
       socket.request(Envelope.of("quote", null), TIMEOUT);
       clock.runUntilIdle();
-      SpanData request = traces.only("request quote");
+      SpanData request = traces.only("request ticker");
       assertFalse(request.getParentSpanContext().isValid());
       assertEquals(traceparent(request), server.expectReceived("quote").metaText("traceparent"));
     } finally {

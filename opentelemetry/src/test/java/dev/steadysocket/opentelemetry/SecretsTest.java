@@ -71,8 +71,10 @@ class SecretsTest {
       for (LinkData l : s.getLinks()) collect(texts, l.getAttributes());
     }
     assertEquals(3, traces.named("reconnect ticker").size(), traces.names()::toString);
-    assertTrue(traces.names().containsAll(List.of("connect ticker", "reconnect ticker", "request quote", "request slow", "receive tick")),
+    assertTrue(traces.names().containsAll(List.of("connect ticker", "reconnect ticker", "request ticker", "receive ticker")),
         traces.names()::toString);
+    assertEquals(List.of("quote", "slow"), traces.named("request ticker").stream()
+        .map(r -> Traces.attr(r, Names.ENVELOPE_TYPE)).sorted().collect(java.util.stream.Collectors.toList()));
     for (String text : texts) {
       for (String secret : SECRETS) {
         assertTrue(!text.contains(secret), () -> "'" + secret + "' in " + text);

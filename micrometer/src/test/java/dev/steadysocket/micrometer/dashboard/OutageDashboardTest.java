@@ -46,6 +46,8 @@ class OutageDashboardTest {
     assertEquals(0, s.outboxDepth[43], "written at the reconnect:\n" + run);
     assertEquals(11.4, s.sendWaitSeconds[43], 0.05, run);
     assertEquals(40, s.requestMillis[2], run);
+    assertTrue(s.pongs > 0, "the in-memory link's pongs are timed");
+    assertEquals(0, s.pongNanos, "in no virtual time");
 
     byte[] png = DashboardPng.render(s);
     assertTrue(png.length < 150_000, png.length + " bytes");

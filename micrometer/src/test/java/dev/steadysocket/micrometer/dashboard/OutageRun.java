@@ -57,6 +57,9 @@ final class OutageRun {
     final double[] sendWaitSeconds = nan();
     /** The second the connection opened again after the outage. */
     int reconnectedAt = -1;
+    /** {@code steadysocket.ping.rtt} at the end of the run (not drawn): pongs timed, and their total in nanoseconds. */
+    long pongs;
+    double pongNanos;
 
     private static double[] nan() {
       double[] a = new double[SECONDS + 1];
@@ -123,6 +126,9 @@ final class OutageRun {
           last = now;
         }
       }
+      Timer ping = registry.get("steadysocket.ping.rtt").tag("socket", "ticker").timer();
+      s.pongs = ping.count();
+      s.pongNanos = ping.totalTime(TimeUnit.NANOSECONDS);
       return s;
     } finally {
       socket.close();

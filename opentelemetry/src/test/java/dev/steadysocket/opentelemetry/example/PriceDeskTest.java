@@ -46,7 +46,7 @@ class PriceDeskTest {
       }
       clock.runUntilIdle();
       assertEquals(101.25, price.join());
-      SpanData request = only("request quote");
+      SpanData request = only("request prices");
       assertEquals(checkout.getSpanContext().getSpanId(), request.getParentSpanId());
       assertEquals("00-" + request.getTraceId() + "-" + request.getSpanId() + "-" + request.getSpanContext().getTraceFlags().asHex(),
           server.expectReceived("quote").metaText("traceparent"), "the server received the request's span");
@@ -60,7 +60,7 @@ class PriceDeskTest {
       assertEquals("00f067aa0ba902b7", booked.getParentSpanId());
     }
     clock.runUntilIdle();
-    assertEquals(List.of("connect prices", "checkout", "request quote", "book fill"),
+    assertEquals(List.of("connect prices", "checkout", "request prices", "book fill"),
         spans.getFinishedSpanItems().stream().map(SpanData::getName).collect(Collectors.toList()));
     assertEquals("prices.example.com", only("connect prices").getAttributes().get(
         io.opentelemetry.api.common.AttributeKey.stringKey("server.address")));
