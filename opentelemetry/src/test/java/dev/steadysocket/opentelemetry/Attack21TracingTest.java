@@ -44,7 +44,7 @@ class Attack21TracingTest {
       clock.runUntilIdle();
       assertTrue(dup.isCompletedExceptionally(), "the core refuses the duplicate");
       assertTrue(!first.isDone(), "the first waits for its reply");
-      List<SpanData> ended = traces.named("request quote");
+      List<SpanData> ended = traces.named("request ticker");
       // Before the reply, no span of the first request may have ended.
       for (SpanData s : ended) {
         assertEquals(StatusCode.ERROR, s.getStatus().getStatusCode(),
@@ -53,7 +53,7 @@ class Attack21TracingTest {
       server.connection().sendRaw("{\"type\":\"reply\",\"id\":\"x\",\"meta\":{\"replyTo\":\"r-1\"}}");
       clock.runUntilIdle();
       assertTrue(first.isDone() && !first.isCompletedExceptionally());
-      List<SpanData> all = traces.named("request quote");
+      List<SpanData> all = traces.named("request ticker");
       long ok = all.stream().filter(s -> s.getStatus().getStatusCode() == StatusCode.UNSET).count();
       assertEquals(1, ok, "the first request's span ends with its reply, status unset: " + all);
       SpanData okSpan = all.stream().filter(s -> s.getStatus().getStatusCode() == StatusCode.UNSET).findFirst().get();
