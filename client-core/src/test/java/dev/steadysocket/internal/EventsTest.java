@@ -131,10 +131,6 @@ class EventsTest {
     private final boolean throwing;
     private final String name;
 
-    Forwarding(List<String> calls, boolean throwing) {
-      this(calls, throwing, "o");
-    }
-
     Forwarding(List<String> calls, boolean throwing, String name) {
       this.calls = calls;
       this.throwing = throwing;
