@@ -122,6 +122,12 @@ class EventsTest {
     events.messageWritten(10, 0, false);
     assertEquals(1, events.recorder.connectionAttempts.get());
     assertEquals(10, events.recorder.bytesSent.get());
+    events.binaryReceived(3);
+    assertEquals(1, events.recorder.messagesReceived.get());
+    events.disconnected(null, -1);
+    assertEquals(-1, events.recorder.disconnectedSince, "an attempt that never opened: no outage starts");
+    events.disconnected(null, 0);
+    assertEquals(clock.nanoTime(), events.recorder.disconnectedSince, "a connection open for 0 ns was open: the outage starts");
     assertEquals(0, events.failures.get());
   }
 
