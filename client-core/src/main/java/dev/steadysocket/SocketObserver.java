@@ -11,7 +11,7 @@ import org.jspecify.annotations.Nullable;
  * <p><b>How it differs from {@link SteadySocketListener}.</b> A listener is the application's: its
  * callbacks run later, one at a time, on the callback executor, and may do anything. An observer is
  * instrumentation: its methods run <em>synchronously</em>, on whatever thread the event happens on
- * — the socket's loop thread (shared by many sockets), OkHttp's reader and dispatcher threads, the
+ * — the socket's loop thread (shared by many sockets), OkHttp's reader and call threads, the
  * callback executor, or the application thread calling {@code send} — and concurrently from several
  * of them. So an observer <b>must be fast, thread-safe, and must not block</b> (no I/O, no waiting
  * for locks others hold long, no calls back into the socket that wait for it). It is never called
@@ -29,8 +29,8 @@ import org.jspecify.annotations.Nullable;
  * the phases, {@link #handshakeResponse}, then {@link #connectionOpened} or {@link #disconnected}
  * for an attempt — or nothing more if the application abandoned it ({@link #paused}, {@link
  * #connectionReplaced}, {@link #closed} came first); an open connection ends with {@link
- * #disconnected}, or on purpose with one of those three; {@link #messageQueued}, {@link #messageWritten} (again when it is re-sent), {@link
- * #messageAcknowledged} for a message; {@link #requestStarted} then exactly one of {@link
+ * #disconnected}, or on purpose with one of those three; {@link #messageQueued}, {@link
+ * #messageWritten} (again when it is re-sent), {@link #messageAcknowledged} for a message; {@link #requestStarted} then exactly one of {@link
  * #requestCompleted}, {@link #requestTimedOut} or {@link #requestFailed} for a request. Events from
  * different threads (a message received while another is written) are not ordered with each other.
  */
@@ -44,7 +44,8 @@ public abstract class SocketObserver {
      * Called once by {@link SteadySocketBuilder#build()}, on its thread, before the socket is returned.
      *
      * @param socket the socket being built, not yet connected; an observer may keep it to read its
-     *     state or {@link SteadySocket#metrics()} (for gauges) but must not call it from an event
+     *     state or {@link SteadySocket#metrics()} (for gauges), from an event too, but must not wait
+     *     for it there (a future's {@code get()}, a close's completion)
      * @return the socket's observer; {@link #NONE} to observe nothing
      */
     SocketObserver create(SteadySocket socket);
