@@ -152,7 +152,7 @@ final class Connection implements Transport.Listener {
       int messages;
       long bytes;
       synchronized (lock) {
-        if (backlog < BACKLOG_MESSAGES && backlogBytes < BACKLOG_BYTES) return;
+        if (!backlogged()) return;
         messages = backlog;
         bytes = backlogBytes;
       }
@@ -160,7 +160,7 @@ final class Connection implements Transport.Listener {
       since = tasks.nanoTime();
     }
     synchronized (lock) {
-      boolean hold = since == -1 ? backlog >= BACKLOG_MESSAGES || backlogBytes >= BACKLOG_BYTES : overHalf();
+      boolean hold = since == -1 ? backlogged() : overHalf();
       if (hold) {
         holds++;
         readerHeld = true;
@@ -174,6 +174,11 @@ final class Connection implements Transport.Listener {
       }
     }
     if (since != -1) events.inboundResumed(tasks.nanoTime() - since);
+  }
+
+  /** Under lock: the backlog reached one of its bounds. */
+  private boolean backlogged() {
+    return backlog >= BACKLOG_MESSAGES || backlogBytes >= BACKLOG_BYTES;
   }
 
   /** Under lock: more than half the backlog's bounds still wait for the listeners. */

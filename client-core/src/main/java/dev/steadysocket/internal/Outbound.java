@@ -149,7 +149,7 @@ final class Outbound {
       p.future.completeExceptionally(Api.get().socketClosed("socket is closing or closed"));
     } else if (written) {
       events.messageWritten(p.bytes, events.since(p.queuedAt), false);
-      if (events.observed()) p.writeReported();
+      if (events.observed()) p.reported();
       if (!waitsForAck(p)) p.future.complete(null);
     } else if (turnedAway != null && !turnedAway.isEmpty()) {
       events.outboxOverflow(turnedAway.size());
@@ -351,7 +351,7 @@ final class Outbound {
     if (queued > 0 && queued + p.bytes > SEND_BUFFER_HIGH_WATER) return false;
     boolean sent = p.binary != null ? t.sendBinary(p.binary) : t.send(p.text);
     if (!sent) return false; // failing or closing: the failure event follows
-    if (events.observed()) p.writing(); // reported after the lock; an ack read meanwhile waits for that
+    if (events.observed()) p.expect(); // reported after the lock; an ack read meanwhile waits for it (EventOrder)
     if (p.request != null) p.request.sentOn = t;
     if (waitsForAck(p)) {
       unacked.addLast(p); // completes on the server's ack

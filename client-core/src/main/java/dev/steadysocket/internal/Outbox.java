@@ -16,7 +16,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class Outbox {
   /** An encoded message and the future of its {@code send}. Immutable but for {@link #seq} and {@link #request}'s state. */
-  static final class Pending {
+  static final class Pending extends EventOrder {
     /** The text frame; empty for a binary frame. */
     final String text;
     /** The binary frame, or null for a text frame. */
@@ -38,42 +38,6 @@ final class Outbox {
      * lock): what is written again after a lost connection is written in this order.
      */
     long seq;
-
-    /**
-     * Writes handed to the transport (under {@link Outbound}'s lock) whose messageWritten is not
-     * reported yet (after it), and the acknowledgement that waits for them: so an observer hears of
-     * a message's ack after its write, however the writing and the reading threads interleave.
-     * Counted only while something observes ({@link Events#observed()}).
-     */
-    volatile int unreportedWrites;
-
-    volatile @Nullable Runnable ackAfterWrites;
-
-    private static final java.util.concurrent.atomic.AtomicIntegerFieldUpdater<Pending> UNREPORTED =
-        java.util.concurrent.atomic.AtomicIntegerFieldUpdater.newUpdater(Pending.class, "unreportedWrites");
-    private static final java.util.concurrent.atomic.AtomicReferenceFieldUpdater<Pending, Runnable> ACK =
-        java.util.concurrent.atomic.AtomicReferenceFieldUpdater.newUpdater(Pending.class, Runnable.class, "ackAfterWrites");
-
-    /** Under the lock: a write of this message is to be reported. */
-    void writing() {
-      UNREPORTED.incrementAndGet(this);
-    }
-
-    /** Outside the lock, after its messageWritten: the ack that waited for it, if this was the last. */
-    void writeReported() {
-      if (UNREPORTED.decrementAndGet(this) == 0) runAck();
-    }
-
-    /** Outside the lock: reports {@code ack} now, or after the writes still being reported. */
-    void acknowledged(Runnable ack) {
-      ackAfterWrites = ack;
-      if (unreportedWrites == 0) runAck();
-    }
-
-    private void runAck() {
-      Runnable ack = ACK.getAndSet(this, null);
-      if (ack != null) ack.run();
-    }
 
     Pending(
         String text,

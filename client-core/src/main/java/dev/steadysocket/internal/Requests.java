@@ -24,7 +24,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class Requests {
   /** A request waiting for its reply. */
-  static final class Request {
+  static final class Request extends EventOrder {
     final String id;
     final CompletableFuture<Envelope> reply;
     /**
@@ -39,41 +39,11 @@ final class Requests {
     /** When {@code request} was called, by {@link Events#stamp()}. */
     final long startedAt;
 
-    /**
-     * The observers' order, start before end, whatever the threads: requestStarted is reported after
-     * the request is in the table (so a refused duplicate id is never reported), and an end that
-     * comes before it waits here, to be reported by the starting thread right after the start.
-     */
-    private volatile boolean startReported;
-
-    private volatile @Nullable Runnable endAfterStart;
-    private static final java.util.concurrent.atomic.AtomicReferenceFieldUpdater<Request, Runnable> END =
-        java.util.concurrent.atomic.AtomicReferenceFieldUpdater.newUpdater(Request.class, Runnable.class, "endAfterStart");
-
     Request(String id, CompletableFuture<Envelope> reply, long startedAt) {
       this.id = id;
       this.reply = reply;
       this.startedAt = startedAt;
-    }
-
-    /** The requesting thread, right after requestStarted: reports an end that came meanwhile. */
-    void startReported() {
-      startReported = true;
-      Runnable end = END.getAndSet(this, null);
-      if (end != null) end.run();
-    }
-
-    /** Whoever ended the request: reports {@code end} now, or after the start if that is still to come. */
-    void ended(Runnable end) {
-      if (startReported) {
-        end.run();
-        return;
-      }
-      END.set(this, end);
-      if (startReported) { // the start was reported meanwhile: whoever takes it first runs it
-        Runnable again = END.getAndSet(this, null);
-        if (again != null) again.run();
-      }
+      expect(); // its start: an end reported before it waits (EventOrder)
     }
   }
 
@@ -103,15 +73,15 @@ final class Requests {
       return reply;
     }
     // In the table now, where a reply, a timeout or a racing close may end it: their end events
-    // wait for this start (Request#ended).
+    // wait for this start (EventOrder).
     events.requestStarted(req);
-    r.startReported();
+    r.reported();
     outbound.send(req, r).whenComplete((ignored, error) -> {
       // Runs where the send future completed: at once on this thread, or on the callback executor.
       if (error != null && pending.remove(id, r)) {
         tasks.post(() -> cancel(r));
         long latency = events.since(r.startedAt);
-        r.ended(() -> events.requestFailed(id, error, latency));
+        r.after(() -> events.requestFailed(id, error, latency));
         reply.completeExceptionally(error);
       }
     });
@@ -132,7 +102,7 @@ final class Requests {
     if (r == null) return false;
     long latency = events.since(r.startedAt);
     Request answered = r;
-    r.ended(() -> events.requestCompleted(answered.id, reply, latency));
+    r.after(() -> events.requestCompleted(answered.id, reply, latency));
     bus.kick();
     // Answered is settled: never written again, whether it waits to be re-sent (RESEND) or for its
     // ack (acknowledgement mode; the reply says the server has it).
@@ -208,8 +178,8 @@ final class Requests {
   private void afterSettling(List<Request> settled, SteadySocketException error) {
     for (Request r : settled) {
       long latency = events.since(r.startedAt);
-      if (error instanceof dev.steadysocket.RequestTimeoutException) r.ended(() -> events.requestTimedOut(r.id, latency));
-      else r.ended(() -> events.requestFailed(r.id, error, latency));
+      if (error instanceof dev.steadysocket.RequestTimeoutException) r.after(() -> events.requestTimedOut(r.id, latency));
+      else r.after(() -> events.requestFailed(r.id, error, latency));
     }
     bus.kick();
     for (Request r : settled) {

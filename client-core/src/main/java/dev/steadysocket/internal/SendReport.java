@@ -42,14 +42,14 @@ final class SendReport {
   /**
    * Outside the lock: tells {@code events}, in the order it happened (the ack opened the window
    * first). An ack whose message has a write still being reported on another thread is reported
-   * right after that write, there ({@link Outbox.Pending#acknowledged}).
+   * right after that write, there ({@link EventOrder#after}).
    */
   void fire(Events events) {
     Outbox.Pending a = acked;
     if (a != null && a.id != null) {
       String id = a.id;
       long latency = events.since(a.queuedAt); // measured now, when the ack arrived
-      if (events.observed()) a.acknowledged(() -> events.messageAcknowledged(id, latency));
+      if (events.observed()) a.after(() -> events.messageAcknowledged(id, latency));
       else events.messageAcknowledged(id, latency);
     }
     for (int i = 0; i < setupWritten; i++) events.setupMessageSent();
@@ -59,7 +59,7 @@ final class SendReport {
     for (int i = 0; i < w.size(); i++) {
       Outbox.Pending p = w.get(i);
       events.messageWritten(p.bytes, events.since(p.queuedAt), r.get(i));
-      if (events.observed()) p.writeReported();
+      if (events.observed()) p.reported();
     }
   }
 }
